@@ -1,0 +1,6 @@
+namespace Zhifu.Bench;
+
+internal static class Program
+{
+    private static int Main() => 0;
+}
