@@ -1,0 +1,64 @@
+namespace Zhifu.Data.Entities;
+
+/// <summary>The institution's own ledger accounts by well-known key (e.g. <c>custody:ICBC</c>, <c>fee-income</c>).</summary>
+public sealed class InstitutionAccountRow
+{
+    public required string Key { get; set; }
+    public Guid AccountId { get; set; }
+    public required string Name { get; set; }
+}
+
+/// <summary>调账 — the business record behind an adjustment transfer (demo funding, operator corrections).</summary>
+public sealed class AdjustmentRow
+{
+    public Guid Id { get; set; }
+    public required string Kind { get; set; }
+    public required string Reason { get; set; }
+    public long AmountFen { get; set; }
+    public Guid DebitAccountId { get; set; }
+    public Guid CreditAccountId { get; set; }
+    public required string CreatedBy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>A person's wallet. Phone and name are stored only encrypted, found by keyed blind index (ACC-8).</summary>
+public sealed class UserRow
+{
+    public Guid Id { get; set; }
+    public required byte[] PhoneCipher { get; set; }
+    public required byte[] PhoneIndex { get; set; }
+    public required byte[] NameCipher { get; set; }
+    public Guid WalletAccountId { get; set; }
+    public int Status { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>A merchant and its two ledger accounts (pending settlement, available).</summary>
+public sealed class MerchantRow
+{
+    public Guid Id { get; set; }
+    public required string MchId { get; set; }
+    public required string Name { get; set; }
+    public int Status { get; set; }
+    public Guid PendingAccountId { get; set; }
+    public Guid AvailableAccountId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>An operator of the institution with one role (SEC-1).</summary>
+public sealed class OperatorRow
+{
+    public Guid Id { get; set; }
+    public required string Username { get; set; }
+    public required string Role { get; set; }
+    public required string PasswordHash { get; set; }
+    public bool MustChangePassword { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>Small facts about the database itself (e.g. when the demo world was seeded).</summary>
+public sealed class MetaRow
+{
+    public required string Key { get; set; }
+    public required string Value { get; set; }
+}

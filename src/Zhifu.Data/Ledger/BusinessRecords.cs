@@ -1,0 +1,17 @@
+using Zhifu.Core.Ledger;
+
+namespace Zhifu.Data.Ledger;
+
+/// <summary>
+/// Which table explains each transfer code: <c>verify</c> proves every applied transfer names exactly one existing
+/// record there (architecture.md invariant). A feature that adds a transfer code registers its table here.
+/// </summary>
+public static class BusinessRecords
+{
+    /// <summary>Transfer code → (table, key column) of the business record.</summary>
+    public static IReadOnlyDictionary<ushort, (string Table, string KeyColumn)> Tables { get; } =
+        new Dictionary<ushort, (string, string)>
+        {
+            [TransferCode.Adjustment] = ("adjustments", "id"),
+        };
+}

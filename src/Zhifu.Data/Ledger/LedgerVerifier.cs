@@ -1,0 +1,105 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Core.Ledger;
+
+namespace Zhifu.Data.Ledger;
+
+/// <summary>One invariant and whether it held.</summary>
+public sealed record InvariantCheck(string Name, bool Holds, string Detail);
+
+/// <summary>What <c>zhifu verify</c> found.</summary>
+public sealed record VerificationReport(IReadOnlyList<InvariantCheck> Checks, IReadOnlyList<(string Name, long Fen)> Totals)
+{
+    /// <summary>Whether every invariant held.</summary>
+    public bool AllHold => Checks.All(c => c.Holds);
+}
+
+/// <summary>
+/// Checks the ledger invariants of architecture.md against what is committed in the database, independently of the
+/// writer's in-memory state: books balance, stored balances equal the sum of their transfers, no flagged account below
+/// zero, customer and merchant money is matched by custody (SET-1), every applied transfer is explained by one record.
+/// </summary>
+public sealed partial class LedgerVerifier(ZhifuDb db)
+{
+    /// <summary>Runs every check.</summary>
+    public async Task<VerificationReport> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var checks = new List<InvariantCheck>();
+            var totals = new List<(string, long)>();
+            await CheckBooksBalanceAsync(connection, checks, totals, cancellationToken);
+            await CheckBalancesMatchTransfersAsync(connection, checks, cancellationToken);
+            await CheckFlagsAsync(connection, checks, cancellationToken);
+            await CheckCustodyAsync(connection, checks, totals, cancellationToken);
+            await CheckHoldsAsync(connection, checks, cancellationToken);
+            await CheckBusinessRecordsAsync(connection, checks, cancellationToken);
+            return new VerificationReport(checks, totals);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task CheckBooksBalanceAsync(DbConnection c, List<InvariantCheck> checks, List<(string, long)> totals, CancellationToken ct)
+    {
+        var row = await RowAsync(c, "SELECT COALESCE(SUM(debits_posted),0), COALESCE(SUM(credits_posted),0), COALESCE(SUM(debits_pending),0),"
+            + " COALESCE(SUM(credits_pending),0), COUNT(*) FROM ledger_accounts", ct);
+        totals.Add(("accounts", row[4]));
+        totals.Add(("debits posted", row[0]));
+        totals.Add(("credits posted", row[1]));
+        totals.Add(("debits pending", row[2]));
+        totals.Add(("credits pending", row[3]));
+        checks.Add(new("total debits = total credits (posted)", row[0] == row[1], $"{new Money(row[0])} vs {new Money(row[1])}"));
+        checks.Add(new("total debits = total credits (pending)", row[2] == row[3], $"{new Money(row[2])} vs {new Money(row[3])}"));
+    }
+
+    private static async Task CheckFlagsAsync(DbConnection c, List<InvariantCheck> checks, CancellationToken ct)
+    {
+        var row = await RowAsync(c, "SELECT"
+            + " (SELECT COUNT(*) FROM ledger_accounts WHERE (flags & 1) <> 0 AND debits_pending + debits_posted > credits_posted),"
+            + " (SELECT COUNT(*) FROM ledger_accounts WHERE (flags & 2) <> 0 AND credits_pending + credits_posted > debits_posted),"
+            + " (SELECT COUNT(*) FROM ledger_accounts WHERE debits_pending < 0 OR credits_pending < 0 OR debits_posted < 0 OR credits_posted < 0)",
+            ct);
+        checks.Add(new("no flagged account below zero", row[0] == 0 && row[1] == 0 && row[2] == 0,
+            $"{row[0]} overdrawn liabilities, {row[1]} overdrawn assets, {row[2]} negative counters"));
+    }
+
+    private static async Task CheckCustodyAsync(DbConnection c, List<InvariantCheck> checks, List<(string, long)> totals, CancellationToken ct)
+    {
+        long liabilities = 0, funds = 0, assets = 0, unknown = 0;
+        foreach (var (code, balance) in await PairsAsync(c, "SELECT code, SUM(credits_posted - debits_posted) FROM ledger_accounts GROUP BY code", ct))
+        {
+            var kind = (AccountCode)code;
+            if (AccountCodes.IsCustomerLiability(kind))
+            {
+                liabilities += balance;
+            }
+            else if (AccountCodes.IsInstitutionFund(kind))
+            {
+                funds += balance;
+            }
+            else if (AccountCodes.IsAsset(kind))
+            {
+                assets -= balance;
+            }
+            else
+            {
+                unknown++;
+            }
+        }
+        totals.Add(("customer and merchant liabilities", liabilities));
+        totals.Add(("institution funds in custody", funds));
+        totals.Add(("custody reserve and channel clearing", assets));
+        // SET-1: what customers and merchants are owed, plus the institution's own money still in custody, is exactly what
+        // the custody accounts (and money in flight with the banks) hold.
+        checks.Add(new("custody covers customer funds (SET-1)", unknown == 0 && assets == liabilities + funds,
+            string.Create(CultureInfo.InvariantCulture,
+                $"custody+clearing {new Money(assets)} = liabilities {new Money(liabilities)} + institution {new Money(funds)}; unknown codes {unknown}")));
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Data.Entities;
+
+namespace Zhifu.Data;
+
+/// <summary>
+/// The platform's database. Two providers, each with its own migrations: <see cref="SqliteZhifuDb"/> (the embedded
+/// default) and <see cref="PostgresZhifuDb"/> (production). Hot-path ledger SQL bypasses EF (see Ledger/).
+/// </summary>
+public abstract class ZhifuDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<LedgerAccountRow> LedgerAccounts => Set<LedgerAccountRow>();
+    public DbSet<LedgerTransferRow> LedgerTransfers => Set<LedgerTransferRow>();
+    public DbSet<LedgerPendingRow> LedgerPending => Set<LedgerPendingRow>();
+    public DbSet<InstitutionAccountRow> InstitutionAccounts => Set<InstitutionAccountRow>();
+    public DbSet<AdjustmentRow> Adjustments => Set<AdjustmentRow>();
+    public DbSet<UserRow> Users => Set<UserRow>();
+    public DbSet<MerchantRow> Merchants => Set<MerchantRow>();
+    public DbSet<OperatorRow> Operators => Set<OperatorRow>();
+    public DbSet<MetaRow> Meta => Set<MetaRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<LedgerAccountRow>(e =>
+        {
+            e.ToTable("ledger_accounts");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+        });
+        modelBuilder.Entity<LedgerTransferRow>(e =>
+        {
+            e.ToTable("ledger_transfers");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+        });
+        modelBuilder.Entity<LedgerPendingRow>(e =>
+        {
+            e.ToTable("ledger_pending");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+        });
+        modelBuilder.Entity<InstitutionAccountRow>(e =>
+        {
+            e.ToTable("institution_accounts");
+            e.HasKey(x => x.Key);
+            e.Property(x => x.Key).HasMaxLength(64);
+            e.Property(x => x.Name).HasMaxLength(128);
+            e.HasIndex(x => x.AccountId).IsUnique();
+        });
+        modelBuilder.Entity<AdjustmentRow>(e =>
+        {
+            e.ToTable("adjustments");
+            e.Property(x => x.Kind).HasMaxLength(32);
+            e.Property(x => x.Reason).HasMaxLength(256);
+            e.Property(x => x.CreatedBy).HasMaxLength(64);
+        });
+        modelBuilder.Entity<UserRow>(e =>
+        {
+            e.ToTable("users");
+            e.HasIndex(x => x.PhoneIndex).IsUnique();
+            e.HasIndex(x => x.WalletAccountId).IsUnique();
+        });
+        modelBuilder.Entity<MerchantRow>(e =>
+        {
+            e.ToTable("merchants");
+            e.Property(x => x.MchId).HasMaxLength(32);
+            e.Property(x => x.Name).HasMaxLength(128);
+            e.HasIndex(x => x.MchId).IsUnique();
+        });
+        modelBuilder.Entity<OperatorRow>(e =>
+        {
+            e.ToTable("operators");
+            e.Property(x => x.Username).HasMaxLength(64);
+            e.Property(x => x.Role).HasMaxLength(32);
+            e.Property(x => x.PasswordHash).HasMaxLength(256);
+            e.HasIndex(x => x.Username).IsUnique();
+        });
+        modelBuilder.Entity<MetaRow>(e =>
+        {
+            e.ToTable("meta");
+            e.HasKey(x => x.Key);
+            e.Property(x => x.Key).HasMaxLength(64);
+            e.Property(x => x.Value).HasMaxLength(1024);
+        });
+    }
+}
