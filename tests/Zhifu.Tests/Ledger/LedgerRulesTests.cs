@@ -1,0 +1,181 @@
+using Zhifu.Core.Ledger;
+
+namespace Zhifu.Tests.Ledger;
+
+/// <summary>The ledger's rules, one by one, through the real batched writer and database (architecture.md, "Money and the ledger").</summary>
+public sealed class LedgerRulesTests
+{
+    private const AccountFlags NoNegative = AccountFlags.DebitsMustNotExceedCredits;
+
+    [Fact]
+    public async Task Wallet_cannot_be_overdrawn_and_a_refused_transfer_changes_nothing()
+    {
+        await using var h = await LedgerHarness.CreateAsync();
+        var custody = await h.AccountAsync(AccountCode.CustodyReserve);
+        var wallet = await h.AccountAsync(AccountCode.UserWallet, NoNegative);
+        var merchant = await h.AccountAsync(AccountCode.MerchantPending, NoNegative);
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(h.Move(custody, wallet, 10_000)));
+
+        Assert.Equal(TransferResult.ExceedsCredits, await h.SubmitAsync(h.Move(wallet, merchant, 10_001)));
+
+        Assert.Equal(10_000, h.Writer.GetAccount(wallet)!.Value.AvailableCreditBalance);
+        Assert.Equal(0, h.Writer.GetAccount(merchant)!.Value.CreditsPosted);
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(h.Move(wallet, merchant, 10_000)));
+        Assert.Equal(0, h.Writer.GetAccount(wallet)!.Value.AvailableCreditBalance);
+        await h.AssertInvariantsAsync();
+    }
+
+    [Fact]
+    public async Task Repeated_id_answers_the_first_outcome_and_moves_money_once()
+    {
+        await using var h = await LedgerHarness.CreateAsync();
+        var custody = await h.AccountAsync(AccountCode.CustodyReserve);
+        var wallet = await h.AccountAsync(AccountCode.UserWallet, NoNegative);
+        var payment = h.Move(custody, wallet, 500);
+
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(payment));
+        Assert.Equal(TransferResult.Exists, await h.SubmitAsync(payment));
+        Assert.Equal(TransferResult.ExistsWithDifferentFields, await h.SubmitAsync(payment with { AmountFen = 501 }));
+        Assert.Equal(500, h.Writer.GetAccount(wallet)!.Value.CreditsPosted);
+
+        var overdraft = h.Move(wallet, custody, 10_000);
+        Assert.Equal(TransferResult.ExceedsCredits, await h.SubmitAsync(overdraft));
+        await h.SubmitAsync(h.Move(custody, wallet, 20_000));
+        // The first outcome stands even though the balance would now allow it: the caller must use a new id.
+        Assert.Equal(TransferResult.ExceedsCredits, await h.SubmitAsync(overdraft));
+        Assert.Equal(20_500, h.Writer.GetAccount(wallet)!.Value.AvailableCreditBalance);
+        await h.AssertInvariantsAsync();
+    }
+
+    [Fact]
+    public async Task Repeated_id_is_recognised_after_restart_even_when_evicted_from_memory()
+    {
+        await using var h = await LedgerHarness.CreateAsync(new() { RecentTransferCapacity = 2 });
+        var custody = await h.AccountAsync(AccountCode.CustodyReserve);
+        var wallet = await h.AccountAsync(AccountCode.UserWallet, NoNegative);
+        var first = h.Move(custody, wallet, 100);
+        await h.SubmitAsync(first);
+        for (var i = 0; i < 5; i++)
+        {
+            await h.SubmitAsync(h.Move(custody, wallet, 1));
+        }
+        h.Restart();
+
+        // Not in memory any more: the primary key refuses it and the writer replays with the stored outcome.
+        Assert.Equal(TransferResult.Exists, await h.SubmitAsync(first));
+        Assert.Equal(105, h.Writer.GetAccount(wallet)!.Value.CreditsPosted);
+        await h.AssertInvariantsAsync();
+    }
+
+    [Fact]
+    public async Task Linked_transfers_apply_all_or_nothing()
+    {
+        await using var h = await LedgerHarness.CreateAsync();
+        var custody = await h.AccountAsync(AccountCode.CustodyReserve);
+        var payer = await h.AccountAsync(AccountCode.UserWallet, NoNegative);
+        var merchant = await h.AccountAsync(AccountCode.MerchantPending, NoNegative);
+        var fees = await h.AccountAsync(AccountCode.FeeIncome);
+        await h.SubmitAsync(h.Move(custody, payer, 1_000));
+
+        // Payment = payer → merchant, then merchant → fee income; the fee leg is too large for the merchant.
+        var results = await h.Writer.SubmitAsync([
+            h.Move(payer, merchant, 1_000, TransferFlags.Linked),
+            h.Move(merchant, fees, 1_001),
+        ]);
+        Assert.Equal([TransferResult.LinkedEventFailed, TransferResult.ExceedsCredits], results);
+        Assert.Equal(1_000, h.Writer.GetAccount(payer)!.Value.AvailableCreditBalance);
+        Assert.Equal(0, h.Writer.GetAccount(merchant)!.Value.CreditsPosted);
+
+        results = await h.Writer.SubmitAsync([
+            h.Move(payer, merchant, 1_000, TransferFlags.Linked),
+            h.Move(merchant, fees, 6),
+        ]);
+        Assert.Equal([TransferResult.Ok, TransferResult.Ok], results);
+        Assert.Equal(994, h.Writer.GetAccount(merchant)!.Value.AvailableCreditBalance);
+
+        var open = await h.Writer.SubmitAsync([h.Move(custody, payer, 1, TransferFlags.Linked)]);
+        Assert.Equal([TransferResult.LinkedEventChainOpen], open);
+        await h.AssertInvariantsAsync();
+    }
+
+    [Fact]
+    public async Task Hold_can_be_posted_in_part_or_voided_but_resolved_only_once()
+    {
+        await using var h = await LedgerHarness.CreateAsync();
+        var custody = await h.AccountAsync(AccountCode.CustodyReserve);
+        var wallet = await h.AccountAsync(AccountCode.UserWallet, NoNegative);
+        var transit = await h.AccountAsync(AccountCode.InTransit, NoNegative);
+        await h.SubmitAsync(h.Move(custody, wallet, 1_000));
+
+        var hold = h.Move(wallet, transit, 800, TransferFlags.Pending);
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(hold));
+        Assert.Equal(200, h.Writer.GetAccount(wallet)!.Value.AvailableCreditBalance);
+        Assert.Equal(TransferResult.ExceedsCredits, await h.SubmitAsync(h.Move(wallet, custody, 201)));
+
+        var post = h.Move(Guid.Empty, Guid.Empty, 300, TransferFlags.PostPending) with { PendingId = hold.Id };
+        Assert.Equal(TransferResult.ExceedsPendingTransferAmount, await h.SubmitAsync(post with { Id = Guid.CreateVersion7(), AmountFen = 801 }));
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(post));
+        Assert.Equal(700, h.Writer.GetAccount(wallet)!.Value.AvailableCreditBalance);
+        Assert.Equal(300, h.Writer.GetAccount(transit)!.Value.CreditsPosted);
+
+        var voidIt = h.Move(Guid.Empty, Guid.Empty, 0, TransferFlags.VoidPending) with { PendingId = hold.Id };
+        Assert.Equal(TransferResult.PendingTransferAlreadyPosted, await h.SubmitAsync(voidIt));
+        Assert.Equal(TransferResult.Exists, await h.SubmitAsync(post));
+
+        var second = h.Move(wallet, transit, 100, TransferFlags.Pending);
+        await h.SubmitAsync(second);
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(voidIt with { Id = Guid.CreateVersion7(), PendingId = second.Id }));
+        h.Restart(); // resolved holds are looked up in the database after a restart
+        Assert.Equal(TransferResult.PendingTransferAlreadyVoided,
+            await h.SubmitAsync(post with { Id = Guid.CreateVersion7(), PendingId = second.Id, AmountFen = 0 }));
+        Assert.Equal(TransferResult.PendingTransferNotPending,
+            await h.SubmitAsync(post with { Id = Guid.CreateVersion7(), PendingId = post.Id }));
+        Assert.Equal(700, h.Writer.GetAccount(wallet)!.Value.AvailableCreditBalance);
+        await h.AssertInvariantsAsync();
+    }
+
+    [Fact]
+    public async Task Hold_past_its_timeout_is_released_and_can_no_longer_be_posted()
+    {
+        await using var h = await LedgerHarness.CreateAsync();
+        var custody = await h.AccountAsync(AccountCode.CustodyReserve);
+        var wallet = await h.AccountAsync(AccountCode.UserWallet, NoNegative);
+        var clearing = await h.AccountAsync(AccountCode.ChannelClearing);
+        await h.SubmitAsync(h.Move(custody, wallet, 1_000));
+        var hold = h.Move(wallet, clearing, 600, TransferFlags.Pending) with { TimeoutSeconds = 60 };
+        await h.SubmitAsync(hold);
+        Assert.Equal(400, h.Writer.GetAccount(wallet)!.Value.AvailableCreditBalance);
+
+        h.Clock.Advance(TimeSpan.FromSeconds(61));
+        var post = h.Move(Guid.Empty, Guid.Empty, 0, TransferFlags.PostPending) with { PendingId = hold.Id };
+        Assert.Equal(TransferResult.PendingTransferExpired, await h.SubmitAsync(post));
+        Assert.Equal(1_000, h.Writer.GetAccount(wallet)!.Value.AvailableCreditBalance);
+        h.Restart();
+        Assert.Equal(1_000, h.Writer.GetAccount(wallet)!.Value.AvailableCreditBalance);
+        Assert.Equal(0, h.Writer.OpenPendingCount);
+        await h.AssertInvariantsAsync();
+    }
+
+    [Fact]
+    public async Task Malformed_transfers_are_refused_with_a_reason_and_write_nothing()
+    {
+        await using var h = await LedgerHarness.CreateAsync();
+        var custody = await h.AccountAsync(AccountCode.CustodyReserve);
+        var wallet = await h.AccountAsync(AccountCode.UserWallet, NoNegative);
+        Assert.Equal(TransferResult.AmountMustBePositive, await h.SubmitAsync(h.Move(custody, wallet, 0)));
+        Assert.Equal(TransferResult.AmountMustBePositive, await h.SubmitAsync(h.Move(custody, wallet, -5)));
+        Assert.Equal(TransferResult.AccountsMustBeDifferent, await h.SubmitAsync(h.Move(wallet, wallet, 5)));
+        Assert.Equal(TransferResult.CreditAccountNotFound, await h.SubmitAsync(h.Move(custody, Guid.CreateVersion7(), 5)));
+        Assert.Equal(TransferResult.IdMustNotBeZero, await h.SubmitAsync(h.Move(custody, wallet, 5, id: Guid.Empty)));
+        Assert.Equal(TransferResult.BusinessIdRequired, await h.SubmitAsync(h.Move(custody, wallet, 5) with { BusinessId = Guid.Empty }));
+        Assert.Equal(TransferResult.FlagsAreMutuallyExclusive,
+            await h.SubmitAsync(h.Move(custody, wallet, 5, TransferFlags.Pending | TransferFlags.VoidPending)));
+        Assert.Equal(TransferResult.TimeoutReservedForPending, await h.SubmitAsync(h.Move(custody, wallet, 5) with { TimeoutSeconds = 3 }));
+        Assert.Equal(TransferResult.PendingTransferNotFound,
+            await h.SubmitAsync(h.Move(custody, wallet, 5, TransferFlags.PostPending) with { PendingId = Guid.CreateVersion7() }));
+        Assert.Equal(TransferResult.Overflow, await h.SubmitAsync(h.Move(custody, wallet, long.MaxValue)) is var r1 && r1 == TransferResult.Ok
+            ? await h.SubmitAsync(h.Move(custody, wallet, 1))
+            : r1);
+        await h.AssertInvariantsAsync();
+    }
+}
