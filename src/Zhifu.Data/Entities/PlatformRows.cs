@@ -53,6 +53,8 @@ public sealed class OperatorRow
     public required string Role { get; set; }
     public required string PasswordHash { get; set; }
     public bool MustChangePassword { get; set; }
+    public int FailedSignIns { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
 

@@ -44,7 +44,7 @@ public sealed class LedgerHarness : IAsyncDisposable
                 CreatedBy = "tests",
                 CreatedAt = DateTimeOffset.UtcNow,
             });
-            await db.SaveChangesAsync();
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
         return new LedgerHarness(database, clock, options ?? new LedgerWriterOptions(), businessId);
@@ -60,7 +60,8 @@ public sealed class LedgerHarness : IAsyncDisposable
     public async Task<Guid> AccountAsync(AccountCode code, AccountFlags flags = AccountFlags.None)
     {
         var id = Guid.CreateVersion7();
-        var result = await Writer.CreateAccountsAsync([new NewAccount { Id = id, Ledger = Ledgers.Cny, Code = code, Flags = flags }]);
+        var result = await Writer.CreateAccountsAsync([new NewAccount { Id = id, Ledger = Ledgers.Cny, Code = code, Flags = flags }],
+            TestContext.Current.CancellationToken);
         Assert.Equal(CreateAccountResult.Ok, result[0]);
         return id;
     }
@@ -77,12 +78,15 @@ public sealed class LedgerHarness : IAsyncDisposable
         BusinessId = BusinessId,
     };
 
-    public async Task<TransferResult> SubmitAsync(Transfer transfer) => (await Writer.SubmitAsync([transfer]))[0];
+    public async Task<TransferResult> SubmitAsync(Transfer transfer) => (await SubmitManyAsync([transfer]))[0];
+
+    public Task<TransferResult[]> SubmitManyAsync(IReadOnlyList<Transfer> transfers) =>
+        Writer.SubmitAsync(transfers, TestContext.Current.CancellationToken);
 
     public async Task<VerificationReport> VerifyAsync()
     {
         await using var db = Database.Options.CreateContext();
-        return await new LedgerVerifier(db).VerifyAsync();
+        return await new LedgerVerifier(db).VerifyAsync(TestContext.Current.CancellationToken);
     }
 
     public async Task AssertInvariantsAsync()

@@ -33,7 +33,7 @@ public sealed class LedgerModelTests
         {
             var request = NextRequest(h, random, custody, wallets, history, holds);
             var expected = model.Apply(request);
-            var actual = await h.Writer.SubmitAsync(request);
+            var actual = await h.SubmitManyAsync(request);
             Assert.True(expected.SequenceEqual(actual),
                 $"seed {seed} step {step}: expected [{string.Join(", ", expected)}] got [{string.Join(", ", actual)}]");
             history.AddRange(request);

@@ -78,7 +78,7 @@ public sealed class LedgerRulesTests
         await h.SubmitAsync(h.Move(custody, payer, 1_000));
 
         // Payment = payer → merchant, then merchant → fee income; the fee leg is too large for the merchant.
-        var results = await h.Writer.SubmitAsync([
+        var results = await h.SubmitManyAsync([
             h.Move(payer, merchant, 1_000, TransferFlags.Linked),
             h.Move(merchant, fees, 1_001),
         ]);
@@ -86,14 +86,14 @@ public sealed class LedgerRulesTests
         Assert.Equal(1_000, h.Writer.GetAccount(payer)!.Value.AvailableCreditBalance);
         Assert.Equal(0, h.Writer.GetAccount(merchant)!.Value.CreditsPosted);
 
-        results = await h.Writer.SubmitAsync([
+        results = await h.SubmitManyAsync([
             h.Move(payer, merchant, 1_000, TransferFlags.Linked),
             h.Move(merchant, fees, 6),
         ]);
         Assert.Equal([TransferResult.Ok, TransferResult.Ok], results);
         Assert.Equal(994, h.Writer.GetAccount(merchant)!.Value.AvailableCreditBalance);
 
-        var open = await h.Writer.SubmitAsync([h.Move(custody, payer, 1, TransferFlags.Linked)]);
+        var open = await h.SubmitManyAsync([h.Move(custody, payer, 1, TransferFlags.Linked)]);
         Assert.Equal([TransferResult.LinkedEventChainOpen], open);
         await h.AssertInvariantsAsync();
     }

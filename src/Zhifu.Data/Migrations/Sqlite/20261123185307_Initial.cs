@@ -106,6 +106,8 @@ namespace Zhifu.Data.Migrations.Sqlite
                     role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     password_hash = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
                     must_change_password = table.Column<bool>(type: "INTEGER", nullable: false),
+                    failed_sign_ins = table.Column<int>(type: "INTEGER", nullable: false),
+                    locked_until = table.Column<long>(type: "INTEGER", nullable: true),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>

@@ -1,0 +1,18 @@
+namespace Zhifu.Server.Hosting;
+
+/// <summary>
+/// The native APIs' one error shape: <c>application/problem+json</c> with a stable <c>code</c> and the message in Chinese
+/// and English; <c>detail</c> follows the caller's Accept-Language (Chinese first).
+/// </summary>
+public static class ApiProblem
+{
+    public static IResult Create(HttpContext context, int status, string code, string messageZh, string messageEn)
+    {
+        var english = context.Request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase);
+        return Results.Problem(
+            statusCode: status,
+            title: code,
+            detail: english ? messageEn : messageZh,
+            extensions: new Dictionary<string, object?> { ["code"] = code, ["message_zh"] = messageZh, ["message_en"] = messageEn });
+    }
+}

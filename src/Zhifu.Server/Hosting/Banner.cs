@@ -1,0 +1,29 @@
+using Zhifu.Core.Banking;
+
+namespace Zhifu.Server.Hosting;
+
+/// <summary>What a newcomer sees after <c>dotnet run</c>: the URLs and the demo sign-ins (demo data, not personal data).</summary>
+public static class Banner
+{
+    public static void Print(string baseUrl, ServerSettings settings)
+    {
+        var url = baseUrl.TrimEnd('/');
+        var lines = new List<string>
+        {
+            "",
+            "知付 Zhifu is running — 移动支付管理平台",
+            $"  API docs (OpenAPI)   {url}/docs        document: {url}/openapi/v1.json",
+            $"  Health / metrics     {url}/healthz     {url}/metrics",
+            $"  Operator API         {url}/api/ops/... (sign in: POST {url}/api/ops/auth/login)",
+            $"  Data                 {settings.Database.Describe()}",
+            "",
+            $"  Demo operators (password {DemoWorld.OperatorPassword}):",
+        };
+        lines.AddRange(DemoWorld.Operators.Select(o => $"    {o.Username,-8} {o.Title}"));
+        lines.Add("  Demo users (wallets seeded with opening balances):");
+        lines.AddRange(DemoCards.People.Select(p => $"    {p.Phone}  {p.Name}  {new Zhifu.Core.Money(DemoWorld.OpeningBalances[p.Phone])}"));
+        lines.Add($"  Demo merchant: mchid {DemoWorld.MerchantId}");
+        lines.Add("");
+        Console.WriteLine(string.Join(Environment.NewLine, lines));
+    }
+}

@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Core.Banking;
+using Zhifu.Core.Ledger;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Ledger;
+using Zhifu.Server.Security;
+
+namespace Zhifu.Server.Hosting;
+
+/// <summary>
+/// The demo world a newcomer signs in to: the institution's risk fund deposit, one merchant, the three demo people of the
+/// bank simulator with funded wallets, and one operator per role. Seeded once; every step is idempotent.
+/// </summary>
+public sealed class DemoWorld(
+    DatabaseOptions database, ILedger ledger, InstitutionChart chart, InstitutionOptions institution, Adjustments adjustments, PersonalData personalData,
+    PasswordHasher passwords, IClock clock, ILogger<DemoWorld> logger)
+{
+    public const string MerchantId = "1230000109";
+    public const string OperatorPassword = "Zhifu@2026";
+    private const string SeededKey = "demo.seeded";
+
+    /// <summary>One operator per role (SEC-1): username = role.</summary>
+    public static IReadOnlyList<(string Username, string Role, string Title)> Operators { get; } =
+    [
+        ("risk", "risk", "风控 Risk"),
+        ("ops", "operations", "运营 Operations"),
+        ("service", "service", "客服 Customer service"),
+        ("finance", "finance", "财务 Finance"),
+        ("audit", "audit", "审计 Audit"),
+    ];
+
+    /// <summary>Opening wallet balances of the demo people, in fen.</summary>
+    public static IReadOnlyDictionary<string, long> OpeningBalances { get; } = new Dictionary<string, long>
+    {
+        [DemoCards.ZhangSan.Phone] = 50_000,
+        [DemoCards.LiSi.Phone] = 30_000,
+        [DemoCards.WangWu.Phone] = 20_000,
+    };
+
+    public async Task<bool> IsSeededAsync(CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Meta.AnyAsync(m => m.Key == SeededKey, cancellationToken);
+    }
+
+    public async Task SeedAsync(CancellationToken cancellationToken = default)
+    {
+        if (await IsSeededAsync(cancellationToken))
+        {
+            return;
+        }
+        var custody = chart[InstitutionChart.Custody(institution.CustodyBanks[0])];
+        await Fund("demo:risk-fund", "institution deposit into the risk compensation fund", custody, chart[InstitutionChart.RiskCompensationFund],
+            10_000_000, cancellationToken);
+        await SeedMerchantAsync(cancellationToken);
+        foreach (var person in DemoCards.People)
+        {
+            var wallet = await SeedUserAsync(person, cancellationToken);
+            await Fund("demo:wallet:" + person.Phone, "demo opening balance", custody, wallet, OpeningBalances[person.Phone], cancellationToken);
+        }
+        await SeedOperatorsAsync(cancellationToken);
+        await using var db = database.CreateContext();
+        db.Meta.Add(new MetaRow { Key = SeededKey, Value = clock.UtcNow.ToString("O") });
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Demo world seeded: {Users} users, merchant {MchId}, {Operators} operators",
+            DemoCards.People.Count, MerchantId, Operators.Count);
+    }
+
+    private async Task Fund(string key, string reason, Guid debit, Guid credit, long amountFen, CancellationToken ct)
+    {
+        // A deterministic id per seeding step: a seed interrupted and run again cannot fund twice.
+        var id = new Guid(MD5.HashData(Encoding.UTF8.GetBytes(key)));
+        var result = await adjustments.PostAsync(id, "demo-funding", reason, debit, credit, amountFen, "seed-demo", ct);
+        if (!result.IsSuccess())
+        {
+            throw new InvalidOperationException($"demo funding {key} failed: {result}");
+        }
+    }
+
+    private async Task SeedMerchantAsync(CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        if (await db.Merchants.AnyAsync(m => m.MchId == MerchantId, ct))
+        {
+            return;
+        }
+        var merchant = new MerchantRow
+        {
+            Id = Guid.CreateVersion7(),
+            MchId = MerchantId,
+            Name = "知付演示咖啡馆 Zhifu Demo Café",
+            Status = 1,
+            PendingAccountId = Guid.CreateVersion7(),
+            AvailableAccountId = Guid.CreateVersion7(),
+            CreatedAt = clock.UtcNow,
+        };
+        await CreateAccounts(ct,
+            (merchant.PendingAccountId, AccountCode.MerchantPending), (merchant.AvailableAccountId, AccountCode.MerchantAvailable));
+        db.Merchants.Add(merchant);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<Guid> SeedUserAsync(DemoPerson person, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var index = personalData.BlindIndex(person.Phone, "phone");
+        var existing = await db.Users.FirstOrDefaultAsync(u => u.PhoneIndex == index, ct);
+        if (existing is not null)
+        {
+            return existing.WalletAccountId;
+        }
+        var user = new UserRow
+        {
+            Id = Guid.CreateVersion7(),
+            PhoneCipher = personalData.Protect(person.Phone, "phone"),
+            PhoneIndex = index,
+            NameCipher = personalData.Protect(person.Name, "name"),
+            WalletAccountId = Guid.CreateVersion7(),
+            Status = 1,
+            CreatedAt = clock.UtcNow,
+        };
+        await CreateAccounts(ct, (user.WalletAccountId, AccountCode.UserWallet));
+        db.Users.Add(user);
+        await db.SaveChangesAsync(ct);
+        return user.WalletAccountId;
+    }
+
+    private async Task SeedOperatorsAsync(CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        foreach (var (username, role, _) in Operators)
+        {
+            if (!await db.Operators.AnyAsync(o => o.Username == username, ct))
+            {
+                db.Operators.Add(new OperatorRow
+                {
+                    Id = Guid.CreateVersion7(),
+                    Username = username,
+                    Role = role,
+                    PasswordHash = passwords.Hash(OperatorPassword),
+                    CreatedAt = clock.UtcNow,
+                });
+            }
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task CreateAccounts(CancellationToken ct, params (Guid Id, AccountCode Code)[] accounts)
+    {
+        var results = await ledger.CreateAccountsAsync(
+            accounts.Select(a => new NewAccount { Id = a.Id, Ledger = Ledgers.Cny, Code = a.Code, Flags = AccountFlags.DebitsMustNotExceedCredits })
+                .ToList(), ct);
+        if (results.Any(r => !r.IsSuccess()))
+        {
+            throw new InvalidOperationException("demo account creation failed: " + string.Join(", ", results));
+        }
+    }
+}

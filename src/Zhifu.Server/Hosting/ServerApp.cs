@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.DataProtection;
+using Prometheus;
+using Scalar.AspNetCore;
+using Serilog;
+using Zhifu.Core;
+using Zhifu.Core.Ledger;
+using Zhifu.Data;
+using Zhifu.Data.Ledger;
+using Zhifu.Server.Banking;
+using Zhifu.Server.Ledger;
+using Zhifu.Server.Security;
+
+namespace Zhifu.Server.Hosting;
+
+/// <summary>Builds the Zhifu server: one host for the APIs, the consoles and the background workers.</summary>
+public static class ServerApp
+{
+    /// <summary>Creates the web application; the database must already be migrated (the writer rebuilds from it).</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddEnvironmentVariables();
+        configure?.Invoke(builder);
+        var settings = ServerSettings.From(builder.Configuration);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(ServerSettings.DefaultUrl);
+        }
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Limits:RequestBodyBytesMax", 64 * 1024);
+            k.AddServerHeader = false;
+        });
+        ConfigureLogging(builder, settings);
+        AddServices(builder, settings);
+        var app = builder.Build();
+        MapEndpoints(app);
+        return app;
+    }
+
+    private static void ConfigureLogging(WebApplicationBuilder builder, ServerSettings settings)
+    {
+        // Structured logs: readable on the console, JSON lines in {data}/logs for machines. Personal data never goes in a
+        // log message: it is masked before it is logged (ACC-8).
+        builder.Services.AddSerilog((services, log) => log
+            .ReadFrom.Configuration(builder.Configuration)
+            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
+            // Cookie keys sit in {data}/secrets beside the other owner-only secrets; the "unencrypted at rest" warning is expected.
+            .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", Serilog.Events.LogEventLevel.Error)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            .WriteTo.File(new Serilog.Formatting.Compact.CompactJsonFormatter(), Path.Combine(settings.DataDirectory, "logs", "zhifu-.json"),
+                rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14, fileSizeLimitBytes: 100L * 1024 * 1024));
+    }
+
+    private static void AddServices(WebApplicationBuilder builder, ServerSettings settings)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddSingleton(settings);
+        services.AddSingleton(settings.Database);
+        services.AddSingleton<IClock>(SystemClock.Instance);
+        services.AddSingleton(sp => new LedgerWriter(
+            Databases.OpenLedgerStore(settings.Database, settings.SqliteTuning), sp.GetRequiredService<IClock>(), settings.Ledger));
+        services.AddSingleton<ILedger>(sp => sp.GetRequiredService<LedgerWriter>());
+        services.AddSingleton(configuration.GetSection("Institution").Get<InstitutionOptions>() ?? new InstitutionOptions());
+        services.AddSingleton<InstitutionChart>();
+        services.AddSingleton<Adjustments>();
+        services.AddSingleton(sp => SecretKeys.Load(configuration, settings.DataDirectory, sp.GetRequiredService<ILogger<SecretKeys>>()));
+        services.AddSingleton<PersonalData>();
+        services.AddSingleton(configuration.GetSection("Security:Argon2").Get<Argon2Options>() ?? new Argon2Options());
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<DemoWorld>();
+        services.AddHostedService<StartupTasks>();
+        if (string.IsNullOrEmpty(configuration["Bank:DataDir"]))
+        {
+            configuration["Bank:DataDir"] = Path.Combine(settings.DataDirectory, "bank");
+        }
+        services.AddBankChannel(configuration);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = StandardProblems.Customize);
+        services.AddDataProtection().SetApplicationName("zhifu")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "secrets", "data-protection")));
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
+        OperatorAuth.AddServices(services);
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSerilogRequestLogging();
+        app.UseHttpMetrics();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/healthz");
+        app.MapMetrics("/metrics");
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs");
+        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        OperatorAuth.Map(app);
+        OperatorLedgerApi.Map(app);
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Zhifu.Server.Ledger;
+
+namespace Zhifu.Server.Hosting;
+
+/// <summary>
+/// Runs before the server takes requests: the institution's chart of accounts, the demo world (once, unless
+/// <c>Demo:Seed=false</c>); then prints where the platform listens and how to sign in.
+/// </summary>
+public sealed class StartupTasks(
+    InstitutionChart chart, DemoWorld demo, IConfiguration configuration, IServer server, IHostApplicationLifetime lifetime,
+    ServerSettings settings) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await chart.EnsureAsync(cancellationToken);
+        if (configuration.GetValue("Demo:Seed", true))
+        {
+            await demo.SeedAsync(cancellationToken);
+        }
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            if (configuration.GetValue("Demo:PrintBanner", true))
+            {
+                Banner.Print(addresses.FirstOrDefault() ?? ServerSettings.DefaultUrl, settings);
+            }
+        });
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Konscious.Security.Cryptography;
+
+namespace Zhifu.Server.Security;
+
+/// <summary>Argon2id work factors (section <c>Security:Argon2</c>); defaults follow OWASP's minimum (19 MiB, 2 passes).</summary>
+public sealed record Argon2Options
+{
+    public int MemoryKiB { get; init; } = 19_456;
+    public int Iterations { get; init; } = 2;
+    public int Parallelism { get; init; } = 1;
+}
+
+/// <summary>
+/// Passwords as Argon2id hashes of HMAC(pepper, password): a stolen database alone cannot brute-force even a
+/// 6-digit payment password offline, because the pepper lives outside it (architecture.md, ACC-7).
+/// Stored as <c>$argon2id$v=19$m=…,t=…,p=…$salt$hash</c> so work factors can rise without breaking old hashes.
+/// </summary>
+public sealed class PasswordHasher(SecretKeys keys, Argon2Options options)
+{
+    /// <summary>Hashes a password with a fresh salt.</summary>
+    public string Hash(string password)
+    {
+        var salt = RandomNumberGenerator.GetBytes(16);
+        var hash = Compute(password, salt, options.MemoryKiB, options.Iterations, options.Parallelism);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"$argon2id$v=19$m={options.MemoryKiB},t={options.Iterations},p={options.Parallelism}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}");
+    }
+
+    /// <summary>Checks a password in constant time against a stored hash.</summary>
+    public bool Verify(string password, string stored)
+    {
+        var parts = stored.Split('$');
+        if (parts.Length != 6 || parts[1] != "argon2id")
+        {
+            return false;
+        }
+        var factors = parts[3].Split(',').Select(p => int.Parse(p[2..], CultureInfo.InvariantCulture)).ToArray();
+        var expected = Convert.FromBase64String(parts[5]);
+        var actual = Compute(password, Convert.FromBase64String(parts[4]), factors[0], factors[1], factors[2]);
+        return CryptographicOperations.FixedTimeEquals(expected, actual);
+    }
+
+    private byte[] Compute(string password, byte[] salt, int memoryKiB, int iterations, int parallelism)
+    {
+        var peppered = HMACSHA256.HashData(keys.PasswordPepper, Encoding.UTF8.GetBytes(password));
+        using var argon = new Argon2id(peppered)
+        {
+            Salt = salt,
+            MemorySize = memoryKiB,
+            Iterations = iterations,
+            DegreeOfParallelism = parallelism,
+        };
+        return argon.GetBytes(32);
+    }
+}
