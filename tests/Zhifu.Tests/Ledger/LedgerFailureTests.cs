@@ -1,0 +1,54 @@
+using Microsoft.Data.Sqlite;
+using Zhifu.Core;
+using Zhifu.Core.Ledger;
+using Zhifu.Data;
+using Zhifu.Data.Ledger;
+using Zhifu.Tests.Infrastructure;
+
+namespace Zhifu.Tests.Ledger;
+
+/// <summary>SEC-3: when the database cannot commit, callers learn that nothing was applied, and the ledger recovers.</summary>
+public sealed class LedgerFailureTests
+{
+    [Fact]
+    public async Task A_batch_the_database_refuses_is_rolled_back_and_the_ledger_recovers()
+    {
+        Assert.SkipWhen(TestDatabase.PostgresServer is not null, "holds a SQLite write lock from another connection");
+        await using var database = await TestDatabase.CreateAsync();
+        var businessId = Guid.CreateVersion7();
+        using var writer = new LedgerWriter(
+            Databases.OpenLedgerStore(database.Options, new SqliteTuning { Synchronous = "NORMAL", BusyTimeoutMs = 50 }),
+            SystemClock.Instance, new LedgerWriterOptions { CommitAttemptsMax = 2 });
+        var ct = TestContext.Current.CancellationToken;
+        var custody = Guid.CreateVersion7();
+        var wallet = Guid.CreateVersion7();
+        await writer.CreateAccountsAsync([
+            new NewAccount { Id = custody, Ledger = Ledgers.Cny, Code = AccountCode.CustodyReserve },
+            new NewAccount { Id = wallet, Ledger = Ledgers.Cny, Code = AccountCode.UserWallet, Flags = AccountFlags.DebitsMustNotExceedCredits },
+        ], ct);
+        Transfer Fund(long amount) => new()
+        {
+            Id = Guid.CreateVersion7(), DebitAccountId = custody, CreditAccountId = wallet, AmountFen = amount,
+            Ledger = Ledgers.Cny, Code = TransferCode.Adjustment, BusinessId = businessId,
+        };
+        Assert.Equal([TransferResult.Ok], await writer.SubmitAsync([Fund(100)], ct));
+
+        var refused = Fund(50);
+        await using (var blocker = new SqliteConnection(database.Options.ConnectionString))
+        {
+            await blocker.OpenAsync(ct);
+            await using var begin = blocker.CreateCommand();
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync(ct);
+            await Assert.ThrowsAsync<LedgerUnavailableException>(() => writer.SubmitAsync([refused], ct));
+            Assert.Equal(100, writer.GetAccount(wallet)!.Value.CreditsPosted);
+            begin.CommandText = "ROLLBACK";
+            await begin.ExecuteNonQueryAsync(ct);
+        }
+
+        // Nothing of the refused batch stuck: the same id applies now, once.
+        Assert.Equal([TransferResult.Ok], await writer.SubmitAsync([refused], ct));
+        Assert.Equal([TransferResult.Exists], await writer.SubmitAsync([refused], ct));
+        Assert.Equal(150, writer.GetAccount(wallet)!.Value.CreditsPosted);
+    }
+}
