@@ -47,9 +47,9 @@ public sealed partial class LedgerWriter
                 Thread.Sleep(50 * attempt);
                 continue;
             }
-            CommitTimes.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            BatchSizes.Record(_engine.Batch.Transfers.Count);
-            TransfersCommitted.Add(_engine.Batch.Transfers.Count);
+            _commitTimes.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            _batchSizes.Record(_engine.Batch.Transfers.Count);
+            _transfersCommitted.Add(_engine.Batch.Transfers.Count);
             foreach (var account in _engine.Batch.TouchedAccounts)
             {
                 _committed[account.Id] = account.Snapshot();

@@ -14,10 +14,10 @@ namespace Zhifu.Data.Ledger;
 /// </summary>
 public sealed partial class LedgerWriter : ILedger, IDisposable
 {
-    private static readonly Meter Meter = new("Zhifu.Ledger");
-    private static readonly Counter<long> TransfersCommitted = Meter.CreateCounter<long>("zhifu_ledger_transfers", "transfers");
-    private static readonly Histogram<long> BatchSizes = Meter.CreateHistogram<long>("zhifu_ledger_batch_size", "transfers");
-    private static readonly Histogram<double> CommitTimes = Meter.CreateHistogram<double>("zhifu_ledger_commit_ms", "ms");
+    private readonly Meter _meter = new("Zhifu.Ledger");
+    private readonly Counter<long> _transfersCommitted;
+    private readonly Histogram<long> _batchSizes;
+    private readonly Histogram<double> _commitTimes;
 
     private readonly Channel<LedgerRequest> _queue;
     private readonly ConcurrentDictionary<Guid, AccountBalance> _committed = new();
@@ -46,6 +46,13 @@ public sealed partial class LedgerWriter : ILedger, IDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _transfersCommitted = _meter.CreateCounter<long>("transfers_committed", description: "Transfers stored (applied or refused)");
+        _batchSizes = _meter.CreateHistogram<long>("batch_transfers", description: "Transfers per committed batch");
+        _commitTimes = _meter.CreateHistogram<double>("commit_ms", description: "Time to commit one batch");
+        // Gauges are read at scrape time, so they show even when nothing has moved since the server started.
+        _meter.CreateObservableGauge("queue_depth", () => _queue!.Reader.Count, description: "Requests waiting for the writer");
+        _meter.CreateObservableGauge("open_holds", () => _engine.OpenPendingCount, description: "Pending transfers not yet resolved");
+        _meter.CreateObservableGauge("accounts", () => _committed.Count, description: "Ledger accounts");
         _thread = new Thread(Run) { IsBackground = true, Name = "zhifu-ledger-writer" };
         _thread.Start();
     }
@@ -106,6 +113,7 @@ public sealed partial class LedgerWriter : ILedger, IDisposable
         _queue.Writer.TryComplete();
         _thread.Join();
         _store.Dispose();
+        _meter.Dispose();
     }
 
     private void Run()

@@ -44,7 +44,7 @@ public sealed class ServerHostTests
         var paths = openApi.RootElement.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/ops/auth/login", out _));
         Assert.True(paths.TryGetProperty("/api/ops/ledger/verify", out _));
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/docs", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/docs/", Ct)).StatusCode);
     }
 
     [Fact]
