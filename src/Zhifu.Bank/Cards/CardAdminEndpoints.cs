@@ -1,3 +1,4 @@
+using Zhifu.Core;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Zhifu.Bank.Hosting;
 using Zhifu.Core.Banking;

@@ -1,3 +1,4 @@
+using Zhifu.Core;
 using Zhifu.Bank.Callbacks;
 using Zhifu.Bank.Faults;
 using Zhifu.Bank.Hosting;

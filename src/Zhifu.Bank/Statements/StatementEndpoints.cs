@@ -1,3 +1,4 @@
+using Zhifu.Core;
 using Zhifu.Bank.Faults;
 using Zhifu.Bank.Hosting;
 using Zhifu.Bank.Movements;

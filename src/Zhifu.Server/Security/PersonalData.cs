@@ -49,20 +49,3 @@ public sealed class PersonalData(SecretKeys keys)
     public byte[] BlindIndex(string value, string purpose) =>
         HMACSHA256.HashData(keys.BlindIndexKey, Encoding.UTF8.GetBytes(purpose + "\n" + value));
 }
-
-/// <summary>How personal data is shown: <c>138****1234</c>, <c>张*</c>, <c>6222 **** **** 1234</c> (ACC-8).</summary>
-public static class Masking
-{
-    /// <summary>A mainland mobile number with the middle four digits hidden.</summary>
-    public static string Phone(string phone) => phone.Length == 11 ? string.Concat(phone.AsSpan(0, 3), "****", phone.AsSpan(7)) : "***";
-
-    /// <summary>A name with all but the first character hidden.</summary>
-    public static string Name(string name) => name.Length <= 1 ? "*" : name[0] + new string('*', name.Length - 1);
-
-    /// <summary>A card number showing its first four and last four digits.</summary>
-    public static string Card(string number) =>
-        number.Length < 12 ? "****" : string.Concat(number.AsSpan(0, 4), " **** **** ", number.AsSpan(number.Length - 4));
-
-    /// <summary>An ID number showing its first and last characters.</summary>
-    public static string IdNumber(string id) => id.Length < 8 ? "****" : string.Concat(id.AsSpan(0, 1), new string('*', id.Length - 2), id.AsSpan(id.Length - 1));
-}

@@ -1,3 +1,4 @@
+using Zhifu.Core;
 using Zhifu.Core.Banking;
 
 namespace Zhifu.Tests.Bank;
