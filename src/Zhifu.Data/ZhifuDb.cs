@@ -54,12 +54,6 @@ public abstract class ZhifuDb(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Reason).HasMaxLength(256);
             e.Property(x => x.CreatedBy).HasMaxLength(64);
         });
-        modelBuilder.Entity<UserRow>(e =>
-        {
-            e.ToTable("users");
-            e.HasIndex(x => x.PhoneIndex).IsUnique();
-            e.HasIndex(x => x.WalletAccountId).IsUnique();
-        });
         modelBuilder.Entity<MerchantRow>(e =>
         {
             e.ToTable("merchants");
@@ -82,5 +76,7 @@ public abstract class ZhifuDb(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Key).HasMaxLength(64);
             e.Property(x => x.Value).HasMaxLength(1024);
         });
+        // Each feature keeps its rows and their mapping together (Entities/<Feature>/), as IEntityTypeConfiguration<T>.
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ZhifuDb).Assembly);
     }
 }

@@ -9,6 +9,12 @@ public enum AccountCode : ushort
     /// <summary>用户钱包 — a person's wallet balance; a liability of the institution.</summary>
     UserWallet = 100,
 
+    /// <summary>
+    /// 消费专用余额 — a wallet's credit-card-sourced funds, spendable only on consumption, never transferred, withdrawn or
+    /// received (CARD-3); a liability.
+    /// </summary>
+    UserConsumptionFunds = 101,
+
     /// <summary>企业钱包 — an enterprise wallet (ENT-1); a liability.</summary>
     EnterpriseWallet = 110,
 
@@ -41,7 +47,7 @@ public enum AccountCode : ushort
 public static class AccountCodes
 {
     /// <summary>Money the institution owes to customers and merchants (SET-1's left-hand side).</summary>
-    public static bool IsCustomerLiability(AccountCode code) => code is AccountCode.UserWallet or AccountCode.EnterpriseWallet
+    public static bool IsCustomerLiability(AccountCode code) => code is AccountCode.UserWallet or AccountCode.UserConsumptionFunds or AccountCode.EnterpriseWallet
         or AccountCode.MerchantPending or AccountCode.MerchantAvailable or AccountCode.InTransit;
 
     /// <summary>The institution's own money kept inside custody (fees, the compensation fund, suspense).</summary>

@@ -21,18 +21,6 @@ public sealed class AdjustmentRow
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>A person's wallet. Phone and name are stored only encrypted, found by keyed blind index (ACC-8).</summary>
-public sealed class UserRow
-{
-    public Guid Id { get; set; }
-    public required byte[] PhoneCipher { get; set; }
-    public required byte[] PhoneIndex { get; set; }
-    public required byte[] NameCipher { get; set; }
-    public Guid WalletAccountId { get; set; }
-    public int Status { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
-}
-
 /// <summary>A merchant and its two ledger accounts (pending settlement, available).</summary>
 public sealed class MerchantRow
 {

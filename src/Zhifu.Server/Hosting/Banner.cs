@@ -20,7 +20,7 @@ public static class Banner
             $"  Demo operators (password {DemoWorld.OperatorPassword}):",
         };
         lines.AddRange(DemoWorld.Operators.Select(o => $"    {o.Username,-8} {o.Title}"));
-        lines.Add("  Demo users (wallets seeded with opening balances):");
+        lines.Add($"  Demo users (login password {DemoWorld.UserPassword}, payment password {DemoWorld.UserPaymentPassword}):");
         lines.AddRange(DemoCards.People.Select(p => $"    {p.Phone}  {p.Name}  {new Zhifu.Core.Money(DemoWorld.OpeningBalances[p.Phone])}"));
         lines.Add($"  Demo merchant: mchid {DemoWorld.MerchantId}");
         lines.Add("");

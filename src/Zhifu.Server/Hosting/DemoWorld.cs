@@ -7,6 +7,7 @@ using Zhifu.Core.Ledger;
 using Zhifu.Data;
 using Zhifu.Data.Entities;
 using Zhifu.Server.Ledger;
+using Zhifu.Server.Accounts;
 using Zhifu.Server.Security;
 
 namespace Zhifu.Server.Hosting;
@@ -16,11 +17,13 @@ namespace Zhifu.Server.Hosting;
 /// bank simulator with funded wallets, and one operator per role. Seeded once; every step is idempotent.
 /// </summary>
 public sealed class DemoWorld(
-    DatabaseOptions database, ILedger ledger, InstitutionChart chart, InstitutionOptions institution, Adjustments adjustments, PersonalData personalData,
-    PasswordHasher passwords, IClock clock, ILogger<DemoWorld> logger)
+    DatabaseOptions database, ILedger ledger, InstitutionChart chart, InstitutionOptions institution, Adjustments adjustments,
+    WalletAccounts accounts, AccountsOptions accountsOptions, PasswordHasher passwords, IClock clock, ILogger<DemoWorld> logger)
 {
     public const string MerchantId = "1230000109";
     public const string OperatorPassword = "Zhifu@2026";
+    public const string UserPassword = "Demo@2026";
+    public const string UserPaymentPassword = "147258";
     private const string SeededKey = "demo.seeded";
 
     /// <summary>One operator per role (SEC-1): username = role.</summary>
@@ -106,27 +109,21 @@ public sealed class DemoWorld(
 
     private async Task<Guid> SeedUserAsync(DemoPerson person, CancellationToken ct)
     {
-        await using var db = database.CreateContext();
-        var index = personalData.BlindIndex(person.Phone, "phone");
-        var existing = await db.Users.FirstOrDefaultAsync(u => u.PhoneIndex == index, ct);
-        if (existing is not null)
+        if (await accounts.FindByPhoneAsync(person.Phone, ct) is { } existing)
         {
             return existing.WalletAccountId;
         }
-        var user = new UserRow
+        var (user, error) = await accounts.OpenAsync(new OpeningRequest(person.Phone, OpeningChannels.Counter, accountsOptions.AgreementVersion,
+            passwords.Hash(UserPassword), MustChangeLoginPassword: false, DeviceId: null), ct);
+        if (error is not null)
         {
-            Id = Guid.CreateVersion7(),
-            PhoneCipher = personalData.Protect(person.Phone, "phone"),
-            PhoneIndex = index,
-            NameCipher = personalData.Protect(person.Name, "name"),
-            WalletAccountId = Guid.CreateVersion7(),
-            Status = 1,
-            CreatedAt = clock.UtcNow,
-        };
-        await CreateAccounts(ct, (user.WalletAccountId, AccountCode.UserWallet));
-        db.Users.Add(user);
+            throw new InvalidOperationException($"demo wallet: {error.Code}");
+        }
+        await using var db = database.CreateContext();
+        var row = await db.Set<UserRow>().FirstAsync(u => u.Id == user!.Id, ct);
+        row.PaymentPasswordHash = passwords.Hash(UserPaymentPassword);
         await db.SaveChangesAsync(ct);
-        return user.WalletAccountId;
+        return row.WalletAccountId;
     }
 
     private async Task SeedOperatorsAsync(CancellationToken ct)

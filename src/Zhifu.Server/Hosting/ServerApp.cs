@@ -6,8 +6,10 @@ using Zhifu.Core;
 using Zhifu.Core.Ledger;
 using Zhifu.Data;
 using Zhifu.Data.Ledger;
+using Zhifu.Server.Accounts;
 using Zhifu.Server.Banking;
 using Zhifu.Server.Ledger;
+using Zhifu.Server.Notifications;
 using Zhifu.Server.Security;
 
 namespace Zhifu.Server.Hosting;
@@ -72,6 +74,10 @@ public static class ServerApp
         services.AddSingleton(configuration.GetSection("Security:Argon2").Get<Argon2Options>() ?? new Argon2Options());
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<DemoWorld>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<SmsOutbox>();
+        services.AddSingleton<ISmsGateway>(sp => sp.GetRequiredService<SmsOutbox>());
+        AccountsFeature.AddServices(services, configuration);
         services.AddHostedService<StartupTasks>();
         if (string.IsNullOrEmpty(configuration["Bank:DataDir"]))
         {
@@ -101,5 +107,7 @@ public static class ServerApp
         app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
         OperatorAuth.Map(app);
         OperatorLedgerApi.Map(app);
+        AccountsFeature.Map(app);
+        DevSmsInbox.Map(app);
     }
 }

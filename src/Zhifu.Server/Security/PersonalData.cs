@@ -11,6 +11,15 @@ namespace Zhifu.Server.Security;
 /// </summary>
 public sealed class PersonalData(SecretKeys keys)
 {
+    /// <summary>Purpose of phone numbers (encryption associated data and blind-index domain).</summary>
+    public const string Phone = "phone";
+
+    /// <summary>Purpose of full names.</summary>
+    public const string Name = "name";
+
+    /// <summary>Purpose of resident ID numbers.</summary>
+    public const string IdNumber = "id-number";
+
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
 

@@ -22,6 +22,57 @@ namespace Zhifu.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Zhifu.Data.Entities.AccountRestrictionRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset?>("LiftedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lifted_at");
+
+                    b.Property<string>("LiftedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("lifted_by");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_account_restrictions");
+
+                    b.HasIndex("UserId", "LiftedAt")
+                        .HasDatabaseName("ix_account_restrictions_user_id_lifted_at");
+
+                    b.ToTable("account_restrictions", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.AdjustmentRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -67,6 +118,64 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasName("pk_adjustments");
 
                     b.ToTable("adjustments", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.AuditRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("details");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("previous_hash");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("target");
+
+                    b.HasKey("Sequence")
+                        .HasName("pk_audit_log");
+
+                    b.ToTable("audit_log", (string)null);
                 });
 
             modelBuilder.Entity("Zhifu.Data.Entities.InstitutionAccountRow", b =>
@@ -284,6 +393,55 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.ToTable("meta", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.OneTimeCodeRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_index");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("purpose");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_one_time_codes");
+
+                    b.HasIndex("PhoneIndex", "Purpose", "CreatedAt")
+                        .HasDatabaseName("ix_one_time_codes_phone_index_purpose_created_at");
+
+                    b.ToTable("one_time_codes", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.OperatorRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -335,21 +493,49 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.ToTable("operators", (string)null);
                 });
 
-            modelBuilder.Entity("Zhifu.Data.Entities.UserRow", b =>
+            modelBuilder.Entity("Zhifu.Data.Entities.SmsConversationRow", b =>
+                {
+                    b.Property<byte[]>("PhoneIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_index");
+
+                    b.Property<string>("Command")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("command");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("PhoneIndex")
+                        .HasName("pk_sms_conversations");
+
+                    b.ToTable("sms_conversations", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.SmsMessageRow", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<byte[]>("BodyCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("body_cipher");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
-                    b.Property<byte[]>("NameCipher")
+                    b.Property<string>("Kind")
                         .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("name_cipher");
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
 
                     b.Property<byte[]>("PhoneCipher")
                         .IsRequired()
@@ -361,9 +547,145 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("bytea")
                         .HasColumnName("phone_index");
 
+                    b.Property<string>("PhoneMasked")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phone_masked");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sms_outbox");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_sms_outbox_created_at");
+
+                    b.HasIndex("PhoneIndex", "CreatedAt")
+                        .HasDatabaseName("ix_sms_outbox_phone_index_created_at");
+
+                    b.ToTable("sms_outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.UserRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AccountClass")
+                        .HasColumnType("integer")
+                        .HasColumnName("account_class");
+
+                    b.Property<DateTimeOffset>("AgreementAcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("agreement_accepted_at");
+
+                    b.Property<string>("AgreementVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("agreement_version");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<Guid>("ConsumptionAccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("consumption_account_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("FaceToFaceVerified")
+                        .HasColumnType("boolean")
+                        .HasColumnName("face_to_face_verified");
+
+                    b.Property<int>("FailedLogins")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_logins");
+
+                    b.Property<int>("FailedPaymentPasswords")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_payment_passwords");
+
+                    b.Property<byte[]>("IdNumberCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("id_number_cipher");
+
+                    b.Property<byte[]>("IdNumberIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("id_number_index");
+
+                    b.Property<DateTimeOffset?>("LastTransactionAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_transaction_at");
+
+                    b.Property<DateTimeOffset?>("LoginLockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("login_locked_until");
+
+                    b.Property<string>("LoginPasswordHash")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("login_password_hash");
+
+                    b.Property<bool>("MustChangeLoginPassword")
+                        .HasColumnType("boolean")
+                        .HasColumnName("must_change_login_password");
+
+                    b.Property<bool>("MustChangePaymentPassword")
+                        .HasColumnType("boolean")
+                        .HasColumnName("must_change_payment_password");
+
+                    b.Property<byte[]>("NameCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("name_cipher");
+
+                    b.Property<string>("OpenedVia")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("opened_via");
+
+                    b.Property<byte[]>("OpeningDeviceIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("opening_device_index");
+
+                    b.Property<DateTimeOffset?>("PaymentLockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("payment_locked_until");
+
+                    b.Property<string>("PaymentPasswordHash")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("payment_password_hash");
+
+                    b.Property<byte[]>("PhoneCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_cipher");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_index");
+
                     b.Property<int>("Status")
                         .HasColumnType("integer")
                         .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("verified_at");
+
+                    b.Property<int>("VerifiedSources")
+                        .HasColumnType("integer")
+                        .HasColumnName("verified_sources");
 
                     b.Property<Guid>("WalletAccountId")
                         .HasColumnType("uuid")
@@ -371,6 +693,9 @@ namespace Zhifu.Data.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_users");
+
+                    b.HasIndex("IdNumberIndex")
+                        .HasDatabaseName("ix_users_id_number_index");
 
                     b.HasIndex("PhoneIndex")
                         .IsUnique()
@@ -380,7 +705,60 @@ namespace Zhifu.Data.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("ix_users_wallet_account_id");
 
+                    b.HasIndex("OpeningDeviceIndex", "CreatedAt")
+                        .HasDatabaseName("ix_users_opening_device_index_created_at");
+
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.WalletSessionRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DeviceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("device_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wallet_sessions");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_wallet_sessions_token_hash");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_wallet_sessions_user_id");
+
+                    b.ToTable("wallet_sessions", (string)null);
                 });
 #pragma warning restore 612, 618
         }

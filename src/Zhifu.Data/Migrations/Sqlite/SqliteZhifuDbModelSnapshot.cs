@@ -16,6 +16,58 @@ namespace Zhifu.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Zhifu.Data.Entities.AccountRestrictionRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("LiftedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lifted_at");
+
+                    b.Property<string>("LiftedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lifted_by");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_account_restrictions");
+
+                    b.HasIndex("UserId", "LiftedAt")
+                        .HasDatabaseName("ix_account_restrictions_user_id_lifted_at");
+
+                    b.ToTable("account_restrictions", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.AdjustmentRow", b =>
                 {
                     b.Property<byte[]>("Id")
@@ -63,6 +115,64 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasName("pk_adjustments");
 
                     b.ToTable("adjustments", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.AuditRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("details");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_hash");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.HasKey("Sequence")
+                        .HasName("pk_audit_log");
+
+                    b.ToTable("audit_log", (string)null);
                 });
 
             modelBuilder.Entity("Zhifu.Data.Entities.InstitutionAccountRow", b =>
@@ -286,6 +396,55 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.ToTable("meta", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.OneTimeCodeRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("code_hash");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("phone_index");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purpose");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_one_time_codes");
+
+                    b.HasIndex("PhoneIndex", "Purpose", "CreatedAt")
+                        .HasDatabaseName("ix_one_time_codes_phone_index_purpose_created_at");
+
+                    b.ToTable("one_time_codes", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.OperatorRow", b =>
                 {
                     b.Property<byte[]>("Id")
@@ -337,21 +496,49 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.ToTable("operators", (string)null);
                 });
 
-            modelBuilder.Entity("Zhifu.Data.Entities.UserRow", b =>
+            modelBuilder.Entity("Zhifu.Data.Entities.SmsConversationRow", b =>
+                {
+                    b.Property<byte[]>("PhoneIndex")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("phone_index");
+
+                    b.Property<string>("Command")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("command");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("PhoneIndex")
+                        .HasName("pk_sms_conversations");
+
+                    b.ToTable("sms_conversations", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.SmsMessageRow", b =>
                 {
                     b.Property<byte[]>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("BLOB")
                         .HasColumnName("id");
 
+                    b.Property<byte[]>("BodyCipher")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("body_cipher");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
-                    b.Property<byte[]>("NameCipher")
+                    b.Property<string>("Kind")
                         .IsRequired()
-                        .HasColumnType("BLOB")
-                        .HasColumnName("name_cipher");
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
 
                     b.Property<byte[]>("PhoneCipher")
                         .IsRequired()
@@ -363,9 +550,146 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("BLOB")
                         .HasColumnName("phone_index");
 
+                    b.Property<string>("PhoneMasked")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone_masked");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sms_outbox");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_sms_outbox_created_at");
+
+                    b.HasIndex("PhoneIndex", "CreatedAt")
+                        .HasDatabaseName("ix_sms_outbox_phone_index_created_at");
+
+                    b.ToTable("sms_outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.UserRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AccountClass")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_class");
+
+                    b.Property<long>("AgreementAcceptedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("agreement_accepted_at");
+
+                    b.Property<string>("AgreementVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agreement_version");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("closed_at");
+
+                    b.Property<byte[]>("ConsumptionAccountId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("consumption_account_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("FaceToFaceVerified")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("face_to_face_verified");
+
+                    b.Property<int>("FailedLogins")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_logins");
+
+                    b.Property<int>("FailedPaymentPasswords")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_payment_passwords");
+
+                    b.Property<byte[]>("IdNumberCipher")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id_number_cipher");
+
+                    b.Property<byte[]>("IdNumberIndex")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id_number_index");
+
+                    b.Property<long?>("LastTransactionAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_transaction_at");
+
+                    b.Property<long?>("LoginLockedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("login_locked_until");
+
+                    b.Property<string>("LoginPasswordHash")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("login_password_hash");
+
+                    b.Property<bool>("MustChangeLoginPassword")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("must_change_login_password");
+
+                    b.Property<bool>("MustChangePaymentPassword")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("must_change_payment_password");
+
+                    b.Property<byte[]>("NameCipher")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("name_cipher");
+
+                    b.Property<string>("OpenedVia")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("opened_via");
+
+                    b.Property<byte[]>("OpeningDeviceIndex")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("opening_device_index");
+
+                    b.Property<long?>("PaymentLockedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("payment_locked_until");
+
+                    b.Property<string>("PaymentPasswordHash")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_password_hash");
+
+                    b.Property<byte[]>("PhoneCipher")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("phone_cipher");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("phone_index");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER")
                         .HasColumnName("status");
+
+                    b.Property<long?>("VerifiedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("verified_at");
+
+                    b.Property<int>("VerifiedSources")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("verified_sources");
 
                     b.Property<byte[]>("WalletAccountId")
                         .IsRequired()
@@ -375,6 +699,9 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_users");
 
+                    b.HasIndex("IdNumberIndex")
+                        .HasDatabaseName("ix_users_id_number_index");
+
                     b.HasIndex("PhoneIndex")
                         .IsUnique()
                         .HasDatabaseName("ix_users_phone_index");
@@ -383,7 +710,61 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("ix_users_wallet_account_id");
 
+                    b.HasIndex("OpeningDeviceIndex", "CreatedAt")
+                        .HasDatabaseName("ix_users_opening_device_index_created_at");
+
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.WalletSessionRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DeviceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_id");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("token_hash");
+
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wallet_sessions");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_wallet_sessions_token_hash");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_wallet_sessions_user_id");
+
+                    b.ToTable("wallet_sessions", (string)null);
                 });
 #pragma warning restore 612, 618
         }

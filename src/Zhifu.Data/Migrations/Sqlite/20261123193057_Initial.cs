@@ -1,0 +1,381 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Zhifu.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "account_restrictions",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    reason = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    created_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    lifted_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    lifted_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_account_restrictions", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "adjustments",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    reason = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    amount_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    debit_account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    credit_account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    created_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_adjustments", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "audit_log",
+                columns: table => new
+                {
+                    sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    at = table.Column<long>(type: "INTEGER", nullable: false),
+                    actor = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    target = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    details = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
+                    previous_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_audit_log", x => x.sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "institution_accounts",
+                columns: table => new
+                {
+                    key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_institution_accounts", x => x.key);
+                });
+
+            // The ledger tables are WITHOUT ROWID: keyed by time-ordered 16-byte ids, written by the batched
+            // ledger writer through raw SQLite statements (architecture.md, "What was measured").
+            migrationBuilder.Sql("""
+                CREATE TABLE ledger_accounts (
+                    id BLOB NOT NULL CONSTRAINT pk_ledger_accounts PRIMARY KEY,
+                    ledger INTEGER NOT NULL, code INTEGER NOT NULL, flags INTEGER NOT NULL,
+                    debits_pending INTEGER NOT NULL, debits_posted INTEGER NOT NULL,
+                    credits_pending INTEGER NOT NULL, credits_posted INTEGER NOT NULL,
+                    timestamp INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """);
+            migrationBuilder.Sql("""
+                CREATE TABLE ledger_pending (
+                    id BLOB NOT NULL CONSTRAINT pk_ledger_pending PRIMARY KEY,
+                    status INTEGER NOT NULL, expires_at INTEGER NOT NULL, resolved_at INTEGER NULL
+                ) WITHOUT ROWID;
+                """);
+            migrationBuilder.Sql("""
+                CREATE TABLE ledger_transfers (
+                    id BLOB NOT NULL CONSTRAINT pk_ledger_transfers PRIMARY KEY,
+                    debit_account_id BLOB NOT NULL, credit_account_id BLOB NOT NULL,
+                    amount INTEGER NOT NULL, pending_id BLOB NULL, timeout INTEGER NOT NULL,
+                    ledger INTEGER NOT NULL, code INTEGER NOT NULL, flags INTEGER NOT NULL,
+                    business_id BLOB NOT NULL, result INTEGER NOT NULL, timestamp INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """);
+
+            migrationBuilder.CreateTable(
+                name: "merchants",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    mch_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    status = table.Column<int>(type: "INTEGER", nullable: false),
+                    pending_account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    available_account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_merchants", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "meta",
+                columns: table => new
+                {
+                    key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    value = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_meta", x => x.key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "one_time_codes",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    phone_index = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    purpose = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    code_hash = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    used_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_one_time_codes", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "operators",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    username = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    password_hash = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    must_change_password = table.Column<bool>(type: "INTEGER", nullable: false),
+                    failed_sign_ins = table.Column<int>(type: "INTEGER", nullable: false),
+                    locked_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_operators", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sms_conversations",
+                columns: table => new
+                {
+                    phone_index = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    command = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_sms_conversations", x => x.phone_index);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sms_outbox",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    phone_index = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    phone_cipher = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    phone_masked = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    body_cipher = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    sent_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_sms_outbox", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "users",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    phone_cipher = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    phone_index = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    name_cipher = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    id_number_cipher = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    id_number_index = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    wallet_account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    consumption_account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    status = table.Column<int>(type: "INTEGER", nullable: false),
+                    account_class = table.Column<int>(type: "INTEGER", nullable: false),
+                    verified_sources = table.Column<int>(type: "INTEGER", nullable: false),
+                    face_to_face_verified = table.Column<bool>(type: "INTEGER", nullable: false),
+                    verified_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    login_password_hash = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    must_change_login_password = table.Column<bool>(type: "INTEGER", nullable: false),
+                    failed_logins = table.Column<int>(type: "INTEGER", nullable: false),
+                    login_locked_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    payment_password_hash = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    must_change_payment_password = table.Column<bool>(type: "INTEGER", nullable: false),
+                    failed_payment_passwords = table.Column<int>(type: "INTEGER", nullable: false),
+                    payment_locked_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    opened_via = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    opening_device_index = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    agreement_version = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    agreement_accepted_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    last_transaction_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    closed_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_users", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wallet_sessions",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    token_hash = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    device_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    last_seen_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    revoked_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_wallet_sessions", x => x.id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_account_restrictions_user_id_lifted_at",
+                table: "account_restrictions",
+                columns: new[] { "user_id", "lifted_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_institution_accounts_account_id",
+                table: "institution_accounts",
+                column: "account_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_merchants_mch_id",
+                table: "merchants",
+                column: "mch_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_one_time_codes_phone_index_purpose_created_at",
+                table: "one_time_codes",
+                columns: new[] { "phone_index", "purpose", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_operators_username",
+                table: "operators",
+                column: "username",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_sms_outbox_created_at",
+                table: "sms_outbox",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_sms_outbox_phone_index_created_at",
+                table: "sms_outbox",
+                columns: new[] { "phone_index", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_users_id_number_index",
+                table: "users",
+                column: "id_number_index");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_users_opening_device_index_created_at",
+                table: "users",
+                columns: new[] { "opening_device_index", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_users_phone_index",
+                table: "users",
+                column: "phone_index",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_users_wallet_account_id",
+                table: "users",
+                column: "wallet_account_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallet_sessions_token_hash",
+                table: "wallet_sessions",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallet_sessions_user_id",
+                table: "wallet_sessions",
+                column: "user_id");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "account_restrictions");
+
+            migrationBuilder.DropTable(
+                name: "adjustments");
+
+            migrationBuilder.DropTable(
+                name: "audit_log");
+
+            migrationBuilder.DropTable(
+                name: "institution_accounts");
+
+            migrationBuilder.DropTable(
+                name: "ledger_accounts");
+
+            migrationBuilder.DropTable(
+                name: "ledger_pending");
+
+            migrationBuilder.DropTable(
+                name: "ledger_transfers");
+
+            migrationBuilder.DropTable(
+                name: "merchants");
+
+            migrationBuilder.DropTable(
+                name: "meta");
+
+            migrationBuilder.DropTable(
+                name: "one_time_codes");
+
+            migrationBuilder.DropTable(
+                name: "operators");
+
+            migrationBuilder.DropTable(
+                name: "sms_conversations");
+
+            migrationBuilder.DropTable(
+                name: "sms_outbox");
+
+            migrationBuilder.DropTable(
+                name: "users");
+
+            migrationBuilder.DropTable(
+                name: "wallet_sessions");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System.Security.Claims;
+using Zhifu.Core;
+using Zhifu.Core.Ledger;
+using Zhifu.Server.Security;
+
+namespace Zhifu.Server.Accounts;
+
+/// <summary>The Wallet API's account routes: codes, self-service opening (ACC-1), sign-in, credentials (ACC-7), profile.</summary>
+public static class WalletAccountEndpoints
+{
+    public sealed record CodeRequest(string? Phone, string? Purpose);
+    public sealed record MyCodeRequest(string? Purpose, string? Phone);
+    public sealed record OpenRequest(string? Phone, string? Otp, string? LoginPassword, string? AgreementVersion, bool AcceptAgreement,
+        string? DeviceId);
+    public sealed record LoginRequest(string? Phone, string? Password, string? DeviceId);
+    public sealed record SessionDto(string Token, Guid UserId, string Phone, bool MustChangeLoginPassword);
+    public sealed record PaymentPasswordRequest(string? Otp, string? PaymentPassword);
+    public sealed record LoginPasswordRequest(string? Otp, string? NewPassword);
+    public sealed record PhoneRequest(string? CurrentOtp, string? NewPhone, string? NewOtp);
+    public sealed record ProfileDto(Guid UserId, string Phone, string? Name, int AccountClass, long BalanceFen, string Balance,
+        long ConsumptionOnlyFen, bool PaymentPasswordSet, bool MustChangeLoginPassword, string OpenedVia, string AgreementVersion,
+        string OpenedAt);
+    public sealed record AgreementDto(string Version, string Title, string Summary);
+
+    public static void Map(WebApplication app)
+    {
+        var open = app.MapGroup("/api/wallet").WithTags("Wallet: accounts");
+        open.MapGet("/agreement", (AccountsOptions o) => new AgreementDto(o.AgreementVersion, "知付支付服务协议",
+            "开通即表示您同意知付为您开立支付账户并按协议提供支付服务；账户与手机号一一对应；请妥善保管密码与验证码。"));
+        open.MapPost("/otp", SendCodeAsync);
+        open.MapPost("/accounts", OpenAsync);
+        open.MapPost("/sessions", LoginAsync);
+
+        var me = app.MapGroup("/api/wallet/me").WithTags("Wallet: accounts").RequireAuthorization(WalletSessions.Scheme);
+        me.MapGet("", ProfileAsync);
+        me.MapPost("/otp", SendMyCodeAsync);
+        me.MapDelete("/session", async (ClaimsPrincipal u, WalletSessions s, CancellationToken ct) =>
+        {
+            await s.RevokeAsync(u.SessionId(), ct);
+            return Results.NoContent();
+        });
+        me.MapPost("/payment-password", async (PaymentPasswordRequest r, ClaimsPrincipal u, WalletCredentials c, HttpContext h) =>
+            Done(h, await c.SetPaymentPasswordAsync(u.UserId(), r.Otp, r.PaymentPassword, h.RequestAborted)));
+        me.MapPost("/login-password", async (LoginPasswordRequest r, ClaimsPrincipal u, WalletCredentials c, HttpContext h) =>
+            Done(h, await c.ChangeLoginPasswordAsync(u.UserId(), u.SessionId(), r.Otp, r.NewPassword, h.RequestAborted)));
+        me.MapPost("/phone", async (PhoneRequest r, ClaimsPrincipal u, WalletCredentials c, HttpContext h) =>
+            !CredentialRules.IsPhone(r.NewPhone) ? WalletErrors.InvalidPhone.ToResult(h)
+                : Done(h, await c.ChangePhoneAsync(u.UserId(), r.CurrentOtp, r.NewPhone!, r.NewOtp, h.RequestAborted)));
+    }
+
+    private static IResult Done(HttpContext context, WalletError? error) => error?.ToResult(context) ?? Results.NoContent();
+
+    private static async Task<IResult> SendCodeAsync(CodeRequest request, OneTimeCodes codes, HttpContext context)
+    {
+        if (!CredentialRules.IsPhone(request.Phone))
+        {
+            return WalletErrors.InvalidPhone.ToResult(context);
+        }
+        // Without a session a code can only be asked for opening a wallet; everything else goes to the bound phone.
+        if (request.Purpose != "open-account")
+        {
+            return WalletErrors.InvalidPurpose.ToResult(context);
+        }
+        var error = await codes.SendAsync(request.Phone!, request.Purpose, context.RequestAborted);
+        return error?.ToResult(context) ?? Results.Accepted();
+    }
+
+    private static async Task<IResult> SendMyCodeAsync(MyCodeRequest request, ClaimsPrincipal principal, OneTimeCodes codes,
+        WalletAccounts accounts, WalletCredentials credentials, HttpContext context)
+    {
+        if (request.Purpose is null || request.Purpose == "open-account" || !OneTimeCodes.Purposes.Contains(request.Purpose))
+        {
+            return WalletErrors.InvalidPurpose.ToResult(context);
+        }
+        string phone;
+        if (request.Purpose == "bind-phone")
+        {
+            if (!CredentialRules.IsPhone(request.Phone))
+            {
+                return WalletErrors.InvalidPhone.ToResult(context);
+            }
+            phone = request.Phone!;
+        }
+        else
+        {
+            phone = credentials.PhoneOf((await accounts.FindAsync(principal.UserId(), context.RequestAborted))!);
+        }
+        var error = await codes.SendAsync(phone, request.Purpose, context.RequestAborted);
+        return error?.ToResult(context) ?? Results.Accepted();
+    }
+
+    private static async Task<IResult> OpenAsync(OpenRequest request, WalletAccounts accounts, OneTimeCodes codes, PasswordHasher passwords,
+        WalletSessions sessions, AccountsOptions options, HttpContext context)
+    {
+        if (!CredentialRules.IsPhone(request.Phone))
+        {
+            return WalletErrors.InvalidPhone.ToResult(context);
+        }
+        if (!request.AcceptAgreement)
+        {
+            return WalletErrors.AgreementRequired.ToResult(context);
+        }
+        if (request.AgreementVersion != options.AgreementVersion)
+        {
+            return WalletErrors.AgreementOutdated.ToResult(context);
+        }
+        if (!CredentialRules.IsStrongLoginPassword(request.LoginPassword))
+        {
+            return WalletErrors.WeakLoginPassword.ToResult(context);
+        }
+        if (request.DeviceId is { Length: > 64 })
+        {
+            return ApiProblemInvalid(context);
+        }
+        if (!await codes.ConsumeAsync(request.Phone!, "open-account", request.Otp, context.RequestAborted))
+        {
+            return WalletErrors.BadCode.ToResult(context);
+        }
+        var (user, error) = await accounts.OpenAsync(new OpeningRequest(request.Phone!, OpeningChannels.App, options.AgreementVersion,
+            passwords.Hash(request.LoginPassword!), MustChangeLoginPassword: false, request.DeviceId), context.RequestAborted);
+        if (error is not null)
+        {
+            return error.ToResult(context);
+        }
+        var token = await sessions.CreateAsync(user!.Id, request.DeviceId, context.RequestAborted);
+        return Results.Created("/api/wallet/me", new SessionDto(token, user.Id, PersonalDataMask.Phone(request.Phone), false));
+    }
+
+    private static async Task<IResult> LoginAsync(LoginRequest request, WalletCredentials credentials, HttpContext context)
+    {
+        if (!CredentialRules.IsPhone(request.Phone) || string.IsNullOrEmpty(request.Password) || request.Password.Length > 64
+            || request.DeviceId is { Length: > 64 })
+        {
+            return WalletErrors.BadCredentials.ToResult(context);
+        }
+        var (token, user, error) = await credentials.LoginAsync(request.Phone!, request.Password, request.DeviceId, context.RequestAborted);
+        return error?.ToResult(context)
+            ?? Results.Ok(new SessionDto(token!, user!.Id, PersonalDataMask.Phone(request.Phone), user.MustChangeLoginPassword));
+    }
+
+    private static async Task<IResult> ProfileAsync(ClaimsPrincipal principal, WalletAccounts accounts, WalletCredentials credentials,
+        PersonalData personalData, ILedger ledger, HttpContext context)
+    {
+        var user = (await accounts.FindAsync(principal.UserId(), context.RequestAborted))!;
+        var balance = ledger.GetAccount(user.WalletAccountId)?.AvailableCreditBalance ?? 0;
+        var consumption = ledger.GetAccount(user.ConsumptionAccountId)?.AvailableCreditBalance ?? 0;
+        var name = user.NameCipher is null ? null : PersonalDataMask.Name(personalData.Unprotect(user.NameCipher, PersonalData.Name));
+        return Results.Ok(new ProfileDto(user.Id, PersonalDataMask.Phone(credentials.PhoneOf(user)), name, user.AccountClass, balance + consumption,
+            new Money(balance + consumption).ToString(), consumption, user.PaymentPasswordHash is not null, user.MustChangeLoginPassword,
+            user.OpenedVia, user.AgreementVersion, ChinaTime.Format(user.CreatedAt)));
+    }
+
+    private static IResult ApiProblemInvalid(HttpContext context) =>
+        Hosting.ApiProblem.Create(context, 400, "INVALID_REQUEST", "请求格式不正确", "The request is malformed");
+}

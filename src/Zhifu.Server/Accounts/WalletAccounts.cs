@@ -1,0 +1,103 @@
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Core.Ledger;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Security;
+
+namespace Zhifu.Server.Accounts;
+
+/// <summary>How a wallet was opened (ACC-1).</summary>
+public static class OpeningChannels
+{
+    public const string App = "app";
+    public const string Sms = "sms";
+    public const string Counter = "counter";
+}
+
+/// <summary>What an opening needs: the phone, the channel, the accepted agreement and the first login password.</summary>
+public sealed record OpeningRequest(string Phone, string Channel, string AgreementVersion, string LoginPasswordHash,
+    bool MustChangeLoginPassword, string? DeviceId);
+
+/// <summary>
+/// Opens wallets (ACC-1): one wallet per phone number, whatever the channel; refuses batch opening from one device
+/// (ACC-3). A wallet is two ledger accounts: the balance, and the consumption-only funds that came from credit cards
+/// (CARD-3).
+/// </summary>
+public sealed class WalletAccounts(DatabaseOptions database, ILedger ledger, PersonalData personalData, IClock clock, AccountsOptions options)
+{
+    public const int StatusActive = 1;
+    public const int StatusClosed = 9;
+
+    public async Task<(UserRow? User, WalletError? Error)> OpenAsync(OpeningRequest request, CancellationToken cancellationToken)
+    {
+        var now = clock.UtcNow;
+        var phoneIndex = personalData.BlindIndex(request.Phone, PersonalData.Phone);
+        var deviceIndex = request.DeviceId is { Length: > 0 } d ? personalData.BlindIndex(d, "device") : null;
+        await using var db = database.CreateContext();
+        if (await db.Set<UserRow>().AnyAsync(u => u.PhoneIndex == phoneIndex, cancellationToken))
+        {
+            return (null, WalletErrors.PhoneTaken);
+        }
+        if (deviceIndex is not null && await db.Set<UserRow>()
+                .CountAsync(u => u.OpeningDeviceIndex == deviceIndex && u.CreatedAt > now.AddDays(-1), cancellationToken)
+            >= options.OpeningsPerDeviceDayMax)
+        {
+            return (null, WalletErrors.BatchOpening);
+        }
+        var user = new UserRow
+        {
+            Id = Guid.CreateVersion7(),
+            PhoneCipher = personalData.Protect(request.Phone, PersonalData.Phone),
+            PhoneIndex = phoneIndex,
+            WalletAccountId = Guid.CreateVersion7(),
+            ConsumptionAccountId = Guid.CreateVersion7(),
+            Status = StatusActive,
+            LoginPasswordHash = request.LoginPasswordHash,
+            MustChangeLoginPassword = request.MustChangeLoginPassword,
+            OpenedVia = request.Channel,
+            OpeningDeviceIndex = deviceIndex,
+            AgreementVersion = request.AgreementVersion,
+            AgreementAcceptedAt = now,
+            CreatedAt = now,
+        };
+        // Ledger accounts first: creating them again is idempotent, and a user row never points at a missing account.
+        var created = await ledger.CreateAccountsAsync([
+            new NewAccount { Id = user.WalletAccountId, Ledger = Ledgers.Cny, Code = AccountCode.UserWallet, Flags = AccountFlags.DebitsMustNotExceedCredits },
+            new NewAccount
+            {
+                Id = user.ConsumptionAccountId, Ledger = Ledgers.Cny, Code = AccountCode.UserConsumptionFunds,
+                Flags = AccountFlags.DebitsMustNotExceedCredits,
+            },
+        ], cancellationToken);
+        if (created.Any(r => !r.IsSuccess()))
+        {
+            throw new InvalidOperationException("wallet ledger accounts: " + string.Join(", ", created));
+        }
+        db.Set<UserRow>().Add(user);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Two openings for one phone at once: the unique blind index lets exactly one through.
+            return (null, WalletErrors.PhoneTaken);
+        }
+        return (user, null);
+    }
+
+    /// <summary>The active wallet of a phone number, if any.</summary>
+    public async Task<UserRow?> FindByPhoneAsync(string phone, CancellationToken cancellationToken)
+    {
+        var index = personalData.BlindIndex(phone, PersonalData.Phone);
+        await using var db = database.CreateContext();
+        return await db.Set<UserRow>().AsNoTracking().FirstOrDefaultAsync(u => u.PhoneIndex == index, cancellationToken);
+    }
+
+    public async Task<UserRow?> FindAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Set<UserRow>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+    }
+}

@@ -1,0 +1,155 @@
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Security;
+
+namespace Zhifu.Server.Accounts;
+
+/// <summary>
+/// The holder's credentials (ACC-7): the login password and the separate 6-digit payment password, each locked after
+/// repeated failures; changing either, or the bound phone, needs a one-time code; an initial password must be changed.
+/// </summary>
+public sealed class WalletCredentials(
+    DatabaseOptions database, PasswordHasher passwords, PersonalData personalData, OneTimeCodes codes, WalletSessions sessions,
+    IClock clock, AccountsOptions options)
+{
+    public async Task<(string? Token, UserRow? User, WalletError? Error)> LoginAsync(string phone, string password, string? deviceId,
+        CancellationToken cancellationToken)
+    {
+        var index = personalData.BlindIndex(phone, PersonalData.Phone);
+        await using var db = database.CreateContext();
+        var user = await db.Set<UserRow>().FirstOrDefaultAsync(u => u.PhoneIndex == index, cancellationToken);
+        if (user is null || user.LoginPasswordHash is null)
+        {
+            passwords.Verify(password, DummyHash); // same work whether or not the phone has a wallet: no account probing by timing
+            return (null, null, WalletErrors.BadCredentials);
+        }
+        var error = await CheckAsync(db, user, password, payment: false, cancellationToken);
+        if (error is not null)
+        {
+            return (null, null, error);
+        }
+        return (await sessions.CreateAsync(user.Id, deviceId, cancellationToken), user, null);
+    }
+
+    /// <summary>Checks the payment password before money moves; counts failures and locks (ACC-7).</summary>
+    public async Task<WalletError?> VerifyPaymentPasswordAsync(Guid userId, string? password, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var user = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
+        if (user.PaymentPasswordHash is null)
+        {
+            return WalletErrors.PaymentPasswordNotSet;
+        }
+        return await CheckAsync(db, user, password ?? "", payment: true, cancellationToken);
+    }
+
+    /// <summary>Sets or changes the payment password after a one-time code to the bound phone.</summary>
+    public async Task<WalletError?> SetPaymentPasswordAsync(Guid userId, string? code, string? newPassword, CancellationToken cancellationToken)
+    {
+        if (!CredentialRules.IsStrongPaymentPassword(newPassword))
+        {
+            return WalletErrors.WeakPaymentPassword;
+        }
+        await using var db = database.CreateContext();
+        var user = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
+        if (!await codes.ConsumeAsync(PhoneOf(user), "payment-password", code, cancellationToken))
+        {
+            return WalletErrors.BadCode;
+        }
+        user.PaymentPasswordHash = passwords.Hash(newPassword!);
+        user.MustChangePaymentPassword = false;
+        user.FailedPaymentPasswords = 0;
+        user.PaymentLockedUntil = null;
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+
+    /// <summary>Changes the login password after a one-time code; every other session ends.</summary>
+    public async Task<WalletError?> ChangeLoginPasswordAsync(Guid userId, Guid currentSession, string? code, string? newPassword,
+        CancellationToken cancellationToken)
+    {
+        if (!CredentialRules.IsStrongLoginPassword(newPassword))
+        {
+            return WalletErrors.WeakLoginPassword;
+        }
+        await using var db = database.CreateContext();
+        var user = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
+        if (!await codes.ConsumeAsync(PhoneOf(user), "login-password", code, cancellationToken))
+        {
+            return WalletErrors.BadCode;
+        }
+        user.LoginPasswordHash = passwords.Hash(newPassword!);
+        user.MustChangeLoginPassword = false;
+        await db.SaveChangesAsync(cancellationToken);
+        await sessions.RevokeAllAsync(userId, cancellationToken);
+        return null;
+    }
+
+    /// <summary>Moves the wallet to a new number: a code to the current phone and a code to the new one (ACC-6, ACC-7).</summary>
+    public async Task<WalletError?> ChangePhoneAsync(Guid userId, string? currentCode, string newPhone, string? newCode,
+        CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var user = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
+        var newIndex = personalData.BlindIndex(newPhone, PersonalData.Phone);
+        if (await db.Set<UserRow>().AnyAsync(u => u.PhoneIndex == newIndex, cancellationToken))
+        {
+            return WalletErrors.PhoneTaken;
+        }
+        if (!await codes.ConsumeAsync(PhoneOf(user), "change-phone", currentCode, cancellationToken)
+            || !await codes.ConsumeAsync(newPhone, "bind-phone", newCode, cancellationToken))
+        {
+            return WalletErrors.BadCode;
+        }
+        user.PhoneIndex = newIndex;
+        user.PhoneCipher = personalData.Protect(newPhone, PersonalData.Phone);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return WalletErrors.PhoneTaken;
+        }
+        return null;
+    }
+
+    public string PhoneOf(UserRow user) => personalData.Unprotect(user.PhoneCipher, PersonalData.Phone);
+
+    private static readonly string DummyHash = "$argon2id$v=19$m=1024,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
+    private async Task<WalletError?> CheckAsync(ZhifuDb db, UserRow user, string password, bool payment, CancellationToken ct)
+    {
+        var now = clock.UtcNow;
+        var lockedUntil = payment ? user.PaymentLockedUntil : user.LoginLockedUntil;
+        if (lockedUntil > now)
+        {
+            return payment ? WalletErrors.PaymentLocked : WalletErrors.LoginLocked;
+        }
+        var ok = passwords.Verify(password, payment ? user.PaymentPasswordHash! : user.LoginPasswordHash!);
+        var failures = ok ? 0 : (payment ? user.FailedPaymentPasswords : user.FailedLogins) + 1;
+        DateTimeOffset? lockUntil = failures >= options.PasswordFailuresMax ? now.AddMinutes(options.LockMinutes) : null;
+        if (lockUntil is not null)
+        {
+            failures = 0;
+        }
+        if (payment)
+        {
+            (user.FailedPaymentPasswords, user.PaymentLockedUntil) = (failures, lockUntil);
+        }
+        else
+        {
+            (user.FailedLogins, user.LoginLockedUntil) = (failures, lockUntil);
+        }
+        await db.SaveChangesAsync(ct);
+        if (ok)
+        {
+            return null;
+        }
+        return lockUntil is not null
+            ? (payment ? WalletErrors.PaymentLocked : WalletErrors.LoginLocked)
+            : (payment ? WalletErrors.BadPaymentPassword : WalletErrors.BadCredentials);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+
+namespace Zhifu.Server.Accounts;
+
+/// <summary>
+/// Wallet sign-in sessions: an opaque bearer token (only its SHA-256 is stored) that ends after idle time or a maximum
+/// age, and can be revoked (sign-out, password change, freeze).
+/// </summary>
+public sealed class WalletSessions(DatabaseOptions database, IClock clock, AccountsOptions options)
+{
+    public const string Scheme = "wallet";
+
+    public async Task<string> CreateAsync(Guid userId, string? deviceId, CancellationToken cancellationToken)
+    {
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var now = clock.UtcNow;
+        await using var db = database.CreateContext();
+        db.Set<WalletSessionRow>().Add(new WalletSessionRow
+        {
+            Id = Guid.CreateVersion7(),
+            TokenHash = SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token)),
+            UserId = userId,
+            DeviceId = deviceId,
+            CreatedAt = now,
+            LastSeenAt = now,
+            ExpiresAt = now.AddHours(options.SessionMaxHours),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return token;
+    }
+
+    /// <summary>The session's user and id, or null when unknown, revoked, idle too long or too old.</summary>
+    public async Task<(Guid UserId, Guid SessionId)?> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        if (token.Length is < 20 or > 100)
+        {
+            return null;
+        }
+        var hash = SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token));
+        var now = clock.UtcNow;
+        await using var db = database.CreateContext();
+        var session = await db.Set<WalletSessionRow>().FirstOrDefaultAsync(s => s.TokenHash == hash, cancellationToken);
+        if (session is null || session.RevokedAt is not null || session.ExpiresAt <= now
+            || session.LastSeenAt.AddMinutes(options.SessionIdleMinutes) <= now)
+        {
+            return null;
+        }
+        if (now - session.LastSeenAt > TimeSpan.FromMinutes(1))
+        {
+            session.LastSeenAt = now; // sliding idle timeout, written at most once a minute
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return (session.UserId, session.Id);
+    }
+
+    public async Task RevokeAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var now = clock.UtcNow;
+        await db.Set<WalletSessionRow>().Where(s => s.Id == sessionId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken);
+    }
+
+    /// <summary>Ends every session of a user (after a password change, a freeze or a closure).</summary>
+    public async Task RevokeAllAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var now = clock.UtcNow;
+        await db.Set<WalletSessionRow>().Where(s => s.UserId == userId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken);
+    }
+}
+
+/// <summary>Turns <c>Authorization: Bearer …</c> into the signed-in wallet user.</summary>
+public sealed class WalletAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, WalletSessions sessions)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        var session = await sessions.ValidateAsync(header[7..].Trim(), Context.RequestAborted);
+        if (session is not { } s)
+        {
+            return AuthenticateResult.Fail("invalid or expired session");
+        }
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, s.UserId.ToString()), new Claim("sid", s.SessionId.ToString())], WalletSessions.Scheme);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), WalletSessions.Scheme));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        WalletErrors.SignInRequired.ToResult(Context).ExecuteAsync(Context);
+}
+
+/// <summary>Reads the signed-in wallet user from a request.</summary>
+public static class WalletPrincipal
+{
+    public static Guid UserId(this ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
+
+    public static Guid SessionId(this ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue("sid")!);
+}
