@@ -78,6 +78,9 @@ public static class ServerApp
         services.AddSingleton<SmsOutbox>();
         services.AddSingleton<ISmsGateway>(sp => sp.GetRequiredService<SmsOutbox>());
         AccountsFeature.AddServices(services, configuration);
+        RealName.RealNameFeature.AddServices(services, configuration);
+        Cards.CardsFeature.AddServices(services, configuration);
+        Lifecycle.LifecycleFeature.AddServices(services, configuration);
         services.AddHostedService<StartupTasks>();
         if (string.IsNullOrEmpty(configuration["Bank:DataDir"]))
         {
@@ -108,6 +111,9 @@ public static class ServerApp
         OperatorAuth.Map(app);
         OperatorLedgerApi.Map(app);
         AccountsFeature.Map(app);
+        RealName.RealNameFeature.Map(app);
+        Cards.CardsFeature.Map(app);
+        Lifecycle.LifecycleFeature.Map(app);
         DevSmsInbox.Map(app);
     }
 }
