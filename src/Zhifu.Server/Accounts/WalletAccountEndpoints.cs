@@ -50,7 +50,7 @@ public static class WalletAccountEndpoints
 
     private static IResult Done(HttpContext context, WalletError? error) => error?.ToResult(context) ?? Results.NoContent();
 
-    private static async Task<IResult> SendCodeAsync(CodeRequest request, OneTimeCodes codes, HttpContext context)
+    private static async Task<IResult> SendCodeAsync(CodeRequest request, OneTimeCodes codes, WalletAccounts accounts, HttpContext context)
     {
         if (!CredentialRules.IsPhone(request.Phone))
         {
@@ -60,6 +60,10 @@ public static class WalletAccountEndpoints
         if (request.Purpose != "open-account")
         {
             return WalletErrors.InvalidPurpose.ToResult(context);
+        }
+        if (await accounts.FindByPhoneAsync(request.Phone!, context.RequestAborted) is not null)
+        {
+            return WalletErrors.PhoneTaken.ToResult(context); // one wallet per phone (ACC-1): say so before texting a code
         }
         var error = await codes.SendAsync(request.Phone!, request.Purpose, context.RequestAborted);
         return error?.ToResult(context) ?? Results.Accepted();
