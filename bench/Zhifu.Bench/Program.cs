@@ -1,6 +1,35 @@
+using System.Globalization;
+using Zhifu.Bench.Ledger;
+
 namespace Zhifu.Bench;
 
+/// <summary>
+/// The end-to-end benchmark harness: one verb per subsystem, each writing <c>bench/results/{verb}.md</c>.
+/// </summary>
 internal static class Program
 {
-    private static int Main() => 0;
+    private static async Task<int> Main(string[] args)
+    {
+        // Reports are compared across machines and runs: one number format everywhere (1,234,567.8).
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        var verb = args.Length > 0 ? args[0] : "";
+        switch (verb)
+        {
+            case "ledger":
+                return await LedgerCommand.RunAsync(args[1..]);
+            // "merchant" (merchant API end to end over HTTP) comes with its own issue.
+            default:
+                Console.Error.WriteLine("""
+                    usage: Zhifu.Bench <verb> [options]
+
+                    verbs:
+                      ledger [--quick] [--pg "<npgsql connection string>"] [--out <file>]
+                          transfers/s and latency of the batched ledger writer against a naive
+                          one-transaction-per-transfer baseline, on SQLite and (with --pg or ZHIFU_BENCH_PG)
+                          PostgreSQL. Writes bench/results/ledger.md (--quick: bench/results/ledger-quick.md).
+                    """);
+                return 2;
+        }
+    }
 }
