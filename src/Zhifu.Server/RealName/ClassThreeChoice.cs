@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Accounts;
+
+namespace Zhifu.Server.RealName;
+
+/// <summary>
+/// The holder's choice when a second wallet of one ID number reaches Class Ⅲ (ACC-2), authorized by the payment password:
+/// keep this wallet as Class Ⅲ and downgrade the other to Class Ⅱ, keep this wallet and merge the other into it, or keep
+/// the other as Class Ⅲ (this wallet stays Class Ⅱ).
+/// </summary>
+public sealed class ClassThreeChoice(DatabaseOptions database, WalletCredentials credentials, WalletMerges merges, IClock clock)
+{
+    public const string Downgrade = "downgrade";
+    public const string Merge = "merge";
+
+    public async Task<WalletError?> ChooseAsync(Guid userId, Guid? keepUserId, string? action, string? paymentPassword,
+        CancellationToken cancellationToken)
+    {
+        if (keepUserId is not { } keep || action is not (Downgrade or Merge))
+        {
+            return RealNameErrors.InvalidChoice;
+        }
+        await using var db = database.CreateContext();
+        var record = await db.Set<RealNameRecordRow>().FirstOrDefaultAsync(r => r.UserId == userId, cancellationToken);
+        if (record?.ClassThreeHeldBy is not { } otherId)
+        {
+            return RealNameErrors.NoChoicePending;
+        }
+        if (keep != userId && keep != otherId)
+        {
+            return RealNameErrors.ChoiceAccountNotFound;
+        }
+        if (action == Merge && keep != userId)
+        {
+            return RealNameErrors.InvalidChoice; // a merge always brings the other wallet into the one asking
+        }
+        if (await credentials.VerifyPaymentPasswordAsync(userId, paymentPassword, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+        if (keep == otherId)
+        {
+            record.ClassThreeHeldBy = null; // the other keeps Class Ⅲ; this wallet stays Class Ⅱ
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        if (action == Merge)
+        {
+            await merges.MergeAsync(userId, otherId, cancellationToken);
+            return null;
+        }
+        var me = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
+        var other = await db.Set<UserRow>().FirstAsync(u => u.Id == otherId, cancellationToken);
+        await ClassThreeRule.HandOverAsync(db, me, other, clock.UtcNow, cancellationToken);
+        record.ClassThreeHeldBy = null;
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+}

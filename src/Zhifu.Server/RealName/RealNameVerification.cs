@@ -1,0 +1,168 @@
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Accounts;
+using Zhifu.Server.Security;
+
+namespace Zhifu.Server.RealName;
+
+/// <summary>
+/// 实名认证 (ACC-2, ACC-3): keeps the submitted name and ID number encrypted with a blind index, asks every external source
+/// not yet matched, and sets the account class from the evidence. No source matching means the identity is doubtful and
+/// the wallet stays unverified; sources that did not answer are asked again on the next request. Face-to-face verification
+/// by an operator is evidence too. A phone or ID number barred from new accounts (ACC-5's involved-account list, kept by
+/// the Lifecycle feature) is refused before any source is asked.
+/// </summary>
+public sealed class RealNameVerification(
+    DatabaseOptions database, PersonalData personalData, IdentitySources sources, RealNameOptions options,
+    AccountClassRegulation regulation, Lifecycle.IOpeningScreen openingScreen, IClock clock)
+{
+    /// <summary>Verifies (or re-verifies) the wallet's holder; null when at least one source confirmed the identity.</summary>
+    public async Task<WalletError?> SubmitAsync(Guid userId, string? name, string? idNumber, CancellationToken cancellationToken)
+    {
+        var now = clock.UtcNow;
+        var normalName = IdentityRules.NormalName(name);
+        var normalId = IdentityRules.NormalIdNumber(idNumber, DateOnly.FromDateTime(ChinaTime.ToChina(now).DateTime));
+        if (normalName is null || normalId is null)
+        {
+            return normalName is null ? RealNameErrors.InvalidName : RealNameErrors.InvalidIdNumber;
+        }
+        var idIndex = personalData.BlindIndex(normalId, PersonalData.IdNumber);
+        await using var db = database.CreateContext();
+        var user = await db.Set<UserRow>().AsNoTracking().FirstAsync(u => u.Id == userId, cancellationToken);
+        var record = await db.Set<RealNameRecordRow>().AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId, cancellationToken);
+        var sameIdentity = record is { IdNumberIndex: { } claimed, NameCipher: { } claimedName } && claimed.AsSpan().SequenceEqual(idIndex)
+            && personalData.Unprotect(claimedName, PersonalData.Name) == normalName;
+        var dayAgo = now.AddDays(-1);
+        var phone = personalData.Unprotect(user.PhoneCipher, PersonalData.Phone);
+        var refusal = user.Status == WalletAccounts.StatusClosed ? WalletErrors.AccountClosed
+            : user.AccountClass > AccountClasses.None && !sameIdentity ? RealNameErrors.AlreadyVerifiedAsOther
+            : await db.Set<RealNameAttemptRow>().CountAsync(a => a.UserId == userId && a.At > dayAgo, cancellationToken)
+                >= options.AttemptsPerDayMax ? RealNameErrors.TooManyAttempts
+            : await openingScreen.RefusalAsync(new Lifecycle.OpeningSubject(phone, normalId, null), cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var known = sameIdentity ? SplitSources(record!.MatchedSources) : [];
+        var asked = options.SourceList.Where(s => !known.Contains(s)).ToList();
+        var answers = await sources.AskAsync(asked, normalName, normalId, phone, cancellationToken);
+        var matched = known.Union(answers.Where(a => a.Verdict == SourceVerdict.Matched).Select(a => a.Source)).ToList();
+        var outcome = matched.Count > 0 || (sameIdentity && record!.FaceToFaceAt is not null) ? "verified"
+            : asked.Count > 0 && answers.All(a => a.Verdict == SourceVerdict.Unknown) ? "unavailable"
+            : "doubtful";
+        var attempt = new RealNameAttemptRow
+        {
+            Id = Guid.CreateVersion7(), UserId = userId, IdNumberIndex = idIndex, At = now, Outcome = outcome,
+            SourceAnswers = IdentitySources.Describe(answers),
+        };
+        await SaveEvidenceAsync(userId, attempt, r =>
+        {
+            if (!sameIdentity)
+            {
+                // An unverified wallet may correct its claim; the evidence for the old claim goes with it.
+                (r.NameCipher, r.IdNumberCipher, r.IdNumberIndex) = (personalData.Protect(normalName, PersonalData.Name),
+                    personalData.Protect(normalId, PersonalData.IdNumber), idIndex);
+                (r.FaceToFaceAt, r.FaceToFaceBy, r.FaceToFaceTicket) = (null, null, null);
+            }
+            r.MatchedSources = string.Join(',', matched);
+        }, cancellationToken);
+        return outcome switch
+        {
+            "verified" => null,
+            "unavailable" => RealNameErrors.SourcesUnavailable,
+            _ => RealNameErrors.IdentityDoubtful,
+        };
+    }
+
+    /// <summary>Face-to-face verification at the counter: Class Ⅲ evidence for the submitted identity; the class before, after.</summary>
+    public async Task<(int Before, int After, WalletError? Error)> FaceToFaceAsync(Guid userId, string ticket, string operatorName,
+        CancellationToken cancellationToken)
+    {
+        int before;
+        await using (var db = database.CreateContext())
+        {
+            var user = await db.Set<UserRow>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+            var submitted = await db.Set<RealNameRecordRow>()
+                .AnyAsync(r => r.UserId == userId && r.IdNumberIndex != null, cancellationToken);
+            var refusal = user is null ? RealNameErrors.UserNotFound
+                : user.Status == WalletAccounts.StatusClosed ? WalletErrors.AccountClosed
+                : !submitted ? RealNameErrors.NotSubmitted
+                : null;
+            if (refusal is not null)
+            {
+                return (0, 0, refusal);
+            }
+            before = user!.AccountClass;
+        }
+        var now = clock.UtcNow;
+        var after = await SaveEvidenceAsync(userId, null,
+            r => (r.FaceToFaceAt, r.FaceToFaceBy, r.FaceToFaceTicket) = (now, operatorName, ticket), cancellationToken);
+        return (before, after, null);
+    }
+
+    /// <summary>
+    /// Records an identity the external sources are already known to confirm (the demo seed knows the simulator's people);
+    /// idempotent.
+    /// </summary>
+    internal Task RecordConfirmedAsync(Guid userId, string name, string idNumber, IReadOnlyList<string> matchedSources,
+        CancellationToken cancellationToken) =>
+        SaveEvidenceAsync(userId, null, r =>
+        {
+            r.NameCipher = personalData.Protect(name, PersonalData.Name);
+            r.IdNumberCipher = personalData.Protect(idNumber, PersonalData.IdNumber);
+            r.IdNumberIndex = personalData.BlindIndex(idNumber, PersonalData.IdNumber);
+            r.MatchedSources = string.Join(',', matchedSources);
+        }, cancellationToken);
+
+    public static IReadOnlyList<string> SplitSources(string matched) =>
+        matched.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>
+    /// Applies a change to the evidence and sets the class from it in one transaction: a confirmed identity moves onto the
+    /// user row, and the one-Class-Ⅲ-per-ID rule decides between Ⅲ and Ⅱ. The class after.
+    /// </summary>
+    private async Task<int> SaveEvidenceAsync(Guid userId, RealNameAttemptRow? attempt, Action<RealNameRecordRow> change,
+        CancellationToken cancellationToken)
+    {
+        for (var tries = 1; ; tries++)
+        {
+            var now = clock.UtcNow;
+            await using var db = database.CreateContext();
+            var user = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
+            var record = await db.Set<RealNameRecordRow>().FirstOrDefaultAsync(r => r.UserId == userId, cancellationToken);
+            if (record is null)
+            {
+                record = new RealNameRecordRow { UserId = userId, MatchedSources = "", SubmittedAt = now };
+                db.Add(record);
+            }
+            change(record);
+            var matched = SplitSources(record.MatchedSources).Count;
+            record.EvidenceClass = AccountClasses.FromEvidence(matched, record.FaceToFaceAt is not null, regulation);
+            record.UpdatedAt = now;
+            if (record.EvidenceClass > AccountClasses.None)
+            {
+                (user.NameCipher, user.IdNumberCipher) = (record.NameCipher, record.IdNumberCipher);
+                user.IdNumberIndex = record.IdNumberIndex;
+                (user.VerifiedSources, user.FaceToFaceVerified) = (matched, record.FaceToFaceAt is not null);
+                user.VerifiedAt ??= now;
+                await ClassThreeRule.AssignAsync(db, user, record, now, cancellationToken);
+            }
+            if (attempt is not null)
+            {
+                attempt.ResultClass = user.AccountClass;
+                db.Add(attempt);
+            }
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return user.AccountClass;
+            }
+            catch (DbUpdateException) when (tries < 4)
+            {
+                // Another wallet of the same ID number claimed Class Ⅲ at the same moment: look again, it is capped now.
+            }
+        }
+    }
+}

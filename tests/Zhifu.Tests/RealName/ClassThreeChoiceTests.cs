@@ -1,0 +1,178 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Zhifu.Core.Ledger;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Ledger;
+using Zhifu.Tests.Hosting;
+using Zhifu.Tests.Infrastructure;
+
+namespace Zhifu.Tests.RealName;
+
+/// <summary>ACC-2: one Class Ⅲ account per ID number; the holder chooses to downgrade or merge the other.</summary>
+public sealed class ClassThreeChoiceTests(RealNameServerFixture fixture) : IClassFixture<RealNameServerFixture>
+{
+    private static readonly string[] FiveBanks = ["ICBC", "CCB", "ABC", "BOC", "CMB"];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private ZhifuTestServer Server => fixture.Server;
+
+    [Fact]
+    public async Task ACC2_a_second_wallet_reaching_class_three_for_one_ID_number_is_capped_at_class_two_until_the_holder_chooses()
+    {
+        var (first, second) = await TwoClassThreeCandidatesAsync();
+        var status = await RealNameKit.StatusAsync(second.Client);
+        Assert.Equal(2, status.GetProperty("accountClass").GetInt32());
+        var choice = status.GetProperty("classThreeChoice");
+        Assert.Equal(first.UserId, choice.GetProperty("otherUserId").GetGuid());
+        Assert.Matches("^137\\*{4}[0-9]{4}$", choice.GetProperty("otherPhone").GetString());
+        Assert.Equal(3, (await RealNameKit.StatusAsync(first.Client)).GetProperty("accountClass").GetInt32());
+    }
+
+    [Fact]
+    public async Task ACC2_downgrade_gives_this_wallet_class_three_and_the_other_class_two_with_a_class_two_allowance()
+    {
+        var (first, second) = await TwoClassThreeCandidatesAsync();
+        var response = await ChooseAsync(second.Client, Choice(second.UserId, "downgrade"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var mine = await RealNameKit.StatusAsync(second.Client);
+        Assert.Equal(3, mine.GetProperty("accountClass").GetInt32());
+        Assert.Equal(JsonValueKind.Null, mine.GetProperty("classThreeChoice").ValueKind);
+        var theirs = await RealNameKit.StatusAsync(first.Client);
+        Assert.Equal(2, theirs.GetProperty("accountClass").GetInt32());
+        Assert.Equal(10_000_000, Assert.Single(theirs.GetProperty("limits").EnumerateArray()).GetProperty("remainingFen").GetInt64());
+        await using var db = Server.Database.Options.CreateContext();
+        var secondUser = await db.Set<UserRow>().AsNoTracking().SingleAsync(u => u.Id == second.UserId, Ct);
+        var holder = await db.Set<ClassThreeHolderRow>().SingleAsync(h => h.IdNumberIndex == secondUser.IdNumberIndex, Ct);
+        Assert.Equal(second.UserId, holder.UserId);
+    }
+
+    [Fact]
+    public async Task ACC2_merge_moves_the_other_wallets_whole_balance_through_the_ledger_closes_it_and_verify_holds()
+    {
+        var (first, second) = await TwoClassThreeCandidatesAsync(faceToFace: true);
+        var (firstWallet, firstConsumption) = await AccountsOfAsync(first.UserId);
+        var (secondWallet, secondConsumption) = await AccountsOfAsync(second.UserId);
+        await FundAsync(firstWallet, 30_000);
+        await FundAsync(firstConsumption, 5_000); // credit-card money stays consumption-only after the merge (CARD-3)
+        var ledger = Server.Services.GetRequiredService<ILedger>();
+
+        var response = await ChooseAsync(second.Client, Choice(second.UserId, "merge"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        Assert.Equal(0, ledger.GetAccount(firstWallet)!.Value.AvailableCreditBalance);
+        Assert.Equal(0, ledger.GetAccount(firstConsumption)!.Value.AvailableCreditBalance);
+        Assert.Equal(30_000, ledger.GetAccount(secondWallet)!.Value.AvailableCreditBalance);
+        Assert.Equal(5_000, ledger.GetAccount(secondConsumption)!.Value.AvailableCreditBalance);
+        Assert.Equal(3, (await RealNameKit.StatusAsync(second.Client)).GetProperty("accountClass").GetInt32());
+        await using (var db = Server.Database.Options.CreateContext())
+        {
+            var closed = await db.Set<UserRow>().AsNoTracking().SingleAsync(u => u.Id == first.UserId, Ct);
+            Assert.Equal(9, closed.Status);
+            var merge = await db.Set<WalletMergeRow>().AsNoTracking().SingleAsync(m => m.FromUserId == first.UserId, Ct);
+            Assert.Equal((second.UserId, 30_000L, 5_000L), (merge.ToUserId, merge.WalletFen, merge.ConsumptionFen));
+            Assert.NotNull(merge.CompletedAt);
+            Assert.Equal(2, await db.LedgerTransfers.CountAsync(t => t.BusinessId == merge.Id && t.Result == 0, Ct));
+        }
+        // The closed wallet's sessions end with it.
+        await OperatorApiTests.AssertProblemAsync(await first.Client.GetAsync("/api/wallet/me/real-name", Ct), 401, "SIGN_IN_REQUIRED");
+        var report = await Server.VerifyAsync();
+        Assert.True(report.AllHold, string.Join("; ", report.Checks.Where(c => !c.Holds).Select(c => c.Name + ": " + c.Detail)));
+    }
+
+    [Fact]
+    public async Task ACC2_keeping_the_other_wallet_as_class_three_leaves_this_one_class_two_and_ends_the_choice()
+    {
+        var (first, second) = await TwoClassThreeCandidatesAsync();
+        var response = await ChooseAsync(second.Client, Choice(first.UserId, "downgrade"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var mine = await RealNameKit.StatusAsync(second.Client);
+        Assert.Equal(2, mine.GetProperty("accountClass").GetInt32());
+        Assert.Equal(JsonValueKind.Null, mine.GetProperty("classThreeChoice").ValueKind);
+        Assert.Equal(3, (await RealNameKit.StatusAsync(first.Client)).GetProperty("accountClass").GetInt32());
+    }
+
+    [Fact]
+    public async Task ACC2_the_choice_needs_the_payment_password_and_refuses_bad_input_without_changing_anything()
+    {
+        var (first, second) = await TwoClassThreeCandidatesAsync();
+        var stranger = Guid.CreateVersion7();
+        var cases = new (object Body, int Status, string Code)[]
+        {
+            (new { keepUserId = second.UserId, action = "downgrade", paymentPassword = "147147" }, 401, "BAD_PAYMENT_PASSWORD"),
+            (new { keepUserId = second.UserId, action = "downgrade" }, 401, "BAD_PAYMENT_PASSWORD"),
+            (Choice(stranger, "downgrade"), 404, "CLASS_THREE_CHOICE_ACCOUNT_NOT_FOUND"),
+            (Choice(first.UserId, "merge"), 400, "INVALID_CLASS_THREE_CHOICE"),
+            (Choice(second.UserId, "delete"), 400, "INVALID_CLASS_THREE_CHOICE"),
+            (new { action = "merge", paymentPassword = RealNameKit.PaymentPassword }, 400, "INVALID_CLASS_THREE_CHOICE"),
+        };
+        foreach (var (body, status, code) in cases)
+        {
+            await OperatorApiTests.AssertProblemAsync(await ChooseAsync(second.Client, body), status, code);
+        }
+        const string url = "/api/wallet/me/real-name/class-three-choice";
+        foreach (var body in new[] { "{\"keepUserId\": \"nope\"}", "{\"action\": 7}", "{\"keepUserId\": " })
+        {
+            await OperatorApiTests.AssertProblemAsync(await second.Client.PostAsync(url, RealNameKit.Json(body), Ct), 400, "INVALID_REQUEST");
+        }
+        await OperatorApiTests.AssertProblemAsync(await second.Client.PostAsync(url,
+            RealNameKit.Json("{\"action\":\"" + new string('m', 70_000) + "\"}"), Ct), 413, "PAYLOAD_TOO_LARGE");
+        // The wallet that holds Class Ⅲ has nothing to choose.
+        await OperatorApiTests.AssertProblemAsync(await ChooseAsync(first.Client, Choice(first.UserId, "downgrade")), 409,
+            "NO_CLASS_THREE_CHOICE_PENDING");
+
+        Assert.Equal(2, (await RealNameKit.StatusAsync(second.Client)).GetProperty("accountClass").GetInt32());
+        Assert.Equal(3, (await RealNameKit.StatusAsync(first.Client)).GetProperty("accountClass").GetInt32());
+        await using var db = Server.Database.Options.CreateContext();
+        Assert.False(await db.Set<WalletMergeRow>().AnyAsync(m => m.FromUserId == first.UserId, Ct));
+    }
+
+    /// <summary>One holder with two wallets (two phones) that both qualify for Class Ⅲ; the second one asked is capped.</summary>
+    private async Task<((HttpClient Client, Guid UserId) First, (HttpClient Client, Guid UserId) Second)> TwoClassThreeCandidatesAsync(
+        bool faceToFace = false)
+    {
+        var holder = TestHolder.New();
+        var first = await RealNameKit.VerifiedWalletAsync(Server, holder, FiveBanks);
+        var again = holder with { Phone = TestHolder.NewPhone() };
+        (HttpClient Client, Guid UserId) second;
+        if (faceToFace)
+        {
+            second = await RealNameKit.OpenWalletAsync(Server, again);
+            await OperatorApiTests.AssertProblemAsync(await RealNameKit.VerifyAsync(second.Client, again), 422, "IDENTITY_DOUBTFUL");
+            using var ops = await RealNameKit.OperatorAsync(Server, "ops");
+            Assert.Equal(HttpStatusCode.OK, (await RealNameKit.FaceToFaceAsync(ops, second.UserId)).StatusCode);
+        }
+        else
+        {
+            second = await RealNameKit.VerifiedWalletAsync(Server, again, FiveBanks);
+        }
+        await RealNameKit.SetPaymentPasswordAsync(Server, second.Client, again.Phone);
+        return (first, second);
+    }
+
+    private async Task<(Guid Wallet, Guid Consumption)> AccountsOfAsync(Guid userId)
+    {
+        await using var db = Server.Database.Options.CreateContext();
+        var user = await db.Set<UserRow>().AsNoTracking().SingleAsync(u => u.Id == userId, Ct);
+        return (user.WalletAccountId, user.ConsumptionAccountId);
+    }
+
+    private async Task FundAsync(Guid account, long fen)
+    {
+        var chart = Server.Services.GetRequiredService<InstitutionChart>();
+        var adjustments = Server.Services.GetRequiredService<Adjustments>();
+        var result = await adjustments.PostAsync(Guid.CreateVersion7(), "test-funding", "ACC-2 merge test",
+            chart[InstitutionChart.Custody("ICBC")], account, fen, "test", Ct);
+        Assert.True(result.IsSuccess(), result.ToString());
+    }
+
+    private static object Choice(Guid keepUserId, string action) =>
+        new { keepUserId, action, paymentPassword = RealNameKit.PaymentPassword };
+
+    private static Task<HttpResponseMessage> ChooseAsync(HttpClient client, object body) =>
+        client.PostAsJsonAsync("/api/wallet/me/real-name/class-three-choice", body, Ct);
+}
