@@ -1,0 +1,93 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Accounts;
+using Zhifu.Server.Security;
+
+namespace Zhifu.Server.Lifecycle;
+
+/// <summary>
+/// Operators find a wallet by phone or ID number through the blind index (SEC-2, ACC-8): every field masked, with the
+/// restrictions in force. A phone also finds wallets it has left (closed, or taken away by the carrier), so a holder who
+/// lost the number can be recovered at the counter. Searches of personal data are audited.
+/// </summary>
+public static class OperatorUserSearch
+{
+    public sealed record FormerNumberDto(string Phone, string Cause, string OccurredAt);
+    public sealed record OpsRestrictionDto(WalletLifecycleEndpoints.RestrictionDto Restriction, string CreatedBy);
+    public sealed record UserDto(Guid UserId, string? Phone, bool PhoneDetached, string? Name, string? IdNumber, int AccountClass,
+        string Status, string OpenedVia, string OpenedAt, string? ClosedAt, IReadOnlyList<FormerNumberDto> FormerNumbers,
+        IReadOnlyList<OpsRestrictionDto> Restrictions);
+
+    public static void Map(WebApplication app) =>
+        app.MapGet("/api/ops/users", SearchAsync).WithTags("Operator: users")
+            .RequireAuthorization(OperatorLifecycleEndpoints.Roles("service", "operations", "risk", "audit"));
+
+    private static async Task<IResult> SearchAsync(string? phone, string? idNumber, ClaimsPrincipal principal, DatabaseOptions database,
+        PersonalData personalData, AccountRestrictions restrictions, AuditLog audit, HttpContext context)
+    {
+        if ((phone is null) == (idNumber is null))
+        {
+            return LifecycleErrors.SearchKeyRequired.ToResult(context);
+        }
+        var normalizedId = LifecycleInput.IdNumber(idNumber);
+        if (phone is not null && !CredentialRules.IsPhone(phone))
+        {
+            return WalletErrors.InvalidPhone.ToResult(context);
+        }
+        if (idNumber is not null && normalizedId is null)
+        {
+            return LifecycleErrors.InvalidIdNumber.ToResult(context);
+        }
+        var ct = context.RequestAborted;
+        List<UserRow> users;
+        await using (var db = database.CreateContext())
+        {
+            if (phone is not null)
+            {
+                var index = personalData.BlindIndex(phone, PersonalData.Phone);
+                var formerly = db.Set<PhoneReleaseRow>().Where(p => p.PhoneIndex == index).Select(p => p.UserId);
+                users = await db.Set<UserRow>().AsNoTracking().Where(u => u.PhoneIndex == index || formerly.Contains(u.Id)).ToListAsync(ct);
+            }
+            else
+            {
+                var index = personalData.BlindIndex(normalizedId!, PersonalData.IdNumber);
+                users = await db.Set<UserRow>().AsNoTracking().Where(u => u.IdNumberIndex == index).Take(50).ToListAsync(ct);
+            }
+        }
+        var found = new List<UserDto>();
+        foreach (var user in users.OrderBy(u => u.CreatedAt))
+        {
+            found.Add(await DescribeAsync(user, database, personalData, restrictions, ct));
+        }
+        var by = OperatorActor.Of(principal);
+        var key = phone is not null ? "phone " + PersonalDataMask.Phone(phone) : "id " + PersonalDataMask.IdNumber(normalizedId);
+        await audit.AppendAsync(by.Username, by.Role, "user.search", key, $"{found.Count} found", ct);
+        return Results.Ok(found);
+    }
+
+    private static async Task<UserDto> DescribeAsync(UserRow user, DatabaseOptions database, PersonalData personalData,
+        AccountRestrictions restrictions, CancellationToken ct)
+    {
+        List<PhoneReleaseRow> released;
+        await using (var db = database.CreateContext())
+        {
+            released = await db.Set<PhoneReleaseRow>().AsNoTracking().Where(p => p.UserId == user.Id).OrderBy(p => p.RecordedAt)
+                .ToListAsync(ct);
+        }
+        var active = await restrictions.ActiveAsync(user, ct);
+        var closed = user.Status == WalletAccounts.StatusClosed;
+        return new UserDto(user.Id,
+            closed || user.PhoneIndex is null ? null : PersonalDataMask.Phone(personalData.Unprotect(user.PhoneCipher, PersonalData.Phone)),
+            !closed && user.PhoneIndex is null,
+            user.NameCipher is null ? null : PersonalDataMask.Name(personalData.Unprotect(user.NameCipher, PersonalData.Name)),
+            user.IdNumberCipher is null ? null
+                : PersonalDataMask.IdNumber(personalData.Unprotect(user.IdNumberCipher, PersonalData.IdNumber)),
+            user.AccountClass, closed ? "closed" : "active", user.OpenedVia, ChinaTime.Format(user.CreatedAt),
+            user.ClosedAt is { } c ? ChinaTime.Format(c) : null,
+            [.. released.Select(p => new FormerNumberDto(p.PhoneMasked, p.Cause, ChinaTime.Format(p.OccurredAt)))],
+            [.. active.Select(r => new OpsRestrictionDto(WalletLifecycleEndpoints.ToDto(r), r.CreatedBy))]);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Zhifu.Core.Banking;
+using Zhifu.Core.Ledger;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Accounts;
+using Zhifu.Server.Hosting;
+using Zhifu.Server.Ledger;
+using static Zhifu.Tests.Hosting.OperatorApiTests;
+using static Zhifu.Tests.Lifecycle.LifecycleClient;
+
+namespace Zhifu.Tests.Lifecycle;
+
+/// <summary>ACC-6: closure only at zero balance with nothing on hold; the number is released for a new wallet later.</summary>
+public sealed class ClosureTests : IAsyncLifetime
+{
+    private ClockedServer _server = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _server = await ClockedServer.StartAsync();
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public async Task A_wallet_at_zero_closes_its_sessions_end_and_the_number_can_open_a_new_wallet()
+    {
+        var phone = NewPhone();
+        var (wallet, userId) = await OpenWalletAsync(_server, phone);
+        var code = await CodeAsync(_server, wallet, phone, "close-account");
+
+        var closed = await wallet.PostAsJsonAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp = code }, Ct);
+        Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
+
+        var user = await UserAsync(_server, userId);
+        Assert.Equal(WalletAccounts.StatusClosed, user.Status);
+        Assert.Null(user.PhoneIndex);
+        Assert.NotNull(user.ClosedAt);
+        await AssertProblemAsync(await wallet.GetAsync("/api/wallet/me", Ct), 401, "SIGN_IN_REQUIRED"); // sessions revoked
+        await AssertProblemAsync(await LoginAsync(_server, phone), 401, "BAD_CREDENTIALS");
+        Assert.Equal("ACCOUNT_CLOSED", await GuardAsync(_server, userId, Zhifu.Server.Lifecycle.Business.CounterIn));
+
+        // The number is free again: a new wallet opens on it, and an operator finds both by the number.
+        var (_, newUserId) = await OpenWalletAsync(_server, phone);
+        Assert.NotEqual(userId, newUserId);
+        using var service = await OperatorAsync(_server, "service");
+        var found = await service.GetFromJsonAsync<JsonElement>($"/api/ops/users?phone={phone}", Ct);
+        Assert.Equal(2, found.GetArrayLength());
+        var old = found.EnumerateArray().Single(u => u.GetProperty("userId").GetGuid() == userId);
+        Assert.Equal("closed", old.GetProperty("status").GetString());
+        Assert.Equal("closed", old.GetProperty("formerNumbers")[0].GetProperty("cause").GetString());
+        Assert.Equal(phone[..3] + "****" + phone[^4..], old.GetProperty("formerNumbers")[0].GetProperty("phone").GetString());
+        Assert.Equal("ACCOUNT_CLOSED", old.GetProperty("restrictions")[0].GetProperty("restriction").GetProperty("code").GetString());
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task A_balance_or_money_on_hold_must_be_settled_before_closing()
+    {
+        // ACC-6: 李四 has a balance: withdraw first.
+        var lisi = await SignInAsync(_server, DemoCards.LiSi.Phone, DemoWorld.UserPassword);
+        var code = await CodeAsync(_server, lisi, DemoCards.LiSi.Phone, "close-account");
+        await lisi.RefusedAsync("/api/wallet/me/close", new { paymentPassword = DemoWorld.UserPaymentPassword, otp = code },
+            409, "BALANCE_NOT_ZERO");
+
+        // A fresh wallet with money arriving on hold (credits pending, posted balance still zero) cannot close either.
+        var phone = NewPhone();
+        var (wallet, userId) = await OpenWalletAsync(_server, phone);
+        var user = await UserAsync(_server, userId);
+        var hold = await HoldIncomingAsync(user.WalletAccountId, 5_00);
+        code = await CodeAsync(_server, wallet, phone, "close-account");
+        await wallet.RefusedAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp = code }, 409, "OPEN_HOLDS");
+
+        // The consumption-only account counts too (CARD-3): void the hold, fund consumption funds, refused again.
+        var ledger = _server.Services.GetRequiredService<ILedger>();
+        Assert.Equal(TransferResult.Ok, (await ledger.SubmitAsync([new Transfer
+        {
+            Id = Guid.CreateVersion7(), PendingId = hold, Code = TransferCode.Adjustment, BusinessId = hold, Ledger = Ledgers.Cny,
+            Flags = TransferFlags.VoidPending,
+        }], Ct))[0]);
+        var chart = _server.Services.GetRequiredService<InstitutionChart>();
+        var adjustments = _server.Services.GetRequiredService<Adjustments>();
+        Assert.Equal(TransferResult.Ok,
+            await adjustments.PostAsync(Guid.CreateVersion7(), "test", "consumption funds", chart[InstitutionChart.Custody("ICBC")],
+            user.ConsumptionAccountId, 1, "test", Ct));
+        await wallet.RefusedAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp = code }, 409, "BALANCE_NOT_ZERO");
+        Assert.Equal(WalletAccounts.StatusActive, (await UserAsync(_server, userId)).Status);
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task A_wallet_frozen_by_an_operator_is_not_closed_but_the_holders_own_freeze_does_not_stop_closure()
+    {
+        var phone = NewPhone();
+        var (wallet, userId) = await OpenWalletAsync(_server, phone);
+        using var risk = await OperatorAsync(_server, "risk");
+        (await risk.PostAsJsonAsync($"/api/ops/accounts/{userId}/freeze", new { reason = "司法冻结 court order" },
+            Ct)).EnsureSuccessStatusCode();
+        var code = await CodeAsync(_server, wallet, phone, "close-account");
+        await wallet.RefusedAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp = code }, 409, "CLOSURE_BLOCKED");
+        (await risk.PostAsJsonAsync($"/api/ops/accounts/{userId}/unfreeze", new { reason = "解除 lifted" }, Ct)).EnsureSuccessStatusCode();
+
+        (await wallet.PostAsync("/api/wallet/me/freeze", null, Ct)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.OK,
+            (await wallet.PostAsJsonAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp = code }, Ct)).StatusCode);
+        Assert.Equal(WalletAccounts.StatusClosed, (await UserAsync(_server, userId)).Status);
+    }
+
+    [Fact]
+    public async Task Bad_closure_requests_get_a_stable_code_and_write_nothing()
+    {
+        var phone = NewPhone();
+        var (wallet, userId) = await OpenWalletAsync(_server, phone);
+        var code = await CodeAsync(_server, wallet, phone, "close-account");
+        var before = await WrittenRowsAsync(_server);
+
+        await wallet.RefusedAsync("/api/wallet/me/close", new { }, 400, "CONFIRMATION_REQUIRED");
+        await wallet.RefusedAsync("/api/wallet/me/close", new { otp = code }, 400, "CONFIRMATION_REQUIRED");
+        await wallet.RefusedAsync("/api/wallet/me/close", Json("{\"paymentPassword\": true, \"otp\": 1}"), 400, "INVALID_REQUEST");
+        await wallet.RefusedAsync("/api/wallet/me/close", Json("["), 400, "INVALID_REQUEST");
+        await wallet.RefusedAsync("/api/wallet/me/close", Json("{\"otp\":\"" + new string('1', 70_000) + "\"}"), 413, "PAYLOAD_TOO_LARGE");
+        await _server.Client().RefusedAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp = code },
+            401, "SIGN_IN_REQUIRED");
+
+        Assert.Equal(before, await WrittenRowsAsync(_server));
+        var user = await UserAsync(_server, userId);
+        Assert.Equal((WalletAccounts.StatusActive, 0), (user.Status, user.FailedPaymentPasswords));
+        Assert.NotNull(user.PhoneIndex);
+
+        // The code was not spent by the bad requests: it still closes the wallet.
+        Assert.Equal(HttpStatusCode.OK,
+            (await wallet.PostAsJsonAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp = code }, Ct)).StatusCode);
+    }
+
+    /// <summary>Money on its way into a wallet, held (e.g. a top-up awaiting the bank), explained by an adjustment record.</summary>
+    private async Task<Guid> HoldIncomingAsync(Guid walletAccountId, long amountFen)
+    {
+        var id = Guid.CreateVersion7();
+        var custody = _server.Services.GetRequiredService<InstitutionChart>()[InstitutionChart.Custody("ICBC")];
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            db.Adjustments.Add(new AdjustmentRow
+            {
+                Id = id, Kind = "test-hold", Reason = "money on its way", AmountFen = amountFen, DebitAccountId = custody,
+                CreditAccountId = walletAccountId, CreatedBy = "test", CreatedAt = _server.Clock.UtcNow,
+            });
+            await db.SaveChangesAsync(Ct);
+        }
+        var results = await _server.Services.GetRequiredService<ILedger>().SubmitAsync([new Transfer
+        {
+            Id = id, DebitAccountId = custody, CreditAccountId = walletAccountId, AmountFen = amountFen, Ledger = Ledgers.Cny,
+            Code = TransferCode.Adjustment, BusinessId = id, Flags = TransferFlags.Pending,
+        }], Ct);
+        Assert.Equal(TransferResult.Ok, results[0]);
+        return id;
+    }
+}
