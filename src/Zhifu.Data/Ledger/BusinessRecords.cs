@@ -1,4 +1,5 @@
 using Zhifu.Core.Ledger;
+using Zhifu.Data.Entities;
 
 namespace Zhifu.Data.Ledger;
 
@@ -13,5 +14,10 @@ public static class BusinessRecords
         new Dictionary<ushort, (string, string)>
         {
             [TransferCode.Adjustment] = ("adjustments", "id"),
+            [RealNameTransferCodes.BalanceLimitAllowance] = ("balance_limit_periods", "id"),
+            [RealNameTransferCodes.BalanceLimitUse] = ("balance_limit_periods", "id"),
+            [RealNameTransferCodes.WalletMerge] = ("wallet_merges", "id"),
+            [TransferCode.TopUp] = ("fund_movements", "id"),
+            [TransferCode.Withdrawal] = ("fund_movements", "id"),
         };
 }

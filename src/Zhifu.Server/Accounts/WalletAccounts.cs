@@ -24,7 +24,8 @@ public sealed record OpeningRequest(string Phone, string Channel, string Agreeme
 /// (ACC-3). A wallet is two ledger accounts: the balance, and the consumption-only funds that came from credit cards
 /// (CARD-3).
 /// </summary>
-public sealed class WalletAccounts(DatabaseOptions database, ILedger ledger, PersonalData personalData, IClock clock, AccountsOptions options)
+public sealed class WalletAccounts(DatabaseOptions database, ILedger ledger, PersonalData personalData, IClock clock, AccountsOptions options,
+    Lifecycle.IOpeningScreen openingScreen)
 {
     public const int StatusActive = 1;
     public const int StatusClosed = 9;
@@ -44,6 +45,12 @@ public sealed class WalletAccounts(DatabaseOptions database, ILedger ledger, Per
             >= options.OpeningsPerDeviceDayMax)
         {
             return (null, WalletErrors.BatchOpening);
+        }
+        // ACC-5: a phone or device listed for trading accounts or a false identity is refused new accounts for a while.
+        var subject = new Lifecycle.OpeningSubject(request.Phone, IdNumber: null, request.DeviceId);
+        if (await openingScreen.RefusalAsync(subject, cancellationToken) is { } barred)
+        {
+            return (null, barred);
         }
         var user = new UserRow
         {

@@ -18,7 +18,8 @@ namespace Zhifu.Server.Hosting;
 /// </summary>
 public sealed class DemoWorld(
     DatabaseOptions database, ILedger ledger, InstitutionChart chart, InstitutionOptions institution, Adjustments adjustments,
-    WalletAccounts accounts, AccountsOptions accountsOptions, PasswordHasher passwords, IClock clock, ILogger<DemoWorld> logger)
+    WalletAccounts accounts, AccountsOptions accountsOptions, PasswordHasher passwords, IClock clock, ILogger<DemoWorld> logger,
+    RealName.RealNameVerification realName, RealName.RealNameOptions realNameOptions, Cards.BankCards cards)
 {
     public const string MerchantId = "1230000109";
     public const string OperatorPassword = "Zhifu@2026";
@@ -64,6 +65,7 @@ public sealed class DemoWorld(
         {
             var wallet = await SeedUserAsync(person, cancellationToken);
             await Fund("demo:wallet:" + person.Phone, "demo opening balance", custody, wallet, OpeningBalances[person.Phone], cancellationToken);
+            await SeedRealNameAndCardsAsync(person, cancellationToken);
         }
         await SeedOperatorsAsync(cancellationToken);
         await using var db = database.CreateContext();
@@ -124,6 +126,25 @@ public sealed class DemoWorld(
         row.PaymentPasswordHash = passwords.Hash(UserPaymentPassword);
         await db.SaveChangesAsync(ct);
         return row.WalletAccountId;
+    }
+
+    /// <summary>
+    /// ACC-2, CARD-1: each demo person is verified by the banks of the simulator that know them (张三 five → Class Ⅲ, 李四
+    /// three → Class Ⅱ, 王五 two → Class Ⅰ) and has their cards bound. The seed runs before the bank channel starts, so it
+    /// records what the simulator's own demo cards (<see cref="DemoCards"/>) confirm instead of asking; idempotent.
+    /// </summary>
+    private async Task SeedRealNameAndCardsAsync(DemoPerson person, CancellationToken ct)
+    {
+        var user = (await accounts.FindByPhoneAsync(person.Phone, ct))!;
+        if (user.AccountClass == 0)
+        {
+            var sources = realNameOptions.SourceList.Where(s => person.Cards.Any(c => c.Bank == s)).ToList();
+            await realName.RecordConfirmedAsync(user.Id, person.Name, person.IdNumber, sources, ct);
+        }
+        foreach (var card in person.Cards)
+        {
+            await cards.RecordConfirmedAsync(user.Id, card.Bank, card.CardNumber, card.CardType, ct);
+        }
     }
 
     private async Task SeedOperatorsAsync(CancellationToken ct)

@@ -81,6 +81,7 @@ public static class ServerApp
         RealName.RealNameFeature.AddServices(services, configuration);
         Cards.CardsFeature.AddServices(services, configuration);
         Lifecycle.LifecycleFeature.AddServices(services, configuration);
+        Funds.FundsFeature.AddServices(services, configuration);
         services.AddHostedService<StartupTasks>();
         if (string.IsNullOrEmpty(configuration["Bank:DataDir"]))
         {
@@ -114,6 +115,7 @@ public static class ServerApp
         RealName.RealNameFeature.Map(app);
         Cards.CardsFeature.Map(app);
         Lifecycle.LifecycleFeature.Map(app);
+        Funds.FundsFeature.Map(app);
         DevSmsInbox.Map(app);
     }
 }

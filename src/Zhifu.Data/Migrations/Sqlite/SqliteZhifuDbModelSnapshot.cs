@@ -175,6 +175,276 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.BalanceLimitPeriodRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("AllowanceFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("allowance_fen");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("PendingAdjustmentFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pending_adjustment_fen");
+
+                    b.Property<byte[]>("PendingAdjustmentId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("pending_adjustment_id");
+
+                    b.Property<long>("PendingAllowanceFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pending_allowance_fen");
+
+                    b.Property<long>("PendingShortfallFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pending_shortfall_fen");
+
+                    b.Property<int>("PeriodYear")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period_year");
+
+                    b.Property<long>("ShortfallFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shortfall_fen");
+
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_balance_limit_periods");
+
+                    b.HasIndex("AccountId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_balance_limit_periods_account_id");
+
+                    b.HasIndex("UserId", "PeriodYear")
+                        .IsUnique()
+                        .HasDatabaseName("ix_balance_limit_periods_user_id_period_year");
+
+                    b.ToTable("balance_limit_periods", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.BankCardRow", b =>
+                {
+                    b.Property<string>("Token")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token");
+
+                    b.Property<string>("Bank")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bank");
+
+                    b.Property<long>("BoundAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bound_at");
+
+                    b.Property<int>("CardType")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("card_type");
+
+                    b.Property<string>("MaskedNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("masked_number");
+
+                    b.Property<long?>("UnboundAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unbound_at");
+
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Token")
+                        .HasName("pk_bank_cards");
+
+                    b.HasIndex("UserId", "UnboundAt")
+                        .HasDatabaseName("ix_bank_cards_user_id_unbound_at");
+
+                    b.ToTable("bank_cards", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.CardVaultRow", b =>
+                {
+                    b.Property<string>("Token")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("NumberCipher")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("number_cipher");
+
+                    b.Property<byte[]>("NumberIndex")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("number_index");
+
+                    b.HasKey("Token")
+                        .HasName("pk_card_vault");
+
+                    b.HasIndex("NumberIndex")
+                        .IsUnique()
+                        .HasDatabaseName("ix_card_vault_number_index");
+
+                    b.ToTable("card_vault", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.ClassThreeHolderRow", b =>
+                {
+                    b.Property<byte[]>("IdNumberIndex")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id_number_index");
+
+                    b.Property<long>("Since")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("since");
+
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("IdNumberIndex")
+                        .HasName("pk_class_three_holders");
+
+                    b.HasIndex("UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_class_three_holders_user_id");
+
+                    b.ToTable("class_three_holders", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.FundMovementRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<string>("Bank")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bank");
+
+                    b.Property<string>("BankTxnId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bank_txn_id");
+
+                    b.Property<string>("CardMasked")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("card_masked");
+
+                    b.Property<string>("CardToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("card_token");
+
+                    b.Property<string>("CardType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("card_type");
+
+                    b.Property<byte[]>("ClearingAccountId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("clearing_account_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FailureCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_code");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Resends")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resends");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<byte[]>("WalletLedgerAccountId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("wallet_ledger_account_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fund_movements");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_fund_movements_status_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_fund_movements_user_id_created_at");
+
+                    b.ToTable("fund_movements", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.InstitutionAccountRow", b =>
                 {
                     b.Property<string>("Key")
@@ -201,6 +471,102 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_institution_accounts_account_id");
 
                     b.ToTable("institution_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.InvolvedAccountEntryRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("category");
+
+                    b.Property<byte[]>("DeviceIndex")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("device_index");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<byte[]>("IdNumberIndex")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id_number_index");
+
+                    b.Property<long>("ListedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("listed_at");
+
+                    b.Property<string>("ListedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("listed_by");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("phone_index");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RemovalReason")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("removal_reason");
+
+                    b.Property<long?>("RemovedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("removed_at");
+
+                    b.Property<string>("RemovedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("removed_by");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<string>("SubjectMasked")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject_masked");
+
+                    b.Property<byte[]>("UserId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_involved_accounts");
+
+                    b.HasIndex("DeviceIndex")
+                        .HasDatabaseName("ix_involved_accounts_device_index");
+
+                    b.HasIndex("IdNumberIndex")
+                        .HasDatabaseName("ix_involved_accounts_id_number_index");
+
+                    b.HasIndex("ListedAt")
+                        .HasDatabaseName("ix_involved_accounts_listed_at");
+
+                    b.HasIndex("PhoneIndex")
+                        .HasDatabaseName("ix_involved_accounts_phone_index");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_involved_accounts_user_id");
+
+                    b.ToTable("involved_accounts", (string)null);
                 });
 
             modelBuilder.Entity("Zhifu.Data.Entities.LedgerAccountRow", b =>
@@ -496,6 +862,164 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.ToTable("operators", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.PhoneReleaseRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Cause")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cause");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("phone_index");
+
+                    b.Property<string>("PhoneMasked")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone_masked");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_phone_releases");
+
+                    b.HasIndex("PhoneIndex")
+                        .HasDatabaseName("ix_phone_releases_phone_index");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_phone_releases_user_id");
+
+                    b.ToTable("phone_releases", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.RealNameAttemptRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<byte[]>("IdNumberIndex")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id_number_index");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("ResultClass")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("result_class");
+
+                    b.Property<string>("SourceAnswers")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_answers");
+
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_real_name_attempts");
+
+                    b.HasIndex("UserId", "At")
+                        .HasDatabaseName("ix_real_name_attempts_user_id_at");
+
+                    b.ToTable("real_name_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.RealNameRecordRow", b =>
+                {
+                    b.Property<byte[]>("UserId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.Property<byte[]>("ClassThreeHeldBy")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("class_three_held_by");
+
+                    b.Property<int>("EvidenceClass")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("evidence_class");
+
+                    b.Property<long?>("FaceToFaceAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("face_to_face_at");
+
+                    b.Property<string>("FaceToFaceBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("face_to_face_by");
+
+                    b.Property<string>("FaceToFaceTicket")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("face_to_face_ticket");
+
+                    b.Property<byte[]>("IdNumberCipher")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id_number_cipher");
+
+                    b.Property<byte[]>("IdNumberIndex")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id_number_index");
+
+                    b.Property<string>("MatchedSources")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("matched_sources");
+
+                    b.Property<byte[]>("NameCipher")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("name_cipher");
+
+                    b.Property<long>("SubmittedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_real_name_records");
+
+                    b.HasIndex("ClassThreeHeldBy")
+                        .HasDatabaseName("ix_real_name_records_class_three_held_by");
+
+                    b.ToTable("real_name_records", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.SmsConversationRow", b =>
                 {
                     b.Property<byte[]>("PhoneIndex")
@@ -714,6 +1238,51 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_users_opening_device_index_created_at");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.WalletMergeRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed_at");
+
+                    b.Property<long>("ConsumptionFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("consumption_fen");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("FromUserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("from_user_id");
+
+                    b.Property<byte[]>("ToUserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("to_user_id");
+
+                    b.Property<long>("WalletFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("wallet_fen");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wallet_merges");
+
+                    b.HasIndex("FromUserId")
+                        .HasDatabaseName("ix_wallet_merges_from_user_id");
+
+                    b.HasIndex("ToUserId")
+                        .HasDatabaseName("ix_wallet_merges_to_user_id");
+
+                    b.ToTable("wallet_merges", (string)null);
                 });
 
             modelBuilder.Entity("Zhifu.Data.Entities.WalletSessionRow", b =>

@@ -66,6 +66,99 @@ namespace Zhifu.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "balance_limit_periods",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    period_year = table.Column<int>(type: "INTEGER", nullable: false),
+                    account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    allowance_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    shortfall_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    pending_adjustment_id = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    pending_adjustment_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    pending_allowance_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    pending_shortfall_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_balance_limit_periods", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "bank_cards",
+                columns: table => new
+                {
+                    token = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    bank = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    card_type = table.Column<int>(type: "INTEGER", nullable: false),
+                    masked_number = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    bound_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    unbound_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_bank_cards", x => x.token);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "card_vault",
+                columns: table => new
+                {
+                    token = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    number_cipher = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    number_index = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_card_vault", x => x.token);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "class_three_holders",
+                columns: table => new
+                {
+                    id_number_index = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    since = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_class_three_holders", x => x.id_number_index);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "fund_movements",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    card_token = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    bank = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    card_type = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    card_masked = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    amount_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    wallet_ledger_account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    clearing_account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    bank_txn_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    failure_code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    resends = table.Column<int>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    resolved_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_fund_movements", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "institution_accounts",
                 columns: table => new
                 {
@@ -76,6 +169,31 @@ namespace Zhifu.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_institution_accounts", x => x.key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "involved_accounts",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    category = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    phone_index = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    id_number_index = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    device_index = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    subject_masked = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    reason = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    source = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    listed_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    listed_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    removed_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    removed_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    removal_reason = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_involved_accounts", x => x.id);
                 });
 
             // The ledger tables are WITHOUT ROWID: keyed by time-ordered 16-byte ids, written by the batched
@@ -171,6 +289,62 @@ namespace Zhifu.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "phone_releases",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    phone_index = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    phone_masked = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    cause = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    occurred_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    recorded_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_phone_releases", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "real_name_attempts",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    id_number_index = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    at = table.Column<long>(type: "INTEGER", nullable: false),
+                    outcome = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    source_answers = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    result_class = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_real_name_attempts", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "real_name_records",
+                columns: table => new
+                {
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    name_cipher = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    id_number_cipher = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    id_number_index = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    matched_sources = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    evidence_class = table.Column<int>(type: "INTEGER", nullable: false),
+                    face_to_face_ticket = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    face_to_face_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    face_to_face_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    class_three_held_by = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    submitted_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_real_name_records", x => x.user_id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "sms_conversations",
                 columns: table => new
                 {
@@ -240,6 +414,23 @@ namespace Zhifu.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "wallet_merges",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    from_user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    to_user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    wallet_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    consumption_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    completed_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_wallet_merges", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "wallet_sessions",
                 columns: table => new
                 {
@@ -263,10 +454,74 @@ namespace Zhifu.Data.Migrations.Sqlite
                 columns: new[] { "user_id", "lifted_at" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_balance_limit_periods_account_id",
+                table: "balance_limit_periods",
+                column: "account_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_balance_limit_periods_user_id_period_year",
+                table: "balance_limit_periods",
+                columns: new[] { "user_id", "period_year" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_bank_cards_user_id_unbound_at",
+                table: "bank_cards",
+                columns: new[] { "user_id", "unbound_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_card_vault_number_index",
+                table: "card_vault",
+                column: "number_index",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_class_three_holders_user_id",
+                table: "class_three_holders",
+                column: "user_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_fund_movements_status_created_at",
+                table: "fund_movements",
+                columns: new[] { "status", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_fund_movements_user_id_created_at",
+                table: "fund_movements",
+                columns: new[] { "user_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_institution_accounts_account_id",
                 table: "institution_accounts",
                 column: "account_id",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_involved_accounts_device_index",
+                table: "involved_accounts",
+                column: "device_index");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_involved_accounts_id_number_index",
+                table: "involved_accounts",
+                column: "id_number_index");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_involved_accounts_listed_at",
+                table: "involved_accounts",
+                column: "listed_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_involved_accounts_phone_index",
+                table: "involved_accounts",
+                column: "phone_index");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_involved_accounts_user_id",
+                table: "involved_accounts",
+                column: "user_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_merchants_mch_id",
@@ -284,6 +539,26 @@ namespace Zhifu.Data.Migrations.Sqlite
                 table: "operators",
                 column: "username",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_phone_releases_phone_index",
+                table: "phone_releases",
+                column: "phone_index");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_phone_releases_user_id",
+                table: "phone_releases",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_real_name_attempts_user_id_at",
+                table: "real_name_attempts",
+                columns: new[] { "user_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_real_name_records_class_three_held_by",
+                table: "real_name_records",
+                column: "class_three_held_by");
 
             migrationBuilder.CreateIndex(
                 name: "ix_sms_outbox_created_at",
@@ -318,6 +593,16 @@ namespace Zhifu.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_wallet_merges_from_user_id",
+                table: "wallet_merges",
+                column: "from_user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallet_merges_to_user_id",
+                table: "wallet_merges",
+                column: "to_user_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_wallet_sessions_token_hash",
                 table: "wallet_sessions",
                 column: "token_hash",
@@ -342,7 +627,25 @@ namespace Zhifu.Data.Migrations.Sqlite
                 name: "audit_log");
 
             migrationBuilder.DropTable(
+                name: "balance_limit_periods");
+
+            migrationBuilder.DropTable(
+                name: "bank_cards");
+
+            migrationBuilder.DropTable(
+                name: "card_vault");
+
+            migrationBuilder.DropTable(
+                name: "class_three_holders");
+
+            migrationBuilder.DropTable(
+                name: "fund_movements");
+
+            migrationBuilder.DropTable(
                 name: "institution_accounts");
+
+            migrationBuilder.DropTable(
+                name: "involved_accounts");
 
             migrationBuilder.DropTable(
                 name: "ledger_accounts");
@@ -366,6 +669,15 @@ namespace Zhifu.Data.Migrations.Sqlite
                 name: "operators");
 
             migrationBuilder.DropTable(
+                name: "phone_releases");
+
+            migrationBuilder.DropTable(
+                name: "real_name_attempts");
+
+            migrationBuilder.DropTable(
+                name: "real_name_records");
+
+            migrationBuilder.DropTable(
                 name: "sms_conversations");
 
             migrationBuilder.DropTable(
@@ -373,6 +685,9 @@ namespace Zhifu.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "wallet_merges");
 
             migrationBuilder.DropTable(
                 name: "wallet_sessions");

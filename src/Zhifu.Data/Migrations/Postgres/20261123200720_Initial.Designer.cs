@@ -12,7 +12,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresZhifuDb))]
-    [Migration("20261123193105_Initial")]
+    [Migration("20261123200720_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -181,6 +181,269 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.BalanceLimitPeriodRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("AllowanceFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("allowance_fen");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("PendingAdjustmentFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pending_adjustment_fen");
+
+                    b.Property<Guid?>("PendingAdjustmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pending_adjustment_id");
+
+                    b.Property<long>("PendingAllowanceFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pending_allowance_fen");
+
+                    b.Property<long>("PendingShortfallFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pending_shortfall_fen");
+
+                    b.Property<int>("PeriodYear")
+                        .HasColumnType("integer")
+                        .HasColumnName("period_year");
+
+                    b.Property<long>("ShortfallFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("shortfall_fen");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_balance_limit_periods");
+
+                    b.HasIndex("AccountId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_balance_limit_periods_account_id");
+
+                    b.HasIndex("UserId", "PeriodYear")
+                        .IsUnique()
+                        .HasDatabaseName("ix_balance_limit_periods_user_id_period_year");
+
+                    b.ToTable("balance_limit_periods", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.BankCardRow", b =>
+                {
+                    b.Property<string>("Token")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("token");
+
+                    b.Property<string>("Bank")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("bank");
+
+                    b.Property<DateTimeOffset>("BoundAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bound_at");
+
+                    b.Property<int>("CardType")
+                        .HasColumnType("integer")
+                        .HasColumnName("card_type");
+
+                    b.Property<string>("MaskedNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("masked_number");
+
+                    b.Property<DateTimeOffset?>("UnboundAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("unbound_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Token")
+                        .HasName("pk_bank_cards");
+
+                    b.HasIndex("UserId", "UnboundAt")
+                        .HasDatabaseName("ix_bank_cards_user_id_unbound_at");
+
+                    b.ToTable("bank_cards", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.CardVaultRow", b =>
+                {
+                    b.Property<string>("Token")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("token");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("NumberCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("number_cipher");
+
+                    b.Property<byte[]>("NumberIndex")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("number_index");
+
+                    b.HasKey("Token")
+                        .HasName("pk_card_vault");
+
+                    b.HasIndex("NumberIndex")
+                        .IsUnique()
+                        .HasDatabaseName("ix_card_vault_number_index");
+
+                    b.ToTable("card_vault", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.ClassThreeHolderRow", b =>
+                {
+                    b.Property<byte[]>("IdNumberIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("id_number_index");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("since");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("IdNumberIndex")
+                        .HasName("pk_class_three_holders");
+
+                    b.HasIndex("UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_class_three_holders_user_id");
+
+                    b.ToTable("class_three_holders", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.FundMovementRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<string>("Bank")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("bank");
+
+                    b.Property<string>("BankTxnId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("bank_txn_id");
+
+                    b.Property<string>("CardMasked")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("card_masked");
+
+                    b.Property<string>("CardToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("card_token");
+
+                    b.Property<string>("CardType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("card_type");
+
+                    b.Property<Guid>("ClearingAccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("clearing_account_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FailureCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("failure_code");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Resends")
+                        .HasColumnType("integer")
+                        .HasColumnName("resends");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<Guid>("WalletLedgerAccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("wallet_ledger_account_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fund_movements");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_fund_movements_status_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_fund_movements_user_id_created_at");
+
+                    b.ToTable("fund_movements", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.InstitutionAccountRow", b =>
                 {
                     b.Property<string>("Key")
@@ -206,6 +469,102 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasDatabaseName("ix_institution_accounts_account_id");
 
                     b.ToTable("institution_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.InvolvedAccountEntryRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("category");
+
+                    b.Property<byte[]>("DeviceIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("device_index");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<byte[]>("IdNumberIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("id_number_index");
+
+                    b.Property<DateTimeOffset>("ListedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("listed_at");
+
+                    b.Property<string>("ListedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("listed_by");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_index");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RemovalReason")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("removal_reason");
+
+                    b.Property<DateTimeOffset?>("RemovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("removed_at");
+
+                    b.Property<string>("RemovedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("removed_by");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("SubjectMasked")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subject_masked");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_involved_accounts");
+
+                    b.HasIndex("DeviceIndex")
+                        .HasDatabaseName("ix_involved_accounts_device_index");
+
+                    b.HasIndex("IdNumberIndex")
+                        .HasDatabaseName("ix_involved_accounts_id_number_index");
+
+                    b.HasIndex("ListedAt")
+                        .HasDatabaseName("ix_involved_accounts_listed_at");
+
+                    b.HasIndex("PhoneIndex")
+                        .HasDatabaseName("ix_involved_accounts_phone_index");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_involved_accounts_user_id");
+
+                    b.ToTable("involved_accounts", (string)null);
                 });
 
             modelBuilder.Entity("Zhifu.Data.Entities.LedgerAccountRow", b =>
@@ -496,6 +855,162 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.ToTable("operators", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.PhoneReleaseRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Cause")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("cause");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_index");
+
+                    b.Property<string>("PhoneMasked")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phone_masked");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_phone_releases");
+
+                    b.HasIndex("PhoneIndex")
+                        .HasDatabaseName("ix_phone_releases_phone_index");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_phone_releases_user_id");
+
+                    b.ToTable("phone_releases", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.RealNameAttemptRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<byte[]>("IdNumberIndex")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("id_number_index");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("ResultClass")
+                        .HasColumnType("integer")
+                        .HasColumnName("result_class");
+
+                    b.Property<string>("SourceAnswers")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("source_answers");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_real_name_attempts");
+
+                    b.HasIndex("UserId", "At")
+                        .HasDatabaseName("ix_real_name_attempts_user_id_at");
+
+                    b.ToTable("real_name_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.RealNameRecordRow", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid?>("ClassThreeHeldBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("class_three_held_by");
+
+                    b.Property<int>("EvidenceClass")
+                        .HasColumnType("integer")
+                        .HasColumnName("evidence_class");
+
+                    b.Property<DateTimeOffset?>("FaceToFaceAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("face_to_face_at");
+
+                    b.Property<string>("FaceToFaceBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("face_to_face_by");
+
+                    b.Property<string>("FaceToFaceTicket")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("face_to_face_ticket");
+
+                    b.Property<byte[]>("IdNumberCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("id_number_cipher");
+
+                    b.Property<byte[]>("IdNumberIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("id_number_index");
+
+                    b.Property<string>("MatchedSources")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("matched_sources");
+
+                    b.Property<byte[]>("NameCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("name_cipher");
+
+                    b.Property<DateTimeOffset>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_real_name_records");
+
+                    b.HasIndex("ClassThreeHeldBy")
+                        .HasDatabaseName("ix_real_name_records_class_three_held_by");
+
+                    b.ToTable("real_name_records", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.SmsConversationRow", b =>
                 {
                     b.Property<byte[]>("PhoneIndex")
@@ -712,6 +1227,49 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasDatabaseName("ix_users_opening_device_index_created_at");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.WalletMergeRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<long>("ConsumptionFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("consumption_fen");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("FromUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("from_user_id");
+
+                    b.Property<Guid>("ToUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("to_user_id");
+
+                    b.Property<long>("WalletFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("wallet_fen");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wallet_merges");
+
+                    b.HasIndex("FromUserId")
+                        .HasDatabaseName("ix_wallet_merges_from_user_id");
+
+                    b.HasIndex("ToUserId")
+                        .HasDatabaseName("ix_wallet_merges_to_user_id");
+
+                    b.ToTable("wallet_merges", (string)null);
                 });
 
             modelBuilder.Entity("Zhifu.Data.Entities.WalletSessionRow", b =>

@@ -1,0 +1,102 @@
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Core.Banking;
+using Zhifu.Core.Ledger;
+using Zhifu.Data.Entities;
+
+namespace Zhifu.Server.Funds;
+
+public sealed partial class FundMovements
+{
+    private async Task ResendOrReverseAsync(FundMovementRow movement, IBoundCards cards, CancellationToken cancellationToken)
+    {
+        var card = await cards.FindAsync(movement.UserId, movement.CardToken, cancellationToken);
+        if (card is not null && movement.Resends < options.ResendsMax)
+        {
+            // The bank never saw it: send the very same request again (same id, so it can never move money twice).
+            movement.Resends++;
+            await SaveAsync(movement);
+            var request = new BankMovementRequest(RequestId(movement), movement.Bank, card.CardNumber, movement.AmountFen,
+                movement.Kind == TopUp ? "知付充值" : "知付提现");
+            var answer = movement.Kind == TopUp
+                ? await bank.DebitAsync(request, cancellationToken)
+                : await bank.CreditAsync(request, cancellationToken);
+            await ApplyAsync(movement, answer.Outcome, answer.BankTxnId, answer.Code);
+            return;
+        }
+        // Give up on it: a reversal of a request the bank never saw succeeds and bars the original from ever arriving late.
+        var reversal = await bank.ReverseAsync(new BankReversalRequest(RequestId(movement),
+            DerivedIds.For(movement.Id, "reversal").ToString("N")), cancellationToken);
+        if (reversal.Outcome == BankOutcome.Succeeded)
+        {
+            await ApplyAsync(movement, BankOutcome.Failed, null, "reversed");
+        }
+    }
+
+    /// <summary>Moves the ledger hold to match the bank's answer; unknown keeps it held.</summary>
+    private async Task ApplyAsync(FundMovementRow movement, BankOutcome outcome, string? bankTxnId, string? code)
+    {
+        if (outcome == BankOutcome.Unknown)
+        {
+            if (movement.Status == Pending)
+            {
+                await FinishAsync(movement, Unknown, bankTxnId, code, resolved: false);
+            }
+            return;
+        }
+        var post = outcome == BankOutcome.Succeeded;
+        var result = (await ledger.SubmitAsync([new Transfer
+        {
+            Id = DerivedIds.For(movement.Id, post ? "post" : "void"),
+            PendingId = movement.Id,
+            Ledger = Ledgers.Cny,
+            Code = Code(movement),
+            Flags = post ? TransferFlags.PostPending : TransferFlags.VoidPending,
+            BusinessId = movement.Id,
+        }], CancellationToken.None))[0];
+        var settled = post
+            ? result is TransferResult.Ok or TransferResult.Exists or TransferResult.PendingTransferAlreadyPosted
+            : result is TransferResult.Ok or TransferResult.Exists or TransferResult.PendingTransferAlreadyVoided;
+        if (!settled)
+        {
+            // The hold is in the other state already: two resolvers disagreed, which must never happen. Leave it for people.
+            logger.LogError("Fund movement {MovementId}: bank says {Outcome} but the hold answered {Result}", movement.Id, outcome, result);
+            return;
+        }
+        await FinishAsync(movement, post ? Succeeded : Failed, bankTxnId, post ? null : code);
+        if (post)
+        {
+            await using var db = database.CreateContext();
+            var now = clock.UtcNow;
+            await db.Set<UserRow>().Where(u => u.Id == movement.UserId)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.LastTransactionAt, now), CancellationToken.None);
+        }
+    }
+
+    private async Task FinishAsync(FundMovementRow movement, string status, string? bankTxnId, string? code, bool resolved = true)
+    {
+        movement.Status = status;
+        movement.BankTxnId = bankTxnId ?? movement.BankTxnId;
+        movement.FailureCode = code is { Length: > 64 } ? code[..64] : code;
+        movement.ResolvedAt = resolved ? clock.UtcNow : null;
+        await SaveAsync(movement);
+    }
+
+    private async Task SaveAsync(FundMovementRow movement)
+    {
+        await using var db = database.CreateContext();
+        db.Attach(movement);
+        db.Entry(movement).State = EntityState.Modified;
+        db.Entry(movement).Property(m => m.Version).OriginalValue = movement.Version;
+        movement.Version++;
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another resolver recorded the same bank truth first; the ledger answered both idempotently.
+            logger.LogInformation("Fund movement {MovementId} was settled concurrently", movement.Id);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Core.Banking;
+using Zhifu.Core.Ledger;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Accounts;
+using Zhifu.Server.Ledger;
+
+namespace Zhifu.Server.Funds;
+
+/// <summary>
+/// Top-ups and withdrawals (CARD-2) with the bank as an unreliable channel (CARD-4): the business record is written first,
+/// the money is held in the ledger (a pending transfer with the movement's id), then the bank is asked with the same id.
+/// Succeeded posts the hold, failed voids it, unknown leaves it held until <see cref="ResolveAsync"/> learns the truth
+/// by query, by resending the same request, or by a reversal that bars a late original — never by guessing.
+/// </summary>
+public sealed partial class FundMovements(
+    DatabaseOptions database, ILedger ledger, IBankChannel bank, InstitutionChart chart, InstitutionOptions institution, IClock clock,
+    FundsOptions options, ILogger<FundMovements> logger)
+{
+    public const string TopUp = "top-up";
+    public const string Withdrawal = "withdrawal";
+    public const string Pending = "pending";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Unknown = "unknown";
+
+    /// <summary>Holds the money and asks the bank. The movement comes back succeeded, failed or unknown.</summary>
+    public async Task<(FundMovementRow? Movement, WalletError? Error)> StartAsync(Guid userId, string kind, BoundCard card, long amountFen,
+        Guid walletLedgerAccountId)
+    {
+        var movement = new FundMovementRow
+        {
+            Id = Guid.CreateVersion7(),
+            UserId = userId,
+            Kind = kind,
+            CardToken = card.Token,
+            Bank = card.Bank,
+            CardType = card.CardType.ToString().ToLowerInvariant(),
+            CardMasked = card.Masked,
+            AmountFen = amountFen,
+            WalletLedgerAccountId = walletLedgerAccountId,
+            ClearingAccountId = ClearingFor(card.Bank),
+            Status = Pending,
+            CreatedAt = clock.UtcNow,
+        };
+        await using (var db = database.CreateContext())
+        {
+            db.Add(movement);
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        var topUp = kind == TopUp;
+        var hold = await ledger.SubmitAsync([new Transfer
+        {
+            Id = movement.Id,
+            DebitAccountId = topUp ? movement.ClearingAccountId : walletLedgerAccountId,
+            CreditAccountId = topUp ? walletLedgerAccountId : movement.ClearingAccountId,
+            AmountFen = amountFen,
+            Ledger = Ledgers.Cny,
+            Code = Code(movement),
+            Flags = TransferFlags.Pending,
+            BusinessId = movement.Id,
+        }], CancellationToken.None);
+        if (!hold[0].IsSuccess())
+        {
+            await FinishAsync(movement, Failed, null, hold[0].ToString());
+            return (null, hold[0] == TransferResult.ExceedsCredits ? FundsErrors.InsufficientBalance : FundsErrors.Unavailable);
+        }
+        // From here on the outcome is always recorded: the caller's cancellation must not strand a hold (CARD-4).
+        var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, amountFen, topUp ? "知付充值" : "知付提现");
+        var answer = topUp ? await bank.DebitAsync(request, CancellationToken.None) : await bank.CreditAsync(request, CancellationToken.None);
+        await ApplyAsync(movement, answer.Outcome, answer.BankTxnId, answer.Code);
+        return (movement, null);
+    }
+
+    /// <summary>Settles a movement whose answer was unknown (or that a crash left pending): query, resend, or reverse.</summary>
+    public async Task ResolveAsync(FundMovementRow movement, IBoundCards cards, CancellationToken cancellationToken)
+    {
+        var status = await bank.QueryAsync(RequestId(movement), cancellationToken);
+        switch (status.Status)
+        {
+            case BankTransactionStatus.Succeeded:
+                await ApplyAsync(movement, BankOutcome.Succeeded, status.BankTxnId, null);
+                return;
+            case BankTransactionStatus.Failed:
+                await ApplyAsync(movement, BankOutcome.Failed, status.BankTxnId, status.Code ?? "bank_failed");
+                return;
+            case BankTransactionStatus.Reversed:
+                await ApplyAsync(movement, BankOutcome.Failed, status.BankTxnId, "reversed");
+                return;
+            case BankTransactionStatus.NotFound:
+                await ResendOrReverseAsync(movement, cards, cancellationToken);
+                return;
+            default:
+                return; // the query itself went unanswered: ask again next round
+        }
+    }
+
+    private static string RequestId(FundMovementRow movement) => movement.Id.ToString("N");
+
+    private static ushort Code(FundMovementRow movement) => movement.Kind == TopUp ? TransferCode.TopUp : TransferCode.Withdrawal;
+
+    private Guid ClearingFor(string cardBank)
+    {
+        // Cards of banks where the institution keeps custody clear through that bank; others through the main custody bank.
+        var own = InstitutionChart.Clearing(cardBank);
+        return chart.All.TryGetValue(own, out var id) ? id : chart[InstitutionChart.Clearing(institution.CustodyBanks[0])];
+    }
+}

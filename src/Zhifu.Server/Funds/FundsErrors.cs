@@ -1,0 +1,15 @@
+using Zhifu.Server.Accounts;
+
+namespace Zhifu.Server.Funds;
+
+/// <summary>Refusals of top-up and withdrawal, with stable codes.</summary>
+public static class FundsErrors
+{
+    public static readonly WalletError CardNotFound = new(404, "CARD_NOT_FOUND", "找不到这张已绑定的银行卡", "No such bound card");
+    public static readonly WalletError CreditCardCannotReceive = new(400, "CREDIT_CARD_NOT_ALLOWED",
+        "信用卡资金只能用于消费，不能提现到信用卡（CARD-3）", "Credit cards are for consumption only: no withdrawal to a credit card (CARD-3)");
+    public static readonly WalletError BadAmount = new(400, "INVALID_AMOUNT", "金额须为正整数（分），且不超过单笔上限", "The amount must be a positive whole number of fen within the single limit");
+    public static readonly WalletError InsufficientBalance = new(409, "INSUFFICIENT_BALANCE", "可提现余额不足", "Not enough withdrawable balance");
+    public static readonly WalletError Unavailable = new(503, "LEDGER_UNAVAILABLE", "系统繁忙，请稍后再试", "The ledger is busy; try again later");
+    public static readonly WalletError MovementNotFound = new(404, "FUND_MOVEMENT_NOT_FOUND", "找不到该笔充值或提现", "No such top-up or withdrawal");
+}

@@ -1,0 +1,17 @@
+namespace Zhifu.Server.Funds;
+
+/// <summary>Wires top-up and withdrawal: services, the recovery worker, routes.</summary>
+public static class FundsFeature
+{
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(configuration.GetSection("Funds").Get<FundsOptions>() ?? new FundsOptions());
+        services.AddSingleton<FundMovements>();
+        services.AddSingleton<IFundsGuard, AccountStateFundsGuard>();
+        services.AddSingleton<IBoundCards, VaultBoundCards>();
+        services.AddSingleton<FundsRecoveryWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<FundsRecoveryWorker>());
+    }
+
+    public static void Map(WebApplication app) => FundsEndpoints.Map(app);
+}
