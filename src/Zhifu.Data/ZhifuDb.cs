@@ -21,21 +21,23 @@ public abstract class ZhifuDb(DbContextOptions options) : DbContext(options)
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // The ledger tables are shaped by hand for the batched writer (Migrations/*/…_LedgerTables.cs), so EF's generated
+        // migrations leave them out and can be regenerated freely (scripts/regen-migrations.sh).
         modelBuilder.Entity<LedgerAccountRow>(e =>
         {
-            e.ToTable("ledger_accounts");
+            e.ToTable("ledger_accounts", t => t.ExcludeFromMigrations());
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).ValueGeneratedNever();
         });
         modelBuilder.Entity<LedgerTransferRow>(e =>
         {
-            e.ToTable("ledger_transfers");
+            e.ToTable("ledger_transfers", t => t.ExcludeFromMigrations());
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).ValueGeneratedNever();
         });
         modelBuilder.Entity<LedgerPendingRow>(e =>
         {
-            e.ToTable("ledger_pending");
+            e.ToTable("ledger_pending", t => t.ExcludeFromMigrations());
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).ValueGeneratedNever();
         });

@@ -610,7 +610,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_ledger_accounts");
 
-                    b.ToTable("ledger_accounts", (string)null);
+                    b.ToTable("ledger_accounts", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
                 });
 
             modelBuilder.Entity("Zhifu.Data.Entities.LedgerPendingRow", b =>
@@ -634,7 +637,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_ledger_pending");
 
-                    b.ToTable("ledger_pending", (string)null);
+                    b.ToTable("ledger_pending", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
                 });
 
             modelBuilder.Entity("Zhifu.Data.Entities.LedgerTransferRow", b =>
@@ -693,7 +699,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_ledger_transfers");
 
-                    b.ToTable("ledger_transfers", (string)null);
+                    b.ToTable("ledger_transfers", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
                 });
 
             modelBuilder.Entity("Zhifu.Data.Entities.MerchantRow", b =>

@@ -198,64 +198,6 @@ namespace Zhifu.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
-                name: "ledger_accounts",
-                columns: table => new
-                {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    ledger = table.Column<int>(type: "integer", nullable: false),
-                    code = table.Column<int>(type: "integer", nullable: false),
-                    flags = table.Column<int>(type: "integer", nullable: false),
-                    debits_pending = table.Column<long>(type: "bigint", nullable: false),
-                    debits_posted = table.Column<long>(type: "bigint", nullable: false),
-                    credits_pending = table.Column<long>(type: "bigint", nullable: false),
-                    credits_posted = table.Column<long>(type: "bigint", nullable: false),
-                    timestamp = table.Column<long>(type: "bigint", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_ledger_accounts", x => x.id);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "ledger_pending",
-                columns: table => new
-                {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    status = table.Column<int>(type: "integer", nullable: false),
-                    expires_at = table.Column<long>(type: "bigint", nullable: false),
-                    resolved_at = table.Column<long>(type: "bigint", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_ledger_pending", x => x.id);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "ledger_transfers",
-                columns: table => new
-                {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    debit_account_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    credit_account_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    amount = table.Column<long>(type: "bigint", nullable: false),
-                    pending_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    timeout = table.Column<long>(type: "bigint", nullable: false),
-                    ledger = table.Column<int>(type: "integer", nullable: false),
-                    code = table.Column<int>(type: "integer", nullable: false),
-                    flags = table.Column<int>(type: "integer", nullable: false),
-                    business_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    result = table.Column<int>(type: "integer", nullable: false),
-                    timestamp = table.Column<long>(type: "bigint", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_ledger_transfers", x => x.id);
-                });
-
-            // Balances are rewritten once per batch: half-empty pages keep those updates in place (HOT).
-            migrationBuilder.Sql("ALTER TABLE ledger_accounts SET (fillfactor = 50);");
-
-            migrationBuilder.CreateTable(
                 name: "merchants",
                 columns: table => new
                 {
@@ -678,15 +620,6 @@ namespace Zhifu.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "involved_accounts");
-
-            migrationBuilder.DropTable(
-                name: "ledger_accounts");
-
-            migrationBuilder.DropTable(
-                name: "ledger_pending");
-
-            migrationBuilder.DropTable(
-                name: "ledger_transfers");
 
             migrationBuilder.DropTable(
                 name: "merchants");
