@@ -82,6 +82,8 @@ public static class ServerApp
         Cards.CardsFeature.AddServices(services, configuration);
         Lifecycle.LifecycleFeature.AddServices(services, configuration);
         Funds.FundsFeature.AddServices(services, configuration);
+        Statements.StatementsFeature.AddServices(services, configuration);
+        Transfers.TransfersFeature.AddServices(services, configuration);
         services.AddHostedService<StartupTasks>();
         if (string.IsNullOrEmpty(configuration["Bank:DataDir"]))
         {
@@ -116,6 +118,8 @@ public static class ServerApp
         Cards.CardsFeature.Map(app);
         Lifecycle.LifecycleFeature.Map(app);
         Funds.FundsFeature.Map(app);
+        Statements.StatementsFeature.Map(app);
+        Transfers.TransfersFeature.Map(app);
         DevSmsInbox.Map(app);
     }
 }
