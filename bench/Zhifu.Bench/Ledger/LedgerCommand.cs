@@ -15,6 +15,7 @@ internal static class LedgerCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var quick = false;
+        var phasesOnly = false;
         var postgres = Environment.GetEnvironmentVariable("ZHIFU_BENCH_PG") is { Length: > 0 } env ? env : null;
         string? output = null;
         for (var i = 0; i < args.Length; i++)
@@ -24,6 +25,9 @@ internal static class LedgerCommand
                 case "--quick":
                     quick = true;
                     break;
+                case "--phases":
+                    phasesOnly = true;
+                    break;
                 case "--pg" when i + 1 < args.Length:
                     postgres = args[++i];
                     break;
@@ -31,7 +35,7 @@ internal static class LedgerCommand
                     output = args[++i];
                     break;
                 default:
-                    Console.Error.WriteLine($"ledger: unknown option '{args[i]}' (expected --quick, --pg \"<conn>\", --out <file>)");
+                    Console.Error.WriteLine($"ledger: unknown option '{args[i]}' (expected --quick, --phases, --pg \"<conn>\", --out <file>)");
                     return 2;
             }
         }
@@ -53,6 +57,11 @@ internal static class LedgerCommand
         var machine = MachineInfo.Read();
         var elapsed = Stopwatch.StartNew();
         var suite = new LedgerSuite(plan);
+        if (phasesOnly)
+        {
+            await suite.RunPhasesAsync(targets);
+            return 0;
+        }
         await suite.RunAsync(targets);
         var report = new LedgerReport(machine, plan, targets, suite.Runs, suite.Phases, elapsed.Elapsed).ToMarkdown();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);

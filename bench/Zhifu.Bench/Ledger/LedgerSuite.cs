@@ -54,6 +54,26 @@ internal sealed class LedgerSuite(LedgerPlan plan)
         await MeasureDisturbedAgainAsync();
     }
 
+    /// <summary>
+    /// <c>--phases</c>: only the writer's phase profile of each database and workload, printed, no report: a quick way to see
+    /// what a change to the writer or a store did to the writer thread's ceiling.
+    /// </summary>
+    public async Task RunPhasesAsync(IReadOnlyList<DatabaseTarget> targets)
+    {
+        foreach (var target in targets)
+        {
+            foreach (var pattern in Enum.GetValues<PaymentPattern>())
+            {
+                await using var probeDb = await target.CreateDatabaseAsync();
+                var profile = await WriterPhases.MeasureAsync(target.Name, probeDb, pattern, plan);
+                Console.WriteLine($"{target.Name,-10} {Names.Of(pattern),-11} "
+                    + string.Join("  ", profile.Phases.Select(p => $"{p.Microseconds:0.00} µs/{p.Bytes:0} B"))
+                    + $"  writer thread {profile.Writer.Microseconds:0.00} µs, store {profile.Store.Microseconds:0.00} µs"
+                    + $" → ceiling {profile.CeilingPerSecond:N0}/s");
+            }
+        }
+    }
+
     private async Task MeasureAsync(Func<Task<LedgerRun>> measure)
     {
         await WaitForQuietAsync(plan.QuietWaitMax);

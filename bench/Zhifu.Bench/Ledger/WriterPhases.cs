@@ -9,7 +9,7 @@ using Zhifu.Data.Ledger;
 namespace Zhifu.Bench.Ledger;
 
 /// <summary>
-/// Where the writer thread's time goes, measured by doing what <c>LedgerWriter.CommitBatch</c> does, step by step, on the
+/// Where the writer's time goes, measured by doing what <c>LedgerWriter.CommitBatch</c> does, step by step, on the
 /// product's own <see cref="LedgerEngine"/> and store, with full batches ready and no callers competing for the cores. The sum
 /// is the most the writer thread can do; the batched runs show what is left of it with callers on the same cores.
 /// </summary>
@@ -59,16 +59,18 @@ internal static class WriterPhases
                     engine.Apply(requests[r], results[r]);
                 }
             });
-            phases[2].Run(counted, () => store.Commit(engine.Batch));
+            LedgerBatch sealedBatch = null!;
+            phases[1].Run(counted, () => sealedBatch = engine.Seal());
+            phases[2].Run(counted, () => store.Commit(sealedBatch));
             phases[3].Run(counted, () =>
             {
-                foreach (var account in engine.Batch.TouchedAccounts)
+                foreach (var balance in sealedBatch.Balances)
                 {
-                    published[account.Id] = account.Snapshot();
+                    published[balance.Id] = balance;
                 }
             });
-            var count = engine.Batch.Transfers.Count;
-            phases[4].Run(counted, engine.CompleteBatch);
+            var count = sealedBatch.Transfers.Count;
+            phases[4].Run(counted, engine.CompleteSealed);
             phases[5].Run(counted, () =>
             {
                 for (var r = 0; r < requests.Length; r++)

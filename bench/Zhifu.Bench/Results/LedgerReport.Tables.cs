@@ -67,9 +67,10 @@ internal sealed partial class LedgerReport
     {
         Line($"Writer phases with full batches ready and no callers (batches of {WriterPhases.BatchSize:N0} transfers as requests of "
             + $"{WriterPhases.RequestSize}, {plan.ProbeBatches} batches after {WriterPhases.WarmupBatches} warm-up ones). Per transfer: "
-            + "µs / bytes allocated. The first column runs on callers' threads in real use; the others are the writer thread's.");
+            + "µs / bytes allocated. The first column runs on callers' threads in real use, the store commit on the store's thread, the "
+            + "others on the writer thread; the two threads overlap (pipelining), so the ceiling is set by the slower of them.");
         Line();
-        var table = new MarkdownTable(["workload", .. PhaseProfile.Names, "writer total", "writer ceiling"]);
+        var table = new MarkdownTable(["workload", .. PhaseProfile.Names, "writer thread", "ceiling"]);
         foreach (var p in phases.Where(p => p.Database == target.Name))
         {
             var cells = p.Phases.Append(p.Writer).Select(c => $"{c.Microseconds:0.00} µs / {c.Bytes:N0} B");

@@ -72,9 +72,16 @@ internal sealed record PhaseProfile(
     public static IReadOnlyList<string> Names { get; } =
         ["making payments (caller side)", "engine rules", "store commit", "publish balances", "complete batch", "answer requests"];
 
-    /// <summary>The writer thread's share: every phase but the callers'.</summary>
-    public PhaseCost Writer => new(Phases.Skip(1).Sum(p => p.Microseconds), Phases.Skip(1).Sum(p => p.Bytes));
+    /// <summary>The writer thread's share: every phase but the callers' and the store's (which runs on its own thread).</summary>
+    public PhaseCost Writer => new(Phases.Where((_, i) => i is not (0 or 2)).Sum(p => p.Microseconds),
+        Phases.Where((_, i) => i is not (0 or 2)).Sum(p => p.Bytes));
 
-    /// <summary>Transfers/s the writer thread could sustain if it never waited for work.</summary>
-    public double CeilingPerSecond => Writer.Microseconds == 0 ? 0 : 1_000_000 / Writer.Microseconds;
+    /// <summary>The store thread's share: the commit.</summary>
+    public PhaseCost Store => Phases[2];
+
+    /// <summary>
+    /// Transfers/s the pipelined writer could sustain if it never waited for work: the slower of its two stages (the writer
+    /// thread's rules and bookkeeping, the store thread's commit), given a core for each.
+    /// </summary>
+    public double CeilingPerSecond => Math.Max(Writer.Microseconds, Store.Microseconds) is var slowest and > 0 ? 1_000_000 / slowest : 0;
 }

@@ -12,8 +12,11 @@ public sealed class LedgerBatch
     /// <summary>Every transfer to store: applied ones (result Ok) and first failures (which reserve the id).</summary>
     public List<StoredTransfer> Transfers { get; } = [];
 
-    /// <summary>Existing accounts whose balances changed; their final values are written.</summary>
+    /// <summary>Existing accounts whose balances changed (live: the engine keeps changing them after the batch is sealed).</summary>
     public List<AccountState> TouchedAccounts { get; } = [];
+
+    /// <summary>The final balances of <see cref="TouchedAccounts"/>, copied when the batch was sealed: what the store writes.</summary>
+    public List<AccountBalance> Balances { get; } = [];
 
     /// <summary>Holds opened in this batch, with their expiry (Unix µs, 0 = never).</summary>
     public List<(Guid Id, long ExpiresAt)> OpenedPendings { get; } = [];
@@ -30,6 +33,7 @@ public sealed class LedgerBatch
         NewAccounts.Clear();
         Transfers.Clear();
         TouchedAccounts.Clear();
+        Balances.Clear();
         OpenedPendings.Clear();
         ResolvedPendings.Clear();
     }

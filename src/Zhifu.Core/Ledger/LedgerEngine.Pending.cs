@@ -71,8 +71,9 @@ public sealed partial class LedgerEngine
 
     private TransferResult WhyNotOpen(Guid pendingId)
     {
-        var resolvedInBatch = Batch.ResolvedPendings.FindLast(r => r.Id == pendingId);
-        var status = resolvedInBatch.Id == pendingId ? resolvedInBatch.Status : _store.FindPendingStatus(pendingId);
+        // Newest first: the batch under way, then the sealed one the store is committing, then what the database holds.
+        var status = ResolvedIn(Batch, pendingId) ?? (_sealed is { } sealedBatch ? ResolvedIn(sealedBatch, pendingId) : null)
+            ?? _store.FindPendingStatus(pendingId);
         if (status is { } s)
         {
             return s switch
@@ -87,6 +88,12 @@ public sealed partial class LedgerEngine
             return TransferResult.PendingTransferNotPending;
         }
         return TransferResult.PendingTransferNotFound;
+    }
+
+    private static PendingStatus? ResolvedIn(LedgerBatch batch, Guid pendingId)
+    {
+        var resolved = batch.ResolvedPendings.FindLast(r => r.Id == pendingId);
+        return resolved.Id == pendingId ? resolved.Status : null;
     }
 
     private void RollBackTo(int mark)

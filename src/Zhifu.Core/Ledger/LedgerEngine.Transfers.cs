@@ -92,7 +92,7 @@ public sealed partial class LedgerEngine
     }
 
     private bool KnownOutcome(Guid id, out StoredTransfer stored) =>
-        _inBatch.TryGetValue(id, out stored) || _recent.TryGet(id, out stored);
+        _inBatch.TryGetValue(id, out stored) || _inSealed.TryGetValue(id, out stored) || _recent.TryGet(id, out stored);
 
     private TransferResult ApplyOne(Transfer t, long timestamp, out Transfer applied)
     {

@@ -1,9 +1,11 @@
 namespace Zhifu.Core.Ledger;
 
 /// <summary>
-/// The ledger's rules over in-memory balances (TigerBeetle's account/transfer model). The single writer
-/// feeds it requests, hands the resulting <see cref="Batch"/> to the store, then either
-/// <see cref="CompleteBatch"/> or <see cref="AbortBatch"/>. Not thread-safe by design: one thread owns it.
+/// The ledger's rules over in-memory balances (TigerBeetle's account/transfer model). The single writer feeds it requests,
+/// <see cref="Seal"/>s the resulting <see cref="Batch"/> and hands it to the store; while the store commits it, the next
+/// batch may already be applied on top (pipelining). Once the store answers, the writer either <see cref="CompleteSealed"/>
+/// or, on failure, <see cref="AbortAll"/> rolls back the sealed batch and the one applied after it. At most one batch is
+/// sealed at a time. Not thread-safe by design: one thread owns it (the store reads the sealed batch, never the engine).
 /// </summary>
 public sealed partial class LedgerEngine
 {
@@ -11,7 +13,12 @@ public sealed partial class LedgerEngine
     private readonly Dictionary<Guid, OpenPending> _open = [];
     private readonly PriorityQueue<Guid, long> _expiries = new();
     private readonly RecentTransfers _recent;
-    private readonly Dictionary<Guid, StoredTransfer> _inBatch = [];
+    private Dictionary<Guid, StoredTransfer> _inBatch = [];
+    private Dictionary<Guid, StoredTransfer> _inSealed = [];
+    private LedgerBatch? _sealed;
+    private LedgerBatch _spare = new();
+    private int _sealedUndoCount;
+    private long _sealedTimestampMark;
     private readonly List<Undo> _undo = [];
     private readonly ILedgerStore _store;
     private readonly IClock _clock;
@@ -43,7 +50,10 @@ public sealed partial class LedgerEngine
     }
 
     /// <summary>The changes of the batch under way.</summary>
-    public LedgerBatch Batch { get; } = new();
+    public LedgerBatch Batch { get; private set; } = new();
+
+    /// <summary>The batch handed to the store and not yet completed or aborted, if any.</summary>
+    public LedgerBatch? Sealed => _sealed;
 
     /// <summary>Number of accounts.</summary>
     public int AccountCount => _accounts.Count;
@@ -136,27 +146,69 @@ public sealed partial class LedgerEngine
         return expired;
     }
 
-    /// <summary>Marks the batch committed: ids become known, undo history is dropped.</summary>
-    public void CompleteBatch()
+    /// <summary>
+    /// Ends the batch under way: its touched accounts' balances are copied into <see cref="LedgerBatch.Balances"/> (what the
+    /// store writes and the writer publishes once committed), and a new batch begins on top of it.
+    /// </summary>
+    public LedgerBatch Seal()
     {
-        foreach (var stored in Batch.Transfers)
+        if (_sealed is not null)
+        {
+            throw new InvalidOperationException("a sealed batch is still being committed");
+        }
+        var batch = Batch;
+        foreach (var account in batch.TouchedAccounts)
+        {
+            batch.Balances.Add(account.Snapshot());
+        }
+        _sealed = batch;
+        (_inSealed, _inBatch) = (_inBatch, _inSealed);
+        Batch = _spare;
+        _sealedUndoCount = _undo.Count;
+        _sealedTimestampMark = _batchTimestampMark;
+        _batchTimestampMark = _lastTimestamp;
+        _batchNumber++;
+        return batch;
+    }
+
+    /// <summary>The sealed batch is committed: its ids become known and its undo history is dropped.</summary>
+    public void CompleteSealed()
+    {
+        var batch = _sealed ?? throw new InvalidOperationException("no sealed batch");
+        foreach (var stored in batch.Transfers)
         {
             _recent.Add(stored);
         }
-        _inBatch.Clear();
-        _undo.Clear();
-        Batch.Clear();
-        _batchTimestampMark = _lastTimestamp;
-        _batchNumber++;
+        _undo.RemoveRange(0, _sealedUndoCount);
+        _sealedUndoCount = 0;
+        _inSealed.Clear();
+        batch.Clear();
+        _spare = batch;
+        _sealed = null;
     }
 
-    /// <summary>Rolls every change of the batch back (the database did not commit it).</summary>
-    public void AbortBatch()
+    /// <summary>
+    /// Rolls back every change not yet committed: the batch under way and the sealed one (the database committed neither).
+    /// </summary>
+    public void AbortAll()
     {
         RollBackTo(0);
         _inBatch.Clear();
         Batch.Clear();
-        _lastTimestamp = _batchTimestampMark;
+        if (_sealed is { } batch)
+        {
+            _lastTimestamp = _sealedTimestampMark;
+            _inSealed.Clear();
+            batch.Clear();
+            _spare = batch;
+            _sealed = null;
+            _sealedUndoCount = 0;
+        }
+        else
+        {
+            _lastTimestamp = _batchTimestampMark;
+        }
+        _batchTimestampMark = _lastTimestamp;
         _batchNumber++;
     }
 

@@ -9,8 +9,10 @@ namespace Zhifu.Data.Ledger;
 
 /// <summary>
 /// The single batched ledger writer (group commit). Callers enqueue; one thread takes up to
-/// <see cref="LedgerWriterOptions.BatchSizeMax"/> transfers, checks them against in-memory balances, commits them in
-/// one database transaction and only then answers every caller. A hot account is one row update per batch.
+/// <see cref="LedgerWriterOptions.BatchSizeMax"/> transfers, checks them against in-memory balances, hands them to the store
+/// to commit in one database transaction and only then answers every caller. While the store commits a batch, the writer
+/// already applies the next one on top of it (<see cref="CommitPipeline"/>); if that commit fails, both are rolled back and
+/// replayed one at a time. A hot account is one row update per batch.
 /// </summary>
 public sealed partial class LedgerWriter : ILedger, IDisposable
 {
@@ -22,7 +24,7 @@ public sealed partial class LedgerWriter : ILedger, IDisposable
     private readonly Channel<LedgerRequest> _queue;
     private readonly ConcurrentDictionary<Guid, AccountBalance> _committed = new();
     private readonly LedgerEngine _engine;
-    private readonly ILedgerStore _store;
+    private readonly CommitPipeline _store;
     private readonly IClock _clock;
     private readonly LedgerWriterOptions _options;
     private readonly Thread _thread;
@@ -33,10 +35,10 @@ public sealed partial class LedgerWriter : ILedger, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSizeMax, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.QueueCapacity, 1);
-        _store = store;
+        _store = new CommitPipeline(store);
         _clock = clock;
         _options = options;
-        _engine = new LedgerEngine(store, clock, options.RecentTransferCapacity);
+        _engine = new LedgerEngine(_store, clock, options.RecentTransferCapacity);
         foreach (var account in _engine.AllAccounts())
         {
             _committed[account.Id] = account;
@@ -119,27 +121,41 @@ public sealed partial class LedgerWriter : ILedger, IDisposable
     private void Run()
     {
         var batch = new List<LedgerRequest>();
+        var inFlight = new List<LedgerRequest>();
         try
         {
-            while (WaitForWork())
+            while (true)
             {
-                batch.Clear();
-                var size = 0;
-                var lingerUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency * _options.BatchWaitMaxMs / 1000;
-                while (size < _options.BatchSizeMax)
+                if (_store.InFlight)
                 {
-                    if (_queue.Reader.TryRead(out var request))
+                    TakeWhileCommitting(batch);
+                    if (!FinishInFlight(inFlight, batch))
                     {
-                        batch.Add(request);
-                        size += request.Size;
+                        batch.Clear();
+                        continue;
                     }
-                    else if (_options.BatchWaitMaxMs == 0 || Stopwatch.GetTimestamp() >= lingerUntil
-                        || !_queue.Reader.WaitToReadAsync().AsTask().Wait(TimeSpan.FromMilliseconds(1)))
+                }
+                else
+                {
+                    if (!WaitForWork())
                     {
                         break;
                     }
+                    Take(batch, linger: true);
+                    _engine.ExpireDue();
+                    foreach (var request in batch)
+                    {
+                        request.Apply(_engine);
+                    }
                 }
-                CommitBatch(batch);
+                if (_engine.Batch.IsEmpty)
+                {
+                    CompleteAll(batch);
+                    batch.Clear();
+                    continue;
+                }
+                _store.Begin(_engine.Seal());
+                (inFlight, batch) = (batch, inFlight);
             }
         }
         catch (Exception e)
@@ -147,13 +163,63 @@ public sealed partial class LedgerWriter : ILedger, IDisposable
             // A bug in the writer must not leave callers waiting forever: fail them and refuse new work.
             _fault = e;
             _queue.Writer.TryComplete(e);
-            foreach (var request in batch)
+            foreach (var request in batch.Concat(inFlight))
             {
                 request.Fail(new LedgerUnavailableException("the ledger writer stopped", e));
             }
             while (_queue.Reader.TryRead(out var queued))
             {
                 queued.Fail(new LedgerUnavailableException("the ledger writer stopped", e));
+            }
+        }
+    }
+
+    /// <summary>
+    /// While the store commits the sealed batch, applies requests as they arrive on top of it, until the commit is done or
+    /// the next batch is full: the time spent committing one batch is the time the next one fills.
+    /// </summary>
+    private void TakeWhileCommitting(List<LedgerRequest> batch)
+    {
+        _engine.ExpireDue();
+        var size = 0;
+        while (size < _options.BatchSizeMax)
+        {
+            if (_queue.Reader.TryRead(out var request))
+            {
+                request.Apply(_engine);
+                batch.Add(request);
+                size += request.Size;
+                continue;
+            }
+            if (_store.Done.IsCompleted)
+            {
+                return;
+            }
+            var arrival = _queue.Reader.WaitToReadAsync().AsTask();
+            Task.WaitAny(_store.Done, arrival);
+            if (arrival is { IsCompletedSuccessfully: true, Result: false } or { IsFaulted: true })
+            {
+                return; // the queue is closed: nothing more will come
+            }
+        }
+    }
+
+    /// <summary>Takes queued requests up to the batch size; with <paramref name="linger"/>, waits up to BatchWaitMaxMs for more.</summary>
+    private void Take(List<LedgerRequest> batch, bool linger)
+    {
+        var size = 0;
+        var lingerUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency * _options.BatchWaitMaxMs / 1000;
+        while (size < _options.BatchSizeMax)
+        {
+            if (_queue.Reader.TryRead(out var request))
+            {
+                batch.Add(request);
+                size += request.Size;
+            }
+            else if (!linger || _options.BatchWaitMaxMs == 0 || Stopwatch.GetTimestamp() >= lingerUntil
+                || !_queue.Reader.WaitToReadAsync().AsTask().Wait(TimeSpan.FromMilliseconds(1)))
+            {
+                break;
             }
         }
     }

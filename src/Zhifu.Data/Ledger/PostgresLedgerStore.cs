@@ -40,7 +40,7 @@ public sealed partial class PostgresLedgerStore : ILedgerStore
         try
         {
             CopyAccounts(batch.NewAccounts);
-            UpdateAccounts(batch.TouchedAccounts, tx);
+            UpdateAccounts(batch.Balances, tx);
             CopyTransfers(batch.Transfers);
             CopyPendings(batch.OpenedPendings);
             ResolvePendings(batch.ResolvedPendings, tx);
@@ -77,7 +77,7 @@ public sealed partial class PostgresLedgerStore : ILedgerStore
         copy.Complete();
     }
 
-    private void UpdateAccounts(List<AccountState> touched, NpgsqlTransaction tx)
+    private void UpdateAccounts(List<AccountBalance> touched, NpgsqlTransaction tx)
     {
         if (touched.Count == 0)
         {

@@ -90,7 +90,7 @@ public sealed partial class SqliteLedgerStore
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var stmt in new[] { _insertAccount, _updateAccount, _insertTransfer, _insertPending, _resolvePending, _findTransfer, _findPending })
+        foreach (var stmt in new[] { _insertAccount, _insertTransfers, _writeBalances, _writeBalance, _insertTransfer, _insertPending, _resolvePending, _findTransfer, _findPending })
         {
             stmt.Dispose();
         }
