@@ -84,6 +84,7 @@ public static class ServerApp
         Funds.FundsFeature.AddServices(services, configuration);
         Statements.StatementsFeature.AddServices(services, configuration);
         Transfers.TransfersFeature.AddServices(services, configuration);
+        MerchantApi.MerchantApiFeature.AddServices(services, configuration);
         services.AddHostedService<StartupTasks>();
         if (string.IsNullOrEmpty(configuration["Bank:DataDir"]))
         {
@@ -120,6 +121,7 @@ public static class ServerApp
         Funds.FundsFeature.Map(app);
         Statements.StatementsFeature.Map(app);
         Transfers.TransfersFeature.Map(app);
+        MerchantApi.MerchantApiFeature.Map(app);
         DevSmsInbox.Map(app);
     }
 }
