@@ -9,6 +9,7 @@ public static class FundsFeature
         services.AddSingleton<FundMovements>();
         services.AddSingleton<IFundsGuard, AccountStateFundsGuard>();
         services.AddSingleton<IBoundCards, VaultBoundCards>();
+        services.AddSingleton<Statements.IStatementSource, FundsStatementSource>();
         services.AddSingleton<FundsRecoveryWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<FundsRecoveryWorker>());
     }

@@ -24,6 +24,7 @@ public static class RealNameFeature
         services.AddSingleton<RealNameVerification>();
         services.AddSingleton<RealNameStatus>();
         services.AddSingleton<WalletMerges>();
+        services.AddSingleton<Statements.IStatementSource, MergeStatementSource>();
         services.AddSingleton<ClassThreeChoice>();
         services.AddSingleton<LimitAccounts>();
         services.AddSingleton<BalanceLimits>();

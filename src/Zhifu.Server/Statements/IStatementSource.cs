@@ -13,12 +13,25 @@ namespace Zhifu.Server.Statements;
 /// <param name="TitleEn">The English line title.</param>
 /// <param name="Counterparty">The other party, already masked (ACC-8), or null.</param>
 public sealed record StatementEntry(
-    Guid RecordId, DateTimeOffset At, string Kind, long AmountFen, string Status, string Title, string TitleEn, string? Counterparty);
+    Guid RecordId, DateTimeOffset At, string Kind, long AmountFen, string Status, string Title, string TitleEn, string? Counterparty)
+{
+    /// <summary>
+    /// Other business records whose ledger transfers are part of this line (e.g. the fund movement through which a transfer to
+    /// a card leaves by the bank): the line's detail lists their transfers with the line's own. Empty for most lines.
+    /// </summary>
+    public IReadOnlyList<Guid> AlsoExplainedBy { get; init; } = [];
+}
 
 /// <summary>
 /// A page request for one wallet's statement: entries strictly older than the cursor (<paramref name="Before"/>,
 /// <paramref name="BeforeId"/>), newest first, inside the optional time range, at most <paramref name="Limit"/>.
 /// </summary>
+/// <remarks>
+/// Precisely (<see cref="StatementOrder.Admits"/>): <c>From &lt;= At &lt; To</c>; <c>Kind</c> in <paramref name="Kinds"/>
+/// when given; and <c>At &lt; Before</c>, or <c>At == Before</c> and <c>RecordId &lt; BeforeId</c> in byte order — in EF:
+/// <c>r.CreatedAt &lt; before || (r.CreatedAt == before &amp;&amp; r.Id.CompareTo(beforeId) &lt; 0)</c>, ordered by
+/// <c>CreatedAt</c> then <c>Id</c>, both descending. Every instant is UTC.
+/// </remarks>
 public sealed record StatementQuery(
     Guid UserId, DateTimeOffset? From, DateTimeOffset? To, IReadOnlySet<string>? Kinds, DateTimeOffset? Before, Guid? BeforeId, int Limit);
 
@@ -34,4 +47,35 @@ public interface IStatementSource
 
     /// <summary>Up to <see cref="StatementQuery.Limit"/> entries of the query, newest first (At desc, RecordId desc).</summary>
     Task<IReadOnlyList<StatementEntry>> ReadAsync(StatementQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The one entry of this user explained by <paramref name="recordId"/>, or null (also for another user's record). The
+    /// default pages through <see cref="ReadAsync"/> (at most <see cref="FindScanMax"/> entries); a source whose records
+    /// can be found by id should override it with a direct lookup.
+    /// </summary>
+    async Task<StatementEntry?> FindAsync(Guid userId, Guid recordId, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? before = null;
+        Guid? beforeId = null;
+        for (var seen = 0; seen < FindScanMax;)
+        {
+            var page = await ReadAsync(new StatementQuery(userId, null, null, null, before, beforeId, FindPageSize), cancellationToken);
+            if (page.FirstOrDefault(e => e.RecordId == recordId) is { } found)
+            {
+                return found;
+            }
+            if (page.Count < FindPageSize)
+            {
+                return null;
+            }
+            (before, beforeId, seen) = (page[^1].At, page[^1].RecordId, seen + page.Count);
+        }
+        return null;
+    }
+
+    /// <summary>The page size of the default <see cref="FindAsync"/>.</summary>
+    const int FindPageSize = 100;
+
+    /// <summary>How far back the default <see cref="FindAsync"/> looks.</summary>
+    const int FindScanMax = 10_000;
 }

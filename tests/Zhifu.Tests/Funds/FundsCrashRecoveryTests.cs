@@ -1,0 +1,115 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Zhifu.Core.Banking;
+using Zhifu.Core.Ledger;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Banking;
+using Zhifu.Server.Funds;
+using Zhifu.Server.Ledger;
+using Zhifu.Tests.Accounts;
+using Zhifu.Tests.Bank;
+using Zhifu.Tests.Infrastructure;
+
+namespace Zhifu.Tests.Funds;
+
+/// <summary>
+/// CARD-4 (and SEC-3), deterministically: a server that died between holding the money and asking the bank leaves a
+/// pending movement the bank never heard of. After the restart it is resent with the very same id (so it can never move
+/// money twice), or — once the resends are used up — reversed, which bars a late original, and the hold is released.
+/// </summary>
+public sealed class FundsCrashRecoveryTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task CARD4_a_top_up_held_by_a_server_that_died_before_asking_the_bank_is_resent_with_its_id_after_a_restart()
+    {
+        await using var server = await ZhifuTestServer.StartAsync(null, Settings);
+        var (movement, cardBefore, walletBefore) = await CrashAfterTheHoldAsync(server, FundMovements.TopUp, 6_600);
+
+        await server.RestartAsync();
+        await server.Services.GetRequiredService<FundsRecoveryWorker>().RunOnceAsync(Ct);
+
+        var settled = await MovementAsync(server, movement.Id);
+        Assert.Equal("succeeded", settled.GetProperty("status").GetString());
+        Assert.Equal(walletBefore + 6_600, Available(server, movement.WalletLedgerAccountId));
+        Assert.Equal(cardBefore - 6_600, await CardBalanceAsync(server)); // once, not twice
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task CARD4_a_withdrawal_the_bank_never_heard_of_is_reversed_once_the_resends_are_used_up_and_the_money_stays()
+    {
+        await using var server = await ZhifuTestServer.StartAsync(null, [.. Settings, "--Funds:ResendsMax=0"]);
+        var (movement, cardBefore, walletBefore) = await CrashAfterTheHoldAsync(server, FundMovements.Withdrawal, 4_400);
+        Assert.Equal(walletBefore - 4_400, Available(server, movement.WalletLedgerAccountId)); // held meanwhile
+
+        await server.RestartAsync();
+        await server.Services.GetRequiredService<FundsRecoveryWorker>().RunOnceAsync(Ct);
+
+        var settled = await MovementAsync(server, movement.Id);
+        Assert.Equal(("failed", "reversed"), (settled.GetProperty("status").GetString(), settled.GetProperty("failureCode").GetString()));
+        Assert.Equal(walletBefore, Available(server, movement.WalletLedgerAccountId));
+        Assert.Equal(cardBefore, await CardBalanceAsync(server));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    private static readonly string[] Settings = ["--Funds:ResolveAfterSeconds=0", "--Funds:RecoveryIntervalSeconds=3600"];
+
+    /// <summary>What <see cref="FundMovements.StartAsync"/> leaves when the process dies right after the hold: no bank call.</summary>
+    private static async Task<(FundMovementRow Movement, long CardBefore, long WalletBefore)> CrashAfterTheHoldAsync(
+        ZhifuTestServer server, string kind, long fen)
+    {
+        using var wallet = await WalletClient.SignInAsync(server, DemoCards.LiSi.Phone, "Demo@2026");
+        var cards = await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/cards", Ct);
+        var card = DemoCards.LiSi.Cards[0];
+        var token = cards.EnumerateArray().First(c => c.GetProperty("cardNumber").GetString()!.EndsWith(card.CardNumber[^4..],
+            StringComparison.Ordinal)).GetProperty("token").GetString()!;
+        var cardBefore = await CardBalanceAsync(server);
+        var userId = (await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me", Ct)).GetProperty("userId").GetGuid();
+        await using var db = server.Database.Options.CreateContext();
+        var user = db.Set<UserRow>().Single(u => u.Id == userId);
+        var walletBefore = Available(server, user.WalletAccountId);
+        var clearing = server.Services.GetRequiredService<InstitutionChart>()[InstitutionChart.Clearing(card.Bank)];
+        var movement = new FundMovementRow
+        {
+            Id = Guid.CreateVersion7(), UserId = userId, Kind = kind, CardToken = token, Bank = card.Bank, CardType = "debit",
+            CardMasked = "6222 **** **** " + card.CardNumber[^4..], AmountFen = fen, WalletLedgerAccountId = user.WalletAccountId,
+            ClearingAccountId = clearing, Status = FundMovements.Pending, CreatedAt = DateTimeOffset.UtcNow,
+        };
+        db.Add(movement);
+        await db.SaveChangesAsync(Ct);
+        var topUp = kind == FundMovements.TopUp;
+        var hold = await server.Services.GetRequiredService<ILedger>().SubmitAsync([new Transfer
+        {
+            Id = movement.Id,
+            DebitAccountId = topUp ? clearing : user.WalletAccountId,
+            CreditAccountId = topUp ? user.WalletAccountId : clearing,
+            AmountFen = fen,
+            Ledger = Ledgers.Cny,
+            Code = topUp ? TransferCode.TopUp : TransferCode.Withdrawal,
+            Flags = TransferFlags.Pending,
+            BusinessId = movement.Id,
+        }], Ct);
+        Assert.Equal(TransferResult.Ok, hold[0]);
+        return (movement, cardBefore, walletBefore);
+    }
+
+    /// <summary>李四's ICBC card at the bank (asked anew: a restart starts the simulator again, maybe on another port).</summary>
+    private static async Task<long> CardBalanceAsync(ZhifuTestServer server)
+    {
+        using var http = new HttpClient();
+        var bank = new BankAdminClient(http, server.Services.GetRequiredService<BankChannelAddress>().BaseAddress!);
+        return await bank.BalanceAsync(DemoCards.LiSi.Cards[0].CardNumber, Ct);
+    }
+
+    private static long Available(ZhifuTestServer server, Guid account) =>
+        server.Services.GetRequiredService<ILedger>().GetAccount(account)!.Value.AvailableCreditBalance;
+
+    private static async Task<JsonElement> MovementAsync(ZhifuTestServer server, Guid id)
+    {
+        using var wallet = await WalletClient.SignInAsync(server, DemoCards.LiSi.Phone, "Demo@2026");
+        return await wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/fund-movements/{id}", Ct);
+    }
+}
