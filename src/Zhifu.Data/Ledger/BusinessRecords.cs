@@ -19,5 +19,10 @@ public static class BusinessRecords
             [RealNameTransferCodes.WalletMerge] = ("wallet_merges", "id"),
             [TransferCode.TopUp] = ("fund_movements", "id"),
             [TransferCode.Withdrawal] = ("fund_movements", "id"),
+            [WalletTransferCodes.WalletTransfer] = ("wallet_transfers", "id"),
+            [WalletTransferCodes.TransferLimitAllowance] = ("transfer_limit_periods", "id"),
+            [WalletTransferCodes.TransferLimitUse] = ("transfer_limit_periods", "id"),
+            [PaymentTransferCodes.Payment] = ("payment_orders", "id"),
+            [PaymentTransferCodes.PaymentFee] = ("payment_orders", "id"),
         };
 }

@@ -1093,6 +1093,128 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.ToTable("sms_outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.TransferLimitOverrideRow", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<long?>("DailyAmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("daily_amount_fen");
+
+                    b.Property<int?>("DailyCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("daily_count");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("SetAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("set_at");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("set_by");
+
+                    b.Property<long?>("SingleAmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("single_amount_fen");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<long?>("YearlyAmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("yearly_amount_fen");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_transfer_limit_overrides");
+
+                    b.ToTable("transfer_limit_overrides", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.TransferLimitPeriodRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("AllowanceFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("allowance_fen");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("metric");
+
+                    b.Property<long>("PendingAdjustmentFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pending_adjustment_fen");
+
+                    b.Property<Guid?>("PendingAdjustmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pending_adjustment_id");
+
+                    b.Property<long>("PendingAllowanceFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pending_allowance_fen");
+
+                    b.Property<long>("PendingShortfallFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pending_shortfall_fen");
+
+                    b.Property<int>("PeriodKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("period_key");
+
+                    b.Property<long>("ShortfallFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("shortfall_fen");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_transfer_limit_periods");
+
+                    b.HasIndex("AccountId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_transfer_limit_periods_account_id");
+
+                    b.HasIndex("UserId", "Metric", "PeriodKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_transfer_limit_periods_user_id_metric_period_key");
+
+                    b.ToTable("transfer_limit_periods", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.UserRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1326,6 +1448,194 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasDatabaseName("ix_wallet_sessions_user_id");
 
                     b.ToTable("wallet_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.WalletTransferLegRow", b =>
+                {
+                    b.Property<Guid>("TransferId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("transfer_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<Guid>("BusinessId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("business_id");
+
+                    b.Property<int>("Code")
+                        .HasColumnType("integer")
+                        .HasColumnName("code");
+
+                    b.Property<Guid>("CreditAccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("credit_account_id");
+
+                    b.Property<Guid>("DebitAccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("debit_account_id");
+
+                    b.Property<int>("Ledger")
+                        .HasColumnType("integer")
+                        .HasColumnName("ledger");
+
+                    b.Property<Guid>("LegId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("leg_id");
+
+                    b.Property<string>("Limit")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("limit");
+
+                    b.HasKey("TransferId", "Sequence")
+                        .HasName("pk_wallet_transfer_legs");
+
+                    b.ToTable("wallet_transfer_legs", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.WalletTransferRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<string>("Arrival")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("arrival");
+
+                    b.Property<DateTimeOffset?>("ArrivesAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("arrives_at");
+
+                    b.Property<string>("CardToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("card_token");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FailureCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("failure_code");
+
+                    b.Property<string>("FailureEn")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("failure_en");
+
+                    b.Property<string>("FailureZh")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("failure_zh");
+
+                    b.Property<Guid?>("FundMovementId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("fund_movement_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("kind");
+
+                    b.Property<bool>("LargeAmountConfirmed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("large_amount_confirmed");
+
+                    b.Property<string>("Memo")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("memo");
+
+                    b.Property<bool>("OwnAccount")
+                        .HasColumnType("boolean")
+                        .HasColumnName("own_account");
+
+                    b.Property<string>("PayeeMasked")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("payee_masked");
+
+                    b.Property<string>("PayeeNameMasked")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("payee_name_masked");
+
+                    b.Property<Guid?>("PayeeUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payee_user_id");
+
+                    b.Property<string>("PayerShown")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("payer_shown");
+
+                    b.Property<Guid>("PayerUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payer_user_id");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_id");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Verification")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("verification");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wallet_transfers");
+
+                    b.HasIndex("PayeeUserId", "CreatedAt")
+                        .HasDatabaseName("ix_wallet_transfers_payee_user_id_created_at");
+
+                    b.HasIndex("PayerUserId", "CreatedAt")
+                        .HasDatabaseName("ix_wallet_transfers_payer_user_id_created_at");
+
+                    b.HasIndex("PayerUserId", "RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_wallet_transfers_payer_user_id_request_id");
+
+                    b.HasIndex("Status", "ArrivesAt")
+                        .HasDatabaseName("ix_wallet_transfers_status_arrives_at");
+
+                    b.ToTable("wallet_transfers", (string)null);
                 });
 #pragma warning restore 612, 618
         }

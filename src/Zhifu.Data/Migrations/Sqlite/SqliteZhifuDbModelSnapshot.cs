@@ -1105,6 +1105,130 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.ToTable("sms_outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.TransferLimitOverrideRow", b =>
+                {
+                    b.Property<byte[]>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.Property<long?>("DailyAmountFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("daily_amount_fen");
+
+                    b.Property<int?>("DailyCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("daily_count");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("SetAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("set_at");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("set_by");
+
+                    b.Property<long?>("SingleAmountFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("single_amount_fen");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<long?>("YearlyAmountFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("yearly_amount_fen");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_transfer_limit_overrides");
+
+                    b.ToTable("transfer_limit_overrides", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.TransferLimitPeriodRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("AllowanceFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("allowance_fen");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metric");
+
+                    b.Property<long>("PendingAdjustmentFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pending_adjustment_fen");
+
+                    b.Property<byte[]>("PendingAdjustmentId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("pending_adjustment_id");
+
+                    b.Property<long>("PendingAllowanceFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pending_allowance_fen");
+
+                    b.Property<long>("PendingShortfallFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pending_shortfall_fen");
+
+                    b.Property<int>("PeriodKey")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period_key");
+
+                    b.Property<long>("ShortfallFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shortfall_fen");
+
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_transfer_limit_periods");
+
+                    b.HasIndex("AccountId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_transfer_limit_periods_account_id");
+
+                    b.HasIndex("UserId", "Metric", "PeriodKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_transfer_limit_periods_user_id_metric_period_key");
+
+                    b.ToTable("transfer_limit_periods", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.UserRow", b =>
                 {
                     b.Property<byte[]>("Id")
@@ -1343,6 +1467,199 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_wallet_sessions_user_id");
 
                     b.ToTable("wallet_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.WalletTransferLegRow", b =>
+                {
+                    b.Property<byte[]>("TransferId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("transfer_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<byte[]>("BusinessId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("business_id");
+
+                    b.Property<int>("Code")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("code");
+
+                    b.Property<byte[]>("CreditAccountId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("credit_account_id");
+
+                    b.Property<byte[]>("DebitAccountId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("debit_account_id");
+
+                    b.Property<int>("Ledger")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ledger");
+
+                    b.Property<byte[]>("LegId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("leg_id");
+
+                    b.Property<string>("Limit")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("limit");
+
+                    b.HasKey("TransferId", "Sequence")
+                        .HasName("pk_wallet_transfer_legs");
+
+                    b.ToTable("wallet_transfer_legs", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.WalletTransferRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<string>("Arrival")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("arrival");
+
+                    b.Property<long?>("ArrivesAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("arrives_at");
+
+                    b.Property<string>("CardToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("card_token");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FailureCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_code");
+
+                    b.Property<string>("FailureEn")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_en");
+
+                    b.Property<string>("FailureZh")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_zh");
+
+                    b.Property<byte[]>("FundMovementId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("fund_movement_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<bool>("LargeAmountConfirmed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("large_amount_confirmed");
+
+                    b.Property<string>("Memo")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("memo");
+
+                    b.Property<bool>("OwnAccount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("own_account");
+
+                    b.Property<string>("PayeeMasked")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payee_masked");
+
+                    b.Property<string>("PayeeNameMasked")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payee_name_masked");
+
+                    b.Property<byte[]>("PayeeUserId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("payee_user_id");
+
+                    b.Property<string>("PayerShown")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payer_shown");
+
+                    b.Property<byte[]>("PayerUserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("payer_user_id");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Verification")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("verification");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wallet_transfers");
+
+                    b.HasIndex("PayeeUserId", "CreatedAt")
+                        .HasDatabaseName("ix_wallet_transfers_payee_user_id_created_at");
+
+                    b.HasIndex("PayerUserId", "CreatedAt")
+                        .HasDatabaseName("ix_wallet_transfers_payer_user_id_created_at");
+
+                    b.HasIndex("PayerUserId", "RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_wallet_transfers_payer_user_id_request_id");
+
+                    b.HasIndex("Status", "ArrivesAt")
+                        .HasDatabaseName("ix_wallet_transfers_status_arrives_at");
+
+                    b.ToTable("wallet_transfers", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -349,6 +349,48 @@ namespace Zhifu.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "transfer_limit_overrides",
+                columns: table => new
+                {
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    single_amount_fen = table.Column<long>(type: "INTEGER", nullable: true),
+                    daily_amount_fen = table.Column<long>(type: "INTEGER", nullable: true),
+                    daily_count = table.Column<int>(type: "INTEGER", nullable: true),
+                    yearly_amount_fen = table.Column<long>(type: "INTEGER", nullable: true),
+                    reason = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    set_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    set_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_transfer_limit_overrides", x => x.user_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "transfer_limit_periods",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    metric = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    period_key = table.Column<int>(type: "INTEGER", nullable: false),
+                    account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    allowance_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    shortfall_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    pending_adjustment_id = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    pending_adjustment_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    pending_allowance_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    pending_shortfall_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_transfer_limit_periods", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "users",
                 columns: table => new
                 {
@@ -419,6 +461,60 @@ namespace Zhifu.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_wallet_sessions", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wallet_transfer_legs",
+                columns: table => new
+                {
+                    transfer_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    sequence = table.Column<int>(type: "INTEGER", nullable: false),
+                    leg_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    ledger = table.Column<int>(type: "INTEGER", nullable: false),
+                    code = table.Column<int>(type: "INTEGER", nullable: false),
+                    debit_account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    credit_account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    business_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    amount_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    limit = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_wallet_transfer_legs", x => new { x.transfer_id, x.sequence });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wallet_transfers",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    payer_user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    request_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    payee_user_id = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    payee_masked = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    payee_name_masked = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    payer_shown = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    card_token = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    fund_movement_id = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    amount_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    arrival = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    own_account = table.Column<bool>(type: "INTEGER", nullable: false),
+                    verification = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    large_amount_confirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    memo = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    failure_code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    failure_zh = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    failure_en = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    arrives_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    resolved_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_wallet_transfers", x => x.id);
                 });
 
             migrationBuilder.CreateIndex(
@@ -544,6 +640,18 @@ namespace Zhifu.Data.Migrations.Sqlite
                 columns: new[] { "phone_index", "created_at" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_transfer_limit_periods_account_id",
+                table: "transfer_limit_periods",
+                column: "account_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_transfer_limit_periods_user_id_metric_period_key",
+                table: "transfer_limit_periods",
+                columns: new[] { "user_id", "metric", "period_key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_users_id_number_index",
                 table: "users",
                 column: "id_number_index");
@@ -585,6 +693,27 @@ namespace Zhifu.Data.Migrations.Sqlite
                 name: "ix_wallet_sessions_user_id",
                 table: "wallet_sessions",
                 column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallet_transfers_payee_user_id_created_at",
+                table: "wallet_transfers",
+                columns: new[] { "payee_user_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallet_transfers_payer_user_id_created_at",
+                table: "wallet_transfers",
+                columns: new[] { "payer_user_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallet_transfers_payer_user_id_request_id",
+                table: "wallet_transfers",
+                columns: new[] { "payer_user_id", "request_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallet_transfers_status_arrives_at",
+                table: "wallet_transfers",
+                columns: new[] { "status", "arrives_at" });
         }
 
         /// <inheritdoc />
@@ -648,6 +777,12 @@ namespace Zhifu.Data.Migrations.Sqlite
                 name: "sms_outbox");
 
             migrationBuilder.DropTable(
+                name: "transfer_limit_overrides");
+
+            migrationBuilder.DropTable(
+                name: "transfer_limit_periods");
+
+            migrationBuilder.DropTable(
                 name: "users");
 
             migrationBuilder.DropTable(
@@ -655,6 +790,12 @@ namespace Zhifu.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "wallet_sessions");
+
+            migrationBuilder.DropTable(
+                name: "wallet_transfer_legs");
+
+            migrationBuilder.DropTable(
+                name: "wallet_transfers");
         }
     }
 }

@@ -350,6 +350,48 @@ namespace Zhifu.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "transfer_limit_overrides",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    single_amount_fen = table.Column<long>(type: "bigint", nullable: true),
+                    daily_amount_fen = table.Column<long>(type: "bigint", nullable: true),
+                    daily_count = table.Column<int>(type: "integer", nullable: true),
+                    yearly_amount_fen = table.Column<long>(type: "bigint", nullable: true),
+                    reason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    set_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    set_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_transfer_limit_overrides", x => x.user_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "transfer_limit_periods",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    metric = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    period_key = table.Column<int>(type: "integer", nullable: false),
+                    account_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    allowance_fen = table.Column<long>(type: "bigint", nullable: false),
+                    shortfall_fen = table.Column<long>(type: "bigint", nullable: false),
+                    pending_adjustment_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    pending_adjustment_fen = table.Column<long>(type: "bigint", nullable: false),
+                    pending_allowance_fen = table.Column<long>(type: "bigint", nullable: false),
+                    pending_shortfall_fen = table.Column<long>(type: "bigint", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_transfer_limit_periods", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "users",
                 columns: table => new
                 {
@@ -420,6 +462,60 @@ namespace Zhifu.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_wallet_sessions", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wallet_transfer_legs",
+                columns: table => new
+                {
+                    transfer_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sequence = table.Column<int>(type: "integer", nullable: false),
+                    leg_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ledger = table.Column<int>(type: "integer", nullable: false),
+                    code = table.Column<int>(type: "integer", nullable: false),
+                    debit_account_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    credit_account_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    business_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    limit = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_wallet_transfer_legs", x => new { x.transfer_id, x.sequence });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wallet_transfers",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    payer_user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    request_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    kind = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    payee_user_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    payee_masked = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    payee_name_masked = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    payer_shown = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    card_token = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    fund_movement_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    arrival = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    own_account = table.Column<bool>(type: "boolean", nullable: false),
+                    verification = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    large_amount_confirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    memo = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    failure_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    failure_zh = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    failure_en = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    arrives_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    resolved_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_wallet_transfers", x => x.id);
                 });
 
             migrationBuilder.CreateIndex(
@@ -545,6 +641,18 @@ namespace Zhifu.Data.Migrations.Postgres
                 columns: new[] { "phone_index", "created_at" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_transfer_limit_periods_account_id",
+                table: "transfer_limit_periods",
+                column: "account_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_transfer_limit_periods_user_id_metric_period_key",
+                table: "transfer_limit_periods",
+                columns: new[] { "user_id", "metric", "period_key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_users_id_number_index",
                 table: "users",
                 column: "id_number_index");
@@ -586,6 +694,27 @@ namespace Zhifu.Data.Migrations.Postgres
                 name: "ix_wallet_sessions_user_id",
                 table: "wallet_sessions",
                 column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallet_transfers_payee_user_id_created_at",
+                table: "wallet_transfers",
+                columns: new[] { "payee_user_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallet_transfers_payer_user_id_created_at",
+                table: "wallet_transfers",
+                columns: new[] { "payer_user_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallet_transfers_payer_user_id_request_id",
+                table: "wallet_transfers",
+                columns: new[] { "payer_user_id", "request_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallet_transfers_status_arrives_at",
+                table: "wallet_transfers",
+                columns: new[] { "status", "arrives_at" });
         }
 
         /// <inheritdoc />
@@ -649,6 +778,12 @@ namespace Zhifu.Data.Migrations.Postgres
                 name: "sms_outbox");
 
             migrationBuilder.DropTable(
+                name: "transfer_limit_overrides");
+
+            migrationBuilder.DropTable(
+                name: "transfer_limit_periods");
+
+            migrationBuilder.DropTable(
                 name: "users");
 
             migrationBuilder.DropTable(
@@ -656,6 +791,12 @@ namespace Zhifu.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "wallet_sessions");
+
+            migrationBuilder.DropTable(
+                name: "wallet_transfer_legs");
+
+            migrationBuilder.DropTable(
+                name: "wallet_transfers");
         }
     }
 }

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Zhifu.Data.Entities;
+
+/// <summary>
+/// 支付结果通知 — the outbox of PAY-5: one signed, encrypted notification for one order, delivered to its notify_url and
+/// retried on the protocol's schedule until the merchant acknowledges it or the attempts run out.
+/// </summary>
+public sealed class PaymentNotificationRow
+{
+    public Guid Id { get; set; }
+    public Guid OrderId { get; set; }
+    public required string MchId { get; set; }
+    public required string EventType { get; set; }
+    public required string Url { get; set; }
+
+    /// <summary>The envelope exactly as POSTed (ciphertext inside), signed afresh at each attempt.</summary>
+    public required string Body { get; set; }
+
+    /// <summary>pending, delivered or failed (attempts exhausted).</summary>
+    public required string Status { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set; }
+    public string? LastError { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? DeliveredAt { get; set; }
+}
+
+internal sealed class PaymentNotificationRowMapping : IEntityTypeConfiguration<PaymentNotificationRow>
+{
+    public void Configure(EntityTypeBuilder<PaymentNotificationRow> e)
+    {
+        e.ToTable("payment_notifications");
+        e.HasIndex(x => new { x.Status, x.NextAttemptAt });
+        e.HasIndex(x => new { x.OrderId, x.EventType }).IsUnique();
+        e.Property(x => x.MchId).HasMaxLength(32);
+        e.Property(x => x.EventType).HasMaxLength(32);
+        e.Property(x => x.Url).HasMaxLength(256);
+        e.Property(x => x.Body).HasMaxLength(16384);
+        e.Property(x => x.Status).HasMaxLength(16);
+        e.Property(x => x.LastError).HasMaxLength(256);
+    }
+}

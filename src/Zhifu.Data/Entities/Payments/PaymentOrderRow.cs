@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Zhifu.Data.Entities;
+
+/// <summary>
+/// 支付订单 — one merchant order (PAY-1, PAY-3): created by the merchant API, paid from a wallet, closed or expired. Its id
+/// is the business id of the payment's ledger transfers; (mchid, out_trade_no) is unique so a repeated create answers the
+/// first order (PAY-6). <see cref="RequestHash"/> is what the merchant asked for, to tell a repeat from a different order.
+/// </summary>
+public sealed class PaymentOrderRow
+{
+    public Guid Id { get; set; }
+    public required string TransactionId { get; set; }
+    public Guid MerchantId { get; set; }
+    public required string MchId { get; set; }
+    public required string AppId { get; set; }
+    public required string OutTradeNo { get; set; }
+    public required string TradeType { get; set; }
+    public required string Description { get; set; }
+    public string? Attach { get; set; }
+    public required string NotifyUrl { get; set; }
+    public long TotalFen { get; set; }
+    public required string Currency { get; set; }
+
+    /// <summary>The code in code_url that the wallet scans.</summary>
+    public required string Code { get; set; }
+    public required string RequestHash { get; set; }
+
+    /// <summary>NOTPAY, PAYING (a wallet's payment is being committed), SUCCESS or CLOSED.</summary>
+    public required string State { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public Guid? PayerUserId { get; set; }
+
+    /// <summary>The ledger request of the payment attempt under way or done, as JSON, so recovery can submit it again.</summary>
+    public string? PaymentChainJson { get; set; }
+    public Guid? PaymentTransferId { get; set; }
+    public DateTimeOffset? PayingSince { get; set; }
+    public long FeeFen { get; set; }
+    public DateTimeOffset? SuccessTime { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public int Version { get; set; }
+}
+
+internal sealed class PaymentOrderRowMapping : IEntityTypeConfiguration<PaymentOrderRow>
+{
+    public void Configure(EntityTypeBuilder<PaymentOrderRow> e)
+    {
+        e.ToTable("payment_orders");
+        e.HasIndex(x => new { x.MchId, x.OutTradeNo }).IsUnique();
+        e.HasIndex(x => x.TransactionId).IsUnique();
+        e.HasIndex(x => x.Code).IsUnique();
+        e.HasIndex(x => new { x.State, x.ExpiresAt });
+        e.Property(x => x.TransactionId).HasMaxLength(32);
+        e.Property(x => x.MchId).HasMaxLength(32);
+        e.Property(x => x.AppId).HasMaxLength(32);
+        e.Property(x => x.OutTradeNo).HasMaxLength(32);
+        e.Property(x => x.TradeType).HasMaxLength(16);
+        e.Property(x => x.Description).HasMaxLength(127);
+        e.Property(x => x.Attach).HasMaxLength(128);
+        e.Property(x => x.NotifyUrl).HasMaxLength(256);
+        e.Property(x => x.Currency).HasMaxLength(8);
+        e.Property(x => x.Code).HasMaxLength(32);
+        e.Property(x => x.RequestHash).HasMaxLength(64);
+        e.Property(x => x.State).HasMaxLength(16);
+        e.Property(x => x.Version).IsConcurrencyToken();
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core.Banking;
+using Zhifu.Core.Ledger;
+using Zhifu.Data.Entities;
+
+namespace Zhifu.Server.Funds;
+
+/// <summary>
+/// The entry point for another feature's money out to a card through this one bank path (TRF-1 转账到银行卡): the same
+/// withdrawal record, hold, bank request and CARD-4 recovery as <see cref="StartAsync"/>, but the hold is submitted linked
+/// after the caller's own legs (its transfer limits), so either all hold or nothing does.
+/// </summary>
+public sealed partial class FundMovements
+{
+    /// <summary>
+    /// The kind of a movement that carries another feature's transfer to a card: a withdrawal to the bank (code 11, the same
+    /// bank request and recovery), but shown in statements by the transfer, not as a second line.
+    /// </summary>
+    public const string CardTransfer = "card-transfer";
+
+    /// <summary>
+    /// Holds <paramref name="amountFen"/> after <paramref name="linkedBefore"/> (each flagged Linked) and asks the bank to
+    /// credit the debit card. Returns the movement (succeeded, failed or unknown) and the hold request's results, aligned
+    /// with <paramref name="linkedBefore"/> followed by the hold, so the caller can tell which leg refused.
+    /// </summary>
+    public async Task<(FundMovementRow Movement, TransferResult[] HoldResults)> StartWithdrawalAfterAsync(Guid movementId, Guid userId,
+        BoundCard card, long amountFen, Guid walletLedgerAccountId, IReadOnlyList<Transfer> linkedBefore)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        ArgumentNullException.ThrowIfNull(linkedBefore);
+        if (card.CardType != BankCardType.Debit || linkedBefore.Any(t => !t.Flags.HasFlag(TransferFlags.Linked)))
+        {
+            throw new ArgumentException("a debit card and a linked chain are required"); // CARD-3
+        }
+        var movement = await FindMovementAsync(movementId);
+        if (movement is null)
+        {
+            movement = new FundMovementRow
+            {
+                Id = movementId, UserId = userId, Kind = CardTransfer, CardToken = card.Token, Bank = card.Bank, CardType = "debit",
+                CardMasked = card.Masked, AmountFen = amountFen, WalletLedgerAccountId = walletLedgerAccountId,
+                ClearingAccountId = ClearingFor(card.Bank), Status = Pending, CreatedAt = clock.UtcNow,
+            };
+            await using var db = database.CreateContext();
+            db.Add(movement);
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        var results = await ledger.SubmitAsync([.. linkedBefore, new Transfer
+        {
+            Id = movement.Id,
+            DebitAccountId = walletLedgerAccountId,
+            CreditAccountId = movement.ClearingAccountId,
+            AmountFen = amountFen,
+            Ledger = Ledgers.Cny,
+            Code = TransferCode.Withdrawal,
+            Flags = TransferFlags.Pending,
+            BusinessId = movement.Id,
+        }], CancellationToken.None);
+        if (!results[^1].IsSuccess())
+        {
+            await FinishAsync(movement, Failed, null, results[^1].ToString());
+            return (movement, results);
+        }
+        if (movement.Status == Pending)
+        {
+            var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, amountFen, "知付转账到卡");
+            var answer = await bank.CreditAsync(request, CancellationToken.None);
+            await ApplyAsync(movement, answer.Outcome, answer.BankTxnId, answer.Code);
+        }
+        return (movement, results);
+    }
+
+    /// <summary>A movement as it stands now (its status follows the bank), or null.</summary>
+    public async Task<FundMovementRow?> FindMovementAsync(Guid movementId)
+    {
+        await using var db = database.CreateContext();
+        return await db.Set<FundMovementRow>().AsNoTracking().FirstOrDefaultAsync(m => m.Id == movementId, CancellationToken.None);
+    }
+}

@@ -1,0 +1,187 @@
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using Zhifu.Core;
+using Zhifu.Core.Banking;
+using Zhifu.Server.Accounts;
+using Zhifu.Server.Funds;
+using Zhifu.Server.Security;
+
+namespace Zhifu.Server.Transfers;
+
+/// <summary>The Wallet API's transfer routes (TRF-1 … TRF-3): payee preview, send, receipt, revoke, limits, second factor.</summary>
+public static partial class TransferEndpoints
+{
+    public sealed record TransferRequest(string? RequestId, string? PayeePhone, long? AmountFen, string? Arrival, string? PaymentPassword,
+        string? VerificationCode, string? ConfirmationToken, string? Memo);
+    public sealed record CardTransferRequest(string? RequestId, string? CardToken, long? AmountFen, string? PaymentPassword,
+        string? VerificationCode, string? ConfirmationToken);
+    public sealed record PayeeDto(string Payee, string PayeeName, string ArrivalNotice, string ArrivalNoticeEn);
+
+    public static void Map(WebApplication app)
+    {
+        var me = app.MapGroup("/api/wallet/me").WithTags("Wallet: transfers").RequireAuthorization(WalletSessions.Scheme);
+        me.MapGet("/transfers/payee", PayeeAsync);
+        me.MapPost("/transfers", SendAsync);
+        me.MapPost("/card-transfers", SendToCardAsync);
+        me.MapGet("/transfers/{id:guid}", async (Guid id, ClaimsPrincipal u, WalletTransfers t, HttpContext h) =>
+            await t.FindAsync(id) is { } row
+                && (row.PayerUserId == u.UserId() || (row.PayeeUserId == u.UserId() && row.Status == WalletTransfers.Succeeded))
+                ? Results.Ok(TransferDto.Of(row, u.UserId())) : TransferErrors.TransferNotFound.ToResult(h));
+        me.MapPost("/transfers/{id:guid}/revocation", async (Guid id, ClaimsPrincipal u, WalletTransfers t, HttpContext h) =>
+            await t.RevokeAsync(u.UserId(), id) is var (row, problem) && problem is null
+                ? Results.Ok(TransferDto.Of(row!, u.UserId())) : problem!.ToResult(h));
+        me.MapPost("/transfers/verification-code", async (ClaimsPrincipal u, WalletAccounts a, WalletCredentials c, OneTimeCodes codes,
+            HttpContext h) =>
+        {
+            var phone = c.PhoneOf((await a.FindAsync(u.UserId(), h.RequestAborted))!);
+            return await codes.SendAsync(phone, TransferVerification.CodePurpose, h.RequestAborted) is { } error
+                ? error.ToResult(h)
+                : Results.Accepted(value: new { sentTo = PersonalDataMask.Phone(phone), purpose = TransferVerification.CodePurpose });
+        });
+        me.MapGet("/transfer-limits", async (ClaimsPrincipal u, WalletAccounts a, TransferLimits l, HttpContext h) =>
+            Results.Ok(await TransferLimitDto.OfAsync((await a.FindAsync(u.UserId(), h.RequestAborted))!, l, h.RequestAborted)));
+    }
+
+    private static async Task<IResult> PayeeAsync(string? phone, string? arrival, ClaimsPrincipal principal, IServiceProvider services,
+        HttpContext context)
+    {
+        arrival ??= WalletTransfers.RealTime;
+        if (phone is null || !PhonePattern().IsMatch(phone))
+        {
+            return WalletErrors.InvalidPhone.ToResult(context);
+        }
+        if (!Arrivals(services).Contains(arrival))
+        {
+            return TransferErrors.InvalidArrival.ToResult(context);
+        }
+        var target = await WalletTargetAsync(phone, principal.UserId(), services, context.RequestAborted);
+        return target is null ? TransferErrors.PayeeNotFound.ToResult(context)
+            : Results.Ok(new PayeeDto(target.Masked, target.NameMasked, TransferDto.NoticeZh(arrival, null),
+                TransferDto.NoticeEn(arrival, null)));
+    }
+
+    private static async Task<IResult> SendAsync(TransferRequest? request, ClaimsPrincipal principal, IServiceProvider services,
+        HttpContext context)
+    {
+        if (request is null || request.PayeePhone is null || request.AmountFen is null || request.PaymentPassword is null)
+        {
+            return TransferErrors.InvalidRequest.ToResult(context);
+        }
+        var arrival = request.Arrival ?? WalletTransfers.RealTime;
+        if (Check(context, request.RequestId, request.AmountFen.Value, request.PaymentPassword, request.VerificationCode,
+            request.ConfirmationToken) is { } bad)
+        {
+            return bad.ToResult(context);
+        }
+        if (!PhonePattern().IsMatch(request.PayeePhone))
+        {
+            return WalletErrors.InvalidPhone.ToResult(context);
+        }
+        if (!Arrivals(services).Contains(arrival))
+        {
+            return TransferErrors.InvalidArrival.ToResult(context);
+        }
+        if (request.Memo is { Length: > 32 })
+        {
+            return TransferErrors.InvalidMemo.ToResult(context);
+        }
+        var payerId = principal.UserId();
+        var target = await WalletTargetAsync(request.PayeePhone, payerId, services, context.RequestAborted);
+        if (target is null)
+        {
+            return TransferErrors.PayeeNotFound.ToResult(context);
+        }
+        var order = new TransferOrder(RequestIdOf(context, request.RequestId)!, request.AmountFen.Value, arrival, request.Memo,
+            request.PaymentPassword, request.VerificationCode, request.ConfirmationToken);
+        return Answer(await services.GetRequiredService<WalletTransfers>().SendAsync(payerId, order, target, context.RequestAborted),
+            payerId, context);
+    }
+
+    private static async Task<IResult> SendToCardAsync(CardTransferRequest? request, ClaimsPrincipal principal, IServiceProvider services,
+        HttpContext context)
+    {
+        if (request is null || request.CardToken is null || request.AmountFen is null || request.PaymentPassword is null)
+        {
+            return TransferErrors.InvalidRequest.ToResult(context);
+        }
+        if (Check(context, request.RequestId, request.AmountFen.Value, request.PaymentPassword, request.VerificationCode,
+            request.ConfirmationToken) is { } bad)
+        {
+            return bad.ToResult(context);
+        }
+        var payerId = principal.UserId();
+        var card = request.CardToken.Length is > 0 and <= 64
+            ? await services.GetRequiredService<IBoundCards>().FindAsync(payerId, request.CardToken, context.RequestAborted) : null;
+        if (card is null)
+        {
+            return TransferErrors.CardNotFound.ToResult(context);
+        }
+        if (card.CardType != BankCardType.Debit)
+        {
+            return TransferErrors.CreditCardNotAllowed.ToResult(context); // CARD-3: never to a credit card
+        }
+        var order = new TransferOrder(RequestIdOf(context, request.RequestId)!, request.AmountFen.Value, WalletTransfers.RealTime, null,
+            request.PaymentPassword, request.VerificationCode, request.ConfirmationToken);
+        var target = new TransferTarget(null, card, card.Masked, card.Bank, OwnAccount: true);
+        return Answer(await services.GetRequiredService<WalletTransfers>().SendAsync(payerId, order, target, context.RequestAborted),
+            payerId, context);
+    }
+
+    private static IResult Answer((Data.Entities.WalletTransferRow? Row, TransferProblem? Problem) outcome, Guid payerId,
+        HttpContext context)
+    {
+        if (outcome.Problem is { } problem)
+        {
+            return problem.ToResult(context);
+        }
+        var dto = TransferDto.Of(outcome.Row!, payerId);
+        var location = $"/api/wallet/me/transfers/{dto.Id}";
+        return dto.Status == WalletTransfers.Succeeded ? Results.Created(location, dto) : Results.Accepted(location, dto);
+    }
+
+    private static WalletError? Check(HttpContext context, string? bodyRequestId, long amountFen, string password, string? code,
+        string? token)
+    {
+        var requestId = RequestIdOf(context, bodyRequestId);
+        if (requestId is null || !RequestIdPattern().IsMatch(requestId)
+            || (bodyRequestId is not null && context.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } h
+                && h != bodyRequestId))
+        {
+            return TransferErrors.InvalidRequestId;
+        }
+        if (amountFen <= 0 || amountFen > 100_000_000_000)
+        {
+            return TransferErrors.InvalidAmount;
+        }
+        return password.Length > 32 || code is { Length: > 16 } || token is { Length: > 128 } ? TransferErrors.InvalidRequest : null;
+    }
+
+    /// <summary>The client's idempotency key: the body's <c>requestId</c>, or the <c>Idempotency-Key</c> header.</summary>
+    private static string? RequestIdOf(HttpContext context, string? bodyRequestId) =>
+        bodyRequestId ?? (context.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } header ? header : null);
+
+    private static HashSet<string> Arrivals(IServiceProvider services) =>
+        [WalletTransfers.RealTime, .. services.GetRequiredService<TransferRegulation>().DelayHours.Select(h => $"{h}h")];
+
+    private static async Task<TransferTarget?> WalletTargetAsync(string phone, Guid payerId, IServiceProvider services,
+        CancellationToken ct)
+    {
+        var accounts = services.GetRequiredService<WalletAccounts>();
+        var payee = await accounts.FindByPhoneAsync(phone, ct);
+        if (payee is null || payee.Status == WalletAccounts.StatusClosed)
+        {
+            return null;
+        }
+        var payer = (await accounts.FindAsync(payerId, ct))!;
+        var personalData = services.GetRequiredService<PersonalData>();
+        var name = payee.NameCipher is { } n ? PersonalDataMask.Name(personalData.Unprotect(n, PersonalData.Name)) : "未实名";
+        var own = payer.IdNumberIndex is { } mine && payee.IdNumberIndex is { } theirs && mine.AsSpan().SequenceEqual(theirs);
+        return new TransferTarget(payee, null, PersonalDataMask.Phone(phone), name, own);
+    }
+
+    [GeneratedRegex("^1[3-9][0-9]{9}\\z")]
+    private static partial Regex PhonePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{8,64}\\z")]
+    private static partial Regex RequestIdPattern();
+}

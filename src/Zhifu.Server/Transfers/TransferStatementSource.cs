@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Statements;
+
+namespace Zhifu.Server.Transfers;
+
+/// <summary>
+/// The transfers' statement lines: <c>transfer-out</c> and <c>transfer-to-card</c> for the payer (negative; pending and revoked
+/// delayed transfers show with that status, refused ones — no money moved — not at all), <c>transfer-in</c> for the payee
+/// once the money has arrived.
+/// </summary>
+public sealed class TransferStatementSource(DatabaseOptions database) : IStatementSource
+{
+    public const string Out = "transfer-out";
+    public const string In = "transfer-in";
+    public const string ToCard = "transfer-to-card";
+
+    private const int TiesMax = 64;
+
+    public IReadOnlyCollection<string> Kinds { get; } = [Out, In, ToCard];
+
+    public async Task<IReadOnlyList<StatementEntry>> ReadAsync(StatementQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        bool Wants(string kind) => query.Kinds is null || query.Kinds.Contains(kind);
+        var (outgoing, incoming, toCard) = (Wants(Out), Wants(In), Wants(ToCard));
+        await using var db = database.CreateContext();
+        var rows = db.Set<WalletTransferRow>().AsNoTracking().Where(t =>
+            (t.PayerUserId == query.UserId && t.Status != WalletTransfers.Processing && t.Status != WalletTransfers.Failed
+                && ((outgoing && t.Kind == WalletTransfers.KindWallet) || (toCard && t.Kind == WalletTransfers.KindCard)))
+            || (incoming && t.PayeeUserId == query.UserId && t.Status == WalletTransfers.Succeeded));
+        if (query.From is { } from)
+        {
+            rows = rows.Where(t => t.CreatedAt >= from);
+        }
+        if (query.To is { } to)
+        {
+            rows = rows.Where(t => t.CreatedAt < to);
+        }
+        if (query.Before is { } before)
+        {
+            rows = rows.Where(t => t.CreatedAt <= before);
+        }
+        var limit = Math.Clamp(query.Limit, 1, 500);
+        // Ties on the cursor's instant are settled here, by the same (At, RecordId) order the statement service merges in.
+        var page = await rows.OrderByDescending(t => t.CreatedAt).Take(limit + TiesMax).ToListAsync(cancellationToken);
+        return [.. page
+            .Where(t => query.Before is not { } b || t.CreatedAt < b || t.Id.CompareTo(query.BeforeId ?? Guid.Empty) < 0)
+            .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(limit).Select(t => Entry(t, query.UserId))];
+    }
+
+    private static StatementEntry Entry(WalletTransferRow t, Guid userId)
+    {
+        if (t.PayerUserId != userId)
+        {
+            return new(t.Id, t.CreatedAt, In, t.AmountFen, t.Status, "转账收入", "Transfer received", t.PayerShown);
+        }
+        return t.Kind == WalletTransfers.KindCard
+            ? new(t.Id, t.CreatedAt, ToCard, -t.AmountFen, t.Status, $"转账到银行卡-{t.PayeeNameMasked}", $"Transfer to card {t.PayeeNameMasked}",
+                t.PayeeMasked)
+            : new(t.Id, t.CreatedAt, Out, -t.AmountFen, t.Status, $"转账-{t.PayeeNameMasked}", $"Transfer to {t.PayeeNameMasked}",
+                $"{t.PayeeMasked}（{t.PayeeNameMasked}）");
+    }
+}

@@ -1,0 +1,141 @@
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Core.Ledger;
+using Zhifu.Data.Entities;
+
+namespace Zhifu.Server.Transfers;
+
+public sealed partial class WalletTransfers
+{
+    /// <summary>
+    /// 撤销 (TRF-2): the payer takes a delayed transfer back before it arrives. The void of the money and of its limit legs is
+    /// one linked request; the release is the same request posting instead, and the ledger's single writer applies exactly
+    /// one of them, so revocation racing the release has exactly one winner.
+    /// </summary>
+    public async Task<(WalletTransferRow? Transfer, TransferProblem? Problem)> RevokeAsync(Guid payerId, Guid transferId)
+    {
+        var row = await FindAsync(transferId);
+        if (row is null || row.PayerUserId != payerId)
+        {
+            return (null, TransferProblem.From(TransferErrors.TransferNotFound));
+        }
+        if (row.Status == Revoked)
+        {
+            return (row, null); // a repeated revocation answers the first outcome
+        }
+        if (row.Kind != KindWallet || row.Status != Pending)
+        {
+            return (null, TransferProblem.From(row.Status == Succeeded && row.Arrival != RealTime ? TransferErrors.AlreadyArrived
+                : TransferErrors.NotRevocable));
+        }
+        switch (await ResolveLegsAsync(row, post: false, withMoney: true))
+        {
+            case false:
+                await ReleaseOneAsync(row); // the release won: record its outcome, whoever is first
+                return (null, TransferProblem.From(TransferErrors.AlreadyArrived));
+            case null:
+                return (null, TransferProblem.From(TransferErrors.Unavailable));
+        }
+        row.Status = Revoked;
+        row.ResolvedAt = clock.UtcNow;
+        if (await UpdateAsync(row, Pending))
+        {
+            await notices.RevokedAsync(row);
+        }
+        return (row, null);
+    }
+
+    /// <summary>Posts a due delayed transfer (the release worker); false when the payer's revocation won.</summary>
+    public async Task<bool> ReleaseOneAsync(WalletTransferRow row)
+    {
+        var released = await ResolveLegsAsync(row, post: true, withMoney: true);
+        if (released is null)
+        {
+            return false;
+        }
+        if (released == false)
+        {
+            row.Status = Revoked;
+            row.ResolvedAt = clock.UtcNow;
+            await UpdateAsync(row, Pending);
+            return false;
+        }
+        row.Status = Succeeded;
+        row.ResolvedAt = clock.UtcNow;
+        if (await UpdateAsync(row, Pending))
+        {
+            await TouchAsync(row.PayerUserId);
+            await notices.ArrivedAsync(row);
+        }
+        return true;
+    }
+
+    /// <summary>Follows a card transfer whose bank answer was unknown (the release worker).</summary>
+    public async Task FollowCardAsync(WalletTransferRow row)
+    {
+        if (await funds.FindMovementAsync(row.FundMovementId!.Value) is { } movement)
+        {
+            await FollowCardAsync(row, movement);
+        }
+    }
+
+    public async Task<WalletTransferRow?> FindAsync(Guid transferId)
+    {
+        await using var db = database.CreateContext();
+        return await db.Set<WalletTransferRow>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == transferId, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Posts or voids the held money (wallet transfers) and every held limit leg as one linked request with ids derived from
+    /// the holds, so a repeat (a crash, a second worker) is answered idempotently. True when this resolution holds now, false
+    /// when the other one does, null when the ledger said something else (logged, left for the next round).
+    /// </summary>
+    private async Task<bool?> ResolveLegsAsync(WalletTransferRow row, bool post, bool withMoney)
+    {
+        List<WalletTransferLegRow> legs;
+        await using (var db = database.CreateContext())
+        {
+            legs = await db.Set<WalletTransferLegRow>().AsNoTracking().Where(l => l.TransferId == row.Id).OrderBy(l => l.Sequence)
+                .ToListAsync(CancellationToken.None);
+        }
+        var purpose = post ? "post" : "void";
+        var flag = post ? TransferFlags.PostPending : TransferFlags.VoidPending;
+        var chain = new List<Transfer>();
+        if (withMoney)
+        {
+            chain.Add(new Transfer
+            {
+                Id = DerivedIds.For(row.Id, purpose), PendingId = row.Id, Ledger = Ledgers.Cny, Code = WalletTransferCodes.WalletTransfer,
+                Flags = flag, BusinessId = row.Id,
+            });
+        }
+        chain.AddRange(legs.Select(l => new Transfer
+        {
+            Id = DerivedIds.For(l.LegId, purpose), PendingId = l.LegId, Ledger = l.Ledger, Code = (ushort)l.Code, Flags = flag,
+            BusinessId = l.BusinessId,
+        }));
+        if (chain.Count == 0)
+        {
+            return true;
+        }
+        for (var i = 0; i < chain.Count - 1; i++)
+        {
+            chain[i] = chain[i] with { Flags = chain[i].Flags | TransferFlags.Linked };
+        }
+        var results = await ledger.SubmitAsync(chain, CancellationToken.None);
+        if (results.All(r => r.IsSuccess()))
+        {
+            return true;
+        }
+        var first = results.First(r => r != TransferResult.LinkedEventFailed);
+        var (done, other) = post
+            ? (TransferResult.PendingTransferAlreadyPosted, TransferResult.PendingTransferAlreadyVoided)
+            : (TransferResult.PendingTransferAlreadyVoided, TransferResult.PendingTransferAlreadyPosted);
+        if (first == done || first == other)
+        {
+            return first == done;
+        }
+        logger.LogError("Transfer {TransferId}: {Purpose} answered {Result}", row.Id, purpose, first);
+        return null;
+    }
+}
