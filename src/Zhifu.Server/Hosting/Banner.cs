@@ -5,7 +5,7 @@ namespace Zhifu.Server.Hosting;
 /// <summary>What a newcomer sees after <c>dotnet run</c>: the URLs and the demo sign-ins (demo data, not personal data).</summary>
 public static class Banner
 {
-    public static void Print(string baseUrl, ServerSettings settings)
+    public static void Print(string baseUrl, ServerSettings settings, Uri? bankUrl)
     {
         var url = baseUrl.TrimEnd('/');
         var lines = new List<string>
@@ -16,6 +16,7 @@ public static class Banner
             $"  Health / metrics     {url}/healthz     {url}/metrics",
             $"  Operator API         {url}/api/ops/... (sign in: POST {url}/api/ops/auth/login)",
             $"  Data                 {settings.Database.Describe()}",
+            $"  Bank simulator       {bankUrl?.ToString() ?? "(starting)"}   (zhifu-bank; its /admin API adds test cards)",
             "",
             $"  Demo operators (password {DemoWorld.OperatorPassword}):",
         };

@@ -10,7 +10,7 @@ namespace Zhifu.Server.Hosting;
 /// </summary>
 public sealed class StartupTasks(
     InstitutionChart chart, DemoWorld demo, IConfiguration configuration, IServer server, IHostApplicationLifetime lifetime,
-    ServerSettings settings) : IHostedService
+    ServerSettings settings, IServiceProvider services) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -24,7 +24,8 @@ public sealed class StartupTasks(
             var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             if (configuration.GetValue("Demo:PrintBanner", true))
             {
-                Banner.Print(addresses.FirstOrDefault() ?? ServerSettings.DefaultUrl, settings);
+                var bank = services.GetService<Banking.BankChannelAddress>()?.BaseAddress;
+                Banner.Print(addresses.FirstOrDefault() ?? ServerSettings.DefaultUrl, settings, bank);
             }
         });
     }
