@@ -19,6 +19,7 @@ public sealed class OneTimeCodes(DatabaseOptions database, PersonalData personal
     public static readonly IReadOnlySet<string> Purposes = new HashSet<string>(StringComparer.Ordinal)
     {
         "open-account", "login", "payment-password", "login-password", "change-phone", "bind-phone", "bind-card",
+        "transfer-verify", // TRF-3: the second factor of a transfer beyond the day's threshold
     };
 
     /// <summary>Sends a new code; null when sent, else the refusal.</summary>
@@ -97,6 +98,7 @@ public sealed class OneTimeCodes(DatabaseOptions database, PersonalData personal
         "change-phone" => "更换手机号",
         "bind-phone" => "绑定新手机号",
         "bind-card" => "绑定银行卡",
+        "transfer-verify" => "大额转账验证", // TRF-3: the holder must know what the code authorizes
         _ => "身份验证",
     };
 }

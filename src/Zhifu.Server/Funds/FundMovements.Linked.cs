@@ -23,8 +23,16 @@ public sealed partial class FundMovements
     /// credit the debit card. Returns the movement (succeeded, failed or unknown) and the hold request's results, aligned
     /// with <paramref name="linkedBefore"/> followed by the hold, so the caller can tell which leg refused.
     /// </summary>
-    public async Task<(FundMovementRow Movement, TransferResult[] HoldResults)> StartWithdrawalAfterAsync(Guid movementId, Guid userId,
-        BoundCard card, long amountFen, Guid walletLedgerAccountId, IReadOnlyList<Transfer> linkedBefore)
+    public Task<(FundMovementRow Movement, TransferResult[] HoldResults)> StartWithdrawalAfterAsync(Guid movementId, Guid userId,
+        BoundCard card, long amountFen, Guid walletLedgerAccountId, IReadOnlyList<Transfer> linkedBefore) =>
+        StartLinkedAsync(CardTransfer, movementId, userId, card, amountFen, walletLedgerAccountId, linkedBefore);
+
+    /// <summary>
+    /// The one linked withdrawal path, for a plain withdrawal (its ACC-2 class legs in front) and a transfer to a card (the
+    /// transfer's legs in front): the record first, then [legs…, hold] as one ledger request, then the bank.
+    /// </summary>
+    internal async Task<(FundMovementRow Movement, TransferResult[] HoldResults)> StartLinkedAsync(string kind, Guid movementId,
+        Guid userId, BoundCard card, long amountFen, Guid walletLedgerAccountId, IReadOnlyList<Transfer> linkedBefore)
     {
         ArgumentNullException.ThrowIfNull(card);
         ArgumentNullException.ThrowIfNull(linkedBefore);
@@ -37,7 +45,7 @@ public sealed partial class FundMovements
         {
             movement = new FundMovementRow
             {
-                Id = movementId, UserId = userId, Kind = CardTransfer, CardToken = card.Token, Bank = card.Bank, CardType = "debit",
+                Id = movementId, UserId = userId, Kind = kind, CardToken = card.Token, Bank = card.Bank, CardType = "debit",
                 CardMasked = card.Masked, AmountFen = amountFen, WalletLedgerAccountId = walletLedgerAccountId,
                 ClearingAccountId = ClearingFor(card.Bank), Status = Pending, CreatedAt = clock.UtcNow,
             };
@@ -63,7 +71,8 @@ public sealed partial class FundMovements
         }
         if (movement.Status == Pending)
         {
-            var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, amountFen, "知付转账到卡");
+            var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, amountFen,
+                kind == CardTransfer ? "知付转账到卡" : "知付提现");
             var answer = await bank.CreditAsync(request, CancellationToken.None);
             await ApplyAsync(movement, answer.Outcome, answer.BankTxnId, answer.Code);
         }

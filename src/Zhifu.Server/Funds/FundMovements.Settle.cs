@@ -11,7 +11,10 @@ public sealed partial class FundMovements
     private async Task ResendOrReverseAsync(FundMovementRow movement, IBoundCards cards, CancellationToken cancellationToken)
     {
         var card = await cards.FindAsync(movement.UserId, movement.CardToken, cancellationToken);
-        if (card is not null && movement.Resends < options.ResendsMax)
+        // CARD-4: a movement whose hold never reached the ledger (the process died, or the ledger was down, between the record
+        // and the hold) must never be sent: the bank would move money the ledger never reserved.
+        var held = await HoldCommittedAsync(movement.Id);
+        if (held && card is not null && movement.Resends < options.ResendsMax)
         {
             // The bank never saw it: send the very same request again (same id, so it can never move money twice).
             movement.Resends++;
@@ -29,8 +32,23 @@ public sealed partial class FundMovements
             DerivedIds.For(movement.Id, "reversal").ToString("N")), cancellationToken);
         if (reversal.Outcome == BankOutcome.Succeeded)
         {
-            await ApplyAsync(movement, BankOutcome.Failed, null, "reversed");
+            if (held)
+            {
+                await ApplyAsync(movement, BankOutcome.Failed, null, "reversed");
+            }
+            else
+            {
+                // Nothing held, nothing sent; the reversal bars the bank request of a hold still on its way in.
+                await FinishAsync(movement, Failed, null, "not-held");
+            }
         }
+    }
+
+    private async Task<bool> HoldCommittedAsync(Guid movementId)
+    {
+        await using var db = database.CreateContext();
+        return await db.LedgerTransfers.AsNoTracking()
+            .AnyAsync(t => t.Id == movementId && t.Result == (int)TransferResult.Ok, CancellationToken.None);
     }
 
     /// <summary>Moves the ledger hold to match the bank's answer; unknown keeps it held.</summary>
@@ -45,15 +63,7 @@ public sealed partial class FundMovements
             return;
         }
         var post = outcome == BankOutcome.Succeeded;
-        var result = (await ledger.SubmitAsync([new Transfer
-        {
-            Id = DerivedIds.For(movement.Id, post ? "post" : "void"),
-            PendingId = movement.Id,
-            Ledger = Ledgers.Cny,
-            Code = Code(movement),
-            Flags = post ? TransferFlags.PostPending : TransferFlags.VoidPending,
-            BusinessId = movement.Id,
-        }], CancellationToken.None))[0];
+        var result = Outcome(await ledger.SubmitAsync(await SettlementChainAsync(movement, post), CancellationToken.None));
         var settled = post
             ? result is TransferResult.Ok or TransferResult.Exists or TransferResult.PendingTransferAlreadyPosted
             : result is TransferResult.Ok or TransferResult.Exists or TransferResult.PendingTransferAlreadyVoided;

@@ -72,12 +72,32 @@ public static class FundsEndpoints
         {
             return password.ToResult(context);
         }
-        // CARD-3: money from a credit card lands in the consumption-only funds; withdrawals leave only from the balance.
-        var account = kind == FundMovements.TopUp && card.CardType == BankCardType.Credit ? user.ConsumptionAccountId : user.WalletAccountId;
-        var (movement, error) = await services.GetRequiredService<FundMovements>().StartAsync(userId, kind, card, request.AmountFen, account);
-        if (error is not null)
+        FundMovementRow? movement;
+        if (kind == FundMovements.TopUp)
         {
-            return error.ToResult(context);
+            // CARD-3: money from a credit card lands in the consumption-only funds.
+            var account = card.CardType == BankCardType.Credit ? user.ConsumptionAccountId : user.WalletAccountId;
+            (movement, var error) = await services.GetRequiredService<FundMovements>()
+                .StartAsync(userId, kind, card, request.AmountFen, account);
+            if (error is not null)
+            {
+                return error.ToResult(context);
+            }
+        }
+        else
+        {
+            // CARD-3: withdrawals leave only from the ordinary balance; ACC-2: within the class's limits.
+            var (withdrawn, error, refusal) = await services.GetRequiredService<OwnCardWithdrawals>()
+                .WithdrawAsync(userId, card, request.AmountFen, user.WalletAccountId, context.RequestAborted);
+            if (refusal is not null)
+            {
+                return FundsErrors.LimitRefused(refusal, context);
+            }
+            if (error is not null)
+            {
+                return error.ToResult(context);
+            }
+            movement = withdrawn;
         }
         var dto = Dto(movement!);
         return movement!.Status switch

@@ -1,4 +1,7 @@
+using Zhifu.Core;
 using Zhifu.Server.Accounts;
+using Zhifu.Server.RealName.Limits;
+using Zhifu.Server.Transfers;
 
 namespace Zhifu.Server.Funds;
 
@@ -12,4 +15,27 @@ public static class FundsErrors
     public static readonly WalletError InsufficientBalance = new(409, "INSUFFICIENT_BALANCE", "可提现余额不足", "Not enough withdrawable balance");
     public static readonly WalletError Unavailable = new(503, "LEDGER_UNAVAILABLE", "系统繁忙，请稍后再试", "The ledger is busy; try again later");
     public static readonly WalletError MovementNotFound = new(404, "FUND_MOVEMENT_NOT_FOUND", "找不到该笔充值或提现", "No such top-up or withdrawal");
+
+    /// <summary>
+    /// ACC-2's refusal as problem+json with the numbers the app shows — the same fields a transfer's refusal carries:
+    /// <c>limit</c> (e.g. <c>class-one-since-opening</c>), <c>limitValue</c>, <c>remaining</c>, <c>resetsAt</c> (null: never).
+    /// </summary>
+    public static IResult LimitRefused(LimitRefusal refusal, HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        ArgumentNullException.ThrowIfNull(context);
+        var english = context.Request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase);
+        var error = refusal.ToError();
+        var extensions = new Dictionary<string, object?> { ["code"] = error.Code, ["message_zh"] = error.Zh, ["message_en"] = error.En };
+        if (refusal.Limit is { } kind)
+        {
+            extensions["limit"] = TransferLimits.ClassLimitName(kind);
+            extensions["limitValue"] = refusal.LimitFen;
+            extensions["remaining"] = refusal.RemainingFen;
+            extensions["resetsAt"] = refusal.ResetsAt is { } r
+                ? ChinaTime.ToChina(r).ToString("O", System.Globalization.CultureInfo.InvariantCulture)
+                : null;
+        }
+        return Results.Problem(statusCode: error.Status, title: error.Code, detail: english ? error.En : error.Zh, extensions: extensions);
+    }
 }

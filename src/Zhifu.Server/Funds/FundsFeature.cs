@@ -7,6 +7,7 @@ public static class FundsFeature
     {
         services.AddSingleton(configuration.GetSection("Funds").Get<FundsOptions>() ?? new FundsOptions());
         services.AddSingleton<FundMovements>();
+        services.AddSingleton<OwnCardWithdrawals>();
         services.AddSingleton<IFundsGuard, AccountStateFundsGuard>();
         services.AddSingleton<IBoundCards, VaultBoundCards>();
         services.AddSingleton<Statements.IStatementSource, FundsStatementSource>();

@@ -7,7 +7,9 @@ namespace Zhifu.Server.Funds;
 
 /// <summary>
 /// Statement lines of top-ups (+) and withdrawals (−) (CARD-2), read from <c>fund_movements</c> by its (user, created)
-/// index. Every movement is shown, whatever the bank answered: its status says whether money moved.
+/// index. Every movement is shown, whatever the bank answered: its status says whether money moved. A movement of kind
+/// <see cref="FundMovements.CardTransfer"/> is not: it is the bank leg of a transfer to a card, whose own line (Transfers'
+/// <c>transfer-to-card</c>) names it in <see cref="StatementEntry.AlsoExplainedBy"/> — one transfer, one line.
 /// </summary>
 public sealed class FundsStatementSource(DatabaseOptions database) : IStatementSource
 {
@@ -23,12 +25,8 @@ public sealed class FundsStatementSource(DatabaseOptions database) : IStatementS
             return [];
         }
         await using var db = database.CreateContext();
-        var rows = db.Set<FundMovementRow>().AsNoTracking().Where(m => m.UserId == query.UserId);
-        if (query.Kinds is { } kinds)
-        {
-            var wanted = KindList.Where(kinds.Contains).ToList();
-            rows = rows.Where(m => wanted.Contains(m.Kind));
-        }
+        var wanted = query.Kinds is { } kinds ? KindList.Where(kinds.Contains).ToList() : [.. KindList];
+        var rows = db.Set<FundMovementRow>().AsNoTracking().Where(m => m.UserId == query.UserId && wanted.Contains(m.Kind));
         if (query.From is { } from)
         {
             rows = rows.Where(m => m.CreatedAt >= from);
@@ -53,7 +51,7 @@ public sealed class FundsStatementSource(DatabaseOptions database) : IStatementS
     {
         await using var db = database.CreateContext();
         var row = await db.Set<FundMovementRow>().AsNoTracking()
-            .FirstOrDefaultAsync(m => m.Id == recordId && m.UserId == userId, cancellationToken);
+            .FirstOrDefaultAsync(m => m.Id == recordId && m.UserId == userId && KindList.Contains(m.Kind), cancellationToken);
         return row is null ? null : Entry(row);
     }
 

@@ -19,7 +19,8 @@ namespace Zhifu.Server.Hosting;
 public sealed class DemoWorld(
     DatabaseOptions database, ILedger ledger, InstitutionChart chart, InstitutionOptions institution, Adjustments adjustments,
     WalletAccounts accounts, AccountsOptions accountsOptions, PasswordHasher passwords, IClock clock, ILogger<DemoWorld> logger,
-    RealName.RealNameVerification realName, RealName.RealNameOptions realNameOptions, Cards.BankCards cards)
+    RealName.RealNameVerification realName, RealName.RealNameOptions realNameOptions, Cards.BankCards cards,
+    MerchantApi.MerchantDemoCredentials merchantApi)
 {
     public const string MerchantId = "1230000109";
     public const string OperatorPassword = "Zhifu@2026";
@@ -61,6 +62,7 @@ public sealed class DemoWorld(
         await Fund("demo:risk-fund", "institution deposit into the risk compensation fund", custody, chart[InstitutionChart.RiskCompensationFund],
             10_000_000, cancellationToken);
         await SeedMerchantAsync(cancellationToken);
+        await merchantApi.SeedAsync(cancellationToken); // MER-6: API keys, written to {data}/demo/merchant/
         foreach (var person in DemoCards.People)
         {
             var wallet = await SeedUserAsync(person, cancellationToken);

@@ -1,13 +1,36 @@
+using Zhifu.Server.Hosting;
+using Zhifu.Server.Payments;
+
 namespace Zhifu.Server.MerchantApi;
 
-/// <summary>Wires the WeChat Pay API v3–compatible merchant API: services and routes.</summary>
+/// <summary>Wires the WeChat Pay API v3–compatible merchant API (PAY-1, PAY-3, PAY-5, PAY-6, MER-6): services and routes.</summary>
 public static class MerchantApiFeature
 {
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(configuration.GetSection("MerchantApi").Get<MerchantApiOptions>() ?? new MerchantApiOptions());
+        services.AddSingleton(configuration.GetSection("Payments").Get<PaymentsOptions>() ?? new PaymentsOptions());
+        services.AddSingleton(sp => PlatformKeys.Load(sp.GetRequiredService<ServerSettings>().DataDirectory,
+            sp.GetRequiredService<ILogger<PlatformKeys>>()));
+        services.AddSingleton<MerchantCredentials>();
+        services.AddSingleton<RequestNonces>();
+        services.AddSingleton<MerchantDemoCredentials>();
+        services.AddSingleton<PaymentOrders>();
+        services.AddSingleton<PaymentLedger>();
+        services.AddSingleton<PaymentNotifications>();
+        services.AddSingleton<WalletPayments>();
+        services.AddHostedService<PaymentWorker>();
+        services.AddHttpClient(nameof(PaymentNotifications)).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false, // a notify_url must answer itself, not send us elsewhere
+        });
     }
 
     public static void Map(WebApplication app)
     {
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v3"), v3 => v3.UseMiddleware<V3Protocol>());
+        var v3 = app.MapGroup("/v3").ExcludeFromDescription();
+        NativeEndpoints.Map(v3);
+        WalletPaymentEndpoints.Map(app);
     }
 }

@@ -8,7 +8,9 @@ namespace Zhifu.Server.Transfers;
 /// <summary>
 /// The transfers' statement lines: <c>transfer-out</c> and <c>transfer-to-card</c> for the payer (negative; pending and revoked
 /// delayed transfers show with that status, refused ones — no money moved — not at all), <c>transfer-in</c> for the payee
-/// once the money has arrived.
+/// once the money has arrived. A transfer to a card leaves through a fund movement's bank hold: its line names that
+/// movement in <see cref="StatementEntry.AlsoExplainedBy"/>, so the detail shows the hold and its post or void, and Funds
+/// shows no second line for it.
 /// </summary>
 public sealed class TransferStatementSource(DatabaseOptions database) : IStatementSource
 {
@@ -50,6 +52,17 @@ public sealed class TransferStatementSource(DatabaseOptions database) : IStateme
             .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(limit).Select(t => Entry(t, query.UserId))];
     }
 
+    /// <summary>A direct lookup by id (the payer's line, or the payee's once arrived), instead of paging for it.</summary>
+    public async Task<StatementEntry?> FindAsync(Guid userId, Guid recordId, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var t = await db.Set<WalletTransferRow>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == recordId, cancellationToken);
+        var payerSees = t is not null && t.PayerUserId == userId && t.Status != WalletTransfers.Processing
+            && t.Status != WalletTransfers.Failed;
+        var shown = payerSees || (t is not null && t.PayeeUserId == userId && t.Status == WalletTransfers.Succeeded);
+        return shown ? Entry(t!, userId) : null;
+    }
+
     private static StatementEntry Entry(WalletTransferRow t, Guid userId)
     {
         if (t.PayerUserId != userId)
@@ -58,7 +71,7 @@ public sealed class TransferStatementSource(DatabaseOptions database) : IStateme
         }
         return t.Kind == WalletTransfers.KindCard
             ? new(t.Id, t.CreatedAt, ToCard, -t.AmountFen, t.Status, $"转账到银行卡-{t.PayeeNameMasked}", $"Transfer to card {t.PayeeNameMasked}",
-                t.PayeeMasked)
+                t.PayeeMasked) { AlsoExplainedBy = t.FundMovementId is { } movement ? [movement] : [] }
             : new(t.Id, t.CreatedAt, Out, -t.AmountFen, t.Status, $"转账-{t.PayeeNameMasked}", $"Transfer to {t.PayeeNameMasked}",
                 $"{t.PayeeMasked}（{t.PayeeNameMasked}）");
     }

@@ -139,7 +139,7 @@ public sealed class StatementTests : IAsyncLifetime
         var line = Assert.Single((await GetOkAsync(wallet, "/api/wallet/me/statement")).GetProperty("entries").EnumerateArray());
         Assert.Equal(20_000, (await GetOkAsync(wallet, $"/api/wallet/me/statement/{Id(line)}")).GetProperty("postedFen").GetInt64());
         await OperatorApiTests.AssertProblemAsync(await wallet.PostAsync("/api/wallet/me/top-ups", JsonContent(card, 100), Ct), 403,
-            "ACCOUNT_RESTRICTED");
+            "ACCOUNT_FROZEN_BY_HOLDER"); // ACC-6: the Lifecycle guard names the restriction
         Assert.Single((await GetOkAsync(wallet, "/api/wallet/me/statement")).GetProperty("entries").EnumerateArray());
     }
 

@@ -22,31 +22,16 @@ public sealed class TransferLimitOverrideRow
 
 /// <summary>
 /// One period of one agreed limit of a wallet (TRF-1): the daily amount or daily count of a China day, or the yearly amount
-/// of a China year. Like ACC-2's class limits the allowance is a control account on a limit ledger (amount: ledger 2 in
-/// fen; count: ledger 3 in transfers), debited by a leg linked to each transfer, so concurrent transfers can never pass a
-/// limit. This row is the business record of those control transfers and remembers what the allowance was set to, so a
-/// change of the agreed limit adjusts it exactly once (written down before it is sent).
+/// of a China year, as an allowance like ACC-2's class limits (amount: ledger 2 in fen; count: ledger 3 in transfers)
+/// debited by a leg linked to each transfer, so concurrent transfers can never pass a limit.
 /// </summary>
-public sealed class TransferLimitPeriodRow
+public sealed class TransferLimitPeriodRow : AllowancePeriodRow
 {
-    public Guid Id { get; set; }
-    public Guid UserId { get; set; }
-
     /// <summary><c>daily-amount</c>, <c>daily-count</c> or <c>yearly-amount</c>.</summary>
     public required string Metric { get; set; }
 
     /// <summary>yyyyMMdd of the China day, or yyyy of the China year.</summary>
     public int PeriodKey { get; set; }
-
-    public Guid AccountId { get; set; }
-    public long AllowanceFen { get; set; }
-    public long ShortfallFen { get; set; }
-    public Guid? PendingAdjustmentId { get; set; }
-    public long PendingAdjustmentFen { get; set; }
-    public long PendingAllowanceFen { get; set; }
-    public long PendingShortfallFen { get; set; }
-    public int Version { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
 }
 
 internal sealed class TransferLimitOverrideRowMapping : IEntityTypeConfiguration<TransferLimitOverrideRow>
@@ -65,10 +50,8 @@ internal sealed class TransferLimitPeriodRowMapping : IEntityTypeConfiguration<T
 {
     public void Configure(EntityTypeBuilder<TransferLimitPeriodRow> e)
     {
-        e.ToTable("transfer_limit_periods");
+        e.MapAllowancePeriod("transfer_limit_periods");
         e.HasIndex(x => new { x.UserId, x.Metric, x.PeriodKey }).IsUnique();
-        e.HasIndex(x => x.AccountId).IsUnique();
         e.Property(x => x.Metric).HasMaxLength(16);
-        e.Property(x => x.Version).IsConcurrencyToken();
     }
 }

@@ -697,6 +697,108 @@ namespace Zhifu.Data.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.MerchantApiKeyRow", b =>
+                {
+                    b.Property<string>("MchId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("mch_id");
+
+                    b.Property<string>("Serial")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("serial");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("MerchantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<string>("PublicKeyPem")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("public_key_pem");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.HasKey("MchId", "Serial")
+                        .HasName("pk_merchant_api_keys");
+
+                    b.ToTable("merchant_api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.MerchantCredentialRow", b =>
+                {
+                    b.Property<Guid>("MerchantId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<byte[]>("ApiV3KeyCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("api_v3key_cipher");
+
+                    b.Property<int>("FeeRatePpm")
+                        .HasColumnType("integer")
+                        .HasColumnName("fee_rate_ppm");
+
+                    b.Property<string>("MchId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("mch_id");
+
+                    b.Property<string>("NotifyUrl")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("notify_url");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("MerchantId")
+                        .HasName("pk_merchant_credentials");
+
+                    b.HasIndex("MchId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_merchant_credentials_mch_id");
+
+                    b.ToTable("merchant_credentials", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.MerchantNonceRow", b =>
+                {
+                    b.Property<string>("MchId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("mch_id");
+
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("nonce");
+
+                    b.Property<DateTimeOffset>("SeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("seen_at");
+
+                    b.HasKey("MchId", "Nonce")
+                        .HasName("pk_merchant_nonces");
+
+                    b.HasIndex("SeenAt")
+                        .HasDatabaseName("ix_merchant_nonces_seen_at");
+
+                    b.ToTable("merchant_nonces", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.MerchantRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -859,6 +961,229 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasDatabaseName("ix_operators_username");
 
                     b.ToTable("operators", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.PaymentNotificationRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(16384)
+                        .HasColumnType("character varying(16384)")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("MchId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("mch_id");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payment_notifications");
+
+                    b.HasIndex("OrderId", "EventType")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_notifications_order_id_event_type");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_payment_notifications_status_next_attempt_at");
+
+                    b.ToTable("payment_notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.PaymentOrderRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("app_id");
+
+                    b.Property<string>("Attach")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("attach");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(127)
+                        .HasColumnType("character varying(127)")
+                        .HasColumnName("description");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long>("FeeFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fee_fen");
+
+                    b.Property<string>("MchId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("mch_id");
+
+                    b.Property<Guid>("MerchantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<string>("NotifyUrl")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("notify_url");
+
+                    b.Property<string>("OutTradeNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("out_trade_no");
+
+                    b.Property<Guid?>("PayerUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payer_user_id");
+
+                    b.Property<DateTimeOffset?>("PayingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paying_since");
+
+                    b.Property<string>("PaymentChainJson")
+                        .HasColumnType("text")
+                        .HasColumnName("payment_chain_json");
+
+                    b.Property<Guid?>("PaymentTransferId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_transfer_id");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_hash");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset?>("SuccessTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("success_time");
+
+                    b.Property<long>("TotalFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_fen");
+
+                    b.Property<string>("TradeType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("trade_type");
+
+                    b.Property<string>("TransactionId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("transaction_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payment_orders");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_orders_code");
+
+                    b.HasIndex("TransactionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_orders_transaction_id");
+
+                    b.HasIndex("MchId", "OutTradeNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_orders_mch_id_out_trade_no");
+
+                    b.HasIndex("State", "ExpiresAt")
+                        .HasDatabaseName("ix_payment_orders_state_expires_at");
+
+                    b.ToTable("payment_orders", (string)null);
                 });
 
             modelBuilder.Entity("Zhifu.Data.Entities.PhoneReleaseRow", b =>

@@ -42,7 +42,7 @@ public sealed class BalanceLimits(DatabaseOptions database, LimitAccounts accoun
         {
             var row = await accounts.ReadyAsync(userId, period, accountClass, cancellationToken);
             var (kind, limit, resets) = (LimitPeriods.KindOf(period, accountClass), row.AllowanceFen, LimitPeriods.ResetsAt(period));
-            var remaining = accounts.RemainingFen(row);
+            var remaining = accounts.RemainingOf(row);
             if (amountFen > remaining)
             {
                 return new LimitCheck([], LimitRefusal.Exceeded(kind, accountClass, limit, remaining, resets));
@@ -51,9 +51,9 @@ public sealed class BalanceLimits(DatabaseOptions database, LimitAccounts accoun
             {
                 Id = LegId(businessId, row.AccountId),
                 DebitAccountId = row.AccountId,
-                CreditAccountId = LimitAccounts.IssuerAccountId,
+                CreditAccountId = LimitAccounts.Issuer.AccountId,
                 AmountFen = amountFen,
-                Ledger = LimitAccounts.LimitLedger,
+                Ledger = LimitAccounts.Issuer.Ledger,
                 Code = RealNameTransferCodes.BalanceLimitUse,
                 Flags = TransferFlags.Linked,
                 BusinessId = row.Id,
@@ -93,7 +93,7 @@ public sealed class BalanceLimits(DatabaseOptions database, LimitAccounts accoun
             var kind = LimitPeriods.KindOf(period, accountClass);
             if (statuses.All(s => s.Kind != kind))
             {
-                statuses.Add(new LimitStatus(kind, row.AllowanceFen, accounts.RemainingFen(row), LimitPeriods.ResetsAt(period)));
+                statuses.Add(new LimitStatus(kind, row.AllowanceFen, accounts.RemainingOf(row), LimitPeriods.ResetsAt(period)));
             }
         }
         return statuses;

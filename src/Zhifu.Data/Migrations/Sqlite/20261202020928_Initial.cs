@@ -197,6 +197,51 @@ namespace Zhifu.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "merchant_api_keys",
+                columns: table => new
+                {
+                    serial = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    mch_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    merchant_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    public_key_pem = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    revoked_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_merchant_api_keys", x => new { x.mch_id, x.serial });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "merchant_credentials",
+                columns: table => new
+                {
+                    merchant_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    mch_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    api_v3key_cipher = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    notify_url = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    fee_rate_ppm = table.Column<int>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_merchant_credentials", x => x.merchant_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "merchant_nonces",
+                columns: table => new
+                {
+                    mch_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    nonce = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    seen_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_merchant_nonces", x => new { x.mch_id, x.nonce });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "merchants",
                 columns: table => new
                 {
@@ -259,6 +304,63 @@ namespace Zhifu.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_operators", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "payment_notifications",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    order_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    mch_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    event_type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    url = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    body = table.Column<string>(type: "TEXT", maxLength: 16384, nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    next_attempt_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    last_error = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    delivered_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payment_notifications", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "payment_orders",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    transaction_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    merchant_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    mch_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    app_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    out_trade_no = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    trade_type = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    description = table.Column<string>(type: "TEXT", maxLength: 127, nullable: false),
+                    attach = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    notify_url = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    total_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    currency = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    request_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    payer_user_id = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    payment_chain_json = table.Column<string>(type: "TEXT", nullable: true),
+                    payment_transfer_id = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    paying_since = table.Column<long>(type: "INTEGER", nullable: true),
+                    fee_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    success_time = table.Column<long>(type: "INTEGER", nullable: true),
+                    closed_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payment_orders", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -593,6 +695,17 @@ namespace Zhifu.Data.Migrations.Sqlite
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_merchant_credentials_mch_id",
+                table: "merchant_credentials",
+                column: "mch_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_merchant_nonces_seen_at",
+                table: "merchant_nonces",
+                column: "seen_at");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_merchants_mch_id",
                 table: "merchants",
                 column: "mch_id",
@@ -607,6 +720,40 @@ namespace Zhifu.Data.Migrations.Sqlite
                 name: "ix_operators_username",
                 table: "operators",
                 column: "username",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_notifications_order_id_event_type",
+                table: "payment_notifications",
+                columns: new[] { "order_id", "event_type" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_notifications_status_next_attempt_at",
+                table: "payment_notifications",
+                columns: new[] { "status", "next_attempt_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_orders_code",
+                table: "payment_orders",
+                column: "code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_orders_mch_id_out_trade_no",
+                table: "payment_orders",
+                columns: new[] { "mch_id", "out_trade_no" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_orders_state_expires_at",
+                table: "payment_orders",
+                columns: new[] { "state", "expires_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_orders_transaction_id",
+                table: "payment_orders",
+                column: "transaction_id",
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -750,6 +897,15 @@ namespace Zhifu.Data.Migrations.Sqlite
                 name: "involved_accounts");
 
             migrationBuilder.DropTable(
+                name: "merchant_api_keys");
+
+            migrationBuilder.DropTable(
+                name: "merchant_credentials");
+
+            migrationBuilder.DropTable(
+                name: "merchant_nonces");
+
+            migrationBuilder.DropTable(
                 name: "merchants");
 
             migrationBuilder.DropTable(
@@ -760,6 +916,12 @@ namespace Zhifu.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "operators");
+
+            migrationBuilder.DropTable(
+                name: "payment_notifications");
+
+            migrationBuilder.DropTable(
+                name: "payment_orders");
 
             migrationBuilder.DropTable(
                 name: "phone_releases");

@@ -10,7 +10,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteZhifuDb))]
-    [Migration("20261202012204_Initial")]
+    [Migration("20261202020928_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -708,6 +708,109 @@ namespace Zhifu.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.MerchantApiKeyRow", b =>
+                {
+                    b.Property<string>("MchId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mch_id");
+
+                    b.Property<string>("Serial")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("serial");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("MerchantId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<string>("PublicKeyPem")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("public_key_pem");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revoked_at");
+
+                    b.HasKey("MchId", "Serial")
+                        .HasName("pk_merchant_api_keys");
+
+                    b.ToTable("merchant_api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.MerchantCredentialRow", b =>
+                {
+                    b.Property<byte[]>("MerchantId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<byte[]>("ApiV3KeyCipher")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("api_v3key_cipher");
+
+                    b.Property<int>("FeeRatePpm")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fee_rate_ppm");
+
+                    b.Property<string>("MchId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mch_id");
+
+                    b.Property<string>("NotifyUrl")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notify_url");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("MerchantId")
+                        .HasName("pk_merchant_credentials");
+
+                    b.HasIndex("MchId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_merchant_credentials_mch_id");
+
+                    b.ToTable("merchant_credentials", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.MerchantNonceRow", b =>
+                {
+                    b.Property<string>("MchId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mch_id");
+
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("nonce");
+
+                    b.Property<long>("SeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seen_at");
+
+                    b.HasKey("MchId", "Nonce")
+                        .HasName("pk_merchant_nonces");
+
+                    b.HasIndex("SeenAt")
+                        .HasDatabaseName("ix_merchant_nonces_seen_at");
+
+                    b.ToTable("merchant_nonces", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.MerchantRow", b =>
                 {
                     b.Property<byte[]>("Id")
@@ -872,6 +975,231 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_operators_username");
 
                     b.ToTable("operators", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.PaymentNotificationRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(16384)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("MchId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mch_id");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<byte[]>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payment_notifications");
+
+                    b.HasIndex("OrderId", "EventType")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_notifications_order_id_event_type");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_payment_notifications_status_next_attempt_at");
+
+                    b.ToTable("payment_notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.PaymentOrderRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app_id");
+
+                    b.Property<string>("Attach")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("attach");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(127)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long>("FeeFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fee_fen");
+
+                    b.Property<string>("MchId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mch_id");
+
+                    b.Property<byte[]>("MerchantId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<string>("NotifyUrl")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notify_url");
+
+                    b.Property<string>("OutTradeNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("out_trade_no");
+
+                    b.Property<byte[]>("PayerUserId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("payer_user_id");
+
+                    b.Property<long?>("PayingSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paying_since");
+
+                    b.Property<string>("PaymentChainJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_chain_json");
+
+                    b.Property<byte[]>("PaymentTransferId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("payment_transfer_id");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_hash");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<long?>("SuccessTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("success_time");
+
+                    b.Property<long>("TotalFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total_fen");
+
+                    b.Property<string>("TradeType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trade_type");
+
+                    b.Property<string>("TransactionId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("transaction_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payment_orders");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_orders_code");
+
+                    b.HasIndex("TransactionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_orders_transaction_id");
+
+                    b.HasIndex("MchId", "OutTradeNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_orders_mch_id_out_trade_no");
+
+                    b.HasIndex("State", "ExpiresAt")
+                        .HasDatabaseName("ix_payment_orders_state_expires_at");
+
+                    b.ToTable("payment_orders", (string)null);
                 });
 
             modelBuilder.Entity("Zhifu.Data.Entities.PhoneReleaseRow", b =>

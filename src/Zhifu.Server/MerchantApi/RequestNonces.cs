@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+
+namespace Zhifu.Server.MerchantApi;
+
+/// <summary>
+/// PAY-6 replay protection: a merchant's nonce is accepted once within the timestamp window. Nonces are remembered in the
+/// database (so every replica sees them) for three windows (a timestamp may run up to a window ahead) and purged after, which bounds the table.
+/// </summary>
+public sealed class RequestNonces(DatabaseOptions database, MerchantApiOptions options, IClock clock)
+{
+    private long _nextPurgeTicks;
+
+    /// <summary>True the first time (mchid, nonce) is seen; false for a replay.</summary>
+    public async Task<bool> TryUseAsync(string mchId, string nonce, CancellationToken cancellationToken)
+    {
+        var now = clock.UtcNow;
+        await PurgeIfDueAsync(now, cancellationToken);
+        await using var db = database.CreateContext();
+        db.Add(new MerchantNonceRow { MchId = mchId, Nonce = nonce, SeenAt = now });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            return false; // the primary key (mchid, nonce) already holds it
+        }
+    }
+
+    private async Task PurgeIfDueAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var due = Interlocked.Read(ref _nextPurgeTicks);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextPurgeTicks, now.AddMinutes(1).UtcTicks, due) != due)
+        {
+            return;
+        }
+        var before = now.AddSeconds(-3 * options.TimestampWindowSeconds);
+        await using var db = database.CreateContext();
+        await db.Set<MerchantNonceRow>().Where(n => n.SeenAt < before).ExecuteDeleteAsync(ct);
+    }
+}

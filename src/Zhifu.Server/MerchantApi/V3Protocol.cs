@@ -1,0 +1,159 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Zhifu.Core;
+
+namespace Zhifu.Server.MerchantApi;
+
+/// <summary>
+/// The protocol layer under /v3 (PAY-6): every request is read whole (bounded), its <c>WECHATPAY2-SHA256-RSA2048</c>
+/// signature verified over the exact bytes sent, its timestamp and nonce checked against replay; every response —
+/// refusals included, so an SDK sees the API's own error — is signed with the platform key (<c>Wechatpay-*</c> headers).
+/// </summary>
+public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
+{
+    private const string MerchantKey = "v3.merchant";
+    private const string BodyKey = "v3.body";
+
+    /// <summary>The authenticated merchant of the request.</summary>
+    public static ApiMerchant Merchant(HttpContext context) => (ApiMerchant)context.Items[MerchantKey]!;
+
+    /// <summary>The request body exactly as received.</summary>
+    public static byte[] Body(HttpContext context) => (byte[])context.Items[BodyKey]!;
+
+    public async Task InvokeAsync(HttpContext context, MerchantCredentials credentials, RequestNonces nonces, PlatformKeys keys,
+        MerchantApiOptions options, IClock clock)
+    {
+        var original = context.Response.Body;
+        using var buffer = new MemoryStream();
+        context.Response.Body = buffer;
+        try
+        {
+            if (await AuthenticateAsync(context, credentials, nonces, options, clock) is { } refusal)
+            {
+                await WriteAsync(context, buffer, refusal);
+            }
+            else
+            {
+                await next(context);
+                if (context.Response.StatusCode >= 400 && buffer.Length == 0)
+                {
+                    await WriteAsync(context, buffer, context.Response.StatusCode == 404 ? V3Error.NotFound
+                        : V3Error.InvalidRequest("请求方法或格式不被支持", "method or format not supported") with { Status = context.Response.StatusCode });
+                }
+            }
+        }
+        catch (Exception e) when (!context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
+        {
+            logger.LogError(e, "merchant API request {Path} failed", context.Request.Path.Value);
+            await WriteAsync(context, buffer, V3Error.SystemError);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+        Sign(context, buffer.ToArray(), keys, clock);
+        context.Response.ContentLength = buffer.Length;
+        if (buffer.Length > 0)
+        {
+            await original.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
+        }
+    }
+
+    private static async Task<V3Error?> AuthenticateAsync(HttpContext context, MerchantCredentials credentials, RequestNonces nonces,
+        MerchantApiOptions options, IClock clock)
+    {
+        var body = await ReadBodyAsync(context.Request, options.RequestBodyBytesMax);
+        if (body is null)
+        {
+            return V3Error.ParamError($"请求体超过 {options.RequestBodyBytesMax} 字节", $"request body above {options.RequestBodyBytesMax} bytes");
+        }
+        var auth = V3Authorization.Parse(context.Request.Headers.Authorization.ToString());
+        if (auth is null)
+        {
+            return V3Error.SignError("缺少或无法解析 Authorization 签名信息", "missing or malformed Authorization header");
+        }
+        if (Math.Abs(clock.UtcNow.ToUnixTimeSeconds() - auth.Timestamp) > options.TimestampWindowSeconds)
+        {
+            return V3Error.SignError("请求时间戳与服务器时间相差超过 5 分钟", "timestamp more than 5 minutes away from server time");
+        }
+        var merchant = await credentials.FindAsync(auth.MchId, context.RequestAborted);
+        if (merchant is null)
+        {
+            return V3Error.MchNotExists;
+        }
+        using var key = await credentials.PublicKeyAsync(auth.MchId, auth.Serial, context.RequestAborted);
+        if (key is null)
+        {
+            return V3Error.SignError("商户证书序列号无效", "unknown merchant certificate serial_no");
+        }
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path + context.Request.QueryString;
+        var head = Encoding.UTF8.GetBytes($"{context.Request.Method}\n{target}\n{auth.Timestamp}\n{auth.Nonce}\n");
+        var message = new byte[head.Length + body.Length + 1];
+        head.CopyTo(message, 0);
+        body.CopyTo(message, head.Length);
+        message[^1] = (byte)'\n';
+        var signature = new byte[512];
+        if (!Convert.TryFromBase64String(auth.Signature, signature, out var length)
+            || !key.VerifyData(message, signature.AsSpan(0, length), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+        {
+            return V3Error.SignError("签名错误，验签失败", "signature verification failed");
+        }
+        if (!await nonces.TryUseAsync(auth.MchId, auth.Nonce, context.RequestAborted))
+        {
+            return V3Error.SignError("请求随机串已使用过（重放请求）", "nonce_str already used (replayed request)");
+        }
+        context.Items[MerchantKey] = merchant;
+        context.Items[BodyKey] = body;
+        return null;
+    }
+
+    /// <summary>The whole body, or null when it is longer than the limit.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int max)
+    {
+        if (request.ContentLength > max)
+        {
+            return null;
+        }
+        using var memory = new MemoryStream();
+        var chunk = new byte[8192];
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+            {
+                memory.Write(chunk, 0, read);
+                if (memory.Length > max)
+                {
+                    return null;
+                }
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+            return null; // Kestrel's own body limit
+        }
+        return memory.ToArray();
+    }
+
+    private static async Task WriteAsync(HttpContext context, MemoryStream buffer, V3Error error)
+    {
+        buffer.SetLength(0);
+        context.Response.StatusCode = error.Status;
+        context.Response.ContentType = "application/json";
+        await buffer.WriteAsync(error.Body());
+    }
+
+    private static void Sign(HttpContext context, byte[] body, PlatformKeys keys, IClock clock)
+    {
+        var timestamp = clock.UtcNow.ToUnixTimeSeconds();
+        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var headers = context.Response.Headers;
+        headers["Wechatpay-Timestamp"] = timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers["Wechatpay-Nonce"] = nonce;
+        headers["Wechatpay-Serial"] = keys.ActiveKeyId;
+        headers["Wechatpay-Signature-Type"] = V3Authorization.Scheme;
+        headers["Wechatpay-Signature"] = keys.Sign(V3Authorization.ResponseMessage(timestamp, nonce, Encoding.UTF8.GetString(body)));
+        headers["Request-ID"] = context.TraceIdentifier;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.MerchantApi;
+
+namespace Zhifu.Server.Payments;
+
+/// <summary>
+/// 支付结果通知 (PAY-5): the TRANSACTION.SUCCESS envelope — id, create_time, event_type, resource_type "encrypt-resource",
+/// summary, resource{algorithm "AEAD_AES_256_GCM", ciphertext, associated_data, original_type "transaction", nonce} —
+/// with the transaction encrypted under the merchant's APIv3 key, kept in an outbox and POSTed with platform-signed
+/// Wechatpay-* headers until the merchant answers 2xx, on the protocol's schedule (15s/15s/30s/3m/10m/20m/30m/30m/30m/
+/// 60m/3h/3h/3h/6h/6h, 24h4m in all).
+/// </summary>
+public sealed class PaymentNotifications(DatabaseOptions database, MerchantCredentials credentials, PlatformKeys keys,
+    IHttpClientFactory http, PaymentsOptions options, IClock clock, ILogger<PaymentNotifications> logger)
+{
+    public const string Pending = "pending";
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
+
+    /// <summary>Waits after each failed attempt; the first attempt is at once, so 16 attempts in all.</summary>
+    public static IReadOnlyList<TimeSpan> RetrySchedule { get; } =
+    [
+        .. new[] { 15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600 }.Select(s => TimeSpan.FromSeconds(s)),
+    ];
+
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    /// <summary>Adds the success notification of a just-paid order to the caller's unit of work (one commit with the order).</summary>
+    public async Task AddSuccessAsync(ZhifuDb db, PaymentOrderRow order, string openId)
+    {
+        var credential = await db.Set<MerchantCredentialRow>().AsNoTracking().FirstAsync(c => c.MerchantId == order.MerchantId);
+        var plain = Encoding.UTF8.GetBytes(TransactionView.Of(order, openId).ToJsonString());
+        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)); // 12 characters, used as the GCM nonce bytes
+        const string associated = "transaction";
+        var sealedBytes = new byte[plain.Length + 16];
+        using (var aes = new AesGcm(credentials.ApiV3Key(credential), 16))
+        {
+            aes.Encrypt(Encoding.ASCII.GetBytes(nonce), plain, sealedBytes.AsSpan(0, plain.Length), sealedBytes.AsSpan(plain.Length),
+                Encoding.UTF8.GetBytes(associated));
+        }
+        var id = Guid.CreateVersion7();
+        var envelope = new JsonObject
+        {
+            ["id"] = id.ToString(),
+            ["create_time"] = TransactionView.Rfc3339(clock.UtcNow),
+            ["resource_type"] = "encrypt-resource",
+            ["event_type"] = "TRANSACTION.SUCCESS",
+            ["summary"] = "支付成功",
+            ["resource"] = new JsonObject
+            {
+                ["original_type"] = "transaction", ["algorithm"] = "AEAD_AES_256_GCM", ["ciphertext"] = Convert.ToBase64String(sealedBytes),
+                ["associated_data"] = associated, ["nonce"] = nonce,
+            },
+        };
+        db.Add(new PaymentNotificationRow
+        {
+            Id = id, OrderId = order.Id, MchId = order.MchId, EventType = "TRANSACTION.SUCCESS", Url = order.NotifyUrl,
+            Body = envelope.ToJsonString(), Status = Pending, NextAttemptAt = clock.UtcNow, CreatedAt = clock.UtcNow,
+        });
+    }
+
+    /// <summary>Lets the worker deliver now instead of at its next tick.</summary>
+    public void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // already woken
+        }
+    }
+
+    public Task WaitAsync(TimeSpan interval, CancellationToken ct) => _wake.WaitAsync(interval, ct);
+
+    /// <summary>One round: every due notification (at most 32) is attempted once.</summary>
+    public async Task DeliverDueAsync(CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var now = clock.UtcNow;
+        var due = await db.Set<PaymentNotificationRow>().Where(n => n.Status == Pending && n.NextAttemptAt <= now)
+            .OrderBy(n => n.NextAttemptAt).Take(32).ToListAsync(ct);
+        foreach (var row in due)
+        {
+            var error = await PostAsync(row, ct);
+            row.Attempts++;
+            row.LastError = error?[..Math.Min(error.Length, 256)];
+            if (error is null)
+            {
+                (row.Status, row.DeliveredAt) = (Delivered, clock.UtcNow);
+            }
+            else if (row.Attempts > RetrySchedule.Count)
+            {
+                row.Status = Failed;
+                logger.LogWarning("notification {Id} to merchant {MchId} given up after {Attempts} attempts", row.Id, row.MchId, row.Attempts);
+            }
+            else
+            {
+                row.NextAttemptAt = clock.UtcNow + RetrySchedule[row.Attempts - 1];
+            }
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Null when the merchant acknowledged (any 2xx), else what went wrong.</summary>
+    private async Task<string?> PostAsync(PaymentNotificationRow row, CancellationToken ct)
+    {
+        var timestamp = clock.UtcNow.ToUnixTimeSeconds();
+        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        using var request = new HttpRequestMessage(HttpMethod.Post, row.Url)
+        {
+            Content = new StringContent(row.Body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Wechatpay-Timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("Wechatpay-Nonce", nonce);
+        request.Headers.Add("Wechatpay-Serial", keys.ActiveKeyId);
+        request.Headers.Add("Wechatpay-Signature-Type", V3Authorization.Scheme);
+        request.Headers.Add("Wechatpay-Signature", keys.Sign(V3Authorization.ResponseMessage(timestamp, nonce, row.Body)));
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(options.NotifyTimeoutSeconds));
+            using var response = await http.CreateClient(nameof(PaymentNotifications)).SendAsync(request, timeout.Token);
+            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            return e.GetType().Name + ": " + e.Message;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.MerchantApi;
+
+namespace Zhifu.Server.Payments;
+
+/// <summary>
+/// 订单 (PAY-1, PAY-3, PAY-6): creates native orders idempotently on (mchid, out_trade_no), finds them for queries and
+/// closes unpaid ones. Expiry follows the protocol: past time_expire an order can no longer be paid, but it stays NOTPAY
+/// until the merchant closes it (checked lazily against <see cref="IClock"/> when a wallet reads or pays it).
+/// </summary>
+public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions options, IClock clock)
+{
+    public const string NotPay = "NOTPAY";
+    public const string Paying = "PAYING";
+    public const string Success = "SUCCESS";
+    public const string Closed = "CLOSED";
+
+    public async Task<(PaymentOrderRow? Order, V3Error? Error)> CreateNativeAsync(ApiMerchant merchant, NativeOrderRequest request,
+        CancellationToken ct)
+    {
+        if (request.MchId != merchant.Merchant.MchId)
+        {
+            return (null, V3Error.ParamError("mchid 与请求签名中的商户号不一致", "mchid differs from the signing merchant"));
+        }
+        var now = clock.UtcNow;
+        if (request.TimeExpire is { } expire && expire <= now)
+        {
+            return (null, V3Error.ParamError("time_expire 须晚于当前时间", "time_expire must be in the future"));
+        }
+        var hash = request.Hash();
+        if (await FindAsync(merchant.Merchant.MchId, request.OutTradeNo, ct) is { } earlier)
+        {
+            return Repeat(earlier, hash);
+        }
+        var row = new PaymentOrderRow
+        {
+            Id = Guid.CreateVersion7(), TransactionId = NewTransactionId(now), MerchantId = merchant.Merchant.Id, MchId = request.MchId,
+            AppId = request.AppId, OutTradeNo = request.OutTradeNo, TradeType = "NATIVE", Description = request.Description,
+            Attach = request.Attach, NotifyUrl = request.NotifyUrl, TotalFen = request.TotalFen, Currency = request.Currency,
+            Code = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)), RequestHash = hash, State = NotPay,
+            ExpiresAt = request.TimeExpire?.ToUniversalTime() ?? now.AddMinutes(options.DefaultExpiryMinutes), CreatedAt = now,
+        };
+        await using var db = database.CreateContext();
+        db.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return (row, null);
+        }
+        catch (DbUpdateException)
+        {
+            // two creates with one out_trade_no raced: the loser answers as a repeat of the winner
+            var raced = await FindAsync(row.MchId, row.OutTradeNo, ct);
+            if (raced is null)
+            {
+                throw;
+            }
+            return Repeat(raced, hash);
+        }
+    }
+
+    /// <summary>The same content answers the first order; other content is refused; a finished order says so.</summary>
+    private static (PaymentOrderRow?, V3Error?) Repeat(PaymentOrderRow earlier, string hash) =>
+        earlier.RequestHash != hash ? (null, V3Error.OutTradeNoUsed)
+        : earlier.State == Success ? (null, V3Error.OrderPaid)
+        : earlier.State == Closed ? (null, V3Error.OrderClosed)
+        : (earlier, null);
+
+    public async Task<PaymentOrderRow?> FindAsync(string mchId, string outTradeNo, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        return await db.Set<PaymentOrderRow>().AsNoTracking().FirstOrDefaultAsync(o => o.MchId == mchId && o.OutTradeNo == outTradeNo, ct);
+    }
+
+    /// <summary>By transaction_id: the protocol knows an order by its transaction id only once it is paid.</summary>
+    public async Task<PaymentOrderRow?> FindPaidAsync(string mchId, string transactionId, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        return await db.Set<PaymentOrderRow>().AsNoTracking()
+            .FirstOrDefaultAsync(o => o.MchId == mchId && o.TransactionId == transactionId && o.State == Success, ct);
+    }
+
+    public async Task<PaymentOrderRow?> FindByCodeAsync(string code, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        return await db.Set<PaymentOrderRow>().AsNoTracking().FirstOrDefaultAsync(o => o.Code == code, ct);
+    }
+
+    /// <summary>关闭订单: an unpaid order closes (again: no-op); a paid or paying one cannot.</summary>
+    public async Task<V3Error?> CloseAsync(string mchId, string outTradeNo, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var row = await db.Set<PaymentOrderRow>().FirstOrDefaultAsync(o => o.MchId == mchId && o.OutTradeNo == outTradeNo, ct);
+        switch (row?.State)
+        {
+            case null:
+                return V3Error.OrderNotExist;
+            case Success:
+                return V3Error.OrderPaid;
+            case Paying:
+                return V3Error.InvalidRequest("订单支付中，请稍后查询", "the order is being paid; query it later");
+            case Closed:
+                return null;
+        }
+        row.State = Closed;
+        row.ClosedAt = clock.UtcNow;
+        row.Version++;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return V3Error.InvalidRequest("订单状态已变化，请查询后重试", "the order changed; query it and retry");
+        }
+    }
+
+    /// <summary>A transaction id in the protocol's shape: 28 digits, with the China date in it.</summary>
+    private static string NewTransactionId(DateTimeOffset now) => "42" + ChinaTime.ToChina(now).ToString("yyyyMMdd",
+        System.Globalization.CultureInfo.InvariantCulture) + string.Concat(Enumerable.Range(0, 18).Select(_ => RandomNumberGenerator.GetInt32(10)));
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Core.Ledger;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+
+namespace Zhifu.Server.Payments;
+
+/// <summary>
+/// Background work of payments: delivers due notifications (PAY-5) and finishes payments interrupted between PAYING and
+/// the ledger's answer by submitting their recorded chain again (same ids: the ledger answers the first outcome).
+/// </summary>
+public sealed class PaymentWorker(PaymentNotifications notifications, WalletPayments payments, DatabaseOptions database,
+    PaymentsOptions options, IClock clock, ILogger<PaymentWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RecoverAsync(stoppingToken);
+                await notifications.DeliverDueAsync(stoppingToken);
+                await notifications.WaitAsync(TimeSpan.FromMilliseconds(options.WorkerIntervalMs), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "payment worker round failed");
+                await Task.Delay(TimeSpan.FromMilliseconds(options.WorkerIntervalMs), stoppingToken);
+            }
+        }
+    }
+
+    private async Task RecoverAsync(CancellationToken ct)
+    {
+        var before = clock.UtcNow.AddSeconds(-options.PayingRecoverySeconds);
+        List<PaymentOrderRow> stuck;
+        await using (var db = database.CreateContext())
+        {
+            stuck = await db.Set<PaymentOrderRow>().AsNoTracking()
+                .Where(o => o.State == PaymentOrders.Paying && o.PayingSince < before).Take(16).ToListAsync(ct);
+        }
+        foreach (var order in stuck)
+        {
+            var chain = JsonSerializer.Deserialize<Transfer[]>(order.PaymentChainJson!)!;
+            await payments.CommitAsync(order, null, chain);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace Zhifu.Server.Payments;
+
+/// <summary>Settings of merchant payments (section <c>Payments</c>).</summary>
+public sealed record PaymentsOptions
+{
+    /// <summary>How long an order without time_expire can be paid, in minutes.</summary>
+    public int DefaultExpiryMinutes { get; init; } = 120;
+
+    /// <summary>How often the worker delivers notifications and recovers interrupted payments, in milliseconds.</summary>
+    public int WorkerIntervalMs { get; init; } = 500;
+
+    /// <summary>A payment still PAYING after this long was interrupted (e.g. a crash) and is submitted again, in seconds.</summary>
+    public int PayingRecoverySeconds { get; init; } = 30;
+
+    /// <summary>Timeout of one notification POST, in seconds.</summary>
+    public int NotifyTimeoutSeconds { get; init; } = 5;
+}

@@ -1,0 +1,59 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Server.Accounts;
+
+namespace Zhifu.Server.Payments;
+
+/// <summary>The wallet's side of a merchant payment (PAY-1): see what a scanned code asks for, then pay it.</summary>
+public static class WalletPaymentEndpoints
+{
+    public sealed record PayRequest(string? PaymentPassword);
+
+    public sealed record PaymentDto(string Code, string Merchant, string Description, long AmountFen, string Amount, string State,
+        bool Payable, string ExpiresAt, string? TransactionId, string? PaidAt);
+
+    public static void Map(WebApplication app)
+    {
+        var group = app.MapGroup("/api/wallet/payments").WithTags("Wallet: merchant payments").RequireAuthorization(WalletSessions.Scheme);
+        group.MapGet("/{code}", async (string code, ClaimsPrincipal user, IServiceProvider s, HttpContext h) =>
+        {
+            var (order, merchant) = await FindAsync(code, s, h.RequestAborted);
+            return order is null ? PaymentErrors.NotFound.ToResult(h)
+                : Results.Ok(Dto(order, merchant!, s.GetRequiredService<WalletPayments>().Unpayable(order, user.UserId()) is null));
+        });
+        group.MapPost("/{code}/pay", async (string code, PayRequest request, ClaimsPrincipal user, IServiceProvider s, HttpContext h) =>
+        {
+            var (order, merchant) = await FindAsync(code, s, h.RequestAborted);
+            if (order is null)
+            {
+                return PaymentErrors.NotFound.ToResult(h);
+            }
+            var (paid, error) = await s.GetRequiredService<WalletPayments>().PayAsync(user.UserId(), order, request.PaymentPassword, h.RequestAborted);
+            return error?.ToResult(h) ?? Results.Ok(Dto(paid!, merchant!, false));
+        });
+    }
+
+    private static async Task<(Zhifu.Data.Entities.PaymentOrderRow?, string?)> FindAsync(string code, IServiceProvider services,
+        CancellationToken ct)
+    {
+        if (code.Length is 0 or > 32)
+        {
+            return (null, null);
+        }
+        var order = await services.GetRequiredService<PaymentOrders>().FindByCodeAsync(code, ct);
+        if (order is null)
+        {
+            return (null, null);
+        }
+        await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
+        var name = await db.Merchants.Where(m => m.Id == order.MerchantId).Select(m => m.Name).FirstAsync(ct);
+        return (order, name);
+    }
+
+    private static PaymentDto Dto(Zhifu.Data.Entities.PaymentOrderRow o, string merchant, bool payable) => new(o.Code, merchant,
+        o.Description, o.TotalFen, new Money(o.TotalFen).ToString(), o.State == PaymentOrders.Paying ? PaymentOrders.NotPay : o.State,
+        payable, ChinaTime.Format(o.ExpiresAt), o.State == PaymentOrders.Success ? o.TransactionId : null,
+        o.SuccessTime is { } t ? ChinaTime.Format(t) : null);
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Zhifu.Core.Banking;
+using Zhifu.Server.Funds;
+using Zhifu.Tests.Bank;
+using Zhifu.Tests.Infrastructure;
+using static Zhifu.Tests.Hosting.OperatorApiTests;
+
+namespace Zhifu.Tests.Funds;
+
+/// <summary>
+/// ACC-2 on withdrawals (提现 to the holder's own card): Class Ⅰ's ¥1,000 since opening includes them, the Class Ⅱ/Ⅲ yearly
+/// limits do not; the allowance is held with the money and comes back when the bank declines or the request is reversed (CARD-4).
+/// </summary>
+public sealed class WithdrawalClassLimitTests : IAsyncLifetime
+{
+    private const string ClassOne = "class-one-since-opening";
+    private ZhifuTestServer _server = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _server = await ZhifuTestServer.StartAsync(null, "--Bank:TimeoutMs=400",
+        "--Funds:ResolveAfterSeconds=0", "--Funds:RecoveryIntervalSeconds=3600", "--Funds:ResendsMax=0");
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public async Task ACC2_a_class_one_withdrawal_exactly_at_the_limit_passes_and_one_fen_over_is_refused_with_nothing_moved()
+    {
+        var wang = await WithdrawalKit.SignInAsync(_server, DemoCards.WangWu); // Class Ⅰ, ¥200 of demo funding
+        var card = DemoCards.WangWu.Cards[0];
+        var token = await wang.TokenAsync(card);
+        Assert.Equal(HttpStatusCode.Created, (await wang.TopUpAsync(token, 150_000)).StatusCode); // money in: no limit
+        Assert.Equal(100_000, await wang.RemainingAsync(ClassOne));
+        var (balance, cardBalance, rows) = (await wang.BalanceAsync(), await wang.Bank.BalanceAsync(card.CardNumber, Ct),
+            await wang.MovementsAsync());
+
+        var over = await AssertProblemAsync(await wang.WithdrawAsync(token, 100_001), 403, "CLASS_ONE_LIMIT_EXCEEDED");
+        Assert.Equal((ClassOne, 100_000L, 100_000L), (over.GetProperty("limit").GetString(), over.GetProperty("limitValue").GetInt64(),
+            over.GetProperty("remaining").GetInt64()));
+        Assert.Equal(JsonValueKind.Null, over.GetProperty("resetsAt").ValueKind); // since opening: it never resets
+        Assert.Equal((balance, cardBalance, rows), (await wang.BalanceAsync(), await wang.Bank.BalanceAsync(card.CardNumber, Ct),
+            await wang.MovementsAsync()));
+
+        Assert.Equal(HttpStatusCode.Created, (await wang.WithdrawAsync(token, 100_000)).StatusCode);
+        Assert.Equal((balance - 100_000, 0L), (await wang.BalanceAsync(), await wang.RemainingAsync(ClassOne)));
+        Assert.Equal(cardBalance + 100_000, await wang.Bank.BalanceAsync(card.CardNumber, Ct));
+        var spent = await AssertProblemAsync(await wang.WithdrawAsync(token, 1), 403, "CLASS_ONE_LIMIT_EXCEEDED");
+        Assert.Equal(0, spent.GetProperty("remaining").GetInt64());
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task ACC2_concurrent_class_one_withdrawals_never_pass_the_limit_together()
+    {
+        var wang = await WithdrawalKit.SignInAsync(_server, DemoCards.WangWu);
+        var token = await wang.TokenAsync(DemoCards.WangWu.Cards[0]);
+        Assert.Equal(HttpStatusCode.Created, (await wang.TopUpAsync(token, 300_000)).StatusCode);
+        var before = await wang.BalanceAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => wang.WithdrawAsync(token, 20_000)));
+        Assert.Equal(5, answers.Count(a => a.StatusCode == HttpStatusCode.Created)); // ¥1,000 / ¥200: the ledger decides
+        foreach (var refused in answers.Where(a => a.StatusCode != HttpStatusCode.Created))
+        {
+            await AssertProblemAsync(refused, 403, "CLASS_ONE_LIMIT_EXCEEDED");
+        }
+        Assert.Equal((before - 100_000, 0L), (await wang.BalanceAsync(), await wang.RemainingAsync(ClassOne)));
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task CARD4_a_declined_withdrawal_gives_the_class_one_allowance_back_with_the_money()
+    {
+        var wang = await WithdrawalKit.SignInAsync(_server, DemoCards.WangWu);
+        var card = DemoCards.WangWu.Cards[1];
+        var token = await wang.TokenAsync(card);
+        var before = await wang.BalanceAsync();
+        await wang.Bank.CloseCardAsync(card.CardNumber, Ct);
+
+        await AssertProblemAsync(await wang.WithdrawAsync(token, 15_000), 422, "BANK_DECLINED");
+        Assert.Equal((before, 100_000L), (await wang.BalanceAsync(), await wang.RemainingAsync(ClassOne)));
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task CARD4_an_unknown_withdrawal_holds_the_allowance_until_the_reversal_gives_it_back()
+    {
+        var wang = await WithdrawalKit.SignInAsync(_server, DemoCards.WangWu);
+        var card = DemoCards.WangWu.Cards[0];
+        var token = await wang.TokenAsync(card);
+        var (before, cardBefore) = (await wang.BalanceAsync(), await wang.Bank.BalanceAsync(card.CardNumber, Ct));
+        // Timeouts that never reach the bank: it has never heard of the request, so recovery reverses it (ResendsMax=0).
+        await wang.Bank.SetFaultsAsync(new BankAdminClient.Faults(TimeoutRate: 1.0, TimeoutHoldMs: 900, Seed: 5), Ct);
+        var sent = await wang.WithdrawAsync(token, 12_000);
+        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        Assert.Equal((before - 12_000, 88_000L), (await wang.BalanceAsync(), await wang.RemainingAsync(ClassOne))); // both held
+
+        await wang.Bank.SetFaultsAsync(new BankAdminClient.Faults(), Ct);
+        await _server.Services.GetRequiredService<FundsRecoveryWorker>().RunOnceAsync(Ct);
+        var id = (await sent.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var settled = await wang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/fund-movements/{id}", Ct);
+        var moved = settled.GetProperty("status").GetString() == "succeeded" ? 12_000 : 0;
+        Assert.Contains(settled.GetProperty("status").GetString(), new[] { "succeeded", "failed" });
+        Assert.Equal((before - moved, 100_000L - moved), (await wang.BalanceAsync(), await wang.RemainingAsync(ClassOne)));
+        Assert.Equal(cardBefore + moved, await wang.Bank.BalanceAsync(card.CardNumber, Ct));
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task ACC2_class_two_withdrawals_to_the_own_card_do_not_consume_the_yearly_limit()
+    {
+        var li = await WithdrawalKit.SignInAsync(_server, DemoCards.LiSi); // Class Ⅱ, ¥300 of demo funding
+        var token = await li.TokenAsync(DemoCards.LiSi.Cards[0]);
+        var year = await li.RemainingAsync("class-two-year");
+        Assert.Equal(HttpStatusCode.Created, (await li.WithdrawAsync(token, 25_000)).StatusCode);
+        Assert.Equal(year, await li.RemainingAsync("class-two-year"));
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task CARD3_credit_card_money_never_counts_as_withdrawable_and_uses_no_allowance()
+    {
+        var wang = await WithdrawalKit.SignInAsync(_server, DemoCards.WangWu);
+        var credit = await wang.TokenAsync(DemoCards.WangWu.Cards[2]);
+        var debit = await wang.TokenAsync(DemoCards.WangWu.Cards[0]);
+        Assert.Equal(HttpStatusCode.Created, (await wang.TopUpAsync(credit, 50_000)).StatusCode); // consumption-only funds
+        var balance = await wang.BalanceAsync();
+
+        await AssertProblemAsync(await wang.WithdrawAsync(credit, 100), 400, "CREDIT_CARD_NOT_ALLOWED");
+        await AssertProblemAsync(await wang.WithdrawAsync(debit, balance + 1), 409, "INSUFFICIENT_BALANCE");
+        Assert.Equal((balance, 100_000L), (await wang.BalanceAsync(), await wang.RemainingAsync(ClassOne)));
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+}

@@ -1,0 +1,109 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Zhifu.Core.Banking;
+using Zhifu.Core.Ledger;
+using Zhifu.Data;
+using Zhifu.Server.Accounts;
+using Zhifu.Server.Hosting;
+using Zhifu.Server.Ledger;
+using Zhifu.Tests.Infrastructure;
+using static Zhifu.Tests.MerchantApi.MerchantKit;
+
+namespace Zhifu.Tests.MerchantApi;
+
+/// <summary>PAY-1, PAY-3, PAY-5: a native order created over the v3 API, paid from a wallet, queried, and notified.</summary>
+public sealed class NativePaymentFlowTests
+{
+    [Fact]
+    public async Task Native_order_paid_from_the_wallet_is_queryable_both_ways_notified_and_balanced()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        using var notify = new NotifyReceiver();
+        notify.Answers.Enqueue(500); // PAY-5: the first callback fails, the retry is acknowledged
+        notify.Answers.Enqueue(204);
+        var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(merchant.MchId, "ORDER-flow-0001", 1_000, notify.Url));
+        Assert.Equal(200, (int)created.Response.StatusCode);
+        var code = CodeOf(created.Body);
+
+        using var wallet = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
+        var shown = await wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/payments/{code}", Ct);
+        Assert.Equal("知付演示咖啡馆 Zhifu Demo Café", shown.GetProperty("merchant").GetString());
+        Assert.Equal(1_000, shown.GetProperty("amountFen").GetInt64());
+        Assert.True(shown.GetProperty("payable").GetBoolean());
+
+        var before = await BalanceAsync(server, DemoCards.ZhangSan.Phone);
+        var paid = await wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = PaymentPassword }, Ct);
+        Assert.Equal(200, (int)paid.StatusCode);
+        Assert.Equal(before - 1_000, await BalanceAsync(server, DemoCards.ZhangSan.Phone));
+
+        var byOutTradeNo = await merchant.SendAsync(HttpMethod.Get, $"/v3/pay/transactions/out-trade-no/ORDER-flow-0001?mchid={merchant.MchId}");
+        var transaction = JsonDocument.Parse(byOutTradeNo.Body).RootElement;
+        Assert.Equal("SUCCESS", transaction.GetProperty("trade_state").GetString());
+        Assert.Equal(1_000, transaction.GetProperty("amount").GetProperty("payer_total").GetInt64());
+        var transactionId = transaction.GetProperty("transaction_id").GetString()!;
+        var byId = await merchant.SendAsync(HttpMethod.Get, $"/v3/pay/transactions/id/{transactionId}?mchid={merchant.MchId}");
+        Assert.Equal(byOutTradeNo.Body, byId.Body);
+
+        var first = await notify.NextAsync(TimeSpan.FromSeconds(10));
+        var retry = await notify.NextAsync(TimeSpan.FromSeconds(30)); // the protocol's first retry waits 15 s
+        Assert.Equal(first.Body, retry.Body);
+        Assert.True(merchant.VerifyPlatform(ToHeaders(retry.Headers), retry.Body));
+        var envelope = JsonDocument.Parse(retry.Body).RootElement;
+        Assert.Equal("TRANSACTION.SUCCESS", envelope.GetProperty("event_type").GetString());
+        Assert.Equal("encrypt-resource", envelope.GetProperty("resource_type").GetString());
+        var resource = envelope.GetProperty("resource");
+        Assert.Equal("AEAD_AES_256_GCM", resource.GetProperty("algorithm").GetString());
+        Assert.Equal("transaction", resource.GetProperty("original_type").GetString());
+        var plain = merchant.Decrypt(resource.GetProperty("ciphertext").GetString()!, resource.GetProperty("nonce").GetString()!,
+            resource.GetProperty("associated_data").GetString()!);
+        Assert.Equal(transactionId, JsonDocument.Parse(plain).RootElement.GetProperty("transaction_id").GetString());
+
+        // 0.6 % of ¥10.00 = 6 fen to fee income, the rest pending settlement for the merchant; every invariant holds.
+        var ledger = server.Services.GetRequiredService<ILedger>();
+        var fees = ledger.GetAccount(server.Services.GetRequiredService<InstitutionChart>()[InstitutionChart.FeeIncome])!.Value;
+        Assert.Equal(6, fees.CreditsPosted - fees.DebitsPosted);
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task Paying_twice_answers_the_first_payment_and_another_wallet_is_refused()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(merchant.MchId, "ORDER-twice-01", 300, "http://127.0.0.1:9/notify"));
+        var code = CodeOf(created.Body);
+        using var zhang = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
+        using var li = await WalletAsync(server.BaseAddress, DemoCards.LiSi.Phone);
+        var wrong = await zhang.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = "000000" }, Ct);
+        Assert.Equal(401, (int)wrong.StatusCode);
+        Assert.Equal(200, (int)(await zhang.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
+        var balance = await BalanceAsync(server, DemoCards.ZhangSan.Phone);
+        Assert.Equal(200, (int)(await zhang.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
+        Assert.Equal(balance, await BalanceAsync(server, DemoCards.ZhangSan.Phone));
+        var other = await li.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = PaymentPassword }, Ct);
+        await Zhifu.Tests.Hosting.OperatorApiTests.AssertProblemAsync(other, 409, "PAYMENT_ALREADY_PAID");
+        await Zhifu.Tests.Hosting.OperatorApiTests.AssertProblemAsync(
+            await li.GetAsync("/api/wallet/payments/nosuchcode", Ct), 404, "PAYMENT_NOT_FOUND");
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    internal static async Task<long> BalanceAsync(ZhifuTestServer server, string phone)
+    {
+        var user = (await server.Services.GetRequiredService<WalletAccounts>().FindByPhoneAsync(phone, Ct))!;
+        return server.Services.GetRequiredService<ILedger>().GetAccount(user.WalletAccountId)!.Value.AvailableCreditBalance;
+    }
+
+    private static System.Net.Http.Headers.HttpHeaders ToHeaders(System.Net.WebHeaderCollection headers)
+    {
+        using var message = new HttpRequestMessage();
+        foreach (var name in headers.AllKeys)
+        {
+            message.Headers.TryAddWithoutValidation(name!, headers[name]);
+        }
+        return message.Headers;
+    }
+}
