@@ -39,7 +39,7 @@ public sealed partial class FundMovements
             else
             {
                 // Nothing held, nothing sent; the reversal bars the bank request of a hold still on its way in.
-                await FinishAsync(movement, Failed, null, "not-held");
+                await FinishAsync(movement, Failed, null, NotHeld);
             }
         }
     }

@@ -24,6 +24,9 @@ public sealed partial class FundMovements(
     public const string Pending = "pending";
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
+
+    /// <summary>Failure code of a movement whose ledger hold never existed (a crash in between): never sent to the bank (CARD-4).</summary>
+    public const string NotHeld = "not-held";
     public const string Unknown = "unknown";
 
     /// <summary>Holds the money and asks the bank. The movement comes back succeeded, failed or unknown.</summary>

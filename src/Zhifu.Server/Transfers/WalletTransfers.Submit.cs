@@ -92,6 +92,11 @@ public sealed partial class WalletTransfers
         {
             return; // unknown: the funds recovery worker learns the truth, the release worker follows it here
         }
+        if (await NeverHeldAsync(row, movement))
+        {
+            await FailNeverHeldAsync(row);
+            return;
+        }
         var post = movement.Status == FundMovements.Succeeded;
         if (await ResolveLegsAsync(row, post, withMoney: false) != true)
         {

@@ -6,6 +6,7 @@ using Zhifu.Data.Entities;
 using Zhifu.Server.Accounts;
 using Zhifu.Server.Funds;
 using Zhifu.Server.Lifecycle;
+using Zhifu.Server.Notifications;
 using Zhifu.Server.RealName.Limits;
 
 namespace Zhifu.Server.Transfers;
@@ -27,7 +28,8 @@ public sealed record TransferTarget(UserRow? Payee, BoundCard? Card, string Mask
 /// </summary>
 public sealed partial class WalletTransfers(DatabaseOptions database, ILedger ledger, WalletAccounts accounts,
     WalletCredentials credentials, OneTimeCodes codes, IAccountGuard guard, TransferLimits limits, TransferVerification verification,
-    TransferRegulation regulation, FundMovements funds, TransferNotices notices, IClock clock, ILogger<WalletTransfers> logger)
+    TransferRegulation regulation, FundMovements funds, TransferNotices notices, ISmsGateway sms, IClock clock,
+    ILogger<WalletTransfers> logger)
 {
     public const string KindWallet = "wallet";
     public const string KindCard = "card";

@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
 using Zhifu.Data.Entities;
 using Zhifu.Server.Banking;
-using Zhifu.Server.Hosting;
 using Zhifu.Tests.Accounts;
 using Zhifu.Tests.Bank;
 using Zhifu.Tests.Infrastructure;
@@ -59,12 +58,5 @@ internal sealed record WithdrawalKit(ZhifuTestServer Server, HttpClient Wallet, 
     }
 
     /// <summary>A demo operator of a role, signed in on the operator console.</summary>
-    public static async Task<HttpClient> OperatorAsync(ZhifuTestServer server, string role)
-    {
-        var client = server.Client();
-        var username = DemoWorld.Operators.Single(o => o.Role == role).Username;
-        var response = await client.PostAsJsonAsync("/api/ops/auth/login", new { username, password = DemoWorld.OperatorPassword }, Ct);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
-        return client;
-    }
+    public static Task<HttpClient> OperatorAsync(ZhifuTestServer server, string role) => OperatorSignIn.AsAsync(server.Client(), role);
 }

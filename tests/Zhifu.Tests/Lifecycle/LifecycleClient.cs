@@ -6,11 +6,11 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Data.Entities;
-using Zhifu.Server.Hosting;
 using Zhifu.Server.Ledger;
 using Zhifu.Server.Lifecycle;
 using Zhifu.Server.Notifications;
 using Zhifu.Server.Security;
+using Zhifu.Tests.Infrastructure;
 
 namespace Zhifu.Tests.Lifecycle;
 
@@ -78,14 +78,7 @@ internal static partial class LifecycleClient
     }
 
     /// <summary>An operator of the demo world signed in with a role (the operations operator's username is <c>ops</c>).</summary>
-    public static async Task<HttpClient> OperatorAsync(ClockedServer server, string role)
-    {
-        var client = server.Client();
-        var username = DemoWorld.Operators.Single(o => o.Role == role).Username;
-        var response = await client.PostAsJsonAsync("/api/ops/auth/login", new { username, password = DemoWorld.OperatorPassword }, Ct);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
-        return client;
-    }
+    public static Task<HttpClient> OperatorAsync(ClockedServer server, string role) => OperatorSignIn.AsAsync(server.Client(), role);
 
     public static Task<HttpResponseMessage> CarrierEventAsync(ClockedServer server, string phone, string @event,
         DateTimeOffset occurredAt) =>
