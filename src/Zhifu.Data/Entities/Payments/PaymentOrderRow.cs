@@ -52,6 +52,7 @@ internal sealed class PaymentOrderRowMapping : IEntityTypeConfiguration<PaymentO
         e.HasIndex(x => x.TransactionId).IsUnique();
         e.HasIndex(x => x.Code).IsUnique();
         e.HasIndex(x => new { x.State, x.ExpiresAt });
+        e.HasIndex(x => new { x.PayerUserId, x.PayingSince });
         e.Property(x => x.TransactionId).HasMaxLength(32);
         e.Property(x => x.MchId).HasMaxLength(32);
         e.Property(x => x.AppId).HasMaxLength(32);

@@ -1180,6 +1180,9 @@ namespace Zhifu.Data.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("ix_payment_orders_mch_id_out_trade_no");
 
+                    b.HasIndex("PayerUserId", "PayingSince")
+                        .HasDatabaseName("ix_payment_orders_payer_user_id_paying_since");
+
                     b.HasIndex("State", "ExpiresAt")
                         .HasDatabaseName("ix_payment_orders_state_expires_at");
 

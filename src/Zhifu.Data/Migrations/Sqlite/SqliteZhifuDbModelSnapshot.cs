@@ -1193,6 +1193,9 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("ix_payment_orders_mch_id_out_trade_no");
 
+                    b.HasIndex("PayerUserId", "PayingSince")
+                        .HasDatabaseName("ix_payment_orders_payer_user_id_paying_since");
+
                     b.HasIndex("State", "ExpiresAt")
                         .HasDatabaseName("ix_payment_orders_state_expires_at");
 

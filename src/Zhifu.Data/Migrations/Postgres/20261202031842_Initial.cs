@@ -71,8 +71,8 @@ namespace Zhifu.Data.Migrations.Postgres
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
                     period_year = table.Column<int>(type: "integer", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
                     account_id = table.Column<Guid>(type: "uuid", nullable: false),
                     allowance_fen = table.Column<long>(type: "bigint", nullable: false),
                     shortfall_fen = table.Column<long>(type: "bigint", nullable: false),
@@ -475,9 +475,9 @@ namespace Zhifu.Data.Migrations.Postgres
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
                     metric = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     period_key = table.Column<int>(type: "integer", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
                     account_id = table.Column<Guid>(type: "uuid", nullable: false),
                     allowance_fen = table.Column<long>(type: "bigint", nullable: false),
                     shortfall_fen = table.Column<long>(type: "bigint", nullable: false),
@@ -745,6 +745,11 @@ namespace Zhifu.Data.Migrations.Postgres
                 table: "payment_orders",
                 columns: new[] { "mch_id", "out_trade_no" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_orders_payer_user_id_paying_since",
+                table: "payment_orders",
+                columns: new[] { "payer_user_id", "paying_since" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_payment_orders_state_expires_at",

@@ -12,7 +12,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresZhifuDb))]
-    [Migration("20261202020937_Initial")]
+    [Migration("20261202031842_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1182,6 +1182,9 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.HasIndex("MchId", "OutTradeNo")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_orders_mch_id_out_trade_no");
+
+                    b.HasIndex("PayerUserId", "PayingSince")
+                        .HasDatabaseName("ix_payment_orders_payer_user_id_paying_since");
 
                     b.HasIndex("State", "ExpiresAt")
                         .HasDatabaseName("ix_payment_orders_state_expires_at");

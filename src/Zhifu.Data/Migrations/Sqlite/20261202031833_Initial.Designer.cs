@@ -10,7 +10,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteZhifuDb))]
-    [Migration("20261202020928_Initial")]
+    [Migration("20261202031833_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1195,6 +1195,9 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.HasIndex("MchId", "OutTradeNo")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_orders_mch_id_out_trade_no");
+
+                    b.HasIndex("PayerUserId", "PayingSince")
+                        .HasDatabaseName("ix_payment_orders_payer_user_id_paying_since");
 
                     b.HasIndex("State", "ExpiresAt")
                         .HasDatabaseName("ix_payment_orders_state_expires_at");

@@ -70,8 +70,8 @@ namespace Zhifu.Data.Migrations.Sqlite
                 columns: table => new
                 {
                     id = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
                     period_year = table.Column<int>(type: "INTEGER", nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
                     account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
                     allowance_fen = table.Column<long>(type: "INTEGER", nullable: false),
                     shortfall_fen = table.Column<long>(type: "INTEGER", nullable: false),
@@ -474,9 +474,9 @@ namespace Zhifu.Data.Migrations.Sqlite
                 columns: table => new
                 {
                     id = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
                     metric = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     period_key = table.Column<int>(type: "INTEGER", nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
                     account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
                     allowance_fen = table.Column<long>(type: "INTEGER", nullable: false),
                     shortfall_fen = table.Column<long>(type: "INTEGER", nullable: false),
@@ -744,6 +744,11 @@ namespace Zhifu.Data.Migrations.Sqlite
                 table: "payment_orders",
                 columns: new[] { "mch_id", "out_trade_no" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_orders_payer_user_id_paying_since",
+                table: "payment_orders",
+                columns: new[] { "payer_user_id", "paying_since" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_payment_orders_state_expires_at",
