@@ -27,22 +27,7 @@ public sealed class FundsStatementSource(DatabaseOptions database) : IStatementS
         await using var db = database.CreateContext();
         var wanted = query.Kinds is { } kinds ? KindList.Where(kinds.Contains).ToList() : [.. KindList];
         var rows = db.Set<FundMovementRow>().AsNoTracking().Where(m => m.UserId == query.UserId && wanted.Contains(m.Kind));
-        if (query.From is { } from)
-        {
-            rows = rows.Where(m => m.CreatedAt >= from);
-        }
-        if (query.To is { } to)
-        {
-            rows = rows.Where(m => m.CreatedAt < to);
-        }
-        if (query.Before is { } before)
-        {
-            var id = query.BeforeId ?? Guid.Empty;
-            rows = query.BeforeId is null
-                ? rows.Where(m => m.CreatedAt < before)
-                : rows.Where(m => m.CreatedAt < before || (m.CreatedAt == before && m.Id.CompareTo(id) < 0));
-        }
-        var page = await rows.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(query.Limit)
+        var page = await StatementWindow.PageOf(rows, query, m => m.CreatedAt, m => m.Id)
             .ToListAsync(cancellationToken);
         return [.. page.Select(Entry)];
     }

@@ -33,22 +33,7 @@ public sealed class AdjustmentStatementSource(DatabaseOptions database) : IState
         var (wallet, consumption) = accounts;
         var rows = db.Adjustments.AsNoTracking().Where(a => a.CreditAccountId == wallet || a.CreditAccountId == consumption
             || a.DebitAccountId == wallet || a.DebitAccountId == consumption);
-        if (query.From is { } from)
-        {
-            rows = rows.Where(a => a.CreatedAt >= from);
-        }
-        if (query.To is { } to)
-        {
-            rows = rows.Where(a => a.CreatedAt < to);
-        }
-        if (query.Before is { } before)
-        {
-            var id = query.BeforeId ?? Guid.Empty;
-            rows = query.BeforeId is null
-                ? rows.Where(a => a.CreatedAt < before)
-                : rows.Where(a => a.CreatedAt < before || (a.CreatedAt == before && a.Id.CompareTo(id) < 0));
-        }
-        var page = await rows.OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).Take(query.Limit)
+        var page = await StatementWindow.PageOf(rows, query, a => a.CreatedAt, a => a.Id)
             .ToListAsync(cancellationToken);
         return await EntriesAsync(db, page, wallet, consumption, cancellationToken);
     }

@@ -29,22 +29,7 @@ public sealed class PaymentStatementSource(DatabaseOptions database) : IStatemen
         await using var db = database.CreateContext();
         var rows = db.Set<PaymentOrderRow>().AsNoTracking()
             .Where(o => o.PayerUserId == query.UserId && o.PayingSince != null && Shown.Contains(o.State));
-        if (query.From is { } from)
-        {
-            rows = rows.Where(o => o.PayingSince >= from);
-        }
-        if (query.To is { } to)
-        {
-            rows = rows.Where(o => o.PayingSince < to);
-        }
-        if (query.Before is { } before)
-        {
-            var id = query.BeforeId ?? Guid.Empty;
-            rows = query.BeforeId is null
-                ? rows.Where(o => o.PayingSince < before)
-                : rows.Where(o => o.PayingSince < before || (o.PayingSince == before && o.Id.CompareTo(id) < 0));
-        }
-        var page = await rows.OrderByDescending(o => o.PayingSince).ThenByDescending(o => o.Id).Take(query.Limit)
+        var page = await StatementWindow.PageOf(rows, query, o => o.PayingSince!.Value, o => o.Id)
             .Join(db.Set<MerchantRow>(), o => o.MerchantId, m => m.Id, (o, m) => new { Order = o, Merchant = m.Name })
             .ToListAsync(cancellationToken);
         return [.. page.Select(p => Entry(p.Order, p.Merchant))];

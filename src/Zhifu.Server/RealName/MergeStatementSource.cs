@@ -30,22 +30,7 @@ public sealed class MergeStatementSource(DatabaseOptions database, PersonalData 
         var (into, outOf) = (query.Kinds?.Contains(MergeIn) ?? true, query.Kinds?.Contains(MergeOut) ?? true);
         await using var db = database.CreateContext();
         var rows = db.Set<WalletMergeRow>().AsNoTracking().Where(m => (into && m.ToUserId == user) || (outOf && m.FromUserId == user));
-        if (query.From is { } from)
-        {
-            rows = rows.Where(m => m.CreatedAt >= from);
-        }
-        if (query.To is { } to)
-        {
-            rows = rows.Where(m => m.CreatedAt < to);
-        }
-        if (query.Before is { } before)
-        {
-            var id = query.BeforeId ?? Guid.Empty;
-            rows = query.BeforeId is null
-                ? rows.Where(m => m.CreatedAt < before)
-                : rows.Where(m => m.CreatedAt < before || (m.CreatedAt == before && m.Id.CompareTo(id) < 0));
-        }
-        var page = await rows.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(query.Limit)
+        var page = await StatementWindow.PageOf(rows, query, m => m.CreatedAt, m => m.Id)
             .ToListAsync(cancellationToken);
         return await EntriesAsync(db, page, user, cancellationToken);
     }

@@ -18,8 +18,6 @@ public sealed class TransferStatementSource(DatabaseOptions database) : IStateme
     public const string In = "transfer-in";
     public const string ToCard = "transfer-to-card";
 
-    private const int TiesMax = 64;
-
     public IReadOnlyCollection<string> Kinds { get; } = [Out, In, ToCard];
 
     public async Task<IReadOnlyList<StatementEntry>> ReadAsync(StatementQuery query, CancellationToken cancellationToken)
@@ -32,24 +30,10 @@ public sealed class TransferStatementSource(DatabaseOptions database) : IStateme
             (t.PayerUserId == query.UserId && t.Status != WalletTransfers.Processing && t.Status != WalletTransfers.Failed
                 && ((outgoing && t.Kind == WalletTransfers.KindWallet) || (toCard && t.Kind == WalletTransfers.KindCard)))
             || (incoming && t.PayeeUserId == query.UserId && t.Status == WalletTransfers.Succeeded));
-        if (query.From is { } from)
-        {
-            rows = rows.Where(t => t.CreatedAt >= from);
-        }
-        if (query.To is { } to)
-        {
-            rows = rows.Where(t => t.CreatedAt < to);
-        }
-        if (query.Before is { } before)
-        {
-            rows = rows.Where(t => t.CreatedAt <= before);
-        }
-        var limit = Math.Clamp(query.Limit, 1, 500);
-        // Ties on the cursor's instant are settled here, by the same (At, RecordId) order the statement service merges in.
-        var page = await rows.OrderByDescending(t => t.CreatedAt).Take(limit + TiesMax).ToListAsync(cancellationToken);
-        return [.. page
-            .Where(t => query.Before is not { } b || t.CreatedAt < b || t.Id.CompareTo(query.BeforeId ?? Guid.Empty) < 0)
-            .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(limit).Select(t => Entry(t, query.UserId))];
+        var bounded = query with { Limit = Math.Clamp(query.Limit, 1, 500) };
+        var page = await StatementWindow.PageOf(rows, bounded, t => t.CreatedAt, t => t.Id)
+            .ToListAsync(cancellationToken);
+        return [.. page.Select(t => Entry(t, query.UserId))];
     }
 
     /// <summary>A direct lookup by id (the payer's line, or the payee's once arrived), instead of paging for it.</summary>
