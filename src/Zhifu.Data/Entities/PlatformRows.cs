@@ -30,6 +30,9 @@ public sealed class MerchantRow
     public int Status { get; set; }
     public Guid PendingAccountId { get; set; }
     public Guid AvailableAccountId { get; set; }
+
+    /// <summary>退款审核 (PAY-4): refunds wait for a reviewer in the merchant console before money moves.</summary>
+    public bool RefundReviewRequired { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
 

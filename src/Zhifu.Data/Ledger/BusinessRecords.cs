@@ -24,5 +24,7 @@ public static class BusinessRecords
             [WalletTransferCodes.TransferLimitUse] = ("transfer_limit_periods", "id"),
             [PaymentTransferCodes.Payment] = ("payment_orders", "id"),
             [PaymentTransferCodes.PaymentFee] = ("payment_orders", "id"),
+            [PaymentTransferCodes.Refund] = ("payment_refunds", "id"),
+            [PaymentTransferCodes.RefundFee] = ("payment_refunds", "id"),
         };
 }

@@ -20,6 +20,8 @@ public static class MerchantApiFeature
         services.AddSingleton<PaymentLedger>();
         services.AddSingleton<PaymentNotifications>();
         services.AddSingleton<WalletPayments>();
+        services.AddSingleton<Payments.Refunds.RefundLedger>();
+        services.AddSingleton<Payments.Refunds.PaymentRefunds>();
         services.AddHostedService<PaymentWorker>();
         services.AddHttpClient(nameof(PaymentNotifications)).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
         {
@@ -32,6 +34,7 @@ public static class MerchantApiFeature
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v3"), v3 => v3.UseMiddleware<V3Protocol>());
         var v3 = app.MapGroup("/v3").ExcludeFromDescription();
         NativeEndpoints.Map(v3);
+        Payments.Refunds.RefundEndpoints.Map(v3);
         WalletPaymentEndpoints.Map(app);
     }
 }

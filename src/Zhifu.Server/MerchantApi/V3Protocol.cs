@@ -18,6 +18,10 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
     /// <summary>The authenticated merchant of the request.</summary>
     public static ApiMerchant Merchant(HttpContext context) => (ApiMerchant)context.Items[MerchantKey]!;
 
+    /// <summary>A 200 answer with this JSON (the middleware signs it).</summary>
+    public static IResult Json(System.Text.Json.Nodes.JsonNode json) =>
+        Results.Text(json.ToJsonString(), "application/json", Encoding.UTF8);
+
     /// <summary>The request body exactly as received.</summary>
     public static byte[] Body(HttpContext context) => (byte[])context.Items[BodyKey]!;
 

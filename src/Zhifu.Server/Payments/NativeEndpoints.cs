@@ -27,7 +27,7 @@ public static class NativeEndpoints
             return error.ToResult();
         }
         var (order, refusal) = await orders.CreateNativeAsync(V3Protocol.Merchant(context), request!, context.RequestAborted);
-        return refusal?.ToResult() ?? Json(new System.Text.Json.Nodes.JsonObject { ["code_url"] = CodeUrl(order!.Code) });
+        return refusal?.ToResult() ?? V3Protocol.Json(new System.Text.Json.Nodes.JsonObject { ["code_url"] = CodeUrl(order!.Code) });
     }
 
     /// <summary>What the merchant renders as a QR code; the wallet scans it and pays <c>/api/wallet/payments/{code}</c>.</summary>
@@ -51,7 +51,7 @@ public static class NativeEndpoints
             return V3Error.OrderNotExist.ToResult();
         }
         var openId = order.PayerUserId is { } payer ? money.OpenId(order.AppId, payer) : null;
-        return Json(TransactionView.Of(order, openId));
+        return V3Protocol.Json(TransactionView.Of(order, openId));
     }
 
     private static async Task<IResult> CloseAsync(string out_trade_no, HttpContext context, PaymentOrders orders)
@@ -83,6 +83,4 @@ public static class NativeEndpoints
         }
     }
 
-    private static IResult Json(System.Text.Json.Nodes.JsonNode json) =>
-        Results.Text(json.ToJsonString(), "application/json", System.Text.Encoding.UTF8);
 }

@@ -32,17 +32,24 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     private readonly SemaphoreSlim _wake = new(0, 1);
 
     /// <summary>Adds the success notification of a just-paid order to the caller's unit of work (one commit with the order).</summary>
-    public async Task AddSuccessAsync(ZhifuDb db, PaymentOrderRow order, string openId)
+    public Task AddSuccessAsync(ZhifuDb db, PaymentOrderRow order, string openId) => AddAsync(db, order.MerchantId, order.MchId, order.Id,
+        order.NotifyUrl, "TRANSACTION.SUCCESS", "支付成功", "transaction", TransactionView.Of(order, openId));
+
+    /// <summary>
+    /// Adds one event to the caller's unit of work: <paramref name="resource"/> encrypted (AEAD_AES_256_GCM) under the merchant's
+    /// APIv3 key inside the protocol's envelope, due at once.
+    /// </summary>
+    public async Task AddAsync(ZhifuDb db, Guid merchantId, string mchId, Guid recordId, string url, string eventType, string summary,
+        string originalType, JsonObject resource)
     {
-        var credential = await db.Set<MerchantCredentialRow>().AsNoTracking().FirstAsync(c => c.MerchantId == order.MerchantId);
-        var plain = Encoding.UTF8.GetBytes(TransactionView.Of(order, openId).ToJsonString());
+        var credential = await db.Set<MerchantCredentialRow>().AsNoTracking().FirstAsync(c => c.MerchantId == merchantId);
+        var plain = Encoding.UTF8.GetBytes(resource.ToJsonString());
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)); // 12 characters, used as the GCM nonce bytes
-        const string associated = "transaction";
         var sealedBytes = new byte[plain.Length + 16];
         using (var aes = new AesGcm(credentials.ApiV3Key(credential), 16))
         {
             aes.Encrypt(Encoding.ASCII.GetBytes(nonce), plain, sealedBytes.AsSpan(0, plain.Length), sealedBytes.AsSpan(plain.Length),
-                Encoding.UTF8.GetBytes(associated));
+                Encoding.UTF8.GetBytes(originalType));
         }
         var id = Guid.CreateVersion7();
         var envelope = new JsonObject
@@ -50,18 +57,18 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
             ["id"] = id.ToString(),
             ["create_time"] = TransactionView.Rfc3339(clock.UtcNow),
             ["resource_type"] = "encrypt-resource",
-            ["event_type"] = "TRANSACTION.SUCCESS",
-            ["summary"] = "支付成功",
+            ["event_type"] = eventType,
+            ["summary"] = summary,
             ["resource"] = new JsonObject
             {
-                ["original_type"] = "transaction", ["algorithm"] = "AEAD_AES_256_GCM", ["ciphertext"] = Convert.ToBase64String(sealedBytes),
-                ["associated_data"] = associated, ["nonce"] = nonce,
+                ["original_type"] = originalType, ["algorithm"] = "AEAD_AES_256_GCM", ["ciphertext"] = Convert.ToBase64String(sealedBytes),
+                ["associated_data"] = originalType, ["nonce"] = nonce,
             },
         };
         db.Add(new PaymentNotificationRow
         {
-            Id = id, OrderId = order.Id, MchId = order.MchId, EventType = "TRANSACTION.SUCCESS", Url = order.NotifyUrl,
-            Body = envelope.ToJsonString(), Status = Pending, NextAttemptAt = clock.UtcNow, CreatedAt = clock.UtcNow,
+            Id = id, RecordId = recordId, MchId = mchId, EventType = eventType, Url = url, Body = envelope.ToJsonString(),
+            Status = Pending, NextAttemptAt = clock.UtcNow, CreatedAt = clock.UtcNow,
         });
     }
 

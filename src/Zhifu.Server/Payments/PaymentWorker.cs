@@ -8,10 +8,10 @@ using Zhifu.Data.Entities;
 namespace Zhifu.Server.Payments;
 
 /// <summary>
-/// Background work of payments: delivers due notifications (PAY-5) and finishes payments interrupted between PAYING and
+/// Background work of payments: delivers due notifications (PAY-5) and finishes payments and refunds interrupted between PAYING and
 /// the ledger's answer by submitting their recorded chain again (same ids: the ledger answers the first outcome).
 /// </summary>
-public sealed class PaymentWorker(PaymentNotifications notifications, WalletPayments payments, DatabaseOptions database,
+public sealed class PaymentWorker(PaymentNotifications notifications, WalletPayments payments, Refunds.PaymentRefunds refunds, DatabaseOptions database,
     PaymentsOptions options, IClock clock, ILogger<PaymentWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -21,6 +21,7 @@ public sealed class PaymentWorker(PaymentNotifications notifications, WalletPaym
             try
             {
                 await RecoverAsync(stoppingToken);
+                await refunds.RecoverAsync(stoppingToken);
                 await notifications.DeliverDueAsync(stoppingToken);
                 await notifications.WaitAsync(TimeSpan.FromMilliseconds(options.WorkerIntervalMs), stoppingToken);
             }

@@ -14,4 +14,10 @@ public sealed record PaymentsOptions
 
     /// <summary>Timeout of one notification POST, in seconds.</summary>
     public int NotifyTimeoutSeconds { get; init; } = 5;
+
+    /// <summary>Refunds one order may have, closed ones included (the protocol allows 50).</summary>
+    public int RefundsPerOrderMax { get; init; } = 50;
+
+    /// <summary>How long after payment an order can still be refunded, in days (the protocol: one year).</summary>
+    public int RefundWindowDays { get; init; } = 365;
 }

@@ -77,7 +77,8 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         {
             return (null, Unpayable(row, userId) ?? PaymentErrors.InProgress);
         }
-        (row.State, row.PayerUserId, row.PaymentTransferId, row.PayingSince, row.FeeFen) = (PaymentOrders.Paying, userId, attemptId, clock.UtcNow, fee);
+        (row.State, row.PayerUserId, row.PaymentTransferId, row.PayingSince, row.FeeFen, row.ConsumptionFen) =
+            (PaymentOrders.Paying, userId, attemptId, clock.UtcNow, fee, consumption);
         row.PaymentChainJson = JsonSerializer.Serialize(chain);
         row.Version++;
         try
@@ -114,8 +115,8 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             notifications.Wake();
             return (order, null);
         }
-        (order.State, order.PayerUserId, order.PaymentTransferId, order.PayingSince, order.PaymentChainJson, order.FeeFen) =
-            (PaymentOrders.NotPay, null, null, null, null, 0);
+        (order.State, order.PayerUserId, order.PaymentTransferId, order.PayingSince, order.PaymentChainJson, order.FeeFen, order.ConsumptionFen) =
+            (PaymentOrders.NotPay, null, null, null, null, 0, 0);
         order.Version++;
         await db.SaveChangesAsync(CancellationToken.None);
         var limit = check is null ? null : limits.Explain(check, results);

@@ -4,13 +4,14 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Zhifu.Data.Entities;
 
 /// <summary>
-/// 支付结果通知 — the outbox of PAY-5: one signed, encrypted notification for one order, delivered to its notify_url and
-/// retried on the protocol's schedule until the merchant acknowledges it or the attempts run out.
+/// 支付/退款结果通知 — the outbox of PAY-5: one signed, encrypted notification for one order or refund, delivered to its
+/// notify_url and retried on the protocol's schedule until the merchant acknowledges it or the attempts run out.
 /// </summary>
 public sealed class PaymentNotificationRow
 {
     public Guid Id { get; set; }
-    public Guid OrderId { get; set; }
+    /// <summary>The order (TRANSACTION.*) or refund (REFUND.*) the event is about: one event of a kind per record.</summary>
+    public Guid RecordId { get; set; }
     public required string MchId { get; set; }
     public required string EventType { get; set; }
     public required string Url { get; set; }
@@ -18,7 +19,7 @@ public sealed class PaymentNotificationRow
     /// <summary>The envelope exactly as POSTed (ciphertext inside), signed afresh at each attempt.</summary>
     public required string Body { get; set; }
 
-    /// <summary>pending, delivered or failed (attempts exhausted).</summary>
+    /// <summary>pending, delivered or failed (attempts exhausted; an operator may send it again).</summary>
     public required string Status { get; set; }
     public int Attempts { get; set; }
     public DateTimeOffset NextAttemptAt { get; set; }
@@ -33,7 +34,7 @@ internal sealed class PaymentNotificationRowMapping : IEntityTypeConfiguration<P
     {
         e.ToTable("payment_notifications");
         e.HasIndex(x => new { x.Status, x.NextAttemptAt });
-        e.HasIndex(x => new { x.OrderId, x.EventType }).IsUnique();
+        e.HasIndex(x => new { x.RecordId, x.EventType }).IsUnique();
         e.Property(x => x.MchId).HasMaxLength(32);
         e.Property(x => x.EventType).HasMaxLength(32);
         e.Property(x => x.Url).HasMaxLength(256);

@@ -37,6 +37,15 @@ public sealed class PaymentOrderRow
     public Guid? PaymentTransferId { get; set; }
     public DateTimeOffset? PayingSince { get; set; }
     public long FeeFen { get; set; }
+
+    /// <summary>Of the total, what came from the payer's consumption-only funds (CARD-3); refunds return it there first.</summary>
+    public long ConsumptionFen { get; set; }
+
+    /// <summary>Refunded or being refunded (every refund not closed): refunds may never exceed the total (PAY-3).</summary>
+    public long RefundedFen { get; set; }
+
+    /// <summary>Refunds made against the order, closed ones included (bounded by <c>Payments:RefundsPerOrderMax</c>).</summary>
+    public int RefundCount { get; set; }
     public DateTimeOffset? SuccessTime { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

@@ -830,6 +830,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("pending_account_id");
 
+                    b.Property<bool>("RefundReviewRequired")
+                        .HasColumnType("boolean")
+                        .HasColumnName("refund_review_required");
+
                     b.Property<int>("Status")
                         .HasColumnType("integer")
                         .HasColumnName("status");
@@ -1009,9 +1013,9 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at");
 
-                    b.Property<Guid>("OrderId")
+                    b.Property<Guid>("RecordId")
                         .HasColumnType("uuid")
-                        .HasColumnName("order_id");
+                        .HasColumnName("record_id");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1028,9 +1032,9 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_payment_notifications");
 
-                    b.HasIndex("OrderId", "EventType")
+                    b.HasIndex("RecordId", "EventType")
                         .IsUnique()
-                        .HasDatabaseName("ix_payment_notifications_order_id_event_type");
+                        .HasDatabaseName("ix_payment_notifications_record_id_event_type");
 
                     b.HasIndex("Status", "NextAttemptAt")
                         .HasDatabaseName("ix_payment_notifications_status_next_attempt_at");
@@ -1065,6 +1069,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("code");
+
+                    b.Property<long>("ConsumptionFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("consumption_fen");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1128,6 +1136,14 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("payment_transfer_id");
 
+                    b.Property<int>("RefundCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("refund_count");
+
+                    b.Property<long>("RefundedFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded_fen");
+
                     b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1187,6 +1203,150 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasDatabaseName("ix_payment_orders_state_expires_at");
 
                     b.ToTable("payment_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.PaymentRefundRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ChainJson")
+                        .HasMaxLength(8192)
+                        .HasColumnType("character varying(8192)")
+                        .HasColumnName("chain_json");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<long>("ConsumptionFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("consumption_fen");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("FeeRefundFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fee_refund_fen");
+
+                    b.Property<string>("MchId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("mch_id");
+
+                    b.Property<Guid>("MerchantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<string>("NotifyUrl")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("notify_url");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OutRefundNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("out_refund_no");
+
+                    b.Property<string>("OutTradeNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("out_trade_no");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("RefundFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refund_fen");
+
+                    b.Property<string>("RefundId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("refund_id");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_hash");
+
+                    b.Property<string>("Review")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("review");
+
+                    b.Property<string>("ReviewNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("review_note");
+
+                    b.Property<string>("ReviewedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("reviewed_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<DateTimeOffset?>("SuccessTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("success_time");
+
+                    b.Property<string>("TransactionId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("transaction_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payment_refunds");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_payment_refunds_order_id");
+
+                    b.HasIndex("RefundId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_refunds_refund_id");
+
+                    b.HasIndex("MchId", "OutRefundNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_refunds_mch_id_out_refund_no");
+
+                    b.HasIndex("Status", "SubmittedAt")
+                        .HasDatabaseName("ix_payment_refunds_status_submitted_at");
+
+                    b.HasIndex("MerchantId", "Review", "CreatedAt")
+                        .HasDatabaseName("ix_payment_refunds_merchant_id_review_created_at");
+
+                    b.ToTable("payment_refunds", (string)null);
                 });
 
             modelBuilder.Entity("Zhifu.Data.Entities.PhoneReleaseRow", b =>

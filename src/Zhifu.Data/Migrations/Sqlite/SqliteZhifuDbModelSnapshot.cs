@@ -841,6 +841,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("BLOB")
                         .HasColumnName("pending_account_id");
 
+                    b.Property<bool>("RefundReviewRequired")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refund_review_required");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER")
                         .HasColumnName("status");
@@ -1020,10 +1024,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("next_attempt_at");
 
-                    b.Property<byte[]>("OrderId")
+                    b.Property<byte[]>("RecordId")
                         .IsRequired()
                         .HasColumnType("BLOB")
-                        .HasColumnName("order_id");
+                        .HasColumnName("record_id");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1040,9 +1044,9 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_payment_notifications");
 
-                    b.HasIndex("OrderId", "EventType")
+                    b.HasIndex("RecordId", "EventType")
                         .IsUnique()
-                        .HasDatabaseName("ix_payment_notifications_order_id_event_type");
+                        .HasDatabaseName("ix_payment_notifications_record_id_event_type");
 
                     b.HasIndex("Status", "NextAttemptAt")
                         .HasDatabaseName("ix_payment_notifications_status_next_attempt_at");
@@ -1077,6 +1081,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("code");
+
+                    b.Property<long>("ConsumptionFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("consumption_fen");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
@@ -1141,6 +1149,14 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("BLOB")
                         .HasColumnName("payment_transfer_id");
 
+                    b.Property<int>("RefundCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refund_count");
+
+                    b.Property<long>("RefundedFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refunded_fen");
+
                     b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1200,6 +1216,152 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_payment_orders_state_expires_at");
 
                     b.ToTable("payment_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.PaymentRefundRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ChainJson")
+                        .HasMaxLength(8192)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("chain_json");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("closed_at");
+
+                    b.Property<long>("ConsumptionFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("consumption_fen");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("FeeRefundFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fee_refund_fen");
+
+                    b.Property<string>("MchId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mch_id");
+
+                    b.Property<byte[]>("MerchantId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<string>("NotifyUrl")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notify_url");
+
+                    b.Property<byte[]>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OutRefundNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("out_refund_no");
+
+                    b.Property<string>("OutTradeNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("out_trade_no");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("RefundFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refund_fen");
+
+                    b.Property<string>("RefundId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refund_id");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_hash");
+
+                    b.Property<string>("Review")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("review");
+
+                    b.Property<string>("ReviewNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("review_note");
+
+                    b.Property<string>("ReviewedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reviewed_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long?>("SubmittedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<long?>("SuccessTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("success_time");
+
+                    b.Property<string>("TransactionId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("transaction_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payment_refunds");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_payment_refunds_order_id");
+
+                    b.HasIndex("RefundId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_refunds_refund_id");
+
+                    b.HasIndex("MchId", "OutRefundNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_refunds_mch_id_out_refund_no");
+
+                    b.HasIndex("Status", "SubmittedAt")
+                        .HasDatabaseName("ix_payment_refunds_status_submitted_at");
+
+                    b.HasIndex("MerchantId", "Review", "CreatedAt")
+                        .HasDatabaseName("ix_payment_refunds_merchant_id_review_created_at");
+
+                    b.ToTable("payment_refunds", (string)null);
                 });
 
             modelBuilder.Entity("Zhifu.Data.Entities.PhoneReleaseRow", b =>

@@ -252,6 +252,7 @@ namespace Zhifu.Data.Migrations.Postgres
                     status = table.Column<int>(type: "integer", nullable: false),
                     pending_account_id = table.Column<Guid>(type: "uuid", nullable: false),
                     available_account_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    refund_review_required = table.Column<bool>(type: "boolean", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -312,7 +313,7 @@ namespace Zhifu.Data.Migrations.Postgres
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    record_id = table.Column<Guid>(type: "uuid", nullable: false),
                     mch_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     event_type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     url = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
@@ -354,6 +355,9 @@ namespace Zhifu.Data.Migrations.Postgres
                     payment_transfer_id = table.Column<Guid>(type: "uuid", nullable: true),
                     paying_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     fee_fen = table.Column<long>(type: "bigint", nullable: false),
+                    consumption_fen = table.Column<long>(type: "bigint", nullable: false),
+                    refunded_fen = table.Column<long>(type: "bigint", nullable: false),
+                    refund_count = table.Column<int>(type: "integer", nullable: false),
                     success_time = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -362,6 +366,40 @@ namespace Zhifu.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_payment_orders", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "payment_refunds",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    refund_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    out_refund_no = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    merchant_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    mch_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    out_trade_no = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    transaction_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    reason = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: true),
+                    notify_url = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    refund_fen = table.Column<long>(type: "bigint", nullable: false),
+                    consumption_fen = table.Column<long>(type: "bigint", nullable: false),
+                    fee_refund_fen = table.Column<long>(type: "bigint", nullable: false),
+                    request_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    review = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    reviewed_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    review_note = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    chain_json = table.Column<string>(type: "character varying(8192)", maxLength: 8192, nullable: true),
+                    submitted_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    success_time = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payment_refunds", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -724,9 +762,9 @@ namespace Zhifu.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_payment_notifications_order_id_event_type",
+                name: "ix_payment_notifications_record_id_event_type",
                 table: "payment_notifications",
-                columns: new[] { "order_id", "event_type" },
+                columns: new[] { "record_id", "event_type" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -761,6 +799,33 @@ namespace Zhifu.Data.Migrations.Postgres
                 table: "payment_orders",
                 column: "transaction_id",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_refunds_mch_id_out_refund_no",
+                table: "payment_refunds",
+                columns: new[] { "mch_id", "out_refund_no" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_refunds_merchant_id_review_created_at",
+                table: "payment_refunds",
+                columns: new[] { "merchant_id", "review", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_refunds_order_id",
+                table: "payment_refunds",
+                column: "order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_refunds_refund_id",
+                table: "payment_refunds",
+                column: "refund_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_refunds_status_submitted_at",
+                table: "payment_refunds",
+                columns: new[] { "status", "submitted_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_phone_releases_phone_index",
@@ -928,6 +993,9 @@ namespace Zhifu.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "payment_orders");
+
+            migrationBuilder.DropTable(
+                name: "payment_refunds");
 
             migrationBuilder.DropTable(
                 name: "phone_releases");

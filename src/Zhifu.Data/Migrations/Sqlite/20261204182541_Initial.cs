@@ -251,6 +251,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     status = table.Column<int>(type: "INTEGER", nullable: false),
                     pending_account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
                     available_account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    refund_review_required = table.Column<bool>(type: "INTEGER", nullable: false),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -311,7 +312,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                 columns: table => new
                 {
                     id = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    order_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    record_id = table.Column<byte[]>(type: "BLOB", nullable: false),
                     mch_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     event_type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     url = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
@@ -353,6 +354,9 @@ namespace Zhifu.Data.Migrations.Sqlite
                     payment_transfer_id = table.Column<byte[]>(type: "BLOB", nullable: true),
                     paying_since = table.Column<long>(type: "INTEGER", nullable: true),
                     fee_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    consumption_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    refunded_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    refund_count = table.Column<int>(type: "INTEGER", nullable: false),
                     success_time = table.Column<long>(type: "INTEGER", nullable: true),
                     closed_at = table.Column<long>(type: "INTEGER", nullable: true),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
@@ -361,6 +365,40 @@ namespace Zhifu.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_payment_orders", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "payment_refunds",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    refund_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    out_refund_no = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    order_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    merchant_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    mch_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    out_trade_no = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    transaction_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    reason = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true),
+                    notify_url = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    refund_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    consumption_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    fee_refund_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    request_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    review = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    reviewed_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    review_note = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    chain_json = table.Column<string>(type: "TEXT", maxLength: 8192, nullable: true),
+                    submitted_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    success_time = table.Column<long>(type: "INTEGER", nullable: true),
+                    closed_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payment_refunds", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -723,9 +761,9 @@ namespace Zhifu.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_payment_notifications_order_id_event_type",
+                name: "ix_payment_notifications_record_id_event_type",
                 table: "payment_notifications",
-                columns: new[] { "order_id", "event_type" },
+                columns: new[] { "record_id", "event_type" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -760,6 +798,33 @@ namespace Zhifu.Data.Migrations.Sqlite
                 table: "payment_orders",
                 column: "transaction_id",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_refunds_mch_id_out_refund_no",
+                table: "payment_refunds",
+                columns: new[] { "mch_id", "out_refund_no" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_refunds_merchant_id_review_created_at",
+                table: "payment_refunds",
+                columns: new[] { "merchant_id", "review", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_refunds_order_id",
+                table: "payment_refunds",
+                column: "order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_refunds_refund_id",
+                table: "payment_refunds",
+                column: "refund_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_refunds_status_submitted_at",
+                table: "payment_refunds",
+                columns: new[] { "status", "submitted_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_phone_releases_phone_index",
@@ -927,6 +992,9 @@ namespace Zhifu.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "payment_orders");
+
+            migrationBuilder.DropTable(
+                name: "payment_refunds");
 
             migrationBuilder.DropTable(
                 name: "phone_releases");

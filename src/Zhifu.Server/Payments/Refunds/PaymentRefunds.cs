@@ -1,0 +1,124 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Core.Ledger;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.MerchantApi;
+
+namespace Zhifu.Server.Payments.Refunds;
+
+/// <summary>
+/// 退款 (PAY-3, PAY-4, PAY-6): applies refunds idempotently on (mchid, out_refund_no), full or several partial up to the
+/// paid amount; moves the money at once or — when the merchant reviews refunds — holds it until a reviewer approves
+/// (post) or rejects (void); tells the merchant by REFUND.SUCCESS / REFUND.CLOSED callbacks committed with the state.
+/// </summary>
+public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger ledger, RefundLedger money, PaymentNotifications notifications,
+    PaymentsOptions options, IClock clock, ILogger<PaymentRefunds> logger)
+{
+    public const string Processing = "PROCESSING";
+    public const string Success = "SUCCESS";
+    public const string Closed = "CLOSED";
+
+    public const string NoReview = "none";
+    public const string AwaitingReview = "awaiting";
+    public const string Approved = "approved";
+    public const string Rejected = "rejected";
+
+    /// <summary>Attempts at reserving the refund on the order when other refunds of it race (optimistic version check).</summary>
+    private const int ReserveAttemptsMax = 4;
+
+    public async Task<(PaymentRefundRow? Refund, PaymentOrderRow? Order, V3Error? Error)> ApplyAsync(ApiMerchant merchant, RefundRequest request,
+        CancellationToken ct)
+    {
+        var mchId = merchant.Merchant.MchId;
+        var hash = request.Hash();
+        for (var attempt = 0; attempt < ReserveAttemptsMax; attempt++)
+        {
+            await using var db = database.CreateContext();
+            if (await db.Set<PaymentRefundRow>().AsNoTracking().FirstOrDefaultAsync(r => r.MchId == mchId && r.OutRefundNo == request.OutRefundNo, ct)
+                is { } earlier)
+            {
+                return earlier.RequestHash == hash
+                    ? (earlier, await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == earlier.OrderId, ct), null)
+                    : (null, null, V3Error.InvalidRequest("out_refund_no 已用于另一笔内容不同的退款", "out_refund_no already used for a different refund"));
+            }
+            var order = await db.Set<PaymentOrderRow>().FirstOrDefaultAsync(o => o.MchId == mchId
+                && (request.TransactionId != null ? o.TransactionId == request.TransactionId : o.OutTradeNo == request.OutTradeNo), ct);
+            if (order is null || (request.TransactionId is not null && request.OutTradeNo is not null && order.OutTradeNo != request.OutTradeNo))
+            {
+                return (null, null, V3Error.NotFound with { Message = "订单不存在 (no such order)" });
+            }
+            if (Refusal(order, request) is { } refusal)
+            {
+                return (null, null, refusal);
+            }
+            var refund = await NewRefundAsync(db, order, request, hash, merchant.Merchant.RefundReviewRequired, ct);
+            (order.RefundedFen, order.RefundCount) = (order.RefundedFen + refund.RefundFen, order.RefundCount + 1);
+            order.Version++;
+            var payer = await db.Users.AsNoTracking().FirstAsync(u => u.Id == order.PayerUserId, ct);
+            var chain = money.Moves(refund, merchant.Merchant, payer, hold: refund.Review == AwaitingReview);
+            (refund.ChainJson, refund.SubmittedAt) = (JsonSerializer.Serialize(chain), clock.UtcNow);
+            db.Add(refund);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                continue; // another refund of the order (or a repeat of this one) committed first: read again
+            }
+            var (done, error) = await CommitAsync(refund.Id, chain, firstTry: true);
+            return error is null ? (done, order, null) : (null, null, error);
+        }
+        return (null, null, new V3Error(429, "FREQUENCY_LIMITED", "该订单退款请求过于频繁，请稍后重试 (too many refunds of this order at once; retry later)"));
+    }
+
+    /// <summary>Why this order cannot be refunded this amount, or null.</summary>
+    private V3Error? Refusal(PaymentOrderRow order, RefundRequest request)
+    {
+        if (order.State != PaymentOrders.Success)
+        {
+            return V3Error.InvalidRequest("订单未支付成功，不能退款", "the order is not paid; it cannot be refunded");
+        }
+        if (request.TotalFen != order.TotalFen)
+        {
+            return V3Error.ParamError("amount.total 与订单金额不一致", "amount.total differs from the order's amount");
+        }
+        if (clock.UtcNow > order.SuccessTime!.Value.AddDays(options.RefundWindowDays))
+        {
+            return V3Error.InvalidRequest($"订单支付已超过 {options.RefundWindowDays} 天，不能退款", $"paid more than {options.RefundWindowDays} days ago");
+        }
+        if (order.RefundCount >= options.RefundsPerOrderMax)
+        {
+            return V3Error.InvalidRequest($"同一订单最多退款 {options.RefundsPerOrderMax} 次", $"an order can be refunded at most {options.RefundsPerOrderMax} times");
+        }
+        return request.RefundFen > order.TotalFen - order.RefundedFen
+            ? V3Error.InvalidRequest($"申请退款金额超过订单可退金额 {new Money(order.TotalFen - order.RefundedFen)}",
+                $"the refund exceeds what is left to refund ({new Money(order.TotalFen - order.RefundedFen)})")
+            : null;
+    }
+
+    private async Task<PaymentRefundRow> NewRefundAsync(ZhifuDb db, PaymentOrderRow order, RefundRequest request, string hash, bool review,
+        CancellationToken ct)
+    {
+        var earlier = await db.Set<PaymentRefundRow>().AsNoTracking().Where(r => r.OrderId == order.Id && r.Status != Closed)
+            .Select(r => new { r.ConsumptionFen, r.FeeRefundFen }).ToListAsync(ct);
+        var consumptionBack = earlier.Sum(r => r.ConsumptionFen);
+        var now = clock.UtcNow;
+        return new PaymentRefundRow
+        {
+            Id = Guid.CreateVersion7(), RefundId = NewRefundId(now), OutRefundNo = request.OutRefundNo, OrderId = order.Id,
+            MerchantId = order.MerchantId, MchId = order.MchId, OutTradeNo = order.OutTradeNo, TransactionId = order.TransactionId,
+            Reason = request.Reason, NotifyUrl = request.NotifyUrl ?? order.NotifyUrl, RefundFen = request.RefundFen,
+            ConsumptionFen = Math.Min(request.RefundFen, order.ConsumptionFen - consumptionBack),
+            FeeRefundFen = RefundLedger.FeeShareFen(order.FeeFen, order.TotalFen, order.RefundedFen, earlier.Sum(r => r.FeeRefundFen), request.RefundFen),
+            RequestHash = hash, Status = Processing, Review = review ? AwaitingReview : NoReview, CreatedAt = now,
+        };
+    }
+
+    /// <summary>A refund id in the protocol's shape: 29 digits, with the China date in it.</summary>
+    private static string NewRefundId(DateTimeOffset now) => "50" + ChinaTime.ToChina(now).ToString("yyyyMMdd",
+        System.Globalization.CultureInfo.InvariantCulture) + string.Concat(Enumerable.Range(0, 19).Select(_ => RandomNumberGenerator.GetInt32(10)));
+}

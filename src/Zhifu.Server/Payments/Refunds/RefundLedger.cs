@@ -1,0 +1,70 @@
+using Zhifu.Core;
+using Zhifu.Core.Ledger;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Ledger;
+
+namespace Zhifu.Server.Payments.Refunds;
+
+/// <summary>
+/// The money of one refund as ONE linked ledger request (PAY-3): the refunded share of the fee from fee income back to the
+/// merchant's pending settlement account, then the refund from there to the payer — consumption-only funds first (CARD-3:
+/// credit-card money that paid must not come back as withdrawable balance), the rest to the wallet balance. Under review
+/// (PAY-4) the same legs are holds, posted on approval and voided on rejection.
+/// </summary>
+public sealed class RefundLedger(InstitutionChart chart)
+{
+    public IReadOnlyList<Transfer> Moves(PaymentRefundRow refund, MerchantRow merchant, UserRow payer, bool hold)
+    {
+        var legs = new List<Transfer>();
+        if (refund.FeeRefundFen > 0)
+        {
+            legs.Add(Leg(refund, "fee", chart[InstitutionChart.FeeIncome], merchant.PendingAccountId, refund.FeeRefundFen,
+                PaymentTransferCodes.RefundFee, hold));
+        }
+        if (refund.ConsumptionFen > 0)
+        {
+            legs.Add(Leg(refund, "consumption", merchant.PendingAccountId, payer.ConsumptionAccountId, refund.ConsumptionFen,
+                PaymentTransferCodes.Refund, hold));
+        }
+        var balanceFen = refund.RefundFen - refund.ConsumptionFen;
+        if (balanceFen > 0)
+        {
+            legs.Add(Leg(refund, "balance", merchant.PendingAccountId, payer.WalletAccountId, balanceFen, PaymentTransferCodes.Refund, hold));
+        }
+        return Linked(legs);
+    }
+
+    /// <summary>Posts (approve) or voids (reject) every hold of <paramref name="holds"/>; ids derived, so a repeat is idempotent.</summary>
+    public static IReadOnlyList<Transfer> Resolve(IReadOnlyList<Transfer> holds, bool post) => Linked([.. holds.Select(h => new Transfer
+    {
+        Id = DerivedIds.For(h.Id, post ? "post" : "void"), PendingId = h.Id, DebitAccountId = h.DebitAccountId,
+        CreditAccountId = h.CreditAccountId, AmountFen = h.AmountFen, Ledger = h.Ledger, Code = h.Code, BusinessId = h.BusinessId,
+        Flags = post ? TransferFlags.PostPending : TransferFlags.VoidPending,
+    })]);
+
+    /// <summary>The fee given back with a refund: the order's fee in proportion, cumulative so a full refund returns it exactly.</summary>
+    public static long FeeShareFen(long orderFeeFen, long orderTotalFen, long refundedBeforeFen, long feeRefundedBeforeFen, long refundFen)
+    {
+        if (refundedBeforeFen + refundFen >= orderTotalFen)
+        {
+            return orderFeeFen - feeRefundedBeforeFen;
+        }
+        long Share(long fen) => (orderFeeFen * fen * 2 + orderTotalFen) / (orderTotalFen * 2); // half up
+        return Math.Clamp(Share(refundedBeforeFen + refundFen) - Share(refundedBeforeFen), 0, orderFeeFen - feeRefundedBeforeFen);
+    }
+
+    private static Transfer Leg(PaymentRefundRow refund, string purpose, Guid debit, Guid credit, long amountFen, ushort code, bool hold) => new()
+    {
+        Id = DerivedIds.For(refund.Id, purpose), DebitAccountId = debit, CreditAccountId = credit, AmountFen = amountFen, Ledger = Ledgers.Cny,
+        Code = code, BusinessId = refund.Id, Flags = hold ? TransferFlags.Pending : TransferFlags.None,
+    };
+
+    private static IReadOnlyList<Transfer> Linked(List<Transfer> legs)
+    {
+        for (var i = 0; i < legs.Count - 1; i++)
+        {
+            legs[i] = legs[i] with { Flags = legs[i].Flags | TransferFlags.Linked };
+        }
+        return legs;
+    }
+}
