@@ -37,7 +37,7 @@ public sealed class MerchantRow
 }
 
 /// <summary>An operator of the institution with one role (SEC-1).</summary>
-public sealed class OperatorRow
+public sealed class OperatorRow : IPasswordSignIn
 {
     public Guid Id { get; set; }
     public required string Username { get; set; }

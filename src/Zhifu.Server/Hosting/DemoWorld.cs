@@ -25,6 +25,15 @@ public sealed class DemoWorld(
     public const string MerchantId = "1230000109";
     public const string OperatorPassword = "Zhifu@2026";
     public const string UserPassword = "Demo@2026";
+    public const string MerchantStaffPassword = "Shop@2026";
+
+    /// <summary>The demo merchant's staff, one per role (MER-5): username, role, title.</summary>
+    public static IReadOnlyList<(string Username, string Role, string Title)> MerchantStaff { get; } =
+    [
+        ("cafe-admin", "admin", "店长 Owner: everything, incl. staff and settings"),
+        ("cafe-finance", "finance", "财务 Finance: refund review, settlement"),
+        ("cafe-cashier", "cashier", "收银员 Cashier: orders and refund requests only"),
+    ];
     public const string UserPaymentPassword = "147258";
     private const string SeededKey = "demo.seeded";
 
@@ -70,6 +79,7 @@ public sealed class DemoWorld(
             await SeedRealNameAndCardsAsync(person, cancellationToken);
         }
         await SeedOperatorsAsync(cancellationToken);
+        await SeedMerchantStaffAsync(cancellationToken);
         await using var db = database.CreateContext();
         db.Meta.Add(new MetaRow { Key = SeededKey, Value = clock.UtcNow.ToString("O") });
         await db.SaveChangesAsync(cancellationToken);
@@ -163,6 +173,24 @@ public sealed class DemoWorld(
                     Role = role,
                     PasswordHash = passwords.Hash(OperatorPassword),
                     CreatedAt = clock.UtcNow,
+                });
+            }
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task SeedMerchantStaffAsync(CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var merchantId = await db.Merchants.Where(m => m.MchId == MerchantId).Select(m => m.Id).FirstAsync(ct);
+        foreach (var (username, role, _) in MerchantStaff)
+        {
+            if (!await db.Set<MerchantStaffRow>().AnyAsync(o => o.Username == username, ct))
+            {
+                db.Add(new MerchantStaffRow
+                {
+                    Id = Guid.CreateVersion7(), MerchantId = merchantId, Username = username, Role = role,
+                    PasswordHash = passwords.Hash(MerchantStaffPassword), CreatedAt = clock.UtcNow,
                 });
             }
         }

@@ -14,6 +14,7 @@ public static class MerchantApiFeature
         services.AddSingleton(sp => PlatformKeys.Load(sp.GetRequiredService<ServerSettings>().DataDirectory,
             sp.GetRequiredService<ILogger<PlatformKeys>>()));
         services.AddSingleton<MerchantCredentials>();
+        Merchants.MerchantStaffAuth.AddServices(services);
         services.AddSingleton<RequestNonces>();
         services.AddSingleton<MerchantDemoCredentials>();
         services.AddSingleton<PaymentOrders>();
@@ -36,5 +37,7 @@ public static class MerchantApiFeature
         NativeEndpoints.Map(v3);
         Payments.Refunds.RefundEndpoints.Map(v3);
         WalletPaymentEndpoints.Map(app);
+        Merchants.MerchantStaffAuth.Map(app);
+        Payments.Refunds.RefundReviewEndpoints.Map(app);
     }
 }

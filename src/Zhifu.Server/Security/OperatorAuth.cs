@@ -29,6 +29,7 @@ public static class OperatorAuth
     {
         services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection("Security:OperatorLockout").Get<OperatorLockoutOptions>()
             ?? new OperatorLockoutOptions());
+        services.AddSingleton<PasswordSignIn>();
         services.AddAuthentication(Scheme).AddCookie(Scheme, o =>
         {
             o.Cookie.Name = "zhifu.ops";
@@ -63,7 +64,7 @@ public static class OperatorAuth
     public sealed record OperatorSession(string Username, string Role);
 
     private static async Task<IResult> LoginAsync(LoginRequest? request, HttpContext context, DatabaseOptions database,
-        PasswordHasher passwords, IClock clock, OperatorLockoutOptions lockout, ILogger<OperatorSession> logger)
+        PasswordSignIn signIn, IClock clock, OperatorLockoutOptions lockout, ILogger<OperatorSession> logger)
     {
         if (request is null || string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password)
             || request.Username.Length > 64 || request.Password.Length > 128)
@@ -72,31 +73,20 @@ public static class OperatorAuth
         }
         await using var db = database.CreateContext();
         var op = await db.Operators.FirstOrDefaultAsync(o => o.Username == request.Username, context.RequestAborted);
-        var now = clock.UtcNow;
-        if (op?.LockedUntil is { } until && until > now)
+        var refusal = signIn.Check(op, request.Password);
+        await db.SaveChangesAsync(context.RequestAborted);
+        if (refusal == SignInRefusal.Locked)
         {
             return ApiProblem.Create(context, 423, "OPS_LOCKED", "密码错误次数过多，账户已锁定，请稍后再试",
                 "Too many wrong passwords: the account is locked for a while");
         }
-        if (op is null || !passwords.Verify(request.Password, op.PasswordHash))
+        if (refusal is not null)
         {
-            if (op is not null)
-            {
-                op.FailedSignIns++;
-                if (op.FailedSignIns >= lockout.FailuresMax)
-                {
-                    op.LockedUntil = now.AddMinutes(lockout.LockMinutes);
-                    op.FailedSignIns = 0;
-                }
-                await db.SaveChangesAsync(context.RequestAborted);
-            }
             logger.LogWarning("Operator sign-in refused");
             return ApiProblem.Create(context, 401, "OPS_BAD_CREDENTIALS", "用户名或密码错误", "Wrong username or password");
         }
-        op.FailedSignIns = 0;
-        op.LockedUntil = null;
-        await db.SaveChangesAsync(context.RequestAborted);
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, op.Username), new Claim(ClaimTypes.Role, op.Role)], Scheme);
+        var now = clock.UtcNow;
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, op!.Username), new Claim(ClaimTypes.Role, op.Role)], Scheme);
         await context.SignInAsync(Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties
         {
             ExpiresUtc = now.AddMinutes(lockout.SessionMinutes),

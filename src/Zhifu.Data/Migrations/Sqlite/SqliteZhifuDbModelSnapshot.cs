@@ -859,6 +859,61 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.ToTable("merchants", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.MerchantStaffRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("FailedSignIns")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_sign_ins");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("locked_until");
+
+                    b.Property<byte[]>("MerchantId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<string>("PasswordHash")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("password_hash");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id")
+                        .HasName("pk_merchant_staff");
+
+                    b.HasIndex("MerchantId")
+                        .HasDatabaseName("ix_merchant_staff_merchant_id");
+
+                    b.HasIndex("Username")
+                        .IsUnique()
+                        .HasDatabaseName("ix_merchant_staff_username");
+
+                    b.ToTable("merchant_staff", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.MetaRow", b =>
                 {
                     b.Property<string>("Key")

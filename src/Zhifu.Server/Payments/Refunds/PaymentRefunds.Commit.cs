@@ -38,7 +38,7 @@ public sealed partial class PaymentRefunds
         }
         var order = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == refund.OrderId, CancellationToken.None);
         V3Error? error = null;
-        var flags = chain[^1].Flags;
+        var flags = chain.Aggregate(TransferFlags.None, (all, t) => all | t.Flags);
         if (results[^1].IsSuccess())
         {
             (refund.ChainJson, refund.SubmittedAt) = (null, null);

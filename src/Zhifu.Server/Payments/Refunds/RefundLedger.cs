@@ -9,7 +9,9 @@ namespace Zhifu.Server.Payments.Refunds;
 /// The money of one refund as ONE linked ledger request (PAY-3): the refunded share of the fee from fee income back to the
 /// merchant's pending settlement account, then the refund from there to the payer — consumption-only funds first (CARD-3:
 /// credit-card money that paid must not come back as withdrawable balance), the rest to the wallet balance. Under review
-/// (PAY-4) the same legs are holds, posted on approval and voided on rejection.
+/// (PAY-4) the payer's legs are holds, posted on approval and voided on rejection; the fee leg moves at once even then (a
+/// held credit would not count towards the merchant's balance, and the last refund needs the whole fee back to be covered)
+/// and is reversed on rejection.
 /// </summary>
 public sealed class RefundLedger(InstitutionChart chart)
 {
@@ -19,7 +21,7 @@ public sealed class RefundLedger(InstitutionChart chart)
         if (refund.FeeRefundFen > 0)
         {
             legs.Add(Leg(refund, "fee", chart[InstitutionChart.FeeIncome], merchant.PendingAccountId, refund.FeeRefundFen,
-                PaymentTransferCodes.RefundFee, hold));
+                PaymentTransferCodes.RefundFee, hold: false));
         }
         if (refund.ConsumptionFen > 0)
         {
@@ -34,13 +36,28 @@ public sealed class RefundLedger(InstitutionChart chart)
         return Linked(legs);
     }
 
-    /// <summary>Posts (approve) or voids (reject) every hold of <paramref name="holds"/>; ids derived, so a repeat is idempotent.</summary>
-    public static IReadOnlyList<Transfer> Resolve(IReadOnlyList<Transfer> holds, bool post) => Linked([.. holds.Select(h => new Transfer
+    /// <summary>
+    /// Posts (approve) or voids (reject) every hold of <paramref name="moves"/>; a rejection also takes the fee back. Ids are
+    /// derived, so a repeat is idempotent.
+    /// </summary>
+    public static IReadOnlyList<Transfer> Resolve(IReadOnlyList<Transfer> moves, bool post)
     {
-        Id = DerivedIds.For(h.Id, post ? "post" : "void"), PendingId = h.Id, DebitAccountId = h.DebitAccountId,
-        CreditAccountId = h.CreditAccountId, AmountFen = h.AmountFen, Ledger = h.Ledger, Code = h.Code, BusinessId = h.BusinessId,
-        Flags = post ? TransferFlags.PostPending : TransferFlags.VoidPending,
-    })]);
+        var legs = moves.Where(m => m.Flags.HasFlag(TransferFlags.Pending)).Select(h => new Transfer
+        {
+            Id = DerivedIds.For(h.Id, post ? "post" : "void"), PendingId = h.Id, DebitAccountId = h.DebitAccountId,
+            CreditAccountId = h.CreditAccountId, AmountFen = h.AmountFen, Ledger = h.Ledger, Code = h.Code, BusinessId = h.BusinessId,
+            Flags = post ? TransferFlags.PostPending : TransferFlags.VoidPending,
+        }).ToList();
+        if (!post && moves.FirstOrDefault(m => m.Code == PaymentTransferCodes.RefundFee) is { AmountFen: > 0 } fee)
+        {
+            legs.Add(fee with
+            {
+                Id = DerivedIds.For(fee.Id, "back"), DebitAccountId = fee.CreditAccountId, CreditAccountId = fee.DebitAccountId,
+                Flags = TransferFlags.None,
+            });
+        }
+        return Linked(legs);
+    }
 
     /// <summary>The fee given back with a refund: the order's fee in proportion, cumulative so a full refund returns it exactly.</summary>
     public static long FeeShareFen(long orderFeeFen, long orderTotalFen, long refundedBeforeFen, long feeRefundedBeforeFen, long refundFen)

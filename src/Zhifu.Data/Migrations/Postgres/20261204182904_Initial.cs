@@ -243,6 +243,24 @@ namespace Zhifu.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "merchant_staff",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    merchant_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    username = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    role = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    password_hash = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    failed_sign_ins = table.Column<int>(type: "integer", nullable: false),
+                    locked_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_merchant_staff", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "merchants",
                 columns: table => new
                 {
@@ -745,6 +763,17 @@ namespace Zhifu.Data.Migrations.Postgres
                 column: "seen_at");
 
             migrationBuilder.CreateIndex(
+                name: "ix_merchant_staff_merchant_id",
+                table: "merchant_staff",
+                column: "merchant_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_merchant_staff_username",
+                table: "merchant_staff",
+                column: "username",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_merchants_mch_id",
                 table: "merchants",
                 column: "mch_id",
@@ -975,6 +1004,9 @@ namespace Zhifu.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "merchant_nonces");
+
+            migrationBuilder.DropTable(
+                name: "merchant_staff");
 
             migrationBuilder.DropTable(
                 name: "merchants");

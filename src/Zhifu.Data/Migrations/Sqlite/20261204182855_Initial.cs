@@ -242,6 +242,24 @@ namespace Zhifu.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "merchant_staff",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    merchant_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    username = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    role = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    password_hash = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    failed_sign_ins = table.Column<int>(type: "INTEGER", nullable: false),
+                    locked_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_merchant_staff", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "merchants",
                 columns: table => new
                 {
@@ -744,6 +762,17 @@ namespace Zhifu.Data.Migrations.Sqlite
                 column: "seen_at");
 
             migrationBuilder.CreateIndex(
+                name: "ix_merchant_staff_merchant_id",
+                table: "merchant_staff",
+                column: "merchant_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_merchant_staff_username",
+                table: "merchant_staff",
+                column: "username",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_merchants_mch_id",
                 table: "merchants",
                 column: "mch_id",
@@ -974,6 +1003,9 @@ namespace Zhifu.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "merchant_nonces");
+
+            migrationBuilder.DropTable(
+                name: "merchant_staff");
 
             migrationBuilder.DropTable(
                 name: "merchants");

@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Zhifu.Data.Entities;
+
+/// <summary>Someone who signs in with a password and is locked out after repeated failures (operators, merchant staff).</summary>
+public interface IPasswordSignIn
+{
+    string PasswordHash { get; }
+    int FailedSignIns { get; set; }
+    DateTimeOffset? LockedUntil { get; set; }
+}
+
+/// <summary>商户员工 — a person of a merchant who signs in to the merchant console with one role (MER-2, MER-5).</summary>
+public sealed class MerchantStaffRow : IPasswordSignIn
+{
+    public Guid Id { get; set; }
+    public Guid MerchantId { get; set; }
+    public required string Username { get; set; }
+
+    /// <summary>admin (everything), finance (refund review, settlement), cashier (orders and refund requests only).</summary>
+    public required string Role { get; set; }
+    public required string PasswordHash { get; set; }
+    public int FailedSignIns { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+internal sealed class MerchantStaffRowMapping : IEntityTypeConfiguration<MerchantStaffRow>
+{
+    public void Configure(EntityTypeBuilder<MerchantStaffRow> e)
+    {
+        e.ToTable("merchant_staff");
+        e.HasIndex(x => x.Username).IsUnique();
+        e.HasIndex(x => x.MerchantId);
+        e.Property(x => x.Username).HasMaxLength(64);
+        e.Property(x => x.Role).HasMaxLength(16);
+        e.Property(x => x.PasswordHash).HasMaxLength(256);
+    }
+}

@@ -1,0 +1,39 @@
+using Zhifu.Core;
+using Zhifu.Data.Entities;
+
+namespace Zhifu.Server.Security;
+
+/// <summary>Why a sign-in was refused: the account is locked, or the name or password is wrong (never which of the two).</summary>
+public enum SignInRefusal
+{
+    Locked,
+    BadCredentials,
+}
+
+/// <summary>
+/// One password sign-in with lockout (ACC-7, SEC-1), for operators and merchant staff alike: a locked account is refused
+/// without checking the password; each wrong password counts, and reaching the maximum locks the account for a while.
+/// The caller saves the row afterwards.
+/// </summary>
+public sealed class PasswordSignIn(PasswordHasher passwords, OperatorLockoutOptions lockout, IClock clock)
+{
+    /// <summary>Null when <paramref name="who"/> may sign in; <paramref name="who"/> null means no such name.</summary>
+    public SignInRefusal? Check(IPasswordSignIn? who, string password)
+    {
+        var now = clock.UtcNow;
+        if (who?.LockedUntil is { } until && until > now)
+        {
+            return SignInRefusal.Locked;
+        }
+        if (who is null || !passwords.Verify(password, who.PasswordHash))
+        {
+            if (who is not null && ++who.FailedSignIns >= lockout.FailuresMax)
+            {
+                (who.LockedUntil, who.FailedSignIns) = (now.AddMinutes(lockout.LockMinutes), 0);
+            }
+            return SignInRefusal.BadCredentials;
+        }
+        (who.FailedSignIns, who.LockedUntil) = (0, null);
+        return null;
+    }
+}
