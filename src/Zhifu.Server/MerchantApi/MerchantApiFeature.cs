@@ -34,7 +34,7 @@ public static class MerchantApiFeature
     {
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v3"), v3 => v3.UseMiddleware<V3Protocol>());
         var v3 = app.MapGroup("/v3").ExcludeFromDescription();
-        NativeEndpoints.Map(v3);
+        TransactionEndpoints.Map(v3);
         Payments.Refunds.RefundEndpoints.Map(v3);
         WalletPaymentEndpoints.Map(app);
         Merchants.MerchantStaffAuth.Map(app);

@@ -7,6 +7,7 @@ public static class PaymentErrors
 {
     public static readonly WalletError NotFound = new(404, "PAYMENT_NOT_FOUND", "付款码无效或订单不存在", "No such payment order");
     public static readonly WalletError Expired = new(409, "PAYMENT_EXPIRED", "订单已超过支付时限", "The order can no longer be paid (time_expire passed)");
+    public static readonly WalletError PayerMismatch = new(403, "PAYMENT_PAYER_MISMATCH", "该订单指定了其他付款人", "The merchant named another payer for this order");
     public static readonly WalletError Closed = new(409, "PAYMENT_CLOSED", "订单已关闭", "The order is closed");
     public static readonly WalletError AlreadyPaid = new(409, "PAYMENT_ALREADY_PAID", "订单已被支付", "The order is already paid");
     public static readonly WalletError InProgress = new(409, "PAYMENT_IN_PROGRESS", "订单正在支付中，请稍后查看", "The order is being paid; look again shortly");

@@ -8,7 +8,7 @@ using Zhifu.Server.MerchantApi;
 namespace Zhifu.Server.Payments;
 
 /// <summary>
-/// 订单 (PAY-1, PAY-3, PAY-6): creates native orders idempotently on (mchid, out_trade_no), finds them for queries and
+/// 订单 (PAY-1 … PAY-3, PAY-6): creates native, JSAPI, APP and H5 orders idempotently on (mchid, out_trade_no), finds them for queries and
 /// closes unpaid ones. Expiry follows the protocol: past time_expire an order can no longer be paid, but it stays NOTPAY
 /// until the merchant closes it (checked lazily against <see cref="IClock"/> when a wallet reads or pays it).
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
     public const string Success = "SUCCESS";
     public const string Closed = "CLOSED";
 
-    public async Task<(PaymentOrderRow? Order, V3Error? Error)> CreateNativeAsync(ApiMerchant merchant, NativeOrderRequest request,
+    public async Task<(PaymentOrderRow? Order, V3Error? Error)> CreateAsync(ApiMerchant merchant, OrderRequest request,
         CancellationToken ct)
     {
         if (request.MchId != merchant.Merchant.MchId)
@@ -39,9 +39,9 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
         var row = new PaymentOrderRow
         {
             Id = Guid.CreateVersion7(), TransactionId = NewTransactionId(now), MerchantId = merchant.Merchant.Id, MchId = request.MchId,
-            AppId = request.AppId, OutTradeNo = request.OutTradeNo, TradeType = "NATIVE", Description = request.Description,
+            AppId = request.AppId, OutTradeNo = request.OutTradeNo, TradeType = request.TradeType, Description = request.Description,
             Attach = request.Attach, NotifyUrl = request.NotifyUrl, TotalFen = request.TotalFen, Currency = request.Currency,
-            Code = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)), RequestHash = hash, State = NotPay,
+            Code = NewCode(request.TradeType, now), PayerOpenId = request.PayerOpenId, RequestHash = hash, State = NotPay,
             ExpiresAt = request.TimeExpire?.ToUniversalTime() ?? now.AddMinutes(options.DefaultExpiryMinutes), CreatedAt = now,
         };
         await using var db = database.CreateContext();
@@ -119,6 +119,15 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
             return V3Error.InvalidRequest("订单状态已变化，请查询后重试", "the order changed; query it and retry");
         }
     }
+
+    /// <summary>
+    /// What the wallet opens: a native order's code_url carries 24 random hex digits; the other kinds' prepay_id is the
+    /// protocol's shape, "wx" + the China time to the second + 20 random hex digits.
+    /// </summary>
+    private static string NewCode(string tradeType, DateTimeOffset now) => tradeType == OrderRequest.Native
+        ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))
+        : "wx" + ChinaTime.ToChina(now).ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture)
+            + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
 
     /// <summary>A transaction id in the protocol's shape: 28 digits, with the China date in it.</summary>
     private static string NewTransactionId(DateTimeOffset now) => "42" + ChinaTime.ToChina(now).ToString("yyyyMMdd",

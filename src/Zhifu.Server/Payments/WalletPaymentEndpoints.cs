@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
 using Zhifu.Data;
 using Zhifu.Server.Accounts;
+using Zhifu.Server.Hosting;
 
 namespace Zhifu.Server.Payments;
 
@@ -17,6 +18,11 @@ public static class WalletPaymentEndpoints
     public static void Map(WebApplication app)
     {
         var group = app.MapGroup("/api/wallet/payments").WithTags("Wallet: merchant payments").RequireAuthorization(WalletSessions.Scheme);
+        // 授权: the user's id towards one merchant app (openid), which the merchant's JSAPI order names as payer (PAY-2)
+        group.MapGet("/openid", (string? appid, ClaimsPrincipal user, PaymentLedger money, HttpContext h) =>
+            string.IsNullOrEmpty(appid) || appid.Length > 32 || !appid.All(char.IsAsciiLetterOrDigit)
+                ? ApiProblem.Create(h, 400, "INVALID_APPID", "appid 须为 1–32 位字母或数字", "appid must be 1–32 letters or digits")
+                : Results.Ok(new { appid, openid = money.OpenId(appid, user.UserId()) }));
         group.MapGet("/{code}", async (string code, ClaimsPrincipal user, IServiceProvider s, HttpContext h) =>
         {
             var (order, merchant) = await FindAsync(code, s, h.RequestAborted);
@@ -38,7 +44,7 @@ public static class WalletPaymentEndpoints
     private static async Task<(Zhifu.Data.Entities.PaymentOrderRow?, string?)> FindAsync(string code, IServiceProvider services,
         CancellationToken ct)
     {
-        if (code.Length is 0 or > 32)
+        if (code.Length is 0 or > 64)
         {
             return (null, null);
         }

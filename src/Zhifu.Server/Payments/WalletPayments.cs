@@ -24,6 +24,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         PaymentOrders.Success => order.PayerUserId == userId ? null : PaymentErrors.AlreadyPaid,
         PaymentOrders.Closed => PaymentErrors.Closed,
         PaymentOrders.Paying => PaymentErrors.InProgress,
+        _ when order.PayerOpenId is { } payer && payer != money.OpenId(order.AppId, userId) => PaymentErrors.PayerMismatch, // JSAPI
         _ => clock.UtcNow > order.ExpiresAt ? PaymentErrors.Expired : null,
     };
 

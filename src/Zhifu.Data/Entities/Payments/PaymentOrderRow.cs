@@ -23,8 +23,11 @@ public sealed class PaymentOrderRow
     public long TotalFen { get; set; }
     public required string Currency { get; set; }
 
-    /// <summary>The code in code_url that the wallet scans.</summary>
+    /// <summary>What the wallet opens: the code in a native order's code_url, or the prepay_id of a JSAPI / APP / H5 order.</summary>
     public required string Code { get; set; }
+
+    /// <summary>JSAPI: the openid the merchant named as payer; only that wallet may pay the order.</summary>
+    public string? PayerOpenId { get; set; }
     public required string RequestHash { get; set; }
 
     /// <summary>NOTPAY, PAYING (a wallet's payment is being committed), SUCCESS or CLOSED.</summary>
@@ -71,7 +74,8 @@ internal sealed class PaymentOrderRowMapping : IEntityTypeConfiguration<PaymentO
         e.Property(x => x.Attach).HasMaxLength(128);
         e.Property(x => x.NotifyUrl).HasMaxLength(256);
         e.Property(x => x.Currency).HasMaxLength(8);
-        e.Property(x => x.Code).HasMaxLength(32);
+        e.Property(x => x.Code).HasMaxLength(64);
+        e.Property(x => x.PayerOpenId).HasMaxLength(128);
         e.Property(x => x.RequestHash).HasMaxLength(64);
         e.Property(x => x.State).HasMaxLength(16);
         e.Property(x => x.Version).IsConcurrencyToken();

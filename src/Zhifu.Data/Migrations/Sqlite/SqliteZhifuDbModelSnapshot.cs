@@ -1133,7 +1133,7 @@ namespace Zhifu.Data.Migrations.Sqlite
 
                     b.Property<string>("Code")
                         .IsRequired()
-                        .HasMaxLength(32)
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("code");
 
@@ -1187,6 +1187,11 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("out_trade_no");
+
+                    b.Property<string>("PayerOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payer_open_id");
 
                     b.Property<byte[]>("PayerUserId")
                         .HasColumnType("BLOB")

@@ -10,7 +10,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteZhifuDb))]
-    [Migration("20261204182855_Initial")]
+    [Migration("20261204183258_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1136,7 +1136,7 @@ namespace Zhifu.Data.Migrations.Sqlite
 
                     b.Property<string>("Code")
                         .IsRequired()
-                        .HasMaxLength(32)
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("code");
 
@@ -1190,6 +1190,11 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("out_trade_no");
+
+                    b.Property<string>("PayerOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payer_open_id");
 
                     b.Property<byte[]>("PayerUserId")
                         .HasColumnType("BLOB")

@@ -3,15 +3,18 @@ using Zhifu.Server.MerchantApi;
 namespace Zhifu.Server.Payments;
 
 /// <summary>
-/// Native支付 over the merchant API: Native下单, 微信支付订单号查询订单, 商户订单号查询订单, 关闭订单 — paths and JSON
-/// as WeChat Pay API v3 (直连商户). Signature, replay and response signing are <see cref="V3Protocol"/>'s.
+/// Orders over the merchant API (PAY-2, PAY-3): Native / JSAPI / APP / H5下单, 微信支付订单号查询订单, 商户订单号查询订单,
+/// 关闭订单 — paths and JSON as WeChat Pay API v3 (直连商户). Signature, replay and response signing are <see cref="V3Protocol"/>'s.
 /// </summary>
-public static class NativeEndpoints
+public static class TransactionEndpoints
 {
     public static void Map(IEndpointRouteBuilder v3)
     {
         var transactions = v3.MapGroup("/pay/transactions");
-        transactions.MapPost("/native", CreateAsync);
+        transactions.MapPost("/native", (HttpContext h, PaymentOrders o) => CreateAsync(h, o, OrderRequest.Native));
+        transactions.MapPost("/jsapi", (HttpContext h, PaymentOrders o) => CreateAsync(h, o, OrderRequest.Jsapi));
+        transactions.MapPost("/app", (HttpContext h, PaymentOrders o) => CreateAsync(h, o, OrderRequest.App));
+        transactions.MapPost("/h5", (HttpContext h, PaymentOrders o) => CreateAsync(h, o, OrderRequest.H5));
         transactions.MapGet("/id/{transaction_id}", (string transaction_id, HttpContext h, PaymentOrders orders, PaymentLedger money) =>
             QueryAsync(h, orders, money, mchid => orders.FindPaidAsync(mchid, transaction_id, h.RequestAborted)));
         transactions.MapGet("/out-trade-no/{out_trade_no}", (string out_trade_no, HttpContext h, PaymentOrders orders, PaymentLedger money) =>
@@ -19,19 +22,35 @@ public static class NativeEndpoints
         transactions.MapPost("/out-trade-no/{out_trade_no}/close", CloseAsync);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, PaymentOrders orders)
+    private static async Task<IResult> CreateAsync(HttpContext context, PaymentOrders orders, string tradeType)
     {
-        var (request, error) = NativeOrderRequest.Parse(V3Protocol.Body(context));
+        var (request, error) = OrderRequest.Parse(tradeType, V3Protocol.Body(context));
         if (error is not null)
         {
             return error.ToResult();
         }
-        var (order, refusal) = await orders.CreateNativeAsync(V3Protocol.Merchant(context), request!, context.RequestAborted);
-        return refusal?.ToResult() ?? V3Protocol.Json(new System.Text.Json.Nodes.JsonObject { ["code_url"] = CodeUrl(order!.Code) });
+        var (order, refusal) = await orders.CreateAsync(V3Protocol.Merchant(context), request!, context.RequestAborted);
+        if (refusal is not null)
+        {
+            return refusal.ToResult();
+        }
+        return V3Protocol.Json(tradeType switch
+        {
+            OrderRequest.Native => new System.Text.Json.Nodes.JsonObject { ["code_url"] = CodeUrl(order!.Code) },
+            OrderRequest.H5 => new System.Text.Json.Nodes.JsonObject { ["h5_url"] = H5Url(context.Request, order!.Code) },
+            _ => new System.Text.Json.Nodes.JsonObject { ["prepay_id"] = order!.Code },
+        });
     }
 
     /// <summary>What the merchant renders as a QR code; the wallet scans it and pays <c>/api/wallet/payments/{code}</c>.</summary>
     public static string CodeUrl(string code) => "zhifu://wxpay/bizpayurl?pr=" + code;
+
+    /// <summary>
+    /// Where the merchant's H5 page sends the payer's mobile browser: the wallet's H5 cashier for this prepay_id, on the host
+    /// the merchant called (it pays through <c>/api/wallet/payments/{prepay_id}</c>).
+    /// </summary>
+    public static string H5Url(HttpRequest request, string prepayId) =>
+        $"{request.Scheme}://{request.Host}/wallet/h5pay?prepay_id={Uri.EscapeDataString(prepayId)}";
 
     private static async Task<IResult> QueryAsync(HttpContext context, PaymentOrders orders, PaymentLedger money,
         Func<string, Task<Zhifu.Data.Entities.PaymentOrderRow?>> find)

@@ -12,7 +12,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresZhifuDb))]
-    [Migration("20261204182904_Initial")]
+    [Migration("20261204183312_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1123,8 +1123,8 @@ namespace Zhifu.Data.Migrations.Postgres
 
                     b.Property<string>("Code")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
                         .HasColumnName("code");
 
                     b.Property<long>("ConsumptionFen")
@@ -1176,6 +1176,11 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("out_trade_no");
+
+                    b.Property<string>("PayerOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("payer_open_id");
 
                     b.Property<Guid?>("PayerUserId")
                         .HasColumnType("uuid")
