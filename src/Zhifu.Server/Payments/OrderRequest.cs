@@ -8,11 +8,16 @@ namespace Zhifu.Server.Payments;
 /// <summary>
 /// The body of Native / JSAPI / APP / H5下单 (PAY-2), validated: appid, mchid, description, out_trade_no, time_expire, attach,
 /// notify_url, amount{total, currency}; JSAPI adds the required payer.openid (the payer's id towards the app, from the
-/// wallet's authorization); H5 adds the required scene_info{payer_client_ip, h5_info{type}}.
+/// wallet's authorization); H5 adds the required scene_info{payer_client_ip, h5_info{type}}; 付款码支付 (MICROPAY) has
+/// payer.auth_code and scene_info instead of notify_url and time_expire.
 /// </summary>
 public sealed record OrderRequest(string TradeType, string AppId, string MchId, string Description, string OutTradeNo,
-    DateTimeOffset? TimeExpire, string? Attach, string NotifyUrl, long TotalFen, string Currency, string? PayerOpenId = null)
+    DateTimeOffset? TimeExpire, string? Attach, string? NotifyUrl, long TotalFen, string Currency, string? PayerOpenId = null,
+    string? AuthCode = null)
 {
+    /// <summary>付款码支付: the merchant scans the wallet's payment code (payer.auth_code); no notify_url in this API.</summary>
+    public const string MicroPay = "MICROPAY";
+
     public const string Native = "NATIVE";
     public const string Jsapi = "JSAPI";
     public const string App = "APP";
@@ -22,7 +27,7 @@ public sealed record OrderRequest(string TradeType, string AppId, string MchId, 
 
     /// <summary>What the merchant asked for, so a repeated out_trade_no is told from a different order (PAY-6).</summary>
     public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(
-        new object?[] { TradeType, AppId, MchId, Description, OutTradeNo, TimeExpire?.UtcTicks, Attach, NotifyUrl, TotalFen, Currency, PayerOpenId }))));
+        new object?[] { TradeType, AppId, MchId, Description, OutTradeNo, TimeExpire?.UtcTicks, Attach, NotifyUrl, TotalFen, Currency, PayerOpenId, AuthCode }))));
 
     public static (OrderRequest? Order, V3Error? Error) Parse(string tradeType, byte[] body)
     {
@@ -39,7 +44,7 @@ public sealed record OrderRequest(string TradeType, string AppId, string MchId, 
                 V3Json.Text(root, "appid", 32, true, out var appId), V3Json.Text(root, "mchid", 32, true, out var mchId),
                 V3Json.Text(root, "description", 127, true, out var description), V3Json.Text(root, "out_trade_no", 32, true, out var outTradeNo),
                 V3Json.Text(root, "time_expire", 64, false, out var timeExpire), V3Json.Text(root, "attach", 128, false, out var attach),
-                V3Json.Text(root, "notify_url", 255, true, out var notifyUrl),
+                V3Json.Text(root, "notify_url", 255, tradeType != MicroPay, out var notifyUrl),
             };
             if (errors.FirstOrDefault(e => e is not null) is { } error)
             {
@@ -68,28 +73,40 @@ public sealed record OrderRequest(string TradeType, string AppId, string MchId, 
             {
                 return (null, amountError);
             }
-            string? openId = null;
-            if (tradeType == Jsapi && (Payer(root, out openId) is { } payerError))
+            string? openId = null, authCode = null;
+            if (tradeType == Jsapi && (Payer(root, "openid", out openId) is { } payerError))
             {
                 return (null, payerError);
+            }
+            if (tradeType == MicroPay && (Payer(root, "auth_code", out authCode) ?? SceneObject(root)) is { } codeError)
+            {
+                return (null, codeError);
+            }
+            if (authCode is not null && !Codes.PaymentCodes.IsWellFormed(authCode))
+            {
+                return (null, V3Error.ParamError("payer.auth_code 须为 10–15 开头的 18 位数字", "payer.auth_code must be 18 digits starting 10–15"));
             }
             if (tradeType == H5 && Scene(root) is { } sceneError)
             {
                 return (null, sceneError);
             }
-            return (new OrderRequest(tradeType, appId!, mchId!, description!, outTradeNo!, expire, attach, notifyUrl!, total, "CNY", openId), null);
+            return (new OrderRequest(tradeType, appId!, mchId!, description!, outTradeNo!, expire, attach, notifyUrl, total, "CNY", openId, authCode), null);
         }
     }
 
-    private static V3Error? Payer(JsonElement root, out string? openId)
+    private static V3Error? Payer(JsonElement root, string field, out string? value)
     {
-        openId = null;
+        value = null;
         if (!root.TryGetProperty("payer", out var payer) || payer.ValueKind != JsonValueKind.Object)
         {
             return V3Error.ParamError("缺少 payer", "payer is required");
         }
-        return V3Json.Text(payer, "openid", 128, true, out openId);
+        return V3Json.Text(payer, field, 128, true, out value);
     }
+
+    private static V3Error? SceneObject(JsonElement root) =>
+        root.TryGetProperty("scene_info", out var scene) && scene.ValueKind == JsonValueKind.Object
+            ? null : V3Error.ParamError("缺少 scene_info", "scene_info is required");
 
     private static V3Error? Scene(JsonElement root)
     {

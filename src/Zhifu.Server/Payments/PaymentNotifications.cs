@@ -42,6 +42,10 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     public async Task AddAsync(ZhifuDb db, Guid merchantId, string mchId, Guid recordId, string url, string eventType, string summary,
         string originalType, JsonObject resource)
     {
+        if (url.Length == 0)
+        {
+            return; // 付款码 orders of a merchant without a default notify URL: the merchant learns the result by querying
+        }
         var credential = await db.Set<MerchantCredentialRow>().AsNoTracking().FirstAsync(c => c.MerchantId == merchantId);
         var plain = Encoding.UTF8.GetBytes(resource.ToJsonString());
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)); // 12 characters, used as the GCM nonce bytes

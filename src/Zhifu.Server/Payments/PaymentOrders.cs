@@ -12,7 +12,7 @@ namespace Zhifu.Server.Payments;
 /// closes unpaid ones. Expiry follows the protocol: past time_expire an order can no longer be paid, but it stays NOTPAY
 /// until the merchant closes it (checked lazily against <see cref="IClock"/> when a wallet reads or pays it).
 /// </summary>
-public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions options, IClock clock)
+public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions options, Codes.PaymentCodes codes, PaymentLedger money, IClock clock)
 {
     public const string NotPay = "NOTPAY";
     public const string Paying = "PAYING";
@@ -36,13 +36,25 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
         {
             return Repeat(earlier, hash);
         }
+        Guid? codeUser = null;
+        if (request.AuthCode is not null)
+        {
+            codeUser = await codes.ConsumeAsync(request.AuthCode, ct);
+            if (codeUser is null)
+            {
+                return (null, V3Error.InvalidRequest("付款码无效、已过期或已被使用，请用户刷新付款码后重试",
+                    "the payment code is invalid, expired or already used; ask the payer to refresh it"));
+            }
+        }
         var row = new PaymentOrderRow
         {
             Id = Guid.CreateVersion7(), TransactionId = NewTransactionId(now), MerchantId = merchant.Merchant.Id, MchId = request.MchId,
             AppId = request.AppId, OutTradeNo = request.OutTradeNo, TradeType = request.TradeType, Description = request.Description,
-            Attach = request.Attach, NotifyUrl = request.NotifyUrl, TotalFen = request.TotalFen, Currency = request.Currency,
-            Code = NewCode(request.TradeType, now), PayerOpenId = request.PayerOpenId, RequestHash = hash, State = NotPay,
-            ExpiresAt = request.TimeExpire?.ToUniversalTime() ?? now.AddMinutes(options.DefaultExpiryMinutes), CreatedAt = now,
+            Attach = request.Attach, NotifyUrl = request.NotifyUrl ?? merchant.Credential.NotifyUrl ?? "", TotalFen = request.TotalFen, Currency = request.Currency,
+            Code = NewCode(request.TradeType, now), CodeUserId = codeUser, RequestHash = hash, State = NotPay,
+            PayerOpenId = codeUser is { } user ? money.OpenId(request.AppId, user) : request.PayerOpenId,
+            ExpiresAt = codeUser is not null ? now.AddSeconds(options.PaymentCodeConfirmSeconds)
+                : request.TimeExpire?.ToUniversalTime() ?? now.AddMinutes(options.DefaultExpiryMinutes), CreatedAt = now,
         };
         await using var db = database.CreateContext();
         db.Add(row);
@@ -66,6 +78,7 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
     /// <summary>The same content answers the first order; other content is refused; a finished order says so.</summary>
     private static (PaymentOrderRow?, V3Error?) Repeat(PaymentOrderRow earlier, string hash) =>
         earlier.RequestHash != hash ? (null, V3Error.OutTradeNoUsed)
+        : earlier.TradeType == OrderRequest.MicroPay ? (earlier, null) // a charge asked again answers its state, paid or not
         : earlier.State == Success ? (null, V3Error.OrderPaid)
         : earlier.State == Closed ? (null, V3Error.OrderClosed)
         : (earlier, null);

@@ -20,4 +20,10 @@ public sealed record PaymentsOptions
 
     /// <summary>How long after payment an order can still be refunded, in days (the protocol: one year).</summary>
     public int RefundWindowDays { get; init; } = 365;
+
+    /// <summary>How long a wallet's payment code (付款码) can be charged, in seconds (the industry's "about a minute").</summary>
+    public int PaymentCodeSeconds { get; init; } = 60;
+
+    /// <summary>How long a payment-code charge waits for the payer to confirm it in the wallet (USERPAYING), in seconds.</summary>
+    public int PaymentCodeConfirmSeconds { get; init; } = 120;
 }

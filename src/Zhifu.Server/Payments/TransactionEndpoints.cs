@@ -15,10 +15,12 @@ public static class TransactionEndpoints
         transactions.MapPost("/jsapi", (HttpContext h, PaymentOrders o) => CreateAsync(h, o, OrderRequest.Jsapi));
         transactions.MapPost("/app", (HttpContext h, PaymentOrders o) => CreateAsync(h, o, OrderRequest.App));
         transactions.MapPost("/h5", (HttpContext h, PaymentOrders o) => CreateAsync(h, o, OrderRequest.H5));
-        transactions.MapGet("/id/{transaction_id}", (string transaction_id, HttpContext h, PaymentOrders orders, PaymentLedger money) =>
-            QueryAsync(h, orders, money, mchid => orders.FindPaidAsync(mchid, transaction_id, h.RequestAborted)));
-        transactions.MapGet("/out-trade-no/{out_trade_no}", (string out_trade_no, HttpContext h, PaymentOrders orders, PaymentLedger money) =>
-            QueryAsync(h, orders, money, mchid => orders.FindAsync(mchid, out_trade_no, h.RequestAborted)));
+        transactions.MapPost("/codepay", CodepayAsync);
+        transactions.MapPost("/out-trade-no/{out_trade_no}/reverse", ReverseAsync);
+        transactions.MapGet("/id/{transaction_id}", (string transaction_id, HttpContext h, PaymentOrders orders, PaymentLedger money, Zhifu.Core.IClock clock) =>
+            QueryAsync(h, orders, money, clock, mchid => orders.FindPaidAsync(mchid, transaction_id, h.RequestAborted)));
+        transactions.MapGet("/out-trade-no/{out_trade_no}", (string out_trade_no, HttpContext h, PaymentOrders orders, PaymentLedger money, Zhifu.Core.IClock clock) =>
+            QueryAsync(h, orders, money, clock, mchid => orders.FindAsync(mchid, out_trade_no, h.RequestAborted)));
         transactions.MapPost("/out-trade-no/{out_trade_no}/close", CloseAsync);
     }
 
@@ -42,6 +44,66 @@ public static class TransactionEndpoints
         });
     }
 
+    /// <summary>
+    /// 付款码支付: the merchant charges the payment code it scanned. The code is consumed at once; the charge then waits in
+    /// the payer's wallet for the payment password (USERPAYING) until paid or its window passes — the merchant queries, and
+    /// reverses what it no longer wants. (Passwordless small payments by code come with PWL-1.)
+    /// </summary>
+    private static async Task<IResult> CodepayAsync(HttpContext context, PaymentOrders orders, PaymentLedger money, Zhifu.Core.IClock clock)
+    {
+        var (request, error) = OrderRequest.Parse(OrderRequest.MicroPay, V3Protocol.Body(context));
+        if (error is not null)
+        {
+            return error.ToResult();
+        }
+        var (order, refusal) = await orders.CreateAsync(V3Protocol.Merchant(context), request!, context.RequestAborted);
+        if (refusal is not null)
+        {
+            return refusal.ToResult();
+        }
+        var openId = order!.PayerOpenId;
+        return V3Protocol.Json(TransactionView.Of(order, openId, clock.UtcNow));
+    }
+
+    /// <summary>
+    /// 撤销订单 (付款码): an unpaid charge is revoked (closed); a paid one is refunded in full to the payer and reads REVOKED.
+    /// </summary>
+    private static async Task<IResult> ReverseAsync(string out_trade_no, HttpContext context, PaymentOrders orders,
+        Refunds.PaymentRefunds refunds)
+    {
+        var (document, invalid) = V3Json.ParseObject(V3Protocol.Body(context));
+        if (invalid is not null)
+        {
+            return invalid.ToResult();
+        }
+        using (document)
+        {
+            var merchant = V3Protocol.Merchant(context);
+            var missing = V3Json.Text(document!.RootElement, "appid", 32, true, out var appId);
+            string? mchId = null;
+            if ((missing ?? V3Json.Text(document.RootElement, "mchid", 32, true, out mchId)) is { } bad)
+            {
+                return bad.ToResult();
+            }
+            if (mchId != merchant.Merchant.MchId)
+            {
+                return V3Error.ParamError("mchid 与请求签名中的商户号不一致", "mchid differs from the signing merchant").ToResult();
+            }
+            var order = await orders.FindAsync(mchId!, out_trade_no, context.RequestAborted);
+            if (order is null || order.AppId != appId)
+            {
+                return V3Error.OrderNotExist.ToResult();
+            }
+            var refusal = order.State == PaymentOrders.Success
+                ? (await refunds.ReverseAsync(merchant, order, context.RequestAborted))
+                : await orders.CloseAsync(mchId!, out_trade_no, context.RequestAborted);
+            return refusal?.ToResult() ?? V3Protocol.Json(new System.Text.Json.Nodes.JsonObject
+            {
+                ["appid"] = order.AppId, ["mchid"] = order.MchId, ["out_trade_no"] = order.OutTradeNo,
+            });
+        }
+    }
+
     /// <summary>What the merchant renders as a QR code; the wallet scans it and pays <c>/api/wallet/payments/{code}</c>.</summary>
     public static string CodeUrl(string code) => "zhifu://wxpay/bizpayurl?pr=" + code;
 
@@ -52,7 +114,7 @@ public static class TransactionEndpoints
     public static string H5Url(HttpRequest request, string prepayId) =>
         $"{request.Scheme}://{request.Host}/wallet/h5pay?prepay_id={Uri.EscapeDataString(prepayId)}";
 
-    private static async Task<IResult> QueryAsync(HttpContext context, PaymentOrders orders, PaymentLedger money,
+    private static async Task<IResult> QueryAsync(HttpContext context, PaymentOrders orders, PaymentLedger money, Zhifu.Core.IClock clock,
         Func<string, Task<Zhifu.Data.Entities.PaymentOrderRow?>> find)
     {
         var mchid = context.Request.Query["mchid"].ToString();
@@ -70,7 +132,7 @@ public static class TransactionEndpoints
             return V3Error.OrderNotExist.ToResult();
         }
         var openId = order.PayerUserId is { } payer ? money.OpenId(order.AppId, payer) : null;
-        return V3Protocol.Json(TransactionView.Of(order, openId));
+        return V3Protocol.Json(TransactionView.Of(order, openId, clock.UtcNow));
     }
 
     private static async Task<IResult> CloseAsync(string out_trade_no, HttpContext context, PaymentOrders orders)

@@ -11,7 +11,7 @@ namespace Zhifu.Server.Payments;
 /// </summary>
 public static class TransactionView
 {
-    public static JsonObject Of(PaymentOrderRow order, string? openId)
+    public static JsonObject Of(PaymentOrderRow order, string? openId, DateTimeOffset? now = null)
     {
         var paid = order.State == PaymentOrders.Success;
         var json = new JsonObject
@@ -25,12 +25,15 @@ public static class TransactionView
             json["transaction_id"] = order.TransactionId;
             json["trade_type"] = order.TradeType;
         }
-        // An order being committed is still unpaid to the merchant: it becomes SUCCESS the moment the ledger commits.
-        var state = order.State == PaymentOrders.Paying ? PaymentOrders.NotPay : order.State;
+        var state = State(order, now);
         json["trade_state"] = state;
         json["trade_state_desc"] = state switch
         {
             PaymentOrders.Success => "支付成功",
+            "REFUND" => "转入退款",
+            "USERPAYING" => "用户支付中（需在钱包中输入支付密码）",
+            "PAYERROR" => "支付失败（用户未在时限内确认）",
+            "REVOKED" => "已撤销",
             PaymentOrders.Closed => "订单已关闭",
             _ => "订单未支付",
         };
@@ -45,6 +48,23 @@ public static class TransactionView
             ? new JsonObject { ["total"] = order.TotalFen, ["payer_total"] = order.TotalFen, ["currency"] = order.Currency, ["payer_currency"] = order.Currency }
             : new JsonObject { ["payer_currency"] = order.Currency };
         return json;
+    }
+
+    /// <summary>
+    /// The protocol's trade_state: an order being committed is still unpaid to the merchant (it becomes SUCCESS the moment
+    /// the ledger commits); a refunded one reads REFUND; a payment-code charge waiting for the payer reads USERPAYING, then
+    /// PAYERROR when its confirmation window passed, and REVOKED once reversed.
+    /// </summary>
+    public static string State(PaymentOrderRow order, DateTimeOffset? now)
+    {
+        var micro = order.TradeType == OrderRequest.MicroPay;
+        return order.State switch
+        {
+            PaymentOrders.Success => order.RefundedFen > 0 ? "REFUND" : PaymentOrders.Success,
+            PaymentOrders.Closed => micro ? "REVOKED" : PaymentOrders.Closed,
+            _ when micro => now > order.ExpiresAt && order.State == PaymentOrders.NotPay ? "PAYERROR" : "USERPAYING",
+            _ => PaymentOrders.NotPay,
+        };
     }
 
     /// <summary>rfc3339 in China time, as the protocol writes times: 2018-06-08T10:34:56+08:00.</summary>

@@ -26,7 +26,10 @@ public sealed class PaymentOrderRow
     /// <summary>What the wallet opens: the code in a native order's code_url, or the prepay_id of a JSAPI / APP / H5 order.</summary>
     public required string Code { get; set; }
 
-    /// <summary>JSAPI: the openid the merchant named as payer; only that wallet may pay the order.</summary>
+    /// <summary>付款码支付: the user whose payment code the merchant scanned; the charge waits in their wallet to be confirmed.</summary>
+    public Guid? CodeUserId { get; set; }
+
+    /// <summary>JSAPI and 付款码: the openid of the payer the order is for; only that wallet may pay it.</summary>
     public string? PayerOpenId { get; set; }
     public required string RequestHash { get; set; }
 
@@ -65,6 +68,7 @@ internal sealed class PaymentOrderRowMapping : IEntityTypeConfiguration<PaymentO
         e.HasIndex(x => x.Code).IsUnique();
         e.HasIndex(x => new { x.State, x.ExpiresAt });
         e.HasIndex(x => new { x.PayerUserId, x.PayingSince });
+        e.HasIndex(x => new { x.CodeUserId, x.State });
         e.Property(x => x.TransactionId).HasMaxLength(32);
         e.Property(x => x.MchId).HasMaxLength(32);
         e.Property(x => x.AppId).HasMaxLength(32);

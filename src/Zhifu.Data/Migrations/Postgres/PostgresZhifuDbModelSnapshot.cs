@@ -1021,6 +1021,41 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.ToTable("operators", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.PaymentCodeRow", b =>
+                {
+                    b.Property<string>("CodeHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("CodeHash")
+                        .HasName("pk_payment_codes");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_payment_codes_expires_at");
+
+                    b.HasIndex("UserId", "UsedAt")
+                        .HasDatabaseName("ix_payment_codes_user_id_used_at");
+
+                    b.ToTable("payment_codes", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.PaymentNotificationRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1123,6 +1158,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("code");
+
+                    b.Property<Guid?>("CodeUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("code_user_id");
 
                     b.Property<long>("ConsumptionFen")
                         .HasColumnType("bigint")
@@ -1250,6 +1289,9 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.HasIndex("TransactionId")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_orders_transaction_id");
+
+                    b.HasIndex("CodeUserId", "State")
+                        .HasDatabaseName("ix_payment_orders_code_user_id_state");
 
                     b.HasIndex("MchId", "OutTradeNo")
                         .IsUnique()

@@ -1033,6 +1033,42 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.ToTable("operators", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.PaymentCodeRow", b =>
+                {
+                    b.Property<string>("CodeHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code_hash");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_at");
+
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("CodeHash")
+                        .HasName("pk_payment_codes");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_payment_codes_expires_at");
+
+                    b.HasIndex("UserId", "UsedAt")
+                        .HasDatabaseName("ix_payment_codes_user_id_used_at");
+
+                    b.ToTable("payment_codes", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.PaymentNotificationRow", b =>
                 {
                     b.Property<byte[]>("Id")
@@ -1136,6 +1172,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("code");
+
+                    b.Property<byte[]>("CodeUserId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("code_user_id");
 
                     b.Property<long>("ConsumptionFen")
                         .HasColumnType("INTEGER")
@@ -1264,6 +1304,9 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.HasIndex("TransactionId")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_orders_transaction_id");
+
+                    b.HasIndex("CodeUserId", "State")
+                        .HasDatabaseName("ix_payment_orders_code_user_id_state");
 
                     b.HasIndex("MchId", "OutTradeNo")
                         .IsUnique()

@@ -29,8 +29,20 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
     /// <summary>Attempts at reserving the refund on the order when other refunds of it race (optimistic version check).</summary>
     private const int ReserveAttemptsMax = 4;
 
+    /// <summary>撤销 of a paid payment-code charge: a full refund without review, once (out_refund_no "REVERSE" + out_trade_no).</summary>
+    public async Task<V3Error?> ReverseAsync(ApiMerchant merchant, PaymentOrderRow order, CancellationToken ct)
+    {
+        if (order.TradeType != OrderRequest.MicroPay)
+        {
+            return V3Error.InvalidRequest("仅付款码支付订单可以撤销", "only payment-code charges can be reversed");
+        }
+        var request = new RefundRequest(null, order.OutTradeNo, "REVERSE" + order.OutTradeNo, "撤销", null, order.TotalFen, order.TotalFen);
+        var (_, _, error) = await ApplyAsync(merchant, request, ct, review: false);
+        return error;
+    }
+
     public async Task<(PaymentRefundRow? Refund, PaymentOrderRow? Order, V3Error? Error)> ApplyAsync(ApiMerchant merchant, RefundRequest request,
-        CancellationToken ct)
+        CancellationToken ct, bool? review = null)
     {
         var mchId = merchant.Merchant.MchId;
         var hash = request.Hash();
@@ -54,7 +66,7 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
             {
                 return (null, null, refusal);
             }
-            var refund = await NewRefundAsync(db, order, request, hash, merchant.Merchant.RefundReviewRequired, ct);
+            var refund = await NewRefundAsync(db, order, request, hash, review ?? merchant.Merchant.RefundReviewRequired, ct);
             (order.RefundedFen, order.RefundCount) = (order.RefundedFen + refund.RefundFen, order.RefundCount + 1);
             order.Version++;
             var payer = await db.Users.AsNoTracking().FirstAsync(u => u.Id == order.PayerUserId, ct);

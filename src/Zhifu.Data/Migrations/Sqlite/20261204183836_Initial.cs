@@ -326,6 +326,21 @@ namespace Zhifu.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "payment_codes",
+                columns: table => new
+                {
+                    code_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    used_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payment_codes", x => x.code_hash);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "payment_notifications",
                 columns: table => new
                 {
@@ -364,6 +379,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     total_fen = table.Column<long>(type: "INTEGER", nullable: false),
                     currency = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
                     code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    code_user_id = table.Column<byte[]>(type: "BLOB", nullable: true),
                     payer_open_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
                     request_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
@@ -791,6 +807,16 @@ namespace Zhifu.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_payment_codes_expires_at",
+                table: "payment_codes",
+                column: "expires_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_codes_user_id_used_at",
+                table: "payment_codes",
+                columns: new[] { "user_id", "used_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_payment_notifications_record_id_event_type",
                 table: "payment_notifications",
                 columns: new[] { "record_id", "event_type" },
@@ -806,6 +832,11 @@ namespace Zhifu.Data.Migrations.Sqlite
                 table: "payment_orders",
                 column: "code",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_orders_code_user_id_state",
+                table: "payment_orders",
+                columns: new[] { "code_user_id", "state" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_payment_orders_mch_id_out_trade_no",
@@ -1019,6 +1050,9 @@ namespace Zhifu.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "operators");
+
+            migrationBuilder.DropTable(
+                name: "payment_codes");
 
             migrationBuilder.DropTable(
                 name: "payment_notifications");

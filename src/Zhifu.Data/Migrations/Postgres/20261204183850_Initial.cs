@@ -327,6 +327,21 @@ namespace Zhifu.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "payment_codes",
+                columns: table => new
+                {
+                    code_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    used_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payment_codes", x => x.code_hash);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "payment_notifications",
                 columns: table => new
                 {
@@ -365,6 +380,7 @@ namespace Zhifu.Data.Migrations.Postgres
                     total_fen = table.Column<long>(type: "bigint", nullable: false),
                     currency = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
                     code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    code_user_id = table.Column<Guid>(type: "uuid", nullable: true),
                     payer_open_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     request_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
@@ -792,6 +808,16 @@ namespace Zhifu.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_payment_codes_expires_at",
+                table: "payment_codes",
+                column: "expires_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_codes_user_id_used_at",
+                table: "payment_codes",
+                columns: new[] { "user_id", "used_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_payment_notifications_record_id_event_type",
                 table: "payment_notifications",
                 columns: new[] { "record_id", "event_type" },
@@ -807,6 +833,11 @@ namespace Zhifu.Data.Migrations.Postgres
                 table: "payment_orders",
                 column: "code",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_orders_code_user_id_state",
+                table: "payment_orders",
+                columns: new[] { "code_user_id", "state" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_payment_orders_mch_id_out_trade_no",
@@ -1020,6 +1051,9 @@ namespace Zhifu.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "operators");
+
+            migrationBuilder.DropTable(
+                name: "payment_codes");
 
             migrationBuilder.DropTable(
                 name: "payment_notifications");

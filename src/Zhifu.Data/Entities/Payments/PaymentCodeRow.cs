@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Zhifu.Data.Entities;
+
+/// <summary>
+/// 付款码 (PAY-2) — a code the wallet shows for a merchant to scan (被扫): valid about a minute, good for one charge. Only its
+/// SHA-256 is kept (the code is a bearer credential while it lives); a newer code of the same user retires the older ones.
+/// </summary>
+public sealed class PaymentCodeRow
+{
+    /// <summary>Lower-case hex SHA-256 of the 18-digit code.</summary>
+    public required string CodeHash { get; set; }
+    public Guid UserId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>When a merchant charged it, or the wallet replaced it; a used code never charges again.</summary>
+    public DateTimeOffset? UsedAt { get; set; }
+}
+
+internal sealed class PaymentCodeRowMapping : IEntityTypeConfiguration<PaymentCodeRow>
+{
+    public void Configure(EntityTypeBuilder<PaymentCodeRow> e)
+    {
+        e.ToTable("payment_codes");
+        e.HasKey(x => x.CodeHash);
+        e.HasIndex(x => new { x.UserId, x.UsedAt });
+        e.HasIndex(x => x.ExpiresAt);
+        e.Property(x => x.CodeHash).HasMaxLength(64);
+    }
+}

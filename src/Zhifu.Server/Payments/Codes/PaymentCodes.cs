@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+
+namespace Zhifu.Server.Payments.Codes;
+
+/// <summary>
+/// 付款码 (PAY-2): issues the wallet's rotating payment code — 18 digits starting 10–15 as the protocol's auth_code, valid
+/// <c>Payments:PaymentCodeSeconds</c> (60) — and lets a merchant's charge consume it exactly once.
+/// </summary>
+public sealed class PaymentCodes(DatabaseOptions database, PaymentsOptions options, IClock clock)
+{
+    /// <summary>A fresh code for the user; every older unused code of theirs stops working at once.</summary>
+    public async Task<(string Code, DateTimeOffset ExpiresAt)> IssueAsync(Guid userId, CancellationToken ct)
+    {
+        var now = clock.UtcNow;
+        var code = RandomNumberGenerator.GetInt32(10, 16).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            + string.Concat(Enumerable.Range(0, 16).Select(_ => (char)('0' + RandomNumberGenerator.GetInt32(10))));
+        await using var db = database.CreateContext();
+        await db.Set<PaymentCodeRow>().Where(c => c.UserId == userId && c.UsedAt == null).ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct);
+        var expires = now.AddSeconds(options.PaymentCodeSeconds);
+        db.Add(new PaymentCodeRow { CodeHash = Hash(code), UserId = userId, CreatedAt = now, ExpiresAt = expires });
+        await db.SaveChangesAsync(ct);
+        return (code, expires);
+    }
+
+    /// <summary>The code's owner when it is live, marking it used in the same statement (one charge wins); else null.</summary>
+    public async Task<Guid?> ConsumeAsync(string code, CancellationToken ct)
+    {
+        var hash = Hash(code);
+        var now = clock.UtcNow;
+        await using var db = database.CreateContext();
+        var owner = await db.Set<PaymentCodeRow>().AsNoTracking().Where(c => c.CodeHash == hash).Select(c => (Guid?)c.UserId).FirstOrDefaultAsync(ct);
+        var taken = await db.Set<PaymentCodeRow>().Where(c => c.CodeHash == hash && c.UsedAt == null && c.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct);
+        return taken == 1 ? owner : null;
+    }
+
+    /// <summary>Forgets codes expired more than a day ago, so the table stays bounded (at most 1,000 a call).</summary>
+    public async Task PurgeAsync(CancellationToken ct)
+    {
+        var before = clock.UtcNow.AddDays(-1);
+        await using var db = database.CreateContext();
+        var old = await db.Set<PaymentCodeRow>().Where(c => c.ExpiresAt < before).Select(c => c.CodeHash).Take(1_000).ToListAsync(ct);
+        if (old.Count > 0)
+        {
+            await db.Set<PaymentCodeRow>().Where(c => old.Contains(c.CodeHash)).ExecuteDeleteAsync(ct);
+        }
+    }
+
+    /// <summary>18 digits, the first two 10–15: what a payment code looks like to a scanner.</summary>
+    public static bool IsWellFormed(string? code) => code is { Length: 18 } && code.All(char.IsAsciiDigit) && code[0] == '1' && code[1] is >= '0' and <= '5';
+
+    private static string Hash(string code) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(code)));
+}

@@ -1,0 +1,98 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Zhifu.Core.Banking;
+using Zhifu.Tests.Infrastructure;
+using Zhifu.Tests.Lifecycle;
+using static Zhifu.Tests.MerchantApi.MerchantKit;
+
+namespace Zhifu.Tests.MerchantApi;
+
+/// <summary>PAY-2 付款码: the wallet's rotating code, valid about a minute and once, charged by the merchant (codepay) and reversed.</summary>
+public sealed class PaymentCodeTests
+{
+    [Fact]
+    public async Task Merchant_charges_the_wallets_code_once_the_payer_confirms_it_and_the_query_reads_success()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        using var wallet = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
+        var stale = await CodeAsync(wallet);
+        var code = await CodeAsync(wallet);
+        Assert.Matches("^1[0-5][0-9]{16}$", code);
+
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", Charge(merchant, "CODE-0001", 1_200, stale)),
+            400, "INVALID_REQUEST"); // a newer code retired it
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", Charge(merchant, "CODE-0001", 1_200, "99" + code[2..])),
+            400, "PARAM_ERROR");
+        var charged = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", Charge(merchant, "CODE-0001", 1_200, code));
+        Assert.Equal(200, (int)charged.Response.StatusCode);
+        Assert.Equal("USERPAYING", JsonDocument.Parse(charged.Body).RootElement.GetProperty("trade_state").GetString());
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", Charge(merchant, "CODE-0002", 1_200, code)),
+            400, "INVALID_REQUEST"); // single use
+        var repeated = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", Charge(merchant, "CODE-0001", 1_200, code));
+        Assert.Equal("USERPAYING", JsonDocument.Parse(repeated.Body).RootElement.GetProperty("trade_state").GetString()); // PAY-6
+
+        var pending = await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/payment-code/pending", Ct);
+        Assert.Equal(1_200, pending[0].GetProperty("amountFen").GetInt64());
+        var before = await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone);
+        var paid = await wallet.PostAsJsonAsync($"/api/wallet/payments/{pending[0].GetProperty("code").GetString()}/pay",
+            new { paymentPassword = PaymentPassword }, Ct);
+        Assert.Equal(200, (int)paid.StatusCode);
+        Assert.Equal(before - 1_200, await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone));
+        var query = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get,
+            $"/v3/pay/transactions/out-trade-no/CODE-0001?mchid={merchant.MchId}")).Body).RootElement;
+        Assert.Equal("SUCCESS", query.GetProperty("trade_state").GetString());
+        Assert.Equal("MICROPAY", query.GetProperty("trade_type").GetString());
+
+        // 撤销 a paid charge: refunded in full
+        var reversed = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/out-trade-no/CODE-0001/reverse",
+            JsonSerializer.Serialize(new { appid = "wxd678efh567hg6787", mchid = merchant.MchId }));
+        Assert.Equal(200, (int)reversed.Response.StatusCode);
+        Assert.Equal(before, await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone));
+        var after = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get,
+            $"/v3/pay/transactions/out-trade-no/CODE-0001?mchid={merchant.MchId}")).Body).RootElement;
+        Assert.Equal("REFUND", after.GetProperty("trade_state").GetString());
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task A_code_dies_after_a_minute_and_an_unconfirmed_charge_fails_then_is_revoked()
+    {
+        await using var server = await ClockedServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).WithClock(() => server.Clock.UtcNow);
+        using var wallet = await WalletAsync(server.BaseAddress, DemoCards.LiSi.Phone);
+        var old = await CodeAsync(wallet);
+        server.Clock.Advance(TimeSpan.FromSeconds(61));
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", Charge(merchant, "CODE-0101", 500, old)),
+            400, "INVALID_REQUEST");
+
+        var code = await CodeAsync(wallet);
+        await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", Charge(merchant, "CODE-0102", 500, code));
+        server.Clock.Advance(TimeSpan.FromSeconds(121)); // the payer never confirmed
+        var failed = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get,
+            $"/v3/pay/transactions/out-trade-no/CODE-0102?mchid={merchant.MchId}")).Body).RootElement;
+        Assert.Equal("PAYERROR", failed.GetProperty("trade_state").GetString());
+        Assert.Equal(0, (await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/payment-code/pending", Ct)).GetArrayLength());
+        var reversed = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/out-trade-no/CODE-0102/reverse",
+            JsonSerializer.Serialize(new { appid = "wxd678efh567hg6787", mchid = merchant.MchId }));
+        Assert.Equal(200, (int)reversed.Response.StatusCode);
+        var revoked = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get,
+            $"/v3/pay/transactions/out-trade-no/CODE-0102?mchid={merchant.MchId}")).Body).RootElement;
+        Assert.Equal("REVOKED", revoked.GetProperty("trade_state").GetString());
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    private static async Task<string> CodeAsync(HttpClient wallet)
+    {
+        var issued = await wallet.PostAsync("/api/wallet/me/payment-code", null, Ct);
+        Assert.Equal(200, (int)issued.StatusCode);
+        return (await issued.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("authCode").GetString()!;
+    }
+
+    private static string Charge(MerchantSigner merchant, string outTradeNo, long totalFen, string authCode) => JsonSerializer.Serialize(new
+    {
+        appid = "wxd678efh567hg6787", mchid = merchant.MchId, description = "知付演示咖啡馆-收银台", out_trade_no = outTradeNo,
+        payer = new { auth_code = authCode }, amount = new { total = totalFen, currency = "CNY" },
+        scene_info = new { store_info = new { out_id = "store-1" }, device_ip = "10.0.0.8" },
+    });
+}
