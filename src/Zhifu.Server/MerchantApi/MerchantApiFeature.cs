@@ -18,6 +18,7 @@ public static class MerchantApiFeature
         services.AddSingleton<RequestNonces>();
         services.AddSingleton<MerchantDemoCredentials>();
         services.AddSingleton<PaymentOrders>();
+        services.AddSingleton<Payments.Bills.TradeBill>();
         services.AddSingleton<Payments.Codes.PaymentCodes>();
         services.AddSingleton<PaymentLedger>();
         services.AddSingleton<PaymentNotifications>();
@@ -37,6 +38,7 @@ public static class MerchantApiFeature
         var v3 = app.MapGroup("/v3").ExcludeFromDescription();
         TransactionEndpoints.Map(v3);
         Payments.Refunds.RefundEndpoints.Map(v3);
+        Payments.Bills.TradeBillEndpoints.Map(v3);
         WalletPaymentEndpoints.Map(app);
         Payments.Codes.PaymentCodeEndpoints.Map(app);
         Merchants.MerchantStaffAuth.Map(app);

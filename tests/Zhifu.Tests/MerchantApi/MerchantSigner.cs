@@ -42,6 +42,16 @@ internal sealed class MerchantSigner(Uri baseAddress, string mchId, string seria
     private readonly string _serial = serial;
     private readonly RSA _key = privateKey;
 
+    /// <summary>The Authorization header of a request signed now, as an SDK sends it.</summary>
+    public string Authorization(string method, string pathAndQuery, string body)
+    {
+        var ts = Now().ToUnixTimeSeconds();
+        var n = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        var signature = Convert.ToBase64String(_key.SignData(Encoding.UTF8.GetBytes($"{method}\n{pathAndQuery}\n{ts}\n{n}\n{body}\n"),
+            HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        return $"WECHATPAY2-SHA256-RSA2048 mchid=\"{MchId}\",nonce_str=\"{n}\",signature=\"{signature}\",timestamp=\"{ts}\",serial_no=\"{_serial}\"";
+    }
+
     public async Task<(HttpResponseMessage Response, string Body)> SendAsync(HttpMethod method, string pathAndQuery, string? body = null,
         long? timestamp = null, string? nonce = null, Func<string, string>? tamper = null)
     {
