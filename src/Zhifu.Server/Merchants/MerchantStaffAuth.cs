@@ -25,17 +25,8 @@ public static class MerchantStaffAuth
 
     public static void AddServices(IServiceCollection services)
     {
-        services.AddAuthentication().AddCookie(Scheme, o =>
-        {
-            o.Cookie.Name = "zhifu.merchant";
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            o.SlidingExpiration = true;
-            o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
-            o.Events.OnRedirectToLogin = c => Deny(c.HttpContext, 401, "MERCHANT_SIGN_IN_REQUIRED", "请先登录商户后台", "Sign in to the merchant console first");
-            o.Events.OnRedirectToAccessDenied = c => Deny(c.HttpContext, 403, "MERCHANT_ROLE_FORBIDDEN", "您的角色无权执行此操作",
-                "Your role may not do this");
-        });
+        services.AddAuthentication().AddCookie(Scheme, o => StaffCookie.Configure(o, "zhifu.merchant", "MERCHANT_SIGN_IN_REQUIRED",
+            "请先登录商户后台", "Sign in to the merchant console first", "MERCHANT_ROLE_FORBIDDEN"));
         services.AddAuthorizationBuilder()
             .AddPolicy(AnyStaff, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireClaim(MerchantClaim))
             .AddPolicy(Reviewers, p => p.AddAuthenticationSchemes(Scheme).RequireClaim(MerchantClaim).RequireRole("admin", "finance"))
@@ -102,7 +93,4 @@ public static class MerchantStaffAuth
         logger.LogInformation("Merchant staff {Username} ({Role}) of {MchId} signed in", staff.Username, staff.Role, merchant.MchId);
         return Results.Ok(Session(new ClaimsPrincipal(identity)));
     }
-
-    private static Task Deny(HttpContext context, int status, string code, string zh, string en) =>
-        ApiProblem.Create(context, status, code, zh, en).ExecuteAsync(context);
 }

@@ -31,16 +31,7 @@ public static class OperatorAuth
             ?? new OperatorLockoutOptions());
         services.AddSingleton<PasswordSignIn>();
         services.AddAuthentication(Scheme).AddCookie(Scheme, o =>
-        {
-            o.Cookie.Name = "zhifu.ops";
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            o.SlidingExpiration = true;
-            o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
-            o.Events.OnRedirectToLogin = c => Deny(c.HttpContext, 401, "OPS_SIGN_IN_REQUIRED", "请先登录", "Sign in first");
-            o.Events.OnRedirectToAccessDenied = c => Deny(c.HttpContext, 403, "OPS_ROLE_FORBIDDEN", "您的角色无权执行此操作",
-                "Your role may not do this");
-        });
+            StaffCookie.Configure(o, "zhifu.ops", "OPS_SIGN_IN_REQUIRED", "请先登录", "Sign in first", "OPS_ROLE_FORBIDDEN"));
         services.AddAuthorizationBuilder();
     }
 
@@ -95,7 +86,4 @@ public static class OperatorAuth
         logger.LogInformation("Operator {Username} ({Role}) signed in", op.Username, op.Role);
         return Results.Ok(new OperatorSession(op.Username, op.Role));
     }
-
-    private static Task Deny(HttpContext context, int status, string code, string zh, string en) =>
-        ApiProblem.Create(context, status, code, zh, en).ExecuteAsync(context);
 }

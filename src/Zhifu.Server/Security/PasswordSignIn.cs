@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Zhifu.Core;
 using Zhifu.Data.Entities;
 
@@ -35,5 +36,25 @@ public sealed class PasswordSignIn(PasswordHasher passwords, OperatorLockoutOpti
         }
         (who.FailedSignIns, who.LockedUntil) = (0, null);
         return null;
+    }
+}
+
+/// <summary>
+/// The session cookie of a console's staff (operators, merchant staff): HttpOnly, SameSite strict, sliding 30 minutes; an
+/// API caller without a session or role gets 401/403 problem+json with the console's codes, never a redirect.
+/// </summary>
+public static class StaffCookie
+{
+    public static void Configure(CookieAuthenticationOptions o, string cookieName, string signInCode, string signInZh, string signInEn,
+        string forbiddenCode)
+    {
+        o.Cookie.Name = cookieName;
+        o.Cookie.HttpOnly = true;
+        o.Cookie.SameSite = SameSiteMode.Strict;
+        o.SlidingExpiration = true;
+        o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
+        o.Events.OnRedirectToLogin = c => Hosting.ApiProblem.Create(c.HttpContext, 401, signInCode, signInZh, signInEn).ExecuteAsync(c.HttpContext);
+        o.Events.OnRedirectToAccessDenied = c => Hosting.ApiProblem.Create(c.HttpContext, 403, forbiddenCode, "您的角色无权执行此操作",
+            "Your role may not do this").ExecuteAsync(c.HttpContext);
     }
 }
