@@ -78,7 +78,7 @@ internal static class LedgerCommand
     }
 
     /// <summary>The repository holding this harness (results go to its bench/results), or the current directory.</summary>
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {

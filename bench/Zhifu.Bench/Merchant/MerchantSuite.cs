@@ -1,0 +1,97 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Zhifu.Bench.Measuring;
+using Zhifu.Core.Ledger;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Payments;
+
+namespace Zhifu.Bench.Merchant;
+
+/// <summary>One server's measurements: its crypto floors, the end-to-end peak, the paced latency run, then the audit.</summary>
+internal sealed record MerchantRun(
+    string Database, string Label, bool ProductionArgon2, string Argon2Factors, string SqliteSynchronous, int Callers,
+    FloorFigures RsaFloor, FloorFigures RsaArgon2Floor, EndToEndFigures Peak, PacedFigures? HalfLoad, AuditFigures Audit);
+
+/// <summary>Runs the merchant verb's measurements, each on a fresh server and database.</summary>
+internal sealed class MerchantSuite(MerchantPlan plan)
+{
+    public List<MerchantRun> Runs { get; } = [];
+
+    public bool EveryRunSound => Runs.All(r => r.Audit.Sound);
+
+    /// <param name="postgresServer">Null for SQLite.</param>
+    public async Task RunAsync(string database, string? postgresServer)
+    {
+        Runs.Add(await RunServerAsync(database, postgresServer, "production defaults", [], pacedRun: true));
+        if (plan.LoweredArgon2Row)
+        {
+            Runs.Add(await RunServerAsync(database, postgresServer, "lowered Argon2 (extra row, not a target)",
+                MerchantPlan.LoweredArgon2Arguments, pacedRun: false));
+        }
+    }
+
+    private async Task<MerchantRun> RunServerAsync(string database, string? postgresServer, string label, string[] arguments, bool pacedRun)
+    {
+        Console.WriteLine($"merchant: {database}, {label}: starting a fresh server");
+        await using var server = await MerchantServer.StartAsync(postgresServer, arguments);
+        var merchant = DemoMerchant.Load(server.DataDirectory);
+        await using var notify = await NotifyEndpoint.StartAsync(merchant);
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = server.BaseAddress,
+            Timeout = MerchantPlan.PaymentTimeout,
+            DefaultRequestVersion = HttpVersion.Version11,
+        };
+        var wallets = await PayingWallets.SignInAsync(server, http, plan.PaymentsPerServerMax);
+        var ledger = server.Services.GetRequiredService<ILedger>();
+        var before = wallets.All.ToDictionary(w => w.WalletAccountId, w => ledger.GetAccount(w.WalletAccountId)!.Value.AvailableCreditBalance);
+        var cycle = new PaymentCycle(http, merchant, notify, wallets, plan.PaymentsPerServerMax);
+        var floor = await CryptoFloor.PrepareAsync(server, merchant, notify.Url);
+        var factors = $"m={server.Argon2.MemoryKiB} KiB, t={server.Argon2.Iterations}, p={server.Argon2.Parallelism}";
+
+        await QuietMachine.WaitAsync(plan.QuietWaitMax);
+        var rsa = await Task.Run(() => CryptoFloor.Measure(floor.RsaOfOnePayment, plan.Callers, plan.FloorMeasure));
+        Console.WriteLine($"  RSA floor: {rsa.PaymentsPerSecond:N0} payments/s");
+        await QuietMachine.WaitAsync(plan.QuietWaitMax);
+        var rsaArgon2 = await Task.Run(() => CryptoFloor.Measure(floor.RsaAndArgon2OfOnePayment, plan.Callers, plan.FloorMeasure));
+        Console.WriteLine($"  RSA + Argon2id ({factors}) floor: {rsaArgon2.PaymentsPerSecond:N1} payments/s");
+
+        await QuietMachine.WaitAsync(plan.QuietWaitMax);
+        var peak = await PeakThroughput.MeasureAsync(cycle, plan.Callers, plan.Warmup, plan.Measure, server.PostgresPort);
+        Console.WriteLine($"  end to end, {plan.Callers} callers: {peak.PaymentsPerSecond:N1} payments/s, p50 {peak.P50Ms:0.0} ms, "
+            + $"p99 {peak.P99Ms:0.0} ms, {peak.Failed} failed");
+
+        PacedFigures? paced = null;
+        if (pacedRun && peak.PaymentsPerSecond > 0)
+        {
+            await QuietMachine.WaitAsync(plan.QuietWaitMax);
+            paced = await HalfLoadLatency.MeasureAsync(cycle, peak.PaymentsPerSecond / 2, plan.PacedDurationMax, plan.PacedPaymentsMax,
+                server.PostgresPort);
+            Console.WriteLine($"  half load ({paced.TargetRate:N1}/s): p50 {paced.P50Ms:0.0} ms, p99 {paced.P99Ms:0.0} ms, "
+                + $"{paced.Done}/{paced.Sent} done");
+        }
+        await WaitForDeliveriesAsync(server);
+        var audit = await PaymentAudit.CheckAsync(server, cycle, notify, wallets, before);
+        Console.WriteLine($"  audit: {audit.Orders} orders, {(audit.Sound ? "sound" : "PROBLEMS: " + string.Join("; ", audit.Problems))}");
+        return new MerchantRun(database, label, arguments.Length == 0, factors, server.SqliteSynchronous, plan.Callers, rsa, rsaArgon2, peak,
+            paced, audit);
+    }
+
+    /// <summary>
+    /// A payment counts once its callback is verified, but the worker marks the notification delivered only when its round
+    /// ends; give the last round a bounded moment before the audit reads the outbox.
+    /// </summary>
+    private static async Task WaitForDeliveriesAsync(MerchantServer server)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            await using var db = server.Database.CreateContext();
+            if (!await db.Set<PaymentNotificationRow>().AnyAsync(n => n.Status == PaymentNotifications.Pending))
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+    }
+}
