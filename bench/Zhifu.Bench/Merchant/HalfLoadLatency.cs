@@ -64,11 +64,11 @@ internal static class HalfLoadLatency
         var sorted = tally.SortedMilliseconds();
         return new PacedFigures(ratePerSecond, sent / sentFor.TotalSeconds, sent, tally.Done, tally.Failed, tally.FailureReasons,
             Percentiles.Of(sorted, 0.50), Percentiles.Of(sorted, 0.90), Percentiles.Of(sorted, 0.99), sorted.Length == 0 ? 0 : sorted[^1],
-            overloaded, LoadSample.Between(from, to, tally.Done));
+            overloaded, LoadSample.Between(from, to, tally.Done), tally.Steps());
     }
 }
 
 /// <summary>The paced run: rates asked and achieved, payments sent and done, latency percentiles in ms.</summary>
 internal sealed record PacedFigures(
     double TargetRate, double SentRate, int Sent, int Done, long Failed, IReadOnlyCollection<string> FailureReasons, double P50Ms,
-    double P90Ms, double P99Ms, double MaxMs, bool Overloaded, LoadDelta Load);
+    double P90Ms, double P99Ms, double MaxMs, bool Overloaded, LoadDelta Load, StepLatencies Steps);

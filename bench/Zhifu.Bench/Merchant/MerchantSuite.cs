@@ -60,7 +60,7 @@ internal sealed class MerchantSuite(MerchantPlan plan)
         await QuietMachine.WaitAsync(plan.QuietWaitMax);
         var peak = await PeakThroughput.MeasureAsync(cycle, plan.Callers, plan.Warmup, plan.Measure, server.PostgresPort);
         Console.WriteLine($"  end to end, {plan.Callers} callers: {peak.PaymentsPerSecond:N1} payments/s, p50 {peak.P50Ms:0.0} ms, "
-            + $"p99 {peak.P99Ms:0.0} ms, {peak.Failed} failed");
+            + $"p99 {peak.P99Ms:0.0} ms, {peak.Failed} failed; {Describe(peak.Steps)}");
 
         PacedFigures? paced = null;
         if (pacedRun && peak.PaymentsPerSecond > 0)
@@ -69,7 +69,7 @@ internal sealed class MerchantSuite(MerchantPlan plan)
             paced = await HalfLoadLatency.MeasureAsync(cycle, peak.PaymentsPerSecond / 2, plan.PacedDurationMax, plan.PacedPaymentsMax,
                 server.PostgresPort);
             Console.WriteLine($"  half load ({paced.TargetRate:N1}/s): p50 {paced.P50Ms:0.0} ms, p99 {paced.P99Ms:0.0} ms, "
-                + $"{paced.Done}/{paced.Sent} done");
+                + $"{paced.Done}/{paced.Sent} done; {Describe(paced.Steps)}");
         }
         await WaitForDeliveriesAsync(server);
         var audit = await PaymentAudit.CheckAsync(server, cycle, notify, wallets, before);
@@ -77,6 +77,10 @@ internal sealed class MerchantSuite(MerchantPlan plan)
         return new MerchantRun(database, label, arguments.Length == 0, factors, server.SqliteSynchronous, plan.Callers, rsa, rsaArgon2, peak,
             paced, audit);
     }
+
+    public static string Describe(StepLatencies s) =>
+        $"p50/p99 ms: create {s.CreateP50:0.0}/{s.CreateP99:0.0}, pay {s.PayP50:0.0}/{s.PayP99:0.0}, "
+        + $"pay answer → callback verified {s.CallbackP50:0.0}/{s.CallbackP99:0.0}";
 
     /// <summary>
     /// A payment counts once its callback is verified, but the worker marks the notification delivered only when its round

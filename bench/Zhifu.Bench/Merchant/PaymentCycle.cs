@@ -31,8 +31,8 @@ internal sealed class PaymentCycle(HttpClient http, DemoMerchant merchant, Notif
         return sequence <= paymentsMax;
     }
 
-    /// <summary>Runs payment <paramref name="sequence"/>; returns the stopwatch timestamp its callback was verified at.</summary>
-    public async Task<long> RunAsync(long sequence)
+    /// <summary>Runs payment <paramref name="sequence"/>; returns when each step ended (stopwatch timestamps).</summary>
+    public async Task<PaymentSteps> RunAsync(long sequence)
     {
         var outTradeNo = string.Create(CultureInfo.InvariantCulture, $"BENCH{sequence:D10}");
         var totalFen = 1 + sequence * 7_919 % MerchantPlan.AmountFenMax;
@@ -43,6 +43,7 @@ internal sealed class PaymentCycle(HttpClient http, DemoMerchant merchant, Notif
         try
         {
             var code = await merchant.CreateNativeAsync(http, outTradeNo, totalFen, notify.Url, timeout.Token);
+            var createdAt = Stopwatch.GetTimestamp();
             using var pay = new HttpRequestMessage(HttpMethod.Post, $"/api/wallet/payments/{code}/pay")
             {
                 Content = JsonContent.Create(new { paymentPassword = DemoWorld.UserPaymentPassword }),
@@ -54,7 +55,8 @@ internal sealed class PaymentCycle(HttpClient http, DemoMerchant merchant, Notif
             {
                 throw new PaymentFailedException($"pay {outTradeNo}: HTTP {(int)paid.StatusCode} {body}");
             }
-            return await verified.WaitAsync(timeout.Token);
+            var paidAt = Stopwatch.GetTimestamp();
+            return new PaymentSteps(createdAt, paidAt, await verified.WaitAsync(timeout.Token));
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
@@ -70,5 +72,7 @@ internal sealed class PaymentCycle(HttpClient http, DemoMerchant merchant, Notif
         }
     }
 
-    public static long Now() => Stopwatch.GetTimestamp();
 }
+
+/// <summary>When the create answer, the pay answer and the verified callback arrived (stopwatch timestamps).</summary>
+internal readonly record struct PaymentSteps(long CreatedAt, long PaidAt, long VerifiedAt);

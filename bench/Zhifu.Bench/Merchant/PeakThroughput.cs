@@ -27,10 +27,10 @@ internal static class PeakThroughput
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    var verifiedAt = await cycle.RunAsync(sequence);
-                    if (window.Counts(verifiedAt))
+                    var steps = await cycle.RunAsync(sequence);
+                    if (window.Counts(steps.VerifiedAt))
                     {
-                        tally.Record(started, verifiedAt);
+                        tally.Record(started, steps);
                     }
                 }
                 catch (PaymentFailedException e)
@@ -52,7 +52,7 @@ internal static class PeakThroughput
 /// <summary>Payments done per second in a window, their latency, and where the CPU went.</summary>
 internal sealed record EndToEndFigures(
     double PaymentsPerSecond, int Done, long Failed, IReadOnlyCollection<string> FailureReasons, double P50Ms, double P99Ms, double MaxMs,
-    double CpuMsPerPayment, LoadDelta Load, bool BudgetSpent)
+    double CpuMsPerPayment, LoadDelta Load, bool BudgetSpent, StepLatencies Steps)
 {
     public static EndToEndFigures From(PaymentTally tally, TimeSpan window, LoadDelta load, bool budgetSpent)
     {
@@ -60,6 +60,6 @@ internal sealed record EndToEndFigures(
         var rate = tally.Done / window.TotalSeconds;
         return new EndToEndFigures(rate, tally.Done, tally.Failed, tally.FailureReasons, Percentiles.Of(sorted, 0.50),
             Percentiles.Of(sorted, 0.99), sorted.Length == 0 ? 0 : sorted[^1],
-            rate == 0 ? 0 : load.ProcessCores * 1_000 / rate, load, budgetSpent);
+            rate == 0 ? 0 : load.ProcessCores * 1_000 / rate, load, budgetSpent, tally.Steps());
     }
 }

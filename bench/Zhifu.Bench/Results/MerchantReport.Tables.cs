@@ -78,6 +78,7 @@ internal sealed partial class MerchantReport
                 F(run.RsaFloor.CpuMsPerPayment, 3), "", "", "", F(run.RsaFloor.Load.OtherCores, 2));
         }
         table.WriteTo(_md);
+        WriteWhereTheTimeGoes(database);
         foreach (var run in runs.Where(r => r.Database == database && r.Peak.FailureReasons.Count > 0))
         {
             Line($"First failures ({run.Label}): {string.Join("; ", run.Peak.FailureReasons)}");
@@ -105,6 +106,35 @@ internal sealed partial class MerchantReport
             }
         }
     }
+
+    /// <summary>
+    /// Each step's latency, and the rate the process's CPU would allow if nothing waited (cores ÷ CPU per payment): a measured
+    /// rate far below that ceiling means payments wait on something other than the CPU.
+    /// </summary>
+    private void WriteWhereTheTimeGoes(string database)
+    {
+        Line("Where a payment's time goes (p50 / p99 ms): *create* = signed create request to verified answer; *pay* = wallet pay "
+            + "request to its answer; *callback* = pay answer to callback verified (at half load *create* runs from the payment's scheduled start). *CPU ceiling* = cores ÷ CPU per payment: the rate "
+            + "if the CPU were the only limit.");
+        Line();
+        var table = new MarkdownTable("server", "measured", "create", "pay", "callback", "process cores busy", "CPU ceiling /s",
+            "payments/s ÷ CPU ceiling").WithTextColumns(2);
+        foreach (var run in runs.Where(r => r.Database == database))
+        {
+            var ceiling = run.Peak.CpuMsPerPayment == 0 ? 0 : machine.Cores * 1_000 / run.Peak.CpuMsPerPayment;
+            table.Add(run.Label, $"peak, {run.Callers} callers", Steps(run.Peak.Steps.CreateP50, run.Peak.Steps.CreateP99),
+                Steps(run.Peak.Steps.PayP50, run.Peak.Steps.PayP99), Steps(run.Peak.Steps.CallbackP50, run.Peak.Steps.CallbackP99),
+                F(run.Peak.Load.ProcessCores, 2), F(ceiling, 1), Pct(MerchantTargets.Share(run.Peak.PaymentsPerSecond, ceiling)));
+            if (run.HalfLoad is { } h)
+            {
+                table.Add(run.Label, "half load", Steps(h.Steps.CreateP50, h.Steps.CreateP99), Steps(h.Steps.PayP50, h.Steps.PayP99),
+                    Steps(h.Steps.CallbackP50, h.Steps.CallbackP99), F(h.Load.ProcessCores, 2), "", "");
+            }
+        }
+        table.WriteTo(_md);
+    }
+
+    private static string Steps(double p50, double p99) => $"{F(p50, 1)} / {F(p99, 1)}";
 
     private static string F(double value, int decimals) => value.ToString("N" + decimals, CultureInfo.InvariantCulture);
 
