@@ -41,7 +41,8 @@ internal sealed class CryptoFloor
             "{\"code_url\":\"zhifu://wxpay/bizpayurl?pr=AbCdEfGhIjKlMnOpQrStUv\"}");
         // A TRANSACTION.SUCCESS envelope of the size the server sends (the ciphertext dominates it).
         _callbackMessage = V3Authorization.ResponseMessage(1_767_225_600, new string('c', 32),
-            "{\"id\":\"" + Guid.CreateVersion7() + "\",\"create_time\":\"2026-01-01T08:00:00+08:00\",\"resource_type\":\"encrypt-resource\","
+            "{\"id\":\"" + Guid.CreateVersion7() + "\",\"create_time\":\"2026-01-01T08:00:00+08:00\","
+            + "\"resource_type\":\"encrypt-resource\","
             + "\"event_type\":\"TRANSACTION.SUCCESS\",\"summary\":\"支付成功\",\"resource\":{\"original_type\":\"transaction\","
             + "\"algorithm\":\"AEAD_AES_256_GCM\",\"ciphertext\":\"" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(560))
             + "\",\"associated_data\":\"transaction\",\"nonce\":\"0123456789ab\"}}");
@@ -120,4 +121,14 @@ internal sealed class CryptoFloor
 }
 
 /// <summary>Payments/s the crypto alone allows, and its CPU time per payment.</summary>
-internal sealed record FloorFigures(double PaymentsPerSecond, long Payments, double CpuMsPerPayment, LoadDelta Load);
+internal sealed record FloorFigures(double PaymentsPerSecond, long Payments, double CpuMsPerPayment, LoadDelta Load)
+{
+    /// <summary>
+    /// The rate if the crypto kept every core busy: cores ÷ CPU per payment. The tight loop does not always get there (Argon2's
+    /// 19 MiB allocations per check make the garbage collector stop the threads), so the targets use the higher of the two.
+    /// </summary>
+    public double CpuBoundPaymentsPerSecond => CpuMsPerPayment == 0 ? 0 : Environment.ProcessorCount * 1_000 / CpuMsPerPayment;
+
+    /// <summary>The floor the targets judge against: the stricter (higher) of the measured and the CPU-bound rate.</summary>
+    public double Strictest => Math.Max(PaymentsPerSecond, CpuBoundPaymentsPerSecond);
+}

@@ -70,7 +70,8 @@ internal sealed class DemoMerchant
         var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         var signature = Sign(V3Authorization.Message(method, pathAndQuery, timestamp, nonce, body));
         return string.Create(CultureInfo.InvariantCulture,
-            $"{V3Authorization.Scheme} mchid=\"{MchId}\",nonce_str=\"{nonce}\",signature=\"{signature}\",timestamp=\"{timestamp}\",serial_no=\"{Serial}\"");
+            $"{V3Authorization.Scheme} mchid=\"{MchId}\",nonce_str=\"{nonce}\",signature=\"{signature}\",timestamp=\"{timestamp}\","
+            + $"serial_no=\"{Serial}\"");
     }
 
     public string Sign(string message) =>
@@ -114,7 +115,7 @@ internal sealed class DemoMerchant
             RSASignaturePadding.Pkcs1);
     }
 
-    /// <summary>AEAD_AES_256_GCM with the APIv3 key: ciphertext is base64(cipher ‖ 16-byte tag); throws when the tag does not match.</summary>
+    /// <summary>AEAD_AES_256_GCM with the APIv3 key: ciphertext is base64(cipher ‖ 16-byte tag); throws on a wrong tag.</summary>
     public string Decrypt(string ciphertext, string nonce, string associatedData)
     {
         var bytes = Convert.FromBase64String(ciphertext);

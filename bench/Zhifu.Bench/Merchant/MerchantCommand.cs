@@ -37,7 +37,8 @@ internal static class MerchantCommand
             }
         }
         // The server reads its environment after its arguments: a ZHIFU_DB or ZHIFU_DATA here would silently redirect it.
-        if (Environment.GetEnvironmentVariable("ZHIFU_DB") is { Length: > 0 } || Environment.GetEnvironmentVariable("ZHIFU_DATA") is { Length: > 0 })
+        if (Environment.GetEnvironmentVariable("ZHIFU_DB") is { Length: > 0 }
+            || Environment.GetEnvironmentVariable("ZHIFU_DATA") is { Length: > 0 })
         {
             Console.Error.WriteLine("merchant: unset ZHIFU_DB and ZHIFU_DATA (the bench makes its own fresh data directory and database)");
             return 2;
@@ -76,7 +77,8 @@ internal static class MerchantCommand
         Console.WriteLine($"written to {output}");
         if (!suite.EveryRunSound)
         {
-            Console.Error.WriteLine("merchant: an order was not paid exactly once, a callback failed, or verify does not hold (see the results)");
+            Console.Error.WriteLine(
+                "merchant: an order was not paid exactly once, a callback failed, or verify does not hold (see the results)");
         }
         return suite.EveryRunSound ? 0 : 1;
     }

@@ -44,7 +44,7 @@ internal sealed class MerchantServer : IAsyncDisposable
 
     public string SqliteSynchronous => _app.Services.GetRequiredService<ServerSettings>().SqliteTuning.Synchronous;
 
-    /// <param name="postgresServer">An Npgsql connection string to make a fresh database on, or null for SQLite in the data directory.</param>
+    /// <param name="postgresServer">An Npgsql connection string to make a fresh database on; null for SQLite in the data directory.</param>
     public static async Task<MerchantServer> StartAsync(string? postgresServer, IReadOnlyList<string> extraArguments)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "zhifu-bench", Guid.CreateVersion7().ToString("N"));

@@ -40,7 +40,8 @@ internal sealed class PayingWallets
         var slotsTotal = DemoCards.People.Sum(p => DemoWorld.OpeningBalances[p.Phone] / 10_000);
         foreach (var person in DemoCards.People)
         {
-            using var login = await http.PostAsJsonAsync("/api/wallet/sessions", new { phone = person.Phone, password = DemoWorld.UserPassword });
+            using var login = await http.PostAsJsonAsync("/api/wallet/sessions",
+                new { phone = person.Phone, password = DemoWorld.UserPassword });
             login.EnsureSuccessStatusCode();
             var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
             var user = (await accounts.FindByPhoneAsync(person.Phone, CancellationToken.None))!;
@@ -53,7 +54,8 @@ internal sealed class PayingWallets
             if (share * MerchantPlan.AmountFenMax > balance)
             {
                 throw new InvalidOperationException(
-                    $"wallet {person.Phone} holds {balance} fen, less than its share of {paymentsMax} payments at up to {MerchantPlan.AmountFenMax} fen");
+                    $"wallet {person.Phone} holds {balance} fen, less than its share of {paymentsMax} payments at up to "
+                    + $"{MerchantPlan.AmountFenMax} fen");
             }
         }
         return new PayingWallets(wallets, [.. rotation]);

@@ -38,7 +38,7 @@ internal sealed class PaymentTally
 
     public double[] SortedMilliseconds() => Percentiles.SortedMilliseconds(_latencyTicks);
 
-    /// <summary>Where a payment's time goes: p50 and p99 of create (request to signed answer), pay, and pay answer → callback verified.</summary>
+    /// <summary>Where a payment's time goes: p50 and p99 of create, pay, and pay answer → callback verified.</summary>
     public StepLatencies Steps()
     {
         static (double, double) Of(IEnumerable<long> ticks)
@@ -54,4 +54,5 @@ internal sealed class PaymentTally
 }
 
 /// <summary>p50/p99 in ms of each step of a payment.</summary>
-internal sealed record StepLatencies(double CreateP50, double CreateP99, double PayP50, double PayP99, double CallbackP50, double CallbackP99);
+internal sealed record StepLatencies(
+    double CreateP50, double CreateP99, double PayP50, double PayP99, double CallbackP50, double CallbackP99);

@@ -32,8 +32,13 @@ internal sealed partial class MerchantReport
             + "demo merchant's registered key and the server's `PasswordHasher`. *RSA only*: merchant signs the create request, "
             + "platform verifies it, platform signs the answer, merchant verifies it, platform signs the callback, merchant verifies "
             + "it (6 RSA-2048 operations; the wallet's pay answer is not signed). *RSA + Argon2id*: the same plus one payment-password "
-            + "verification (PAY-1) at the server's configured factors. AES-GCM (microseconds) is left out.");
-        Line($"- **Half load (open loop)**: arrivals paced at 50 % of the measured peak for at most {plan.PacedDurationMax.TotalSeconds:0} s "
+            + "verification (PAY-1) at the server's configured factors. AES-GCM (microseconds) is left out. A floor window in which "
+            + "other processes took more than half a core is measured again (at most 3 times) and the least disturbed kept. Each floor "
+            + "is also given CPU-bound (cores ÷ its CPU ms per payment): the tight loop does not always keep both cores busy "
+            + "(Argon2id allocates 19 MiB per check and the GC stops the threads), and the targets judge against the higher, "
+            + "stricter, of the two; the ÷ floor columns below use the measured one.");
+        Line("- **Half load (open loop)**: arrivals paced at 50 % of the measured peak for at most "
+            + $"{plan.PacedDurationMax.TotalSeconds:0} s "
             + $"and {plan.PacedPaymentsMax:N0} payments, whatever earlier payments are doing; latency from each payment's scheduled "
             + $"start (no coordinated omission); sending stops if {MerchantPlan.PacedInFlightMax} are unfinished. A payment not done "
             + $"within {MerchantPlan.PaymentTimeout.TotalSeconds:0} s fails.");
@@ -68,13 +73,16 @@ internal sealed partial class MerchantReport
         foreach (var run in runs.Where(r => r.Database == database))
         {
             var peak = run.Peak;
-            table.Add(run.Label, run.Argon2Factors, $"end to end, {run.Callers} callers{(peak.BudgetSpent ? " (payment budget spent early)" : "")}",
-                $"**{F(peak.PaymentsPerSecond, 1)}**", Pct(MerchantTargets.Share(peak.PaymentsPerSecond, run.RsaArgon2Floor.PaymentsPerSecond)),
+            var measured = $"end to end, {run.Callers} callers{(peak.BudgetSpent ? " (payment budget spent early)" : "")}";
+            table.Add(run.Label, run.Argon2Factors, measured, $"**{F(peak.PaymentsPerSecond, 1)}**",
+                Pct(MerchantTargets.Share(peak.PaymentsPerSecond, run.RsaArgon2Floor.PaymentsPerSecond)),
                 Pct(MerchantTargets.Share(peak.PaymentsPerSecond, run.RsaFloor.PaymentsPerSecond)), F(peak.CpuMsPerPayment, 2),
                 F(peak.P50Ms, 1), F(peak.P99Ms, 1), $"{peak.Failed}", F(peak.Load.OtherCores, 2));
-            table.Add(run.Label, run.Argon2Factors, "floor: RSA-2048 × 6 + Argon2id × 1", F(run.RsaArgon2Floor.PaymentsPerSecond, 1), "1", "",
-                F(run.RsaArgon2Floor.CpuMsPerPayment, 2), "", "", "", F(run.RsaArgon2Floor.Load.OtherCores, 2));
-            table.Add(run.Label, run.Argon2Factors, "floor: RSA-2048 × 6", F(run.RsaFloor.PaymentsPerSecond, 0), "", "1",
+            table.Add(run.Label, run.Argon2Factors, "floor: RSA-2048 × 6 + Argon2id × 1",
+                $"{F(run.RsaArgon2Floor.PaymentsPerSecond, 1)} (CPU-bound {F(run.RsaArgon2Floor.CpuBoundPaymentsPerSecond, 1)})",
+                "1", "", F(run.RsaArgon2Floor.CpuMsPerPayment, 2), "", "", "", F(run.RsaArgon2Floor.Load.OtherCores, 2));
+            table.Add(run.Label, run.Argon2Factors, "floor: RSA-2048 × 6",
+                $"{F(run.RsaFloor.PaymentsPerSecond, 0)} (CPU-bound {F(run.RsaFloor.CpuBoundPaymentsPerSecond, 0)})", "", "1",
                 F(run.RsaFloor.CpuMsPerPayment, 3), "", "", "", F(run.RsaFloor.Load.OtherCores, 2));
         }
         table.WriteTo(_md);
@@ -89,8 +97,8 @@ internal sealed partial class MerchantReport
         {
             Line("Latency at half the peak (open loop), create start → callback verified:");
             Line();
-            var latency = new MarkdownTable("target rate /s", "sent rate /s", "sent", "done", "failed", "p50 ms", "p90 ms", "p99 ms", "max ms",
-                "p99 ÷ 20 ms", "others (cores)");
+            var latency = new MarkdownTable("target rate /s", "sent rate /s", "sent", "done", "failed", "p50 ms", "p90 ms", "p99 ms",
+                "max ms", "p99 ÷ 20 ms", "others (cores)");
             latency.Add(F(h.TargetRate, 1), F(h.SentRate, 1), $"{h.Sent:N0}", $"{h.Done:N0}", $"{h.Failed}", F(h.P50Ms, 1), F(h.P90Ms, 1),
                 F(h.P99Ms, 1), F(h.MaxMs, 1), F(h.P99Ms / MerchantTargets.P99MsMax, 2), F(h.Load.OtherCores, 2));
             latency.WriteTo(_md);
@@ -114,7 +122,8 @@ internal sealed partial class MerchantReport
     private void WriteWhereTheTimeGoes(string database)
     {
         Line("Where a payment's time goes (p50 / p99 ms): *create* = signed create request to verified answer; *pay* = wallet pay "
-            + "request to its answer; *callback* = pay answer to callback verified (at half load *create* runs from the payment's scheduled start). *CPU ceiling* = cores ÷ CPU per payment: the rate "
+            + "request to its answer; *callback* = pay answer to callback verified (at half load *create* runs from the payment's "
+            + "scheduled start). *CPU ceiling* = cores ÷ CPU per payment: the rate "
             + "if the CPU were the only limit.");
         Line();
         var table = new MarkdownTable("server", "measured", "create", "pay", "callback", "process cores busy", "CPU ceiling /s",

@@ -90,18 +90,21 @@ internal sealed partial class MerchantReport(
             + "WAL): a write blocked by a 5 ms transaction waited 150–159 ms; with `PRAGMA busy_timeout=5000` on the connection it "
             + "waited 10–22 ms (SQLite's own busy handler). One payment makes five EF write transactions (order insert, nonce insert, "
             + "NOTPAY→PAYING, SUCCESS + outbox row, outbox marked delivered) besides the ledger's batch, "
-            + "so under concurrency most steps hit a collision: see the lowered-Argon2 row, where the process is mostly idle (CPU "
-            + "ceiling far above the measured rate) yet every step's p50 is 100–200 ms. The ledger's own connection "
+            + "so under concurrency most steps hit a collision: see SQLite's lowered-Argon2 row, where the process is mostly idle "
+            + "(measured rate a small share of the CPU ceiling) yet each step's p99 is several hundred ms. The ledger's own connection "
             + "(`SqliteLedgerStore`) sets `sqlite3_busy_timeout` and is not affected. Fix direction: `PRAGMA busy_timeout` (or a "
-            + "connection interceptor) on EF's SQLite connections, and/or `BEGIN IMMEDIATE` for EF write transactions.");
-        Line("2. **Argon2id through Konscious.Security.Cryptography costs ~65–75 ms of CPU per payment-password check** at the "
+            + "connection interceptor) on EF's SQLite connections, and/or `BEGIN IMMEDIATE` for EF write transactions. The "
+            + "PostgreSQL rows (with `--pg`) run the same payment path without SQLite's file lock: compare their rates and step "
+            + "latencies with SQLite's.");
+        Line("2. **Argon2id through Konscious.Security.Cryptography costs ~55–70 ms of CPU per payment-password check** at the "
             + "production factors (19 MiB, t=2; `src/Zhifu.Server/Security/PasswordHasher.cs`, `Compute`, lines 47–58) — the RSA + "
             + "Argon2id floor's CPU ms/payment minus the RSA floor's. It is mandatory (PAY-1) and dominates the floor: one check alone "
             + "exceeds the 20 ms p99 target, so at these factors on this CPU that target cannot be met by any server. A native "
             + "Argon2 (libsodium / the reference implementation) is typically several times faster for the same factors; whether to "
             + "switch, or to tune the factors, is a security decision for the owners, not the benchmark's.");
         Line("3. Minor: stopping the server logs `BackgroundService failed … OperationCanceledException` and a FTL line from "
-            + "`Zhifu.Server.Funds.FundsRecoveryWorker.ExecuteAsync` (`src/Zhifu.Server/Funds/FundsRecoveryWorker.cs` line 48, `timer.WaitForNextTickAsync`) when the bank simulator "
+            + "`Zhifu.Server.Funds.FundsRecoveryWorker.ExecuteAsync` (`src/Zhifu.Server/Funds/FundsRecoveryWorker.cs` line 48, "
+            + "`timer.WaitForNextTickAsync`) when the bank simulator "
             + "child is disposed — the worker does not treat its own cancellation as a normal stop.");
         Line();
     }
