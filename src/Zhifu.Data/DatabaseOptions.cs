@@ -51,6 +51,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
             var options = new DbContextOptionsBuilder<SqliteZhifuDb>()
                 .UseSqlite(ConnectionString, o => o.MigrationsAssembly(typeof(ZhifuDb).Assembly.FullName))
                 .UseSnakeCaseNamingConvention()
+                .AddInterceptors(SqliteBusyTimeout.Instance)
                 .Options;
             return new SqliteZhifuDb(options);
         }

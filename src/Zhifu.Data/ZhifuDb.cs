@@ -62,6 +62,16 @@ public abstract class ZhifuDb(DbContextOptions options) : DbContext(options)
             e.Property(x => x.MchId).HasMaxLength(32);
             e.Property(x => x.Name).HasMaxLength(128);
             e.HasIndex(x => x.MchId).IsUnique();
+            e.HasIndex(x => new { x.Status, x.CreatedAt });
+            e.Property(x => x.LicenceNo).HasMaxLength(18);
+            e.Property(x => x.Mcc).HasMaxLength(4);
+            e.Property(x => x.RiskLevel).HasMaxLength(8);
+            e.Property(x => x.SettlementBank).HasMaxLength(16);
+            e.Property(x => x.SettlementAccountName).HasMaxLength(128);
+            e.Property(x => x.SettlementAccountLast4).HasMaxLength(4);
+            e.Property(x => x.AppliedBy).HasMaxLength(64);
+            e.Property(x => x.ReviewedBy).HasMaxLength(64);
+            e.Property(x => x.ReviewNote).HasMaxLength(200);
         });
         modelBuilder.Entity<OperatorRow>(e =>
         {

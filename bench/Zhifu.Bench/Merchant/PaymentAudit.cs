@@ -31,7 +31,7 @@ internal static class PaymentAudit
         {
             var orders = await db.Set<PaymentOrderRow>().AsNoTracking().ToListAsync();
             var notifications = await db.Set<PaymentNotificationRow>().AsNoTracking().ToListAsync();
-            var notificationsByOrder = notifications.GroupBy(n => n.OrderId).ToDictionary(g => g.Key, g => g.ToList());
+            var notificationsByOrder = notifications.GroupBy(n => n.RecordId).ToDictionary(g => g.Key, g => g.ToList());
             foreach (var group in orders.GroupBy(o => o.OutTradeNo))
             {
                 if (!ordered.ContainsKey(group.Key) || group.Count() != 1)

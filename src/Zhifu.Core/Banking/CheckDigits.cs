@@ -52,4 +52,22 @@ public static class CheckDigits
         }
         return IdCheckCharacters[sum % 11];
     }
+
+    private const string CreditCodeAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    private static readonly int[] CreditCodeWeights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+    /// <summary>统一社会信用代码 (GB 32100-2015): 18 characters of 0-9 and A–Y without I, O, S, V, Z, the last a check character.</summary>
+    public static bool IsValidCreditCode(string? code) =>
+        code is { Length: 18 } && code.All(c => CreditCodeAlphabet.Contains(c, StringComparison.Ordinal)) && CreditCodeCheck(code[..17]) == code[17];
+
+    /// <summary>The check character of the first 17 characters of a unified social credit code.</summary>
+    public static char CreditCodeCheck(string first17)
+    {
+        var sum = 0;
+        for (var i = 0; i < 17; i++)
+        {
+            sum += CreditCodeAlphabet.IndexOf(first17[i], StringComparison.Ordinal) * CreditCodeWeights[i];
+        }
+        return CreditCodeAlphabet[(31 - sum % 31) % 31];
+    }
 }

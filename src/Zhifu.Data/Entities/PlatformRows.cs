@@ -21,13 +21,50 @@ public sealed class AdjustmentRow
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>A merchant and its two ledger accounts (pending settlement, available).</summary>
+/// <summary>
+/// A merchant (MER-1): its onboarding record — business licence, legal person (encrypted, ACC-8), category, risk level,
+/// settlement account (encrypted) — its operators' approval, and its two ledger accounts (pending settlement, available),
+/// opened when it is approved.
+/// </summary>
 public sealed class MerchantRow
 {
+    public const int Pending = 0;
+    public const int Active = 1;
+    public const int Rejected = 2;
+    public const int Suspended = 3;
+
     public Guid Id { get; set; }
     public required string MchId { get; set; }
     public required string Name { get; set; }
+
+    /// <summary>0 pending review, 1 active, 2 rejected, 3 suspended.</summary>
     public int Status { get; set; }
+
+    /// <summary>统一社会信用代码 (18 characters).</summary>
+    public string? LicenceNo { get; set; }
+    public byte[]? LegalPersonNameCipher { get; set; }
+    public byte[]? LegalPersonIdCipher { get; set; }
+
+    /// <summary>Merchant category code (MCC, 4 digits).</summary>
+    public string? Mcc { get; set; }
+
+    /// <summary>low, medium or high: high-risk merchants never get passwordless or face payment (PWL-3).</summary>
+    public string RiskLevel { get; set; } = "low";
+    public string? SettlementBank { get; set; }
+    public string? SettlementAccountName { get; set; }
+    public byte[]? SettlementAccountCipher { get; set; }
+    public string? SettlementAccountLast4 { get; set; }
+    /// <summary>The fee rate the application asked for (ppm); the merchant's credentials carry the rate in force.</summary>
+    public int FeeRatePpmApplied { get; set; }
+    public bool PasswordlessEligible { get; set; }
+    public bool FacePayEligible { get; set; }
+
+    /// <summary>Largest single payment the merchant may take, in fen (0 = no limit of its own).</summary>
+    public long SinglePaymentLimitFen { get; set; }
+    public string? AppliedBy { get; set; }
+    public string? ReviewedBy { get; set; }
+    public string? ReviewNote { get; set; }
+    public DateTimeOffset? ReviewedAt { get; set; }
     public Guid PendingAccountId { get; set; }
     public Guid AvailableAccountId { get; set; }
 

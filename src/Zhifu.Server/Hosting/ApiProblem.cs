@@ -2,17 +2,23 @@ namespace Zhifu.Server.Hosting;
 
 /// <summary>
 /// The native APIs' one error shape: <c>application/problem+json</c> with a stable <c>code</c> and the message in Chinese
-/// and English; <c>detail</c> follows the caller's Accept-Language (Chinese first).
+/// and English; <c>detail</c> follows the caller's Accept-Language (Chinese first). A refusal of one input field names it
+/// in <c>field</c>, so a form can show the message next to it.
 /// </summary>
 public static class ApiProblem
 {
-    public static IResult Create(HttpContext context, int status, string code, string messageZh, string messageEn)
+    public static IResult Create(HttpContext context, int status, string code, string messageZh, string messageEn, string? field = null)
     {
+        var extensions = new Dictionary<string, object?> { ["code"] = code, ["message_zh"] = messageZh, ["message_en"] = messageEn };
+        if (field is not null)
+        {
+            extensions["field"] = field;
+        }
         var english = context.Request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase);
         return Results.Problem(
             statusCode: status,
             title: code,
             detail: english ? messageEn : messageZh,
-            extensions: new Dictionary<string, object?> { ["code"] = code, ["message_zh"] = messageZh, ["message_en"] = messageEn });
+            extensions: extensions);
     }
 }

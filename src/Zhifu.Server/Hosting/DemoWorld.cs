@@ -17,10 +17,10 @@ namespace Zhifu.Server.Hosting;
 /// bank simulator with funded wallets, and one operator per role. Seeded once; every step is idempotent.
 /// </summary>
 public sealed class DemoWorld(
-    DatabaseOptions database, ILedger ledger, InstitutionChart chart, InstitutionOptions institution, Adjustments adjustments,
+    DatabaseOptions database, InstitutionChart chart, InstitutionOptions institution, Adjustments adjustments,
     WalletAccounts accounts, AccountsOptions accountsOptions, PasswordHasher passwords, IClock clock, ILogger<DemoWorld> logger,
     RealName.RealNameVerification realName, RealName.RealNameOptions realNameOptions, Cards.BankCards cards,
-    MerchantApi.MerchantDemoCredentials merchantApi)
+    MerchantApi.MerchantDemoCredentials merchantApi, Merchants.MerchantOnboarding onboarding, MerchantApi.MerchantApiOptions merchantApiOptions)
 {
     public const string MerchantId = "1230000109";
     public const string OperatorPassword = "Zhifu@2026";
@@ -98,6 +98,7 @@ public sealed class DemoWorld(
         }
     }
 
+    /// <summary>The demo café goes through onboarding like any merchant (MER-1): entered by operations, approved by risk.</summary>
     private async Task SeedMerchantAsync(CancellationToken ct)
     {
         await using var db = database.CreateContext();
@@ -105,20 +106,10 @@ public sealed class DemoWorld(
         {
             return;
         }
-        var merchant = new MerchantRow
-        {
-            Id = Guid.CreateVersion7(),
-            MchId = MerchantId,
-            Name = "知付演示咖啡馆 Zhifu Demo Café",
-            Status = 1,
-            PendingAccountId = Guid.CreateVersion7(),
-            AvailableAccountId = Guid.CreateVersion7(),
-            CreatedAt = clock.UtcNow,
-        };
-        await CreateAccounts(ct,
-            (merchant.PendingAccountId, AccountCode.MerchantPending), (merchant.AvailableAccountId, AccountCode.MerchantAvailable));
-        db.Merchants.Add(merchant);
-        await db.SaveChangesAsync(ct);
+        var application = new Merchants.MerchantApplication("知付演示咖啡馆 Zhifu Demo Café", "91110108MA01ABCD1E", "赵咖啡", "110101198001010053",
+            "5814", "low", merchantApiOptions.DefaultFeeRatePpm, "ICBC", "0200001009000012345", "北京知付演示咖啡有限公司", null);
+        await onboarding.ApplyAsync(application, "demo:operations", ct, MerchantId);
+        await onboarding.ApproveAsync(MerchantId, "demo:risk", "演示商户", ct);
     }
 
     private async Task<Guid> SeedUserAsync(DemoPerson person, CancellationToken ct)
@@ -195,16 +186,5 @@ public sealed class DemoWorld(
             }
         }
         await db.SaveChangesAsync(ct);
-    }
-
-    private async Task CreateAccounts(CancellationToken ct, params (Guid Id, AccountCode Code)[] accounts)
-    {
-        var results = await ledger.CreateAccountsAsync(
-            accounts.Select(a => new NewAccount { Id = a.Id, Ledger = Ledgers.Cny, Code = a.Code, Flags = AccountFlags.DebitsMustNotExceedCredits })
-                .ToList(), ct);
-        if (results.Any(r => !r.IsSuccess()))
-        {
-            throw new InvalidOperationException("demo account creation failed: " + string.Join(", ", results));
-        }
     }
 }

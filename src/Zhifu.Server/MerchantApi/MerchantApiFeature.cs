@@ -15,6 +15,8 @@ public static class MerchantApiFeature
             sp.GetRequiredService<ILogger<PlatformKeys>>()));
         services.AddSingleton<MerchantCredentials>();
         Merchants.MerchantStaffAuth.AddServices(services);
+        services.AddSingleton<Merchants.MerchantOnboarding>();
+        services.AddSingleton<Merchants.MerchantStaff>();
         services.AddSingleton<RequestNonces>();
         services.AddSingleton<MerchantDemoCredentials>();
         services.AddSingleton<PaymentOrders>();
@@ -42,6 +44,10 @@ public static class MerchantApiFeature
         WalletPaymentEndpoints.Map(app);
         Payments.Codes.PaymentCodeEndpoints.Map(app);
         Merchants.MerchantStaffAuth.Map(app);
+        Merchants.OperatorMerchantEndpoints.Map(app);
+        Merchants.MerchantCredentialEndpoints.Map(app);
+        Merchants.MerchantStaffEndpoints.Map(app);
+        OperatorMerchantApiEndpoints.Map(app);
         Payments.Refunds.RefundReviewEndpoints.Map(app);
     }
 }

@@ -29,7 +29,7 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
             return null;
         }
         var merchant = await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.Id == credential.MerchantId, cancellationToken);
-        return merchant is { Status: 1 } ? new ApiMerchant(merchant, credential) : null;
+        return merchant is { Status: MerchantRow.Active } ? new ApiMerchant(merchant, credential) : null;
     }
 
     /// <summary>The merchant's current public key under that serial, or null (unknown or revoked).</summary>

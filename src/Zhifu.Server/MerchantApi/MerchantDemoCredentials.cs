@@ -21,9 +21,9 @@ public sealed class MerchantDemoCredentials(DatabaseOptions database, MerchantCr
     {
         await using var db = database.CreateContext();
         var merchant = await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.MchId == DemoWorld.MerchantId, ct);
-        if (merchant is null || await credentials.FindAsync(merchant.MchId, ct) is not null)
+        if (merchant is null || await db.Set<Zhifu.Data.Entities.MerchantApiKeyRow>().AnyAsync(k => k.MerchantId == merchant.Id, ct))
         {
-            return;
+            return; // no demo merchant, or its keys were made on an earlier start
         }
         using var rsa = RSA.Create(2048);
         var serial = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)); // 40 hex digits, like an API certificate's serial

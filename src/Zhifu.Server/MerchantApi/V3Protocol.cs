@@ -150,14 +150,11 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
 
     private static void Sign(HttpContext context, byte[] body, PlatformKeys keys, IClock clock)
     {
-        var timestamp = clock.UtcNow.ToUnixTimeSeconds();
-        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var headers = context.Response.Headers;
-        headers["Wechatpay-Timestamp"] = timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        headers["Wechatpay-Nonce"] = nonce;
-        headers["Wechatpay-Serial"] = keys.ActiveKeyId;
-        headers["Wechatpay-Signature-Type"] = V3Authorization.Scheme;
-        headers["Wechatpay-Signature"] = keys.Sign(V3Authorization.ResponseMessage(timestamp, nonce, Encoding.UTF8.GetString(body)));
+        foreach (var (name, value) in keys.SignatureHeaders(clock.UtcNow.ToUnixTimeSeconds(), Encoding.UTF8.GetString(body)))
+        {
+            headers[name] = value;
+        }
         headers["Request-ID"] = context.TraceIdentifier;
     }
 }

@@ -21,17 +21,49 @@ public static class MerchantStaffAuth
     public const string Reviewers = "merchant-reviewers";
     public const string Admins = "merchant-admins";
     public const string MerchantClaim = "zhifu:merchant";
+
+    /// <summary>A session that may only change its initial password.</summary>
+    public const string SessionOnly = "merchant-session";
+    private const string MustChangeClaim = "zhifu:must-change-password";
     public static readonly string[] Roles = ["admin", "finance", "cashier"];
 
     public static void AddServices(IServiceCollection services)
     {
-        services.AddAuthentication().AddCookie(Scheme, o => StaffCookie.Configure(o, "zhifu.merchant", "MERCHANT_SIGN_IN_REQUIRED",
-            "请先登录商户后台", "Sign in to the merchant console first", "MERCHANT_ROLE_FORBIDDEN"));
+        services.AddAuthentication().AddCookie(Scheme, o =>
+        {
+            StaffCookie.Configure(o, "zhifu.merchant", "MERCHANT_SIGN_IN_REQUIRED", "请先登录商户后台", "Sign in to the merchant console first",
+                "MERCHANT_ROLE_FORBIDDEN");
+            o.Events.OnValidatePrincipal = StillValidAsync;
+        });
         services.AddAuthorizationBuilder()
-            .AddPolicy(AnyStaff, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireClaim(MerchantClaim))
-            .AddPolicy(Reviewers, p => p.AddAuthenticationSchemes(Scheme).RequireClaim(MerchantClaim).RequireRole("admin", "finance"))
-            .AddPolicy(Admins, p => p.AddAuthenticationSchemes(Scheme).RequireClaim(MerchantClaim).RequireRole("admin"));
+            .AddPolicy(SessionOnly, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireClaim(MerchantClaim))
+            .AddPolicy(AnyStaff, p => Staff(p))
+            .AddPolicy(Reviewers, p => Staff(p).RequireRole("admin", "finance"))
+            .AddPolicy(Admins, p => Staff(p).RequireRole("admin"));
     }
+
+    /// <summary>
+    /// A session ends the moment its staff member is disabled, re-roled or their merchant stops being active (SEC-2): each
+    /// request checks the account, not just the cookie.
+    /// </summary>
+    private static async Task StillValidAsync(CookieValidatePrincipalContext context)
+    {
+        var name = context.Principal?.Identity?.Name;
+        var role = context.Principal?.FindFirstValue(ClaimTypes.Role);
+        await using var db = context.HttpContext.RequestServices.GetRequiredService<DatabaseOptions>().CreateContext();
+        var valid = name is not null && await db.Set<Zhifu.Data.Entities.MerchantStaffRow>().AnyAsync(s => s.Username == name && s.Role == role
+            && s.DisabledAt == null && db.Merchants.Any(m => m.Id == s.MerchantId && m.Status == Zhifu.Data.Entities.MerchantRow.Active),
+            context.HttpContext.RequestAborted);
+        if (!valid)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(Scheme);
+        }
+    }
+
+    /// <summary>Signed in as staff of a merchant, with the initial password already changed.</summary>
+    private static Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder Staff(Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder p) =>
+        p.AddAuthenticationSchemes(Scheme).RequireClaim(MerchantClaim).RequireAssertion(c => !c.User.HasClaim(MustChangeClaim, "1"));
 
     public static void Map(WebApplication app)
     {
@@ -42,7 +74,8 @@ public static class MerchantStaffAuth
             await c.SignOutAsync(Scheme);
             return Results.NoContent();
         });
-        group.MapGet("/me", (ClaimsPrincipal user) => Results.Ok(Session(user))).RequireAuthorization(AnyStaff);
+        group.MapGet("/me", (ClaimsPrincipal user) => Results.Ok(Session(user))).RequireAuthorization(SessionOnly);
+        group.MapPost("/password", ChangePasswordAsync).RequireAuthorization(SessionOnly);
     }
 
     /// <summary>The signed-in staff member's merchant.</summary>
@@ -51,11 +84,58 @@ public static class MerchantStaffAuth
     /// <summary>Sign-in request.</summary>
     public sealed record LoginRequest(string? Username, string? Password);
 
-    /// <summary>Who is signed in, for which merchant.</summary>
-    public sealed record StaffSession(string Username, string Role, string MchId);
+    /// <summary>Who is signed in, for which merchant; <see cref="MustChangePassword"/>: nothing else works until it is changed.</summary>
+    public sealed record StaffSession(string Username, string Role, string MchId, bool MustChangePassword);
+
+    /// <summary>Change of password: the current one and a strong new one (8–64 characters, letters and digits).</summary>
+    public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
 
     private static StaffSession Session(ClaimsPrincipal user) =>
-        new(user.Identity!.Name!, user.FindFirstValue(ClaimTypes.Role)!, user.FindFirstValue("zhifu:mchid")!);
+        new(user.Identity!.Name!, user.FindFirstValue(ClaimTypes.Role)!, user.FindFirstValue("zhifu:mchid")!, user.HasClaim(MustChangeClaim, "1"));
+
+    private static async Task<IResult> ChangePasswordAsync(PasswordChange request, ClaimsPrincipal user, HttpContext context, DatabaseOptions database,
+        PasswordSignIn signIn, PasswordHasher passwords, OperatorLockoutOptions lockout, IClock clock, AuditLog audit)
+    {
+        if (!Accounts.CredentialRules.IsStrongLoginPassword(request.NewPassword) || request.NewPassword == request.CurrentPassword)
+        {
+            return ApiProblem.Create(context, 400, "WEAK_PASSWORD", "新密码须为 8–64 位且含字母和数字，并与原密码不同",
+                "The new password must be 8–64 characters with letters and digits, and differ from the current one", "newPassword");
+        }
+        await using var db = database.CreateContext();
+        var staff = await db.Set<Zhifu.Data.Entities.MerchantStaffRow>().FirstAsync(s => s.Username == user.Identity!.Name, context.RequestAborted);
+        var refusal = signIn.Check(staff, request.CurrentPassword ?? "");
+        if (refusal is not null)
+        {
+            await db.SaveChangesAsync(context.RequestAborted);
+            return ApiProblem.Create(context, refusal == SignInRefusal.Locked ? 423 : 401, refusal == SignInRefusal.Locked ? "MERCHANT_LOCKED" : "MERCHANT_BAD_CREDENTIALS",
+                "原密码错误", "The current password is wrong", "currentPassword");
+        }
+        (staff.PasswordHash, staff.MustChangePassword) = (passwords.Hash(request.NewPassword!), false);
+        await db.SaveChangesAsync(context.RequestAborted);
+        await audit.AppendAsync("merchant:" + staff.Username, staff.Role, "merchant.staff.password", staff.Username, "", context.RequestAborted);
+        return Results.Ok(await SignInAsync(context, staff, user.FindFirstValue("zhifu:mchid")!, lockout, clock));
+    }
+
+    private static async Task<StaffSession> SignInAsync(HttpContext context, Zhifu.Data.Entities.MerchantStaffRow staff, string mchId,
+        OperatorLockoutOptions lockout, IClock clock)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.Name, staff.Username), new(ClaimTypes.Role, staff.Role), new(MerchantClaim, staff.MerchantId.ToString()),
+            new("zhifu:mchid", mchId),
+        };
+        if (staff.MustChangePassword)
+        {
+            claims.Add(new Claim(MustChangeClaim, "1"));
+        }
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
+        await context.SignInAsync(Scheme, principal, new AuthenticationProperties
+        {
+            ExpiresUtc = clock.UtcNow.AddMinutes(lockout.SessionMinutes),
+            AllowRefresh = true,
+        });
+        return Session(principal);
+    }
 
     private static async Task<IResult> LoginAsync(LoginRequest? request, HttpContext context, DatabaseOptions database, PasswordSignIn signIn,
         OperatorLockoutOptions lockout, IClock clock, ILogger<StaffSession> logger)
@@ -75,22 +155,13 @@ public static class MerchantStaffAuth
                 "Too many wrong passwords: the account is locked for a while");
         }
         var merchant = staff is null ? null : await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.Id == staff.MerchantId, context.RequestAborted);
-        if (refusal is not null || merchant is not { Status: 1 })
+        if (refusal is not null || merchant is not { Status: Zhifu.Data.Entities.MerchantRow.Active } || staff!.DisabledAt is not null)
         {
             logger.LogWarning("Merchant staff sign-in refused");
             return ApiProblem.Create(context, 401, "MERCHANT_BAD_CREDENTIALS", "用户名或密码错误", "Wrong username or password");
         }
-        var identity = new ClaimsIdentity(
-        [
-            new Claim(ClaimTypes.Name, staff!.Username), new Claim(ClaimTypes.Role, staff.Role),
-            new Claim(MerchantClaim, staff.MerchantId.ToString()), new Claim("zhifu:mchid", merchant.MchId),
-        ], Scheme);
-        await context.SignInAsync(Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties
-        {
-            ExpiresUtc = clock.UtcNow.AddMinutes(lockout.SessionMinutes),
-            AllowRefresh = true,
-        });
+        var session = await SignInAsync(context, staff, merchant.MchId, lockout, clock);
         logger.LogInformation("Merchant staff {Username} ({Role}) of {MchId} signed in", staff.Username, staff.Role, merchant.MchId);
-        return Results.Ok(Session(new ClaimsPrincipal(identity)));
+        return Results.Ok(session);
     }
 }

@@ -123,17 +123,14 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     /// <summary>Null when the merchant acknowledged (any 2xx), else what went wrong.</summary>
     private async Task<string?> PostAsync(PaymentNotificationRow row, CancellationToken ct)
     {
-        var timestamp = clock.UtcNow.ToUnixTimeSeconds();
-        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         using var request = new HttpRequestMessage(HttpMethod.Post, row.Url)
         {
             Content = new StringContent(row.Body, Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add("Wechatpay-Timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("Wechatpay-Nonce", nonce);
-        request.Headers.Add("Wechatpay-Serial", keys.ActiveKeyId);
-        request.Headers.Add("Wechatpay-Signature-Type", V3Authorization.Scheme);
-        request.Headers.Add("Wechatpay-Signature", keys.Sign(V3Authorization.ResponseMessage(timestamp, nonce, row.Body)));
+        foreach (var (name, value) in keys.SignatureHeaders(clock.UtcNow.ToUnixTimeSeconds(), row.Body))
+        {
+            request.Headers.Add(name, value);
+        }
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

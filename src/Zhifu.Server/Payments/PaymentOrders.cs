@@ -31,6 +31,11 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
         {
             return (null, V3Error.ParamError("time_expire 须晚于当前时间", "time_expire must be in the future"));
         }
+        var limit = merchant.Merchant.SinglePaymentLimitFen is > 0 and var own ? Math.Min(own, options.OrderAmountMaxFen) : options.OrderAmountMaxFen;
+        if (request.TotalFen > limit)
+        {
+            return (null, new V3Error(403, "RULE_LIMIT", $"订单金额超过单笔限额 {new Money(limit)} (amount above the single payment limit)"));
+        }
         var hash = request.Hash();
         if (await FindAsync(merchant.Merchant.MchId, request.OutTradeNo, ct) is { } earlier)
         {

@@ -26,4 +26,7 @@ public sealed record PaymentsOptions
 
     /// <summary>How long a payment-code charge waits for the payer to confirm it in the wallet (USERPAYING), in seconds.</summary>
     public int PaymentCodeConfirmSeconds { get; init; } = 120;
+
+    /// <summary>The largest order any merchant may create, in fen (a merchant's own limit may be lower): ¥500,000.</summary>
+    public long OrderAmountMaxFen { get; init; } = 50_000_000;
 }

@@ -23,6 +23,12 @@ public sealed class MerchantStaffRow : IPasswordSignIn
     public required string PasswordHash { get; set; }
     public int FailedSignIns { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
+
+    /// <summary>An initial password (given by an operator or an admin) must be changed before anything else (ACC-7).</summary>
+    public bool MustChangePassword { get; set; }
+
+    /// <summary>A disabled staff member cannot sign in; the row stays for the audit trail.</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
 

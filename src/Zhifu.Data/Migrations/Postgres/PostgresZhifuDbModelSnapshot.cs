@@ -806,6 +806,11 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("AppliedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("applied_by");
+
                     b.Property<Guid>("AvailableAccountId")
                         .HasColumnType("uuid")
                         .HasColumnName("available_account_id");
@@ -813,6 +818,32 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<bool>("FacePayEligible")
+                        .HasColumnType("boolean")
+                        .HasColumnName("face_pay_eligible");
+
+                    b.Property<int>("FeeRatePpmApplied")
+                        .HasColumnType("integer")
+                        .HasColumnName("fee_rate_ppm_applied");
+
+                    b.Property<byte[]>("LegalPersonIdCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("legal_person_id_cipher");
+
+                    b.Property<byte[]>("LegalPersonNameCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("legal_person_name_cipher");
+
+                    b.Property<string>("LicenceNo")
+                        .HasMaxLength(18)
+                        .HasColumnType("character varying(18)")
+                        .HasColumnName("licence_no");
+
+                    b.Property<string>("Mcc")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("mcc");
 
                     b.Property<string>("MchId")
                         .IsRequired()
@@ -826,6 +857,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("character varying(128)")
                         .HasColumnName("name");
 
+                    b.Property<bool>("PasswordlessEligible")
+                        .HasColumnType("boolean")
+                        .HasColumnName("passwordless_eligible");
+
                     b.Property<Guid>("PendingAccountId")
                         .HasColumnType("uuid")
                         .HasColumnName("pending_account_id");
@@ -833,6 +868,49 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.Property<bool>("RefundReviewRequired")
                         .HasColumnType("boolean")
                         .HasColumnName("refund_review_required");
+
+                    b.Property<string>("ReviewNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("review_note");
+
+                    b.Property<DateTimeOffset?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<string>("ReviewedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("reviewed_by");
+
+                    b.Property<string>("RiskLevel")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("risk_level");
+
+                    b.Property<byte[]>("SettlementAccountCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("settlement_account_cipher");
+
+                    b.Property<string>("SettlementAccountLast4")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("settlement_account_last4");
+
+                    b.Property<string>("SettlementAccountName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("settlement_account_name");
+
+                    b.Property<string>("SettlementBank")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("settlement_bank");
+
+                    b.Property<long>("SinglePaymentLimitFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("single_payment_limit_fen");
 
                     b.Property<int>("Status")
                         .HasColumnType("integer")
@@ -844,6 +922,9 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.HasIndex("MchId")
                         .IsUnique()
                         .HasDatabaseName("ix_merchants_mch_id");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_merchants_status_created_at");
 
                     b.ToTable("merchants", (string)null);
                 });
@@ -859,6 +940,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("disabled_at");
+
                     b.Property<int>("FailedSignIns")
                         .HasColumnType("integer")
                         .HasColumnName("failed_sign_ins");
@@ -870,6 +955,10 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.Property<Guid>("MerchantId")
                         .HasColumnType("uuid")
                         .HasColumnName("merchant_id");
+
+                    b.Property<bool>("MustChangePassword")
+                        .HasColumnType("boolean")
+                        .HasColumnName("must_change_password");
 
                     b.Property<string>("PasswordHash")
                         .IsRequired()

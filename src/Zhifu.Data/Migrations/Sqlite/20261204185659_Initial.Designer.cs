@@ -10,7 +10,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteZhifuDb))]
-    [Migration("20261204183836_Initial")]
+    [Migration("20261204185659_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -818,6 +818,11 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("BLOB")
                         .HasColumnName("id");
 
+                    b.Property<string>("AppliedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applied_by");
+
                     b.Property<byte[]>("AvailableAccountId")
                         .IsRequired()
                         .HasColumnType("BLOB")
@@ -826,6 +831,32 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
+
+                    b.Property<bool>("FacePayEligible")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("face_pay_eligible");
+
+                    b.Property<int>("FeeRatePpmApplied")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fee_rate_ppm_applied");
+
+                    b.Property<byte[]>("LegalPersonIdCipher")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("legal_person_id_cipher");
+
+                    b.Property<byte[]>("LegalPersonNameCipher")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("legal_person_name_cipher");
+
+                    b.Property<string>("LicenceNo")
+                        .HasMaxLength(18)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("licence_no");
+
+                    b.Property<string>("Mcc")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mcc");
 
                     b.Property<string>("MchId")
                         .IsRequired()
@@ -839,6 +870,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<bool>("PasswordlessEligible")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("passwordless_eligible");
+
                     b.Property<byte[]>("PendingAccountId")
                         .IsRequired()
                         .HasColumnType("BLOB")
@@ -847,6 +882,49 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.Property<bool>("RefundReviewRequired")
                         .HasColumnType("INTEGER")
                         .HasColumnName("refund_review_required");
+
+                    b.Property<string>("ReviewNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("review_note");
+
+                    b.Property<long?>("ReviewedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<string>("ReviewedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reviewed_by");
+
+                    b.Property<string>("RiskLevel")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("risk_level");
+
+                    b.Property<byte[]>("SettlementAccountCipher")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("settlement_account_cipher");
+
+                    b.Property<string>("SettlementAccountLast4")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("settlement_account_last4");
+
+                    b.Property<string>("SettlementAccountName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("settlement_account_name");
+
+                    b.Property<string>("SettlementBank")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("settlement_bank");
+
+                    b.Property<long>("SinglePaymentLimitFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("single_payment_limit_fen");
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER")
@@ -858,6 +936,9 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.HasIndex("MchId")
                         .IsUnique()
                         .HasDatabaseName("ix_merchants_mch_id");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_merchants_status_created_at");
 
                     b.ToTable("merchants", (string)null);
                 });
@@ -873,6 +954,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("disabled_at");
+
                     b.Property<int>("FailedSignIns")
                         .HasColumnType("INTEGER")
                         .HasColumnName("failed_sign_ins");
@@ -885,6 +970,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("BLOB")
                         .HasColumnName("merchant_id");
+
+                    b.Property<bool>("MustChangePassword")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("must_change_password");
 
                     b.Property<string>("PasswordHash")
                         .IsRequired()

@@ -253,6 +253,8 @@ namespace Zhifu.Data.Migrations.Postgres
                     password_hash = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
                     failed_sign_ins = table.Column<int>(type: "integer", nullable: false),
                     locked_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    must_change_password = table.Column<bool>(type: "boolean", nullable: false),
+                    disabled_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -268,6 +270,23 @@ namespace Zhifu.Data.Migrations.Postgres
                     mch_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
                     status = table.Column<int>(type: "integer", nullable: false),
+                    licence_no = table.Column<string>(type: "character varying(18)", maxLength: 18, nullable: true),
+                    legal_person_name_cipher = table.Column<byte[]>(type: "bytea", nullable: true),
+                    legal_person_id_cipher = table.Column<byte[]>(type: "bytea", nullable: true),
+                    mcc = table.Column<string>(type: "character varying(4)", maxLength: 4, nullable: true),
+                    risk_level = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    settlement_bank = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    settlement_account_name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    settlement_account_cipher = table.Column<byte[]>(type: "bytea", nullable: true),
+                    settlement_account_last4 = table.Column<string>(type: "character varying(4)", maxLength: 4, nullable: true),
+                    fee_rate_ppm_applied = table.Column<int>(type: "integer", nullable: false),
+                    passwordless_eligible = table.Column<bool>(type: "boolean", nullable: false),
+                    face_pay_eligible = table.Column<bool>(type: "boolean", nullable: false),
+                    single_payment_limit_fen = table.Column<long>(type: "bigint", nullable: false),
+                    applied_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    reviewed_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    review_note = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    reviewed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     pending_account_id = table.Column<Guid>(type: "uuid", nullable: false),
                     available_account_id = table.Column<Guid>(type: "uuid", nullable: false),
                     refund_review_required = table.Column<bool>(type: "boolean", nullable: false),
@@ -795,6 +814,11 @@ namespace Zhifu.Data.Migrations.Postgres
                 table: "merchants",
                 column: "mch_id",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_merchants_status_created_at",
+                table: "merchants",
+                columns: new[] { "status", "created_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_one_time_codes_phone_index_purpose_created_at",

@@ -252,6 +252,8 @@ namespace Zhifu.Data.Migrations.Sqlite
                     password_hash = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
                     failed_sign_ins = table.Column<int>(type: "INTEGER", nullable: false),
                     locked_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    must_change_password = table.Column<bool>(type: "INTEGER", nullable: false),
+                    disabled_at = table.Column<long>(type: "INTEGER", nullable: true),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -267,6 +269,23 @@ namespace Zhifu.Data.Migrations.Sqlite
                     mch_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
                     status = table.Column<int>(type: "INTEGER", nullable: false),
+                    licence_no = table.Column<string>(type: "TEXT", maxLength: 18, nullable: true),
+                    legal_person_name_cipher = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    legal_person_id_cipher = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    mcc = table.Column<string>(type: "TEXT", maxLength: 4, nullable: true),
+                    risk_level = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    settlement_bank = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    settlement_account_name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    settlement_account_cipher = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    settlement_account_last4 = table.Column<string>(type: "TEXT", maxLength: 4, nullable: true),
+                    fee_rate_ppm_applied = table.Column<int>(type: "INTEGER", nullable: false),
+                    passwordless_eligible = table.Column<bool>(type: "INTEGER", nullable: false),
+                    face_pay_eligible = table.Column<bool>(type: "INTEGER", nullable: false),
+                    single_payment_limit_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    applied_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    reviewed_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    review_note = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    reviewed_at = table.Column<long>(type: "INTEGER", nullable: true),
                     pending_account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
                     available_account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
                     refund_review_required = table.Column<bool>(type: "INTEGER", nullable: false),
@@ -794,6 +813,11 @@ namespace Zhifu.Data.Migrations.Sqlite
                 table: "merchants",
                 column: "mch_id",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_merchants_status_created_at",
+                table: "merchants",
+                columns: new[] { "status", "created_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_one_time_codes_phone_index_purpose_created_at",

@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Core.Ledger;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.MerchantApi;
+using Zhifu.Server.Security;
+
+namespace Zhifu.Server.Merchants;
+
+/// <summary>
+/// 商户进件与审核 (MER-1): operations enters a merchant (pending), a second operator approves it — opening its ledger accounts
+/// and API credentials — or rejects it; the merchant's terms (risk level, fee rate, eligibility, limit) change later under
+/// audit. Four eyes: whoever applied cannot approve. Legal-person data and the settlement account are encrypted (ACC-8).
+/// </summary>
+public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger, PersonalData personal, MerchantCredentials credentials,
+    IClock clock)
+{
+    public const string LegalNamePurpose = "merchant-legal-name";
+    public const string LegalIdPurpose = "merchant-legal-id";
+    public const string SettlementPurpose = "merchant-settlement-account";
+
+    /// <summary>Enters a validated application as a pending merchant (a new mchid unless the demo seed names one).</summary>
+    public async Task<MerchantRow> ApplyAsync(MerchantApplication a, string appliedBy, CancellationToken ct, string? mchId = null)
+    {
+        await using var db = database.CreateContext();
+        var row = new MerchantRow
+        {
+            Id = Guid.CreateVersion7(), MchId = mchId ?? await NewMchIdAsync(db, ct), Name = a.Name!.Trim(), Status = MerchantRow.Pending,
+            LicenceNo = a.LicenceNo, LegalPersonNameCipher = personal.Protect(a.LegalPersonName!.Trim(), LegalNamePurpose),
+            LegalPersonIdCipher = personal.Protect(a.LegalPersonIdNumber!.Trim().ToUpperInvariant(), LegalIdPurpose), Mcc = a.Mcc,
+            RiskLevel = a.RiskLevel!, SettlementBank = a.SettlementBank, SettlementAccountName = a.SettlementAccountName!.Trim(),
+            SettlementAccountCipher = personal.Protect(a.SettlementAccountNo!, SettlementPurpose), SettlementAccountLast4 = a.SettlementAccountNo![^4..],
+            SinglePaymentLimitFen = a.SinglePaymentLimitFen ?? 0, FeeRatePpmApplied = a.FeeRatePpm!.Value, AppliedBy = appliedBy,
+            PendingAccountId = Guid.CreateVersion7(), AvailableAccountId = Guid.CreateVersion7(), CreatedAt = clock.UtcNow,
+        };
+        db.Merchants.Add(row);
+        await db.SaveChangesAsync(ct);
+        return row;
+    }
+
+    /// <summary>Approves a pending merchant: ledger accounts, credentials (a fresh APIv3 key the merchant resets to read).</summary>
+    public async Task<(MerchantRow? Merchant, string? Refusal)> ApproveAsync(string mchId, string reviewer, string? note, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var row = await db.Merchants.FirstOrDefaultAsync(m => m.MchId == mchId, ct);
+        if (Unreviewable(row, reviewer) is { } refusal)
+        {
+            return (null, refusal);
+        }
+        var results = await ledger.CreateAccountsAsync(
+        [
+            new NewAccount { Id = row!.PendingAccountId, Ledger = Ledgers.Cny, Code = AccountCode.MerchantPending, Flags = AccountFlags.DebitsMustNotExceedCredits },
+            new NewAccount { Id = row.AvailableAccountId, Ledger = Ledgers.Cny, Code = AccountCode.MerchantAvailable, Flags = AccountFlags.DebitsMustNotExceedCredits },
+        ], ct);
+        if (results.Any(r => !r.IsSuccess()))
+        {
+            throw new InvalidOperationException("merchant account creation failed: " + string.Join(", ", results));
+        }
+        (row.Status, row.ReviewedBy, row.ReviewNote, row.ReviewedAt) = (MerchantRow.Active, reviewer, note, clock.UtcNow);
+        await db.SaveChangesAsync(ct);
+        await credentials.SetAsync(row, MerchantCredentials.NewApiV3Key(), null, row.FeeRatePpmApplied, ct);
+        return (row, null);
+    }
+
+    public async Task<(MerchantRow? Merchant, string? Refusal)> RejectAsync(string mchId, string reviewer, string reason, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var row = await db.Merchants.FirstOrDefaultAsync(m => m.MchId == mchId, ct);
+        if (Unreviewable(row, reviewer) is { } refusal)
+        {
+            return (null, refusal);
+        }
+        (row!.Status, row.ReviewedBy, row.ReviewNote, row.ReviewedAt) = (MerchantRow.Rejected, reviewer, reason, clock.UtcNow);
+        await db.SaveChangesAsync(ct);
+        return (row, null);
+    }
+
+    /// <summary>
+    /// Changes an active merchant's terms. A high-risk merchant never keeps passwordless or face-pay eligibility (PWL-3).
+    /// </summary>
+    public async Task<(MerchantRow? Merchant, string? Refusal)> SetTermsAsync(string mchId, MerchantTerms terms, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var row = await db.Merchants.FirstOrDefaultAsync(m => m.MchId == mchId, ct);
+        if (row is null)
+        {
+            return (null, "MERCHANT_NOT_FOUND");
+        }
+        if (row.Status != MerchantRow.Active)
+        {
+            return (null, "MERCHANT_NOT_ACTIVE");
+        }
+        row.RiskLevel = terms.RiskLevel ?? row.RiskLevel;
+        row.SinglePaymentLimitFen = terms.SinglePaymentLimitFen ?? row.SinglePaymentLimitFen;
+        var highRisk = row.RiskLevel == "high";
+        row.PasswordlessEligible = !highRisk && (terms.PasswordlessEligible ?? row.PasswordlessEligible);
+        row.FacePayEligible = !highRisk && (terms.FacePayEligible ?? row.FacePayEligible);
+        if (terms.FeeRatePpm is { } fee)
+        {
+            await db.Set<MerchantCredentialRow>().Where(c => c.MerchantId == row.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.FeeRatePpm, fee).SetProperty(c => c.UpdatedAt, clock.UtcNow), ct);
+        }
+        await db.SaveChangesAsync(ct);
+        return (row, null);
+    }
+
+    private static string? Unreviewable(MerchantRow? row, string reviewer) => row switch
+    {
+        null => "MERCHANT_NOT_FOUND",
+        { Status: not MerchantRow.Pending } => "MERCHANT_NOT_PENDING",
+        _ when row.AppliedBy == reviewer => "MERCHANT_FOUR_EYES", // the applicant does not approve their own application
+        _ => null,
+    };
+
+    /// <summary>A 10-digit merchant number like the protocol's mchid, unused so far.</summary>
+    private static async Task<string> NewMchIdAsync(ZhifuDb db, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var id = "16" + string.Concat(Enumerable.Range(0, 8).Select(_ => RandomNumberGenerator.GetInt32(10)));
+            if (!await db.Merchants.AnyAsync(m => m.MchId == id, ct) || attempt >= 8)
+            {
+                return id;
+            }
+        }
+    }
+}
+
+/// <summary>What operators may change on an active merchant; null leaves a term as it is.</summary>
+public sealed record MerchantTerms(string? RiskLevel, int? FeeRatePpm, bool? PasswordlessEligible, bool? FacePayEligible, long? SinglePaymentLimitFen);

@@ -1,0 +1,162 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Hosting;
+using Zhifu.Server.Lifecycle;
+using Zhifu.Server.Security;
+
+namespace Zhifu.Server.Merchants;
+
+/// <summary>
+/// Merchants in the Operator API (MER-1, SEC-1, SEC-2): operations enters a merchant, risk approves or rejects it (not the
+/// same person), risk or operations change its terms; every role may read them, masked. Every change is audited.
+/// </summary>
+public static class OperatorMerchantEndpoints
+{
+    public const int PageMax = 100;
+
+    public sealed record MerchantSummaryDto(string MchId, string Name, string Status, string RiskLevel, string? Mcc, string CreatedAt);
+
+    public sealed record MerchantDto(string MchId, string Name, string Status, string? LicenceNo, string LegalPersonName, string LegalPersonIdNumber,
+        string? Mcc, string RiskLevel, int FeeRatePpm, string? SettlementBank, string? SettlementAccountName, string SettlementAccount,
+        bool PasswordlessEligible, bool FacePayEligible, long SinglePaymentLimitFen, bool RefundReviewRequired, string? AppliedBy,
+        string? ReviewedBy, string? ReviewNote, string CreatedAt);
+
+    public sealed record ReviewRequest(string? Note);
+
+    public static void Map(WebApplication app)
+    {
+        var group = app.MapGroup("/api/ops/merchants").WithTags("Operator: merchants");
+        var anyRole = OperatorLifecycleEndpoints.Roles(OperatorAuth.Roles);
+        group.MapPost("", ApplyAsync).RequireAuthorization(OperatorLifecycleEndpoints.Roles("operations"));
+        group.MapGet("", ListAsync).RequireAuthorization(anyRole);
+        group.MapGet("/{mchid}", async (string mchid, DatabaseOptions database, PersonalData personal, HttpContext h) =>
+        {
+            await using var db = database.CreateContext();
+            var row = await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.MchId == mchid, h.RequestAborted);
+            return row is null ? NotFound(h) : Results.Ok(await DetailAsync(db, row, personal, h.RequestAborted));
+        }).RequireAuthorization(anyRole);
+        group.MapPost("/{mchid}/approve", (string mchid, ReviewRequest? body, ClaimsPrincipal user, IServiceProvider s, HttpContext h) =>
+            ReviewAsync(mchid, true, body?.Note, user, s, h)).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk"));
+        group.MapPost("/{mchid}/reject", (string mchid, ReviewRequest? body, ClaimsPrincipal user, IServiceProvider s, HttpContext h) =>
+            ReviewAsync(mchid, false, body?.Note, user, s, h)).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk"));
+        group.MapPut("/{mchid}/terms", SetTermsAsync).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk", "operations"));
+    }
+
+    private static async Task<IResult> ApplyAsync(MerchantApplication? application, ClaimsPrincipal user, MerchantOnboarding onboarding,
+        DatabaseOptions database, PersonalData personal, AuditLog audit, IClock clock, HttpContext h)
+    {
+        if (application is null)
+        {
+            return ApiProblem.Create(h, 400, "MERCHANT_INVALID", "请填写商户进件信息", "The merchant's application is required");
+        }
+        if (application.Problem(DateOnly.FromDateTime(ChinaTime.ToChina(clock.UtcNow).DateTime)) is { } problem)
+        {
+            return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", problem.Zh, problem.En, problem.Field);
+        }
+        var actor = OperatorActor.Of(user);
+        var row = await onboarding.ApplyAsync(application, actor.CreatedBy, h.RequestAborted);
+        await audit.AppendAsync(actor.Username, actor.Role, "merchant.apply", row.MchId, $"{row.Name} MCC {row.Mcc} risk {row.RiskLevel}",
+            h.RequestAborted);
+        await using var db = database.CreateContext();
+        return Results.Created($"/api/ops/merchants/{row.MchId}", await DetailAsync(db, row, personal, h.RequestAborted));
+    }
+
+    private static async Task<IResult> ListAsync(string? status, int? limit, DatabaseOptions database, HttpContext h)
+    {
+        if (limit is < 1 or > PageMax)
+        {
+            return ApiProblem.Create(h, 400, "INVALID_LIMIT", $"limit 须在 1–{PageMax} 之间", $"limit must be 1–{PageMax}", "limit");
+        }
+        int? wanted = status switch { null => null, "pending" => 0, "active" => 1, "rejected" => 2, "suspended" => 3, _ => -1 };
+        if (wanted == -1)
+        {
+            return ApiProblem.Create(h, 400, "INVALID_STATUS", "status 须为 pending、active、rejected 或 suspended",
+                "status must be pending, active, rejected or suspended", "status");
+        }
+        await using var db = database.CreateContext();
+        var query = db.Merchants.AsNoTracking();
+        if (wanted is { } s)
+        {
+            query = query.Where(m => m.Status == s);
+        }
+        var rows = await query.OrderByDescending(m => m.CreatedAt).Take(limit ?? 20).ToListAsync(h.RequestAborted);
+        return Results.Ok(rows.Select(m => new MerchantSummaryDto(m.MchId, m.Name, StatusName(m.Status), m.RiskLevel, m.Mcc, ChinaTime.Format(m.CreatedAt))));
+    }
+
+    private static async Task<IResult> ReviewAsync(string mchid, bool approve, string? note, ClaimsPrincipal user, IServiceProvider services,
+        HttpContext h)
+    {
+        if (note?.Length > 200 || (!approve && string.IsNullOrWhiteSpace(note)))
+        {
+            return ApiProblem.Create(h, 400, "INVALID_REVIEW_NOTE", "驳回须写明原因，备注不超过 200 字", "A rejection needs a reason; notes are at most 200 characters",
+                "note");
+        }
+        var actor = OperatorActor.Of(user);
+        var onboarding = services.GetRequiredService<MerchantOnboarding>();
+        var (row, refusal) = approve
+            ? await onboarding.ApproveAsync(mchid, actor.CreatedBy, note, h.RequestAborted)
+            : await onboarding.RejectAsync(mchid, actor.CreatedBy, note!, h.RequestAborted);
+        switch (refusal)
+        {
+            case "MERCHANT_NOT_FOUND":
+                return NotFound(h);
+            case "MERCHANT_NOT_PENDING":
+                return ApiProblem.Create(h, 409, refusal, "该商户不在待审核状态", "The merchant is not awaiting review");
+            case "MERCHANT_FOUR_EYES":
+                return ApiProblem.Create(h, 403, refusal, "进件人不能审核自己提交的商户", "Whoever applied cannot review the application");
+        }
+        await services.GetRequiredService<AuditLog>().AppendAsync(actor.Username, actor.Role, approve ? "merchant.approve" : "merchant.reject",
+            mchid, note ?? "", h.RequestAborted);
+        await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
+        return Results.Ok(await DetailAsync(db, row!, services.GetRequiredService<PersonalData>(), h.RequestAborted));
+    }
+
+    private static async Task<IResult> SetTermsAsync(string mchid, MerchantTerms terms, ClaimsPrincipal user, MerchantOnboarding onboarding,
+        DatabaseOptions database, PersonalData personal, AuditLog audit, HttpContext h)
+    {
+        if (terms.RiskLevel is not null && !MerchantApplication.RiskLevels.Contains(terms.RiskLevel))
+        {
+            return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", "风险等级须为 low、medium 或 high", "The risk level must be low, medium or high", "riskLevel");
+        }
+        if (terms.FeeRatePpm is < 0 or > MerchantApplication.FeeRatePpmMax)
+        {
+            return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", "费率须在 0–10% 之间", "The fee rate must be 0–10 %", "feeRatePpm");
+        }
+        if (terms.SinglePaymentLimitFen is < 0 or > int.MaxValue)
+        {
+            return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", "单笔限额超出范围", "The single payment limit is out of range", "singlePaymentLimitFen");
+        }
+        var (row, refusal) = await onboarding.SetTermsAsync(mchid, terms, h.RequestAborted);
+        if (refusal == "MERCHANT_NOT_FOUND")
+        {
+            return NotFound(h);
+        }
+        if (refusal is not null)
+        {
+            return ApiProblem.Create(h, 409, refusal, "商户未生效，不能调整条款", "The merchant is not active");
+        }
+        var actor = OperatorActor.Of(user);
+        await audit.AppendAsync(actor.Username, actor.Role, "merchant.terms", mchid, System.Text.Json.JsonSerializer.Serialize(terms), h.RequestAborted);
+        await using var db = database.CreateContext();
+        return Results.Ok(await DetailAsync(db, row!, personal, h.RequestAborted));
+    }
+
+    private static async Task<MerchantDto> DetailAsync(ZhifuDb db, MerchantRow m, PersonalData personal, CancellationToken ct)
+    {
+        var credential = await db.Set<MerchantCredentialRow>().AsNoTracking().FirstOrDefaultAsync(c => c.MerchantId == m.Id, ct);
+        string Unmask(byte[]? cipher, string purpose) => cipher is null ? "" : personal.Unprotect(cipher, purpose);
+        return new MerchantDto(m.MchId, m.Name, StatusName(m.Status), m.LicenceNo,
+            PersonalDataMask.Name(Unmask(m.LegalPersonNameCipher, MerchantOnboarding.LegalNamePurpose)),
+            PersonalDataMask.IdNumber(Unmask(m.LegalPersonIdCipher, MerchantOnboarding.LegalIdPurpose)), m.Mcc, m.RiskLevel,
+            credential?.FeeRatePpm ?? m.FeeRatePpmApplied, m.SettlementBank, m.SettlementAccountName,
+            m.SettlementAccountLast4 is null ? "" : "**** **** " + m.SettlementAccountLast4, m.PasswordlessEligible, m.FacePayEligible,
+            m.SinglePaymentLimitFen, m.RefundReviewRequired, m.AppliedBy, m.ReviewedBy, m.ReviewNote, ChinaTime.Format(m.CreatedAt));
+    }
+
+    private static string StatusName(int status) => status switch { 0 => "pending", 1 => "active", 2 => "rejected", _ => "suspended" };
+
+    private static IResult NotFound(HttpContext h) => ApiProblem.Create(h, 404, "MERCHANT_NOT_FOUND", "商户不存在", "No such merchant");
+}
