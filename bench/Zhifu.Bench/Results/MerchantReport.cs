@@ -26,7 +26,6 @@ internal sealed partial class MerchantReport(
         {
             WriteDatabase(name);
         }
-        WriteServerProblems();
         return _md.ToString();
     }
 
@@ -72,40 +71,6 @@ internal sealed partial class MerchantReport(
             + "cores other processes took during each window; before each window the harness waits (at most "
             + $"{plan.QuietWaitMax.TotalSeconds:0} s) for a quiet machine. Compare the ratios, which are measured minutes apart on the "
             + "same machine, rather than the absolute rates.");
-        Line();
-    }
-
-    /// <summary>
-    /// What this benchmark found in the server, diagnosed when the verb was written (2026-12-04) and left to the server's
-    /// owners (a benchmark does not fix src/). Kept in the report so its figures are read with them; remove once fixed.
-    /// </summary>
-    private void WriteServerProblems()
-    {
-        Line("## Server problems this benchmark exposes (diagnosed 2026-12-04; not fixed here)");
-        Line();
-        Line("1. **SQLite writers stall 150 ms on every lock collision.** The EF connections (`src/Zhifu.Data/DatabaseOptions.cs`, "
-            + "`ForSqliteFile`, lines 23–28, used by `CreateContext`) set no `busy_timeout`; a write that finds the database locked "
-            + "(by the ledger writer's `BEGIN IMMEDIATE` or another request's `SaveChanges`) gets `SQLITE_BUSY`, and "
-            + "Microsoft.Data.Sqlite retries it after a fixed 150 ms sleep. Measured in isolation (Microsoft.Data.Sqlite 10.0.15, "
-            + "WAL): a write blocked by a 5 ms transaction waited 150–159 ms; with `PRAGMA busy_timeout=5000` on the connection it "
-            + "waited 10–22 ms (SQLite's own busy handler). One payment makes five EF write transactions (order insert, nonce insert, "
-            + "NOTPAY→PAYING, SUCCESS + outbox row, outbox marked delivered) besides the ledger's batch, "
-            + "so under concurrency most steps hit a collision: see SQLite's lowered-Argon2 row, where the process is mostly idle "
-            + "(measured rate a small share of the CPU ceiling) yet each step's p99 is several hundred ms. The ledger's own connection "
-            + "(`SqliteLedgerStore`) sets `sqlite3_busy_timeout` and is not affected. Fix direction: `PRAGMA busy_timeout` (or a "
-            + "connection interceptor) on EF's SQLite connections, and/or `BEGIN IMMEDIATE` for EF write transactions. The "
-            + "PostgreSQL rows (with `--pg`) run the same payment path without SQLite's file lock: compare their rates and step "
-            + "latencies with SQLite's.");
-        Line("2. **Argon2id through Konscious.Security.Cryptography costs ~55–70 ms of CPU per payment-password check** at the "
-            + "production factors (19 MiB, t=2; `src/Zhifu.Server/Security/PasswordHasher.cs`, `Compute`, lines 47–58) — the RSA + "
-            + "Argon2id floor's CPU ms/payment minus the RSA floor's. It is mandatory (PAY-1) and dominates the floor: one check alone "
-            + "exceeds the 20 ms p99 target, so at these factors on this CPU that target cannot be met by any server. A native "
-            + "Argon2 (libsodium / the reference implementation) is typically several times faster for the same factors; whether to "
-            + "switch, or to tune the factors, is a security decision for the owners, not the benchmark's.");
-        Line("3. Minor: stopping the server logs `BackgroundService failed … OperationCanceledException` and a FTL line from "
-            + "`Zhifu.Server.Funds.FundsRecoveryWorker.ExecuteAsync` (`src/Zhifu.Server/Funds/FundsRecoveryWorker.cs` line 48, "
-            + "`timer.WaitForNextTickAsync`) when the bank simulator "
-            + "child is disposed — the worker does not treat its own cancellation as a normal stop.");
         Line();
     }
 
