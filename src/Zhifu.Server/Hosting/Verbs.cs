@@ -4,7 +4,10 @@ using Zhifu.Server.Ledger;
 
 namespace Zhifu.Server.Hosting;
 
-/// <summary>The server binary's verbs: <c>serve</c> (default), <c>migrate</c>, <c>verify</c>, <c>seed-demo</c>.</summary>
+/// <summary>
+/// The server binary's verbs: <c>serve</c> (default), <c>migrate</c>, <c>verify</c>, <c>seed-demo</c>, and <c>demo-pay</c> (pays an
+/// order as a demo user through the running server).
+/// </summary>
 public static class Verbs
 {
     public static async Task<int> RunAsync(string verb, string[] args)
@@ -30,8 +33,10 @@ public static class Verbs
                 }
                 Console.WriteLine("Demo world seeded.");
                 return 0;
+            case "demo-pay":
+                return await DemoPayVerb.RunAsync(args);
             default:
-                await Console.Error.WriteLineAsync($"unknown verb '{verb}': use serve, migrate, verify or seed-demo");
+                await Console.Error.WriteLineAsync($"unknown verb '{verb}': use serve, migrate, verify, seed-demo or demo-pay");
                 return 2;
         }
     }

@@ -8,7 +8,8 @@ using Zhifu.Data.Entities;
 namespace Zhifu.Server.Payments.Bills;
 
 /// <summary>
-/// 交易账单 (PAY-3, MER-4): one merchant's payments and refunds of one China day as the protocol's CSV — a header row, detail
+/// 交易账单 (PAY-3, MER-4): one merchant's payments and refunds of one China day as the protocol's CSV — UTF-8 with a byte-order
+/// mark (the SDKs' bill parsers drop the first three bytes unread, e.g. wechatpay-axios-plugin's Formatter.castCsvBill), a header row, detail
 /// rows with every cell prefixed by a backtick (so spreadsheets keep long numbers as text), then the summary header and row.
 /// Amounts in yuan with 2 decimals, fees with 5; ALL has 27 columns, SUCCESS 20, REFUND 29.
 /// </summary>
@@ -79,7 +80,7 @@ public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
             rows.Count.ToString(CultureInfo.InvariantCulture), Yuan(rows.Sum(r => r.Settled)), Yuan(rows.Sum(r => r.Refund)), Yuan(0),
             Fee(rows.Sum(r => r.Fee)), Yuan(rows.Sum(r => r.Total)), Yuan(rows.Sum(r => r.Refund)),
         }.Select(v => "`" + v))).Append('\n');
-        return Encoding.UTF8.GetBytes(csv.ToString());
+        return [.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes(csv.ToString())];
     }
 
     private static Dictionary<string, string> Cells(PaymentOrderRow o, int ratePpm, string openId) => new()
