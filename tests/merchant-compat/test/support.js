@@ -130,6 +130,18 @@ async function zhangSan() {
       assert.equal(shown.status, 200, await shown.clone().text());
       return shown.json();
     },
+    /** A fresh payment code (付款码) for a shop's scanner. */
+    async paymentCode() {
+      const answer = await call('/api/wallet/me/payment-code', { method: 'POST', headers: auth });
+      assert.equal(answer.status, 200, await answer.clone().text());
+      return (await answer.json()).authCode;
+    },
+    /** Charges made with 张三's payment code that wait for the payment password. */
+    async pending() {
+      const answer = await call('/api/wallet/me/payment-code/pending', { headers: auth });
+      assert.equal(answer.status, 200, await answer.clone().text());
+      return answer.json();
+    },
     /** Looks at the order (it must ask amountFen and be payable), then pays it with the payment password. */
     async pay(code, amountFen) {
       const order = await this.show(code);
