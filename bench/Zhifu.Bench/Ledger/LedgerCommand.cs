@@ -35,7 +35,8 @@ internal static class LedgerCommand
                     output = args[++i];
                     break;
                 default:
-                    Console.Error.WriteLine($"ledger: unknown option '{args[i]}' (expected --quick, --phases, --pg \"<conn>\", --out <file>)");
+                    Console.Error.WriteLine(
+                        $"ledger: unknown option '{args[i]}' (expected --quick, --phases, --pg \"<conn>\", --out <file>)");
                     return 2;
             }
         }

@@ -58,7 +58,8 @@ public static class CheckDigits
 
     /// <summary>统一社会信用代码 (GB 32100-2015): 18 characters of 0-9 and A–Y without I, O, S, V, Z, the last a check character.</summary>
     public static bool IsValidCreditCode(string? code) =>
-        code is { Length: 18 } && code.All(c => CreditCodeAlphabet.Contains(c, StringComparison.Ordinal)) && CreditCodeCheck(code[..17]) == code[17];
+        code is { Length: 18 } && code.All(c => CreditCodeAlphabet.Contains(c, StringComparison.Ordinal))
+            && CreditCodeCheck(code[..17]) == code[17];
 
     /// <summary>The check character of the first 17 characters of a unified social credit code.</summary>
     public static char CreditCodeCheck(string first17)

@@ -10,7 +10,8 @@ namespace Zhifu.Server.Funds;
 /// start and then every few seconds, a bounded batch at a time.
 /// </summary>
 public sealed class FundsRecoveryWorker(
-    DatabaseOptions database, FundMovements movements, IBoundCards cards, IClock clock, FundsOptions options, ILogger<FundsRecoveryWorker> logger)
+    DatabaseOptions database, FundMovements movements, IBoundCards cards, IClock clock, FundsOptions options,
+    ILogger<FundsRecoveryWorker> logger)
     : BackgroundService
 {
     /// <summary>One round: every unsettled movement older than the grace period. Returns how many were looked at.</summary>

@@ -22,7 +22,8 @@ public static class Banner
         };
         lines.AddRange(DemoWorld.Operators.Select(o => $"    {o.Username,-8} {o.Title}"));
         lines.Add($"  Demo users (login password {DemoWorld.UserPassword}, payment password {DemoWorld.UserPaymentPassword}):");
-        lines.AddRange(DemoCards.People.Select(p => $"    {p.Phone}  {p.Name}  {new Zhifu.Core.Money(DemoWorld.OpeningBalances[p.Phone])}"));
+        lines.AddRange(DemoCards.People.Select(p =>
+            $"    {p.Phone}  {p.Name}  {new Zhifu.Core.Money(DemoWorld.OpeningBalances[p.Phone])}"));
         lines.Add($"  Demo merchant: mchid {DemoWorld.MerchantId}; its v3 API credentials are in {settings.DataDirectory}/demo/merchant/");
         lines.Add($"  Demo merchant staff (merchant console API {url}/api/merchant/..., password {DemoWorld.MerchantStaffPassword}):");
         lines.AddRange(DemoWorld.MerchantStaff.Select(s => $"    {s.Username,-13} {s.Title}"));

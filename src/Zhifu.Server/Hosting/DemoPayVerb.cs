@@ -13,11 +13,13 @@ public static class DemoPayVerb
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal)))
+        var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal)
+            && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal)))
             .ToList();
         if (positional.Count != 1)
         {
-            await Console.Error.WriteLineAsync("usage: demo-pay <code_url | prepay_id | h5_url> [--server http://127.0.0.1:5080] [--phone 13800138001]");
+            await Console.Error.WriteLineAsync(
+                "usage: demo-pay <code_url | prepay_id | h5_url> [--server http://127.0.0.1:5080] [--phone 13800138001]");
             return 2;
         }
         var code = CodeOf(positional[0]);
@@ -27,7 +29,8 @@ public static class DemoPayVerb
         var session = await http.PostAsJsonAsync("api/wallet/sessions", new { phone, password = DemoWorld.UserPassword });
         if (!session.IsSuccessStatusCode)
         {
-            await Console.Error.WriteLineAsync($"sign-in as {phone} failed: {(int)session.StatusCode} {await session.Content.ReadAsStringAsync()}");
+            await Console.Error.WriteLineAsync(
+                $"sign-in as {phone} failed: {(int)session.StatusCode} {await session.Content.ReadAsStringAsync()}");
             return 1;
         }
         var token = (await session.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
@@ -39,8 +42,10 @@ public static class DemoPayVerb
             return 1;
         }
         var shown = await order.Content.ReadFromJsonAsync<JsonElement>();
-        Console.WriteLine($"{shown.GetProperty("merchant").GetString()} — {shown.GetProperty("description").GetString()} — {shown.GetProperty("amount").GetString()}");
-        var paid = await http.PostAsJsonAsync($"api/wallet/payments/{Uri.EscapeDataString(code)}/pay", new { paymentPassword = DemoWorld.UserPaymentPassword });
+        Console.WriteLine($"{shown.GetProperty("merchant").GetString()} — {shown.GetProperty("description").GetString()} — "
+            + $"{shown.GetProperty("amount").GetString()}");
+        var paid = await http.PostAsJsonAsync($"api/wallet/payments/{Uri.EscapeDataString(code)}/pay",
+            new { paymentPassword = DemoWorld.UserPaymentPassword });
         var answer = await paid.Content.ReadAsStringAsync();
         Console.WriteLine(answer);
         return paid.IsSuccessStatusCode ? 0 : 1;

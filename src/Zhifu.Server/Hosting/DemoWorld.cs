@@ -20,7 +20,8 @@ public sealed class DemoWorld(
     DatabaseOptions database, InstitutionChart chart, InstitutionOptions institution, Adjustments adjustments,
     WalletAccounts accounts, AccountsOptions accountsOptions, PasswordHasher passwords, IClock clock, ILogger<DemoWorld> logger,
     RealName.RealNameVerification realName, RealName.RealNameOptions realNameOptions, Cards.BankCards cards,
-    MerchantApi.MerchantDemoCredentials merchantApi, Merchants.MerchantOnboarding onboarding, MerchantApi.MerchantApiOptions merchantApiOptions)
+    MerchantApi.MerchantDemoCredentials merchantApi, Merchants.MerchantOnboarding onboarding,
+    MerchantApi.MerchantApiOptions merchantApiOptions)
 {
     public const string MerchantId = "1230000109";
     public const string OperatorPassword = "Zhifu@2026";
@@ -68,14 +69,15 @@ public sealed class DemoWorld(
             return;
         }
         var custody = chart[InstitutionChart.Custody(institution.CustodyBanks[0])];
-        await Fund("demo:risk-fund", "institution deposit into the risk compensation fund", custody, chart[InstitutionChart.RiskCompensationFund],
-            10_000_000, cancellationToken);
+        await Fund("demo:risk-fund", "institution deposit into the risk compensation fund", custody,
+            chart[InstitutionChart.RiskCompensationFund], 10_000_000, cancellationToken);
         await SeedMerchantAsync(cancellationToken);
         await merchantApi.SeedAsync(cancellationToken); // MER-6: API keys, written to {data}/demo/merchant/
         foreach (var person in DemoCards.People)
         {
             var wallet = await SeedUserAsync(person, cancellationToken);
-            await Fund("demo:wallet:" + person.Phone, "demo opening balance", custody, wallet, OpeningBalances[person.Phone], cancellationToken);
+            await Fund("demo:wallet:" + person.Phone, "demo opening balance", custody, wallet, OpeningBalances[person.Phone],
+                cancellationToken);
             await SeedRealNameAndCardsAsync(person, cancellationToken);
         }
         await SeedOperatorsAsync(cancellationToken);
@@ -118,8 +120,8 @@ public sealed class DemoWorld(
         {
             return existing.WalletAccountId;
         }
-        var (user, error) = await accounts.OpenAsync(new OpeningRequest(person.Phone, OpeningChannels.Counter, accountsOptions.AgreementVersion,
-            passwords.Hash(UserPassword), MustChangeLoginPassword: false, DeviceId: null), ct);
+        var (user, error) = await accounts.OpenAsync(new OpeningRequest(person.Phone, OpeningChannels.Counter,
+            accountsOptions.AgreementVersion, passwords.Hash(UserPassword), MustChangeLoginPassword: false, DeviceId: null), ct);
         if (error is not null)
         {
             throw new InvalidOperationException($"demo wallet: {error.Code}");

@@ -18,8 +18,8 @@ public static class OperatorMerchantApiEndpoints
 {
     public const int PageMax = 100;
 
-    public sealed record NotificationDto(Guid Id, string MchId, string EventType, string Url, string Status, int Attempts, string NextAttemptAt,
-        string? LastError, string CreatedAt, string? DeliveredAt);
+    public sealed record NotificationDto(Guid Id, string MchId, string EventType, string Url, string Status, int Attempts,
+        string NextAttemptAt, string? LastError, string CreatedAt, string? DeliveredAt);
 
     public sealed record PlatformKeyDto(string KeyId, bool Active, string PublicKeyPem);
 
@@ -30,7 +30,8 @@ public static class OperatorMerchantApiEndpoints
         outbox.MapPost("/{id:guid}/resend", ResendAsync).RequireAuthorization(OperatorLifecycleEndpoints.Roles("operations", "service"));
 
         var keys = app.MapGroup("/api/ops/platform-keys").WithTags("Operator: platform keys");
-        keys.MapGet("", (PlatformKeys ring) => Results.Ok(List(ring))).RequireAuthorization(OperatorLifecycleEndpoints.Roles("operations", "audit"));
+        keys.MapGet("", (PlatformKeys ring) => Results.Ok(List(ring)))
+            .RequireAuthorization(OperatorLifecycleEndpoints.Roles("operations", "audit"));
         keys.MapPost("", async (PlatformKeys ring, AuditLog audit, ClaimsPrincipal user, HttpContext h) =>
         {
             var id = ring.Add();
@@ -55,7 +56,8 @@ public static class OperatorMerchantApiEndpoints
         {
             if (!ring.Retire(keyId))
             {
-                return ApiProblem.Create(h, 409, "PLATFORM_KEY_NOT_RETIRABLE", "只能停用存在且未在使用中的密钥", "Only an existing key that is not active can be retired");
+                return ApiProblem.Create(h, 409, "PLATFORM_KEY_NOT_RETIRABLE", "只能停用存在且未在使用中的密钥",
+                    "Only an existing key that is not active can be retired");
             }
             await AuditAsync(audit, user, "platform-key.retire", keyId, h);
             return Results.Ok(List(ring));
@@ -64,7 +66,8 @@ public static class OperatorMerchantApiEndpoints
 
     /// <summary>The published keys, the active one first: what merchants must configure to verify our signatures.</summary>
     public static IReadOnlyList<PlatformKeyDto> List(PlatformKeys ring) =>
-        [.. ring.KeyIds.Select(id => new PlatformKeyDto(id, id == ring.ActiveKeyId, ring.PublicKeyPem(id))).OrderByDescending(k => k.Active)];
+        [.. ring.KeyIds.Select(id => new PlatformKeyDto(id, id == ring.ActiveKeyId, ring.PublicKeyPem(id)))
+            .OrderByDescending(k => k.Active)];
 
     private static async Task<IResult> ListAsync(string? mchid, string? status, int? limit, DatabaseOptions database, HttpContext h)
     {
@@ -83,8 +86,9 @@ public static class OperatorMerchantApiEndpoints
             query = query.Where(n => n.Status == status);
         }
         var rows = await query.OrderByDescending(n => n.CreatedAt).Take(limit ?? 20).ToListAsync(h.RequestAborted);
-        return Results.Ok(rows.Select(n => new NotificationDto(n.Id, n.MchId, n.EventType, n.Url, n.Status, n.Attempts, ChinaTime.Format(n.NextAttemptAt),
-            n.LastError, ChinaTime.Format(n.CreatedAt), n.DeliveredAt is { } d ? ChinaTime.Format(d) : null)));
+        return Results.Ok(rows.Select(n => new NotificationDto(n.Id, n.MchId, n.EventType, n.Url, n.Status, n.Attempts,
+            ChinaTime.Format(n.NextAttemptAt), n.LastError, ChinaTime.Format(n.CreatedAt),
+            n.DeliveredAt is { } d ? ChinaTime.Format(d) : null)));
     }
 
     /// <summary>Sends a notification again now (a failed one, or one the merchant says it lost); its schedule starts over.</summary>

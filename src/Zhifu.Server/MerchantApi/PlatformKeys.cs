@@ -37,7 +37,8 @@ public sealed class PlatformKeys
             Write(path, new KeyFile(id, new() { [id] = rsa.ExportPkcs8PrivateKeyPem() }));
             logger.LogWarning("No platform signing key: generated {KeyId} in {KeyFile}", id, path);
         }
-        var loaded = JsonSerializer.Deserialize<KeyFile>(File.ReadAllText(path)) ?? throw new InvalidOperationException($"unreadable {path}");
+        var loaded = JsonSerializer.Deserialize<KeyFile>(File.ReadAllText(path))
+            ?? throw new InvalidOperationException($"unreadable {path}");
         var keys = loaded.Keys.ToDictionary(k => k.Key, k =>
         {
             var rsa = RSA.Create();
@@ -140,7 +141,8 @@ public sealed class PlatformKeys
     }
 
     /// <summary>The protocol's ids are <c>PUB_KEY_ID_</c> followed by digits.</summary>
-    private static string NewKeyId() => "PUB_KEY_ID_" + string.Concat(Enumerable.Range(0, 32).Select(_ => RandomNumberGenerator.GetInt32(10)));
+    private static string NewKeyId() =>
+        "PUB_KEY_ID_" + string.Concat(Enumerable.Range(0, 32).Select(_ => RandomNumberGenerator.GetInt32(10)));
 
     private sealed record Ring(string ActiveKeyId, IReadOnlyDictionary<string, RSA> Keys);
 

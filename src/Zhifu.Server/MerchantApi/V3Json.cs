@@ -52,7 +52,8 @@ public static class V3Json
     public static V3Error? Fen(JsonElement parent, string path, string name, out long fen)
     {
         fen = 0;
-        if (!parent.TryGetProperty(name, out var element) || element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out var value))
+        if (!parent.TryGetProperty(name, out var element) || element.ValueKind != JsonValueKind.Number
+            || !element.TryGetInt32(out var value))
         {
             return V3Error.ParamError($"{path}.{name} 须为整数（单位：分）", $"{path}.{name} must be an integer number of fen");
         }
@@ -68,18 +69,22 @@ public static class V3Json
     public static V3Error? Currency(JsonElement amount, string path, bool required)
     {
         var error = Text(amount, "currency", 16, required, out var currency);
-        return error ?? ((currency ?? "CNY") == "CNY" ? null : V3Error.ParamError($"{path}.currency 仅支持 CNY", $"{path}.currency must be CNY"));
+        return error ?? ((currency ?? "CNY") == "CNY" ? null
+            : V3Error.ParamError($"{path}.currency 仅支持 CNY", $"{path}.currency must be CNY"));
     }
 
     /// <summary>An http(s) notify URL without a query string, as the protocol requires of notify_url.</summary>
     public static V3Error? NotifyUrl(string? url) =>
-        url is null || (Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "https" or "http" && parsed.Query.Length == 0)
+        url is null
+            || (Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "https" or "http" && parsed.Query.Length == 0)
             ? null
             : V3Error.ParamError("notify_url 须为不带查询参数的 http(s) 地址", "notify_url must be an http(s) URL without a query");
 
-    /// <summary>A merchant number field (out_trade_no, out_refund_no): <paramref name="min"/>–max of 0-9A-Za-z and <paramref name="extra"/>.</summary>
+    /// <summary>A merchant number field (out_trade_no, out_refund_no): <paramref name="min"/>–max of 0-9A-Za-z and
+    /// <paramref name="extra"/>.</summary>
     public static V3Error? MerchantNumber(string name, string value, int min, int max, string extra) =>
-        value.Length >= min && value.Length <= max && value.All(c => char.IsAsciiLetterOrDigit(c) || extra.Contains(c, StringComparison.Ordinal))
+        value.Length >= min && value.Length <= max
+            && value.All(c => char.IsAsciiLetterOrDigit(c) || extra.Contains(c, StringComparison.Ordinal))
             ? null
             : V3Error.ParamError($"{name} 须为 {min}–{max} 位数字、字母或 {extra}", $"{name} must be {min}–{max} of 0-9A-Za-z{extra}");
 }

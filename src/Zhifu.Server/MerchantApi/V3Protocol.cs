@@ -43,7 +43,8 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
                 if (context.Response.StatusCode >= 400 && buffer.Length == 0)
                 {
                     await WriteAsync(context, buffer, context.Response.StatusCode == 404 ? V3Error.NotFound
-                        : V3Error.InvalidRequest("请求方法或格式不被支持", "method or format not supported") with { Status = context.Response.StatusCode });
+                        : V3Error.InvalidRequest("请求方法或格式不被支持", "method or format not supported")
+                            with { Status = context.Response.StatusCode });
                 }
             }
         }

@@ -61,6 +61,7 @@ public sealed record MerchantApplication(string? Name, string? LicenceNo, string
             return ("settlementAccountName", "结算账户名须为 2–64 个字符", "The settlement account name must be 2–64 characters");
         }
         return SinglePaymentLimitFen is null or (>= 0 and <= int.MaxValue) ? null
-            : ("singlePaymentLimitFen", "单笔限额须在 0–21474836.47 元之间（0 为不另设）", "The single payment limit must be 0–21474836.47 yuan (0: none)");
+            : ("singlePaymentLimitFen", "单笔限额须在 0–21474836.47 元之间（0 为不另设）",
+                "The single payment limit must be 0–21474836.47 yuan (0: none)");
     }
 }

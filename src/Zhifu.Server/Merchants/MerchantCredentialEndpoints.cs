@@ -33,7 +33,8 @@ public static class MerchantCredentialEndpoints
     {
         var group = app.MapGroup("/api/merchant/credentials").WithTags("Merchant console: API credentials");
         group.MapGet("", async (ClaimsPrincipal user, DatabaseOptions database, PlatformKeys ring, HttpContext h) =>
-            Results.Ok(await ViewAsync(user.MerchantId(), database, ring, h.RequestAborted))).RequireAuthorization(MerchantStaffAuth.AnyStaff);
+            Results.Ok(await ViewAsync(user.MerchantId(), database, ring, h.RequestAborted)))
+            .RequireAuthorization(MerchantStaffAuth.AnyStaff);
         group.MapPost("/api-keys", AddKeyAsync).RequireAuthorization(MerchantStaffAuth.Admins);
         group.MapDelete("/api-keys/{serial}", RevokeKeyAsync).RequireAuthorization(MerchantStaffAuth.Admins);
         group.MapPost("/apiv3-key", ResetApiV3KeyAsync).RequireAuthorization(MerchantStaffAuth.Admins);
@@ -46,12 +47,13 @@ public static class MerchantCredentialEndpoints
         var credential = await db.Set<MerchantCredentialRow>().AsNoTracking().FirstAsync(c => c.MerchantId == merchantId, ct);
         var keys = await db.Set<MerchantApiKeyRow>().AsNoTracking().Where(k => k.MerchantId == merchantId).ToListAsync(ct);
         return new CredentialsDto(credential.MchId, credential.NotifyUrl, credential.FeeRatePpm,
-            [.. keys.OrderByDescending(k => k.CreatedAt).Select(k => new ApiKeyDto(k.Serial, ChinaTime.Format(k.CreatedAt), k.RevokedAt is { } r ? ChinaTime.Format(r) : null))],
+            [.. keys.OrderByDescending(k => k.CreatedAt).Select(k => new ApiKeyDto(k.Serial, ChinaTime.Format(k.CreatedAt),
+                k.RevokedAt is { } r ? ChinaTime.Format(r) : null))],
             OperatorMerchantApiEndpoints.List(ring));
     }
 
-    private static async Task<IResult> AddKeyAsync(AddKeyRequest request, ClaimsPrincipal user, DatabaseOptions database, MerchantCredentials credentials,
-        PlatformKeys ring, AuditLog audit, HttpContext h)
+    private static async Task<IResult> AddKeyAsync(AddKeyRequest request, ClaimsPrincipal user, DatabaseOptions database,
+        MerchantCredentials credentials, PlatformKeys ring, AuditLog audit, HttpContext h)
     {
         if (request.Serial is not { Length: >= 8 and <= 64 } || !request.Serial.All(char.IsAsciiHexDigit))
         {
@@ -59,15 +61,17 @@ public static class MerchantCredentialEndpoints
         }
         if (request.PublicKeyPem is not { Length: <= 4096 } || !IsRsa2048(request.PublicKeyPem))
         {
-            return ApiProblem.Create(h, 400, "INVALID_PUBLIC_KEY", "须为 PEM 格式、至少 2048 位的 RSA 公钥", "An RSA public key of at least 2048 bits in PEM form is required",
-                "publicKeyPem");
+            return ApiProblem.Create(h, 400, "INVALID_PUBLIC_KEY", "须为 PEM 格式、至少 2048 位的 RSA 公钥",
+                "An RSA public key of at least 2048 bits in PEM form is required", "publicKeyPem");
         }
         var merchantId = user.MerchantId();
         await using var db = database.CreateContext();
         var merchant = await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == merchantId, h.RequestAborted);
-        if (await db.Set<MerchantApiKeyRow>().CountAsync(k => k.MerchantId == merchantId && k.RevokedAt == null, h.RequestAborted) >= ApiKeysMax)
+        if (await db.Set<MerchantApiKeyRow>().CountAsync(k => k.MerchantId == merchantId && k.RevokedAt == null, h.RequestAborted)
+            >= ApiKeysMax)
         {
-            return ApiProblem.Create(h, 409, "API_KEYS_FULL", $"最多 {ApiKeysMax} 个有效证书，请先作废旧证书", $"At most {ApiKeysMax} live keys: revoke an old one first");
+            return ApiProblem.Create(h, 409, "API_KEYS_FULL", $"最多 {ApiKeysMax} 个有效证书，请先作废旧证书",
+                $"At most {ApiKeysMax} live keys: revoke an old one first");
         }
         if (await db.Set<MerchantApiKeyRow>().AnyAsync(k => k.MchId == merchant.MchId && k.Serial == request.Serial, h.RequestAborted))
         {
@@ -78,12 +82,13 @@ public static class MerchantCredentialEndpoints
         return Results.Ok(await ViewAsync(merchantId, database, ring, h.RequestAborted));
     }
 
-    private static async Task<IResult> RevokeKeyAsync(string serial, ClaimsPrincipal user, DatabaseOptions database, PlatformKeys ring, AuditLog audit,
-        IClock clock, HttpContext h)
+    private static async Task<IResult> RevokeKeyAsync(string serial, ClaimsPrincipal user, DatabaseOptions database, PlatformKeys ring,
+        AuditLog audit, IClock clock, HttpContext h)
     {
         var merchantId = user.MerchantId();
         await using var db = database.CreateContext();
-        var keys = await db.Set<MerchantApiKeyRow>().Where(k => k.MerchantId == merchantId && k.RevokedAt == null).ToListAsync(h.RequestAborted);
+        var keys = await db.Set<MerchantApiKeyRow>().Where(k => k.MerchantId == merchantId && k.RevokedAt == null)
+            .ToListAsync(h.RequestAborted);
         var key = keys.FirstOrDefault(k => k.Serial == serial);
         if (key is null)
         {
@@ -91,7 +96,8 @@ public static class MerchantCredentialEndpoints
         }
         if (keys.Count == 1)
         {
-            return ApiProblem.Create(h, 409, "API_KEY_LAST", "不能作废唯一的有效证书，请先添加新证书", "The only live key cannot be revoked: add the new one first");
+            return ApiProblem.Create(h, 409, "API_KEY_LAST", "不能作废唯一的有效证书，请先添加新证书",
+                "The only live key cannot be revoked: add the new one first");
         }
         key.RevokedAt = clock.UtcNow;
         await db.SaveChangesAsync(h.RequestAborted);
@@ -113,13 +119,13 @@ public static class MerchantCredentialEndpoints
         return Results.Ok(new { apiV3Key = key });
     }
 
-    private static async Task<IResult> SetNotifyUrlAsync(NotifyUrlRequest request, ClaimsPrincipal user, DatabaseOptions database, PlatformKeys ring,
-        AuditLog audit, IClock clock, HttpContext h)
+    private static async Task<IResult> SetNotifyUrlAsync(NotifyUrlRequest request, ClaimsPrincipal user, DatabaseOptions database,
+        PlatformKeys ring, AuditLog audit, IClock clock, HttpContext h)
     {
         if (request.NotifyUrl is not null && (request.NotifyUrl.Length > 255 || V3Json.NotifyUrl(request.NotifyUrl) is not null))
         {
-            return ApiProblem.Create(h, 400, "INVALID_NOTIFY_URL", "通知地址须为不带查询参数的 http(s) 地址", "The notify URL must be an http(s) URL without a query",
-                "notifyUrl");
+            return ApiProblem.Create(h, 400, "INVALID_NOTIFY_URL", "通知地址须为不带查询参数的 http(s) 地址",
+                "The notify URL must be an http(s) URL without a query", "notifyUrl");
         }
         var merchantId = user.MerchantId();
         await using var db = database.CreateContext();

@@ -31,7 +31,8 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
             LicenceNo = a.LicenceNo, LegalPersonNameCipher = personal.Protect(a.LegalPersonName!.Trim(), LegalNamePurpose),
             LegalPersonIdCipher = personal.Protect(a.LegalPersonIdNumber!.Trim().ToUpperInvariant(), LegalIdPurpose), Mcc = a.Mcc,
             RiskLevel = a.RiskLevel!, SettlementBank = a.SettlementBank, SettlementAccountName = a.SettlementAccountName!.Trim(),
-            SettlementAccountCipher = personal.Protect(a.SettlementAccountNo!, SettlementPurpose), SettlementAccountLast4 = a.SettlementAccountNo![^4..],
+            SettlementAccountCipher = personal.Protect(a.SettlementAccountNo!, SettlementPurpose),
+            SettlementAccountLast4 = a.SettlementAccountNo![^4..],
             SinglePaymentLimitFen = a.SinglePaymentLimitFen ?? 0, FeeRatePpmApplied = a.FeeRatePpm!.Value, AppliedBy = appliedBy,
             PendingAccountId = Guid.CreateVersion7(), AvailableAccountId = Guid.CreateVersion7(), CreatedAt = clock.UtcNow,
         };
@@ -41,7 +42,8 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
     }
 
     /// <summary>Approves a pending merchant: ledger accounts, credentials (a fresh APIv3 key the merchant resets to read).</summary>
-    public async Task<(MerchantRow? Merchant, string? Refusal)> ApproveAsync(string mchId, string reviewer, string? note, CancellationToken ct)
+    public async Task<(MerchantRow? Merchant, string? Refusal)> ApproveAsync(string mchId, string reviewer, string? note,
+        CancellationToken ct)
     {
         await using var db = database.CreateContext();
         var row = await db.Merchants.FirstOrDefaultAsync(m => m.MchId == mchId, ct);
@@ -51,8 +53,16 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         }
         var results = await ledger.CreateAccountsAsync(
         [
-            new NewAccount { Id = row!.PendingAccountId, Ledger = Ledgers.Cny, Code = AccountCode.MerchantPending, Flags = AccountFlags.DebitsMustNotExceedCredits },
-            new NewAccount { Id = row.AvailableAccountId, Ledger = Ledgers.Cny, Code = AccountCode.MerchantAvailable, Flags = AccountFlags.DebitsMustNotExceedCredits },
+            new NewAccount
+            {
+                Id = row!.PendingAccountId, Ledger = Ledgers.Cny, Code = AccountCode.MerchantPending,
+                Flags = AccountFlags.DebitsMustNotExceedCredits,
+            },
+            new NewAccount
+            {
+                Id = row.AvailableAccountId, Ledger = Ledgers.Cny, Code = AccountCode.MerchantAvailable,
+                Flags = AccountFlags.DebitsMustNotExceedCredits,
+            },
         ], ct);
         if (results.Any(r => !r.IsSuccess()))
         {
@@ -64,7 +74,8 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         return (row, null);
     }
 
-    public async Task<(MerchantRow? Merchant, string? Refusal)> RejectAsync(string mchId, string reviewer, string reason, CancellationToken ct)
+    public async Task<(MerchantRow? Merchant, string? Refusal)> RejectAsync(string mchId, string reviewer, string reason,
+        CancellationToken ct)
     {
         await using var db = database.CreateContext();
         var row = await db.Merchants.FirstOrDefaultAsync(m => m.MchId == mchId, ct);
@@ -129,4 +140,5 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
 }
 
 /// <summary>What operators may change on an active merchant; null leaves a term as it is.</summary>
-public sealed record MerchantTerms(string? RiskLevel, int? FeeRatePpm, bool? PasswordlessEligible, bool? FacePayEligible, long? SinglePaymentLimitFen);
+public sealed record MerchantTerms(string? RiskLevel, int? FeeRatePpm, bool? PasswordlessEligible, bool? FacePayEligible,
+    long? SinglePaymentLimitFen);

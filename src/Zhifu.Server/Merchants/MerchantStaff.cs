@@ -21,8 +21,8 @@ public sealed class MerchantStaff(DatabaseOptions database, PasswordHasher passw
         && username.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.');
 
     /// <summary>The new account and its initial password (shown once), or the refusal's code.</summary>
-    public async Task<(MerchantStaffRow? Staff, string? InitialPassword, string? Refusal)> CreateAsync(Guid merchantId, string username, string role,
-        CancellationToken ct)
+    public async Task<(MerchantStaffRow? Staff, string? InitialPassword, string? Refusal)> CreateAsync(Guid merchantId, string username,
+        string role, CancellationToken ct)
     {
         await using var db = database.CreateContext();
         if (await db.Set<MerchantStaffRow>().AnyAsync(s => s.Username == username, ct))
@@ -62,7 +62,8 @@ public sealed class MerchantStaff(DatabaseOptions database, PasswordHasher passw
             return (null, "STAFF_NOT_FOUND");
         }
         var losesAdmin = row.Role == "admin" && row.DisabledAt is null && (disable || (role is not null && role != "admin"));
-        if (losesAdmin && await db.Set<MerchantStaffRow>().CountAsync(s => s.MerchantId == merchantId && s.Role == "admin" && s.DisabledAt == null, ct) <= 1)
+        if (losesAdmin && await db.Set<MerchantStaffRow>()
+            .CountAsync(s => s.MerchantId == merchantId && s.Role == "admin" && s.DisabledAt == null, ct) <= 1)
         {
             return (null, "STAFF_LAST_ADMIN");
         }
@@ -82,7 +83,8 @@ public sealed class MerchantStaff(DatabaseOptions database, PasswordHasher passw
         const string digits = "23456789";
         var all = letters + digits;
         var chars = Enumerable.Range(0, 10).Select(_ => all[RandomNumberGenerator.GetInt32(all.Length)])
-            .Append(letters[RandomNumberGenerator.GetInt32(letters.Length)]).Append(digits[RandomNumberGenerator.GetInt32(digits.Length)]).ToArray();
+            .Append(letters[RandomNumberGenerator.GetInt32(letters.Length)])
+            .Append(digits[RandomNumberGenerator.GetInt32(digits.Length)]).ToArray();
         RandomNumberGenerator.Shuffle(chars.AsSpan());
         return new string(chars);
     }

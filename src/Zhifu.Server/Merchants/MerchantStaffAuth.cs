@@ -51,7 +51,8 @@ public static class MerchantStaffAuth
         var name = context.Principal?.Identity?.Name;
         var role = context.Principal?.FindFirstValue(ClaimTypes.Role);
         await using var db = context.HttpContext.RequestServices.GetRequiredService<DatabaseOptions>().CreateContext();
-        var valid = name is not null && await db.Set<Zhifu.Data.Entities.MerchantStaffRow>().AnyAsync(s => s.Username == name && s.Role == role
+        var valid = name is not null
+            && await db.Set<Zhifu.Data.Entities.MerchantStaffRow>().AnyAsync(s => s.Username == name && s.Role == role
             && s.DisabledAt == null && db.Merchants.Any(m => m.Id == s.MerchantId && m.Status == Zhifu.Data.Entities.MerchantRow.Active),
             context.HttpContext.RequestAborted);
         if (!valid)
@@ -62,7 +63,8 @@ public static class MerchantStaffAuth
     }
 
     /// <summary>Signed in as staff of a merchant, with the initial password already changed.</summary>
-    private static Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder Staff(Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder p) =>
+    private static Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder Staff(
+        Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder p) =>
         p.AddAuthenticationSchemes(Scheme).RequireClaim(MerchantClaim).RequireAssertion(c => !c.User.HasClaim(MustChangeClaim, "1"));
 
     public static void Map(WebApplication app)
@@ -91,10 +93,12 @@ public static class MerchantStaffAuth
     public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
 
     private static StaffSession Session(ClaimsPrincipal user) =>
-        new(user.Identity!.Name!, user.FindFirstValue(ClaimTypes.Role)!, user.FindFirstValue("zhifu:mchid")!, user.HasClaim(MustChangeClaim, "1"));
+        new(user.Identity!.Name!, user.FindFirstValue(ClaimTypes.Role)!, user.FindFirstValue("zhifu:mchid")!,
+            user.HasClaim(MustChangeClaim, "1"));
 
-    private static async Task<IResult> ChangePasswordAsync(PasswordChange request, ClaimsPrincipal user, HttpContext context, DatabaseOptions database,
-        PasswordSignIn signIn, PasswordHasher passwords, OperatorLockoutOptions lockout, IClock clock, AuditLog audit)
+    private static async Task<IResult> ChangePasswordAsync(PasswordChange request, ClaimsPrincipal user, HttpContext context,
+        DatabaseOptions database, PasswordSignIn signIn, PasswordHasher passwords, OperatorLockoutOptions lockout, IClock clock,
+        AuditLog audit)
     {
         if (!Accounts.CredentialRules.IsStrongLoginPassword(request.NewPassword) || request.NewPassword == request.CurrentPassword)
         {
@@ -102,17 +106,20 @@ public static class MerchantStaffAuth
                 "The new password must be 8–64 characters with letters and digits, and differ from the current one", "newPassword");
         }
         await using var db = database.CreateContext();
-        var staff = await db.Set<Zhifu.Data.Entities.MerchantStaffRow>().FirstAsync(s => s.Username == user.Identity!.Name, context.RequestAborted);
+        var staff = await db.Set<Zhifu.Data.Entities.MerchantStaffRow>()
+            .FirstAsync(s => s.Username == user.Identity!.Name, context.RequestAborted);
         var refusal = signIn.Check(staff, request.CurrentPassword ?? "");
         if (refusal is not null)
         {
             await db.SaveChangesAsync(context.RequestAborted);
-            return ApiProblem.Create(context, refusal == SignInRefusal.Locked ? 423 : 401, refusal == SignInRefusal.Locked ? "MERCHANT_LOCKED" : "MERCHANT_BAD_CREDENTIALS",
+            return ApiProblem.Create(context, refusal == SignInRefusal.Locked ? 423 : 401,
+                refusal == SignInRefusal.Locked ? "MERCHANT_LOCKED" : "MERCHANT_BAD_CREDENTIALS",
                 "原密码错误", "The current password is wrong", "currentPassword");
         }
         (staff.PasswordHash, staff.MustChangePassword) = (passwords.Hash(request.NewPassword!), false);
         await db.SaveChangesAsync(context.RequestAborted);
-        await audit.AppendAsync("merchant:" + staff.Username, staff.Role, "merchant.staff.password", staff.Username, "", context.RequestAborted);
+        await audit.AppendAsync("merchant:" + staff.Username, staff.Role, "merchant.staff.password", staff.Username, "",
+            context.RequestAborted);
         return Results.Ok(await SignInAsync(context, staff, user.FindFirstValue("zhifu:mchid")!, lockout, clock));
     }
 
@@ -137,8 +144,8 @@ public static class MerchantStaffAuth
         return Session(principal);
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest? request, HttpContext context, DatabaseOptions database, PasswordSignIn signIn,
-        OperatorLockoutOptions lockout, IClock clock, ILogger<StaffSession> logger)
+    private static async Task<IResult> LoginAsync(LoginRequest? request, HttpContext context, DatabaseOptions database,
+        PasswordSignIn signIn, OperatorLockoutOptions lockout, IClock clock, ILogger<StaffSession> logger)
     {
         if (request is null || string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password)
             || request.Username.Length > 64 || request.Password.Length > 128)
@@ -146,7 +153,8 @@ public static class MerchantStaffAuth
             return ApiProblem.Create(context, 400, "INVALID_REQUEST", "请输入用户名和密码", "Username and password are required");
         }
         await using var db = database.CreateContext();
-        var staff = await db.Set<Zhifu.Data.Entities.MerchantStaffRow>().FirstOrDefaultAsync(s => s.Username == request.Username, context.RequestAborted);
+        var staff = await db.Set<Zhifu.Data.Entities.MerchantStaffRow>()
+            .FirstOrDefaultAsync(s => s.Username == request.Username, context.RequestAborted);
         var refusal = signIn.Check(staff, request.Password);
         await db.SaveChangesAsync(context.RequestAborted);
         if (refusal == SignInRefusal.Locked)
@@ -154,7 +162,8 @@ public static class MerchantStaffAuth
             return ApiProblem.Create(context, 423, "MERCHANT_LOCKED", "密码错误次数过多，账户已锁定，请稍后再试",
                 "Too many wrong passwords: the account is locked for a while");
         }
-        var merchant = staff is null ? null : await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.Id == staff.MerchantId, context.RequestAborted);
+        var merchant = staff is null ? null
+            : await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.Id == staff.MerchantId, context.RequestAborted);
         if (refusal is not null || merchant is not { Status: Zhifu.Data.Entities.MerchantRow.Active } || staff!.DisabledAt is not null)
         {
             logger.LogWarning("Merchant staff sign-in refused");

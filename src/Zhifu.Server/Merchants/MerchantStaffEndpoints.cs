@@ -32,11 +32,13 @@ public static class MerchantStaffEndpoints
             await using var db = database.CreateContext();
             var rows = await db.Set<MerchantStaffRow>().AsNoTracking().Where(s => s.MerchantId == merchantId).OrderBy(s => s.Username)
                 .Take(MerchantStaff.StaffMax).ToListAsync(h.RequestAborted);
-            return Results.Ok(rows.Select(s => new StaffDto(s.Username, s.Role, s.MustChangePassword, s.DisabledAt is not null, ChinaTime.Format(s.CreatedAt))));
+            return Results.Ok(rows.Select(s => new StaffDto(s.Username, s.Role, s.MustChangePassword, s.DisabledAt is not null,
+                ChinaTime.Format(s.CreatedAt))));
         });
         group.MapPost("", (NewStaff request, ClaimsPrincipal user, MerchantStaff staff, AuditLog audit, HttpContext h) =>
             CreateAsync(user.MerchantId(), request, "merchant:" + user.Identity!.Name, "admin", staff, audit, h));
-        group.MapPut("/{username}", async (string username, StaffChange change, ClaimsPrincipal user, MerchantStaff staff, AuditLog audit, HttpContext h) =>
+        group.MapPut("/{username}", async (string username, StaffChange change, ClaimsPrincipal user, MerchantStaff staff, AuditLog audit,
+            HttpContext h) =>
         {
             if (change.Role is not null && !MerchantStaffAuth.Roles.Contains(change.Role))
             {
@@ -46,7 +48,8 @@ public static class MerchantStaffEndpoints
             {
                 return ApiProblem.Create(h, 409, "STAFF_SELF", "不能停用自己的账号", "You cannot disable your own account");
             }
-            var (row, refusal) = await staff.ChangeAsync(user.MerchantId(), username, change.Role, change.Disable == true, h.RequestAborted);
+            var (row, refusal) = await staff.ChangeAsync(user.MerchantId(), username, change.Role, change.Disable == true,
+                h.RequestAborted);
             if (refusal is not null)
             {
                 return refusal == "STAFF_NOT_FOUND" ? ApiProblem.Create(h, 404, refusal, "员工不存在", "No such staff member")
@@ -54,11 +57,12 @@ public static class MerchantStaffEndpoints
             }
             await audit.AppendAsync("merchant:" + user.Identity!.Name, "admin", "merchant.staff.change", username,
                 $"role {row!.Role} disabled {row.DisabledAt is not null}", h.RequestAborted);
-            return Results.Ok(new StaffDto(row.Username, row.Role, row.MustChangePassword, row.DisabledAt is not null, ChinaTime.Format(row.CreatedAt)));
+            return Results.Ok(new StaffDto(row.Username, row.Role, row.MustChangePassword, row.DisabledAt is not null,
+                ChinaTime.Format(row.CreatedAt)));
         });
 
-        app.MapPost("/api/ops/merchants/{mchid}/staff", async (string mchid, NewStaff request, ClaimsPrincipal user, DatabaseOptions database,
-            MerchantStaff staff, AuditLog audit, HttpContext h) =>
+        app.MapPost("/api/ops/merchants/{mchid}/staff", async (string mchid, NewStaff request, ClaimsPrincipal user,
+            DatabaseOptions database, MerchantStaff staff, AuditLog audit, HttpContext h) =>
         {
             await using var db = database.CreateContext();
             var merchant = await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.MchId == mchid, h.RequestAborted);
@@ -87,7 +91,8 @@ public static class MerchantStaffEndpoints
         if (refusal is not null)
         {
             return refusal == "STAFF_FULL"
-                ? ApiProblem.Create(h, 409, refusal, $"员工账号已达上限 {MerchantStaff.StaffMax} 个", $"At most {MerchantStaff.StaffMax} staff accounts")
+                ? ApiProblem.Create(h, 409, refusal, $"员工账号已达上限 {MerchantStaff.StaffMax} 个",
+                    $"At most {MerchantStaff.StaffMax} staff accounts")
                 : ApiProblem.Create(h, 409, refusal, "该用户名已被使用", "That username is taken", "username");
         }
         await audit.AppendAsync(actor, actorRole, "merchant.staff.create", row!.Username, row.Role, h.RequestAborted);

@@ -19,10 +19,10 @@ public static class OperatorMerchantEndpoints
 
     public sealed record MerchantSummaryDto(string MchId, string Name, string Status, string RiskLevel, string? Mcc, string CreatedAt);
 
-    public sealed record MerchantDto(string MchId, string Name, string Status, string? LicenceNo, string LegalPersonName, string LegalPersonIdNumber,
-        string? Mcc, string RiskLevel, int FeeRatePpm, string? SettlementBank, string? SettlementAccountName, string SettlementAccount,
-        bool PasswordlessEligible, bool FacePayEligible, long SinglePaymentLimitFen, bool RefundReviewRequired, string? AppliedBy,
-        string? ReviewedBy, string? ReviewNote, string CreatedAt);
+    public sealed record MerchantDto(string MchId, string Name, string Status, string? LicenceNo, string LegalPersonName,
+        string LegalPersonIdNumber, string? Mcc, string RiskLevel, int FeeRatePpm, string? SettlementBank, string? SettlementAccountName,
+        string SettlementAccount, bool PasswordlessEligible, bool FacePayEligible, long SinglePaymentLimitFen, bool RefundReviewRequired,
+        string? AppliedBy, string? ReviewedBy, string? ReviewNote, string CreatedAt);
 
     public sealed record ReviewRequest(string? Note);
 
@@ -83,16 +83,17 @@ public static class OperatorMerchantEndpoints
             query = query.Where(m => m.Status == s);
         }
         var rows = await query.OrderByDescending(m => m.CreatedAt).Take(limit ?? 20).ToListAsync(h.RequestAborted);
-        return Results.Ok(rows.Select(m => new MerchantSummaryDto(m.MchId, m.Name, StatusName(m.Status), m.RiskLevel, m.Mcc, ChinaTime.Format(m.CreatedAt))));
+        return Results.Ok(rows.Select(m => new MerchantSummaryDto(m.MchId, m.Name, StatusName(m.Status), m.RiskLevel, m.Mcc,
+            ChinaTime.Format(m.CreatedAt))));
     }
 
-    private static async Task<IResult> ReviewAsync(string mchid, bool approve, string? note, ClaimsPrincipal user, IServiceProvider services,
-        HttpContext h)
+    private static async Task<IResult> ReviewAsync(string mchid, bool approve, string? note, ClaimsPrincipal user,
+        IServiceProvider services, HttpContext h)
     {
         if (note?.Length > 200 || (!approve && string.IsNullOrWhiteSpace(note)))
         {
-            return ApiProblem.Create(h, 400, "INVALID_REVIEW_NOTE", "驳回须写明原因，备注不超过 200 字", "A rejection needs a reason; notes are at most 200 characters",
-                "note");
+            return ApiProblem.Create(h, 400, "INVALID_REVIEW_NOTE", "驳回须写明原因，备注不超过 200 字",
+                "A rejection needs a reason; notes are at most 200 characters", "note");
         }
         var actor = OperatorActor.Of(user);
         var onboarding = services.GetRequiredService<MerchantOnboarding>();
@@ -108,8 +109,8 @@ public static class OperatorMerchantEndpoints
             case "MERCHANT_FOUR_EYES":
                 return ApiProblem.Create(h, 403, refusal, "进件人不能审核自己提交的商户", "Whoever applied cannot review the application");
         }
-        await services.GetRequiredService<AuditLog>().AppendAsync(actor.Username, actor.Role, approve ? "merchant.approve" : "merchant.reject",
-            mchid, note ?? "", h.RequestAborted);
+        await services.GetRequiredService<AuditLog>().AppendAsync(actor.Username, actor.Role,
+            approve ? "merchant.approve" : "merchant.reject", mchid, note ?? "", h.RequestAborted);
         await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
         return Results.Ok(await DetailAsync(db, row!, services.GetRequiredService<PersonalData>(), h.RequestAborted));
     }
@@ -119,7 +120,8 @@ public static class OperatorMerchantEndpoints
     {
         if (terms.RiskLevel is not null && !MerchantApplication.RiskLevels.Contains(terms.RiskLevel))
         {
-            return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", "风险等级须为 low、medium 或 high", "The risk level must be low, medium or high", "riskLevel");
+            return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", "风险等级须为 low、medium 或 high",
+                "The risk level must be low, medium or high", "riskLevel");
         }
         if (terms.FeeRatePpm is < 0 or > MerchantApplication.FeeRatePpmMax)
         {
@@ -127,7 +129,8 @@ public static class OperatorMerchantEndpoints
         }
         if (terms.SinglePaymentLimitFen is < 0 or > int.MaxValue)
         {
-            return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", "单笔限额超出范围", "The single payment limit is out of range", "singlePaymentLimitFen");
+            return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", "单笔限额超出范围", "The single payment limit is out of range",
+                "singlePaymentLimitFen");
         }
         var (row, refusal) = await onboarding.SetTermsAsync(mchid, terms, h.RequestAborted);
         if (refusal == "MERCHANT_NOT_FOUND")
@@ -139,7 +142,8 @@ public static class OperatorMerchantEndpoints
             return ApiProblem.Create(h, 409, refusal, "商户未生效，不能调整条款", "The merchant is not active");
         }
         var actor = OperatorActor.Of(user);
-        await audit.AppendAsync(actor.Username, actor.Role, "merchant.terms", mchid, System.Text.Json.JsonSerializer.Serialize(terms), h.RequestAborted);
+        await audit.AppendAsync(actor.Username, actor.Role, "merchant.terms", mchid, System.Text.Json.JsonSerializer.Serialize(terms),
+            h.RequestAborted);
         await using var db = database.CreateContext();
         return Results.Ok(await DetailAsync(db, row!, personal, h.RequestAborted));
     }

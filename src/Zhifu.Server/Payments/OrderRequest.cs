@@ -27,7 +27,8 @@ public sealed record OrderRequest(string TradeType, string AppId, string MchId, 
 
     /// <summary>What the merchant asked for, so a repeated out_trade_no is told from a different order (PAY-6).</summary>
     public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(
-        new object?[] { TradeType, AppId, MchId, Description, OutTradeNo, TimeExpire?.UtcTicks, Attach, NotifyUrl, TotalFen, Currency, PayerOpenId, AuthCode }))));
+        new object?[] { TradeType, AppId, MchId, Description, OutTradeNo, TimeExpire?.UtcTicks, Attach, NotifyUrl, TotalFen, Currency,
+            PayerOpenId, AuthCode }))));
 
     public static (OrderRequest? Order, V3Error? Error) Parse(string tradeType, byte[] body)
     {
@@ -42,7 +43,8 @@ public sealed record OrderRequest(string TradeType, string AppId, string MchId, 
             var errors = new[]
             {
                 V3Json.Text(root, "appid", 32, true, out var appId), V3Json.Text(root, "mchid", 32, true, out var mchId),
-                V3Json.Text(root, "description", 127, true, out var description), V3Json.Text(root, "out_trade_no", 32, true, out var outTradeNo),
+                V3Json.Text(root, "description", 127, true, out var description),
+                V3Json.Text(root, "out_trade_no", 32, true, out var outTradeNo),
                 V3Json.Text(root, "time_expire", 64, false, out var timeExpire), V3Json.Text(root, "attach", 128, false, out var attach),
                 V3Json.Text(root, "notify_url", 255, tradeType != MicroPay, out var notifyUrl),
             };
@@ -84,13 +86,15 @@ public sealed record OrderRequest(string TradeType, string AppId, string MchId, 
             }
             if (authCode is not null && !Codes.PaymentCodes.IsWellFormed(authCode))
             {
-                return (null, V3Error.ParamError("payer.auth_code 须为 10–15 开头的 18 位数字", "payer.auth_code must be 18 digits starting 10–15"));
+                return (null, V3Error.ParamError("payer.auth_code 须为 10–15 开头的 18 位数字",
+                    "payer.auth_code must be 18 digits starting 10–15"));
             }
             if (tradeType == H5 && Scene(root) is { } sceneError)
             {
                 return (null, sceneError);
             }
-            return (new OrderRequest(tradeType, appId!, mchId!, description!, outTradeNo!, expire, attach, notifyUrl, total, "CNY", openId, authCode), null);
+            return (new OrderRequest(tradeType, appId!, mchId!, description!, outTradeNo!, expire, attach, notifyUrl, total, "CNY",
+                openId, authCode), null);
         }
     }
 

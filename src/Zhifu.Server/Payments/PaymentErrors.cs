@@ -6,11 +6,14 @@ namespace Zhifu.Server.Payments;
 public static class PaymentErrors
 {
     public static readonly WalletError NotFound = new(404, "PAYMENT_NOT_FOUND", "付款码无效或订单不存在", "No such payment order");
-    public static readonly WalletError Expired = new(409, "PAYMENT_EXPIRED", "订单已超过支付时限", "The order can no longer be paid (time_expire passed)");
-    public static readonly WalletError PayerMismatch = new(403, "PAYMENT_PAYER_MISMATCH", "该订单指定了其他付款人", "The merchant named another payer for this order");
+    public static readonly WalletError Expired = new(409, "PAYMENT_EXPIRED",
+        "订单已超过支付时限", "The order can no longer be paid (time_expire passed)");
+    public static readonly WalletError PayerMismatch = new(403, "PAYMENT_PAYER_MISMATCH",
+        "该订单指定了其他付款人", "The merchant named another payer for this order");
     public static readonly WalletError Closed = new(409, "PAYMENT_CLOSED", "订单已关闭", "The order is closed");
     public static readonly WalletError AlreadyPaid = new(409, "PAYMENT_ALREADY_PAID", "订单已被支付", "The order is already paid");
-    public static readonly WalletError InProgress = new(409, "PAYMENT_IN_PROGRESS", "订单正在支付中，请稍后查看", "The order is being paid; look again shortly");
+    public static readonly WalletError InProgress = new(409, "PAYMENT_IN_PROGRESS",
+        "订单正在支付中，请稍后查看", "The order is being paid; look again shortly");
     public static readonly WalletError InsufficientBalance = new(409, "INSUFFICIENT_BALANCE", "余额不足", "Insufficient balance");
     public static readonly WalletError Unavailable = new(503, "PAYMENT_UNAVAILABLE",
         "支付处理中，结果稍后确认", "The payment is being processed; its result will be confirmed shortly");

@@ -26,7 +26,8 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     /// <summary>Waits after each failed attempt; the first attempt is at once, so 16 attempts in all.</summary>
     public static IReadOnlyList<TimeSpan> RetrySchedule { get; } =
     [
-        .. new[] { 15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600 }.Select(s => TimeSpan.FromSeconds(s)),
+        .. new[] { 15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600 }
+            .Select(s => TimeSpan.FromSeconds(s)),
     ];
 
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -110,7 +111,8 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
             else if (row.Attempts > RetrySchedule.Count)
             {
                 row.Status = Failed;
-                logger.LogWarning("notification {Id} to merchant {MchId} given up after {Attempts} attempts", row.Id, row.MchId, row.Attempts);
+                logger.LogWarning("notification {Id} to merchant {MchId} given up after {Attempts} attempts", row.Id, row.MchId,
+                    row.Attempts);
             }
             else
             {

@@ -12,7 +12,8 @@ namespace Zhifu.Server.Payments;
 /// closes unpaid ones. Expiry follows the protocol: past time_expire an order can no longer be paid, but it stays NOTPAY
 /// until the merchant closes it (checked lazily against <see cref="IClock"/> when a wallet reads or pays it).
 /// </summary>
-public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions options, Codes.PaymentCodes codes, PaymentLedger money, IClock clock)
+public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions options, Codes.PaymentCodes codes, PaymentLedger money,
+    IClock clock)
 {
     public const string NotPay = "NOTPAY";
     public const string Paying = "PAYING";
@@ -31,7 +32,9 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
         {
             return (null, V3Error.ParamError("time_expire 须晚于当前时间", "time_expire must be in the future"));
         }
-        var limit = merchant.Merchant.SinglePaymentLimitFen is > 0 and var own ? Math.Min(own, options.OrderAmountMaxFen) : options.OrderAmountMaxFen;
+        var limit = merchant.Merchant.SinglePaymentLimitFen is > 0 and var own
+            ? Math.Min(own, options.OrderAmountMaxFen)
+            : options.OrderAmountMaxFen;
         if (request.TotalFen > limit)
         {
             return (null, new V3Error(403, "RULE_LIMIT", $"订单金额超过单笔限额 {new Money(limit)} (amount above the single payment limit)"));
@@ -55,7 +58,8 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
         {
             Id = Guid.CreateVersion7(), TransactionId = NewTransactionId(now), MerchantId = merchant.Merchant.Id, MchId = request.MchId,
             AppId = request.AppId, OutTradeNo = request.OutTradeNo, TradeType = request.TradeType, Description = request.Description,
-            Attach = request.Attach, NotifyUrl = request.NotifyUrl ?? merchant.Credential.NotifyUrl ?? "", TotalFen = request.TotalFen, Currency = request.Currency,
+            Attach = request.Attach, NotifyUrl = request.NotifyUrl ?? merchant.Credential.NotifyUrl ?? "", TotalFen = request.TotalFen,
+            Currency = request.Currency,
             Code = NewCode(request.TradeType, now), CodeUserId = codeUser, RequestHash = hash, State = NotPay,
             PayerOpenId = codeUser is { } user ? money.OpenId(request.AppId, user) : request.PayerOpenId,
             ExpiresAt = codeUser is not null ? now.AddSeconds(options.PaymentCodeConfirmSeconds)
@@ -149,5 +153,6 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
 
     /// <summary>A transaction id in the protocol's shape: 28 digits, with the China date in it.</summary>
     private static string NewTransactionId(DateTimeOffset now) => "42" + ChinaTime.ToChina(now).ToString("yyyyMMdd",
-        System.Globalization.CultureInfo.InvariantCulture) + string.Concat(Enumerable.Range(0, 18).Select(_ => RandomNumberGenerator.GetInt32(10)));
+        System.Globalization.CultureInfo.InvariantCulture)
+        + string.Concat(Enumerable.Range(0, 18).Select(_ => RandomNumberGenerator.GetInt32(10)));
 }

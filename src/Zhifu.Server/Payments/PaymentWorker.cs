@@ -11,8 +11,9 @@ namespace Zhifu.Server.Payments;
 /// Background work of payments: delivers due notifications (PAY-5) and finishes payments and refunds interrupted between PAYING and
 /// the ledger's answer by submitting their recorded chain again (same ids: the ledger answers the first outcome).
 /// </summary>
-public sealed class PaymentWorker(PaymentNotifications notifications, WalletPayments payments, Refunds.PaymentRefunds refunds, Codes.PaymentCodes codes, DatabaseOptions database,
-    PaymentsOptions options, IClock clock, ILogger<PaymentWorker> logger) : BackgroundService
+public sealed class PaymentWorker(PaymentNotifications notifications, WalletPayments payments, Refunds.PaymentRefunds refunds,
+    Codes.PaymentCodes codes, DatabaseOptions database, PaymentsOptions options, IClock clock, ILogger<PaymentWorker> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -17,9 +17,11 @@ public static class TransactionEndpoints
         transactions.MapPost("/h5", (HttpContext h, PaymentOrders o) => CreateAsync(h, o, OrderRequest.H5));
         transactions.MapPost("/codepay", CodepayAsync);
         transactions.MapPost("/out-trade-no/{out_trade_no}/reverse", ReverseAsync);
-        transactions.MapGet("/id/{transaction_id}", (string transaction_id, HttpContext h, PaymentOrders orders, PaymentLedger money, Zhifu.Core.IClock clock) =>
+        transactions.MapGet("/id/{transaction_id}", (string transaction_id, HttpContext h, PaymentOrders orders, PaymentLedger money,
+            Zhifu.Core.IClock clock) =>
             QueryAsync(h, orders, money, clock, mchid => orders.FindPaidAsync(mchid, transaction_id, h.RequestAborted)));
-        transactions.MapGet("/out-trade-no/{out_trade_no}", (string out_trade_no, HttpContext h, PaymentOrders orders, PaymentLedger money, Zhifu.Core.IClock clock) =>
+        transactions.MapGet("/out-trade-no/{out_trade_no}", (string out_trade_no, HttpContext h, PaymentOrders orders, PaymentLedger money,
+            Zhifu.Core.IClock clock) =>
             QueryAsync(h, orders, money, clock, mchid => orders.FindAsync(mchid, out_trade_no, h.RequestAborted)));
         transactions.MapPost("/out-trade-no/{out_trade_no}/close", CloseAsync);
     }

@@ -45,7 +45,8 @@ public static class TransactionView
         }
         json["attach"] = order.Attach ?? "";
         json["amount"] = paid
-            ? new JsonObject { ["total"] = order.TotalFen, ["payer_total"] = order.TotalFen, ["currency"] = order.Currency, ["payer_currency"] = order.Currency }
+            ? new JsonObject { ["total"] = order.TotalFen, ["payer_total"] = order.TotalFen, ["currency"] = order.Currency,
+                ["payer_currency"] = order.Currency }
             : new JsonObject { ["payer_currency"] = order.Currency };
         return json;
     }

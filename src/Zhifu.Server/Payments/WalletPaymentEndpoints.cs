@@ -36,7 +36,8 @@ public static class WalletPaymentEndpoints
             {
                 return PaymentErrors.NotFound.ToResult(h);
             }
-            var (paid, error) = await s.GetRequiredService<WalletPayments>().PayAsync(user.UserId(), order, request.PaymentPassword, h.RequestAborted);
+            var (paid, error) = await s.GetRequiredService<WalletPayments>().PayAsync(user.UserId(), order, request.PaymentPassword,
+                h.RequestAborted);
             return error?.ToResult(h) ?? Results.Ok(Dto(paid!, merchant!, false));
         });
     }

@@ -66,7 +66,9 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             return (null, PaymentErrors.InsufficientBalance);
         }
         var attemptId = Guid.CreateVersion7();
-        var check = balance > 0 ? await limits.PrepareAsync(userId, BalanceUse.Consumption, balance, attemptId, ct) : new LimitCheck([], null);
+        var check = balance > 0
+            ? await limits.PrepareAsync(userId, BalanceUse.Consumption, balance, attemptId, ct)
+            : new LimitCheck([], null);
         if (check.Refusal is { } refusal)
         {
             return (null, refusal.ToError());
@@ -93,7 +95,8 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         return await CommitAsync(row, check, chain);
     }
 
-    /// <summary>Submits the recorded chain (again, after an interruption: same ids answer the first outcome) and settles the order.</summary>
+    /// <summary>Submits the recorded chain (again, after an interruption: same ids answer the first outcome) and settles the
+    /// order.</summary>
     public async Task<(PaymentOrderRow?, WalletError?)> CommitAsync(PaymentOrderRow row, LimitCheck? check, IReadOnlyList<Transfer> chain)
     {
         TransferResult[] results;
@@ -116,8 +119,8 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             notifications.Wake();
             return (order, null);
         }
-        (order.State, order.PayerUserId, order.PaymentTransferId, order.PayingSince, order.PaymentChainJson, order.FeeFen, order.ConsumptionFen) =
-            (PaymentOrders.NotPay, null, null, null, null, 0, 0);
+        (order.State, order.PayerUserId, order.PaymentTransferId, order.PayingSince, order.PaymentChainJson, order.FeeFen,
+            order.ConsumptionFen) = (PaymentOrders.NotPay, null, null, null, null, 0, 0);
         order.Version++;
         await db.SaveChangesAsync(CancellationToken.None);
         var limit = check is null ? null : limits.Explain(check, results);

@@ -27,8 +27,8 @@ public static class OperatorAuth
 
     public static void AddServices(IServiceCollection services)
     {
-        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection("Security:OperatorLockout").Get<OperatorLockoutOptions>()
-            ?? new OperatorLockoutOptions());
+        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection("Security:OperatorLockout")
+            .Get<OperatorLockoutOptions>() ?? new OperatorLockoutOptions());
         services.AddSingleton<PasswordSignIn>();
         services.AddAuthentication(Scheme).AddCookie(Scheme, o =>
             StaffCookie.Configure(o, "zhifu.ops", "OPS_SIGN_IN_REQUIRED", "请先登录", "Sign in first", "OPS_ROLE_FORBIDDEN"));
@@ -44,7 +44,8 @@ public static class OperatorAuth
             await c.SignOutAsync(Scheme);
             return Results.NoContent();
         });
-        group.MapGet("/me", (ClaimsPrincipal user) => Results.Ok(new OperatorSession(user.Identity!.Name!, user.FindFirstValue(ClaimTypes.Role)!)))
+        group.MapGet("/me", (ClaimsPrincipal user) =>
+            Results.Ok(new OperatorSession(user.Identity!.Name!, user.FindFirstValue(ClaimTypes.Role)!)))
             .RequireAuthorization();
     }
 

@@ -29,7 +29,8 @@ public sealed class PasswordHasher(SecretKeys keys, Argon2Options options)
         var salt = RandomNumberGenerator.GetBytes(16);
         var hash = Compute(password, salt, options.MemoryKiB, options.Iterations, options.Parallelism);
         return string.Create(CultureInfo.InvariantCulture,
-            $"$argon2id$v=19$m={options.MemoryKiB},t={options.Iterations},p={options.Parallelism}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}");
+            $"$argon2id$v=19$m={options.MemoryKiB},t={options.Iterations},p={options.Parallelism}${Convert.ToBase64String(salt)}"
+            + $"${Convert.ToBase64String(hash)}");
     }
 
     /// <summary>Checks a password in constant time against a stored hash.</summary>

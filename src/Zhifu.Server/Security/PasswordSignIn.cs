@@ -53,7 +53,8 @@ public static class StaffCookie
         o.Cookie.SameSite = SameSiteMode.Strict;
         o.SlidingExpiration = true;
         o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
-        o.Events.OnRedirectToLogin = c => Hosting.ApiProblem.Create(c.HttpContext, 401, signInCode, signInZh, signInEn).ExecuteAsync(c.HttpContext);
+        o.Events.OnRedirectToLogin = c => Hosting.ApiProblem.Create(c.HttpContext, 401, signInCode, signInZh, signInEn)
+            .ExecuteAsync(c.HttpContext);
         o.Events.OnRedirectToAccessDenied = c => Hosting.ApiProblem.Create(c.HttpContext, 403, forbiddenCode, "您的角色无权执行此操作",
             "Your role may not do this").ExecuteAsync(c.HttpContext);
     }

@@ -39,7 +39,7 @@ public sealed class VerifyVerbTests
         await using var database = await TestDatabase.CreateAsync();
         var (exit, output) = await RunAsync(database, "launch-rockets");
         Assert.Equal(2, exit);
-        Assert.Contains("use serve, migrate, verify or seed-demo", output, StringComparison.Ordinal);
+        Assert.Contains("use serve, migrate, verify, seed-demo or demo-pay", output, StringComparison.Ordinal);
     }
 
     private static async Task<(int Exit, string Output)> RunAsync(TestDatabase database, string verb)

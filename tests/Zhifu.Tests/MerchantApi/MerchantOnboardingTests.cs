@@ -19,7 +19,8 @@ public sealed class MerchantOnboardingTests
     private static object Application(string licence = "91440300MA5F00002D") => new
     {
         name = "深圳知付测试便利店", licenceNo = licence, legalPersonName = "钱七", legalPersonIdNumber = "110101198001010053", mcc = "5411",
-        riskLevel = "low", feeRatePpm = 3800, settlementBank = "CMB", settlementAccountNo = "755900001234567890", settlementAccountName = "深圳知付测试便利店有限公司",
+        riskLevel = "low", feeRatePpm = 3800, settlementBank = "CMB", settlementAccountNo = "755900001234567890",
+        settlementAccountName = "深圳知付测试便利店有限公司",
         singlePaymentLimitFen = 100_000,
     };
 
@@ -29,7 +30,8 @@ public sealed class MerchantOnboardingTests
         await using var server = await ZhifuTestServer.StartAsync();
         using var ops = await OperatorSignIn.AsAsync(server.Client(), "operations");
         using var risk = await OperatorSignIn.AsAsync(server.Client(), "risk");
-        var bad = await AssertProblemAsync(await ops.PostAsJsonAsync("/api/ops/merchants", Application("91440300MA5F00002X"), Ct), 400, "MERCHANT_INVALID_FIELD");
+        var bad = await AssertProblemAsync(await ops.PostAsJsonAsync("/api/ops/merchants", Application("91440300MA5F00002X"), Ct), 400,
+            "MERCHANT_INVALID_FIELD");
         Assert.Equal("licenceNo", bad.GetProperty("field").GetString());
         await AssertProblemAsync(await risk.PostAsJsonAsync("/api/ops/merchants", Application(), Ct), 403, "OPS_ROLE_FORBIDDEN");
 
@@ -40,13 +42,16 @@ public sealed class MerchantOnboardingTests
         Assert.Equal("pending", merchant.GetProperty("status").GetString());
         Assert.Equal("钱*", merchant.GetProperty("legalPersonName").GetString()); // ACC-8: masked wherever shown
         Assert.DoesNotContain("1234567890", merchant.GetProperty("settlementAccount").GetString(), StringComparison.Ordinal);
-        await AssertProblemAsync(await ops.PostAsJsonAsync($"/api/ops/merchants/{mchId}/approve", new { note = "ok" }, Ct), 403, "OPS_ROLE_FORBIDDEN");
+        await AssertProblemAsync(await ops.PostAsJsonAsync($"/api/ops/merchants/{mchId}/approve", new { note = "ok" }, Ct), 403,
+            "OPS_ROLE_FORBIDDEN");
         var approved = await risk.PostAsJsonAsync($"/api/ops/merchants/{mchId}/approve", new { note = "资料齐全" }, Ct);
         Assert.Equal("active", (await approved.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
-        await AssertProblemAsync(await risk.PostAsJsonAsync($"/api/ops/merchants/{mchId}/reject", new { note = "晚了" }, Ct), 409, "MERCHANT_NOT_PENDING");
+        await AssertProblemAsync(await risk.PostAsJsonAsync($"/api/ops/merchants/{mchId}/reject", new { note = "晚了" }, Ct), 409,
+            "MERCHANT_NOT_PENDING");
 
         // MER-5: operations gives it a first admin, whose initial password must be changed before anything else
-        var created = await (await ops.PostAsJsonAsync($"/api/ops/merchants/{mchId}/staff", new { username = "shop-boss", role = "admin" }, Ct))
+        var created = await (await ops.PostAsJsonAsync($"/api/ops/merchants/{mchId}/staff",
+            new { username = "shop-boss", role = "admin" }, Ct))
             .Content.ReadFromJsonAsync<JsonElement>(Ct);
         using var boss = server.Client();
         Assert.Equal(200, (int)(await boss.PostAsJsonAsync("/api/merchant/auth/login",
@@ -60,7 +65,8 @@ public sealed class MerchantOnboardingTests
         var serial = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
         Assert.Equal(200, (int)(await boss.PostAsJsonAsync("/api/merchant/credentials/api-keys",
             new { serial, publicKeyPem = key.ExportSubjectPublicKeyInfoPem() }, Ct)).StatusCode);
-        var apiV3Key = (await (await boss.PostAsync("/api/merchant/credentials/apiv3-key", null, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct))
+        var apiV3Key = (await (await boss.PostAsync("/api/merchant/credentials/apiv3-key", null, Ct))
+            .Content.ReadFromJsonAsync<JsonElement>(Ct))
             .GetProperty("apiV3Key").GetString()!;
         var credentials = await boss.GetFromJsonAsync<JsonElement>("/api/merchant/credentials", Ct);
         var platform = credentials.GetProperty("platformKeys")[0];
@@ -68,21 +74,24 @@ public sealed class MerchantOnboardingTests
         platformKey.ImportFromPem(platform.GetProperty("publicKeyPem").GetString());
         var signer = new MerchantSigner(server.BaseAddress, mchId, serial, key, platformKey, platform.GetProperty("keyId").GetString()!,
             Encoding.ASCII.GetBytes(apiV3Key));
-        var order = await signer.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", NativeOrder(mchId, "SHOP-0001", 100_000, "http://127.0.0.1:9/n"));
+        var order = await signer.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(mchId, "SHOP-0001", 100_000, "http://127.0.0.1:9/n"));
         Assert.Equal(200, (int)order.Response.StatusCode);
-        AssertV3Error(await signer.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", NativeOrder(mchId, "SHOP-0002", 100_001, "http://127.0.0.1:9/n")),
+        AssertV3Error(await signer.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(mchId, "SHOP-0002", 100_001, "http://127.0.0.1:9/n")),
             403, "RULE_LIMIT"); // its own single payment limit of ¥1,000
 
         // terms: high risk takes passwordless and face-pay eligibility away whatever is asked (PWL-3)
-        var terms = await risk.PutAsJsonAsync($"/api/ops/merchants/{mchId}/terms", new { riskLevel = "high", passwordlessEligible = true, facePayEligible = true }, Ct);
+        var terms = await risk.PutAsJsonAsync($"/api/ops/merchants/{mchId}/terms",
+            new { riskLevel = "high", passwordlessEligible = true, facePayEligible = true }, Ct);
         var after = await terms.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.False(after.GetProperty("passwordlessEligible").GetBoolean());
         Assert.False(after.GetProperty("facePayEligible").GetBoolean());
 
         await using var db = server.Database.Options.CreateContext();
         var actions = await db.Set<AuditRow>().Select(a => a.Action).ToListAsync(Ct);
-        Assert.Subset(actions.ToHashSet(), new HashSet<string> { "merchant.apply", "merchant.approve", "merchant.staff.create", "merchant.api-key.add",
-            "merchant.apiv3-key.reset", "merchant.terms" });
+        Assert.Subset(actions.ToHashSet(), new HashSet<string> { "merchant.apply", "merchant.approve", "merchant.staff.create",
+            "merchant.api-key.add", "merchant.apiv3-key.reset", "merchant.terms" });
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 
@@ -94,11 +103,14 @@ public sealed class MerchantOnboardingTests
         using var cashier = await RefundReviewTests.StaffAsync(server, "cafe-cashier");
         await AssertProblemAsync(await cashier.GetAsync("/api/merchant/staff", Ct), 403, "MERCHANT_ROLE_FORBIDDEN");
         await AssertProblemAsync(await cashier.PostAsync("/api/merchant/credentials/apiv3-key", null, Ct), 403, "MERCHANT_ROLE_FORBIDDEN");
-        await AssertProblemAsync(await admin.PostAsJsonAsync("/api/merchant/staff", new { username = "Bad Name", role = "admin" }, Ct), 400, "INVALID_USERNAME");
-        await AssertProblemAsync(await admin.PostAsJsonAsync("/api/merchant/staff", new { username = "cafe-cashier", role = "cashier" }, Ct), 409,
-            "STAFF_USERNAME_TAKEN");
-        await AssertProblemAsync(await admin.PutAsJsonAsync("/api/merchant/staff/cafe-admin", new { role = "cashier" }, Ct), 409, "STAFF_LAST_ADMIN");
-        await AssertProblemAsync(await admin.PutAsJsonAsync("/api/merchant/staff/cafe-admin", new { disable = true }, Ct), 409, "STAFF_SELF");
+        await AssertProblemAsync(await admin.PostAsJsonAsync("/api/merchant/staff", new { username = "Bad Name", role = "admin" }, Ct),
+            400, "INVALID_USERNAME");
+        await AssertProblemAsync(await admin.PostAsJsonAsync("/api/merchant/staff",
+            new { username = "cafe-cashier", role = "cashier" }, Ct), 409, "STAFF_USERNAME_TAKEN");
+        await AssertProblemAsync(await admin.PutAsJsonAsync("/api/merchant/staff/cafe-admin", new { role = "cashier" }, Ct), 409,
+            "STAFF_LAST_ADMIN");
+        await AssertProblemAsync(await admin.PutAsJsonAsync("/api/merchant/staff/cafe-admin", new { disable = true }, Ct), 409,
+            "STAFF_SELF");
 
         Assert.Equal(200, (int)(await cashier.GetAsync("/api/merchant/refunds", Ct)).StatusCode);
         Assert.Equal(200, (int)(await admin.PutAsJsonAsync("/api/merchant/staff/cafe-cashier", new { disable = true }, Ct)).StatusCode);

@@ -34,7 +34,8 @@ internal sealed class MerchantSigner(Uri baseAddress, string mchId, string seria
     }
 
     public MerchantSigner With(string? mchId = null, string? serial = null, RSA? privateKey = null) =>
-        new(Http.BaseAddress!, mchId ?? this.MchId, serial ?? _serial, privateKey ?? _key, platformKey, platformKeyId, apiV3Key) { Now = Now };
+        new(Http.BaseAddress!, mchId ?? this.MchId, serial ?? _serial, privateKey ?? _key, platformKey, platformKeyId,
+            apiV3Key) { Now = Now };
 
     public MerchantSigner WithClock(Func<DateTimeOffset> now) => new(Http.BaseAddress!, MchId, _serial, _key, platformKey, platformKeyId,
         apiV3Key) { Now = now };
@@ -49,7 +50,8 @@ internal sealed class MerchantSigner(Uri baseAddress, string mchId, string seria
         var n = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         var signature = Convert.ToBase64String(_key.SignData(Encoding.UTF8.GetBytes($"{method}\n{pathAndQuery}\n{ts}\n{n}\n{body}\n"),
             HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
-        return $"WECHATPAY2-SHA256-RSA2048 mchid=\"{MchId}\",nonce_str=\"{n}\",signature=\"{signature}\",timestamp=\"{ts}\",serial_no=\"{_serial}\"";
+        return $"WECHATPAY2-SHA256-RSA2048 mchid=\"{MchId}\",nonce_str=\"{n}\",signature=\"{signature}\","
+            + $"timestamp=\"{ts}\",serial_no=\"{_serial}\"";
     }
 
     public async Task<(HttpResponseMessage Response, string Body)> SendAsync(HttpMethod method, string pathAndQuery, string? body = null,
@@ -62,7 +64,8 @@ internal sealed class MerchantSigner(Uri baseAddress, string mchId, string seria
             HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
         using var request = new HttpRequestMessage(method, pathAndQuery);
         request.Headers.TryAddWithoutValidation("Authorization",
-            $"WECHATPAY2-SHA256-RSA2048 mchid=\"{MchId}\",nonce_str=\"{n}\",signature=\"{signature}\",timestamp=\"{ts}\",serial_no=\"{_serial}\"");
+            $"WECHATPAY2-SHA256-RSA2048 mchid=\"{MchId}\",nonce_str=\"{n}\",signature=\"{signature}\","
+            + $"timestamp=\"{ts}\",serial_no=\"{_serial}\"");
         request.Headers.Accept.ParseAdd("application/json");
         if (body is not null)
         {

@@ -20,16 +20,17 @@ public sealed class PaymentCodeTests
         var code = await CodeAsync(wallet);
         Assert.Matches("^1[0-5][0-9]{16}$", code);
 
-        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", Charge(merchant, "CODE-0001", 1_200, stale)),
-            400, "INVALID_REQUEST"); // a newer code retired it
-        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", Charge(merchant, "CODE-0001", 1_200, "99" + code[2..])),
-            400, "PARAM_ERROR");
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay",
+            Charge(merchant, "CODE-0001", 1_200, stale)), 400, "INVALID_REQUEST"); // a newer code retired it
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay",
+            Charge(merchant, "CODE-0001", 1_200, "99" + code[2..])), 400, "PARAM_ERROR");
         var charged = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", Charge(merchant, "CODE-0001", 1_200, code));
         Assert.Equal(200, (int)charged.Response.StatusCode);
         Assert.Equal("USERPAYING", JsonDocument.Parse(charged.Body).RootElement.GetProperty("trade_state").GetString());
         AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", Charge(merchant, "CODE-0002", 1_200, code)),
             400, "INVALID_REQUEST"); // single use
-        var repeated = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", Charge(merchant, "CODE-0001", 1_200, code));
+        var repeated = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay",
+            Charge(merchant, "CODE-0001", 1_200, code));
         Assert.Equal("USERPAYING", JsonDocument.Parse(repeated.Body).RootElement.GetProperty("trade_state").GetString()); // PAY-6
 
         var pending = await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/payment-code/pending", Ct);

@@ -17,8 +17,8 @@ public sealed class PlatformOperationsTests
         await using var server = await ZhifuTestServer.StartAsync();
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
         using var ops = await OperatorSignIn.AsAsync(server.Client(), "operations");
-        await AssertProblemAsync(await (await OperatorSignIn.AsAsync(server.Client(), "risk")).PostAsync("/api/ops/platform-keys", null, Ct), 403,
-            "OPS_ROLE_FORBIDDEN");
+        await AssertProblemAsync(await (await OperatorSignIn.AsAsync(server.Client(), "risk"))
+            .PostAsync("/api/ops/platform-keys", null, Ct), 403, "OPS_ROLE_FORBIDDEN");
         var keys = await (await ops.PostAsync("/api/ops/platform-keys", null, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal(2, keys.GetArrayLength());
         var old = keys[0].GetProperty("keyId").GetString()!;
@@ -34,9 +34,11 @@ public sealed class PlatformOperationsTests
         using var nextKey = RSA.Create();
         nextKey.ImportFromPem(next.GetProperty("publicKeyPem").GetString());
         MerchantSigner Rotated() => new(server.BaseAddress, merchant.MchId,
-            File.ReadAllText(Path.Combine(server.Database.Directory, "demo", "merchant", "serial")), ImportPrivate(server), nextKey, nextId, merchant.ApiV3Key);
+            File.ReadAllText(Path.Combine(server.Database.Directory, "demo", "merchant", "serial")), ImportPrivate(server), nextKey,
+            nextId, merchant.ApiV3Key);
         var rotated = Rotated();
-        var answer = await rotated.SendAsync(HttpMethod.Get, $"/v3/pay/transactions/out-trade-no/NOPE00002?mchid={merchant.MchId}"); // verifies with the new key
+        var answer = await rotated.SendAsync(HttpMethod.Get,
+            $"/v3/pay/transactions/out-trade-no/NOPE00002?mchid={merchant.MchId}"); // verifies with the new key
         Assert.Equal(nextId, answer.Response.Headers.GetValues("Wechatpay-Serial").Single());
 
         await AssertProblemAsync(await ops.DeleteAsync($"/api/ops/platform-keys/{nextId}", Ct), 409, "PLATFORM_KEY_NOT_RETIRABLE");
@@ -63,7 +65,8 @@ public sealed class PlatformOperationsTests
         JsonElement row = default;
         for (var i = 0; i < 50 && row.ValueKind == JsonValueKind.Undefined; i++)
         {
-            var list = await service.GetFromJsonAsync<JsonElement>($"/api/ops/merchant-notifications?mchid={merchant.MchId}&status=pending", Ct);
+            var list = await service.GetFromJsonAsync<JsonElement>(
+                $"/api/ops/merchant-notifications?mchid={merchant.MchId}&status=pending", Ct);
             row = list.EnumerateArray().FirstOrDefault(n => n.GetProperty("attempts").GetInt32() == 1);
             await Task.Delay(100, Ct);
         }
@@ -71,7 +74,8 @@ public sealed class PlatformOperationsTests
         await AssertProblemAsync(await (await OperatorSignIn.AsAsync(server.Client(), "finance"))
             .PostAsync($"/api/ops/merchant-notifications/{row.GetProperty("id").GetGuid()}/resend", null, Ct), 403, "OPS_ROLE_FORBIDDEN");
         var started = DateTime.UtcNow;
-        Assert.Equal(202, (int)(await service.PostAsync($"/api/ops/merchant-notifications/{row.GetProperty("id").GetGuid()}/resend", null, Ct)).StatusCode);
+        Assert.Equal(202, (int)(await service.PostAsync(
+            $"/api/ops/merchant-notifications/{row.GetProperty("id").GetGuid()}/resend", null, Ct)).StatusCode);
         var again = await notify.NextAsync(TimeSpan.FromSeconds(10));
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10)); // sent at once, not on the 15-second schedule
         Assert.Equal("TRANSACTION.SUCCESS", JsonDocument.Parse(again.Body).RootElement.GetProperty("event_type").GetString());
@@ -81,7 +85,8 @@ public sealed class PlatformOperationsTests
     private static RSA ImportPrivate(ZhifuTestServer server)
     {
         var key = RSA.Create();
-        key.ImportFromPem(File.ReadAllText(Path.Combine(server.Database.Directory, "demo", "merchant", "apiclient_key.pem"), Encoding.ASCII));
+        key.ImportFromPem(File.ReadAllText(Path.Combine(server.Database.Directory, "demo", "merchant", "apiclient_key.pem"),
+            Encoding.ASCII));
         return key;
     }
 }

@@ -18,21 +18,25 @@ public sealed class PrepayOrderTests
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
         using var zhang = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
         using var li = await WalletAsync(server.BaseAddress, DemoCards.LiSi.Phone);
-        var openId = (await zhang.GetFromJsonAsync<JsonElement>("/api/wallet/payments/openid?appid=wxd678efh567hg6787", Ct)).GetProperty("openid").GetString()!;
-        var otherApp = (await zhang.GetFromJsonAsync<JsonElement>("/api/wallet/payments/openid?appid=wx0000000000000001", Ct)).GetProperty("openid").GetString();
+        var openId = (await zhang.GetFromJsonAsync<JsonElement>("/api/wallet/payments/openid?appid=wxd678efh567hg6787", Ct))
+            .GetProperty("openid").GetString()!;
+        var otherApp = (await zhang.GetFromJsonAsync<JsonElement>("/api/wallet/payments/openid?appid=wx0000000000000001", Ct))
+            .GetProperty("openid").GetString();
         Assert.NotEqual(openId, otherApp); // two apps cannot join their users
         await AssertProblemAsync(await zhang.GetAsync("/api/wallet/payments/openid?appid=", Ct), 400, "INVALID_APPID");
 
-        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/jsapi", Order(merchant, "JSAPI-0001", 800)), 400, "PARAM_ERROR");
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/jsapi", Order(merchant, "JSAPI-0001", 800)),
+            400, "PARAM_ERROR");
         var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/jsapi",
             Order(merchant, "JSAPI-0001", 800, o => o["payer"] = new JsonObject { ["openid"] = openId }));
         Assert.Equal(200, (int)created.Response.StatusCode);
         var prepayId = JsonDocument.Parse(created.Body).RootElement.GetProperty("prepay_id").GetString()!;
         Assert.StartsWith("wx", prepayId, StringComparison.Ordinal);
 
-        await AssertProblemAsync(await li.PostAsJsonAsync($"/api/wallet/payments/{prepayId}/pay", new { paymentPassword = PaymentPassword }, Ct),
-            403, "PAYMENT_PAYER_MISMATCH");
-        Assert.Equal(200, (int)(await zhang.PostAsJsonAsync($"/api/wallet/payments/{prepayId}/pay", new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
+        await AssertProblemAsync(await li.PostAsJsonAsync($"/api/wallet/payments/{prepayId}/pay",
+            new { paymentPassword = PaymentPassword }, Ct), 403, "PAYMENT_PAYER_MISMATCH");
+        Assert.Equal(200, (int)(await zhang.PostAsJsonAsync($"/api/wallet/payments/{prepayId}/pay",
+            new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
         var query = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get,
             $"/v3/pay/transactions/out-trade-no/JSAPI-0001?mchid={merchant.MchId}")).Body).RootElement;
         Assert.Equal("JSAPI", query.GetProperty("trade_type").GetString());
@@ -48,29 +52,36 @@ public sealed class PrepayOrderTests
         using var wallet = await WalletAsync(server.BaseAddress, DemoCards.WangWu.Phone);
         var app = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/app", Order(merchant, "APP-0001", 300));
         var prepayId = JsonDocument.Parse(app.Body).RootElement.GetProperty("prepay_id").GetString()!;
-        Assert.Equal(200, (int)(await wallet.PostAsJsonAsync($"/api/wallet/payments/{prepayId}/pay", new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
+        Assert.Equal(200, (int)(await wallet.PostAsJsonAsync($"/api/wallet/payments/{prepayId}/pay",
+            new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
 
-        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/h5", Order(merchant, "H5-0001", 400)), 400, "PARAM_ERROR");
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/h5", Order(merchant, "H5-0001", 400)),
+            400, "PARAM_ERROR");
         AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/h5", Order(merchant, "H5-0001", 400,
-            o => o["scene_info"] = new JsonObject { ["payer_client_ip"] = "not-an-ip", ["h5_info"] = new JsonObject { ["type"] = "Wap" } })),
+            o => o["scene_info"] = new JsonObject { ["payer_client_ip"] = "not-an-ip",
+                ["h5_info"] = new JsonObject { ["type"] = "Wap" } })),
             400, "PARAM_ERROR");
         var h5 = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/h5", Order(merchant, "H5-0001", 400,
-            o => o["scene_info"] = new JsonObject { ["payer_client_ip"] = "203.0.113.7", ["h5_info"] = new JsonObject { ["type"] = "Wap" } }));
+            o => o["scene_info"] = new JsonObject { ["payer_client_ip"] = "203.0.113.7",
+                ["h5_info"] = new JsonObject { ["type"] = "Wap" } }));
         var url = new Uri(JsonDocument.Parse(h5.Body).RootElement.GetProperty("h5_url").GetString()!);
         Assert.Equal("/wallet/h5pay", url.AbsolutePath);
         var h5PrepayId = Uri.UnescapeDataString(url.Query["?prepay_id=".Length..]);
         var shown = await wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/payments/{h5PrepayId}", Ct);
         Assert.Equal(400, shown.GetProperty("amountFen").GetInt64());
-        Assert.Equal(200, (int)(await wallet.PostAsJsonAsync($"/api/wallet/payments/{h5PrepayId}/pay", new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
+        Assert.Equal(200, (int)(await wallet.PostAsJsonAsync($"/api/wallet/payments/{h5PrepayId}/pay",
+            new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
 
         foreach (var (no, type) in new[] { ("APP-0001", "APP"), ("H5-0001", "MWEB") })
         {
-            var query = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get, $"/v3/pay/transactions/out-trade-no/{no}?mchid={merchant.MchId}")).Body).RootElement;
+            var query = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get,
+                $"/v3/pay/transactions/out-trade-no/{no}?mchid={merchant.MchId}")).Body).RootElement;
             Assert.Equal("SUCCESS", query.GetProperty("trade_state").GetString());
             Assert.Equal(type, query.GetProperty("trade_type").GetString());
         }
         // PAY-6: the same out_trade_no as another kind of order is other content
-        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", Order(merchant, "APP-0001", 300)), 403, "OUT_TRADE_NO_USED");
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", Order(merchant, "APP-0001", 300)),
+            403, "OUT_TRADE_NO_USED");
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 

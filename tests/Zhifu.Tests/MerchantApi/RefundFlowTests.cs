@@ -39,17 +39,20 @@ public sealed class RefundFlowTests
         // PAY-6: the same out_refund_no with the same content answers the same refund and moves nothing more
         var again = await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
             Refund(outTradeNo: "ORDER-refund-01", outRefundNo: "R-01-a", refundFen: 3_000, totalFen: 10_000, notifyUrl: notify.Url));
-        Assert.Equal(refund.GetProperty("refund_id").GetString(), JsonDocument.Parse(again.Body).RootElement.GetProperty("refund_id").GetString());
+        Assert.Equal(refund.GetProperty("refund_id").GetString(),
+            JsonDocument.Parse(again.Body).RootElement.GetProperty("refund_id").GetString());
         Assert.Equal(before + 3_000, await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone));
         AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
-            Refund(outTradeNo: "ORDER-refund-01", outRefundNo: "R-01-a", refundFen: 3_001, totalFen: 10_000, notifyUrl: notify.Url)), 400, "INVALID_REQUEST");
+            Refund(outTradeNo: "ORDER-refund-01", outRefundNo: "R-01-a", refundFen: 3_001, totalFen: 10_000, notifyUrl: notify.Url)),
+            400, "INVALID_REQUEST");
 
         // by transaction_id, the rest in two more refunds; one fen more is refused
         var second = await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
             Refund(transactionId: transactionId, outRefundNo: "R-01-b", refundFen: 6_999, totalFen: 10_000, notifyUrl: notify.Url));
         Assert.Equal("SUCCESS", JsonDocument.Parse(second.Body).RootElement.GetProperty("status").GetString());
         AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
-            Refund(outTradeNo: "ORDER-refund-01", outRefundNo: "R-01-c", refundFen: 2, totalFen: 10_000, notifyUrl: notify.Url)), 400, "INVALID_REQUEST");
+            Refund(outTradeNo: "ORDER-refund-01", outRefundNo: "R-01-c", refundFen: 2, totalFen: 10_000, notifyUrl: notify.Url)),
+            400, "INVALID_REQUEST");
         var last = await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
             Refund(outTradeNo: "ORDER-refund-01", outRefundNo: "R-01-d", refundFen: 1, totalFen: 10_000, notifyUrl: notify.Url));
         Assert.Equal(200, (int)last.Response.StatusCode);
@@ -88,7 +91,8 @@ public sealed class RefundFlowTests
         await using var server = await ZhifuTestServer.StartAsync();
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
         await PaidOrderAsync(server, merchant, "ORDER-refund-02", 500, "http://127.0.0.1:9/notify");
-        await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", NativeOrder(merchant.MchId, "ORDER-unpaid-02", 500, "http://127.0.0.1:9/n"));
+        await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(merchant.MchId, "ORDER-unpaid-02", 500, "http://127.0.0.1:9/n"));
         var cases = new (string Body, int Status, string Code)[]
         {
             (Refund(outTradeNo: "ORDER-unpaid-02", outRefundNo: "R-02-a", refundFen: 100, totalFen: 500), 400, "INVALID_REQUEST"),
@@ -113,7 +117,8 @@ public sealed class RefundFlowTests
     internal static async Task<(string TransactionId, string Code)> PaidOrderAsync(ZhifuTestServer server, MerchantSigner merchant,
         string outTradeNo, long totalFen, string notifyUrl, string phone = "13800138001")
     {
-        var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", NativeOrder(merchant.MchId, outTradeNo, totalFen, notifyUrl));
+        var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(merchant.MchId, outTradeNo, totalFen, notifyUrl));
         Assert.Equal(200, (int)created.Response.StatusCode);
         var code = CodeOf(created.Body);
         using var wallet = await WalletAsync(server.BaseAddress, phone);
@@ -122,8 +127,8 @@ public sealed class RefundFlowTests
         return ((await paid.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("transactionId").GetString()!, code);
     }
 
-    internal static string Refund(string outRefundNo, long refundFen, long totalFen, string? outTradeNo = null, string? transactionId = null,
-        string? notifyUrl = null) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    internal static string Refund(string outRefundNo, long refundFen, long totalFen, string? outTradeNo = null,
+        string? transactionId = null, string? notifyUrl = null) => JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["transaction_id"] = transactionId,
             ["out_trade_no"] = outTradeNo,

@@ -29,7 +29,8 @@ public sealed class RefundReviewTests
         using var cashier = await StaffAsync(server, "cafe-cashier");
         await AssertProblemAsync(await cashier.PutAsJsonAsync("/api/merchant/settings/refund-review", new { required = true }, Ct), 403,
             "MERCHANT_ROLE_FORBIDDEN");
-        Assert.Equal(200, (int)(await admin.PutAsJsonAsync("/api/merchant/settings/refund-review", new { required = true }, Ct)).StatusCode);
+        Assert.Equal(200, (int)(await admin.PutAsJsonAsync("/api/merchant/settings/refund-review",
+            new { required = true }, Ct)).StatusCode);
 
         var before = await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone);
         var applied = await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
@@ -59,7 +60,8 @@ public sealed class RefundReviewTests
         var second = (await requested.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("refundId").GetString()!;
         AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
             Refund(outTradeNo: "ORDER-review-01", outRefundNo: "RV-01-c", refundFen: 1, totalFen: 2_000)), 400, "INVALID_REQUEST");
-        Assert.Equal(200, (int)(await finance.PostAsJsonAsync($"/api/merchant/refunds/{second}/reject", new { note = "未退货" }, Ct)).StatusCode);
+        Assert.Equal(200, (int)(await finance.PostAsJsonAsync($"/api/merchant/refunds/{second}/reject",
+            new { note = "未退货" }, Ct)).StatusCode);
         var closed = await merchant.SendAsync(HttpMethod.Get, "/v3/refund/domestic/refunds/RV-01-b");
         Assert.Equal("CLOSED", JsonDocument.Parse(closed.Body).RootElement.GetProperty("status").GetString());
         Assert.Equal(0, await PendingInAsync(server, DemoCards.ZhangSan.Phone));
@@ -84,13 +86,14 @@ public sealed class RefundReviewTests
         await using var server = await ZhifuTestServer.StartAsync();
         using var client = server.Client();
         await AssertProblemAsync(await client.GetAsync("/api/merchant/refunds", Ct), 401, "MERCHANT_SIGN_IN_REQUIRED");
-        await AssertProblemAsync(await client.PostAsJsonAsync("/api/merchant/auth/login", new { username = "cafe-admin", password = "nope" }, Ct),
-            401, "MERCHANT_BAD_CREDENTIALS");
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/merchant/auth/login",
+            new { username = "cafe-admin", password = "nope" }, Ct), 401, "MERCHANT_BAD_CREDENTIALS");
         await AssertProblemAsync(await client.PostAsJsonAsync("/api/merchant/auth/login", new { username = "", password = "" }, Ct),
             400, "INVALID_REQUEST");
         using var admin = await StaffAsync(server, "cafe-admin");
         await AssertProblemAsync(await admin.GetAsync("/api/merchant/refunds?limit=1000", Ct), 400, "INVALID_LIMIT");
-        await AssertProblemAsync(await admin.PostAsJsonAsync("/api/merchant/refunds/50000/approve", new { note = "" }, Ct), 404, "REFUND_NOT_FOUND");
+        await AssertProblemAsync(await admin.PostAsJsonAsync("/api/merchant/refunds/50000/approve", new { note = "" }, Ct),
+            404, "REFUND_NOT_FOUND");
     }
 
     internal static async Task<HttpClient> StaffAsync(ZhifuTestServer server, string username)

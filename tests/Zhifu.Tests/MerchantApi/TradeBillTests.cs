@@ -18,14 +18,17 @@ public sealed class TradeBillTests
         await using var server = await ClockedServer.StartAsync();
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).WithClock(() => server.Clock.UtcNow);
         var day = DateOnly.FromDateTime(ChinaTime.ToChina(server.Clock.UtcNow).DateTime).ToString("yyyy-MM-dd");
-        var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", NativeOrder(merchant.MchId, "BILL-0001", 10_000, "http://127.0.0.1:9/n"));
+        var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(merchant.MchId, "BILL-0001", 10_000, "http://127.0.0.1:9/n"));
         using (var wallet = await WalletAsync(server.BaseAddress, "13800138001"))
         {
-            var paid = await wallet.PostAsJsonAsync($"/api/wallet/payments/{CodeOf(created.Body)}/pay", new { paymentPassword = PaymentPassword }, Ct);
+            var paid = await wallet.PostAsJsonAsync($"/api/wallet/payments/{CodeOf(created.Body)}/pay",
+                new { paymentPassword = PaymentPassword }, Ct);
             Assert.Equal(200, (int)paid.StatusCode);
         }
         Assert.Equal(200, (int)(await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
-            RefundFlowTests.Refund(outTradeNo: "BILL-0001", outRefundNo: "BILL-R-1", refundFen: 2_500, totalFen: 10_000))).Response.StatusCode);
+            RefundFlowTests.Refund(outTradeNo: "BILL-0001", outRefundNo: "BILL-R-1", refundFen: 2_500, totalFen: 10_000)))
+            .Response.StatusCode);
         var apply = $"/v3/bill/tradebill?bill_date={day}&bill_type=ALL";
         MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, apply), 400, "STATEMENT_CREATING"); // the day is not over
 
@@ -52,8 +55,10 @@ public sealed class TradeBillTests
         Assert.Equal("", lines[5]);
 
         // gzipped on request; the hash is of the CSV inside; the REFUND bill has 29 columns
-        var gz = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get, $"/v3/bill/tradebill?bill_date={day}&bill_type=REFUND&tar_type=GZIP")).Body).RootElement;
-        var zipped = await (await merchant.Http.SendAsync(Signed(merchant, new Uri(gz.GetProperty("download_url").GetString()!).PathAndQuery), Ct))
+        var gz = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get,
+            $"/v3/bill/tradebill?bill_date={day}&bill_type=REFUND&tar_type=GZIP")).Body).RootElement;
+        var zipped = await (await merchant.Http.SendAsync(
+            Signed(merchant, new Uri(gz.GetProperty("download_url").GetString()!).PathAndQuery), Ct))
             .Content.ReadAsStreamAsync(Ct);
         using var unzipped = new MemoryStream();
         await new GZipStream(zipped, CompressionMode.Decompress).CopyToAsync(unzipped, Ct);
@@ -63,12 +68,15 @@ public sealed class TradeBillTests
 
         // a day without trades, a bad date, an expired URL
         var empty = DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture).AddDays(-1).ToString("yyyy-MM-dd");
-        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, $"/v3/bill/tradebill?bill_date={empty}"), 400, "NO_STATEMENT_EXIST");
+        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, $"/v3/bill/tradebill?bill_date={empty}"),
+            400, "NO_STATEMENT_EXIST");
         MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, "/v3/bill/tradebill?bill_date=2026-13-01"), 400, "PARAM_ERROR");
-        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, "/v3/bill/tradebill?bill_date=2020-01-01"), 400, "INVALID_REQUEST");
+        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, "/v3/bill/tradebill?bill_date=2020-01-01"),
+            400, "INVALID_REQUEST");
         server.Clock.Advance(TimeSpan.FromSeconds(31));
         MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, url.PathAndQuery), 400, "INVALID_REQUEST");
-        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, "/v3/billdownload/file?token=forged.token"), 400, "INVALID_REQUEST");
+        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, "/v3/billdownload/file?token=forged.token"),
+            400, "INVALID_REQUEST");
     }
 
     private static HttpRequestMessage Signed(MerchantSigner merchant, string pathAndQuery)

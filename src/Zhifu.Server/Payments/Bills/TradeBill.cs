@@ -9,8 +9,8 @@ namespace Zhifu.Server.Payments.Bills;
 
 /// <summary>
 /// 交易账单 (PAY-3, MER-4): one merchant's payments and refunds of one China day as the protocol's CSV — UTF-8 with a byte-order
-/// mark (the SDKs' bill parsers drop the first three bytes unread, e.g. wechatpay-axios-plugin's Formatter.castCsvBill), a header row, detail
-/// rows with every cell prefixed by a backtick (so spreadsheets keep long numbers as text), then the summary header and row.
+/// mark (the SDKs' bill parsers drop the first three bytes unread, e.g. wechatpay-axios-plugin's Formatter.castCsvBill), a header row,
+/// detail rows with every cell prefixed by a backtick (so spreadsheets keep long numbers as text), then the summary header and row.
 /// Amounts in yuan with 2 decimals, fees with 5; ALL has 27 columns, SUCCESS 20, REFUND 29.
 /// </summary>
 public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
@@ -49,15 +49,19 @@ public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
         var rows = new List<(DateTimeOffset At, Dictionary<string, string> Cells, long Settled, long Refund, long Fee, long Total)>();
         if (billType != RefundOnly)
         {
-            var paid = await db.Set<PaymentOrderRow>().AsNoTracking().Where(o => o.MerchantId == merchantId && o.SuccessTime >= from && o.SuccessTime < to)
+            var paid = await db.Set<PaymentOrderRow>().AsNoTracking()
+                .Where(o => o.MerchantId == merchantId && o.SuccessTime >= from && o.SuccessTime < to)
                 .Take(RowsMax + 1).ToListAsync(ct);
-            rows.AddRange(paid.Select(o => (o.SuccessTime!.Value, Cells(o, rate, money.OpenId(o.AppId, o.PayerUserId!.Value)), o.TotalFen, 0L, o.FeeFen, o.TotalFen)));
+            rows.AddRange(paid.Select(o => (o.SuccessTime!.Value, Cells(o, rate, money.OpenId(o.AppId, o.PayerUserId!.Value)),
+                o.TotalFen, 0L, o.FeeFen, o.TotalFen)));
         }
         if (billType != SuccessOnly)
         {
-            var refunds = await db.Set<PaymentRefundRow>().AsNoTracking().Where(r => r.MerchantId == merchantId && r.SuccessTime >= from && r.SuccessTime < to)
+            var refunds = await db.Set<PaymentRefundRow>().AsNoTracking()
+                .Where(r => r.MerchantId == merchantId && r.SuccessTime >= from && r.SuccessTime < to)
                 .Join(db.Set<PaymentOrderRow>(), r => r.OrderId, o => o.Id, (r, o) => new { r, o }).Take(RowsMax + 1).ToListAsync(ct);
-            rows.AddRange(refunds.Select(x => (x.r.SuccessTime!.Value, RefundCells(x.r, x.o, rate, money.OpenId(x.o.AppId, x.o.PayerUserId!.Value)),
+            rows.AddRange(refunds.Select(x => (x.r.SuccessTime!.Value,
+                RefundCells(x.r, x.o, rate, money.OpenId(x.o.AppId, x.o.PayerUserId!.Value)),
                 0L, x.r.RefundFen, -x.r.FeeRefundFen, 0L)));
         }
         if (rows.Count == 0)

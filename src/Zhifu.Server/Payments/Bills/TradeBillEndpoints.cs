@@ -25,8 +25,8 @@ public static class TradeBillEndpoints
         v3.MapGet("/billdownload/file", DownloadAsync);
     }
 
-    private static async Task<IResult> ApplyAsync(string? bill_date, string? bill_type, string? tar_type, HttpContext context, TradeBill bills,
-        PersonalData keys, IClock clock)
+    private static async Task<IResult> ApplyAsync(string? bill_date, string? bill_type, string? tar_type, HttpContext context,
+        TradeBill bills, PersonalData keys, IClock clock)
     {
         var type = bill_type ?? TradeBill.All;
         if (type is not (TradeBill.All or TradeBill.SuccessOnly or TradeBill.RefundOnly))
@@ -44,7 +44,8 @@ public static class TradeBillEndpoints
         var today = DateOnly.FromDateTime(ChinaTime.ToChina(clock.UtcNow).DateTime);
         if (day < today.AddMonths(-MonthsBack))
         {
-            return V3Error.InvalidRequest("仅支持三个月内的账单下载申请，请检查 bill_date", "only bills of the last three months; check bill_date").ToResult();
+            return V3Error.InvalidRequest("仅支持三个月内的账单下载申请，请检查 bill_date",
+                "only bills of the last three months; check bill_date").ToResult();
         }
         if (day >= today)
         {
@@ -75,7 +76,8 @@ public static class TradeBillEndpoints
         {
             var payload = parts.Length == 2 ? Encoding.ASCII.GetString(Convert.FromBase64String(Unpad(parts[0]))) : "";
             fields = payload.Split('.');
-            if (fields.Length != 5 || !CryptographicOperations.FixedTimeEquals(Convert.FromBase64String(Unpad(parts[1])), keys.BlindIndex(payload, TokenPurpose)))
+            if (fields.Length != 5 || !CryptographicOperations.FixedTimeEquals(Convert.FromBase64String(Unpad(parts[1])),
+                keys.BlindIndex(payload, TokenPurpose)))
             {
                 fields = [];
             }
@@ -86,7 +88,8 @@ public static class TradeBillEndpoints
         }
         if (fields.Length == 0 || clock.UtcNow.ToUnixTimeSeconds() > long.Parse(fields[4], CultureInfo.InvariantCulture))
         {
-            return V3Error.InvalidRequest("下载地址无效或已过期，请重新申请账单", "the download URL is invalid or expired; apply for the bill again").ToResult();
+            return V3Error.InvalidRequest("下载地址无效或已过期，请重新申请账单",
+                "the download URL is invalid or expired; apply for the bill again").ToResult();
         }
         var merchant = V3Protocol.Merchant(context).Merchant;
         if (fields[0] != merchant.Id.ToString("N"))

@@ -18,11 +18,13 @@ public static class PaymentCodeEndpoints
     public sealed record PaymentCodeDto(string AuthCode, string ExpiresAt, int ValidSeconds);
 
     /// <summary>A charge by payment code waiting for the payer: open it with <see cref="Code"/> like a scanned order.</summary>
-    public sealed record PendingChargeDto(string Code, string Merchant, string Description, long AmountFen, string Amount, string ExpiresAt);
+    public sealed record PendingChargeDto(string Code, string Merchant, string Description, long AmountFen, string Amount,
+        string ExpiresAt);
 
     public static void Map(WebApplication app)
     {
-        var group = app.MapGroup("/api/wallet/me/payment-code").WithTags("Wallet: payment code").RequireAuthorization(WalletSessions.Scheme);
+        var group = app.MapGroup("/api/wallet/me/payment-code").WithTags("Wallet: payment code")
+            .RequireAuthorization(WalletSessions.Scheme);
         group.MapPost("", async (ClaimsPrincipal user, PaymentCodes codes, IAccountGuard guard, PaymentsOptions options, HttpContext h) =>
         {
             if (await guard.EnsureCanTransactAsync(user.UserId(), Business.NonCounterOut, h.RequestAborted) is { } blocked)

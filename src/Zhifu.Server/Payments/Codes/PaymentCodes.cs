@@ -20,7 +20,8 @@ public sealed class PaymentCodes(DatabaseOptions database, PaymentsOptions optio
         var code = RandomNumberGenerator.GetInt32(10, 16).ToString(System.Globalization.CultureInfo.InvariantCulture)
             + string.Concat(Enumerable.Range(0, 16).Select(_ => (char)('0' + RandomNumberGenerator.GetInt32(10))));
         await using var db = database.CreateContext();
-        await db.Set<PaymentCodeRow>().Where(c => c.UserId == userId && c.UsedAt == null).ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct);
+        await db.Set<PaymentCodeRow>().Where(c => c.UserId == userId && c.UsedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct);
         var expires = now.AddSeconds(options.PaymentCodeSeconds);
         db.Add(new PaymentCodeRow { CodeHash = Hash(code), UserId = userId, CreatedAt = now, ExpiresAt = expires });
         await db.SaveChangesAsync(ct);
@@ -33,7 +34,8 @@ public sealed class PaymentCodes(DatabaseOptions database, PaymentsOptions optio
         var hash = Hash(code);
         var now = clock.UtcNow;
         await using var db = database.CreateContext();
-        var owner = await db.Set<PaymentCodeRow>().AsNoTracking().Where(c => c.CodeHash == hash).Select(c => (Guid?)c.UserId).FirstOrDefaultAsync(ct);
+        var owner = await db.Set<PaymentCodeRow>().AsNoTracking().Where(c => c.CodeHash == hash).Select(c => (Guid?)c.UserId)
+            .FirstOrDefaultAsync(ct);
         var taken = await db.Set<PaymentCodeRow>().Where(c => c.CodeHash == hash && c.UsedAt == null && c.ExpiresAt > now)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct);
         return taken == 1 ? owner : null;
@@ -52,7 +54,8 @@ public sealed class PaymentCodes(DatabaseOptions database, PaymentsOptions optio
     }
 
     /// <summary>18 digits, the first two 10–15: what a payment code looks like to a scanner.</summary>
-    public static bool IsWellFormed(string? code) => code is { Length: 18 } && code.All(char.IsAsciiDigit) && code[0] == '1' && code[1] is >= '0' and <= '5';
+    public static bool IsWellFormed(string? code) =>
+        code is { Length: 18 } && code.All(char.IsAsciiDigit) && code[0] == '1' && code[1] is >= '0' and <= '5';
 
     private static string Hash(string code) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(code)));
 }

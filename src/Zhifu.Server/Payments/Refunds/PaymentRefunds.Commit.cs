@@ -97,8 +97,8 @@ public sealed partial class PaymentRefunds
     /// 退款审核 (PAY-4): a reviewer of the merchant approves (the holds post) or rejects (they void) a refund awaiting review.
     /// Deciding again the same way answers the refund; the other way is refused.
     /// </summary>
-    public async Task<(PaymentRefundRow? Refund, string? Refusal)> ReviewAsync(Guid merchantId, string refundId, bool approve, string reviewer,
-        string? note, CancellationToken ct)
+    public async Task<(PaymentRefundRow? Refund, string? Refusal)> ReviewAsync(Guid merchantId, string refundId, bool approve,
+        string reviewer, string? note, CancellationToken ct)
     {
         await using var db = database.CreateContext();
         var refund = await db.Set<PaymentRefundRow>().FirstOrDefaultAsync(r => r.MerchantId == merchantId && r.RefundId == refundId, ct);
@@ -160,7 +160,8 @@ public sealed partial class PaymentRefunds
     public async Task<(PaymentRefundRow, PaymentOrderRow)?> FindAsync(string mchId, string outRefundNo, CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        var refund = await db.Set<PaymentRefundRow>().AsNoTracking().FirstOrDefaultAsync(r => r.MchId == mchId && r.OutRefundNo == outRefundNo, ct);
+        var refund = await db.Set<PaymentRefundRow>().AsNoTracking()
+            .FirstOrDefaultAsync(r => r.MchId == mchId && r.OutRefundNo == outRefundNo, ct);
         return refund is null ? null : (refund, await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == refund.OrderId, ct));
     }
 }

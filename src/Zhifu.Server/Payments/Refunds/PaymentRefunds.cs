@@ -41,24 +41,26 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
         return error;
     }
 
-    public async Task<(PaymentRefundRow? Refund, PaymentOrderRow? Order, V3Error? Error)> ApplyAsync(ApiMerchant merchant, RefundRequest request,
-        CancellationToken ct, bool? review = null)
+    public async Task<(PaymentRefundRow? Refund, PaymentOrderRow? Order, V3Error? Error)> ApplyAsync(ApiMerchant merchant,
+        RefundRequest request, CancellationToken ct, bool? review = null)
     {
         var mchId = merchant.Merchant.MchId;
         var hash = request.Hash();
         for (var attempt = 0; attempt < ReserveAttemptsMax; attempt++)
         {
             await using var db = database.CreateContext();
-            if (await db.Set<PaymentRefundRow>().AsNoTracking().FirstOrDefaultAsync(r => r.MchId == mchId && r.OutRefundNo == request.OutRefundNo, ct)
-                is { } earlier)
+            if (await db.Set<PaymentRefundRow>().AsNoTracking()
+                .FirstOrDefaultAsync(r => r.MchId == mchId && r.OutRefundNo == request.OutRefundNo, ct) is { } earlier)
             {
                 return earlier.RequestHash == hash
                     ? (earlier, await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == earlier.OrderId, ct), null)
-                    : (null, null, V3Error.InvalidRequest("out_refund_no 已用于另一笔内容不同的退款", "out_refund_no already used for a different refund"));
+                    : (null, null, V3Error.InvalidRequest("out_refund_no 已用于另一笔内容不同的退款",
+                        "out_refund_no already used for a different refund"));
             }
             var order = await db.Set<PaymentOrderRow>().FirstOrDefaultAsync(o => o.MchId == mchId
                 && (request.TransactionId != null ? o.TransactionId == request.TransactionId : o.OutTradeNo == request.OutTradeNo), ct);
-            if (order is null || (request.TransactionId is not null && request.OutTradeNo is not null && order.OutTradeNo != request.OutTradeNo))
+            if (order is null
+                || (request.TransactionId is not null && request.OutTradeNo is not null && order.OutTradeNo != request.OutTradeNo))
             {
                 return (null, null, V3Error.NotFound with { Message = "订单不存在 (no such order)" });
             }
@@ -84,7 +86,8 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
             var (done, error) = await CommitAsync(refund.Id, chain, firstTry: true);
             return error is null ? (done, order, null) : (null, null, error);
         }
-        return (null, null, new V3Error(429, "FREQUENCY_LIMITED", "该订单退款请求过于频繁，请稍后重试 (too many refunds of this order at once; retry later)"));
+        return (null, null, new V3Error(429, "FREQUENCY_LIMITED",
+            "该订单退款请求过于频繁，请稍后重试 (too many refunds of this order at once; retry later)"));
     }
 
     /// <summary>Why this order cannot be refunded this amount, or null.</summary>
@@ -100,11 +103,13 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
         }
         if (clock.UtcNow > order.SuccessTime!.Value.AddDays(options.RefundWindowDays))
         {
-            return V3Error.InvalidRequest($"订单支付已超过 {options.RefundWindowDays} 天，不能退款", $"paid more than {options.RefundWindowDays} days ago");
+            return V3Error.InvalidRequest($"订单支付已超过 {options.RefundWindowDays} 天，不能退款",
+                $"paid more than {options.RefundWindowDays} days ago");
         }
         if (order.RefundCount >= options.RefundsPerOrderMax)
         {
-            return V3Error.InvalidRequest($"同一订单最多退款 {options.RefundsPerOrderMax} 次", $"an order can be refunded at most {options.RefundsPerOrderMax} times");
+            return V3Error.InvalidRequest($"同一订单最多退款 {options.RefundsPerOrderMax} 次",
+                $"an order can be refunded at most {options.RefundsPerOrderMax} times");
         }
         return request.RefundFen > order.TotalFen - order.RefundedFen
             ? V3Error.InvalidRequest($"申请退款金额超过订单可退金额 {new Money(order.TotalFen - order.RefundedFen)}",
@@ -125,12 +130,14 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
             MerchantId = order.MerchantId, MchId = order.MchId, OutTradeNo = order.OutTradeNo, TransactionId = order.TransactionId,
             Reason = request.Reason, NotifyUrl = request.NotifyUrl ?? order.NotifyUrl, RefundFen = request.RefundFen,
             ConsumptionFen = Math.Min(request.RefundFen, order.ConsumptionFen - consumptionBack),
-            FeeRefundFen = RefundLedger.FeeShareFen(order.FeeFen, order.TotalFen, order.RefundedFen, earlier.Sum(r => r.FeeRefundFen), request.RefundFen),
+            FeeRefundFen = RefundLedger.FeeShareFen(order.FeeFen, order.TotalFen, order.RefundedFen, earlier.Sum(r => r.FeeRefundFen),
+                request.RefundFen),
             RequestHash = hash, Status = Processing, Review = review ? AwaitingReview : NoReview, CreatedAt = now,
         };
     }
 
     /// <summary>A refund id in the protocol's shape: 29 digits, with the China date in it.</summary>
     private static string NewRefundId(DateTimeOffset now) => "50" + ChinaTime.ToChina(now).ToString("yyyyMMdd",
-        System.Globalization.CultureInfo.InvariantCulture) + string.Concat(Enumerable.Range(0, 19).Select(_ => RandomNumberGenerator.GetInt32(10)));
+        System.Globalization.CultureInfo.InvariantCulture)
+        + string.Concat(Enumerable.Range(0, 19).Select(_ => RandomNumberGenerator.GetInt32(10)));
 }

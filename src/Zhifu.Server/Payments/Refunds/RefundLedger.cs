@@ -31,7 +31,8 @@ public sealed class RefundLedger(InstitutionChart chart)
         var balanceFen = refund.RefundFen - refund.ConsumptionFen;
         if (balanceFen > 0)
         {
-            legs.Add(Leg(refund, "balance", merchant.PendingAccountId, payer.WalletAccountId, balanceFen, PaymentTransferCodes.Refund, hold));
+            legs.Add(Leg(refund, "balance", merchant.PendingAccountId, payer.WalletAccountId, balanceFen, PaymentTransferCodes.Refund,
+                hold));
         }
         return Linked(legs);
     }
@@ -70,10 +71,11 @@ public sealed class RefundLedger(InstitutionChart chart)
         return Math.Clamp(Share(refundedBeforeFen + refundFen) - Share(refundedBeforeFen), 0, orderFeeFen - feeRefundedBeforeFen);
     }
 
-    private static Transfer Leg(PaymentRefundRow refund, string purpose, Guid debit, Guid credit, long amountFen, ushort code, bool hold) => new()
+    private static Transfer Leg(PaymentRefundRow refund, string purpose, Guid debit, Guid credit, long amountFen, ushort code,
+        bool hold) => new()
     {
-        Id = DerivedIds.For(refund.Id, purpose), DebitAccountId = debit, CreditAccountId = credit, AmountFen = amountFen, Ledger = Ledgers.Cny,
-        Code = code, BusinessId = refund.Id, Flags = hold ? TransferFlags.Pending : TransferFlags.None,
+        Id = DerivedIds.For(refund.Id, purpose), DebitAccountId = debit, CreditAccountId = credit, AmountFen = amountFen,
+        Ledger = Ledgers.Cny, Code = code, BusinessId = refund.Id, Flags = hold ? TransferFlags.Pending : TransferFlags.None,
     };
 
     private static IReadOnlyList<Transfer> Linked(List<Transfer> legs)

@@ -28,9 +28,11 @@ public sealed record RefundRequest(string? TransactionId, string? OutTradeNo, st
             var root = document!.RootElement;
             var errors = new[]
             {
-                V3Json.Text(root, "transaction_id", 32, false, out var transactionId), V3Json.Text(root, "out_trade_no", 32, false, out var outTradeNo),
+                V3Json.Text(root, "transaction_id", 32, false, out var transactionId),
+                V3Json.Text(root, "out_trade_no", 32, false, out var outTradeNo),
                 V3Json.Text(root, "out_refund_no", 64, true, out var outRefundNo), V3Json.Text(root, "reason", 80, false, out var reason),
-                V3Json.Text(root, "notify_url", 256, false, out var notifyUrl), V3Json.Text(root, "funds_account", 32, false, out var funds),
+                V3Json.Text(root, "notify_url", 256, false, out var notifyUrl),
+                V3Json.Text(root, "funds_account", 32, false, out var funds),
             };
             if (errors.FirstOrDefault(e => e is not null) is { } error)
             {
@@ -42,7 +44,8 @@ public sealed record RefundRequest(string? TransactionId, string? OutTradeNo, st
             }
             if (funds is not null and not "AVAILABLE" and not "UNSETTLED")
             {
-                return (null, V3Error.ParamError("funds_account 仅支持 AVAILABLE 或 UNSETTLED", "funds_account must be AVAILABLE or UNSETTLED"));
+                return (null, V3Error.ParamError("funds_account 仅支持 AVAILABLE 或 UNSETTLED",
+                    "funds_account must be AVAILABLE or UNSETTLED"));
             }
             if ((V3Json.MerchantNumber("out_refund_no", outRefundNo!, 1, 64, "_-|*@") ?? V3Json.NotifyUrl(notifyUrl)) is { } badField)
             {

@@ -34,15 +34,18 @@ public static class RefundReviewEndpoints
         var group = app.MapGroup("/api/merchant").WithTags("Merchant console: refunds");
         group.MapGet("/refunds", ListAsync).RequireAuthorization(MerchantStaffAuth.AnyStaff);
         group.MapPost("/refunds", RequestAsync).RequireAuthorization(MerchantStaffAuth.AnyStaff);
-        group.MapPost("/refunds/{refundId}/approve", (string refundId, ReviewDto? body, ClaimsPrincipal user, IServiceProvider s, HttpContext h) =>
+        group.MapPost("/refunds/{refundId}/approve", (string refundId, ReviewDto? body, ClaimsPrincipal user, IServiceProvider s,
+            HttpContext h) =>
             ReviewAsync(refundId, true, body?.Note, user, s, h)).RequireAuthorization(MerchantStaffAuth.Reviewers);
-        group.MapPost("/refunds/{refundId}/reject", (string refundId, ReviewDto? body, ClaimsPrincipal user, IServiceProvider s, HttpContext h) =>
+        group.MapPost("/refunds/{refundId}/reject", (string refundId, ReviewDto? body, ClaimsPrincipal user, IServiceProvider s,
+            HttpContext h) =>
             ReviewAsync(refundId, false, body?.Note, user, s, h)).RequireAuthorization(MerchantStaffAuth.Reviewers);
         group.MapGet("/settings/refund-review", async (ClaimsPrincipal user, DatabaseOptions database, HttpContext h) =>
         {
             await using var db = database.CreateContext();
             var merchantId = user.MerchantId();
-            return Results.Ok(new ReviewSettingDto(await db.Merchants.Where(m => m.Id == merchantId).Select(m => m.RefundReviewRequired).FirstAsync(h.RequestAborted)));
+            return Results.Ok(new ReviewSettingDto(await db.Merchants.Where(m => m.Id == merchantId).Select(m => m.RefundReviewRequired)
+                .FirstAsync(h.RequestAborted)));
         }).RequireAuthorization(MerchantStaffAuth.AnyStaff);
         group.MapPut("/settings/refund-review", SetReviewAsync).RequireAuthorization(MerchantStaffAuth.Admins);
     }
@@ -85,7 +88,8 @@ public static class RefundReviewEndpoints
         }
         if (V3Json.MerchantNumber("requestId", request.RequestId, 1, 64, "_-|*@") is { } bad)
         {
-            return ApiProblem.Create(h, 400, "INVALID_REFUND_REQUEST", "请求号须为 1–64 位数字、字母或 _-|*@", "requestId must be 1–64 of 0-9A-Za-z_-|*@");
+            return ApiProblem.Create(h, 400, "INVALID_REFUND_REQUEST", "请求号须为 1–64 位数字、字母或 _-|*@",
+                "requestId must be 1–64 of 0-9A-Za-z_-|*@");
         }
         var (refund, _, refusal) = await refunds.ApplyAsync(merchant, new RefundRequest(null, request.OutTradeNo, request.RequestId,
             request.Reason, null, request.AmountFen, total.Value), h.RequestAborted);
@@ -93,21 +97,21 @@ public static class RefundReviewEndpoints
         {
             return ApiProblem.Create(h, refusal.Status, "REFUND_" + refusal.Code, refusal.Message, refusal.Message);
         }
-        await audit.AppendAsync("merchant:" + user.Identity!.Name, user.FindFirstValue(ClaimTypes.Role)!, "refund.request", refund!.RefundId,
-            $"{mchId} {request.OutTradeNo} {new Money(request.AmountFen)}", h.RequestAborted);
+        await audit.AppendAsync("merchant:" + user.Identity!.Name, user.FindFirstValue(ClaimTypes.Role)!, "refund.request",
+            refund!.RefundId, $"{mchId} {request.OutTradeNo} {new Money(request.AmountFen)}", h.RequestAborted);
         return Results.Ok(Dto(refund));
     }
 
-    private static async Task<IResult> ReviewAsync(string refundId, bool approve, string? note, ClaimsPrincipal user, IServiceProvider services,
-        HttpContext h)
+    private static async Task<IResult> ReviewAsync(string refundId, bool approve, string? note, ClaimsPrincipal user,
+        IServiceProvider services, HttpContext h)
     {
         if (note?.Length > 200 || refundId.Length > 32)
         {
             return ApiProblem.Create(h, 400, "INVALID_REVIEW", "备注不超过 200 字", "The note is at most 200 characters");
         }
         var reviewer = "merchant:" + user.Identity!.Name;
-        var (refund, refusal) = await services.GetRequiredService<PaymentRefunds>().ReviewAsync(user.MerchantId(), refundId, approve, reviewer,
-            note, h.RequestAborted);
+        var (refund, refusal) = await services.GetRequiredService<PaymentRefunds>().ReviewAsync(user.MerchantId(), refundId, approve,
+            reviewer, note, h.RequestAborted);
         switch (refusal)
         {
             case "REFUND_NOT_FOUND":
@@ -118,12 +122,13 @@ public static class RefundReviewEndpoints
                 return ApiProblem.Create(h, 409, refusal, "退款正在处理中，请稍后再试", "The refund is being processed; try again shortly");
         }
         await services.GetRequiredService<AuditLog>().AppendAsync(reviewer, user.FindFirstValue(ClaimTypes.Role)!,
-            approve ? "refund.approve" : "refund.reject", refundId, $"{refund!.MchId} {new Money(refund.RefundFen)} {note}", h.RequestAborted);
+            approve ? "refund.approve" : "refund.reject", refundId, $"{refund!.MchId} {new Money(refund.RefundFen)} {note}",
+            h.RequestAborted);
         return Results.Ok(Dto(refund));
     }
 
-    private static async Task<IResult> SetReviewAsync(ReviewSettingDto setting, ClaimsPrincipal user, DatabaseOptions database, AuditLog audit,
-        HttpContext h)
+    private static async Task<IResult> SetReviewAsync(ReviewSettingDto setting, ClaimsPrincipal user, DatabaseOptions database,
+        AuditLog audit, HttpContext h)
     {
         var merchantId = user.MerchantId();
         await using var db = database.CreateContext();
@@ -135,6 +140,7 @@ public static class RefundReviewEndpoints
         return Results.Ok(setting);
     }
 
-    private static RefundDto Dto(PaymentRefundRow r) => new(r.RefundId, r.OutRefundNo, r.OutTradeNo, r.RefundFen, new Money(r.RefundFen).ToString(),
-        r.Reason, r.Status, r.Review, r.ReviewedBy, ChinaTime.Format(r.CreatedAt), r.SuccessTime is { } t ? ChinaTime.Format(t) : null);
+    private static RefundDto Dto(PaymentRefundRow r) => new(r.RefundId, r.OutRefundNo, r.OutTradeNo, r.RefundFen,
+        new Money(r.RefundFen).ToString(), r.Reason, r.Status, r.Review, r.ReviewedBy, ChinaTime.Format(r.CreatedAt),
+        r.SuccessTime is { } t ? ChinaTime.Format(t) : null);
 }

@@ -68,7 +68,8 @@ public static class RefundView
         json["user_received_account"] = ReceivedAccount;
         json["amount"] = new JsonObject
         {
-            ["total"] = order.TotalFen, ["refund"] = refund.RefundFen, ["payer_total"] = order.TotalFen, ["payer_refund"] = refund.RefundFen,
+            ["total"] = order.TotalFen, ["refund"] = refund.RefundFen, ["payer_total"] = order.TotalFen,
+            ["payer_refund"] = refund.RefundFen,
         };
         return json;
     }
