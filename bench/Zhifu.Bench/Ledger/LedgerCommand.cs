@@ -14,32 +14,12 @@ internal static class LedgerCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var quick = false;
-        var phasesOnly = false;
-        var postgres = Environment.GetEnvironmentVariable("ZHIFU_BENCH_PG") is { Length: > 0 } env ? env : null;
-        string? output = null;
-        for (var i = 0; i < args.Length; i++)
+        if (BenchOptions.Parse("ledger", args, "--phases") is not { } options)
         {
-            switch (args[i])
-            {
-                case "--quick":
-                    quick = true;
-                    break;
-                case "--phases":
-                    phasesOnly = true;
-                    break;
-                case "--pg" when i + 1 < args.Length:
-                    postgres = args[++i];
-                    break;
-                case "--out" when i + 1 < args.Length:
-                    output = args[++i];
-                    break;
-                default:
-                    Console.Error.WriteLine(
-                        $"ledger: unknown option '{args[i]}' (expected --quick, --phases, --pg \"<conn>\", --out <file>)");
-                    return 2;
-            }
+            return 2;
         }
+        var (quick, postgres, output) = (options.Quick, options.Postgres, options.Output);
+        var phasesOnly = options.Switches.Contains("--phases");
         var plan = quick ? LedgerPlan.QuickRun : LedgerPlan.Full;
         output ??= Path.Combine(RepositoryRoot(), "bench", "results", quick ? "ledger-quick.md" : "ledger.md");
         var targets = new List<DatabaseTarget> { DatabaseTarget.Sqlite(plan) };

@@ -15,27 +15,11 @@ internal static class MerchantCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var quick = false;
-        var postgres = Environment.GetEnvironmentVariable("ZHIFU_BENCH_PG") is { Length: > 0 } env ? env : null;
-        string? output = null;
-        for (var i = 0; i < args.Length; i++)
+        if (BenchOptions.Parse("merchant", args) is not { } options)
         {
-            switch (args[i])
-            {
-                case "--quick":
-                    quick = true;
-                    break;
-                case "--pg" when i + 1 < args.Length:
-                    postgres = args[++i];
-                    break;
-                case "--out" when i + 1 < args.Length:
-                    output = args[++i];
-                    break;
-                default:
-                    Console.Error.WriteLine($"merchant: unknown option '{args[i]}' (expected --quick, --pg \"<conn>\", --out <file>)");
-                    return 2;
-            }
+            return 2;
         }
+        var (quick, postgres, output) = (options.Quick, options.Postgres, options.Output);
         // The server reads its environment after its arguments: a ZHIFU_DB or ZHIFU_DATA here would silently redirect it.
         if (Environment.GetEnvironmentVariable("ZHIFU_DB") is { Length: > 0 }
             || Environment.GetEnvironmentVariable("ZHIFU_DATA") is { Length: > 0 })

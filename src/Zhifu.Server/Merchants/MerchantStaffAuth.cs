@@ -83,9 +83,6 @@ public static class MerchantStaffAuth
     /// <summary>The signed-in staff member's merchant.</summary>
     public static Guid MerchantId(this ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(MerchantClaim)!);
 
-    /// <summary>Sign-in request.</summary>
-    public sealed record LoginRequest(string? Username, string? Password);
-
     /// <summary>Who is signed in, for which merchant; <see cref="MustChangePassword"/>: nothing else works until it is changed.</summary>
     public sealed record StaffSession(string Username, string Role, string MchId, bool MustChangePassword);
 
@@ -147,15 +144,14 @@ public static class MerchantStaffAuth
     private static async Task<IResult> LoginAsync(LoginRequest? request, HttpContext context, DatabaseOptions database,
         PasswordSignIn signIn, OperatorLockoutOptions lockout, IClock clock, ILogger<StaffSession> logger)
     {
-        if (request is null || string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password)
-            || request.Username.Length > 64 || request.Password.Length > 128)
+        if (LoginRequest.Invalid(request, context) is { } invalid)
         {
-            return ApiProblem.Create(context, 400, "INVALID_REQUEST", "请输入用户名和密码", "Username and password are required");
+            return invalid;
         }
         await using var db = database.CreateContext();
         var staff = await db.Set<Zhifu.Data.Entities.MerchantStaffRow>()
-            .FirstOrDefaultAsync(s => s.Username == request.Username, context.RequestAborted);
-        var refusal = signIn.Check(staff, request.Password);
+            .FirstOrDefaultAsync(s => s.Username == request!.Username, context.RequestAborted);
+        var refusal = signIn.Check(staff, request!.Password!);
         await db.SaveChangesAsync(context.RequestAborted);
         if (refusal == SignInRefusal.Locked)
         {

@@ -49,23 +49,19 @@ public static class OperatorAuth
             .RequireAuthorization();
     }
 
-    /// <summary>Sign-in request.</summary>
-    public sealed record LoginRequest(string? Username, string? Password);
-
     /// <summary>Who is signed in.</summary>
     public sealed record OperatorSession(string Username, string Role);
 
     private static async Task<IResult> LoginAsync(LoginRequest? request, HttpContext context, DatabaseOptions database,
         PasswordSignIn signIn, IClock clock, OperatorLockoutOptions lockout, ILogger<OperatorSession> logger)
     {
-        if (request is null || string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password)
-            || request.Username.Length > 64 || request.Password.Length > 128)
+        if (LoginRequest.Invalid(request, context) is { } invalid)
         {
-            return ApiProblem.Create(context, 400, "INVALID_REQUEST", "请输入用户名和密码", "Username and password are required");
+            return invalid;
         }
         await using var db = database.CreateContext();
-        var op = await db.Operators.FirstOrDefaultAsync(o => o.Username == request.Username, context.RequestAborted);
-        var refusal = signIn.Check(op, request.Password);
+        var op = await db.Operators.FirstOrDefaultAsync(o => o.Username == request!.Username, context.RequestAborted);
+        var refusal = signIn.Check(op, request!.Password!);
         await db.SaveChangesAsync(context.RequestAborted);
         if (refusal == SignInRefusal.Locked)
         {

@@ -4,6 +4,17 @@ using Zhifu.Data.Entities;
 
 namespace Zhifu.Server.Security;
 
+/// <summary>A console sign-in request (operators, merchant staff): a username and a password, both bounded.</summary>
+public sealed record LoginRequest(string? Username, string? Password)
+{
+    /// <summary>400 INVALID_REQUEST when either is missing or too long; null when the request can be checked.</summary>
+    public static IResult? Invalid(LoginRequest? request, HttpContext context) =>
+        request is null || string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password)
+            || request.Username.Length > 64 || request.Password.Length > 128
+            ? Hosting.ApiProblem.Create(context, 400, "INVALID_REQUEST", "请输入用户名和密码", "Username and password are required")
+            : null;
+}
+
 /// <summary>Why a sign-in was refused: the account is locked, or the name or password is wrong (never which of the two).</summary>
 public enum SignInRefusal
 {
