@@ -18,6 +18,7 @@ public static class MerchantApiFeature
         services.AddSingleton<Merchants.MerchantOnboarding>();
         services.AddSingleton<Merchants.MerchantStaff>();
         services.AddSingleton<RequestNonces>();
+        services.AddSingleton<MerchantRateLimits>();
         services.AddSingleton<MerchantDemoCredentials>();
         services.AddSingleton<PaymentOrders>();
         services.AddSingleton<Payments.Bills.TradeBill>();

@@ -14,4 +14,10 @@ public sealed record MerchantApiOptions
 
     /// <summary>The base URL written into the demo merchant's files (what an SDK's baseURL should be).</summary>
     public string? PublicBaseUrl { get; init; }
+
+    /// <summary>Requests one merchant may make per minute, sustained (1,000 a second).</summary>
+    public int RequestsPerMinute { get; init; } = 60_000;
+
+    /// <summary>Requests one merchant may make at once above the sustained rate.</summary>
+    public int RequestBurst { get; init; } = 2_000;
 }

@@ -18,6 +18,9 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
     /// <summary>The authenticated merchant of the request.</summary>
     public static ApiMerchant Merchant(HttpContext context) => (ApiMerchant)context.Items[MerchantKey]!;
 
+    /// <summary>429 FREQUENCY_LIMITED: the merchant is over its request rate; nothing was done.</summary>
+    public static V3Error FrequencyLimited { get; } = new(429, "FREQUENCY_LIMITED", "请求频率超过限制，请降低频率后重试 (too many requests; slow down)");
+
     /// <summary>A 200 answer with this JSON (the middleware signs it).</summary>
     public static IResult Json(System.Text.Json.Nodes.JsonNode json) =>
         Results.Text(json.ToJsonString(), "application/json", Encoding.UTF8);
@@ -26,14 +29,14 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
     public static byte[] Body(HttpContext context) => (byte[])context.Items[BodyKey]!;
 
     public async Task InvokeAsync(HttpContext context, MerchantCredentials credentials, RequestNonces nonces, PlatformKeys keys,
-        MerchantApiOptions options, IClock clock)
+        MerchantApiOptions options, MerchantRateLimits limits, IClock clock)
     {
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;
         try
         {
-            if (await AuthenticateAsync(context, credentials, nonces, options, clock) is { } refusal)
+            if (await AuthenticateAsync(context, credentials, nonces, options, limits, clock) is { } refusal)
             {
                 await WriteAsync(context, buffer, refusal);
             }
@@ -66,7 +69,7 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
     }
 
     private static async Task<V3Error?> AuthenticateAsync(HttpContext context, MerchantCredentials credentials, RequestNonces nonces,
-        MerchantApiOptions options, IClock clock)
+        MerchantApiOptions options, MerchantRateLimits limits, IClock clock)
     {
         var body = await ReadBodyAsync(context.Request, options.RequestBodyBytesMax);
         if (body is null)
@@ -103,6 +106,10 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
             || !key.VerifyData(message, signature.AsSpan(0, length), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
         {
             return V3Error.SignError("签名错误，验签失败", "signature verification failed");
+        }
+        if (!limits.TryAcquire(auth.MchId))
+        {
+            return FrequencyLimited;
         }
         if (!await nonces.TryUseAsync(auth.MchId, auth.Nonce, context.RequestAborted))
         {
