@@ -1,7 +1,9 @@
 namespace Zhifu.Bench;
 
-/// <summary>The options every verb shares: <c>--quick</c>, <c>--pg "&lt;conn&gt;"</c> (or <c>ZHIFU_BENCH_PG</c>), <c>--out &lt;file&gt;</c>,
-/// and the verb's own switches (e.g. the ledger's <c>--phases</c>).</summary>
+/// <summary>
+/// The options every verb shares: <c>--quick</c>, <c>--pg "&lt;conn&gt;"</c> (or <c>ZHIFU_BENCH_PG</c>),
+/// <c>--out &lt;file&gt;</c>, and the verb's own switches (e.g. the ledger's <c>--phases</c>).
+/// </summary>
 internal sealed record BenchOptions(bool Quick, string? Postgres, string? Output, IReadOnlySet<string> Switches)
 {
     /// <summary>The parsed options, or null (after telling why on stderr) when one is unknown.</summary>

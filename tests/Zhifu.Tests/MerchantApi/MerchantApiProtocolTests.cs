@@ -110,7 +110,8 @@ public sealed class MerchantApiProtocolTests : IAsyncLifetime
         AssertV3Error(await other.SendAsync(HttpMethod.Post, "/v3/pay/transactions/out-trade-no/ORDER-mine-01/close",
             $$"""{"mchid":"{{other.MchId}}"}"""), 404, "ORDER_NOT_EXIST");
         AssertV3Error(await other.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
-            RefundFlowTests.Refund(outTradeNo: "ORDER-mine-01", outRefundNo: "R-not-mine", refundFen: 100, totalFen: 100)), 404, "RESOURCE_NOT_EXISTS");
+            RefundFlowTests.Refund(outTradeNo: "ORDER-mine-01", outRefundNo: "R-not-mine", refundFen: 100, totalFen: 100)),
+            404, "RESOURCE_NOT_EXISTS");
         var mine = await _merchant.SendAsync(HttpMethod.Get, $"/v3/pay/transactions/out-trade-no/ORDER-mine-01?mchid={_merchant.MchId}");
         Assert.Contains("\"NOTPAY\"", mine.Body, StringComparison.Ordinal);
     }
