@@ -20,4 +20,7 @@ public sealed record MerchantApiOptions
 
     /// <summary>Requests one merchant may make at once above the sustained rate.</summary>
     public int RequestBurst { get; init; } = 2_000;
+
+    /// <summary>How long a server process keeps a merchant's credentials and keys in memory, in seconds.</summary>
+    public int CredentialCacheSeconds { get; init; } = 10;
 }

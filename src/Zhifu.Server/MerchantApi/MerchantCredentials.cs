@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
@@ -14,13 +15,47 @@ public sealed record ApiMerchant(MerchantRow Merchant, MerchantCredentialRow Cre
 /// 商户 API 凭据 (MER-6): merchants' public keys by serial, their APIv3 keys (encrypted under the key ring, ACC-8's
 /// mechanism), notify URL and fee rate.
 /// </summary>
-public sealed class MerchantCredentials(DatabaseOptions database, PersonalData protector, IClock clock)
+public sealed class MerchantCredentials(DatabaseOptions database, PersonalData protector, MerchantApiOptions options, IClock clock)
 {
     /// <summary>Encryption purpose (associated data) of APIv3 keys.</summary>
     public const string ApiV3KeyPurpose = "merchant-apiv3-key";
 
-    /// <summary>The merchant and its credentials, or null when the mchid has none.</summary>
-    public async Task<ApiMerchant?> FindAsync(string mchId, CancellationToken cancellationToken)
+    /// <summary>Merchants (and their public keys) read in the last few seconds, by mchid: every /v3 request needs them.</summary>
+    private readonly ConcurrentDictionary<string, Cached> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>Merchants the cache may hold; past it the cache starts over (bounded memory).</summary>
+    private const int CachedMerchantsMax = 10_000;
+
+    private sealed record Cached(ApiMerchant? Merchant, ConcurrentDictionary<string, RSA?> Keys, DateTimeOffset Until);
+
+    /// <summary>
+    /// The merchant and its credentials, or null when the mchid has none or the merchant is not active. Kept for
+    /// <c>MerchantApi:CredentialCacheSeconds</c> (10): a change made here is seen at once, one made by another server
+    /// process within that time.
+    /// </summary>
+    public async Task<ApiMerchant?> FindAsync(string mchId, CancellationToken cancellationToken) =>
+        (await CachedAsync(mchId, cancellationToken)).Merchant;
+
+    /// <summary>Forgets what is cached of a merchant: call after changing its credentials, keys or settings.</summary>
+    public void Forget(string mchId) => _cache.TryRemove(mchId, out _);
+
+    private async Task<Cached> CachedAsync(string mchId, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGetValue(mchId, out var cached) && cached.Until > clock.UtcNow)
+        {
+            return cached;
+        }
+        if (_cache.Count >= CachedMerchantsMax)
+        {
+            _cache.Clear();
+        }
+        cached = new Cached(await LoadAsync(mchId, cancellationToken), new ConcurrentDictionary<string, RSA?>(StringComparer.Ordinal),
+            clock.UtcNow.AddSeconds(options.CredentialCacheSeconds));
+        _cache[mchId] = cached;
+        return cached;
+    }
+
+    private async Task<ApiMerchant?> LoadAsync(string mchId, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
         var credential = await db.Set<MerchantCredentialRow>().AsNoTracking().FirstOrDefaultAsync(c => c.MchId == mchId, cancellationToken);
@@ -32,8 +67,25 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
         return merchant is { Status: MerchantRow.Active } ? new ApiMerchant(merchant, credential) : null;
     }
 
-    /// <summary>The merchant's current public key under that serial, or null (unknown or revoked).</summary>
+    /// <summary>
+    /// The merchant's current public key under that serial, or null (unknown or revoked); cached with the merchant, so the
+    /// caller must not dispose it.
+    /// </summary>
     public async Task<RSA?> PublicKeyAsync(string mchId, string serial, CancellationToken cancellationToken)
+    {
+        var cached = await CachedAsync(mchId, cancellationToken);
+        if (cached.Keys.TryGetValue(serial, out var known))
+        {
+            return known;
+        }
+        if (cached.Keys.Count >= 16)
+        {
+            return await LoadKeyAsync(mchId, serial, cancellationToken); // a flood of unknown serials is not cached
+        }
+        return cached.Keys[serial] = await LoadKeyAsync(mchId, serial, cancellationToken);
+    }
+
+    private async Task<RSA?> LoadKeyAsync(string mchId, string serial, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
         var row = await db.Set<MerchantApiKeyRow>().AsNoTracking()
@@ -71,6 +123,7 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
         row.FeeRatePpm = feeRatePpm;
         row.UpdatedAt = clock.UtcNow;
         await db.SaveChangesAsync(ct);
+        Forget(merchant.MchId);
     }
 
     /// <summary>Adds a merchant API public key under its serial (rotation: old serials stay valid until revoked).</summary>
@@ -88,6 +141,7 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
                 Serial = serial, MerchantId = merchant.Id, MchId = merchant.MchId, PublicKeyPem = publicKeyPem, CreatedAt = clock.UtcNow,
             });
             await db.SaveChangesAsync(ct);
+            Forget(merchant.MchId);
         }
     }
 

@@ -90,7 +90,7 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
         {
             return V3Error.MchNotExists;
         }
-        using var key = await credentials.PublicKeyAsync(auth.MchId, auth.Serial, context.RequestAborted);
+        var key = await credentials.PublicKeyAsync(auth.MchId, auth.Serial, context.RequestAborted);
         if (key is null)
         {
             return V3Error.SignError("商户证书序列号无效", "unknown merchant certificate serial_no");

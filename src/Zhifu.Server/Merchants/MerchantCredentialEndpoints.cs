@@ -82,8 +82,8 @@ public static class MerchantCredentialEndpoints
         return Results.Ok(await ViewAsync(merchantId, database, ring, h.RequestAborted));
     }
 
-    private static async Task<IResult> RevokeKeyAsync(string serial, ClaimsPrincipal user, DatabaseOptions database, PlatformKeys ring,
-        AuditLog audit, IClock clock, HttpContext h)
+    private static async Task<IResult> RevokeKeyAsync(string serial, ClaimsPrincipal user, DatabaseOptions database,
+        MerchantCredentials credentials, PlatformKeys ring, AuditLog audit, IClock clock, HttpContext h)
     {
         var merchantId = user.MerchantId();
         await using var db = database.CreateContext();
@@ -101,6 +101,7 @@ public static class MerchantCredentialEndpoints
         }
         key.RevokedAt = clock.UtcNow;
         await db.SaveChangesAsync(h.RequestAborted);
+        credentials.Forget(key.MchId);
         await AuditAsync(audit, user, "merchant.api-key.revoke", $"{key.MchId} {serial}", h);
         return Results.Ok(await ViewAsync(merchantId, database, ring, h.RequestAborted));
     }
@@ -120,7 +121,7 @@ public static class MerchantCredentialEndpoints
     }
 
     private static async Task<IResult> SetNotifyUrlAsync(NotifyUrlRequest request, ClaimsPrincipal user, DatabaseOptions database,
-        PlatformKeys ring, AuditLog audit, IClock clock, HttpContext h)
+        MerchantCredentials credentials, PlatformKeys ring, AuditLog audit, IClock clock, HttpContext h)
     {
         if (request.NotifyUrl is not null && (request.NotifyUrl.Length > 255 || V3Json.NotifyUrl(request.NotifyUrl) is not null))
         {
@@ -131,6 +132,7 @@ public static class MerchantCredentialEndpoints
         await using var db = database.CreateContext();
         await db.Set<MerchantCredentialRow>().Where(c => c.MerchantId == merchantId).ExecuteUpdateAsync(s => s
             .SetProperty(c => c.NotifyUrl, request.NotifyUrl).SetProperty(c => c.UpdatedAt, clock.UtcNow), h.RequestAborted);
+        credentials.Forget(user.FindFirstValue("zhifu:mchid")!);
         await AuditAsync(audit, user, "merchant.notify-url", request.NotifyUrl ?? "(none)", h);
         return Results.Ok(await ViewAsync(merchantId, database, ring, h.RequestAborted));
     }

@@ -114,6 +114,7 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.FeeRatePpm, fee).SetProperty(c => c.UpdatedAt, clock.UtcNow), ct);
         }
         await db.SaveChangesAsync(ct);
+        credentials.Forget(row.MchId);
         return (row, null);
     }
 

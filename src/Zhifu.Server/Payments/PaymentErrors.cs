@@ -10,6 +10,8 @@ public static class PaymentErrors
         "订单已超过支付时限", "The order can no longer be paid (time_expire passed)");
     public static readonly WalletError PayerMismatch = new(403, "PAYMENT_PAYER_MISMATCH",
         "该订单指定了其他付款人", "The merchant named another payer for this order");
+    public static readonly WalletError MerchantUnavailable = new(409, "PAYMENT_MERCHANT_UNAVAILABLE", "该商户暂停收款",
+        "The merchant cannot take payments now");
     public static readonly WalletError Closed = new(409, "PAYMENT_CLOSED", "订单已关闭", "The order is closed");
     public static readonly WalletError AlreadyPaid = new(409, "PAYMENT_ALREADY_PAID", "订单已被支付", "The order is already paid");
     public static readonly WalletError InProgress = new(409, "PAYMENT_IN_PROGRESS",

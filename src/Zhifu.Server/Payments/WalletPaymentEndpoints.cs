@@ -54,9 +54,12 @@ public static class WalletPaymentEndpoints
         {
             return (null, null);
         }
+        if (await services.GetRequiredService<MerchantApi.MerchantCredentials>().FindAsync(order.MchId, ct) is { } merchant)
+        {
+            return (order, merchant.Merchant.Name);
+        }
         await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
-        var name = await db.Merchants.Where(m => m.Id == order.MerchantId).Select(m => m.Name).FirstAsync(ct);
-        return (order, name);
+        return (order, await db.Merchants.Where(m => m.Id == order.MerchantId).Select(m => m.Name).FirstAsync(ct));
     }
 
     private static PaymentDto Dto(Zhifu.Data.Entities.PaymentOrderRow o, string merchant, bool payable) => new(o.Code, merchant,

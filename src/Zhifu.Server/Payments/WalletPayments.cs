@@ -16,6 +16,7 @@ namespace Zhifu.Server.Payments;
 /// TRANSACTION.SUCCESS notification in the same database commit, or back to NOTPAY when the ledger refuses.
 /// </summary>
 public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, WalletAccounts accounts, WalletCredentials credentials,
+    MerchantApi.MerchantCredentials merchants,
     IAccountGuard guard, BalanceLimits limits, PaymentLedger money, PaymentNotifications notifications, IClock clock)
 {
     /// <summary>Why an order cannot be paid now, or null when it can.</summary>
@@ -56,9 +57,12 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         {
             return (null, wrong);
         }
+        if (await merchants.FindAsync(order.MchId, ct) is not { } api)
+        {
+            return (null, PaymentErrors.MerchantUnavailable); // suspended or gone since the order was made
+        }
+        var (merchant, credential) = (api.Merchant, api.Credential);
         await using var db = database.CreateContext();
-        var merchant = await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == order.MerchantId, ct);
-        var credential = await db.Set<MerchantCredentialRow>().AsNoTracking().FirstAsync(c => c.MerchantId == order.MerchantId, ct);
         var consumption = Math.Min(order.TotalFen, Math.Max(0, ledger.GetAccount(payer.ConsumptionAccountId)?.AvailableCreditBalance ?? 0));
         var balance = order.TotalFen - consumption;
         if (balance > (ledger.GetAccount(payer.WalletAccountId)?.AvailableCreditBalance ?? 0))

@@ -81,6 +81,20 @@ public sealed class MerchantOnboardingTests
             NativeOrder(mchId, "SHOP-0002", 100_001, "http://127.0.0.1:9/n")),
             403, "RULE_LIMIT"); // its own single payment limit of ¥1,000
 
+        // MER-6 key rotation: add the new API key, switch, revoke the old — the old serial is refused at once
+        using var newKey = RSA.Create(2048);
+        var newSerial = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
+        Assert.Equal(200, (int)(await boss.PostAsJsonAsync("/api/merchant/credentials/api-keys",
+            new { serial = newSerial, publicKeyPem = newKey.ExportSubjectPublicKeyInfoPem() }, Ct)).StatusCode);
+        var rotated = signer.With(serial: newSerial, privateKey: newKey);
+        Assert.Equal(200, (int)(await rotated.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(mchId, "SHOP-0003", 500, "http://127.0.0.1:9/n"))).Response.StatusCode);
+        Assert.Equal(200, (int)(await boss.DeleteAsync($"/api/merchant/credentials/api-keys/{serial}", Ct)).StatusCode);
+        AssertV3Error(await signer.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(mchId, "SHOP-0004", 500, "http://127.0.0.1:9/n")), 401, "SIGN_ERROR");
+        Assert.Equal(200, (int)(await rotated.SendAsync(HttpMethod.Get, $"/v3/pay/transactions/out-trade-no/SHOP-0003?mchid={mchId}"))
+            .Response.StatusCode);
+
         // terms: high risk takes passwordless and face-pay eligibility away whatever is asked (PWL-3)
         var terms = await risk.PutAsJsonAsync($"/api/ops/merchants/{mchId}/terms",
             new { riskLevel = "high", passwordlessEligible = true, facePayEligible = true }, Ct);

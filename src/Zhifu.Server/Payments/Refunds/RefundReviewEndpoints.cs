@@ -128,13 +128,14 @@ public static class RefundReviewEndpoints
     }
 
     private static async Task<IResult> SetReviewAsync(ReviewSettingDto setting, ClaimsPrincipal user, DatabaseOptions database,
-        AuditLog audit, HttpContext h)
+        MerchantCredentials credentials, AuditLog audit, HttpContext h)
     {
         var merchantId = user.MerchantId();
         await using var db = database.CreateContext();
         var merchant = await db.Merchants.FirstAsync(m => m.Id == merchantId, h.RequestAborted);
         merchant.RefundReviewRequired = setting.Required;
         await db.SaveChangesAsync(h.RequestAborted);
+        credentials.Forget(merchant.MchId);
         await audit.AppendAsync("merchant:" + user.Identity!.Name, "admin", "merchant.refund-review", merchant.MchId,
             setting.Required ? "on" : "off", h.RequestAborted);
         return Results.Ok(setting);
