@@ -113,6 +113,32 @@ public sealed class RefundFlowTests
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 
+    [Fact]
+    public async Task A_refund_to_a_wallet_closed_since_the_payment_is_refused_with_USER_ACCOUNT_ABNORMAL_and_moves_nothing()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        var phone = DemoCards.WangWu.Phone;
+        var balance = await NativePaymentFlowTests.BalanceAsync(server, phone);
+        await PaidOrderAsync(server, merchant, "ORDER-closed-01", balance, "http://127.0.0.1:9/notify", phone); // all of it
+        using (var wallet = await WalletAsync(server.BaseAddress, phone))
+        {
+            (await wallet.PostAsJsonAsync("/api/wallet/me/lifecycle/otp", new { purpose = "close-account" }, Ct)).EnsureSuccessStatusCode();
+            var texts = await server.Services.GetRequiredService<Zhifu.Server.Notifications.SmsOutbox>().ReadAsync(phone, 5, Ct);
+            var otp = System.Text.RegularExpressions.Regex.Match(texts.First(t => t.Kind == "otp").Body, "[0-9]{6}").Value;
+            var closed = await wallet.PostAsJsonAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp }, Ct);
+            Assert.True(closed.IsSuccessStatusCode, await closed.Content.ReadAsStringAsync(Ct));
+        }
+        var fees = FeeIncome(server);
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
+            Refund(outTradeNo: "ORDER-closed-01", outRefundNo: "R-closed-1", refundFen: balance, totalFen: balance)),
+            403, "USER_ACCOUNT_ABNORMAL");
+        await using var db = server.Database.Options.CreateContext();
+        Assert.Equal(0, await db.Set<PaymentRefundRow>().CountAsync(Ct));
+        Assert.Equal(fees, FeeIncome(server));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
     /// <summary>A native order created by the merchant and paid by 张三; its transaction id and code.</summary>
     internal static async Task<(string TransactionId, string Code)> PaidOrderAsync(ZhifuTestServer server, MerchantSigner merchant,
         string outTradeNo, long totalFen, string notifyUrl, string phone = "13800138001")

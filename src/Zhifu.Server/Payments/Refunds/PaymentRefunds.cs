@@ -15,6 +15,7 @@ namespace Zhifu.Server.Payments.Refunds;
 /// (post) or rejects (void); tells the merchant by REFUND.SUCCESS / REFUND.CLOSED callbacks committed with the state.
 /// </summary>
 public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger ledger, RefundLedger money, PaymentNotifications notifications,
+    Lifecycle.IAccountGuard guard,
     PaymentsOptions options, IClock clock, ILogger<PaymentRefunds> logger)
 {
     public const string Processing = "PROCESSING";
@@ -25,6 +26,13 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
     public const string AwaitingReview = "awaiting";
     public const string Approved = "approved";
     public const string Rejected = "rejected";
+
+    /// <summary>
+    /// 403 USER_ACCOUNT_ABNORMAL (the protocol's 退款请求失败 for an abnormal user account): the payer's wallet may not receive
+    /// money now — closed, dormant or restricted.
+    /// </summary>
+    public static V3Error PayerUnavailable { get; } = new(403, "USER_ACCOUNT_ABNORMAL",
+        "退款请求失败：付款用户的账户已注销或受限，请通过其他方式退款 (the payer's wallet cannot receive money; refund by other means)");
 
     /// <summary>Attempts at reserving the refund on the order when other refunds of it race (optimistic version check).</summary>
     private const int ReserveAttemptsMax = 4;
@@ -68,10 +76,15 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
             {
                 return (null, null, refusal);
             }
+            var payer = await db.Users.AsNoTracking().FirstAsync(u => u.Id == order.PayerUserId, ct);
+            if (await guard.EnsureCanTransactAsync(payer.Id, Lifecycle.Business.NonCounterIn, ct) is not null)
+            {
+                // money must not land in a wallet that may not receive (closed, dormant, listed: ACC-4 … ACC-6)
+                return (null, null, PayerUnavailable);
+            }
             var refund = await NewRefundAsync(db, order, request, hash, review ?? merchant.Merchant.RefundReviewRequired, ct);
             (order.RefundedFen, order.RefundCount) = (order.RefundedFen + refund.RefundFen, order.RefundCount + 1);
             order.Version++;
-            var payer = await db.Users.AsNoTracking().FirstAsync(u => u.Id == order.PayerUserId, ct);
             var chain = money.Moves(refund, merchant.Merchant, payer, hold: refund.Review == AwaitingReview);
             (refund.ChainJson, refund.SubmittedAt) = (JsonSerializer.Serialize(chain), clock.UtcNow);
             db.Add(refund);
