@@ -42,6 +42,12 @@ public static class MerchantApiFeature
         TransactionEndpoints.Map(v3);
         Payments.Refunds.RefundEndpoints.Map(v3);
         Payments.Bills.TradeBillEndpoints.Map(v3);
+        // 下载平台证书: in platform public key mode there is no platform certificate; the protocol answers this, and SDKs
+        // that try certificates first then use the configured public key (PUB_KEY_ID_…).
+        v3.MapGet("/certificates", () => (V3Error.NotFound with
+        {
+            Message = "无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥 (no platform certificate: use the platform public key)",
+        }).ToResult());
         WalletPaymentEndpoints.Map(app);
         Payments.Codes.PaymentCodeEndpoints.Map(app);
         Merchants.MerchantStaffAuth.Map(app);

@@ -95,6 +95,15 @@ public sealed class MerchantApiProtocolTests : IAsyncLifetime
             .Replace("table-7", new string('x', 20_000), StringComparison.Ordinal)), 400, "PARAM_ERROR");
 
     [Fact]
+    public async Task Platform_certificates_are_not_issued_in_public_key_mode()
+    {
+        var answer = await _merchant.SendAsync(HttpMethod.Get, "/v3/certificates"); // SendAsync also verifies the platform signature
+        AssertV3Error(answer, 404, "RESOURCE_NOT_EXISTS");
+        Assert.Contains("微信支付公钥", System.Text.Json.JsonDocument.Parse(answer.Body).RootElement.GetProperty("message").GetString(),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_merchant_is_refused_with_MCH_NOT_EXISTS() =>
         await RefusedAsync(_merchant.With(mchId: "1900000001").SendAsync(HttpMethod.Post, Native, Order()), 400, "MCH_NOT_EXISTS");
 
