@@ -51,11 +51,7 @@ public sealed partial class FundMovements
                 BusinessId = l.BusinessId,
             }));
         }
-        for (var i = 0; i < chain.Count - 1; i++)
-        {
-            chain[i] = chain[i] with { Flags = chain[i].Flags | TransferFlags.Linked };
-        }
-        return chain;
+        return TransferChain.Link(chain);
     }
 
     /// <summary>What the settlement chain answered as one: its first real refusal, or Ok.</summary>

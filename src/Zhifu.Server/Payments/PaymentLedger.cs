@@ -37,11 +37,7 @@ public sealed class PaymentLedger(InstitutionChart chart, PersonalData personalD
             moves.Add(Move(DerivedIds.For(attemptId, "fee"), merchant.PendingAccountId, chart[InstitutionChart.FeeIncome], feeFen,
                 PaymentTransferCodes.PaymentFee, order.Id));
         }
-        for (var i = 0; i < moves.Count - 1; i++)
-        {
-            moves[i] = moves[i] with { Flags = TransferFlags.Linked };
-        }
-        return moves;
+        return TransferChain.Link(moves);
     }
 
     /// <summary>

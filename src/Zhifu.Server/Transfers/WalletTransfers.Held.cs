@@ -118,10 +118,7 @@ public sealed partial class WalletTransfers
         {
             return true;
         }
-        for (var i = 0; i < chain.Count - 1; i++)
-        {
-            chain[i] = chain[i] with { Flags = chain[i].Flags | TransferFlags.Linked };
-        }
+        TransferChain.Link(chain);
         var results = await ledger.SubmitAsync(chain, CancellationToken.None);
         if (results.All(r => r.IsSuccess()))
         {

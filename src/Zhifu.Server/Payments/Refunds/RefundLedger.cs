@@ -34,7 +34,7 @@ public sealed class RefundLedger(InstitutionChart chart)
             legs.Add(Leg(refund, "balance", merchant.PendingAccountId, payer.WalletAccountId, balanceFen, PaymentTransferCodes.Refund,
                 hold));
         }
-        return Linked(legs);
+        return TransferChain.Link(legs);
     }
 
     /// <summary>
@@ -57,7 +57,7 @@ public sealed class RefundLedger(InstitutionChart chart)
                 Flags = TransferFlags.None,
             });
         }
-        return Linked(legs);
+        return TransferChain.Link(legs);
     }
 
     /// <summary>The fee given back with a refund: the order's fee in proportion, cumulative so a full refund returns it exactly.</summary>
@@ -77,13 +77,4 @@ public sealed class RefundLedger(InstitutionChart chart)
         Id = DerivedIds.For(refund.Id, purpose), DebitAccountId = debit, CreditAccountId = credit, AmountFen = amountFen,
         Ledger = Ledgers.Cny, Code = code, BusinessId = refund.Id, Flags = hold ? TransferFlags.Pending : TransferFlags.None,
     };
-
-    private static IReadOnlyList<Transfer> Linked(List<Transfer> legs)
-    {
-        for (var i = 0; i < legs.Count - 1; i++)
-        {
-            legs[i] = legs[i] with { Flags = legs[i].Flags | TransferFlags.Linked };
-        }
-        return legs;
-    }
 }
