@@ -20,7 +20,7 @@ public sealed class WalletSessions(DatabaseOptions database, IClock clock, Accou
 
     public async Task<string> CreateAsync(Guid userId, string? deviceId, CancellationToken cancellationToken)
     {
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var now = clock.UtcNow;
         await using var db = database.CreateContext();
         db.Set<WalletSessionRow>().Add(new WalletSessionRow

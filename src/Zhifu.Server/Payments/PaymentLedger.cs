@@ -45,8 +45,8 @@ public sealed class PaymentLedger(InstitutionChart chart, PersonalData personalD
     /// two apps cannot join their users.
     /// </summary>
     public string OpenId(string appId, Guid userId) =>
-        "o" + Convert.ToBase64String(personalData.BlindIndex(appId + ":" + userId.ToString("N"), "merchant-openid"))[..27]
-            .Replace('+', '-').Replace('/', '_');
+        "o" + System.Buffers.Text.Base64Url.EncodeToString(
+            personalData.BlindIndex(appId + ":" + userId.ToString("N"), "merchant-openid"))[..27];
 
     private static Transfer Move(Guid id, Guid debit, Guid credit, long amountFen, ushort code, Guid businessId) => new()
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Buffers.Text;
 
 namespace Zhifu.Server.Statements;
 
@@ -17,7 +18,7 @@ public static class StatementCursor
         bytes[0] = Version;
         BinaryPrimitives.WriteInt64BigEndian(bytes[1..], at.UtcTicks);
         recordId.TryWriteBytes(bytes[9..], bigEndian: true, out _);
-        return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Base64Url.EncodeToString(bytes);
     }
 
     /// <summary>The position, or null when the text is not a cursor this server made.</summary>
@@ -27,9 +28,8 @@ public static class StatementCursor
         {
             return null;
         }
-        Span<byte> bytes = stackalloc byte[Length + 2];
-        if (!Convert.TryFromBase64String(text.Replace('-', '+').Replace('_', '/') + "==", bytes, out var written)
-            || written != Length || bytes[0] != Version)
+        Span<byte> bytes = stackalloc byte[Length];
+        if (!Base64Url.TryDecodeFromChars(text, bytes, out var written) || written != Length || bytes[0] != Version)
         {
             return null;
         }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -59,7 +60,8 @@ public static class TradeBillEndpoints
         }
         var payload = string.Join('.', merchant.Id.ToString("N"), day.ToString("yyyyMMdd", CultureInfo.InvariantCulture), type,
             tar_type is null ? "0" : "1", clock.UtcNow.AddSeconds(UrlSeconds).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        var token = Base64Url(Encoding.ASCII.GetBytes(payload)) + "." + Base64Url(keys.BlindIndex(payload, TokenPurpose));
+        var token = Base64Url.EncodeToString(Encoding.ASCII.GetBytes(payload)) + "." + Base64Url.EncodeToString(keys.BlindIndex(payload,
+            TokenPurpose));
         var url = $"{context.Request.Scheme}://{context.Request.Host}/v3/billdownload/file?token={token}"
             + (tar_type is null ? "" : "&tartype=gzip");
         return V3Protocol.Json(new System.Text.Json.Nodes.JsonObject
@@ -74,9 +76,9 @@ public static class TradeBillEndpoints
         string[] fields;
         try
         {
-            var payload = parts.Length == 2 ? Encoding.ASCII.GetString(Convert.FromBase64String(Unpad(parts[0]))) : "";
+            var payload = parts.Length == 2 ? Encoding.ASCII.GetString(Base64Url.DecodeFromChars(parts[0])) : "";
             fields = payload.Split('.');
-            if (fields.Length != 5 || !CryptographicOperations.FixedTimeEquals(Convert.FromBase64String(Unpad(parts[1])),
+            if (fields.Length != 5 || !CryptographicOperations.FixedTimeEquals(Base64Url.DecodeFromChars(parts[1]),
                 keys.BlindIndex(payload, TokenPurpose)))
             {
                 fields = [];
@@ -108,13 +110,5 @@ public static class TradeBillEndpoints
             await zip.WriteAsync(csv, context.RequestAborted);
         }
         return Results.Bytes(gz.ToArray(), "application/x-gzip");
-    }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static string Unpad(string text)
-    {
-        var s = text.Replace('-', '+').Replace('_', '/');
-        return s + new string('=', (4 - s.Length % 4) % 4);
     }
 }
