@@ -141,8 +141,7 @@ public sealed class PlatformKeys
     }
 
     /// <summary>The protocol's ids are <c>PUB_KEY_ID_</c> followed by digits.</summary>
-    private static string NewKeyId() =>
-        "PUB_KEY_ID_" + string.Concat(Enumerable.Range(0, 32).Select(_ => RandomNumberGenerator.GetInt32(10)));
+    private static string NewKeyId() => "PUB_KEY_ID_" + Zhifu.Core.RandomDigits.Of(32);
 
     private sealed record Ring(string ActiveKeyId, IReadOnlyDictionary<string, RSA> Keys);
 

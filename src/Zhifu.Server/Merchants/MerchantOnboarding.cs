@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
 using Zhifu.Core.Ledger;
@@ -131,7 +130,7 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
     {
         for (var attempt = 0; ; attempt++)
         {
-            var id = "16" + string.Concat(Enumerable.Range(0, 8).Select(_ => RandomNumberGenerator.GetInt32(10)));
+            var id = "16" + RandomDigits.Of(8);
             if (!await db.Merchants.AnyAsync(m => m.MchId == id, ct) || attempt >= 8)
             {
                 return id;

@@ -152,7 +152,5 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
             + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
 
     /// <summary>A transaction id in the protocol's shape: 28 digits, with the China date in it.</summary>
-    private static string NewTransactionId(DateTimeOffset now) => "42" + ChinaTime.ToChina(now).ToString("yyyyMMdd",
-        System.Globalization.CultureInfo.InvariantCulture)
-        + string.Concat(Enumerable.Range(0, 18).Select(_ => RandomNumberGenerator.GetInt32(10)));
+    private static string NewTransactionId(DateTimeOffset now) => RandomDigits.Dated("42", now, 18);
 }

@@ -18,7 +18,7 @@ public sealed class PaymentCodes(DatabaseOptions database, PaymentsOptions optio
     {
         var now = clock.UtcNow;
         var code = RandomNumberGenerator.GetInt32(10, 16).ToString(System.Globalization.CultureInfo.InvariantCulture)
-            + string.Concat(Enumerable.Range(0, 16).Select(_ => (char)('0' + RandomNumberGenerator.GetInt32(10))));
+            + RandomDigits.Of(16);
         await using var db = database.CreateContext();
         await db.Set<PaymentCodeRow>().Where(c => c.UserId == userId && c.UsedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct);

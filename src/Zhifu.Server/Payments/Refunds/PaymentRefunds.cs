@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
@@ -150,7 +149,5 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
     }
 
     /// <summary>A refund id in the protocol's shape: 29 digits, with the China date in it.</summary>
-    private static string NewRefundId(DateTimeOffset now) => "50" + ChinaTime.ToChina(now).ToString("yyyyMMdd",
-        System.Globalization.CultureInfo.InvariantCulture)
-        + string.Concat(Enumerable.Range(0, 19).Select(_ => RandomNumberGenerator.GetInt32(10)));
+    private static string NewRefundId(DateTimeOffset now) => RandomDigits.Dated("50", now, 19);
 }
