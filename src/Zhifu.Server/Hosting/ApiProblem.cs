@@ -7,6 +7,11 @@ namespace Zhifu.Server.Hosting;
 /// </summary>
 public static class ApiProblem
 {
+    /// <summary>400 INVALID_LIMIT when a list's page size is outside 1–<paramref name="max"/>; null when it is absent or fits.</summary>
+    public static IResult? PageLimit(HttpContext context, int? limit, int max) => limit is < 1 || limit > max
+        ? Create(context, 400, "INVALID_LIMIT", $"limit 须在 1–{max} 之间", $"limit must be 1–{max}", "limit")
+        : null;
+
     public static IResult Create(HttpContext context, int status, string code, string messageZh, string messageEn, string? field = null)
     {
         var extensions = new Dictionary<string, object?> { ["code"] = code, ["message_zh"] = messageZh, ["message_en"] = messageEn };

@@ -71,9 +71,9 @@ public static class OperatorMerchantApiEndpoints
 
     private static async Task<IResult> ListAsync(string? mchid, string? status, int? limit, DatabaseOptions database, HttpContext h)
     {
-        if (limit is < 1 or > PageMax)
+        if (ApiProblem.PageLimit(h, limit, PageMax) is { } tooMany)
         {
-            return ApiProblem.Create(h, 400, "INVALID_LIMIT", $"limit 须在 1–{PageMax} 之间", $"limit must be 1–{PageMax}", "limit");
+            return tooMany;
         }
         await using var db = database.CreateContext();
         var query = db.Set<PaymentNotificationRow>().AsNoTracking();

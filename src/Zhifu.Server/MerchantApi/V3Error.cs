@@ -14,6 +14,12 @@ public sealed record V3Error(int Status, string Code, string Message)
 
     public static V3Error SignError(string zh, string en) => new(401, "SIGN_ERROR", $"{zh} ({en})");
 
+    /// <summary>The mchid in the body or query is not the merchant that signed the request.</summary>
+    public static V3Error MchIdMismatch { get; } = ParamError("mchid 与请求签名中的商户号不一致", "mchid differs from the signing merchant");
+
+    /// <summary>429 FREQUENCY_LIMITED: too many requests; nothing was done.</summary>
+    public static V3Error FrequencyLimited { get; } = new(429, "FREQUENCY_LIMITED", "请求频率超过限制，请降低频率后重试 (too many requests; slow down)");
+
     public static V3Error MchNotExists { get; } = new(400, "MCH_NOT_EXISTS", "商户号不存在 (no such merchant)");
 
     public static V3Error OrderNotExist { get; } = new(404, "ORDER_NOT_EXIST", "订单不存在 (no such order)");

@@ -18,9 +18,6 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
     /// <summary>The authenticated merchant of the request.</summary>
     public static ApiMerchant Merchant(HttpContext context) => (ApiMerchant)context.Items[MerchantKey]!;
 
-    /// <summary>429 FREQUENCY_LIMITED: the merchant is over its request rate; nothing was done.</summary>
-    public static V3Error FrequencyLimited { get; } = new(429, "FREQUENCY_LIMITED", "请求频率超过限制，请降低频率后重试 (too many requests; slow down)");
-
     /// <summary>A 200 answer with this JSON (the middleware signs it).</summary>
     public static IResult Json(System.Text.Json.Nodes.JsonNode json) =>
         Results.Text(json.ToJsonString(), "application/json", Encoding.UTF8);
@@ -109,7 +106,7 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
         }
         if (!limits.TryAcquire(auth.MchId))
         {
-            return FrequencyLimited;
+            return V3Error.FrequencyLimited;
         }
         if (!await nonces.TryUseAsync(auth.MchId, auth.Nonce, context.RequestAborted))
         {

@@ -132,7 +132,7 @@ public static class MerchantCredentialEndpoints
         await using var db = database.CreateContext();
         await db.Set<MerchantCredentialRow>().Where(c => c.MerchantId == merchantId).ExecuteUpdateAsync(s => s
             .SetProperty(c => c.NotifyUrl, request.NotifyUrl).SetProperty(c => c.UpdatedAt, clock.UtcNow), h.RequestAborted);
-        credentials.Forget(user.FindFirstValue("zhifu:mchid")!);
+        credentials.Forget(user.MchId());
         await AuditAsync(audit, user, "merchant.notify-url", request.NotifyUrl ?? "(none)", h);
         return Results.Ok(await ViewAsync(merchantId, database, ring, h.RequestAborted));
     }

@@ -21,6 +21,7 @@ public static class MerchantStaffAuth
     public const string Reviewers = "merchant-reviewers";
     public const string Admins = "merchant-admins";
     public const string MerchantClaim = "zhifu:merchant";
+    public const string MchIdClaim = "zhifu:mchid";
 
     /// <summary>A session that may only change its initial password.</summary>
     public const string SessionOnly = "merchant-session";
@@ -83,6 +84,9 @@ public static class MerchantStaffAuth
     /// <summary>The signed-in staff member's merchant.</summary>
     public static Guid MerchantId(this ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(MerchantClaim)!);
 
+    /// <summary>The signed-in staff member's merchant number (mchid).</summary>
+    public static string MchId(this ClaimsPrincipal user) => user.FindFirstValue(MchIdClaim)!;
+
     /// <summary>Who is signed in, for which merchant; <see cref="MustChangePassword"/>: nothing else works until it is changed.</summary>
     public sealed record StaffSession(string Username, string Role, string MchId, bool MustChangePassword);
 
@@ -90,7 +94,7 @@ public static class MerchantStaffAuth
     public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
 
     private static StaffSession Session(ClaimsPrincipal user) =>
-        new(user.Identity!.Name!, user.FindFirstValue(ClaimTypes.Role)!, user.FindFirstValue("zhifu:mchid")!,
+        new(user.Identity!.Name!, user.FindFirstValue(ClaimTypes.Role)!, user.MchId(),
             user.HasClaim(MustChangeClaim, "1"));
 
     private static async Task<IResult> ChangePasswordAsync(PasswordChange request, ClaimsPrincipal user, HttpContext context,
@@ -117,7 +121,7 @@ public static class MerchantStaffAuth
         await db.SaveChangesAsync(context.RequestAborted);
         await audit.AppendAsync("merchant:" + staff.Username, staff.Role, "merchant.staff.password", staff.Username, "",
             context.RequestAborted);
-        return Results.Ok(await SignInAsync(context, staff, user.FindFirstValue("zhifu:mchid")!, lockout, clock));
+        return Results.Ok(await SignInAsync(context, staff, user.MchId(), lockout, clock));
     }
 
     private static async Task<StaffSession> SignInAsync(HttpContext context, Zhifu.Data.Entities.MerchantStaffRow staff, string mchId,
@@ -126,7 +130,7 @@ public static class MerchantStaffAuth
         var claims = new List<Claim>
         {
             new(ClaimTypes.Name, staff.Username), new(ClaimTypes.Role, staff.Role), new(MerchantClaim, staff.MerchantId.ToString()),
-            new("zhifu:mchid", mchId),
+            new(MchIdClaim, mchId),
         };
         if (staff.MustChangePassword)
         {

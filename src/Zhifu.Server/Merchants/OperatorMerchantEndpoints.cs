@@ -66,9 +66,9 @@ public static class OperatorMerchantEndpoints
 
     private static async Task<IResult> ListAsync(string? status, int? limit, DatabaseOptions database, HttpContext h)
     {
-        if (limit is < 1 or > PageMax)
+        if (ApiProblem.PageLimit(h, limit, PageMax) is { } tooMany)
         {
-            return ApiProblem.Create(h, 400, "INVALID_LIMIT", $"limit 须在 1–{PageMax} 之间", $"limit must be 1–{PageMax}", "limit");
+            return tooMany;
         }
         int? wanted = status switch { null => null, "pending" => 0, "active" => 1, "rejected" => 2, "suspended" => 3, _ => -1 };
         if (wanted == -1)

@@ -48,7 +48,8 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
             return; // 付款码 orders of a merchant without a default notify URL: the merchant learns the result by querying
         }
         var credential = (await credentials.FindAsync(mchId, CancellationToken.None))?.Credential
-            ?? await db.Set<MerchantCredentialRow>().AsNoTracking().FirstAsync(c => c.MerchantId == merchantId); // not active: from the table
+            // a merchant no longer active is not in the cache: read its credentials from the table
+            ?? await db.Set<MerchantCredentialRow>().AsNoTracking().FirstAsync(c => c.MerchantId == merchantId);
         var plain = Encoding.UTF8.GetBytes(resource.ToJsonString());
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)); // 12 characters, used as the GCM nonce bytes
         var sealedBytes = new byte[plain.Length + 16];

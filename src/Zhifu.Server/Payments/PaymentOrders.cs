@@ -25,7 +25,7 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
     {
         if (request.MchId != merchant.Merchant.MchId)
         {
-            return (null, V3Error.ParamError("mchid 与请求签名中的商户号不一致", "mchid differs from the signing merchant"));
+            return (null, V3Error.MchIdMismatch);
         }
         var now = clock.UtcNow;
         if (request.TimeExpire is { } expire && expire <= now)

@@ -51,7 +51,7 @@ public static class TransactionEndpoints
     /// the payer's wallet for the payment password (USERPAYING) until paid or its window passes — the merchant queries, and
     /// reverses what it no longer wants. (Passwordless small payments by code come with PWL-1.)
     /// </summary>
-    private static async Task<IResult> CodepayAsync(HttpContext context, PaymentOrders orders, PaymentLedger money, Zhifu.Core.IClock clock)
+    private static async Task<IResult> CodepayAsync(HttpContext context, PaymentOrders orders, Zhifu.Core.IClock clock)
     {
         var (request, error) = OrderRequest.Parse(OrderRequest.MicroPay, V3Protocol.Body(context));
         if (error is not null)
@@ -63,8 +63,7 @@ public static class TransactionEndpoints
         {
             return refusal.ToResult();
         }
-        var openId = order!.PayerOpenId;
-        return V3Protocol.Json(TransactionView.Of(order, openId, clock.UtcNow));
+        return V3Protocol.Json(TransactionView.Of(order!, order!.PayerOpenId, clock.UtcNow));
     }
 
     /// <summary>
@@ -81,24 +80,20 @@ public static class TransactionEndpoints
         using (document)
         {
             var merchant = V3Protocol.Merchant(context);
-            var missing = V3Json.Text(document!.RootElement, "appid", 32, true, out var appId);
-            string? mchId = null;
-            if ((missing ?? V3Json.Text(document.RootElement, "mchid", 32, true, out mchId)) is { } bad)
+            var mchId = merchant.Merchant.MchId;
+            if ((V3Json.Text(document!.RootElement, "appid", 32, true, out var appId) ?? SigningMerchant(context, document.RootElement))
+                is { } bad)
             {
                 return bad.ToResult();
             }
-            if (mchId != merchant.Merchant.MchId)
-            {
-                return V3Error.ParamError("mchid 与请求签名中的商户号不一致", "mchid differs from the signing merchant").ToResult();
-            }
-            var order = await orders.FindAsync(mchId!, out_trade_no, context.RequestAborted);
+            var order = await orders.FindAsync(mchId, out_trade_no, context.RequestAborted);
             if (order is null || order.AppId != appId)
             {
                 return V3Error.OrderNotExist.ToResult();
             }
             var refusal = order.State == PaymentOrders.Success
                 ? (await refunds.ReverseAsync(merchant, order, context.RequestAborted))
-                : await orders.CloseAsync(mchId!, out_trade_no, context.RequestAborted);
+                : await orders.CloseAsync(mchId, out_trade_no, context.RequestAborted);
             return refusal?.ToResult() ?? V3Protocol.Json(new System.Text.Json.Nodes.JsonObject
             {
                 ["appid"] = order.AppId, ["mchid"] = order.MchId, ["out_trade_no"] = order.OutTradeNo,
@@ -126,7 +121,7 @@ public static class TransactionEndpoints
         }
         if (mchid != V3Protocol.Merchant(context).Merchant.MchId)
         {
-            return V3Error.ParamError("mchid 与请求签名中的商户号不一致", "mchid differs from the signing merchant").ToResult();
+            return V3Error.MchIdMismatch.ToResult();
         }
         var order = await find(mchid);
         if (order is null)
@@ -139,31 +134,24 @@ public static class TransactionEndpoints
 
     private static async Task<IResult> CloseAsync(string out_trade_no, HttpContext context, PaymentOrders orders)
     {
-        System.Text.Json.JsonDocument document;
-        try
+        var (document, invalid) = V3Json.ParseObject(V3Protocol.Body(context));
+        if (invalid is not null)
         {
-            document = System.Text.Json.JsonDocument.Parse(V3Protocol.Body(context));
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return V3Error.ParamError("请求体不是合法的 JSON", "the body is not valid JSON").ToResult();
+            return invalid.ToResult();
         }
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != System.Text.Json.JsonValueKind.Object || !root.TryGetProperty("mchid", out var mchid)
-                || mchid.ValueKind != System.Text.Json.JsonValueKind.String)
+            if (SigningMerchant(context, document!.RootElement) is { } bad)
             {
-                return V3Error.ParamError("缺少参数 mchid", "mchid is required").ToResult();
+                return bad.ToResult();
             }
-            var merchant = V3Protocol.Merchant(context).Merchant.MchId;
-            if (mchid.GetString() != merchant)
-            {
-                return V3Error.ParamError("mchid 与请求签名中的商户号不一致", "mchid differs from the signing merchant").ToResult();
-            }
-            var error = await orders.CloseAsync(merchant, out_trade_no, context.RequestAborted);
+            var error = await orders.CloseAsync(V3Protocol.Merchant(context).Merchant.MchId, out_trade_no, context.RequestAborted);
             return error?.ToResult() ?? Results.NoContent();
         }
     }
 
+    /// <summary>The body's required mchid must be the merchant that signed the request.</summary>
+    private static V3Error? SigningMerchant(HttpContext context, System.Text.Json.JsonElement body) =>
+        V3Json.Text(body, "mchid", 32, true, out var mchId)
+        ?? (mchId == V3Protocol.Merchant(context).Merchant.MchId ? null : V3Error.MchIdMismatch);
 }

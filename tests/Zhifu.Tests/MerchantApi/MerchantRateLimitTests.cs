@@ -11,7 +11,8 @@ public sealed class MerchantRateLimitTests
     [Fact]
     public async Task Requests_over_the_merchants_rate_are_refused_with_FREQUENCY_LIMITED_and_write_nothing()
     {
-        await using var server = await ZhifuTestServer.StartAsync(null, "--MerchantApi:RequestsPerMinute=1", "--MerchantApi:RequestBurst=2");
+        await using var server = await ZhifuTestServer.StartAsync(null, "--MerchantApi:RequestsPerMinute=1",
+            "--MerchantApi:RequestBurst=2");
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
         for (var i = 1; i <= 2; i++)
         {

@@ -98,8 +98,10 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
             var (done, error) = await CommitAsync(refund.Id, chain, firstTry: true);
             return error is null ? (done, order, null) : (null, null, error);
         }
-        return (null, null, new V3Error(429, "FREQUENCY_LIMITED",
-            "该订单退款请求过于频繁，请稍后重试 (too many refunds of this order at once; retry later)"));
+        return (null, null, V3Error.FrequencyLimited with
+        {
+            Message = "该订单退款请求过于频繁，请稍后重试 (too many refunds of this order at once; retry later)",
+        });
     }
 
     /// <summary>Why this order cannot be refunded this amount, or null.</summary>

@@ -52,9 +52,9 @@ public static class RefundReviewEndpoints
 
     private static async Task<IResult> ListAsync(string? review, int? limit, ClaimsPrincipal user, DatabaseOptions database, HttpContext h)
     {
-        if (limit is < 1 or > PageMax)
+        if (ApiProblem.PageLimit(h, limit, PageMax) is { } tooMany)
         {
-            return ApiProblem.Create(h, 400, "INVALID_LIMIT", $"limit 须在 1–{PageMax} 之间", $"limit must be 1–{PageMax}");
+            return tooMany;
         }
         var merchantId = user.MerchantId();
         await using var db = database.CreateContext();
@@ -76,9 +76,8 @@ public static class RefundReviewEndpoints
             return ApiProblem.Create(h, 400, "INVALID_REFUND_REQUEST", "请填写请求号、商户订单号和大于 0 的退款金额（原因不超过 80 字）",
                 "requestId, outTradeNo and an amount above 0 are required (reason at most 80 characters)");
         }
-        var merchantId = user.MerchantId();
+        var (merchantId, mchId) = (user.MerchantId(), user.MchId());
         await using var db = database.CreateContext();
-        var mchId = await db.Merchants.Where(m => m.Id == merchantId).Select(m => m.MchId).FirstAsync(h.RequestAborted);
         var merchant = await credentials.FindAsync(mchId, h.RequestAborted);
         var total = await db.Set<PaymentOrderRow>().Where(o => o.MerchantId == merchantId && o.OutTradeNo == request.OutTradeNo)
             .Select(o => (long?)o.TotalFen).FirstOrDefaultAsync(h.RequestAborted);
