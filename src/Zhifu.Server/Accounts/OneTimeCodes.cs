@@ -20,6 +20,7 @@ public sealed class OneTimeCodes(DatabaseOptions database, PersonalData personal
     {
         "open-account", "login", "payment-password", "login-password", "change-phone", "bind-phone", "bind-card",
         "transfer-verify", // TRF-3: the second factor of a transfer beyond the day's threshold
+        "risk-verify", // RISK-1: the second verification risk control asks for (step-up)
     };
 
     /// <summary>Sends a new code; null when sent, else the refusal.</summary>

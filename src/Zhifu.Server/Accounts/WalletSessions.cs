@@ -38,7 +38,7 @@ public sealed class WalletSessions(DatabaseOptions database, IClock clock, Accou
     }
 
     /// <summary>The session's user and id, or null when unknown, revoked, idle too long or too old.</summary>
-    public async Task<(Guid UserId, Guid SessionId)?> ValidateAsync(string token, CancellationToken cancellationToken)
+    public async Task<(Guid UserId, Guid SessionId, string? DeviceId)?> ValidateAsync(string token, CancellationToken cancellationToken)
     {
         if (token.Length is < 20 or > 100)
         {
@@ -58,7 +58,7 @@ public sealed class WalletSessions(DatabaseOptions database, IClock clock, Accou
             session.LastSeenAt = now; // sliding idle timeout, written at most once a minute
             await db.SaveChangesAsync(cancellationToken);
         }
-        return (session.UserId, session.Id);
+        return (session.UserId, session.Id, session.DeviceId);
     }
 
     public async Task RevokeAsync(Guid sessionId, CancellationToken cancellationToken)
@@ -96,8 +96,12 @@ public sealed class WalletAuthenticationHandler(
         {
             return AuthenticateResult.Fail("invalid or expired session");
         }
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, s.UserId.ToString()), new Claim("sid", s.SessionId.ToString())], WalletSessions.Scheme);
+        List<Claim> claims = [new(ClaimTypes.NameIdentifier, s.UserId.ToString()), new("sid", s.SessionId.ToString())];
+        if (s.DeviceId is { Length: > 0 } device)
+        {
+            claims.Add(new Claim(WalletPrincipal.DeviceClaim, device)); // the signed-in device, for risk control (RISK-2)
+        }
+        var identity = new ClaimsIdentity(claims, WalletSessions.Scheme);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), WalletSessions.Scheme));
     }
 
@@ -108,6 +112,8 @@ public sealed class WalletAuthenticationHandler(
 /// <summary>Reads the signed-in wallet user from a request.</summary>
 public static class WalletPrincipal
 {
+    public const string DeviceClaim = "dev";
+
     public static Guid UserId(this ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
 
     public static Guid SessionId(this ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue("sid")!);

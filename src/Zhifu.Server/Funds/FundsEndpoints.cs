@@ -11,7 +11,7 @@ namespace Zhifu.Server.Funds;
 /// <summary>Top-up and withdrawal over the Wallet API (CARD-2), authorized with the payment password (ACC-7).</summary>
 public static class FundsEndpoints
 {
-    public sealed record MovementRequest(string? CardToken, long AmountFen, string? PaymentPassword);
+    public sealed record MovementRequest(string? CardToken, long AmountFen, string? PaymentPassword, string? VerificationCode = null);
     public sealed record MovementDto(Guid Id, string Kind, string Status, long AmountFen, string Amount, string Card, string Bank,
         string? FailureCode, string CreatedAt, string? ResolvedAt);
 
@@ -72,6 +72,16 @@ public static class FundsEndpoints
         {
             return password.ToResult(context);
         }
+        var origin = Risk.RiskOrigin.Of(context);
+        var riskEvent = new Risk.RiskEvent(kind == FundMovements.TopUp ? Risk.RiskKinds.TopUp : Risk.RiskKinds.Withdrawal, Guid.CreateVersion7(),
+            userId, request.AmountFen, services.GetRequiredService<IClock>().UtcNow, CardToken: card.Token, DeviceKey: origin.DeviceKey,
+            Region: origin.Region);
+        var (_, riskRefusal) = await services.GetRequiredService<Risk.RiskCheck>().CheckAsync(riskEvent, user,
+            request.VerificationCode is { Length: <= 16 } code ? code : null, context.RequestAborted);
+        if (riskRefusal is not null)
+        {
+            return riskRefusal.ToResult(context); // RISK-1
+        }
         FundMovementRow? movement;
         if (kind == FundMovements.TopUp)
         {
@@ -100,6 +110,11 @@ public static class FundsEndpoints
             movement = withdrawn;
         }
         var dto = Dto(movement!);
+        if (movement!.Status != FundMovements.Failed)
+        {
+            await services.GetRequiredService<Risk.IRiskEngine>().CompletedAsync(riskEvent with { BusinessId = movement.Id },
+                CancellationToken.None);
+        }
         return movement!.Status switch
         {
             FundMovements.Succeeded => Results.Created($"/api/wallet/me/fund-movements/{dto.Id}", dto),

@@ -85,6 +85,7 @@ public static class ServerApp
         Statements.StatementsFeature.AddServices(services, configuration);
         Transfers.TransfersFeature.AddServices(services, configuration);
         MerchantApi.MerchantApiFeature.AddServices(services, configuration);
+        Risk.RiskFeature.AddServices(services, configuration);
         services.AddHostedService<StartupTasks>();
         if (string.IsNullOrEmpty(configuration["Bank:DataDir"]))
         {
@@ -122,6 +123,7 @@ public static class ServerApp
         Statements.StatementsFeature.Map(app);
         Transfers.TransfersFeature.Map(app);
         MerchantApi.MerchantApiFeature.Map(app);
+        Risk.RiskFeature.Map(app);
         DevSmsInbox.Map(app);
     }
 }

@@ -10,7 +10,7 @@ namespace Zhifu.Server.Payments;
 /// <summary>The wallet's side of a merchant payment (PAY-1): see what a scanned code asks for, then pay it.</summary>
 public static class WalletPaymentEndpoints
 {
-    public sealed record PayRequest(string? PaymentPassword);
+    public sealed record PayRequest(string? PaymentPassword, string? VerificationCode = null);
 
     public sealed record PaymentDto(string Code, string Merchant, string Description, long AmountFen, string Amount, string State,
         bool Payable, string ExpiresAt, string? TransactionId, string? PaidAt);
@@ -37,7 +37,7 @@ public static class WalletPaymentEndpoints
                 return PaymentErrors.NotFound.ToResult(h);
             }
             var (paid, error) = await s.GetRequiredService<WalletPayments>().PayAsync(user.UserId(), order, request.PaymentPassword,
-                h.RequestAborted);
+                request.VerificationCode is { Length: <= 16 } ? request.VerificationCode : null, Risk.RiskOrigin.Of(h), h.RequestAborted);
             return error?.ToResult(h) ?? Results.Ok(Dto(paid!, merchant!, false));
         });
     }

@@ -17,7 +17,8 @@ namespace Zhifu.Server.Payments;
 /// </summary>
 public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, WalletAccounts accounts, WalletCredentials credentials,
     MerchantApi.MerchantCredentials merchants,
-    IAccountGuard guard, BalanceLimits limits, PaymentLedger money, PaymentNotifications notifications, IClock clock)
+    IAccountGuard guard, BalanceLimits limits, PaymentLedger money, PaymentNotifications notifications, Risk.RiskCheck risk,
+    Risk.IRiskEngine engine, IClock clock)
 {
     /// <summary>Why an order cannot be paid now, or null when it can.</summary>
     public WalletError? Unpayable(PaymentOrderRow order, Guid userId) => order.State switch
@@ -30,7 +31,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
     };
 
     public async Task<(PaymentOrderRow? Order, WalletError? Error)> PayAsync(Guid userId, PaymentOrderRow order, string? password,
-        CancellationToken ct)
+        string? verificationCode, Risk.RiskOrigin origin, CancellationToken ct)
     {
         if (Unpayable(order, userId) is { } unpayable)
         {
@@ -62,6 +63,12 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             return (null, PaymentErrors.MerchantUnavailable); // suspended or gone since the order was made
         }
         var (merchant, credential) = (api.Merchant, api.Credential);
+        var riskEvent = new Risk.RiskEvent(Risk.RiskKinds.Payment, order.Id, userId, order.TotalFen, clock.UtcNow, order.MchId,
+            merchant.RiskLevel, DeviceKey: origin.DeviceKey, Region: origin.Region);
+        if ((await risk.CheckAsync(riskEvent, payer, verificationCode, ct)).Refusal is { } riskRefusal)
+        {
+            return (null, riskRefusal); // RISK-1
+        }
         await using var db = database.CreateContext();
         var consumption = Math.Min(order.TotalFen, Math.Max(0, ledger.GetAccount(payer.ConsumptionAccountId)?.AvailableCreditBalance ?? 0));
         var balance = order.TotalFen - consumption;
@@ -96,7 +103,12 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         {
             return (null, PaymentErrors.InProgress); // another payer (or a close) got there first
         }
-        return await CommitAsync(row, check, chain);
+        var outcome = await CommitAsync(row, check, chain);
+        if (outcome.Item1 is not null)
+        {
+            await engine.CompletedAsync(riskEvent, CancellationToken.None);
+        }
+        return outcome;
     }
 
     /// <summary>Submits the recorded chain (again, after an interruption: same ids answer the first outcome) and settles the

@@ -14,7 +14,7 @@ public sealed record TransferDto(Guid Id, string Kind, string Direction, string 
     public static TransferDto Of(WalletTransferRow t, Guid viewer) => new(t.Id, t.Kind, t.PayerUserId == viewer ? "out" : "in", t.Status,
         t.AmountFen, new Money(t.AmountFen).ToString(), t.PayeeMasked, t.PayeeNameMasked, t.PayerShown, t.Arrival,
         NoticeZh(t.Arrival, t.ArrivesAt), NoticeEn(t.Arrival, t.ArrivesAt), t.ArrivesAt is { } a ? ChinaTime.Format(a) : null,
-        t.PayerUserId == viewer && t.Status == WalletTransfers.Pending, t.Verification, t.LargeAmountConfirmed, t.Memo,
+        t.PayerUserId == viewer && t.Status is WalletTransfers.Pending or WalletTransfers.UnderReview, t.Verification, t.LargeAmountConfirmed, t.Memo,
         ChinaTime.Format(t.CreatedAt), t.ResolvedAt is { } r ? ChinaTime.Format(r) : null);
 
     /// <summary>What the confirmation screen and the receipt say about arrival (TRF-3).</summary>

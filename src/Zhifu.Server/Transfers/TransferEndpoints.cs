@@ -92,7 +92,7 @@ public static partial class TransferEndpoints
             return TransferErrors.PayeeNotFound.ToResult(context);
         }
         var order = new TransferOrder(RequestIdOf(context, request.RequestId)!, request.AmountFen.Value, arrival, request.Memo,
-            request.PaymentPassword, request.VerificationCode, request.ConfirmationToken);
+            request.PaymentPassword, request.VerificationCode, request.ConfirmationToken) { Origin = Risk.RiskOrigin.Of(context) };
         return Answer(await services.GetRequiredService<WalletTransfers>().SendAsync(payerId, order, target, context.RequestAborted),
             payerId, context);
     }
@@ -121,7 +121,7 @@ public static partial class TransferEndpoints
             return TransferErrors.CreditCardNotAllowed.ToResult(context); // CARD-3: never to a credit card
         }
         var order = new TransferOrder(RequestIdOf(context, request.RequestId)!, request.AmountFen.Value, WalletTransfers.RealTime, null,
-            request.PaymentPassword, request.VerificationCode, request.ConfirmationToken);
+            request.PaymentPassword, request.VerificationCode, request.ConfirmationToken) { Origin = Risk.RiskOrigin.Of(context) };
         var target = new TransferTarget(null, card, card.Masked, card.Bank, OwnAccount: true);
         return Answer(await services.GetRequiredService<WalletTransfers>().SendAsync(payerId, order, target, context.RequestAborted),
             payerId, context);

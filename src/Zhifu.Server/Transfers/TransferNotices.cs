@@ -33,9 +33,31 @@ public sealed class TransferNotices(WalletAccounts accounts, WalletCredentials c
         var payer = (await accounts.FindAsync(row.PayerUserId, CancellationToken.None))!;
         var payee = (await accounts.FindAsync(row.PayeeUserId!.Value, CancellationToken.None))!;
         var amount = new Money(row.AmountFen);
-        await sms.SendAsync(credentials.PhoneOf(payer), Kind, $"【知付】您向 {row.PayeeMasked}（{row.PayeeNameMasked}）的延时转账 {amount} 已到账。",
+        var what = row.Arrival == WalletTransfers.RealTime ? "转账" : "延时转账";
+        await sms.SendAsync(credentials.PhoneOf(payer), Kind, $"【知付】您向 {row.PayeeMasked}（{row.PayeeNameMasked}）的{what} {amount} 已到账。",
             CancellationToken.None);
         await sms.SendAsync(credentials.PhoneOf(payee), Kind, $"【知付】{PayerShown(payer)} 向您转账 {amount}，已存入余额。", CancellationToken.None);
+    }
+
+    /// <summary>A transfer held for review (RISK-1) was decided: released (it arrives now) or rejected (the money is back).</summary>
+    public async Task ReviewedAsync(WalletTransferRow row, bool released)
+    {
+        var payer = (await accounts.FindAsync(row.PayerUserId, CancellationToken.None))!;
+        var amount = new Money(row.AmountFen);
+        var to = $"{row.PayeeMasked}（{row.PayeeNameMasked}）";
+        if (!released)
+        {
+            await sms.SendAsync(credentials.PhoneOf(payer), Kind, $"【知付】您向 {to}的转账 {amount} 经风险审核未予放行，资金已退回余额。",
+                CancellationToken.None);
+            return;
+        }
+        if (row.Status == WalletTransfers.Succeeded)
+        {
+            await ArrivedAsync(row);
+            return;
+        }
+        await sms.SendAsync(credentials.PhoneOf(payer), Kind,
+            $"【知付】您向 {to}的转账 {amount} 已通过审核，预计 {ChinaTime.Format(row.ArrivesAt!.Value)} 到账，到账前可撤销。", CancellationToken.None);
     }
 
     public async Task RevokedAsync(WalletTransferRow row)

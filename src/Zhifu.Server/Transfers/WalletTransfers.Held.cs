@@ -23,7 +23,7 @@ public sealed partial class WalletTransfers
         {
             return (row, null); // a repeated revocation answers the first outcome
         }
-        if (row.Kind != KindWallet || row.Status != Pending)
+        if (row.Kind != KindWallet || row.Status is not (Pending or UnderReview))
         {
             return (null, TransferProblem.From(row.Status == Succeeded && row.Arrival != RealTime ? TransferErrors.AlreadyArrived
                 : TransferErrors.NotRevocable));
@@ -36,9 +36,10 @@ public sealed partial class WalletTransfers
             case null:
                 return (null, TransferProblem.From(TransferErrors.Unavailable));
         }
+        var from = row.Status;
         row.Status = Revoked;
         row.ResolvedAt = clock.UtcNow;
-        if (await UpdateAsync(row, Pending))
+        if (await UpdateAsync(row, from))
         {
             await notices.RevokedAsync(row);
         }

@@ -25,7 +25,7 @@ public sealed partial class WalletTransfers
             stored = await db.Set<WalletTransferLegRow>().AsNoTracking().Where(l => l.TransferId == row.Id).OrderBy(l => l.Sequence)
                 .ToListAsync(CancellationToken.None);
         }
-        var flags = TransferFlags.Linked | (row.Arrival != RealTime ? TransferFlags.Pending : TransferFlags.None);
+        var flags = TransferFlags.Linked | (IsHeld(row) ? TransferFlags.Pending : TransferFlags.None);
         var legs = stored.Select(l => new PlannedLeg(new Transfer
         {
             Id = l.LegId, DebitAccountId = l.DebitAccountId, CreditAccountId = l.CreditAccountId, AmountFen = l.AmountFen,

@@ -37,20 +37,23 @@ public sealed partial class WalletTransfers
         AmountFen = row.AmountFen,
         Ledger = Ledgers.Cny,
         Code = WalletTransferCodes.WalletTransfer,
-        Flags = row.Arrival != RealTime ? TransferFlags.Pending : TransferFlags.None,
+        Flags = IsHeld(row) ? TransferFlags.Pending : TransferFlags.None,
         BusinessId = row.Id,
     };
 
     private async Task AppliedAsync(WalletTransferRow row, UserRow payer, UserRow payee)
     {
         var delayed = row.Arrival != RealTime;
-        row.Status = delayed ? Pending : Succeeded;
-        row.ArrivesAt = delayed ? row.CreatedAt.AddHours(DelayHours(row.Arrival)) : row.CreatedAt;
-        row.ResolvedAt = delayed ? null : clock.UtcNow;
+        row.Status = row.RiskReview ? UnderReview : delayed ? Pending : Succeeded;
+        row.ArrivesAt = row.RiskReview ? null : delayed ? row.CreatedAt.AddHours(DelayHours(row.Arrival)) : row.CreatedAt;
+        row.ResolvedAt = IsHeld(row) ? null : clock.UtcNow;
         if (await UpdateAsync(row, Processing))
         {
             await TouchAsync(payer.Id);
-            await notices.SentAsync(row, payer, payee);
+            if (!row.RiskReview)
+            {
+                await notices.SentAsync(row, payer, payee); // a held one is told by risk control's alert (RISK-5)
+            }
         }
     }
 

@@ -8,12 +8,17 @@ using Zhifu.Server.Funds;
 using Zhifu.Server.Lifecycle;
 using Zhifu.Server.Notifications;
 using Zhifu.Server.RealName.Limits;
+using Zhifu.Server.Risk;
 
 namespace Zhifu.Server.Transfers;
 
 /// <summary>What the payer asked for; validated in shape by the endpoint.</summary>
 public sealed record TransferOrder(string RequestId, long AmountFen, string Arrival, string? Memo, string? PaymentPassword,
-    string? VerificationCode, string? ConfirmationToken);
+    string? VerificationCode, string? ConfirmationToken)
+{
+    /// <summary>The request's device and region, for risk control (RISK-2).</summary>
+    public Risk.RiskOrigin Origin { get; init; } = Risk.RiskOrigin.Unknown;
+}
 
 /// <summary>Where the money goes: another wallet (with what the payer is shown) or the payer's own bound debit card.</summary>
 public sealed record TransferTarget(UserRow? Payee, BoundCard? Card, string Masked, string NameMasked, bool OwnAccount)
@@ -28,8 +33,8 @@ public sealed record TransferTarget(UserRow? Payee, BoundCard? Card, string Mask
 /// </summary>
 public sealed partial class WalletTransfers(DatabaseOptions database, ILedger ledger, WalletAccounts accounts,
     WalletCredentials credentials, OneTimeCodes codes, IAccountGuard guard, TransferLimits limits, TransferVerification verification,
-    TransferRegulation regulation, FundMovements funds, TransferNotices notices, ISmsGateway sms, IClock clock,
-    ILogger<WalletTransfers> logger)
+    TransferRegulation regulation, FundMovements funds, TransferNotices notices, ISmsGateway sms, IRiskEngine risk, RiskCases cases,
+    IClock clock, ILogger<WalletTransfers> logger)
 {
     public const string KindWallet = "wallet";
     public const string KindCard = "card";
@@ -37,6 +42,8 @@ public sealed partial class WalletTransfers(DatabaseOptions database, ILedger le
     public const string Pending = "pending";
     public const string Succeeded = "succeeded";
     public const string Revoked = "revoked";
+    /// <summary>Held by risk control until a risk operator decides its case (RISK-1, RISK-4).</summary>
+    public const string UnderReview = "review";
     public const string Failed = "failed";
     public const string RealTime = "realtime";
 
@@ -64,23 +71,33 @@ public sealed partial class WalletTransfers(DatabaseOptions database, ILedger le
                 return Replay(raced, order, target);
             }
             var id = Guid.CreateVersion7();
-            var held = order.Arrival != RealTime || target.Card is not null;
+            var riskEvent = RiskEventOf(id, payer, order, target);
+            var decision = await risk.DecideAsync(riskEvent, cancellationToken);
+            if (await RiskRefusalAsync(decision, target, cancellationToken) is { } riskRefusal)
+            {
+                return (null, riskRefusal);
+            }
+            var review = decision.Action == RiskAction.Review;
+            var held = order.Arrival != RealTime || target.Card is not null || review;
             var use = target.Card is not null ? BalanceUse.OwnCardWithdrawal : BalanceUse.TransferOut;
             var (legs, limitRefusal) = await limits.PrepareAsync(payer, use, order.AmountFen, id, held, cancellationToken);
             if (limitRefusal is not null)
             {
                 return (null, limitRefusal);
             }
-            var (verified, verifyRefusal) = await VerifyAsync(payer, order, target, cancellationToken);
+            var (verified, verifyRefusal) = await VerifyAsync(payer, order, target, decision.Action == RiskAction.StepUp, cancellationToken);
             if (verifyRefusal is not null)
             {
                 return (null, verifyRefusal);
             }
             var row = NewRow(id, payerId, order, target, verified, notices.PayerShown(payer));
+            row.RiskReview = review;
             await SaveNewAsync(row, legs);
-            return target.Card is { } card
+            var outcome = target.Card is { } card
                 ? await SubmitCardAsync(row, payer, card, legs)
                 : await SubmitWalletAsync(row, payer, target.Payee!, legs);
+            await RiskFollowUpAsync(outcome.Item1, decision);
+            return outcome;
         }
         finally
         {
@@ -122,12 +139,14 @@ public sealed partial class WalletTransfers(DatabaseOptions database, ILedger le
         return password is null ? null : TransferProblem.From(password);
     }
 
-    /// <summary>TRF-3: the large-amount confirmation first (it consumes nothing), then the second factor.</summary>
+    /// <summary>TRF-3: the large-amount confirmation first (it consumes nothing), then the second factor — also asked for when
+    /// risk control steps the transfer up (RISK-1), with the same SMS code.</summary>
     private async Task<(string? Verified, TransferProblem? Refusal)> VerifyAsync(UserRow payer, TransferOrder order, TransferTarget target,
-        CancellationToken ct)
+        bool stepUp, CancellationToken ct)
     {
         var ownAtInstitution = target.OwnAccount && target.Payee is not null;
         var needs = await verification.NeedsAsync(payer.Id, order.AmountFen, ownAtInstitution, ct);
+        needs = needs with { SecondFactor = needs.SecondFactor || stepUp };
         if (needs.Confirmation && !verification.IsValid(order.ConfirmationToken, payer.Id, order.RequestId, order.AmountFen, target.Key))
         {
             var total = new Money(needs.TodayFen + order.AmountFen);
@@ -152,7 +171,7 @@ public sealed partial class WalletTransfers(DatabaseOptions database, ILedger le
             {
                 Extra = new Dictionary<string, object?>
                 {
-                    ["secondFactor"] = "sms-otp", ["purpose"] = TransferVerification.CodePurpose,
+                    ["secondFactor"] = "sms-otp", ["purpose"] = TransferVerification.CodePurpose, ["riskStepUp"] = stepUp,
                     ["thresholdFen"] = regulation.StrongVerificationDailyFen, ["todayNonCounterFen"] = needs.NonCounterTodayFen,
                 },
             });

@@ -71,6 +71,7 @@ public sealed class ZhifuTestServer : IAsyncDisposable
             "--Security:Argon2:MemoryKiB=1024",
             "--Security:Argon2:Iterations=1",
             "--Ledger:Sqlite:Synchronous=NORMAL",
+            "--Risk:SeedDefaultRules=false", // tests start with no risk rules; risk tests write the ones they need
         };
         if (db.Options.Provider == DatabaseProvider.Postgres)
         {

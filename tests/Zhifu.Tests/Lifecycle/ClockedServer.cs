@@ -16,9 +16,11 @@ namespace Zhifu.Tests.Lifecycle;
 /// </summary>
 internal sealed class ClockedServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly string[] _extraArgs;
+    private WebApplication _app;
 
-    private ClockedServer(TestDatabase database, ManualClock clock, WebApplication app) => (Database, Clock, _app) = (database, clock, app);
+    private ClockedServer(TestDatabase database, ManualClock clock, WebApplication app, string[] extraArgs) =>
+        (Database, Clock, _app, _extraArgs) = (database, clock, app, extraArgs);
 
     public TestDatabase Database { get; }
 
@@ -33,11 +35,23 @@ internal sealed class ClockedServer : IAsyncDisposable
         var database = await TestDatabase.CreateAsync();
         await Databases.MigrateAsync(database.Options);
         var clock = new ManualClock(DateTimeOffset.UtcNow);
+        return new ClockedServer(database, clock, await LaunchAsync(database, clock, extraArgs), extraArgs);
+    }
+
+    /// <summary>Stops the server and starts it again on the same data and clock (it listens on a new port).</summary>
+    public async Task RestartAsync()
+    {
+        await _app.DisposeAsync();
+        _app = await LaunchAsync(Database, Clock, _extraArgs);
+    }
+
+    private static async Task<WebApplication> LaunchAsync(TestDatabase database, ManualClock clock, string[] extraArgs)
+    {
         // The last registration of IClock wins, so the clock is added when the container is built, after the server's own.
         var app = ServerApp.Build(ZhifuTestServer.Arguments(database, extraArgs),
             b => b.Host.UseServiceProviderFactory(new ClockInjector(clock)));
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new ClockedServer(database, clock, app);
+        return app;
     }
 
     /// <summary>A client with its own cookie jar; Chinese unless told otherwise.</summary>

@@ -37,6 +37,9 @@ public sealed class WalletTransferRow
 
     public long AmountFen { get; set; }
 
+    /// <summary>Held by risk control for review (RISK-1): the money is a hold until the case is decided.</summary>
+    public bool RiskReview { get; set; }
+
     /// <summary><c>realtime</c>, <c>2h</c> or <c>24h</c> (TRF-2).</summary>
     public required string Arrival { get; set; }
 
@@ -77,6 +80,9 @@ public sealed class WalletTransferLegRow
     public Guid CreditAccountId { get; set; }
     public Guid BusinessId { get; set; }
     public long AmountFen { get; set; }
+
+    /// <summary>Held by risk control for review (RISK-1): the money is a hold until the case is decided.</summary>
+    public bool RiskReview { get; set; }
 
     /// <summary>Which limit: <c>class-*</c> (ACC-2) or <c>daily-amount</c>, <c>daily-count</c>, <c>yearly-amount</c> (TRF-1).</summary>
     public required string Limit { get; set; }

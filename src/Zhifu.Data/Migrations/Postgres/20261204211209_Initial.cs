@@ -513,6 +513,128 @@ namespace Zhifu.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "risk_case_notes",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    case_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    author = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    text = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_risk_case_notes", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "risk_cases",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    decision_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    business_kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    business_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    summary = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    assigned_to = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    decision = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    decided_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    decided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_risk_cases", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "risk_decisions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    business_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    mch_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    merchant_risk_level = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    payee_user_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    card_token = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    device_key = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    region = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    action = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    score = table.Column<int>(type: "integer", nullable: false),
+                    hits_json = table.Column<string>(type: "character varying(4096)", maxLength: 4096, nullable: false),
+                    dry_run_json = table.Column<string>(type: "character varying(4096)", maxLength: 4096, nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_risk_decisions", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "risk_list_entries",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    list = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    subject_key = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    subject_masked = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    reason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    source = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    listed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    listed_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    removed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    removed_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    removal_reason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_risk_list_entries", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "risk_profiles",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    state_json = table.Column<string>(type: "character varying(16384)", maxLength: 16384, nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_risk_profiles", x => x.user_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "risk_rules",
+                columns: table => new
+                {
+                    rule_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    kinds = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    parameters_json = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    action = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    score = table.Column<int>(type: "integer", nullable: false),
+                    mode = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    description = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    created_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_risk_rules", x => new { x.rule_id, x.version });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "sms_conversations",
                 columns: table => new
                 {
@@ -671,6 +793,7 @@ namespace Zhifu.Data.Migrations.Postgres
                     credit_account_id = table.Column<Guid>(type: "uuid", nullable: false),
                     business_id = table.Column<Guid>(type: "uuid", nullable: false),
                     amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    risk_review = table.Column<bool>(type: "boolean", nullable: false),
                     limit = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false)
                 },
                 constraints: table =>
@@ -693,6 +816,7 @@ namespace Zhifu.Data.Migrations.Postgres
                     card_token = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     fund_movement_id = table.Column<Guid>(type: "uuid", nullable: true),
                     amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    risk_review = table.Column<bool>(type: "boolean", nullable: false),
                     arrival = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
                     own_account = table.Column<bool>(type: "boolean", nullable: false),
                     verification = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
@@ -933,6 +1057,46 @@ namespace Zhifu.Data.Migrations.Postgres
                 column: "class_three_held_by");
 
             migrationBuilder.CreateIndex(
+                name: "ix_risk_case_notes_case_id",
+                table: "risk_case_notes",
+                column: "case_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_risk_cases_business_id",
+                table: "risk_cases",
+                column: "business_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_risk_cases_status_created_at",
+                table: "risk_cases",
+                columns: new[] { "status", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_risk_cases_user_id",
+                table: "risk_cases",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_risk_decisions_at",
+                table: "risk_decisions",
+                column: "at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_risk_decisions_business_id",
+                table: "risk_decisions",
+                column: "business_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_risk_decisions_user_id_at",
+                table: "risk_decisions",
+                columns: new[] { "user_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_risk_list_entries_list_subject_key",
+                table: "risk_list_entries",
+                columns: new[] { "list", "subject_key" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_sms_outbox_created_at",
                 table: "sms_outbox",
                 column: "created_at");
@@ -1096,6 +1260,24 @@ namespace Zhifu.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "real_name_records");
+
+            migrationBuilder.DropTable(
+                name: "risk_case_notes");
+
+            migrationBuilder.DropTable(
+                name: "risk_cases");
+
+            migrationBuilder.DropTable(
+                name: "risk_decisions");
+
+            migrationBuilder.DropTable(
+                name: "risk_list_entries");
+
+            migrationBuilder.DropTable(
+                name: "risk_profiles");
+
+            migrationBuilder.DropTable(
+                name: "risk_rules");
 
             migrationBuilder.DropTable(
                 name: "sms_conversations");

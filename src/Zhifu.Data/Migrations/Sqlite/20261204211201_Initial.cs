@@ -512,6 +512,128 @@ namespace Zhifu.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "risk_case_notes",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    case_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    author = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    text = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
+                    at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_risk_case_notes", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "risk_cases",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    decision_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    business_kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    business_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    amount_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    summary = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    assigned_to = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    decision = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    decided_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    decided_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_risk_cases", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "risk_decisions",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    business_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    amount_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    mch_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    merchant_risk_level = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    payee_user_id = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    card_token = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    device_key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    region = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    action = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    score = table.Column<int>(type: "INTEGER", nullable: false),
+                    hits_json = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    dry_run_json = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_risk_decisions", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "risk_list_entries",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    list = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    subject_key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    subject_masked = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    reason = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    source = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    listed_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    listed_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    removed_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    removed_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    removal_reason = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_risk_list_entries", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "risk_profiles",
+                columns: table => new
+                {
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    state_json = table.Column<string>(type: "TEXT", maxLength: 16384, nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_risk_profiles", x => x.user_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "risk_rules",
+                columns: table => new
+                {
+                    rule_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false),
+                    type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    kinds = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    parameters_json = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    action = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    score = table.Column<int>(type: "INTEGER", nullable: false),
+                    mode = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    description = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    created_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_risk_rules", x => new { x.rule_id, x.version });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "sms_conversations",
                 columns: table => new
                 {
@@ -670,6 +792,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     credit_account_id = table.Column<byte[]>(type: "BLOB", nullable: false),
                     business_id = table.Column<byte[]>(type: "BLOB", nullable: false),
                     amount_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    risk_review = table.Column<bool>(type: "INTEGER", nullable: false),
                     limit = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false)
                 },
                 constraints: table =>
@@ -692,6 +815,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     card_token = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     fund_movement_id = table.Column<byte[]>(type: "BLOB", nullable: true),
                     amount_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    risk_review = table.Column<bool>(type: "INTEGER", nullable: false),
                     arrival = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
                     own_account = table.Column<bool>(type: "INTEGER", nullable: false),
                     verification = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
@@ -932,6 +1056,46 @@ namespace Zhifu.Data.Migrations.Sqlite
                 column: "class_three_held_by");
 
             migrationBuilder.CreateIndex(
+                name: "ix_risk_case_notes_case_id",
+                table: "risk_case_notes",
+                column: "case_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_risk_cases_business_id",
+                table: "risk_cases",
+                column: "business_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_risk_cases_status_created_at",
+                table: "risk_cases",
+                columns: new[] { "status", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_risk_cases_user_id",
+                table: "risk_cases",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_risk_decisions_at",
+                table: "risk_decisions",
+                column: "at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_risk_decisions_business_id",
+                table: "risk_decisions",
+                column: "business_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_risk_decisions_user_id_at",
+                table: "risk_decisions",
+                columns: new[] { "user_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_risk_list_entries_list_subject_key",
+                table: "risk_list_entries",
+                columns: new[] { "list", "subject_key" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_sms_outbox_created_at",
                 table: "sms_outbox",
                 column: "created_at");
@@ -1095,6 +1259,24 @@ namespace Zhifu.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "real_name_records");
+
+            migrationBuilder.DropTable(
+                name: "risk_case_notes");
+
+            migrationBuilder.DropTable(
+                name: "risk_cases");
+
+            migrationBuilder.DropTable(
+                name: "risk_decisions");
+
+            migrationBuilder.DropTable(
+                name: "risk_list_entries");
+
+            migrationBuilder.DropTable(
+                name: "risk_profiles");
+
+            migrationBuilder.DropTable(
+                name: "risk_rules");
 
             migrationBuilder.DropTable(
                 name: "sms_conversations");

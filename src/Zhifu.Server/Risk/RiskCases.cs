@@ -1,0 +1,170 @@
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+
+namespace Zhifu.Server.Risk;
+
+/// <summary>What a case decision did, or why it could not.</summary>
+public sealed record CaseOutcome(RiskCaseRow? Case, string? ErrorCode);
+
+/// <summary>
+/// 风险案件 (RISK-4): a block opens an alert case, a review opens a case holding the money. Risk staff assign, annotate and
+/// decide; a review case's decision posts or voids the held money (<see cref="IRiskHold"/>), and every decision feeds back:
+/// a movement judged legitimate teaches the user's profile (so the same habit is not flagged again), one judged fraudulent
+/// puts its device on the risk list. Opening a case alerts the user at once (RISK-5).
+/// </summary>
+public sealed class RiskCases(DatabaseOptions database, IServiceProvider services, RiskProfiles profiles, VelocityWindows windows,
+    RiskRules rules, RiskLists lists, RiskAlerts alerts, IClock clock)
+{
+    public const string KindAlert = "alert";
+    public const string KindReview = "review";
+    public const string Open = "open";
+    public const string Assigned = "assigned";
+    public const string Decided = "decided";
+    public const string Release = "release";
+    public const string Void = "void";
+    public const string Legitimate = "legitimate";
+    public const string Fraud = "fraud";
+    public const int FraudDeviceListDays = 180;
+
+    /// <summary>Opens the case of a decision (one per movement: a retried refused request adds nothing) and alerts the user.</summary>
+    public async Task<RiskCaseRow> OpenAsync(RiskDecision decision, string kind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        var e = decision.Event;
+        await using var db = database.CreateContext();
+        var existing = await db.Set<RiskCaseRow>().AsNoTracking()
+            .FirstOrDefaultAsync(c => c.BusinessId == e.BusinessId && c.Status != Decided, cancellationToken);
+        if (existing is not null)
+        {
+            return existing;
+        }
+        var row = new RiskCaseRow
+        {
+            Id = Guid.CreateVersion7(), DecisionId = decision.Id, Kind = kind, BusinessKind = e.Kind, BusinessId = e.BusinessId,
+            UserId = e.UserId, AmountFen = e.AmountFen, Summary = Cut(decision.Reasons, 512), Status = Open, CreatedAt = clock.UtcNow,
+        };
+        db.Add(row);
+        await db.SaveChangesAsync(cancellationToken);
+        await alerts.SendAsync(e, kind == KindReview ? RiskAction.Review : RiskAction.Block, CancellationToken.None);
+        return row;
+    }
+
+    public async Task<CaseOutcome> AssignAsync(Guid id, string assignee, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var row = await db.Set<RiskCaseRow>().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (row is null)
+        {
+            return new(null, "CASE_NOT_FOUND");
+        }
+        if (row.Status == Decided)
+        {
+            return new(row, "CASE_ALREADY_DECIDED");
+        }
+        (row.AssignedTo, row.Status) = (assignee, Assigned);
+        row.Version++;
+        return await SaveAsync(db, row);
+    }
+
+    public async Task<RiskCaseNoteRow?> NoteAsync(Guid id, string author, string text, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        if (!await db.Set<RiskCaseRow>().AnyAsync(c => c.Id == id, cancellationToken))
+        {
+            return null;
+        }
+        var note = new RiskCaseNoteRow { Id = Guid.CreateVersion7(), CaseId = id, Author = author, Text = text, At = clock.UtcNow };
+        db.Add(note);
+        await db.SaveChangesAsync(cancellationToken);
+        return note;
+    }
+
+    /// <summary>Decides a case: release or void for a review (the held money moves accordingly), legitimate or fraud for an
+    /// alert. A repeated decision answers the first.</summary>
+    public async Task<CaseOutcome> DecideAsync(Guid id, string decision, string decidedBy, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var row = await db.Set<RiskCaseRow>().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (row is null)
+        {
+            return new(null, "CASE_NOT_FOUND");
+        }
+        if (row.Status == Decided)
+        {
+            return row.Decision == decision ? new(row, null) : new(row, "CASE_ALREADY_DECIDED");
+        }
+        var allowed = row.Kind == KindReview ? decision is Release or Void : decision is Legitimate or Fraud;
+        if (!allowed)
+        {
+            return new(row, "CASE_DECISION_INVALID");
+        }
+        var recorded = decision;
+        if (row.Kind == KindReview)
+        {
+            var hold = services.GetServices<IRiskHold>().FirstOrDefault(h => h.Kind == row.BusinessKind);
+            var outcome = hold is null ? RiskHoldOutcome.Unavailable
+                : decision == Release ? await hold.ReleaseAsync(row.BusinessId, CancellationToken.None)
+                : await hold.VoidAsync(row.BusinessId, CancellationToken.None);
+            if (outcome == RiskHoldOutcome.Unavailable)
+            {
+                return new(row, "LEDGER_UNAVAILABLE");
+            }
+            if (outcome == RiskHoldOutcome.EndedOtherwise)
+            {
+                recorded = "revoked"; // the payer took it back first: the case closes with what really happened
+            }
+        }
+        (row.Status, row.Decision, row.DecidedBy, row.DecidedAt) = (Decided, recorded, decidedBy, clock.UtcNow);
+        row.Version++;
+        var saved = await SaveAsync(db, row);
+        if (saved.ErrorCode is null)
+        {
+            await FeedBackAsync(row, recorded);
+        }
+        return saved;
+    }
+
+    /// <summary>RISK-4 "decisions feed back": legitimate habits are learnt, a fraudulent device is listed.</summary>
+    private async Task FeedBackAsync(RiskCaseRow row, string decision)
+    {
+        await using var db = database.CreateContext();
+        var d = await db.Set<RiskDecisionRow>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == row.DecisionId, CancellationToken.None);
+        if (d is null)
+        {
+            return;
+        }
+        var e = new RiskEvent(d.Kind, d.BusinessId, d.UserId, d.AmountFen, d.At, d.MchId, d.MerchantRiskLevel, d.PayeeUserId, d.CardToken,
+            d.DeviceKey, d.Region);
+        if (decision is Release or Legitimate)
+        {
+            if (decision == Release)
+            {
+                RiskEngine.Remember(e, windows, rules.Current.Keep); // the money moved now
+            }
+            await profiles.ObserveAsync(e, CancellationToken.None);
+        }
+        else if (decision is Void or Fraud && d.DeviceKey is { } device
+            && lists.Snapshot.Find(RiskLists.Device, device, clock.UtcNow) is null)
+        {
+            await lists.AddKeyAsync(RiskLists.Device, device, "device (from case)", $"fraud confirmed in risk case {row.Id}", "risk-case",
+                clock.UtcNow.AddDays(FraudDeviceListDays), row.DecidedBy!, CancellationToken.None);
+        }
+    }
+
+    private static async Task<CaseOutcome> SaveAsync(ZhifuDb db, RiskCaseRow row)
+    {
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+            return new(row, null);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new(null, "CASE_CHANGED"); // another operator acted on it at the same moment
+        }
+    }
+
+    private static string Cut(string text, int max) => text.Length > max ? text[..max] : text;
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+
+namespace Zhifu.Server.Risk;
+
+/// <summary>
+/// Keeps every decision with its reasons (RISK-1) without putting a database write in front of the money: decisions queue
+/// (bounded; a full queue makes the caller wait) and the writer inserts them in batches. A decision that holds or refuses
+/// money is also the subject of a case written on the request's own path (<see cref="RiskCases"/>).
+/// </summary>
+public sealed class RiskDecisionLog(DatabaseOptions database, RiskOptions options, ILogger<RiskDecisionLog> logger) : BackgroundService
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly Channel<RiskDecisionRow> _queue = Channel.CreateBounded<RiskDecisionRow>(
+        new BoundedChannelOptions(options.DecisionQueueMax) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private long _pending;
+
+    /// <summary>Decisions queued but not yet written (tests wait for zero before reading them back).</summary>
+    public long Pending => Interlocked.Read(ref _pending);
+
+    public ValueTask AppendAsync(RiskDecision d, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        var e = d.Event;
+        Interlocked.Increment(ref _pending);
+        return _queue.Writer.WriteAsync(new RiskDecisionRow
+        {
+            Id = d.Id, BusinessId = e.BusinessId, Kind = e.Kind, UserId = e.UserId, AmountFen = e.AmountFen, MchId = e.MchId,
+            MerchantRiskLevel = e.MerchantRiskLevel, PayeeUserId = e.PayeeUserId, CardToken = e.CardToken, DeviceKey = e.DeviceKey,
+            Region = e.Region, Action = RiskActions.Name(d.Action), Score = d.Score, HitsJson = Serialize(d.Hits),
+            DryRunJson = Serialize(d.DryRunHits), At = e.At,
+        }, cancellationToken);
+    }
+
+    public static string Serialize(IReadOnlyList<RiskHit> hits) => JsonSerializer.Serialize(hits, Json);
+
+    public static IReadOnlyList<RiskHit> Hits(string json) => JsonSerializer.Deserialize<List<RiskHit>>(json, Json) ?? [];
+
+    /// <summary>Waits until everything queued so far is written (tests, and the dry run reading recent traffic).</summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 500 && Pending > 0; i++)
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<RiskDecisionRow>(options.DecisionBatchMax);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < options.DecisionBatchMax && _queue.Reader.TryRead(out var row))
+                {
+                    batch.Add(row);
+                }
+                await WriteAsync(batch);
+                Interlocked.Add(ref _pending, -batch.Count);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            while (_queue.Reader.TryRead(out var row))
+            {
+                batch.Add(row); // shutting down: what is queued is still written
+            }
+            await WriteAsync(batch);
+        }
+    }
+
+    private async Task WriteAsync(List<RiskDecisionRow> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var db = database.CreateContext();
+                db.AddRange(batch);
+                await db.SaveChangesAsync(CancellationToken.None);
+                return;
+            }
+            catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or InvalidOperationException && attempt < 5)
+            {
+                logger.LogWarning(ex, "Writing {Count} risk decisions failed (attempt {Attempt}); retrying", batch.Count, attempt);
+                await Task.Delay(200 * attempt);
+            }
+        }
+    }
+}

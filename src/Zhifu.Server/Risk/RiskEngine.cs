@@ -1,0 +1,107 @@
+namespace Zhifu.Server.Risk;
+
+/// <summary>
+/// 实时风控 (RISK-1): every money movement asks before it moves and reports when it completed. Money features depend on
+/// this interface only; passwordless (PWL-4) and face payment call it the same way.
+/// </summary>
+public interface IRiskEngine
+{
+    /// <summary>Allow, step up, review or block, with the reasons; recorded, and a block opens an alert case.</summary>
+    Task<RiskDecision> DecideAsync(RiskEvent e, CancellationToken cancellationToken);
+
+    /// <summary>The movement completed: velocity windows and the user's profile learn it.</summary>
+    Task CompletedAsync(RiskEvent e, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The in-process engine: rules, lists, windows and profiles all in memory, so a decision costs microseconds; the only
+/// wait is loading a profile the first time a user moves money after a start.
+/// </summary>
+public sealed class RiskEngine(RiskRules rules, RiskLists lists, RiskProfiles profiles, VelocityWindows windows, RiskDecisionLog log,
+    RiskCases cases, RiskOptions options) : IRiskEngine
+{
+    private static readonly string[] Subjects = ["user", "device", "card", "merchant", "payee"];
+
+    public async Task<RiskDecision> DecideAsync(RiskEvent e, CancellationToken cancellationToken)
+    {
+        var profile = await profiles.GetAsync(e.UserId, cancellationToken);
+        var decision = Evaluate(e, profile, rules.Current, lists.Snapshot, windows, options);
+        await log.AppendAsync(decision, cancellationToken);
+        if (decision.Action == RiskAction.Block)
+        {
+            await cases.OpenAsync(decision, RiskCases.KindAlert, CancellationToken.None);
+        }
+        return decision;
+    }
+
+    public async Task CompletedAsync(RiskEvent e, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        Remember(e, windows, rules.Current.Keep);
+        await profiles.ObserveAsync(e, cancellationToken);
+    }
+
+    /// <summary>Adds a completed movement to every velocity window it belongs to.</summary>
+    public static void Remember(RiskEvent e, VelocityWindows windows, TimeSpan keep)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(windows);
+        foreach (var subject in Subjects)
+        {
+            if (RiskRule.SubjectValue(e, subject) is { } value)
+            {
+                windows.Add(VelocityWindows.Key(subject, value), e.At, e.AmountFen, keep);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The decision itself, pure over in-memory state: active rules decide (the strictest hit, escalated by the summed score),
+    /// dry-run rules are evaluated and recorded only.
+    /// </summary>
+    public static RiskDecision Evaluate(RiskEvent e, BehaviourProfile profile, RiskRuleSet set, RiskListSnapshot lists,
+        VelocityWindows windows, RiskOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(options);
+        RiskContext context;
+        lock (profile)
+        {
+            var (score, factors) = profile.Score(e, options.Profile);
+            context = new RiskContext(windows, score, factors, profile.Devices.Count > 0, profile.Regions.Count > 0, lists);
+        }
+        var hits = Hits(set.Active, e, context);
+        var dryRun = set.DryRun.Length == 0 ? [] : Hits(set.DryRun, e, context);
+        var action = RiskAction.Allow;
+        var total = 0;
+        foreach (var hit in hits)
+        {
+            action = (RiskAction)Math.Max((int)action, (int)RiskActions.Parse(hit.Action)!.Value);
+            total += hit.Score;
+        }
+        if (total >= options.BlockScore)
+        {
+            action = RiskAction.Block;
+        }
+        else if (total >= options.ReviewScore && action < RiskAction.Review)
+        {
+            action = RiskAction.Review;
+        }
+        return new RiskDecision(Guid.CreateVersion7(), e, action, total, hits, dryRun);
+    }
+
+    private static List<RiskHit> Hits(RiskRule[] rules, RiskEvent e, RiskContext context)
+    {
+        List<RiskHit>? hits = null;
+        foreach (var rule in rules)
+        {
+            if (rule.AppliesTo(e.Kind) && rule.Evaluate(e, context) is { } reason)
+            {
+                (hits ??= []).Add(new RiskHit(rule.RuleId, rule.Version, RiskActions.Name(rule.Action), rule.Score, reason));
+            }
+        }
+        return hits ?? [];
+    }
+}

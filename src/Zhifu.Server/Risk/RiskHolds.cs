@@ -1,0 +1,25 @@
+namespace Zhifu.Server.Risk;
+
+/// <summary>How a held movement ended when its case was decided.</summary>
+public enum RiskHoldOutcome
+{
+    /// <summary>Posted (release) or voided (void) as asked.</summary>
+    Done,
+    /// <summary>The hold had already ended the other way (the payer revoked it); nothing moved now.</summary>
+    EndedOtherwise,
+    /// <summary>The ledger could not answer; try again.</summary>
+    Unavailable,
+}
+
+/// <summary>
+/// A money feature that can hold a movement for review (RISK-1 "review"): the case decision posts or voids the pending
+/// transfers it holds. One implementation per movement kind.
+/// </summary>
+public interface IRiskHold
+{
+    string Kind { get; }
+
+    Task<RiskHoldOutcome> ReleaseAsync(Guid businessId, CancellationToken cancellationToken);
+
+    Task<RiskHoldOutcome> VoidAsync(Guid businessId, CancellationToken cancellationToken);
+}

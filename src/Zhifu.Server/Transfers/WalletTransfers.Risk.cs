@@ -1,0 +1,108 @@
+using Zhifu.Data.Entities;
+using Zhifu.Server.Risk;
+
+namespace Zhifu.Server.Transfers;
+
+/// <summary>
+/// Transfers under risk control (RISK-1): every transfer is decided before it moves; a wallet transfer held for review is a
+/// hold payer → payee (with its limit legs) that the case decision posts or voids.
+/// </summary>
+public sealed partial class WalletTransfers : IRiskHold
+{
+    string IRiskHold.Kind => RiskKinds.Transfer;
+
+    /// <summary>Money held rather than moved: a delayed arrival (TRF-2) or a review (RISK-1).</summary>
+    private static bool IsHeld(WalletTransferRow row) => row.Arrival != RealTime || row.RiskReview;
+
+    private RiskEvent RiskEventOf(Guid id, UserRow payer, TransferOrder order, TransferTarget target) => new(
+        target.Card is null ? RiskKinds.Transfer : RiskKinds.Withdrawal, id, payer.Id, order.AmountFen, clock.UtcNow,
+        PayeeUserId: target.Payee?.Id, CardToken: target.Card?.Token, DeviceKey: order.Origin.DeviceKey, Region: order.Origin.Region);
+
+    private async Task<TransferProblem?> RiskRefusalAsync(RiskDecision decision, TransferTarget target, CancellationToken ct)
+    {
+        if (decision.Action == RiskAction.Block)
+        {
+            return TransferProblem.From(RiskErrors.Blocked);
+        }
+        if (decision.Action == RiskAction.Review && target.Card is not null)
+        {
+            // A card transfer leaves through the bank at once, so there is no hold to review: refused, and the alert case
+            // lets risk staff clear it (the payer then sends it again).
+            await cases.OpenAsync(decision, RiskCases.KindAlert, ct);
+            return TransferProblem.From(RiskErrors.ReviewRefused);
+        }
+        return null;
+    }
+
+    /// <summary>Opens the review case of a held transfer; teaches the engine a transfer that went through.</summary>
+    private async Task RiskFollowUpAsync(WalletTransferRow? row, RiskDecision decision)
+    {
+        if (row is null)
+        {
+            return;
+        }
+        if (row.Status == UnderReview)
+        {
+            await cases.OpenAsync(decision, RiskCases.KindReview, CancellationToken.None);
+            return;
+        }
+        await risk.CompletedAsync(decision.Event, CancellationToken.None);
+    }
+
+    /// <summary>The case released it: a real-time transfer arrives now; a delayed one keeps its arrival time (TRF-2).</summary>
+    public async Task<RiskHoldOutcome> ReleaseAsync(Guid businessId, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(businessId) is not { } row || row.Status != UnderReview)
+        {
+            return RiskHoldOutcome.EndedOtherwise;
+        }
+        var arrives = row.Arrival == RealTime ? row.CreatedAt : row.CreatedAt.AddHours(DelayHours(row.Arrival));
+        if (arrives > clock.UtcNow)
+        {
+            (row.Status, row.ArrivesAt) = (Pending, arrives); // still a hold: the release worker posts it, the payer may revoke
+        }
+        else
+        {
+            switch (await ResolveLegsAsync(row, post: true, withMoney: true))
+            {
+                case null:
+                    return RiskHoldOutcome.Unavailable;
+                case false:
+                    return RiskHoldOutcome.EndedOtherwise;
+            }
+            (row.Status, row.ArrivesAt, row.ResolvedAt) = (Succeeded, clock.UtcNow, clock.UtcNow);
+        }
+        if (!await UpdateAsync(row, UnderReview))
+        {
+            return RiskHoldOutcome.EndedOtherwise;
+        }
+        await TouchAsync(row.PayerUserId);
+        await notices.ReviewedAsync(row, released: true);
+        return RiskHoldOutcome.Done;
+    }
+
+    /// <summary>The case voided it: the hold and its limit legs are voided, the money is the payer's again.</summary>
+    public async Task<RiskHoldOutcome> VoidAsync(Guid businessId, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(businessId) is not { } row || row.Status != UnderReview)
+        {
+            return RiskHoldOutcome.EndedOtherwise;
+        }
+        switch (await ResolveLegsAsync(row, post: false, withMoney: true))
+        {
+            case null:
+                return RiskHoldOutcome.Unavailable;
+            case false:
+                return RiskHoldOutcome.EndedOtherwise;
+        }
+        row.Status = Failed;
+        (row.FailureCode, row.FailureZh, row.FailureEn) = ("RISK_REJECTED", "经风险审核未予放行，资金已退回", "Not cleared by risk review; the money is back");
+        row.ResolvedAt = clock.UtcNow;
+        if (!await UpdateAsync(row, UnderReview))
+        {
+            return RiskHoldOutcome.EndedOtherwise; // the payer revoked it in the same moment: the void is theirs
+        }
+        await notices.ReviewedAsync(row, released: false);
+        return RiskHoldOutcome.Done;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Zhifu.Core.Banking;
+using Zhifu.Tests.Lifecycle;
+using Zhifu.Tests.Transfers;
+using static Zhifu.Tests.Risk.RiskKit;
+
+namespace Zhifu.Tests.Risk;
+
+/// <summary>RISK-1 review holds and RISK-4 cases: the held money moves only by the case decision, and decisions feed back.</summary>
+public sealed class RiskCaseTests : IAsyncLifetime
+{
+    private ClockedServer _server = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _server = await StartAsync();
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private long _zhangFunded;
+
+    private async Task<(Party Zhang, Party Li, Guid TransferId, JsonElement Case)> HeldAsync(long fen = 60_000, string device = "phone-a")
+    {
+        var zhang = await OnDeviceAsync(_server, DemoCards.ZhangSan, device);
+        var li = await Party.SignInAsync(_server, DemoCards.LiSi);
+        await zhang.FundAsync(200_000);
+        _zhangFunded = (await zhang.BalanceAsync()).Balance;
+        await PutRuleAsync(_server, "T-REVIEW", "amount", new { minFen = 50_000 }, "review", "transfer", score: 50);
+        var response = await zhang.SendAsync(li, fen);
+        var receipt = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("review", receipt.GetProperty("status").GetString());
+        Assert.True(receipt.GetProperty("revocable").GetBoolean());
+        var risky = Assert.Single(await CasesAsync(_server, zhang.UserId));
+        Assert.Equal("review", risky.GetProperty("kind").GetString());
+        Assert.Equal("open", risky.GetProperty("status").GetString());
+        return (zhang, li, receipt.GetProperty("id").GetGuid(), risky);
+    }
+
+    [Fact]
+    public async Task RISK4_a_held_transfer_moves_only_when_risk_staff_release_its_case_and_verify_holds_throughout()
+    {
+        var liBefore = (await (await Party.SignInAsync(_server, DemoCards.LiSi)).BalanceAsync()).Balance;
+        var (zhang, li, transferId, risky) = await HeldAsync();
+        Assert.Equal(liBefore, (await li.BalanceAsync()).Balance); // held: nothing arrived
+        Assert.Equal(_zhangFunded - 60_000, (await zhang.BalanceAsync()).Balance); // and the payer cannot spend it twice
+        Assert.Contains(await zhang.TextsAsync(), t => t.Contains("等待人工审核", StringComparison.Ordinal)); // RISK-5
+        await TransferKit.AssertVerifiedAsync(_server);
+
+        var id = risky.GetProperty("id").GetGuid();
+        var assigned = await PostAsync(_server, $"/api/ops/risk/cases/{id}/assign", new { });
+        Assert.Equal("assigned", assigned.GetProperty("status").GetString());
+        Assert.Equal("risk", assigned.GetProperty("assignedTo").GetString());
+        await PostAsync(_server, $"/api/ops/risk/cases/{id}/notes", new { text = "called the payer: buying a used car, confirmed" });
+        var decided = await PostAsync(_server, $"/api/ops/risk/cases/{id}/decide", new { decision = "release", note = "cleared" });
+        Assert.Equal("release", decided.GetProperty("decision").GetString());
+
+        Assert.Equal(liBefore + 60_000, (await li.BalanceAsync()).Balance);
+        var receipt = await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/transfers/{transferId}", Ct);
+        Assert.Equal("succeeded", receipt.GetProperty("status").GetString());
+        var detail = await GetAsync(_server, $"/api/ops/risk/cases/{id}", "audit");
+        Assert.Equal(2, detail.GetProperty("notes").GetArrayLength());
+        Assert.Equal("T-REVIEW", detail.GetProperty("decision").GetProperty("hits")[0].GetProperty("ruleId").GetString());
+        // A repeated decision answers the first; a different one is refused.
+        await PostAsync(_server, $"/api/ops/risk/cases/{id}/decide", new { decision = "release" });
+        using var risk = await LifecycleClient.OperatorAsync(_server, "risk");
+        await risk.RefusedAsync($"/api/ops/risk/cases/{id}/decide", new { decision = "void" }, 409, "CASE_ALREADY_DECIDED");
+        Assert.Equal(liBefore + 60_000, (await li.BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+        // The feed back: the profile learnt the released movement.
+        await FlushProfilesAsync(_server);
+        Assert.Equal(1, (await GetAsync(_server, $"/api/ops/risk/profiles/{zhang.UserId}")).GetProperty("movements").GetInt64());
+    }
+
+    [Fact]
+    public async Task RISK4_voiding_a_held_transfer_returns_the_money_and_lists_the_device_so_it_is_blocked_next_time()
+    {
+        var (zhang, li, transferId, risky) = await HeldAsync(device: "fraudster-phone");
+        await PutRuleAsync(_server, "T-LIST", "list-hit", new { lists = new[] { "device" } }, "block", score: 150);
+        await PostAsync(_server, $"/api/ops/risk/cases/{risky.GetProperty("id").GetGuid()}/decide", new { decision = "void" });
+
+        Assert.Equal(_zhangFunded, (await zhang.BalanceAsync()).Balance);
+        var receipt = await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/transfers/{transferId}", Ct);
+        Assert.Equal("failed", receipt.GetProperty("status").GetString());
+        Assert.Contains(await zhang.TextsAsync(), t => t.Contains("未予放行", StringComparison.Ordinal));
+        var listed = await GetAsync(_server, "/api/ops/risk/lists?list=device");
+        Assert.Equal("risk-case", Assert.Single(listed.EnumerateArray()).GetProperty("source").GetString());
+        var again = await zhang.SendAsync(li, 100);
+        Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(again));
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK4_the_payer_may_revoke_a_transfer_under_review_and_the_case_then_closes_as_revoked()
+    {
+        var (zhang, _, transferId, risky) = await HeldAsync();
+        Assert.Equal(HttpStatusCode.OK, (await zhang.RevokeAsync(transferId)).StatusCode);
+        Assert.Equal(_zhangFunded, (await zhang.BalanceAsync()).Balance);
+        var decided = await PostAsync(_server, $"/api/ops/risk/cases/{risky.GetProperty("id").GetGuid()}/decide", new { decision = "release" });
+        Assert.Equal("revoked", decided.GetProperty("decision").GetString());
+        Assert.Equal(_zhangFunded, (await zhang.BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK4_a_released_delayed_transfer_still_waits_for_its_arrival_time()
+    {
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        var li = await Party.SignInAsync(_server, DemoCards.LiSi);
+        await zhang.FundAsync(200_000);
+        var liBefore = (await li.BalanceAsync()).Balance;
+        await PutRuleAsync(_server, "T-REVIEW", "amount", new { minFen = 50_000 }, "review", "transfer");
+        var receipt = await (await zhang.SendAsync(li, 60_000, arrival: "24h")).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("review", receipt.GetProperty("status").GetString());
+        var risky = Assert.Single(await CasesAsync(_server, zhang.UserId));
+        await PostAsync(_server, $"/api/ops/risk/cases/{risky.GetProperty("id").GetGuid()}/decide", new { decision = "release" });
+        var after = await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/transfers/{receipt.GetProperty("id")}", Ct);
+        Assert.Equal("pending", after.GetProperty("status").GetString());
+        Assert.Equal(liBefore, (await li.BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK4_an_alert_judged_legitimate_teaches_the_profile_and_cases_are_for_risk_staff_only()
+    {
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        var li = await Party.SignInAsync(_server, DemoCards.LiSi);
+        await zhang.FundAsync(100_000);
+        await PutRuleAsync(_server, "T-BLOCK", "amount", new { minFen = 30_000 }, "block", "transfer");
+        Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(await zhang.SendAsync(li, 30_000)));
+        var alert = Assert.Single(await CasesAsync(_server, zhang.UserId));
+        var id = alert.GetProperty("id").GetGuid();
+        using (var service = await LifecycleClient.OperatorAsync(_server, "service"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await service.GetAsync($"/api/ops/risk/cases/{id}", Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden,
+                (await service.PostAsJsonAsync($"/api/ops/risk/cases/{id}/decide", new { decision = "legitimate" }, Ct)).StatusCode);
+        }
+        using (var risk = await LifecycleClient.OperatorAsync(_server, "risk"))
+        {
+            await risk.RefusedAsync($"/api/ops/risk/cases/{id}/decide", new { decision = "release" }, 400, "CASE_DECISION_INVALID");
+            await risk.RefusedAsync($"/api/ops/risk/cases/{Guid.NewGuid()}/decide", new { decision = "fraud" }, 404, "CASE_NOT_FOUND");
+        }
+        var decided = await PostAsync(_server, $"/api/ops/risk/cases/{id}/decide", new { decision = "legitimate" });
+        Assert.Equal("decided", decided.GetProperty("status").GetString());
+        await FlushProfilesAsync(_server);
+        Assert.Equal(1, (await GetAsync(_server, $"/api/ops/risk/profiles/{zhang.UserId}")).GetProperty("movements").GetInt64());
+        Assert.Contains("risk-case.decide", await AuditActionsAsync(_server));
+    }
+}

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Zhifu.Core.Banking;
+using Zhifu.Tests.Lifecycle;
+using Zhifu.Tests.MerchantApi;
+using Zhifu.Tests.Transfers;
+using static Zhifu.Tests.Risk.RiskKit;
+
+namespace Zhifu.Tests.Risk;
+
+/// <summary>RISK-1 on payments and top-ups, RISK-2 rule administration and dry run, RISK-3 lists, through the Operator API.</summary>
+public sealed class RiskOperatorTests : IAsyncLifetime
+{
+    private ClockedServer _server = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _server = await StartAsync();
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public async Task RISK1_a_payment_to_a_high_risk_merchant_is_stepped_up_and_the_risk_verify_code_pays_it()
+    {
+        using (var risk = await LifecycleClient.OperatorAsync(_server, "risk"))
+        {
+            var terms = await risk.PutAsJsonAsync("/api/ops/merchants/1230000109/terms", new { riskLevel = "high" }, Ct);
+            Assert.True(terms.IsSuccessStatusCode, await terms.Content.ReadAsStringAsync(Ct));
+        }
+        await PutRuleAsync(_server, "T-MCH", "merchant-risk", new { levels = new[] { "high" } }, "step-up", "payment");
+        var merchant = MerchantSigner.Demo(_server.BaseAddress, _server.Database.Directory).WithClock(() => _server.Clock.UtcNow);
+        var code = MerchantKit.CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            MerchantKit.NativeOrder(merchant.MchId, "RISK-MCH-1", 1_800, "http://127.0.0.1:9/notify"))).Body);
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(10_000);
+
+        var stepped = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = Party.PaymentPassword }, Ct);
+        Assert.Equal(428, (int)stepped.StatusCode);
+        Assert.Equal("RISK_VERIFICATION_REQUIRED", await ErrorCodeAsync(stepped));
+        var wrong = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay",
+            new { paymentPassword = Party.PaymentPassword, verificationCode = "000000" }, Ct);
+        Assert.Equal("RISK_VERIFICATION_INVALID", await ErrorCodeAsync(wrong));
+        _server.Clock.Advance(TimeSpan.FromSeconds(61));
+        (await zhang.Wallet.PostAsJsonAsync("/api/wallet/me/otp", new { purpose = "risk-verify" }, Ct)).EnsureSuccessStatusCode();
+        var otp = await LifecycleClient.LatestCodeAsync(_server, DemoCards.ZhangSan.Phone);
+        var paid = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay",
+            new { paymentPassword = Party.PaymentPassword, verificationCode = otp }, Ct);
+        Assert.True(paid.IsSuccessStatusCode, await paid.Content.ReadAsStringAsync(Ct));
+        var decision = (await DecisionsAsync(_server, zhang.UserId))[0];
+        Assert.Equal("payment", decision.GetProperty("kind").GetString());
+        Assert.Equal("1230000109", decision.GetProperty("mchId").GetString());
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK3_listed_accounts_cards_and_merchants_are_blocked_until_removed_or_expired()
+    {
+        var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
+        await zhang.FundAsync(100_000);
+        await PutRuleAsync(_server, "T-LISTS", "list-hit", new { lists = new[] { "account", "card", "merchant", "payee" } }, "block",
+            score: 150);
+        var entry = await PostAsync(_server, "/api/ops/risk/lists", new
+        {
+            list = "account", userId = li.UserId, reason = "police notice 2026-123", source = "police",
+        });
+        Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(await zhang.SendAsync(li, 100))); // the payee is listed
+        using (var risk = await LifecycleClient.OperatorAsync(_server, "risk"))
+        {
+            var removed = await risk.SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/ops/risk/lists/{entry.GetProperty("id")}")
+            {
+                Content = JsonContent.Create(new { reason = "notice withdrawn" }),
+            }, Ct);
+            Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, 100)).StatusCode);
+
+        var card = await zhang.CardTokenAsync("debit");
+        await PostAsync(_server, "/api/ops/risk/lists", new
+        {
+            list = "card", cardToken = card, reason = "card reported stolen", source = "bank", expiresAt = _server.Clock.UtcNow.AddHours(1),
+        });
+        var topUp = await zhang.Wallet.PostAsJsonAsync("/api/wallet/me/top-ups",
+            new { cardToken = card, amountFen = 1_000, paymentPassword = Party.PaymentPassword }, Ct);
+        Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(topUp));
+        _server.Clock.Advance(TimeSpan.FromHours(2)); // the entry expired
+        zhang = await zhang.AgainAsync();
+        var later = await zhang.Wallet.PostAsJsonAsync("/api/wallet/me/top-ups",
+            new { cardToken = card, amountFen = 1_000, paymentPassword = Party.PaymentPassword }, Ct);
+        Assert.True(later.IsSuccessStatusCode, await later.Content.ReadAsStringAsync(Ct));
+
+        using var ops = await LifecycleClient.OperatorAsync(_server, "risk");
+        await ops.RefusedAsync("/api/ops/risk/lists", new { list = "card", userId = li.UserId, reason = "x", source = "y" }, 400,
+            "RISK_LIST_INVALID");
+        await ops.RefusedAsync("/api/ops/risk/lists", new { list = "account", userId = li.UserId, source = "y" }, 400, "REASON_REQUIRED");
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK2_rules_change_without_redeploy_as_audited_versions_and_malformed_ones_are_refused_without_a_trace()
+    {
+        await PutRuleAsync(_server, "T-V", "amount", new { minFen = 1_000 }, "step-up");
+        var second = await PutRuleAsync(_server, "T-V", "amount", new { minFen = 2_000 }, "block");
+        Assert.Equal(2, second.GetProperty("version").GetInt32());
+        var versions = await GetAsync(_server, "/api/ops/risk/rules?ruleId=T-V", "audit");
+        Assert.Equal([2, 1], versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        Assert.Equal(2, (await AuditActionsAsync(_server)).Count(a => a == "risk-rule.put"));
+
+        using var risk = await LifecycleClient.OperatorAsync(_server, "risk");
+        object Bad(string type, object parameters, string action = "block") =>
+            new { type, kinds = "*", parameters, action, score = 1, mode = "active", description = "bad" };
+        await risk.RefusedPutAsync("/api/ops/risk/rules/T-BAD", Bad("teleport", new { }), 400, "RISK_RULE_INVALID");
+        await risk.RefusedPutAsync("/api/ops/risk/rules/T-BAD", Bad("amount", new { minFen = 0 }), 400, "RISK_RULE_INVALID");
+        await risk.RefusedPutAsync("/api/ops/risk/rules/T-BAD", Bad("amount", new { minFenn = 5 }), 400, "RISK_RULE_INVALID");
+        await risk.RefusedPutAsync("/api/ops/risk/rules/T-BAD", Bad("velocity", new { subject = "user", windowMinutes = 0, maxCount = 1 }),
+            400, "RISK_RULE_INVALID");
+        await risk.RefusedPutAsync("/api/ops/risk/rules/T-BAD", Bad("amount", new { minFen = 5 }, "allow"), 400, "RISK_RULE_INVALID");
+        await risk.RefusedPutAsync("/api/ops/risk/rules/bad%20id", Bad("amount", new { minFen = 5 }), 400, "RISK_RULE_ID_INVALID");
+        Assert.Empty((await GetAsync(_server, "/api/ops/risk/rules?ruleId=T-BAD")).EnumerateArray());
+        using var service = await LifecycleClient.OperatorAsync(_server, "service");
+        Assert.Equal(HttpStatusCode.Forbidden, (await service.PutAsJsonAsync("/api/ops/risk/rules/T-X", Bad("amount", new { minFen = 5 }), Ct))
+            .StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await service.GetAsync("/api/ops/risk/rules", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task RISK2_a_dry_run_replays_recent_traffic_through_a_proposed_rule_and_changes_nothing()
+    {
+        var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
+        await zhang.FundAsync(100_000);
+        foreach (var fen in new long[] { 100, 200, 5_000, 6_000, 300 })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, fen)).StatusCode);
+        }
+        var report = await PostAsync(_server, "/api/ops/risk/rules/dry-run", new
+        {
+            type = "amount", kinds = "transfer", parameters = new { minFen = 5_000 }, action = "review", score = 10, mode = "active",
+            description = "would ¥50 and up be reviewed?",
+        });
+        Assert.Equal(5, report.GetProperty("evaluated").GetInt32());
+        Assert.Equal(2, report.GetProperty("hits").GetInt32());
+        var velocity = await PostAsync(_server, "/api/ops/risk/rules/dry-run", new
+        {
+            type = "velocity", kinds = "*", parameters = new { subject = "user", windowMinutes = 10, maxCount = 3 }, action = "step-up",
+            score = 10, mode = "active", description = "more than 3 in 10 minutes",
+        });
+        Assert.Equal(2, velocity.GetProperty("hits").GetInt32()); // the 4th and 5th
+        Assert.Empty((await GetAsync(_server, "/api/ops/risk/rules")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task RISK2_a_fresh_install_starts_with_the_starter_rules_and_velocity_survives_a_restart()
+    {
+        await using var server = await TransferKit.StartAsync("--Risk:SeedDefaultRules=true");
+        var rules = await GetAsync(server, "/api/ops/risk/rules");
+        Assert.Equal(10, rules.GetArrayLength());
+        await PutRuleAsync(server, "R002", "velocity", new { subject = "user", windowMinutes = 10, maxCount = 2 }, "block", "transfer");
+        var (zhang, li) = (await Party.SignInAsync(server, DemoCards.ZhangSan), await Party.SignInAsync(server, DemoCards.LiSi));
+        await zhang.FundAsync(10_000);
+        Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, 100)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, 100)).StatusCode);
+        await server.RestartAsync();
+        zhang = await zhang.AgainAsync();
+        Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(await zhang.SendAsync(li, 100)));
+    }
+}

@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Zhifu.Core.Banking;
+using Zhifu.Tests.Lifecycle;
+using Zhifu.Tests.Transfers;
+using static Zhifu.Tests.Risk.RiskKit;
+
+namespace Zhifu.Tests.Risk;
+
+/// <summary>RISK-1 decisions and RISK-2 rule types, each firing at its edge and quiet just inside it, through real transfers.</summary>
+public sealed class RiskRuleTests : IAsyncLifetime
+{
+    private ClockedServer _server = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _server = await StartAsync();
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public async Task RISK1_amount_rule_blocks_at_its_minimum_stays_quiet_one_fen_below_and_shows_operators_why()
+    {
+        var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
+        await zhang.FundAsync(1_000_000);
+        var rule = await PutRuleAsync(_server, "T-AMOUNT", "amount", new { minFen = 50_000 }, "block", "transfer", score: 5);
+        Assert.Equal(1, rule.GetProperty("version").GetInt32());
+
+        Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, 49_999)).StatusCode);
+        var before = (await zhang.BalanceAsync()).Balance;
+        var refused = await zhang.SendAsync(li, 50_000);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(refused));
+        Assert.Equal(before, (await zhang.BalanceAsync()).Balance);
+
+        var decisions = await DecisionsAsync(_server, zhang.UserId);
+        Assert.Equal(["block", "allow"], decisions.Select(d => d.GetProperty("action").GetString()));
+        var hit = decisions[0].GetProperty("hits")[0];
+        Assert.Equal("T-AMOUNT", hit.GetProperty("ruleId").GetString());
+        Assert.Equal(1, hit.GetProperty("version").GetInt32());
+        Assert.Contains("¥500.00", hit.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        // RISK-4 + RISK-5: the block opened an alert case and the user was told at once.
+        var cases = await CasesAsync(_server, zhang.UserId);
+        Assert.Equal("alert", Assert.Single(cases).GetProperty("kind").GetString());
+        Assert.Contains(await zhang.TextsAsync(), t => t.Contains("已被拦截", StringComparison.Ordinal));
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK2_velocity_count_steps_up_the_many_small_payments_pattern_and_the_sms_code_lets_it_through()
+    {
+        var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
+        await zhang.FundAsync(100_000);
+        await PutRuleAsync(_server, "T-VEL", "velocity", new { subject = "user", windowMinutes = 10, maxCount = 3 }, "step-up", "transfer");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, 100 + i)).StatusCode);
+            _server.Clock.Advance(TimeSpan.FromSeconds(30));
+        }
+        var requestId = Party.NewRequestId();
+        var stepped = await zhang.SendAsync(li, 103, requestId: requestId);
+        Assert.Equal(HttpStatusCode.Forbidden, stepped.StatusCode);
+        var body = await stepped.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("SECOND_FACTOR_REQUIRED", body.GetProperty("code").GetString());
+        Assert.True(body.GetProperty("riskStepUp").GetBoolean());
+        Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, 103, requestId: requestId, code: await zhang.TransferCodeAsync()))
+            .StatusCode);
+
+        // Past the window the count starts again: quiet.
+        _server.Clock.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, 104)).StatusCode);
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK2_velocity_sum_per_payee_reviews_money_piling_into_one_wallet()
+    {
+        var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
+        await zhang.FundAsync(100_000);
+        await li.FundAsync(100_000);
+        await PutRuleAsync(_server, "T-PAYEE", "velocity", new { subject = "payee", windowMinutes = 60, maxSumFen = 30_000 }, "review",
+            "transfer");
+        Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, 20_000)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, 10_000)).StatusCode); // exactly the maximum: quiet
+        Assert.Equal(HttpStatusCode.Created, (await li.SendAsync(zhang, 30_000)).StatusCode); // another payee's window
+        var held = await zhang.SendAsync(li, 1);
+        Assert.Equal(HttpStatusCode.Accepted, held.StatusCode);
+        Assert.Equal("review", (await held.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK2_a_new_device_at_3am_is_stepped_up_while_the_usual_device_by_day_is_not()
+    {
+        var li = await Party.SignInAsync(_server, DemoCards.LiSi);
+        var usual = await OnDeviceAsync(_server, DemoCards.ZhangSan, "phone-usual");
+        await usual.FundAsync(100_000);
+        await PutRuleAsync(_server, "T-NEWDEV", "new-device", new { }, "step-up", score: 40);
+        await PutRuleAsync(_server, "T-NIGHT", "time-of-day", new { fromHour = 0, toHour = 5 }, "step-up", "transfer", score: 20);
+        Assert.Equal(HttpStatusCode.Created, (await usual.SendAsync(li, 500)).StatusCode); // the profile learns the device
+        Assert.Equal(HttpStatusCode.Created, (await usual.SendAsync(li, 500)).StatusCode);
+
+        TransferKit.ToBeforeChinaMidnight(_server, TimeSpan.FromHours(-3)); // 03:00 China time
+        var stranger = await OnDeviceAsync(_server, DemoCards.ZhangSan, "phone-new");
+        var stepped = await stranger.SendAsync(li, 500);
+        Assert.Equal(HttpStatusCode.Forbidden, stepped.StatusCode);
+        var decision = (await DecisionsAsync(_server, usual.UserId))[0];
+        Assert.Equal("step-up", decision.GetProperty("action").GetString());
+        Assert.Equal(["T-NEWDEV", "T-NIGHT"], decision.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("ruleId").GetString())
+            .Order());
+
+        TransferKit.ToBeforeChinaMidnight(_server, TimeSpan.FromHours(9)); // 15:00, the usual device
+        usual = await OnDeviceAsync(_server, DemoCards.ZhangSan, "phone-usual");
+        Assert.Equal(HttpStatusCode.Created, (await usual.SendAsync(li, 500)).StatusCode);
+    }
+
+    [Fact]
+    public async Task RISK2_a_region_never_seen_steps_up_and_a_known_one_does_not()
+    {
+        var li = await Party.SignInAsync(_server, DemoCards.LiSi);
+        var home = await OnDeviceAsync(_server, DemoCards.ZhangSan, "phone-1", region: "310101");
+        await home.FundAsync(100_000);
+        await PutRuleAsync(_server, "T-LOC", "location-change", new { }, "step-up");
+        Assert.Equal(HttpStatusCode.Created, (await home.SendAsync(li, 800)).StatusCode);
+        var away = await OnDeviceAsync(_server, DemoCards.ZhangSan, "phone-1", region: "460201");
+        Assert.Equal(HttpStatusCode.Forbidden, (await away.SendAsync(li, 800)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await home.SendAsync(li, 800)).StatusCode);
+    }
+
+    [Fact]
+    public async Task RISK2_a_sudden_large_amount_departs_from_habit_and_the_profile_rule_steps_it_up()
+    {
+        var li = await Party.SignInAsync(_server, DemoCards.LiSi);
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(1_000_000);
+        await PutRuleAsync(_server, "T-HABIT", "profile", new { minScore = 40 }, "step-up");
+        foreach (var fen in new long[] { 1_000, 1_200, 900, 1_100, 1_000, 1_300 })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, fen)).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, 1_500)).StatusCode); // within habit: quiet
+        Assert.Equal(HttpStatusCode.Forbidden, (await zhang.SendAsync(li, 500_000)).StatusCode); // ¥5,000 out of nowhere
+        var hit = (await DecisionsAsync(_server, zhang.UserId))[0].GetProperty("hits")[0].GetProperty("reason").GetString();
+        Assert.Contains("amount far above usual", hit, StringComparison.Ordinal);
+        await FlushProfilesAsync(_server);
+        var profile = await GetAsync(_server, $"/api/ops/risk/profiles/{zhang.UserId}");
+        Assert.Equal(7, profile.GetProperty("movements").GetInt64());
+    }
+
+    [Fact]
+    public async Task RISK2_summed_scores_escalate_two_step_ups_to_a_review()
+    {
+        var li = await Party.SignInAsync(_server, DemoCards.LiSi);
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(100_000);
+        await PutRuleAsync(_server, "T-S1", "amount", new { minFen = 10_000 }, "step-up", score: 60);
+        await PutRuleAsync(_server, "T-S2", "velocity", new { subject = "user", windowMinutes = 60, maxSumFen = 9_999 }, "step-up",
+            score: 40);
+        var held = await zhang.SendAsync(li, 10_000); // 60 + 40 = the review score (100)
+        Assert.Equal(HttpStatusCode.Accepted, held.StatusCode);
+        var decision = (await DecisionsAsync(_server, zhang.UserId))[0];
+        Assert.Equal("review", decision.GetProperty("action").GetString());
+        Assert.Equal(100, decision.GetProperty("score").GetInt32());
+    }
+
+    [Fact]
+    public async Task RISK2_a_dry_run_rule_records_what_it_would_do_and_never_acts()
+    {
+        var li = await Party.SignInAsync(_server, DemoCards.LiSi);
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(100_000);
+        await PutRuleAsync(_server, "T-DRY", "amount", new { minFen = 1 }, "block", mode: "dry-run");
+        Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, 700)).StatusCode);
+        var decision = (await DecisionsAsync(_server, zhang.UserId))[0];
+        Assert.Equal("allow", decision.GetProperty("action").GetString());
+        Assert.Equal("T-DRY", decision.GetProperty("dryRunHits")[0].GetProperty("ruleId").GetString());
+    }
+}
