@@ -21,6 +21,8 @@ internal static class Program
                 return await LedgerCommand.RunAsync(args[1..]);
             case "merchant":
                 return await MerchantCommand.RunAsync(args[1..]);
+            case "risk":
+                return await Risk.RiskCommand.RunAsync(args[1..]);
             default:
                 Console.Error.WriteLine("""
                     usage: Zhifu.Bench <verb> [options]
@@ -35,6 +37,10 @@ internal static class Program
                           verified) against the crypto floor (RSA-2048 x 6, + Argon2id x 1), and p50/p99 latency at half
                           the peak, on the real server with production defaults. Writes bench/results/merchant.md
                           (--quick: bench/results/merchant-quick.md).
+                      risk [--quick] [--out <file>]
+                          the risk engine's decision over the starter rules with trained profiles: latency and
+                          decisions/s per thread count, against the ledger's throughput and a baseline keeping the
+                          velocity windows in SQLite. Writes bench/results/risk.md (--quick: risk-quick.md).
                     """);
                 return 2;
         }

@@ -1,5 +1,3 @@
-using Zhifu.Core;
-
 namespace Zhifu.Server.Risk;
 
 /// <summary>
@@ -56,18 +54,24 @@ public sealed class BehaviourProfile
                 factors.Add("new merchant");
             }
         }
-        if (e.DeviceKey is { } device && Devices.Count > 0 && !Devices.Contains(device))
+        if (IsNewDevice(e))
         {
             score += scoring.NewDeviceScore;
             factors.Add("new device");
         }
-        if (e.Region is { } region && Regions.Count > 0 && !Regions.Contains(region))
+        if (IsNewRegion(e))
         {
             score += scoring.NewRegionScore;
-            factors.Add($"new region ({region})");
+            factors.Add($"new region ({e.Region})");
         }
         return (score, factors);
     }
+
+    /// <summary>A device the profile has not seen, when it knows at least one.</summary>
+    public bool IsNewDevice(RiskEvent e) => e?.DeviceKey is { } device && Devices.Count > 0 && !Devices.Contains(device);
+
+    /// <summary>A region the profile has not seen, when it knows at least one.</summary>
+    public bool IsNewRegion(RiskEvent e) => e?.Region is { } region && Regions.Count > 0 && !Regions.Contains(region);
 
     /// <summary>Learns from a completed movement.</summary>
     public void Observe(RiskEvent e)
@@ -106,7 +110,9 @@ public sealed class BehaviourProfile
         }
     }
 
-    public static int ChinaHour(DateTimeOffset at) => ChinaTime.ToChina(at).Hour;
+    /// <summary>The hour of the day in Asia/Shanghai: UTC+8 all year (no daylight saving), so plain arithmetic — the
+    /// time-zone conversion would cost more than the rest of a decision.</summary>
+    public static int ChinaHour(DateTimeOffset at) => (int)((at.UtcTicks / TimeSpan.TicksPerHour + 8) % 24);
 }
 
 /// <summary>How the profile scores a departure from habit (RISK-2); configuration under <c>Risk:Profile</c>.</summary>

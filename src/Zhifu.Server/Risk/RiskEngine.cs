@@ -50,7 +50,7 @@ public sealed class RiskEngine(RiskRules rules, RiskLists lists, RiskProfiles pr
         {
             if (RiskRule.SubjectValue(e, subject) is { } value)
             {
-                windows.Add(VelocityWindows.Key(subject, value), e.At, e.AmountFen, keep);
+                windows.Add(subject, value, e.At, e.AmountFen, keep);
             }
         }
     }
@@ -70,7 +70,7 @@ public sealed class RiskEngine(RiskRules rules, RiskLists lists, RiskProfiles pr
         lock (profile)
         {
             var (score, factors) = profile.Score(e, options.Profile);
-            context = new RiskContext(windows, score, factors, profile.Devices.Count > 0, profile.Regions.Count > 0, lists);
+            context = new RiskContext(windows, score, factors, profile.IsNewDevice(e), profile.IsNewRegion(e), lists);
         }
         var hits = Hits(set.Active, e, context);
         var dryRun = set.DryRun.Length == 0 ? [] : Hits(set.DryRun, e, context);

@@ -42,7 +42,16 @@ public sealed record RiskEvent(
     Guid? PayeeUserId = null,
     string? CardToken = null,
     string? DeviceKey = null,
-    string? Region = null);
+    string? Region = null)
+{
+    private string? _userKey;
+    private string? _payeeKey;
+
+    /// <summary>The user id as velocity windows and lists key it (formatted once per event, not once per rule).</summary>
+    public string UserKey => _userKey ??= UserId.ToString("N");
+
+    public string? PayeeKey => PayeeUserId is { } payee ? _payeeKey ??= payee.ToString("N") : null;
+}
 
 /// <summary>One rule that fired: which rule and version, what it asks for, its score and why (shown to operators).</summary>
 public sealed record RiskHit(string RuleId, int Version, string Action, int Score, string Reason);

@@ -54,8 +54,8 @@ public sealed record RiskRuleParameters
 }
 
 /// <summary>What a rule sees besides the event: the velocity windows, the profile's score and the lists.</summary>
-public sealed record RiskContext(VelocityWindows Windows, int ProfileScore, IReadOnlyList<string> ProfileFactors, bool ProfileKnowsDevices,
-    bool ProfileKnowsRegions, RiskListSnapshot Lists);
+public sealed record RiskContext(VelocityWindows Windows, int ProfileScore, IReadOnlyList<string> ProfileFactors, bool NewDevice,
+    bool NewRegion, RiskListSnapshot Lists);
 
 /// <summary>One rule version in force, compiled from its row; evaluation allocates only the reason of a hit.</summary>
 public sealed record RiskRule(string RuleId, int Version, string Type, IReadOnlySet<string>? Kinds, RiskRuleParameters Parameters,
@@ -83,7 +83,7 @@ public sealed record RiskRule(string RuleId, int Version, string Type, IReadOnly
                 {
                     return null;
                 }
-                var (count, sum) = context.Windows.Since(VelocityWindows.Key(p.Subject!, value), e.At - Window);
+                var (count, sum) = context.Windows.Since(p.Subject!, value, e.At - Window);
                 if (p.MaxCount is { } maxCount && count + 1 > maxCount)
                 {
                     return $"{p.Subject} made {count + 1} movements in {p.WindowMinutes} min (max {maxCount})";
@@ -92,10 +92,9 @@ public sealed record RiskRule(string RuleId, int Version, string Type, IReadOnly
                     ? $"{p.Subject} moved {new Core.Money(sum + e.AmountFen)} in {p.WindowMinutes} min (max {new Core.Money(maxSum)})"
                     : null;
             case RiskRuleTypes.NewDevice:
-                return context.ProfileKnowsDevices && context.ProfileFactors.Contains("new device") ? "device not used before" : null;
+                return context.NewDevice ? "device not used before" : null;
             case RiskRuleTypes.LocationChange:
-                return context.ProfileKnowsRegions && e.Region is { } region
-                    && context.ProfileFactors.Contains($"new region ({region})") ? $"region {region} not seen before" : null;
+                return context.NewRegion ? $"region {e.Region} not seen before" : null;
             case RiskRuleTypes.TimeOfDay:
                 var hour = BehaviourProfile.ChinaHour(e.At);
                 var (from, to) = (p.FromHour!.Value, p.ToHour!.Value);
@@ -129,11 +128,11 @@ public sealed record RiskRule(string RuleId, int Version, string Type, IReadOnly
 
     public static string? SubjectValue(RiskEvent e, string subject) => subject switch
     {
-        "user" => e.UserId.ToString("N"),
+        "user" => e.UserKey,
         "device" => e.DeviceKey,
         "card" => e.CardToken,
         "merchant" => e.MchId,
-        "payee" => e.PayeeUserId?.ToString("N"),
+        "payee" => e.PayeeKey,
         _ => null,
     };
 

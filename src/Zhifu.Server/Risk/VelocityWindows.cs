@@ -12,15 +12,13 @@ public sealed class VelocityWindows
 {
     public const int EventsPerSubjectMax = 4096;
 
-    private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
-
-    public static string Key(string subject, string value) => subject + ":" + value;
+    private readonly ConcurrentDictionary<(string Subject, string Value), Window> _windows = new();
 
     public int Subjects => _windows.Count;
 
-    public void Add(string key, DateTimeOffset at, long amountFen, TimeSpan keep)
+    public void Add(string subject, string value, DateTimeOffset at, long amountFen, TimeSpan keep)
     {
-        var window = _windows.GetOrAdd(key, static _ => new Window());
+        var window = _windows.GetOrAdd((subject, value), static _ => new Window());
         lock (window)
         {
             window.Add(at.UtcTicks, amountFen, (at - keep).UtcTicks);
@@ -28,9 +26,9 @@ public sealed class VelocityWindows
     }
 
     /// <summary>Count and sum of the subject's events strictly after <paramref name="since"/>.</summary>
-    public (int Count, long SumFen) Since(string key, DateTimeOffset since)
+    public (int Count, long SumFen) Since(string subject, string value, DateTimeOffset since)
     {
-        if (!_windows.TryGetValue(key, out var window))
+        if (!_windows.TryGetValue((subject, value), out var window))
         {
             return (0, 0);
         }
