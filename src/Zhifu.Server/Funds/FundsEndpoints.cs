@@ -77,7 +77,7 @@ public static class FundsEndpoints
             userId, request.AmountFen, services.GetRequiredService<IClock>().UtcNow, CardToken: card.Token, DeviceKey: origin.DeviceKey,
             Region: origin.Region);
         var (_, riskRefusal) = await services.GetRequiredService<Risk.RiskCheck>().CheckAsync(riskEvent, user,
-            request.VerificationCode is { Length: <= 16 } code ? code : null, context.RequestAborted);
+            request.VerificationCode is { Length: <= 16 } code ? code : null, canHold: false, context.RequestAborted);
         if (riskRefusal is not null)
         {
             return riskRefusal.ToResult(context); // RISK-1

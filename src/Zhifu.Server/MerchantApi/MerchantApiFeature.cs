@@ -26,6 +26,7 @@ public static class MerchantApiFeature
         services.AddSingleton<PaymentLedger>();
         services.AddSingleton<PaymentNotifications>();
         services.AddSingleton<WalletPayments>();
+        services.AddSingleton<Risk.IRiskHold, Payments.PaymentRiskHold>();
         services.AddSingleton<Payments.Refunds.RefundLedger>();
         services.AddSingleton<Payments.Refunds.PaymentRefunds>();
         services.AddHostedService<PaymentWorker>();

@@ -16,6 +16,9 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
     IClock clock)
 {
     public const string NotPay = "NOTPAY";
+    /// <summary>Held by risk control (RISK-1): the payment's transfers are holds until a risk operator decides its case; the
+    /// merchant sees it unpaid (a payment-code charge: USERPAYING).</summary>
+    public const string Review = "REVIEW";
     public const string Paying = "PAYING";
     public const string Success = "SUCCESS";
     public const string Closed = "CLOSED";
@@ -123,7 +126,7 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
                 return V3Error.OrderNotExist;
             case Success:
                 return V3Error.OrderPaid;
-            case Paying:
+            case Paying or Review:
                 return V3Error.InvalidRequest("订单支付中，请稍后查询", "the order is being paid; query it later");
             case Closed:
                 return null;

@@ -15,7 +15,7 @@ public sealed class PaymentStatementSource(DatabaseOptions database) : IStatemen
     public const string Kind = "payment";
 
     private static readonly string[] KindList = [Kind];
-    private static readonly string[] Shown = [PaymentOrders.Paying, PaymentOrders.Success];
+    private static readonly string[] Shown = [PaymentOrders.Paying, PaymentOrders.Review, PaymentOrders.Success];
 
     public IReadOnlyCollection<string> Kinds => KindList;
 

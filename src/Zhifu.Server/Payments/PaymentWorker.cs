@@ -12,7 +12,8 @@ namespace Zhifu.Server.Payments;
 /// the ledger's answer by submitting their recorded chain again (same ids: the ledger answers the first outcome).
 /// </summary>
 public sealed class PaymentWorker(PaymentNotifications notifications, WalletPayments payments, Refunds.PaymentRefunds refunds,
-    Codes.PaymentCodes codes, DatabaseOptions database, PaymentsOptions options, IClock clock, ILogger<PaymentWorker> logger)
+    Codes.PaymentCodes codes, Risk.RiskCases cases, DatabaseOptions database, PaymentsOptions options, IClock clock,
+    ILogger<PaymentWorker> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -56,7 +57,10 @@ public sealed class PaymentWorker(PaymentNotifications notifications, WalletPaym
         foreach (var order in stuck)
         {
             var chain = JsonSerializer.Deserialize<Transfer[]>(order.PaymentChainJson!)!;
-            await payments.CommitAsync(order, null, chain);
+            if ((await payments.CommitAsync(order, null, chain)).Item1?.State == PaymentOrders.Review)
+            {
+                await cases.OpenRecordedAsync(order.Id, Risk.RiskCases.KindReview, ct); // held, then interrupted before its case
+            }
         }
     }
 }

@@ -64,6 +64,7 @@ public static class TransactionView
             PaymentOrders.Success => order.RefundedFen > 0 ? "REFUND" : PaymentOrders.Success,
             PaymentOrders.Closed => micro ? "REVOKED" : PaymentOrders.Closed,
             _ when micro => now > order.ExpiresAt && order.State == PaymentOrders.NotPay ? "PAYERROR" : "USERPAYING",
+            // Held for risk review: not paid yet; only payment-code charges may say USERPAYING in the protocol.
             _ => PaymentOrders.NotPay,
         };
     }

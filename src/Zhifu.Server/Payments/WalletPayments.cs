@@ -5,6 +5,7 @@ using Zhifu.Core.Ledger;
 using Zhifu.Data;
 using Zhifu.Data.Entities;
 using Zhifu.Server.Accounts;
+using Zhifu.Server.Ledger;
 using Zhifu.Server.Lifecycle;
 using Zhifu.Server.RealName.Limits;
 
@@ -18,14 +19,14 @@ namespace Zhifu.Server.Payments;
 public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, WalletAccounts accounts, WalletCredentials credentials,
     MerchantApi.MerchantCredentials merchants,
     IAccountGuard guard, BalanceLimits limits, PaymentLedger money, PaymentNotifications notifications, Risk.RiskCheck risk,
-    Risk.IRiskEngine engine, IClock clock)
+    Risk.IRiskEngine engine, Risk.RiskCases cases, IClock clock)
 {
     /// <summary>Why an order cannot be paid now, or null when it can.</summary>
     public WalletError? Unpayable(PaymentOrderRow order, Guid userId) => order.State switch
     {
         PaymentOrders.Success => order.PayerUserId == userId ? null : PaymentErrors.AlreadyPaid,
         PaymentOrders.Closed => PaymentErrors.Closed,
-        PaymentOrders.Paying => PaymentErrors.InProgress,
+        PaymentOrders.Paying or PaymentOrders.Review => PaymentErrors.InProgress,
         _ when order.PayerOpenId is { } payer && payer != money.OpenId(order.AppId, userId) => PaymentErrors.PayerMismatch, // JSAPI
         _ => clock.UtcNow > order.ExpiresAt ? PaymentErrors.Expired : null,
     };
@@ -65,7 +66,8 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         var (merchant, credential) = (api.Merchant, api.Credential);
         var riskEvent = new Risk.RiskEvent(Risk.RiskKinds.Payment, order.Id, userId, order.TotalFen, clock.UtcNow, order.MchId,
             merchant.RiskLevel, DeviceKey: origin.DeviceKey, Region: origin.Region);
-        if ((await risk.CheckAsync(riskEvent, payer, verificationCode, ct)).Refusal is { } riskRefusal)
+        var (decision, riskRefusal) = await risk.CheckAsync(riskEvent, payer, verificationCode, canHold: true, ct);
+        if (riskRefusal is not null)
         {
             return (null, riskRefusal); // RISK-1
         }
@@ -86,6 +88,12 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         }
         var fee = PaymentLedger.FeeFen(order.TotalFen, credential.FeeRatePpm);
         var chain = check.Before(money.Moves(order, merchant, payer, consumption, fee, attemptId));
+        if (decision.Action == Risk.RiskAction.Review)
+        {
+            // RISK-1 review: the payer's side (limit legs and the money) goes in as holds until the case is decided; the fee
+            // can only leave the merchant's account once the money is posted there, so it waits for the release.
+            chain = [.. chain.Select(t => t.Code == PaymentTransferCodes.PaymentFee ? t : t with { Flags = t.Flags | TransferFlags.Pending })];
+        }
         var row = await db.Set<PaymentOrderRow>().FirstAsync(o => o.Id == order.Id, ct);
         if (row.State != PaymentOrders.NotPay)
         {
@@ -104,11 +112,57 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             return (null, PaymentErrors.InProgress); // another payer (or a close) got there first
         }
         var outcome = await CommitAsync(row, check, chain);
-        if (outcome.Item1 is not null)
+        if (outcome.Item1?.State == PaymentOrders.Review)
+        {
+            await cases.OpenAsync(decision, Risk.RiskCases.KindReview, CancellationToken.None);
+        }
+        else if (outcome.Item1 is not null)
         {
             await engine.CompletedAsync(riskEvent, CancellationToken.None);
         }
         return outcome;
+    }
+
+    /// <summary>A payment held for risk review (RISK-1): part of its chain is holds.</summary>
+    public static bool IsHeld(IReadOnlyList<Transfer> chain) => chain.Any(t => (t.Flags & TransferFlags.Pending) != 0);
+
+    /// <summary>What a held payment submits first: its holds, linked among themselves.</summary>
+    public static List<Transfer> HeldPart(IReadOnlyList<Transfer> chain) =>
+        TransferChain.Link([.. chain.Where(t => (t.Flags & TransferFlags.Pending) != 0).Select(t => t with { Flags = t.Flags & ~TransferFlags.Linked })]);
+
+    /// <summary>What a held payment submits when its case is decided: the holds posted and then the rest (the fee), or the
+    /// holds voided; one linked request either way.</summary>
+    public static List<Transfer> Resolution(IReadOnlyList<Transfer> chain, bool post)
+    {
+        var resolution = HeldChain.Resolve(HeldPart(chain), post);
+        if (post)
+        {
+            resolution.AddRange(chain.Where(t => (t.Flags & TransferFlags.Pending) == 0).Select(t => t with { Flags = t.Flags & ~TransferFlags.Linked }));
+        }
+        return TransferChain.Link([.. resolution.Select(t => t with { Flags = t.Flags & ~TransferFlags.Linked })]);
+    }
+
+    /// <summary>The payment is done: SUCCESS, and the TRANSACTION.SUCCESS notification in the same commit (PAY-5).</summary>
+    public async Task SucceedAsync(ZhifuDb db, PaymentOrderRow order)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(order);
+        (order.State, order.SuccessTime) = (PaymentOrders.Success, clock.UtcNow);
+        order.Version++;
+        await notifications.AddSuccessAsync(db, order, money.OpenId(order.AppId, order.PayerUserId!.Value));
+        await db.SaveChangesAsync(CancellationToken.None);
+        notifications.Wake();
+    }
+
+    /// <summary>Nothing was paid: the order is unpaid again, for this payer or another.</summary>
+    public static async Task ResetAsync(ZhifuDb db, PaymentOrderRow order)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(order);
+        (order.State, order.PayerUserId, order.PaymentTransferId, order.PayingSince, order.PaymentChainJson, order.FeeFen,
+            order.ConsumptionFen) = (PaymentOrders.NotPay, null, null, null, null, 0, 0);
+        order.Version++;
+        await db.SaveChangesAsync(CancellationToken.None);
     }
 
     /// <summary>Submits the recorded chain (again, after an interruption: same ids answer the first outcome) and settles the
@@ -118,7 +172,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         TransferResult[] results;
         try
         {
-            results = await ledger.SubmitAsync(chain, CancellationToken.None);
+            results = await ledger.SubmitAsync(IsHeld(chain) ? HeldPart(chain) : chain, CancellationToken.None);
         }
         catch (LedgerUnavailableException)
         {
@@ -128,17 +182,17 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         var order = await db.Set<PaymentOrderRow>().FirstAsync(o => o.Id == row.Id, CancellationToken.None);
         if (results[^1] is TransferResult.Ok or TransferResult.Exists)
         {
-            (order.State, order.SuccessTime) = (PaymentOrders.Success, clock.UtcNow);
-            order.Version++;
-            await notifications.AddSuccessAsync(db, order, money.OpenId(order.AppId, order.PayerUserId!.Value));
-            await db.SaveChangesAsync(CancellationToken.None);
-            notifications.Wake();
+            if (IsHeld(chain))
+            {
+                order.State = PaymentOrders.Review; // held (RISK-1): the case decision posts or voids it
+                order.Version++;
+                await db.SaveChangesAsync(CancellationToken.None);
+                return (order, null);
+            }
+            await SucceedAsync(db, order);
             return (order, null);
         }
-        (order.State, order.PayerUserId, order.PaymentTransferId, order.PayingSince, order.PaymentChainJson, order.FeeFen,
-            order.ConsumptionFen) = (PaymentOrders.NotPay, null, null, null, null, 0, 0);
-        order.Version++;
-        await db.SaveChangesAsync(CancellationToken.None);
+        await ResetAsync(db, order);
         var limit = check is null ? null : limits.Explain(check, results);
         return (null, limit?.ToError() ?? PaymentErrors.InsufficientBalance);
     }

@@ -51,6 +51,20 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
         return row;
     }
 
+    /// <summary>Opens the case of a movement from its recorded decision (a held payment finished by the recovery worker).</summary>
+    public async Task OpenRecordedAsync(Guid businessId, string kind, CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<RiskDecisionLog>().DrainAsync(cancellationToken);
+        await using var db = database.CreateContext();
+        var d = await db.Set<RiskDecisionRow>().AsNoTracking().Where(x => x.BusinessId == businessId).OrderByDescending(x => x.At)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (d is not null)
+        {
+            await OpenAsync(new RiskDecision(d.Id, d.Event(), RiskActions.Parse(d.Action) ?? RiskAction.Review, d.Score,
+                RiskDecisionLog.Hits(d.HitsJson), RiskDecisionLog.Hits(d.DryRunJson)), kind, cancellationToken);
+        }
+    }
+
     public async Task<CaseOutcome> AssignAsync(Guid id, string assignee, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
@@ -135,8 +149,7 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
         {
             return;
         }
-        var e = new RiskEvent(d.Kind, d.BusinessId, d.UserId, d.AmountFen, d.At, d.MchId, d.MerchantRiskLevel, d.PayeeUserId, d.CardToken,
-            d.DeviceKey, d.Region);
+        var e = d.Event();
         if (decision is Release or Legitimate)
         {
             if (decision == Release)

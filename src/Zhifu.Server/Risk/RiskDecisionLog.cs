@@ -96,3 +96,15 @@ public sealed class RiskDecisionLog(DatabaseOptions database, RiskOptions option
         }
     }
 }
+
+/// <summary>Reads recorded decisions back.</summary>
+public static class RiskDecisionRows
+{
+    /// <summary>The movement a recorded decision was about.</summary>
+    public static RiskEvent Event(this RiskDecisionRow d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return new(d.Kind, d.BusinessId, d.UserId, d.AmountFen, d.At, d.MchId, d.MerchantRiskLevel, d.PayeeUserId, d.CardToken, d.DeviceKey,
+            d.Region);
+    }
+}

@@ -38,8 +38,7 @@ public sealed class RiskDryRun(DatabaseOptions database, RiskLists lists, RiskPr
         var hits = 0;
         foreach (var d in rows)
         {
-            var e = new RiskEvent(d.Kind, d.BusinessId, d.UserId, d.AmountFen, d.At, d.MchId, d.MerchantRiskLevel, d.PayeeUserId,
-                d.CardToken, d.DeviceKey, d.Region);
+            var e = d.Event();
             var profile = await profiles.GetAsync(d.UserId, cancellationToken);
             var decision = RiskEngine.Evaluate(e, profile, set, lists.Snapshot, windows, options);
             if (decision.Hits.Count > 0)

@@ -37,8 +37,7 @@ public sealed class RiskWorker(RiskRules rules, RiskLists lists, RiskProfiles pr
         await foreach (var d in rows.WithCancellation(cancellationToken))
         {
             // Movements that passed the check, whether or not they then completed: the windows err towards counting.
-            RiskEngine.Remember(new RiskEvent(d.Kind, d.BusinessId, d.UserId, d.AmountFen, d.At, d.MchId, d.MerchantRiskLevel,
-                d.PayeeUserId, d.CardToken, d.DeviceKey, d.Region), windows, keep);
+            RiskEngine.Remember(d.Event(), windows, keep);
             count++;
         }
         logger.LogInformation("Risk engine: {Rules} rules, {Listed} list entries, {Count} recent movements in the windows",

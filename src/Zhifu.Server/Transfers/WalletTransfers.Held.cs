@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
 using Zhifu.Core.Ledger;
 using Zhifu.Data.Entities;
+using Zhifu.Server.Ledger;
 
 namespace Zhifu.Server.Transfers;
 
@@ -99,41 +100,22 @@ public sealed partial class WalletTransfers
             legs = await db.Set<WalletTransferLegRow>().AsNoTracking().Where(l => l.TransferId == row.Id).OrderBy(l => l.Sequence)
                 .ToListAsync(CancellationToken.None);
         }
-        var purpose = post ? "post" : "void";
-        var flag = post ? TransferFlags.PostPending : TransferFlags.VoidPending;
-        var chain = new List<Transfer>();
+        var holds = new List<Transfer>();
         if (withMoney)
         {
-            chain.Add(new Transfer
-            {
-                Id = DerivedIds.For(row.Id, purpose), PendingId = row.Id, Ledger = Ledgers.Cny, Code = WalletTransferCodes.WalletTransfer,
-                Flags = flag, BusinessId = row.Id,
-            });
+            holds.Add(new Transfer { Id = row.Id, Ledger = Ledgers.Cny, Code = WalletTransferCodes.WalletTransfer, BusinessId = row.Id });
         }
-        chain.AddRange(legs.Select(l => new Transfer
-        {
-            Id = DerivedIds.For(l.LegId, purpose), PendingId = l.LegId, Ledger = l.Ledger, Code = (ushort)l.Code, Flags = flag,
-            BusinessId = l.BusinessId,
-        }));
-        if (chain.Count == 0)
+        holds.AddRange(legs.Select(l => new Transfer { Id = l.LegId, Ledger = l.Ledger, Code = (ushort)l.Code, BusinessId = l.BusinessId }));
+        if (holds.Count == 0)
         {
             return true;
         }
-        TransferChain.Link(chain);
-        var results = await ledger.SubmitAsync(chain, CancellationToken.None);
-        if (results.All(r => r.IsSuccess()))
+        var results = await ledger.SubmitAsync(HeldChain.Resolve(holds, post), CancellationToken.None);
+        if (HeldChain.Outcome(results, post) is { } outcome)
         {
-            return true;
+            return outcome;
         }
-        var first = results.First(r => r != TransferResult.LinkedEventFailed);
-        var (done, other) = post
-            ? (TransferResult.PendingTransferAlreadyPosted, TransferResult.PendingTransferAlreadyVoided)
-            : (TransferResult.PendingTransferAlreadyVoided, TransferResult.PendingTransferAlreadyPosted);
-        if (first == done || first == other)
-        {
-            return first == done;
-        }
-        logger.LogError("Transfer {TransferId}: {Purpose} answered {Result}", row.Id, purpose, first);
+        logger.LogError("Transfer {TransferId}: {Purpose} answered {Results}", row.Id, post ? "post" : "void", string.Join(",", results));
         return null;
     }
 }

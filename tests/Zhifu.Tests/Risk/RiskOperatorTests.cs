@@ -54,6 +54,44 @@ public sealed class RiskOperatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RISK1_a_payment_held_for_review_is_unpaid_to_the_merchant_until_released_and_a_voided_one_gives_the_money_back()
+    {
+        await PutRuleAsync(_server, "T-PAYREVIEW", "amount", new { minFen = 5_000 }, "review", "payment");
+        var merchant = MerchantSigner.Demo(_server.BaseAddress, _server.Database.Directory).WithClock(() => _server.Clock.UtcNow);
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(20_000);
+        var funded = (await zhang.BalanceAsync()).Balance;
+        async Task<(string Code, JsonElement Paid)> PayAsync(string outTradeNo)
+        {
+            var code = MerchantKit.CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+                MerchantKit.NativeOrder(merchant.MchId, outTradeNo, 6_000, "http://127.0.0.1:9/notify"))).Body);
+            var paid = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = Party.PaymentPassword }, Ct);
+            Assert.True(paid.IsSuccessStatusCode, await paid.Content.ReadAsStringAsync(Ct));
+            return (code, await paid.Content.ReadFromJsonAsync<JsonElement>(Ct));
+        }
+        async Task<string> StateAsync(string outTradeNo) => JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get,
+            $"/v3/pay/transactions/out-trade-no/{outTradeNo}?mchid={merchant.MchId}")).Body).RootElement.GetProperty("trade_state").GetString()!;
+
+        var (_, held) = await PayAsync("RISK-HOLD-1");
+        Assert.Equal("REVIEW", held.GetProperty("state").GetString());
+        Assert.Equal("NOTPAY", await StateAsync("RISK-HOLD-1"));
+        Assert.Equal(funded - 6_000, (await zhang.BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+        var first = Assert.Single(await CasesAsync(_server, zhang.UserId));
+        Assert.Equal("payment", first.GetProperty("businessKind").GetString());
+        await PostAsync(_server, $"/api/ops/risk/cases/{first.GetProperty("id")}/decide", new { decision = "release" });
+        Assert.Equal("SUCCESS", await StateAsync("RISK-HOLD-1"));
+        Assert.Equal(funded - 6_000, (await zhang.BalanceAsync()).Balance);
+
+        await PayAsync("RISK-HOLD-2");
+        var second = (await CasesAsync(_server, zhang.UserId)).First(c => c.GetProperty("status").GetString() == "open");
+        await PostAsync(_server, $"/api/ops/risk/cases/{second.GetProperty("id")}/decide", new { decision = "void" });
+        Assert.Equal("NOTPAY", await StateAsync("RISK-HOLD-2"));
+        Assert.Equal(funded - 6_000, (await zhang.BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task RISK3_listed_accounts_cards_and_merchants_are_blocked_until_removed_or_expired()
     {
         var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core.Ledger;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Ledger;
+using Zhifu.Server.Risk;
+
+namespace Zhifu.Server.Payments;
+
+/// <summary>
+/// A merchant payment held for risk review (RISK-1): its recorded chain went in as holds; the case decision posts them all
+/// (the order succeeds and the merchant is notified, PAY-5) or voids them all (the order is unpaid again, the payer's money
+/// and limits are back).
+/// </summary>
+public sealed class PaymentRiskHold(DatabaseOptions database, ILedger ledger, WalletPayments payments)
+    : IRiskHold
+{
+    public string Kind => RiskKinds.Payment;
+
+    public Task<RiskHoldOutcome> ReleaseAsync(Guid businessId, CancellationToken cancellationToken) => ResolveAsync(businessId, post: true);
+
+    public Task<RiskHoldOutcome> VoidAsync(Guid businessId, CancellationToken cancellationToken) => ResolveAsync(businessId, post: false);
+
+    private async Task<RiskHoldOutcome> ResolveAsync(Guid orderId, bool post)
+    {
+        await using var db = database.CreateContext();
+        var order = await db.Set<PaymentOrderRow>().FirstOrDefaultAsync(o => o.Id == orderId, CancellationToken.None);
+        if (order?.State != PaymentOrders.Review)
+        {
+            return RiskHoldOutcome.EndedOtherwise;
+        }
+        var holds = JsonSerializer.Deserialize<Transfer[]>(order.PaymentChainJson!)!;
+        TransferResult[] results;
+        try
+        {
+            results = await ledger.SubmitAsync(WalletPayments.Resolution(holds, post), CancellationToken.None);
+        }
+        catch (LedgerUnavailableException)
+        {
+            return RiskHoldOutcome.Unavailable;
+        }
+        switch (HeldChain.Outcome(results, post))
+        {
+            case null:
+                return RiskHoldOutcome.Unavailable;
+            case false:
+                return RiskHoldOutcome.EndedOtherwise;
+        }
+        try
+        {
+            if (post)
+            {
+                await payments.SucceedAsync(db, order);
+            }
+            else
+            {
+                await WalletPayments.ResetAsync(db, order);
+            }
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return RiskHoldOutcome.EndedOtherwise;
+        }
+        return RiskHoldOutcome.Done;
+    }
+}
