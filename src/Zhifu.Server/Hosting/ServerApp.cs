@@ -86,6 +86,7 @@ public static class ServerApp
         Transfers.TransfersFeature.AddServices(services, configuration);
         MerchantApi.MerchantApiFeature.AddServices(services, configuration);
         Risk.RiskFeature.AddServices(services, configuration);
+        Risk.Aml.AmlFeature.AddServices(services, configuration);
         services.AddHostedService<StartupTasks>();
         if (string.IsNullOrEmpty(configuration["Bank:DataDir"]))
         {
@@ -124,6 +125,7 @@ public static class ServerApp
         Transfers.TransfersFeature.Map(app);
         MerchantApi.MerchantApiFeature.Map(app);
         Risk.RiskFeature.Map(app);
+        Risk.Aml.AmlFeature.Map(app);
         DevSmsInbox.Map(app);
     }
 }

@@ -1,0 +1,70 @@
+using Zhifu.Core;
+
+namespace Zhifu.Server.Risk.Aml;
+
+/// <summary>
+/// Makes yesterday's reports (RISK-6) once a China day is over: every <c>Risk:Aml:WorkerIntervalSeconds</c> it checks,
+/// and from <c>GenerateAfterMinutes</c> past midnight Asia/Shanghai it stores version 1 of each kind that is missing for the
+/// last <c>CatchUpDays</c> days (a stopped server catches up), never before the first wallet was opened.
+/// </summary>
+public sealed class AmlReportWorker(
+    AmlReports reports, AmlOptions options, IClock clock, IHostApplicationLifetime lifetime, ILogger<AmlReportWorker> logger)
+    : BackgroundService
+{
+    public const string By = "worker";
+
+    /// <summary>One check; returns how many reports it stored.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var now = ChinaTime.ToChina(clock.UtcNow);
+        if (now.TimeOfDay < TimeSpan.FromMinutes(options.GenerateAfterMinutes) || await reports.FirstCustomerDayAsync(ct) is not { } first)
+        {
+            return 0;
+        }
+        var yesterday = DateOnly.FromDateTime(now.DateTime).AddDays(-1);
+        var made = 0;
+        for (var day = yesterday.AddDays(1 - Math.Max(1, options.CatchUpDays)); day <= yesterday; day = day.AddDays(1))
+        {
+            foreach (var kind in day < first ? [] : AmlReportBuilder.Kinds)
+            {
+                if (await reports.GenerateAsync(day, kind, By, onlyIfMissing: true, ct) is { } row)
+                {
+                    logger.LogInformation("AML report {Kind} {Day} v{Version}: {Rows} rows", kind, day, row.Version, row.RowCount);
+                    made++;
+                }
+            }
+        }
+        return made;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.WorkerIntervalSeconds)));
+        try
+        {
+            // Not before every start task ran: the ledger store opens its database exclusively while it sets itself up.
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            {
+                await started.Task.WaitAsync(stoppingToken);
+            }
+            do
+            {
+                try
+                {
+                    await RunOnceAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The next check retries: a report is stored whole or not at all.
+                    logger.LogError(e, "AML report generation failed");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The server is stopping.
+        }
+    }
+}
