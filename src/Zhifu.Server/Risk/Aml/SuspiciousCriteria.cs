@@ -51,6 +51,7 @@ public static class SuspiciousCriteria
             var list = wallet.OrderBy(m => m.At).ToList();
             long inFen = 0, outFen = 0;
             var first = 0;
+            var outflowNow = false;
             for (var i = 0; i < list.Count; i++)
             {
                 (inFen, outFen) = Add(list[i], inFen, outFen, 1);
@@ -58,8 +59,16 @@ public static class SuspiciousCriteria
                 {
                     (inFen, outFen) = Add(list[first], inFen, outFen, -1);
                 }
-                if (!list[i].Inflow && list[i].At >= dayStart && inFen >= rule.InflowMinFen
-                    && checked(outFen * 100) >= checked(inFen * rule.OutflowPercentMin))
+                // Judged once per instant, when everything that happened at it is in the window (order within it is moot).
+                outflowNow |= !list[i].Inflow;
+                if (i + 1 < list.Count && list[i + 1].At == list[i].At)
+                {
+                    continue;
+                }
+                var trips = outflowNow && list[i].At >= dayStart && inFen >= rule.InflowMinFen
+                    && checked(outFen * 100) >= checked(inFen * rule.OutflowPercentMin);
+                outflowNow = false;
+                if (trips)
                 {
                     var percent = outFen * 100 / inFen;
                     yield return new AmlHit(PassThrough, "快进快出 rapid pass-through", wallet.Key, outFen, list[first..(i + 1)],
