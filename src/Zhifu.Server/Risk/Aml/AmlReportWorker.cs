@@ -48,7 +48,8 @@ public sealed class AmlReportWorker(
             {
                 await started.Task.WaitAsync(stoppingToken);
             }
-            do
+            // The first round waits one interval: a server starting up has more urgent work, and the day's reports keep.
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 try
                 {
@@ -60,7 +61,6 @@ public sealed class AmlReportWorker(
                     logger.LogError(e, "AML report generation failed");
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
