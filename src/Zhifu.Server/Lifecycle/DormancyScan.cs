@@ -73,12 +73,7 @@ public sealed class DormancyWorker(
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(Math.Max(1, options.DormancyScanMinutes)));
         try
         {
-            // Not before every start task ran: the ledger store opens its database exclusively while it sets itself up.
-            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-            {
-                await started.Task.WaitAsync(stoppingToken);
-            }
+            await Hosting.ServerStarted.WaitAsync(lifetime, stoppingToken);
             do
             {
                 try

@@ -42,12 +42,7 @@ public sealed class AmlReportWorker(
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.WorkerIntervalSeconds)));
         try
         {
-            // Not before every start task ran: the ledger store opens its database exclusively while it sets itself up.
-            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-            {
-                await started.Task.WaitAsync(stoppingToken);
-            }
+            await Hosting.ServerStarted.WaitAsync(lifetime, stoppingToken);
             // The first round waits one interval: a server starting up has more urgent work, and the day's reports keep.
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {

@@ -5,6 +5,8 @@ using System.Text.Json;
 using Zhifu.Core;
 using Zhifu.Core.Banking;
 using Zhifu.Server.Risk.Aml;
+using Zhifu.Tests.Lifecycle;
+using Zhifu.Tests.Transfers;
 using static Zhifu.Tests.Hosting.OperatorApiTests;
 using static Zhifu.Tests.Lifecycle.LifecycleClient;
 using static Zhifu.Tests.Risk.Aml.AmlKit;
@@ -22,11 +24,8 @@ public sealed class AmlReportApiTests
     [Fact]
     public async Task RISK6_the_downloaded_file_has_a_BOM_bilingual_headers_masked_people_only_its_hash_and_every_download_audited()
     {
-        var (server, zhang, li, _) = await StartAsync("--Regulation:Aml:LargeValueNaturalPersonFen=10000");
+        var (server, zhang, day) = await ClosedDayAsync();
         await using var __ = server;
-        await zhang.SentAsync(li, 10_000);
-        var day = Day(server);
-        PastMidnight(server, TimeSpan.FromMinutes(61));
         var report = await GenerateAsync(server, day, "large-value");
 
         using var audit = await OperatorAsync(server, "audit");
@@ -90,11 +89,8 @@ public sealed class AmlReportApiTests
     [Fact]
     public async Task RISK6_regenerating_a_day_adds_the_next_version_keeps_the_earlier_and_audits_each()
     {
-        var (server, zhang, li, _) = await StartAsync("--Regulation:Aml:LargeValueNaturalPersonFen=10000");
+        var (server, zhang, day) = await ClosedDayAsync();
         await using var __ = server;
-        await zhang.SentAsync(li, 10_000);
-        var day = Day(server);
-        PastMidnight(server, TimeSpan.FromMinutes(61));
         var first = await GenerateAsync(server, day, "large-value");
         var second = await GenerateAsync(server, day, "large-value");
 
@@ -152,6 +148,16 @@ public sealed class AmlReportApiTests
         Assert.Equal("只能生成已结束日期（北京时间）的报告", problem.GetProperty("message_zh").GetString());
         Assert.Equal(0, await StoredReportsAsync(server));
         Assert.Empty(await AuditAsync(server));
+    }
+
+    /// <summary>张三 sends 李四 ¥100.00, the large-value threshold here, and the day closes: both are in its report.</summary>
+    private static async Task<(ClockedServer Server, Party Zhang, string Day)> ClosedDayAsync()
+    {
+        var (server, zhang, li, _) = await StartAsync("--Regulation:Aml:LargeValueNaturalPersonFen=10000");
+        await zhang.SentAsync(li, 10_000);
+        var day = Day(server);
+        PastMidnight(server, TimeSpan.FromMinutes(61));
+        return (server, zhang, day);
     }
 
     private static Task OperatorSignInAsync(HttpClient client) => Infrastructure.OperatorSignIn.AsAsync(client, "risk");
