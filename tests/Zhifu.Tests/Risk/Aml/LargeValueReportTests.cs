@@ -68,12 +68,20 @@ public sealed class LargeValueReportTests
         TransferKit.ToBeforeChinaMidnight(server, TimeSpan.FromHours(-8));
         await PayAsync(server, merchant, zhang, "AML-0003", 20_000);
         await PayAsync(server, merchant, li, "AML-0004", 10_000);
+        var refund = await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
+            RefundFlowTests.Refund(outTradeNo: "AML-0003", outRefundNo: "AML-R-0003", refundFen: 10_000, totalFen: 20_000));
+        Assert.True((int)refund.Response.StatusCode == 200, refund.Body);
         var dayTwo = await ReportRowsAsync(server, "large-value");
+        // The refund is the merchant's outflow (¥100.00, below its ¥300) and 张三's inflow (¥100.00, at a person's threshold).
+        var refunded = Assert.Single(dayTwo, r => r["交易类型 Type"] == "退款 refund");
+        Assert.Equal((Id(zhang), "收入 in", "¥100.00"), (refunded["客户号 Customer id"], refunded["资金方向 Direction"],
+            refunded["当日单边累计 Day total"]));
         var merchantRows = dayTwo.Where(r => r["客户号 Customer id"] == merchant.MchId).ToList();
         Assert.Equal(["¥200.00", "¥100.00"], merchantRows.Select(r => r["交易金额 Amount"]));
         Assert.All(merchantRows, r => Assert.Equal(("非自然人 non-natural person", "收入 in", "¥300.00", "消费支付 payment"),
             (r["客户类型 Customer type"], r["资金方向 Direction"], r["当日单边累计 Day total"], r["交易类型 Type"])));
-        var people = dayTwo.Where(r => r["客户类型 Customer type"] == "自然人 natural person").Select(r => r["客户号 Customer id"]);
+        var people = dayTwo.Where(r => r["客户类型 Customer type"] == "自然人 natural person")
+            .Select(r => r["客户号 Customer id"]).Distinct();
         Assert.Equal(new[] { Id(li), Id(zhang) }.Order(StringComparer.Ordinal), people.Order(StringComparer.Ordinal));
     }
 
