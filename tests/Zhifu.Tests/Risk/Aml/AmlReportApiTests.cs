@@ -99,7 +99,8 @@ public sealed class AmlReportApiTests
         using var risk = await OperatorAsync(server, "risk");
         var listed = (await risk.GetFromJsonAsync<JsonElement>($"{Route}?day={day}&kind=large-value&limit=1", Ct));
         var newest = Assert.Single(listed.GetProperty("reports").EnumerateArray());
-        Assert.Equal((second.GetProperty("id").GetGuid(), true), (newest.GetProperty("id").GetGuid(), newest.GetProperty("current").GetBoolean()));
+        Assert.Equal((second.GetProperty("id").GetGuid(), true),
+            (newest.GetProperty("id").GetGuid(), newest.GetProperty("current").GetBoolean()));
         Assert.Equal(1, listed.GetProperty("nextOffset").GetInt32());
         var older = (await risk.GetFromJsonAsync<JsonElement>($"{Route}?day={day}&kind=large-value&offset=1", Ct)).GetProperty("reports");
         Assert.Contains(older.EnumerateArray(), r => r.GetProperty("id").GetGuid() == first.GetProperty("id").GetGuid()
