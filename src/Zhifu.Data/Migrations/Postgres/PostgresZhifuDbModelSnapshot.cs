@@ -120,6 +120,69 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.ToTable("adjustments", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.AmlReportRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<DateTimeOffset>("GeneratedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("generated_at");
+
+                    b.Property<string>("GeneratedBy")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("generated_by");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("RowCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("row_count");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<bool>("Truncated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("truncated");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_aml_reports");
+
+                    b.HasIndex("GeneratedAt")
+                        .HasDatabaseName("ix_aml_reports_generated_at");
+
+                    b.HasIndex("Day", "Kind", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_aml_reports_day_kind_version");
+
+                    b.ToTable("aml_reports", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.AuditRow", b =>
                 {
                     b.Property<long>("Sequence")

@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -44,6 +45,26 @@ namespace Zhifu.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_adjustments", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "aml_reports",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false),
+                    generated_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    generated_by = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    row_count = table.Column<int>(type: "INTEGER", nullable: false),
+                    truncated = table.Column<bool>(type: "INTEGER", nullable: false),
+                    sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    content = table.Column<byte[]>(type: "BLOB", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_aml_reports", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -841,6 +862,17 @@ namespace Zhifu.Data.Migrations.Sqlite
                 columns: new[] { "user_id", "lifted_at" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_aml_reports_day_kind_version",
+                table: "aml_reports",
+                columns: new[] { "day", "kind", "version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_aml_reports_generated_at",
+                table: "aml_reports",
+                column: "generated_at");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_balance_limit_periods_account_id",
                 table: "balance_limit_periods",
                 column: "account_id",
@@ -1190,6 +1222,9 @@ namespace Zhifu.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "adjustments");
+
+            migrationBuilder.DropTable(
+                name: "aml_reports");
 
             migrationBuilder.DropTable(
                 name: "audit_log");

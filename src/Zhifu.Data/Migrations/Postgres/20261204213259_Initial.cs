@@ -48,6 +48,26 @@ namespace Zhifu.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "aml_reports",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    day = table.Column<DateOnly>(type: "date", nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    generated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    generated_by = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    row_count = table.Column<int>(type: "integer", nullable: false),
+                    truncated = table.Column<bool>(type: "boolean", nullable: false),
+                    sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    content = table.Column<byte[]>(type: "bytea", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_aml_reports", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "audit_log",
                 columns: table => new
                 {
@@ -842,6 +862,17 @@ namespace Zhifu.Data.Migrations.Postgres
                 columns: new[] { "user_id", "lifted_at" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_aml_reports_day_kind_version",
+                table: "aml_reports",
+                columns: new[] { "day", "kind", "version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_aml_reports_generated_at",
+                table: "aml_reports",
+                column: "generated_at");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_balance_limit_periods_account_id",
                 table: "balance_limit_periods",
                 column: "account_id",
@@ -1191,6 +1222,9 @@ namespace Zhifu.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "adjustments");
+
+            migrationBuilder.DropTable(
+                name: "aml_reports");
 
             migrationBuilder.DropTable(
                 name: "audit_log");
