@@ -31,7 +31,8 @@ public sealed class BehaviourProfile
         if (Count >= scoring.MinHistory)
         {
             var spread = Math.Max(Math.Sqrt(LogM2 / Count), scoring.MinLogSpread);
-            var z = (Math.Log(Math.Max(e.AmountFen, 1)) - LogMean) / spread;
+            // A small amount is never a departure that matters, however unusual for this user.
+            var z = e.AmountFen < scoring.AmountMinFen ? 0 : (Math.Log(e.AmountFen) - LogMean) / spread;
             if (z >= scoring.AmountZHigh)
             {
                 score += scoring.AmountHighScore;
@@ -122,7 +123,9 @@ public sealed record ProfileScoring
     public int MinHistory { get; init; } = 5;
     /// <summary>The least spread assumed for amounts (in natural log units), so a user who always pays the same is not
     /// flagged for a few fen more.</summary>
-    public double MinLogSpread { get; init; } = 0.5;
+    public double MinLogSpread { get; init; } = 1.0;
+    /// <summary>Amounts below this never count as unusual (¥500).</summary>
+    public long AmountMinFen { get; init; } = 50_000;
     public double AmountZ { get; init; } = 2;
     public int AmountScore { get; init; } = 20;
     public double AmountZHigh { get; init; } = 3;
