@@ -24,15 +24,15 @@ public sealed partial class FundMovements
     /// with <paramref name="linkedBefore"/> followed by the hold, so the caller can tell which leg refused.
     /// </summary>
     public Task<(FundMovementRow Movement, TransferResult[] HoldResults)> StartWithdrawalAfterAsync(Guid movementId, Guid userId,
-        BoundCard card, long amountFen, Guid walletLedgerAccountId, IReadOnlyList<Transfer> linkedBefore) =>
-        StartLinkedAsync(CardTransfer, movementId, userId, card, amountFen, walletLedgerAccountId, linkedBefore);
+        BoundCard card, long amountFen, Guid walletLedgerAccountId, IReadOnlyList<Transfer> linkedBefore, bool review = false) =>
+        StartLinkedAsync(CardTransfer, movementId, userId, card, amountFen, walletLedgerAccountId, linkedBefore, review);
 
     /// <summary>
     /// The one linked withdrawal path, for a plain withdrawal (its ACC-2 class legs in front) and a transfer to a card (the
     /// transfer's legs in front): the record first, then [legs…, hold] as one ledger request, then the bank.
     /// </summary>
     internal async Task<(FundMovementRow Movement, TransferResult[] HoldResults)> StartLinkedAsync(string kind, Guid movementId,
-        Guid userId, BoundCard card, long amountFen, Guid walletLedgerAccountId, IReadOnlyList<Transfer> linkedBefore)
+        Guid userId, BoundCard card, long amountFen, Guid walletLedgerAccountId, IReadOnlyList<Transfer> linkedBefore, bool review = false)
     {
         ArgumentNullException.ThrowIfNull(card);
         ArgumentNullException.ThrowIfNull(linkedBefore);
@@ -69,10 +69,13 @@ public sealed partial class FundMovements
             await FinishAsync(movement, Failed, null, results[^1].ToString());
             return (movement, results);
         }
-        if (movement.Status == Pending)
+        if (movement.Status == Pending && review)
         {
-            var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, amountFen,
-                kind == CardTransfer ? "知付转账到卡" : "知付提现");
+            await FinishAsync(movement, Review, null, null, resolved: false); // the bank waits for the case (RISK-1)
+        }
+        else if (movement.Status == Pending)
+        {
+            var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, amountFen, Purpose(movement));
             var answer = await bank.CreditAsync(request, CancellationToken.None);
             await ApplyAsync(movement, answer.Outcome, answer.BankTxnId, answer.Code);
         }

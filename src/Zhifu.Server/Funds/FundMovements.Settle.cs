@@ -20,7 +20,7 @@ public sealed partial class FundMovements
             movement.Resends++;
             await SaveAsync(movement);
             var request = new BankMovementRequest(RequestId(movement), movement.Bank, card.CardNumber, movement.AmountFen,
-                movement.Kind == TopUp ? "知付充值" : "知付提现");
+                Purpose(movement));
             var answer = movement.Kind == TopUp
                 ? await bank.DebitAsync(request, cancellationToken)
                 : await bank.CreditAsync(request, cancellationToken);

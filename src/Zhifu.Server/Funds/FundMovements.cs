@@ -29,13 +29,14 @@ public sealed partial class FundMovements(
     public const string NotHeld = "not-held";
     public const string Unknown = "unknown";
 
-    /// <summary>Holds the money and asks the bank. The movement comes back succeeded, failed or unknown.</summary>
-    public async Task<(FundMovementRow? Movement, WalletError? Error)> StartAsync(Guid userId, string kind, BoundCard card, long amountFen,
-        Guid walletLedgerAccountId)
+    /// <summary>Holds the money and asks the bank (unless held for risk review, RISK-1). The movement comes back succeeded,
+    /// failed, unknown or under review.</summary>
+    public async Task<(FundMovementRow? Movement, WalletError? Error)> StartAsync(Guid id, Guid userId, string kind, BoundCard card,
+        long amountFen, Guid walletLedgerAccountId, bool review = false)
     {
         var movement = new FundMovementRow
         {
-            Id = Guid.CreateVersion7(),
+            Id = id,
             UserId = userId,
             Kind = kind,
             CardToken = card.Token,
@@ -70,8 +71,13 @@ public sealed partial class FundMovements(
             await FinishAsync(movement, Failed, null, hold[0].ToString());
             return (null, hold[0] == TransferResult.ExceedsCredits ? FundsErrors.InsufficientBalance : FundsErrors.Unavailable);
         }
+        if (review)
+        {
+            await FinishAsync(movement, Review, null, null, resolved: false); // the bank waits for the case (RISK-1)
+            return (movement, null);
+        }
         // From here on the outcome is always recorded: the caller's cancellation must not strand a hold (CARD-4).
-        var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, amountFen, topUp ? "知付充值" : "知付提现");
+        var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, amountFen, Purpose(movement));
         var answer = topUp ? await bank.DebitAsync(request, CancellationToken.None) : await bank.CreditAsync(request, CancellationToken.None);
         await ApplyAsync(movement, answer.Outcome, answer.BankTxnId, answer.Code);
         return (movement, null);

@@ -73,11 +73,13 @@ public static class FundsEndpoints
             return password.ToResult(context);
         }
         var origin = Risk.RiskOrigin.Of(context);
-        var riskEvent = new Risk.RiskEvent(kind == FundMovements.TopUp ? Risk.RiskKinds.TopUp : Risk.RiskKinds.Withdrawal, Guid.CreateVersion7(),
+        var movementId = Guid.CreateVersion7();
+        var riskEvent = new Risk.RiskEvent(kind == FundMovements.TopUp ? Risk.RiskKinds.TopUp : Risk.RiskKinds.Withdrawal, movementId,
             userId, request.AmountFen, services.GetRequiredService<IClock>().UtcNow, CardToken: card.Token, DeviceKey: origin.DeviceKey,
             Region: origin.Region);
-        var (_, riskRefusal) = await services.GetRequiredService<Risk.RiskCheck>().CheckAsync(riskEvent, user,
-            request.VerificationCode is { Length: <= 16 } code ? code : null, canHold: false, context.RequestAborted);
+        var (decision, riskRefusal) = await services.GetRequiredService<Risk.RiskCheck>().CheckAsync(riskEvent, user,
+            request.VerificationCode is { Length: <= 16 } code ? code : null, context.RequestAborted);
+        var review = decision.Action == Risk.RiskAction.Review;
         if (riskRefusal is not null)
         {
             return riskRefusal.ToResult(context); // RISK-1
@@ -88,7 +90,7 @@ public static class FundsEndpoints
             // CARD-3: money from a credit card lands in the consumption-only funds.
             var account = card.CardType == BankCardType.Credit ? user.ConsumptionAccountId : user.WalletAccountId;
             (movement, var error) = await services.GetRequiredService<FundMovements>()
-                .StartAsync(userId, kind, card, request.AmountFen, account);
+                .StartAsync(movementId, userId, kind, card, request.AmountFen, account, review);
             if (error is not null)
             {
                 return error.ToResult(context);
@@ -98,7 +100,7 @@ public static class FundsEndpoints
         {
             // CARD-3: withdrawals leave only from the ordinary balance; ACC-2: within the class's limits.
             var (withdrawn, error, refusal) = await services.GetRequiredService<OwnCardWithdrawals>()
-                .WithdrawAsync(userId, card, request.AmountFen, user.WalletAccountId, context.RequestAborted);
+                .WithdrawAsync(movementId, userId, card, request.AmountFen, user.WalletAccountId, review, context.RequestAborted);
             if (refusal is not null)
             {
                 return FundsErrors.LimitRefused(refusal, context);
@@ -110,10 +112,13 @@ public static class FundsEndpoints
             movement = withdrawn;
         }
         var dto = Dto(movement!);
-        if (movement!.Status != FundMovements.Failed)
+        if (movement!.Status == FundMovements.Review)
         {
-            await services.GetRequiredService<Risk.IRiskEngine>().CompletedAsync(riskEvent with { BusinessId = movement.Id },
-                CancellationToken.None);
+            await services.GetRequiredService<Risk.RiskCases>().OpenAsync(decision, Risk.RiskCases.KindReview, CancellationToken.None);
+        }
+        else if (movement.Status != FundMovements.Failed)
+        {
+            await services.GetRequiredService<Risk.IRiskEngine>().CompletedAsync(riskEvent, CancellationToken.None);
         }
         return movement!.Status switch
         {

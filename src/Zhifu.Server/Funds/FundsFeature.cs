@@ -12,6 +12,11 @@ public static class FundsFeature
         services.AddSingleton<IBoundCards, VaultBoundCards>();
         services.AddSingleton<Statements.IStatementSource, FundsStatementSource>();
         services.AddSingleton<FundsRecoveryWorker>();
+        foreach (var kind in new[] { Risk.RiskKinds.TopUp, Risk.RiskKinds.Withdrawal })
+        {
+            services.AddSingleton<Risk.IRiskHold>(sp => new FundsRiskHold(kind, sp.GetRequiredService<FundMovements>(),
+                sp.GetRequiredService<IBoundCards>()));
+        }
         services.AddHostedService(sp => sp.GetRequiredService<FundsRecoveryWorker>());
     }
 

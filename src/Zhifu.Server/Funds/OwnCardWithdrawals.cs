@@ -15,10 +15,9 @@ namespace Zhifu.Server.Funds;
 public sealed class OwnCardWithdrawals(FundMovements movements, BalanceLimits limits)
 {
     /// <summary>The movement (succeeded, failed at the bank, or unknown), or why nothing moved.</summary>
-    public async Task<(FundMovementRow? Movement, WalletError? Error, LimitRefusal? Refusal)> WithdrawAsync(Guid userId, BoundCard card,
-        long amountFen, Guid walletLedgerAccountId, CancellationToken cancellationToken)
+    public async Task<(FundMovementRow? Movement, WalletError? Error, LimitRefusal? Refusal)> WithdrawAsync(Guid id, Guid userId,
+        BoundCard card, long amountFen, Guid walletLedgerAccountId, bool review, CancellationToken cancellationToken)
     {
-        var id = Guid.CreateVersion7();
         var check = await limits.PrepareAsync(userId, BalanceUse.OwnCardWithdrawal, amountFen, id, cancellationToken);
         if (!check.Allowed)
         {
@@ -38,7 +37,7 @@ public sealed class OwnCardWithdrawals(FundMovements movements, BalanceLimits li
         try
         {
             (movement, results) = await movements.StartLinkedAsync(FundMovements.Withdrawal, id, userId, card, amountFen,
-                walletLedgerAccountId, legs);
+                walletLedgerAccountId, legs, review);
         }
         catch (LedgerUnavailableException)
         {

@@ -66,7 +66,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         var (merchant, credential) = (api.Merchant, api.Credential);
         var riskEvent = new Risk.RiskEvent(Risk.RiskKinds.Payment, order.Id, userId, order.TotalFen, clock.UtcNow, order.MchId,
             merchant.RiskLevel, DeviceKey: origin.DeviceKey, Region: origin.Region);
-        var (decision, riskRefusal) = await risk.CheckAsync(riskEvent, payer, verificationCode, canHold: true, ct);
+        var (decision, riskRefusal) = await risk.CheckAsync(riskEvent, payer, verificationCode, ct);
         if (riskRefusal is not null)
         {
             return (null, riskRefusal); // RISK-1

@@ -11,8 +11,6 @@ public static class RiskErrors
         "为保障资金安全，请获取短信验证码（用途 risk-verify）后携带 verificationCode 再次提交",
         "For your safety, request an SMS code (purpose risk-verify) and send the request again with verificationCode");
     public static readonly WalletError BadStepUpCode = new(400, "RISK_VERIFICATION_INVALID", "验证码错误或已过期", "The one-time code is wrong or expired");
-    public static readonly WalletError ReviewRefused = new(403, "RISK_REVIEW_REFUSED",
-        "该笔交易需人工审核，暂不能完成；审核通过后请重新发起", "This movement needs a manual review and cannot complete now; try again once cleared");
     public static readonly WalletError InvalidRule = new(400, "RISK_RULE_INVALID", "规则定义有误", "The rule definition is invalid");
     public static readonly WalletError InvalidRuleId = new(400, "RISK_RULE_ID_INVALID",
         "规则编号须为 1–32 位字母、数字或 -", "A rule id is 1–32 letters, digits or '-'");

@@ -18,21 +18,8 @@ public sealed partial class WalletTransfers : IRiskHold
         target.Card is null ? RiskKinds.Transfer : RiskKinds.Withdrawal, id, payer.Id, order.AmountFen, clock.UtcNow,
         PayeeUserId: target.Payee?.Id, CardToken: target.Card?.Token, DeviceKey: order.Origin.DeviceKey, Region: order.Origin.Region);
 
-    private async Task<TransferProblem?> RiskRefusalAsync(RiskDecision decision, TransferTarget target, CancellationToken ct)
-    {
-        if (decision.Action == RiskAction.Block)
-        {
-            return TransferProblem.From(RiskErrors.Blocked);
-        }
-        if (decision.Action == RiskAction.Review && target.Card is not null)
-        {
-            // A card transfer leaves through the bank at once, so there is no hold to review: refused, and the alert case
-            // lets risk staff clear it (the payer then sends it again).
-            await cases.OpenAsync(decision, RiskCases.KindAlert, ct);
-            return TransferProblem.From(RiskErrors.ReviewRefused);
-        }
-        return null;
-    }
+    private static TransferProblem? RiskRefusal(RiskDecision decision) =>
+        decision.Action == RiskAction.Block ? TransferProblem.From(RiskErrors.Blocked) : null;
 
     /// <summary>Opens the review case of a held transfer; teaches the engine a transfer that went through.</summary>
     private async Task RiskFollowUpAsync(WalletTransferRow? row, RiskDecision decision)
@@ -41,8 +28,9 @@ public sealed partial class WalletTransfers : IRiskHold
         {
             return;
         }
-        if (row.Status == UnderReview)
+        if (decision.Action == RiskAction.Review)
         {
+            // A wallet transfer is held as the transfer itself; a card transfer by its fund movement, the bank not yet asked.
             await cases.OpenAsync(decision, RiskCases.KindReview, CancellationToken.None);
             return;
         }

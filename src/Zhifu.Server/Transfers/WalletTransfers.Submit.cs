@@ -65,7 +65,7 @@ public sealed partial class WalletTransfers
         try
         {
             (movement, results) = await funds.StartWithdrawalAfterAsync(row.FundMovementId!.Value, payer.Id, card, row.AmountFen,
-                payer.WalletAccountId, [.. legs.Select(l => l.Transfer)]);
+                payer.WalletAccountId, [.. legs.Select(l => l.Transfer)], row.RiskReview);
         }
         catch (LedgerUnavailableException)
         {

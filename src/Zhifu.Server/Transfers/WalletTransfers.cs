@@ -73,7 +73,7 @@ public sealed partial class WalletTransfers(DatabaseOptions database, ILedger le
             var id = Guid.CreateVersion7();
             var riskEvent = RiskEventOf(id, payer, order, target);
             var decision = await risk.DecideAsync(riskEvent, cancellationToken);
-            if (await RiskRefusalAsync(decision, target, cancellationToken) is { } riskRefusal)
+            if (RiskRefusal(decision) is { } riskRefusal)
             {
                 return (null, riskRefusal);
             }

@@ -93,6 +93,65 @@ public sealed class RiskCaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RISK4_a_withdrawal_held_for_review_reaches_the_bank_only_when_released_and_a_voided_top_up_never_does()
+    {
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(50_000);
+        var funded = (await zhang.BalanceAsync()).Balance;
+        var card = await zhang.CardTokenAsync("debit");
+        await PutRuleAsync(_server, "T-FUNDS", "amount", new { minFen = 5_000 }, "review", "topup,withdrawal");
+        async Task<JsonElement> MoveAsync(string path)
+        {
+            var response = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/me/{path}",
+                new { cardToken = card, amountFen = 6_000, paymentPassword = Party.PaymentPassword }, Ct);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var movement = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Equal("review", movement.GetProperty("status").GetString());
+            return movement;
+        }
+        async Task<string> StatusAsync(JsonElement movement) => (await zhang.Wallet.GetFromJsonAsync<JsonElement>(
+            $"/api/wallet/me/fund-movements/{movement.GetProperty("id")}", Ct)).GetProperty("status").GetString()!;
+        async Task DecideAsync(string decision)
+        {
+            var open = (await CasesAsync(_server, zhang.UserId)).First(c => c.GetProperty("status").GetString() == "open");
+            await PostAsync(_server, $"/api/ops/risk/cases/{open.GetProperty("id")}/decide", new { decision });
+        }
+
+        var withdrawal = await MoveAsync("withdrawals");
+        Assert.Equal(funded - 6_000, (await zhang.BalanceAsync()).Balance); // held, the bank not asked
+        await TransferKit.AssertVerifiedAsync(_server);
+        await DecideAsync("release");
+        Assert.Equal("succeeded", await StatusAsync(withdrawal));
+        Assert.Equal(funded - 6_000, (await zhang.BalanceAsync()).Balance);
+
+        var topUp = await MoveAsync("top-ups");
+        await DecideAsync("void");
+        Assert.Equal("failed", await StatusAsync(topUp));
+        Assert.Equal(funded - 6_000, (await zhang.BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK4_a_transfer_to_ones_own_card_held_for_review_goes_to_the_bank_when_released()
+    {
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(50_000);
+        var funded = (await zhang.BalanceAsync()).Balance;
+        await PutRuleAsync(_server, "T-CARD", "amount", new { minFen = 5_000 }, "review", "withdrawal");
+        var response = await zhang.ToCardAsync(await zhang.CardTokenAsync("debit"), 7_000);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var transferId = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var risky = Assert.Single(await CasesAsync(_server, zhang.UserId));
+        Assert.Equal(transferId, risky.GetProperty("businessId").GetGuid());
+        Assert.Equal(funded - 7_000, (await zhang.BalanceAsync()).Balance);
+        await PostAsync(_server, $"/api/ops/risk/cases/{risky.GetProperty("id")}/decide", new { decision = "release" });
+        await using var db = _server.Database.Options.CreateContext();
+        var movementId = Zhifu.Core.DerivedIds.For(transferId, "fund-movement");
+        Assert.Equal("succeeded", (await db.Set<Zhifu.Data.Entities.FundMovementRow>().FindAsync([movementId], Ct))!.Status);
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task RISK4_the_payer_may_revoke_a_transfer_under_review_and_the_case_then_closes_as_revoked()
     {
         var (zhang, _, transferId, risky) = await HeldAsync();
