@@ -27,13 +27,12 @@ public static class RiskCaseEndpoints
         var write = OperatorLifecycleEndpoints.Roles("risk");
         risk.MapGet("/cases", ListAsync).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk", "audit"));
         risk.MapGet("/cases/{id:guid}", DetailAsync).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk", "audit"));
-        risk.MapPost("/cases/{id:guid}/assign", async (Guid id, AssignRequest r, ClaimsPrincipal p, RiskCases cases, AuditLog audit, IClock clock,
+        risk.MapPost("/cases/{id:guid}/assign", async (Guid id, AssignRequest r, ClaimsPrincipal p, RiskCases cases, IClock clock,
             RiskOptions options, HttpContext h) =>
         {
             var by = OperatorActor.Of(p);
             var assignee = r.Assignee?.Trim() is { Length: > 0 and <= 64 } a ? a : by.Username;
-            var outcome = await cases.AssignAsync(id, assignee, h.RequestAborted);
-            return await AnswerAsync(outcome, by, audit, "risk-case.assign", $"assigned to {assignee}", clock, options, h);
+            return Answer(await cases.AssignAsync(id, assignee, by, h.RequestAborted), clock, options, h);
         }).RequireAuthorization(write);
         risk.MapPost("/cases/{id:guid}/notes", async (Guid id, NoteRequest r, ClaimsPrincipal p, RiskCases cases, HttpContext h) =>
         {
@@ -45,8 +44,8 @@ public static class RiskCaseEndpoints
             return note is null ? RiskErrors.CaseNotFound.ToResult(h)
                 : Results.Created($"/api/ops/risk/cases/{id}", new NoteDto(note.Author, note.Text, ChinaTime.Format(note.At)));
         }).RequireAuthorization(write);
-        risk.MapPost("/cases/{id:guid}/decide", async (Guid id, DecideRequest r, ClaimsPrincipal p, RiskCases cases, AuditLog audit,
-            IClock clock, RiskOptions options, HttpContext h) =>
+        risk.MapPost("/cases/{id:guid}/decide", async (Guid id, DecideRequest r, ClaimsPrincipal p, RiskCases cases, IClock clock,
+            RiskOptions options, HttpContext h) =>
         {
             if (r.Decision is not (RiskCases.Release or RiskCases.Void or RiskCases.Legitimate or RiskCases.Fraud))
             {
@@ -57,27 +56,17 @@ public static class RiskCaseEndpoints
                 return RiskErrors.NoteInvalid.ToResult(h);
             }
             var by = OperatorActor.Of(p);
-            var outcome = await cases.DecideAsync(id, r.Decision, by.CreatedBy, h.RequestAborted);
+            var outcome = await cases.DecideAsync(id, r.Decision, by, h.RequestAborted);
             if (outcome.ErrorCode is null && r.Note?.Trim() is { Length: > 0 } note)
             {
                 await cases.NoteAsync(id, by.CreatedBy, note, CancellationToken.None);
             }
-            return await AnswerAsync(outcome, by, audit, "risk-case.decide", $"decided {outcome.Case?.Decision}", clock, options, h);
+            return Answer(outcome, clock, options, h);
         }).RequireAuthorization(write);
     }
 
-    private static async Task<IResult> AnswerAsync(CaseOutcome outcome, OperatorActor by, AuditLog audit, string action, string details,
-        IClock clock, RiskOptions options, HttpContext context)
-    {
-        if (outcome.ErrorCode is { } code)
-        {
-            return RiskErrors.ForCase(code).ToResult(context);
-        }
-        var row = outcome.Case!;
-        await audit.AppendAsync(by.Username, by.Role, action, $"risk-case:{row.Id}",
-            $"{row.Kind} case on {row.BusinessKind} {row.BusinessId} ({new Money(row.AmountFen)}): {details}", CancellationToken.None);
-        return Results.Ok(Dto(row, clock.UtcNow, options));
-    }
+    private static IResult Answer(CaseOutcome outcome, IClock clock, RiskOptions options, HttpContext context) =>
+        outcome.ErrorCode is { } code ? RiskErrors.ForCase(code).ToResult(context) : Results.Ok(Dto(outcome.Case!, clock.UtcNow, options));
 
     private static async Task<IResult> ListAsync(string? status, string? kind, Guid? userId, int? limit, DatabaseOptions database,
         IClock clock, RiskOptions options, HttpContext context)

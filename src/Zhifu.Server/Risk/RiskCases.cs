@@ -15,7 +15,7 @@ public sealed record CaseOutcome(RiskCaseRow? Case, string? ErrorCode);
 /// puts its device on the risk list. Opening a case alerts the user at once (RISK-5).
 /// </summary>
 public sealed class RiskCases(DatabaseOptions database, IServiceProvider services, RiskProfiles profiles, VelocityWindows windows,
-    RiskRules rules, RiskLists lists, RiskAlerts alerts, IClock clock)
+    RiskRules rules, RiskLists lists, RiskAlerts alerts, Security.AuditLog audit, IClock clock)
 {
     public const string KindAlert = "alert";
     public const string KindReview = "review";
@@ -65,8 +65,9 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
         }
     }
 
-    public async Task<CaseOutcome> AssignAsync(Guid id, string assignee, CancellationToken cancellationToken)
+    public async Task<CaseOutcome> AssignAsync(Guid id, string assignee, Lifecycle.OperatorActor by, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(by);
         await using var db = database.CreateContext();
         var row = await db.Set<RiskCaseRow>().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (row is null)
@@ -79,7 +80,7 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
         }
         (row.AssignedTo, row.Status) = (assignee, Assigned);
         row.Version++;
-        return await SaveAsync(db, row);
+        return await AuditedAsync(await SaveAsync(db, row), by, "risk-case.assign", $"assigned to {assignee}");
     }
 
     public async Task<RiskCaseNoteRow?> NoteAsync(Guid id, string author, string text, CancellationToken cancellationToken)
@@ -97,8 +98,9 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
 
     /// <summary>Decides a case: release or void for a review (the held money moves accordingly), legitimate or fraud for an
     /// alert. A repeated decision answers the first.</summary>
-    public async Task<CaseOutcome> DecideAsync(Guid id, string decision, string decidedBy, CancellationToken cancellationToken)
+    public async Task<CaseOutcome> DecideAsync(Guid id, string decision, Lifecycle.OperatorActor by, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(by);
         await using var db = database.CreateContext();
         var row = await db.Set<RiskCaseRow>().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (row is null)
@@ -130,14 +132,14 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
                 recorded = "revoked"; // the payer took it back first: the case closes with what really happened
             }
         }
-        (row.Status, row.Decision, row.DecidedBy, row.DecidedAt) = (Decided, recorded, decidedBy, clock.UtcNow);
+        (row.Status, row.Decision, row.DecidedBy, row.DecidedAt) = (Decided, recorded, by.CreatedBy, clock.UtcNow);
         row.Version++;
         var saved = await SaveAsync(db, row);
         if (saved.ErrorCode is null)
         {
             await FeedBackAsync(row, recorded);
         }
-        return saved;
+        return await AuditedAsync(saved, by, "risk-case.decide", $"decided {recorded}");
     }
 
     /// <summary>RISK-4 "decisions feed back": legitimate habits are learnt, a fraudulent device is listed.</summary>
@@ -164,6 +166,17 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
             await lists.AddKeyAsync(RiskLists.Device, device, "device (from case)", $"fraud confirmed in risk case {row.Id}", "risk-case",
                 clock.UtcNow.AddDays(FraudDeviceListDays), row.DecidedBy!, CancellationToken.None);
         }
+    }
+
+    /// <summary>SEC-1: every change to a case is in the audit log, whichever console or API made it.</summary>
+    private async Task<CaseOutcome> AuditedAsync(CaseOutcome outcome, Lifecycle.OperatorActor by, string action, string details)
+    {
+        if (outcome.ErrorCode is null && outcome.Case is { } row)
+        {
+            await audit.AppendAsync(by.Username, by.Role, action, $"risk-case:{row.Id}",
+                $"{row.Kind} case on {row.BusinessKind} {row.BusinessId} ({new Money(row.AmountFen)}): {details}", CancellationToken.None);
+        }
+        return outcome;
     }
 
     private static async Task<CaseOutcome> SaveAsync(ZhifuDb db, RiskCaseRow row)

@@ -35,7 +35,7 @@ public static class RiskRuleEndpoints
     }
 
     private static async Task<IResult> PutAsync(string ruleId, RuleRequest request, ClaimsPrincipal principal, RiskRules rules,
-        AuditLog audit, HttpContext context)
+        HttpContext context)
     {
         if (ruleId.Length is 0 or > 32 || !ruleId.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
         {
@@ -45,15 +45,8 @@ public static class RiskRuleEndpoints
         {
             return Invalid(context, "type, kinds, parameters, action, score, mode and description (1–256) are required");
         }
-        var by = OperatorActor.Of(principal);
-        var (row, error) = await rules.PutAsync(ruleId, definition, by.CreatedBy, context.RequestAborted);
-        if (error is not null)
-        {
-            return Invalid(context, error);
-        }
-        await audit.AppendAsync(by.Username, by.Role, "risk-rule.put", $"risk-rule:{ruleId}",
-            $"v{row!.Version} {row.Type} [{row.Kinds}] {row.ParametersJson} → {row.Action} ({row.Score}), {row.Mode}", context.RequestAborted);
-        return Results.Ok(Dto(row));
+        var (row, error) = await rules.PutAsync(ruleId, definition, OperatorActor.Of(principal), context.RequestAborted);
+        return error is not null ? Invalid(context, error) : Results.Ok(Dto(row!));
     }
 
     private static async Task<IResult> DryRunAsync(RuleRequest request, RiskDryRun dryRun, HttpContext context)

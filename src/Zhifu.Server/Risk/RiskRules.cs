@@ -13,7 +13,7 @@ public sealed record RiskRuleDefinition(string Type, string Kinds, string Parame
 /// 风控规则 (RISK-2): rules are rows, changed by operators without a redeploy. A change writes a new version (the old ones
 /// stay, so a decision's "R003 v2" always means the same thing) and swaps the engine's rule set at once.
 /// </summary>
-public sealed class RiskRules(DatabaseOptions database, IClock clock)
+public sealed class RiskRules(DatabaseOptions database, Security.AuditLog audit, IClock clock)
 {
     public const int RulesMax = 500;
 
@@ -40,9 +40,10 @@ public sealed class RiskRules(DatabaseOptions database, IClock clock)
     }
 
     /// <summary>Writes a new version of <paramref name="ruleId"/> (version 1 when new); the error when it does not compile.</summary>
-    public async Task<(RiskRuleRow? Row, string? Error)> PutAsync(string ruleId, RiskRuleDefinition d, string createdBy,
+    public async Task<(RiskRuleRow? Row, string? Error)> PutAsync(string ruleId, RiskRuleDefinition d, Lifecycle.OperatorActor by,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(by);
         ArgumentNullException.ThrowIfNull(d);
         var (_, error) = RiskRule.Compile(ruleId, 1, d.Type, d.Kinds, d.ParametersJson, d.Action, d.Score, d.Mode, d.Description);
         if (error is not null)
@@ -58,7 +59,7 @@ public sealed class RiskRules(DatabaseOptions database, IClock clock)
         var row = new RiskRuleRow
         {
             RuleId = ruleId, Version = (version ?? 0) + 1, Type = d.Type, Kinds = d.Kinds, ParametersJson = d.ParametersJson,
-            Action = d.Action, Score = d.Score, Mode = d.Mode, Description = d.Description, CreatedBy = createdBy, CreatedAt = clock.UtcNow,
+            Action = d.Action, Score = d.Score, Mode = d.Mode, Description = d.Description, CreatedBy = by.CreatedBy, CreatedAt = clock.UtcNow,
         };
         db.Add(row);
         try
@@ -70,6 +71,8 @@ public sealed class RiskRules(DatabaseOptions database, IClock clock)
             return (null, "another operator changed this rule at the same moment; read it again"); // same (rule, version) key
         }
         await ReloadAsync(CancellationToken.None);
+        await audit.AppendAsync(by.Username, by.Role, "risk-rule.put", $"risk-rule:{ruleId}",
+            $"v{row.Version} {row.Type} [{row.Kinds}] {row.ParametersJson} → {row.Action} ({row.Score}), {row.Mode}", CancellationToken.None);
         return (row, null);
     }
 
@@ -98,7 +101,7 @@ public sealed class RiskRules(DatabaseOptions database, IClock clock)
         }
         foreach (var (id, d) in Defaults)
         {
-            await PutAsync(id, d, "system", cancellationToken);
+            await PutAsync(id, d, new Lifecycle.OperatorActor("system", "system"), cancellationToken);
         }
     }
 
