@@ -20,7 +20,11 @@ public static class ServerApp
     /// <summary>Creates the web application; the database must already be migrated (the writer rebuilds from it).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // The application is this assembly whoever hosts it (a test process too), so its console pages are found.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args, ContentRootPath = AppContext.BaseDirectory, ApplicationName = typeof(ServerApp).Assembly.GetName().Name,
+        });
         builder.Configuration.AddEnvironmentVariables();
         configure?.Invoke(builder);
         var settings = ServerSettings.From(builder.Configuration);
@@ -99,6 +103,11 @@ public static class ServerApp
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
         OperatorAuth.AddServices(services);
+        // The three consoles (/wallet, /merchant, /ops) are Razor Pages under Consoles/, server-rendered, anti-forgery on every form.
+        services.AddRazorPages(o => o.RootDirectory = "/Consoles");
+        // Chinese stays Chinese in the HTML (not &#x…; escapes): readable source, smaller pages; still HTML-encoded.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -127,5 +136,7 @@ public static class ServerApp
         Risk.RiskFeature.Map(app);
         Risk.Aml.AmlFeature.Map(app);
         DevSmsInbox.Map(app);
+        Consoles.ConsoleText.Map(app);
+        app.MapRazorPages();
     }
 }

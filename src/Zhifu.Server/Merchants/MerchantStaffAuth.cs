@@ -33,7 +33,7 @@ public static class MerchantStaffAuth
         services.AddAuthentication().AddCookie(Scheme, o =>
         {
             StaffCookie.Configure(o, "zhifu.merchant", "MERCHANT_SIGN_IN_REQUIRED", "请先登录商户后台", "Sign in to the merchant console first",
-                "MERCHANT_ROLE_FORBIDDEN");
+                "MERCHANT_ROLE_FORBIDDEN", "/merchant/login");
             o.Events.OnValidatePrincipal = StillValidAsync;
         });
         services.AddAuthorizationBuilder()

@@ -31,7 +31,8 @@ public static class OperatorAuth
             .Get<OperatorLockoutOptions>() ?? new OperatorLockoutOptions());
         services.AddSingleton<PasswordSignIn>();
         services.AddAuthentication(Scheme).AddCookie(Scheme, o =>
-            StaffCookie.Configure(o, "zhifu.ops", "OPS_SIGN_IN_REQUIRED", "请先登录", "Sign in first", "OPS_ROLE_FORBIDDEN"));
+            StaffCookie.Configure(o, "zhifu.ops", "OPS_SIGN_IN_REQUIRED", "请先登录", "Sign in first", "OPS_ROLE_FORBIDDEN",
+                "/ops/login"));
         services.AddAuthorizationBuilder();
     }
 
@@ -52,35 +53,47 @@ public static class OperatorAuth
     /// <summary>Who is signed in.</summary>
     public sealed record OperatorSession(string Username, string Role);
 
-    private static async Task<IResult> LoginAsync(LoginRequest? request, HttpContext context, DatabaseOptions database,
-        PasswordSignIn signIn, IClock clock, OperatorLockoutOptions lockout, ILogger<OperatorSession> logger)
+    private static async Task<IResult> LoginAsync(LoginRequest? request, HttpContext context)
     {
         if (LoginRequest.Invalid(request, context) is { } invalid)
         {
             return invalid;
         }
-        await using var db = database.CreateContext();
-        var op = await db.Operators.FirstOrDefaultAsync(o => o.Username == request!.Username, context.RequestAborted);
-        var refusal = signIn.Check(op, request!.Password!);
-        await db.SaveChangesAsync(context.RequestAborted);
-        if (refusal == SignInRefusal.Locked)
+        var (session, refusal) = await SignInAsync(context, request!.Username!, request.Password!);
+        return refusal switch
         {
-            return ApiProblem.Create(context, 423, "OPS_LOCKED", "密码错误次数过多，账户已锁定，请稍后再试",
-                "Too many wrong passwords: the account is locked for a while");
-        }
+            SignInRefusal.Locked => ApiProblem.Create(context, 423, "OPS_LOCKED", "密码错误次数过多，账户已锁定，请稍后再试",
+                "Too many wrong passwords: the account is locked for a while"),
+            SignInRefusal.BadCredentials => ApiProblem.Create(context, 401, "OPS_BAD_CREDENTIALS", "用户名或密码错误", "Wrong username or password"),
+            _ => Results.Ok(session),
+        };
+    }
+
+    /// <summary>Checks an operator's password (with lockout) and, when right, issues the session cookie the Operator API and the
+    /// operator console share.</summary>
+    public static async Task<(OperatorSession? Session, SignInRefusal? Refusal)> SignInAsync(HttpContext context, string username,
+        string password)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var services = context.RequestServices;
+        await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
+        var op = await db.Operators.FirstOrDefaultAsync(o => o.Username == username, context.RequestAborted);
+        var refusal = services.GetRequiredService<PasswordSignIn>().Check(op, password);
+        await db.SaveChangesAsync(context.RequestAborted);
+        var logger = services.GetRequiredService<ILogger<OperatorSession>>();
         if (refusal is not null)
         {
-            logger.LogWarning("Operator sign-in refused");
-            return ApiProblem.Create(context, 401, "OPS_BAD_CREDENTIALS", "用户名或密码错误", "Wrong username or password");
+            logger.LogWarning("Operator sign-in refused ({Refusal})", refusal);
+            return (null, refusal);
         }
-        var now = clock.UtcNow;
+        var now = services.GetRequiredService<IClock>().UtcNow;
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, op!.Username), new Claim(ClaimTypes.Role, op.Role)], Scheme);
         await context.SignInAsync(Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties
         {
-            ExpiresUtc = now.AddMinutes(lockout.SessionMinutes),
+            ExpiresUtc = now.AddMinutes(services.GetRequiredService<OperatorLockoutOptions>().SessionMinutes),
             AllowRefresh = true,
         });
         logger.LogInformation("Operator {Username} ({Role}) signed in", op.Username, op.Role);
-        return Results.Ok(new OperatorSession(op.Username, op.Role));
+        return (new OperatorSession(op.Username, op.Role), null);
     }
 }

@@ -56,17 +56,40 @@ public sealed class PasswordSignIn(PasswordHasher passwords, OperatorLockoutOpti
 /// </summary>
 public static class StaffCookie
 {
+    /// <summary>
+    /// The staff session cookie the API and the console share: an API call without a session answers the problem JSON; a
+    /// console page redirects to its sign-in page (<paramref name="signInPage"/>) and shows a refusal page for a role that
+    /// may not see it.
+    /// </summary>
     public static void Configure(CookieAuthenticationOptions o, string cookieName, string signInCode, string signInZh, string signInEn,
-        string forbiddenCode)
+        string forbiddenCode, string signInPage)
     {
+        ArgumentNullException.ThrowIfNull(o);
         o.Cookie.Name = cookieName;
         o.Cookie.HttpOnly = true;
         o.Cookie.SameSite = SameSiteMode.Strict;
         o.SlidingExpiration = true;
         o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
-        o.Events.OnRedirectToLogin = c => Hosting.ApiProblem.Create(c.HttpContext, 401, signInCode, signInZh, signInEn)
-            .ExecuteAsync(c.HttpContext);
-        o.Events.OnRedirectToAccessDenied = c => Hosting.ApiProblem.Create(c.HttpContext, 403, forbiddenCode, "您的角色无权执行此操作",
-            "Your role may not do this").ExecuteAsync(c.HttpContext);
+        o.Events.OnRedirectToLogin = c =>
+        {
+            if (!IsApi(c.Request))
+            {
+                c.Response.Redirect($"{signInPage}?returnUrl={Uri.EscapeDataString(c.Request.Path + c.Request.QueryString)}");
+                return Task.CompletedTask;
+            }
+            return Hosting.ApiProblem.Create(c.HttpContext, 401, signInCode, signInZh, signInEn).ExecuteAsync(c.HttpContext);
+        };
+        o.Events.OnRedirectToAccessDenied = c =>
+        {
+            if (!IsApi(c.Request))
+            {
+                c.Response.Redirect(signInPage.Replace("/login", "/denied", StringComparison.Ordinal));
+                return Task.CompletedTask;
+            }
+            return Hosting.ApiProblem.Create(c.HttpContext, 403, forbiddenCode, "您的角色无权执行此操作", "Your role may not do this")
+                .ExecuteAsync(c.HttpContext);
+        };
     }
+
+    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 }

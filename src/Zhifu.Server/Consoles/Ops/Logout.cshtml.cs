@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Zhifu.Server.Security;
+
+namespace Zhifu.Server.Consoles.Ops;
+
+/// <summary>Ends the operator's session (a POST with the anti-forgery token, like every form here).</summary>
+[AllowAnonymous]
+public sealed class LogoutModel : PageModel
+{
+    public IActionResult OnGet() => Redirect("/ops");
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        await HttpContext.SignOutAsync(OperatorAuth.Scheme);
+        return Redirect("/ops/login");
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Playwright;
+
+namespace Zhifu.E2E;
+
+/// <summary>
+/// Headless Chromium from the system (<c>/usr/bin/chromium</c>, installed by apt-get; Playwright never downloads one here),
+/// one per test class, with a fresh context (cookies, storage) per test. Screenshots go to <see cref="Artifacts"/>.
+/// </summary>
+public sealed class Browser : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+
+    public IBrowser Chromium { get; private set; } = null!;
+
+    /// <summary>Where screenshots are written: <c>ZHIFU_E2E_ARTIFACTS</c>, or tests/Zhifu.E2E/artifacts.</summary>
+    public static string Artifacts { get; } = Environment.GetEnvironmentVariable("ZHIFU_E2E_ARTIFACTS") is { Length: > 0 } dir ? dir
+        : Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "artifacts");
+
+    public async ValueTask InitializeAsync()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: apt-get install -y chromium fonts-noto-cjk");
+        Directory.CreateDirectory(Artifacts);
+        _playwright = await Playwright.CreateAsync();
+        Chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run"],
+        });
+    }
+
+    /// <summary>A fresh browser context (its own cookies) on <paramref name="baseAddress"/>, Chinese by default.</summary>
+    public async Task<IPage> PageAsync(Uri baseAddress, int width = 1280, int height = 900)
+    {
+        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseAddress.ToString().TrimEnd('/'), Locale = "zh-CN", TimezoneId = "Asia/Shanghai",
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Saves a full-page screenshot named after the test and the step.</summary>
+    public static async Task ShotAsync(IPage page, string name)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Chromium is not null)
+        {
+            await Chromium.DisposeAsync();
+        }
+        _playwright?.Dispose();
+    }
+}

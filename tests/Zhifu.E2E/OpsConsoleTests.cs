@@ -1,0 +1,98 @@
+using Microsoft.Playwright;
+using Zhifu.Tests.Infrastructure;
+using static Zhifu.E2E.OpsKit;
+
+namespace Zhifu.E2E;
+
+/// <summary>The operator console (SEC-1, SEC-2, RISK-4) in headless Chromium: sign-in by role, risk cases, audit log.</summary>
+public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Risk_staff_release_a_held_transfer_in_the_console_and_the_audit_log_shows_it_with_its_chain_verified()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var transferId = await HeldTransferAsync(server);
+        using var li = await WalletAsync(server, LiSi);
+        var liBefore = await BalanceAsync(li);
+        var page = await browser.PageAsync(server.BaseAddress);
+
+        await page.GotoAsync("/ops/risk/cases");
+        Assert.EndsWith("/ops/login?returnUrl=%2Fops%2Frisk%2Fcases", page.Url, StringComparison.Ordinal); // a session is needed
+        await page.FillAsync("#username", "risk");
+        await page.FillAsync("#password", OperatorPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/ops/risk/cases");
+        await Browser.ShotAsync(page, "ops-01-cases");
+        var row = page.Locator("#cases tbody tr").First;
+        Assert.Contains("¥150.00", await row.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("E2E-REVIEW", await row.InnerTextAsync(), StringComparison.Ordinal);
+
+        await row.Locator("a").ClickAsync();
+        await page.WaitForSelectorAsync("#release");
+        Assert.Contains(transferId.ToString(), await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        await page.FillAsync("#note", "已电话联系付款人，确认为本人购车款");
+        await page.ClickAsync("text=保存备注");
+        await page.WaitForSelectorAsync("text=备注已保存");
+        string? confirm = null;
+        page.Dialog += async (_, dialog) => // every money action asks first
+        {
+            confirm = dialog.Message;
+            await dialog.AcceptAsync();
+        };
+        await page.ClickAsync("#release");
+        await page.WaitForSelectorAsync("text=已作出决定");
+        Assert.Contains("¥150.00", confirm, StringComparison.Ordinal);
+        Assert.Contains("release", await page.InnerTextAsync("#case-status"), StringComparison.Ordinal);
+        await Browser.ShotAsync(page, "ops-02-case-released");
+        Assert.Equal(liBefore + 15_000, await BalanceAsync(li)); // the money arrived
+
+        await page.ClickAsync("nav >> text=审计日志");
+        await page.WaitForSelectorAsync("#audit");
+        Assert.Contains("哈希链完整", await page.InnerTextAsync("#chain"), StringComparison.Ordinal);
+        var audit = await page.InnerTextAsync("#audit");
+        Assert.Contains("risk-case.decide", audit, StringComparison.Ordinal);
+        Assert.Contains("risk-rule.put", audit, StringComparison.Ordinal);
+        await Browser.ShotAsync(page, "ops-03-audit");
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task Customer_service_sees_the_dashboard_but_not_risk_cases_rules_or_the_audit_log()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var page = await browser.PageAsync(server.BaseAddress);
+        await SignInAsync(page, "service");
+        await page.WaitForURLAsync("**/ops");
+        Assert.DoesNotContain("风险案件", await page.InnerTextAsync("header nav"), StringComparison.Ordinal);
+        await Browser.ShotAsync(page, "ops-04-service-dashboard");
+        foreach (var path in new[] { "/ops/risk/cases", "/ops/risk/rules", "/ops/audit" })
+        {
+            var response = await page.GotoAsync(path);
+            Assert.Equal(403, response!.Status);
+            Assert.EndsWith("/ops/denied", page.Url, StringComparison.Ordinal);
+        }
+        await Browser.ShotAsync(page, "ops-05-service-denied");
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_refused_on_the_form_and_the_console_speaks_English_on_request()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var page = await browser.PageAsync(server.BaseAddress);
+        await SignInAsync(page, "risk", "wrong-password");
+        Assert.Contains("用户名或密码错误", await page.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
+        await page.ClickAsync("text=English");
+        await page.WaitForSelectorAsync("text=Operator sign-in");
+        await SignInAsync(page, "risk");
+        await page.WaitForURLAsync("**/ops");
+        Assert.Contains("Open risk cases", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        await page.ClickAsync("text=Sign out");
+        await page.WaitForURLAsync("**/ops/login");
+        var again = await page.GotoAsync("/ops/risk/cases");
+        Assert.Contains("/ops/login", page.Url, StringComparison.Ordinal); // the session ended
+        Assert.Equal(200, again!.Status);
+        await Browser.ShotAsync(page, "ops-06-english-signed-out");
+    }
+}

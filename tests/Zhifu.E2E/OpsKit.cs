@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Zhifu.Tests.Infrastructure;
+
+namespace Zhifu.E2E;
+
+/// <summary>What the operator-console tests arrange through the real APIs before the browser looks.</summary>
+internal static class OpsKit
+{
+    public const string OperatorPassword = "Zhifu@2026";
+    public const string UserPassword = "Demo@2026";
+    public const string PaymentPassword = "147258";
+    public const string ZhangSan = "13800138001";
+    public const string LiSi = "13912345678";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static async Task<HttpClient> OperatorAsync(ZhifuTestServer server, string role)
+    {
+        var client = server.Client();
+        var login = await client.PostAsJsonAsync("/api/ops/auth/login", new { username = role == "operations" ? "ops" : role, password = OperatorPassword }, Ct);
+        Assert.True(login.IsSuccessStatusCode, await login.Content.ReadAsStringAsync(Ct));
+        return client;
+    }
+
+    public static async Task<HttpClient> WalletAsync(ZhifuTestServer server, string phone)
+    {
+        var client = server.Client();
+        var login = await client.PostAsJsonAsync("/api/wallet/sessions", new { phone, password = UserPassword }, Ct);
+        var body = await login.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.True(login.IsSuccessStatusCode, body.ToString());
+        client.DefaultRequestHeaders.Authorization = new("Bearer", body.GetProperty("token").GetString());
+        return client;
+    }
+
+    public static async Task<long> BalanceAsync(HttpClient wallet) =>
+        (await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me", Ct)).GetProperty("balanceFen").GetInt64();
+
+    /// <summary>A risk rule that holds transfers of ¥100 and more for review, and a ¥150 transfer it holds.</summary>
+    public static async Task<Guid> HeldTransferAsync(ZhifuTestServer server)
+    {
+        using var risk = await OperatorAsync(server, "risk");
+        var rule = await risk.PutAsJsonAsync("/api/ops/risk/rules/E2E-REVIEW", new
+        {
+            type = "amount", kinds = "transfer", parameters = new { minFen = 10_000 }, action = "review", score = 50, mode = "active",
+            description = "¥100 及以上转账人工审核",
+        }, Ct);
+        Assert.True(rule.IsSuccessStatusCode, await rule.Content.ReadAsStringAsync(Ct));
+        using var zhang = await WalletAsync(server, ZhangSan);
+        var sent = await zhang.PostAsJsonAsync("/api/wallet/me/transfers", new
+        {
+            requestId = "e2e-" + Guid.NewGuid().ToString("N"), payeePhone = LiSi, amountFen = 15_000, paymentPassword = PaymentPassword,
+        }, Ct);
+        var receipt = await sent.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.True(sent.StatusCode == HttpStatusCode.Accepted, receipt.ToString());
+        Assert.Equal("review", receipt.GetProperty("status").GetString());
+        return receipt.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Signs in on the console's own page, as a person would.</summary>
+    public static async Task SignInAsync(IPage page, string username, string password = OperatorPassword)
+    {
+        var response = await page.GotoAsync("/ops/login");
+        Assert.True(response?.Ok, $"GET /ops/login answered {response?.Status}: {await page.ContentAsync()}");
+        await page.FillAsync("#username", username);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("button[type=submit]");
+    }
+}
