@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Zhifu.Tests.Infrastructure;
 using static Zhifu.E2E.OpsKit;
@@ -94,5 +95,47 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
         Assert.Contains("/ops/login", page.Url, StringComparison.Ordinal); // the session ended
         Assert.Equal(200, again!.Status);
         await Browser.ShotAsync(page, "ops-06-english-signed-out");
+    }
+
+    [Fact]
+    public async Task Customer_service_finds_a_user_masked_freezes_the_wallet_with_a_reason_and_the_auditor_sees_it()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var page = await browser.PageAsync(server.BaseAddress);
+        await SignInAsync(page, "service");
+        await page.WaitForURLAsync("**/ops");
+        await page.ClickAsync("nav >> text=用户");
+        await page.FillAsync("#phone", ZhangSan);
+        await page.ClickAsync("button:has-text('查询')");
+        var card = page.Locator(".user").First;
+        var shown = await card.InnerTextAsync();
+        Assert.Contains("138****8001", shown, StringComparison.Ordinal); // masked, never the whole number
+        Assert.DoesNotContain(ZhangSan, shown, StringComparison.Ordinal);
+        Assert.Contains("张*", shown, StringComparison.Ordinal);
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync(); // the freeze asks first
+        await card.Locator("button.danger").ClickAsync(); // no reason: refused next to the field, nothing frozen
+        await page.WaitForSelectorAsync(".field-error");
+        await page.Locator(".user input[name=reason]").First.FillAsync("用户来电称手机丢失，申请冻结");
+        await page.Locator(".user button.danger").First.ClickAsync();
+        await page.WaitForSelectorAsync("text=已冻结");
+        Assert.Contains("用户来电称手机丢失", await page.Locator(".user .restrictions").First.InnerTextAsync(), StringComparison.Ordinal);
+        await Browser.ShotAsync(page, "ops-07-user-frozen");
+        using (var zhang = await WalletAsync(server, ZhangSan))
+        {
+            var sent = await zhang.PostAsJsonAsync("/api/wallet/me/transfers", new
+            {
+                requestId = "e2e-" + Guid.NewGuid().ToString("N"), payeePhone = LiSi, amountFen = 100, paymentPassword = PaymentPassword,
+            }, Ct);
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, sent.StatusCode); // frozen: no money leaves
+        }
+
+        var auditor = await browser.PageAsync(server.BaseAddress);
+        await SignInAsync(auditor, "audit");
+        await auditor.GotoAsync("/ops/audit?action=account.");
+        var log = await auditor.InnerTextAsync("#audit");
+        Assert.Contains("account.freeze", log, StringComparison.Ordinal);
+        Assert.Contains("用户来电称手机丢失", log, StringComparison.Ordinal);
+        Assert.Contains("哈希链完整", await auditor.InnerTextAsync("#chain"), StringComparison.Ordinal);
+        await Browser.ShotAsync(auditor, "ops-08-audit-freeze");
     }
 }

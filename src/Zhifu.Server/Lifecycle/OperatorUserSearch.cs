@@ -25,23 +25,36 @@ public static class OperatorUserSearch
         app.MapGet("/api/ops/users", SearchAsync).WithTags("Operator: users")
             .RequireAuthorization(OperatorLifecycleEndpoints.Roles("service", "operations", "risk", "audit"));
 
-    private static async Task<IResult> SearchAsync(string? phone, string? idNumber, ClaimsPrincipal principal, DatabaseOptions database,
-        PersonalData personalData, AccountRestrictions restrictions, AuditLog audit, HttpContext context)
+    private static async Task<IResult> SearchAsync(string? phone, string? idNumber, ClaimsPrincipal principal, IServiceProvider services,
+        HttpContext context)
     {
+        var (found, error) = await FindAsync(phone, idNumber, OperatorActor.Of(principal), services, context.RequestAborted);
+        return error?.ToResult(context) ?? Results.Ok(found);
+    }
+
+    /// <summary>The wallets a phone or ID number finds, masked, with their restrictions; the search itself is audited. The
+    /// Operator API and the operator console both search through here.</summary>
+    public static async Task<(IReadOnlyList<UserDto>? Found, WalletError? Error)> FindAsync(string? phone, string? idNumber,
+        OperatorActor by, IServiceProvider services, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        ArgumentNullException.ThrowIfNull(services);
         if ((phone is null) == (idNumber is null))
         {
-            return LifecycleErrors.SearchKeyRequired.ToResult(context);
+            return (null, LifecycleErrors.SearchKeyRequired);
         }
         var normalizedId = LifecycleInput.IdNumber(idNumber);
         if (phone is not null && !CredentialRules.IsPhone(phone))
         {
-            return WalletErrors.InvalidPhone.ToResult(context);
+            return (null, WalletErrors.InvalidPhone);
         }
         if (idNumber is not null && normalizedId is null)
         {
-            return LifecycleErrors.InvalidIdNumber.ToResult(context);
+            return (null, LifecycleErrors.InvalidIdNumber);
         }
-        var ct = context.RequestAborted;
+        var database = services.GetRequiredService<DatabaseOptions>();
+        var personalData = services.GetRequiredService<PersonalData>();
+        var restrictions = services.GetRequiredService<AccountRestrictions>();
         List<UserRow> users;
         await using (var db = database.CreateContext())
         {
@@ -62,10 +75,9 @@ public static class OperatorUserSearch
         {
             found.Add(await DescribeAsync(user, database, personalData, restrictions, ct));
         }
-        var by = OperatorActor.Of(principal);
         var key = phone is not null ? "phone " + PersonalDataMask.Phone(phone) : "id " + PersonalDataMask.IdNumber(normalizedId);
-        await audit.AppendAsync(by.Username, by.Role, "user.search", key, $"{found.Count} found", ct);
-        return Results.Ok(found);
+        await services.GetRequiredService<AuditLog>().AppendAsync(by.Username, by.Role, "user.search", key, $"{found.Count} found", ct);
+        return (found, null);
     }
 
     private static async Task<UserDto> DescribeAsync(UserRow user, DatabaseOptions database, PersonalData personalData,
