@@ -138,4 +138,39 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
         Assert.Contains("哈希链完整", await auditor.InnerTextAsync("#chain"), StringComparison.Ordinal);
         await Browser.ShotAsync(auditor, "ops-08-audit-freeze");
     }
+
+    [Fact]
+    public async Task Risk_approves_a_pending_merchant_in_the_console_and_a_rejection_needs_a_reason()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        string mchId;
+        using (var ops = await OperatorAsync(server, "operations"))
+        {
+            var applied = await ops.PostAsJsonAsync("/api/ops/merchants", new
+            {
+                name = "深圳知付测试便利店", licenceNo = "91440300MA5F00002D", legalPersonName = "钱七", legalPersonIdNumber = "110101198001010053",
+                mcc = "5411", riskLevel = "low", feeRatePpm = 3800, settlementBank = "CMB", settlementAccountNo = "755900001234567890",
+                settlementAccountName = "深圳知付测试便利店有限公司", singlePaymentLimitFen = 100_000,
+            }, Ct);
+            var body = await applied.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct);
+            Assert.True(applied.IsSuccessStatusCode, body.ToString());
+            mchId = body.GetProperty("mchId").GetString()!;
+        }
+        var page = await browser.PageAsync(server.BaseAddress);
+        await SignInAsync(page, "risk");
+        await page.WaitForURLAsync("**/ops");
+        await page.GotoAsync("/ops/merchants?status=pending");
+        await page.ClickAsync($"#merchants >> text={mchId}");
+        var detail = await page.InnerTextAsync("main");
+        Assert.Contains("钱*", detail, StringComparison.Ordinal); // the legal person masked
+        Assert.DoesNotContain("110101198001010053", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("755900001234567890", detail, StringComparison.Ordinal);
+        await page.ClickAsync("button:has-text('驳回')"); // no reason given
+        await page.WaitForSelectorAsync(".field-error");
+        await page.FillAsync("#note", "资料齐全，准予开通");
+        await page.ClickAsync("button:has-text('通过')");
+        await page.WaitForSelectorAsync("text=已通过");
+        Assert.Contains("active", await page.InnerTextAsync("h1"), StringComparison.Ordinal);
+        await Browser.ShotAsync(page, "ops-09-merchant-approved");
+    }
 }

@@ -14,8 +14,29 @@ namespace Zhifu.Server.Merchants;
 /// audit. Four eyes: whoever applied cannot approve. Legal-person data and the settlement account are encrypted (ACC-8).
 /// </summary>
 public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger, PersonalData personal, MerchantCredentials credentials,
-    IClock clock)
+    AuditLog audit, IClock clock)
 {
+    /// <summary>Approves or rejects (a rejection needs its reason) and writes the audit entry; the refusal code otherwise.</summary>
+    public async Task<(MerchantRow? Merchant, string? Refusal)> ReviewAsync(string mchId, bool approve, string? note,
+        Lifecycle.OperatorActor by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        var (row, refusal) = approve ? await ApproveAsync(mchId, by.CreatedBy, note, ct) : await RejectAsync(mchId, by.CreatedBy, note!, ct);
+        if (refusal is null)
+        {
+            await audit.AppendAsync(by.Username, by.Role, approve ? "merchant.approve" : "merchant.reject", mchId, note ?? "", ct);
+        }
+        return (row, refusal);
+    }
+
+    /// <summary>What a review refusal means, for people.</summary>
+    public static (int Status, string Zh, string En) Explain(string refusal) => refusal switch
+    {
+        "MERCHANT_NOT_PENDING" => (409, "该商户不在待审核状态", "The merchant is not awaiting review"),
+        "MERCHANT_FOUR_EYES" => (403, "进件人不能审核自己提交的商户", "Whoever applied cannot review the application"),
+        _ => (404, "找不到该商户", "No such merchant"),
+    };
+
     public const string LegalNamePurpose = "merchant-legal-name";
     public const string LegalIdPurpose = "merchant-legal-id";
     public const string SettlementPurpose = "merchant-settlement-account";

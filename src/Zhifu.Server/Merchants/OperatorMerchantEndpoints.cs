@@ -95,22 +95,17 @@ public static class OperatorMerchantEndpoints
             return ApiProblem.Create(h, 400, "INVALID_REVIEW_NOTE", "驳回须写明原因，备注不超过 200 字",
                 "A rejection needs a reason; notes are at most 200 characters", "note");
         }
-        var actor = OperatorActor.Of(user);
-        var onboarding = services.GetRequiredService<MerchantOnboarding>();
-        var (row, refusal) = approve
-            ? await onboarding.ApproveAsync(mchid, actor.CreatedBy, note, h.RequestAborted)
-            : await onboarding.RejectAsync(mchid, actor.CreatedBy, note!, h.RequestAborted);
-        switch (refusal)
+        var (row, refusal) = await services.GetRequiredService<MerchantOnboarding>().ReviewAsync(mchid, approve, note, OperatorActor.Of(user),
+            h.RequestAborted);
+        if (refusal == "MERCHANT_NOT_FOUND")
         {
-            case "MERCHANT_NOT_FOUND":
-                return NotFound(h);
-            case "MERCHANT_NOT_PENDING":
-                return ApiProblem.Create(h, 409, refusal, "该商户不在待审核状态", "The merchant is not awaiting review");
-            case "MERCHANT_FOUR_EYES":
-                return ApiProblem.Create(h, 403, refusal, "进件人不能审核自己提交的商户", "Whoever applied cannot review the application");
+            return NotFound(h);
         }
-        await services.GetRequiredService<AuditLog>().AppendAsync(actor.Username, actor.Role,
-            approve ? "merchant.approve" : "merchant.reject", mchid, note ?? "", h.RequestAborted);
+        if (refusal is not null)
+        {
+            var (status, zh, en) = MerchantOnboarding.Explain(refusal);
+            return ApiProblem.Create(h, status, refusal, zh, en);
+        }
         await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
         return Results.Ok(await DetailAsync(db, row!, services.GetRequiredService<PersonalData>(), h.RequestAborted));
     }
@@ -148,7 +143,7 @@ public static class OperatorMerchantEndpoints
         return Results.Ok(await DetailAsync(db, row!, personal, h.RequestAborted));
     }
 
-    private static async Task<MerchantDto> DetailAsync(ZhifuDb db, MerchantRow m, PersonalData personal, CancellationToken ct)
+    public static async Task<MerchantDto> DetailAsync(ZhifuDb db, MerchantRow m, PersonalData personal, CancellationToken ct)
     {
         var credential = await db.Set<MerchantCredentialRow>().AsNoTracking().FirstOrDefaultAsync(c => c.MerchantId == m.Id, ct);
         string Unmask(byte[]? cipher, string purpose) => cipher is null ? "" : personal.Unprotect(cipher, purpose);
@@ -160,7 +155,7 @@ public static class OperatorMerchantEndpoints
             m.SinglePaymentLimitFen, m.RefundReviewRequired, m.AppliedBy, m.ReviewedBy, m.ReviewNote, ChinaTime.Format(m.CreatedAt));
     }
 
-    private static string StatusName(int status) => status switch { 0 => "pending", 1 => "active", 2 => "rejected", _ => "suspended" };
+    public static string StatusName(int status) => status switch { 0 => "pending", 1 => "active", 2 => "rejected", _ => "suspended" };
 
     private static IResult NotFound(HttpContext h) => ApiProblem.Create(h, 404, "MERCHANT_NOT_FOUND", "商户不存在", "No such merchant");
 }

@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Data;
+using Zhifu.Server.Lifecycle;
+using Zhifu.Server.Merchants;
+using Zhifu.Server.Security;
+
+namespace Zhifu.Server.Consoles.Ops;
+
+/// <summary>One merchant (MER-1), masked; risk staff approve or reject a pending application (four eyes, audited).</summary>
+[Authorize(AuthenticationSchemes = OperatorAuth.Scheme)]
+public sealed class MerchantModel(DatabaseOptions database, PersonalData personal, MerchantOnboarding onboarding) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public string MchId { get; set; } = "";
+    [BindProperty] public string? Note { get; set; }
+
+    public OperatorMerchantEndpoints.MerchantDto? Merchant { get; private set; }
+    public string? Message { get; private set; }
+    public string? Error { get; private set; }
+    public string? NoteError { get; private set; }
+    public bool CanReview => User.IsInRole("risk");
+
+    public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAsync(bool approve)
+    {
+        if (!CanReview)
+        {
+            return Forbid();
+        }
+        var en = ConsoleText.IsEnglish(HttpContext);
+        Note = string.IsNullOrWhiteSpace(Note) ? null : Note.Trim();
+        if (Note is { Length: > 200 } || (!approve && Note is null))
+        {
+            NoteError = en ? "A rejection needs a reason; notes are at most 200 characters" : "驳回须写明原因，备注不超过 200 字";
+        }
+        else
+        {
+            var (_, refusal) = await onboarding.ReviewAsync(MchId, approve, Note, OperatorActor.Of(User), HttpContext.RequestAborted);
+            if (refusal is null)
+            {
+                Message = en ? (approve ? "Approved" : "Rejected") : (approve ? "已通过" : "已驳回");
+            }
+            else
+            {
+                var (_, zh, english) = MerchantOnboarding.Explain(refusal);
+                Error = en ? english : zh;
+            }
+        }
+        return await LoadAsync() ? Page() : NotFound();
+    }
+
+    private async Task<bool> LoadAsync()
+    {
+        await using var db = database.CreateContext();
+        var row = await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.MchId == MchId, HttpContext.RequestAborted);
+        Merchant = row is null ? null : await OperatorMerchantEndpoints.DetailAsync(db, row, personal, HttpContext.RequestAborted);
+        return Merchant is not null;
+    }
+}
