@@ -75,6 +75,17 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
             Assert.EndsWith("/ops/denied", page.Url, StringComparison.Ordinal);
         }
         await Browser.ShotAsync(page, "ops-05-service-denied");
+        using (var zhang = await WalletAsync(server, ZhangSan)) // a text to the user: a one-time code
+        {
+            (await zhang.PostAsJsonAsync("/api/wallet/me/otp", new { purpose = "payment-password" }, Ct)).EnsureSuccessStatusCode();
+        }
+        var outbox = await page.GotoAsync("/ops/outbox");
+        Assert.Equal(200, outbox!.Status);
+        var sms = await page.InnerTextAsync("#sms");
+        Assert.Contains("138****8001", sms, StringComparison.Ordinal);
+        Assert.Contains("otp", sms, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\b\d{6}\b", sms.Replace("2026", "", StringComparison.Ordinal)); // never the code itself
+        await Browser.ShotAsync(page, "ops-10-outbox");
     }
 
     [Fact]

@@ -91,22 +91,9 @@ public static class OperatorMerchantApiEndpoints
             n.DeliveredAt is { } d ? ChinaTime.Format(d) : null)));
     }
 
-    /// <summary>Sends a notification again now (a failed one, or one the merchant says it lost); its schedule starts over.</summary>
-    private static async Task<IResult> ResendAsync(Guid id, DatabaseOptions database, PaymentNotifications notifications, AuditLog audit,
-        IClock clock, ClaimsPrincipal user, HttpContext h)
-    {
-        await using var db = database.CreateContext();
-        var row = await db.Set<PaymentNotificationRow>().FirstOrDefaultAsync(n => n.Id == id, h.RequestAborted);
-        if (row is null)
-        {
-            return ApiProblem.Create(h, 404, "NOTIFICATION_NOT_FOUND", "通知不存在", "No such notification");
-        }
-        (row.Status, row.Attempts, row.NextAttemptAt, row.DeliveredAt) = (PaymentNotifications.Pending, 0, clock.UtcNow, null);
-        await db.SaveChangesAsync(h.RequestAborted);
-        notifications.Wake();
-        await AuditAsync(audit, user, "merchant-notification.resend", $"{row.MchId} {row.EventType} {row.Id}", h);
-        return Results.Accepted();
-    }
+    private static async Task<IResult> ResendAsync(Guid id, PaymentNotifications notifications, ClaimsPrincipal user, HttpContext h) =>
+        await notifications.ResendAsync(id, OperatorActor.Of(user), h.RequestAborted) ? Results.Accepted()
+            : ApiProblem.Create(h, 404, "NOTIFICATION_NOT_FOUND", "通知不存在", "No such notification");
 
     private static Task AuditAsync(AuditLog audit, ClaimsPrincipal user, string action, string target, HttpContext h)
     {

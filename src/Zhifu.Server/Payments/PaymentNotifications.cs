@@ -17,8 +17,27 @@ namespace Zhifu.Server.Payments;
 /// 60m/3h/3h/3h/6h/6h, 24h4m in all).
 /// </summary>
 public sealed class PaymentNotifications(DatabaseOptions database, MerchantCredentials credentials, PlatformKeys keys,
-    IHttpClientFactory http, PaymentsOptions options, IClock clock, ILogger<PaymentNotifications> logger)
+    IHttpClientFactory http, PaymentsOptions options, Security.AuditLog audit, IClock clock, ILogger<PaymentNotifications> logger)
 {
+    /// <summary>Sends a notification again now (a failed one, or one the merchant says it lost); its schedule starts over.
+    /// Audited. False when there is no such notification.</summary>
+    public async Task<bool> ResendAsync(Guid id, Lifecycle.OperatorActor by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        await using var db = database.CreateContext();
+        var row = await db.Set<PaymentNotificationRow>().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
+        if (row is null)
+        {
+            return false;
+        }
+        (row.Status, row.Attempts, row.NextAttemptAt, row.DeliveredAt) = (Pending, 0, clock.UtcNow, null);
+        await db.SaveChangesAsync(cancellationToken);
+        Wake();
+        await audit.AppendAsync(by.Username, by.Role, "merchant-notification.resend", $"{row.MchId} {row.EventType} {row.Id}", "",
+            cancellationToken);
+        return true;
+    }
+
     public const string Pending = "pending";
     public const string Delivered = "delivered";
     public const string Failed = "failed";
