@@ -14,6 +14,7 @@ public static class Banner
             "知付 Zhifu is running — 移动支付管理平台",
             $"  API docs (OpenAPI)   {url}/docs        document: {url}/openapi/v1.json",
             $"  Health / metrics     {url}/healthz     {url}/metrics",
+            $"  Operator console     {url}/ops          (运营管理后台: sign in with a demo operator below)",
             $"  Operator API         {url}/api/ops/... (sign in: POST {url}/api/ops/auth/login)",
             $"  Data                 {settings.Database.Describe()}",
             $"  Bank simulator       {bankUrl?.ToString() ?? "(starting)"}   (zhifu-bank; its /admin API adds test cards)",
