@@ -21,7 +21,7 @@ public sealed class WithdrawalClassLimitTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => _server = await ZhifuTestServer.StartAsync(null, "--Bank:TimeoutMs=400",
+    public async ValueTask InitializeAsync() => _server = await ZhifuTestServer.StartAsync(null, "--Bank:TimeoutMs=2000",
         "--Funds:ResolveAfterSeconds=0", "--Funds:RecoveryIntervalSeconds=3600", "--Funds:ResendsMax=0");
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
@@ -92,7 +92,7 @@ public sealed class WithdrawalClassLimitTests : IAsyncLifetime
         var token = await wang.TokenAsync(card);
         var (before, cardBefore) = (await wang.BalanceAsync(), await wang.Bank.BalanceAsync(card.CardNumber, Ct));
         // Timeouts that never reach the bank: it has never heard of the request, so recovery reverses it (ResendsMax=0).
-        await wang.Bank.SetFaultsAsync(new BankAdminClient.Faults(TimeoutRate: 1.0, TimeoutHoldMs: 900, Seed: 5), Ct);
+        await wang.Bank.SetFaultsAsync(new BankAdminClient.Faults(TimeoutRate: 1.0, TimeoutHoldMs: 2600, Seed: 5), Ct);
         var sent = await wang.WithdrawAsync(token, 12_000);
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
         Assert.Equal((before - 12_000, 88_000L), (await wang.BalanceAsync(), await wang.RemainingAsync(ClassOne))); // both held
