@@ -18,6 +18,9 @@ public static class MerchantApiFeature
         services.AddSingleton<Merchants.MerchantOnboarding>();
         services.AddSingleton<Merchants.MerchantStaff>();
         services.AddSingleton<Merchants.MerchantCredentialSettings>();
+        services.AddSingleton(configuration.GetSection("MerchantConsole").Get<Merchants.MerchantConsoleOptions>()
+            ?? new Merchants.MerchantConsoleOptions());
+        services.AddSingleton<Merchants.MerchantCaptcha>();
         services.AddSingleton<Payments.Refunds.RefundDesk>();
         services.AddSingleton<RequestNonces>();
         services.AddSingleton<MerchantRateLimits>();
