@@ -18,7 +18,7 @@ public sealed class IndexModel(DatabaseOptions database, MerchantConsoleOptions 
 {
     public const int PageSize = 20;
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    [BindProperty(SupportsGet = true)]
     public int PageNumber { get; set; } = 1;
 
     public OrderSearch Filter { get; private set; } = new();

@@ -82,4 +82,17 @@ public sealed class RefundDesk(DatabaseOptions database, MerchantCredentials cre
             $"{refund!.MchId} {new Money(refund.RefundFen)} {note}", ct);
         return (refund, null);
     }
+
+    /// <summary>Switches refund review (退款审核) on or off for the admin's merchant; audited.</summary>
+    public async Task SetReviewRequiredAsync(ClaimsPrincipal user, bool required, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var merchantId = user.MerchantId();
+        await using var db = database.CreateContext();
+        var merchant = await db.Merchants.FirstAsync(m => m.Id == merchantId, ct);
+        merchant.RefundReviewRequired = required;
+        await db.SaveChangesAsync(ct);
+        credentials.Forget(merchant.MchId);
+        await audit.AppendAsync("merchant:" + user.Identity!.Name, "admin", "merchant.refund-review", merchant.MchId, required ? "on" : "off", ct);
+    }
 }

@@ -81,17 +81,9 @@ public static class RefundReviewEndpoints
         return refusal?.ToResult(h) ?? Results.Ok(Dto(refund!));
     }
 
-    private static async Task<IResult> SetReviewAsync(ReviewSettingDto setting, ClaimsPrincipal user, DatabaseOptions database,
-        MerchantCredentials credentials, AuditLog audit, HttpContext h)
+    private static async Task<IResult> SetReviewAsync(ReviewSettingDto setting, ClaimsPrincipal user, RefundDesk desk, HttpContext h)
     {
-        var merchantId = user.MerchantId();
-        await using var db = database.CreateContext();
-        var merchant = await db.Merchants.FirstAsync(m => m.Id == merchantId, h.RequestAborted);
-        merchant.RefundReviewRequired = setting.Required;
-        await db.SaveChangesAsync(h.RequestAborted);
-        credentials.Forget(merchant.MchId);
-        await audit.AppendAsync("merchant:" + user.Identity!.Name, "admin", "merchant.refund-review", merchant.MchId,
-            setting.Required ? "on" : "off", h.RequestAborted);
+        await desk.SetReviewRequiredAsync(user, setting.Required, h.RequestAborted);
         return Results.Ok(setting);
     }
 
