@@ -47,6 +47,12 @@ public sealed class MerchantConsoleTests(Browser browser) : IClassFixture<Browse
         Assert.DoesNotContain("退款审核", await cashier.InnerTextAsync("header nav"), StringComparison.Ordinal);
         Assert.Equal(2, await cashier.Locator("#orders tbody tr").CountAsync());
         await Browser.ShotAsync(cashier, "merchant-02-orders");
+        await cashier.GotoAsync("/merchant?min=50&max=100&type=NATIVE&state=SUCCESS"); // filtered on the server
+        Assert.Equal(1, await cashier.Locator("#orders tbody tr").CountAsync());
+        await cashier.GotoAsync("/merchant?min=abc&from=2026-13-01");
+        Assert.Contains("金额须为元", await cashier.InnerTextAsync("#amount-error"), StringComparison.Ordinal);
+        Assert.Contains("日期格式", await cashier.InnerTextAsync("#date-error"), StringComparison.Ordinal);
+        await cashier.GotoAsync("/merchant");
 
         // found by its transaction_id; the detail; a refund above what is refundable is refused next to the amount
         await cashier.FillAsync("#q", transactionId);
