@@ -17,6 +17,11 @@ public static class MerchantApiFeature
         Merchants.MerchantStaffAuth.AddServices(services);
         services.AddSingleton<Merchants.MerchantOnboarding>();
         services.AddSingleton<Merchants.MerchantStaff>();
+        services.AddSingleton<Merchants.MerchantCredentialSettings>();
+        services.AddSingleton(configuration.GetSection("MerchantConsole").Get<Merchants.MerchantConsoleOptions>()
+            ?? new Merchants.MerchantConsoleOptions());
+        services.AddSingleton<Merchants.MerchantCaptcha>();
+        services.AddSingleton<Payments.Refunds.RefundDesk>();
         services.AddSingleton<RequestNonces>();
         services.AddSingleton<MerchantRateLimits>();
         services.AddSingleton<MerchantDemoCredentials>();

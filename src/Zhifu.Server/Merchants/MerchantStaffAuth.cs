@@ -78,7 +78,7 @@ public static class MerchantStaffAuth
             return Results.NoContent();
         });
         group.MapGet("/me", (ClaimsPrincipal user) => Results.Ok(Session(user))).RequireAuthorization(SessionOnly);
-        group.MapPost("/password", ChangePasswordAsync).RequireAuthorization(SessionOnly);
+        group.MapPost("/password", PasswordAsync).RequireAuthorization(SessionOnly);
     }
 
     /// <summary>The signed-in staff member's merchant.</summary>
@@ -93,40 +93,55 @@ public static class MerchantStaffAuth
     /// <summary>Change of password: the current one and a strong new one (8–64 characters, letters and digits).</summary>
     public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
 
-    private static StaffSession Session(ClaimsPrincipal user) =>
+    /// <summary>The signed-in staff member's session, as the console shows it.</summary>
+    public static StaffSession Session(ClaimsPrincipal user) =>
         new(user.Identity!.Name!, user.FindFirstValue(ClaimTypes.Role)!, user.MchId(),
             user.HasClaim(MustChangeClaim, "1"));
 
-    private static async Task<IResult> ChangePasswordAsync(PasswordChange request, ClaimsPrincipal user, HttpContext context,
-        DatabaseOptions database, PasswordSignIn signIn, PasswordHasher passwords, OperatorLockoutOptions lockout, IClock clock,
-        AuditLog audit)
+    private static async Task<IResult> PasswordAsync(PasswordChange request, ClaimsPrincipal user, HttpContext context)
     {
-        if (!Accounts.CredentialRules.IsStrongLoginPassword(request.NewPassword) || request.NewPassword == request.CurrentPassword)
+        var (session, refusal) = await ChangePasswordAsync(context, user, request.CurrentPassword, request.NewPassword);
+        return refusal?.ToResult(context) ?? Results.Ok(session);
+    }
+
+    /// <summary>
+    /// Changes the signed-in staff member's password (the current one and a strong new one, ACC-7) and renews the session
+    /// without the must-change mark; the API and the console's password page both call this.
+    /// </summary>
+    public static async Task<(StaffSession? Session, Refusal? Refusal)> ChangePasswordAsync(HttpContext context, ClaimsPrincipal user,
+        string? currentPassword, string? newPassword)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(user);
+        if (!Accounts.CredentialRules.IsStrongLoginPassword(newPassword) || newPassword == currentPassword)
         {
-            return ApiProblem.Create(context, 400, "WEAK_PASSWORD", "新密码须为 8–64 位且含字母和数字，并与原密码不同",
-                "The new password must be 8–64 characters with letters and digits, and differ from the current one", "newPassword");
+            return (null, new Refusal(400, "WEAK_PASSWORD", "新密码须为 8–64 位且含字母和数字，并与原密码不同",
+                "The new password must be 8–64 characters with letters and digits, and differ from the current one", "newPassword"));
         }
-        await using var db = database.CreateContext();
+        var services = context.RequestServices;
+        await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
         var staff = await db.Set<Zhifu.Data.Entities.MerchantStaffRow>()
             .FirstAsync(s => s.Username == user.Identity!.Name, context.RequestAborted);
-        var refusal = signIn.Check(staff, request.CurrentPassword ?? "");
+        var refusal = services.GetRequiredService<PasswordSignIn>().Check(staff, currentPassword ?? "");
         if (refusal is not null)
         {
             await db.SaveChangesAsync(context.RequestAborted);
-            return ApiProblem.Create(context, refusal == SignInRefusal.Locked ? 423 : 401,
+            return (null, new Refusal(refusal == SignInRefusal.Locked ? 423 : 401,
                 refusal == SignInRefusal.Locked ? "MERCHANT_LOCKED" : "MERCHANT_BAD_CREDENTIALS",
-                "原密码错误", "The current password is wrong", "currentPassword");
+                refusal == SignInRefusal.Locked ? "密码错误次数过多，账户已锁定，请稍后再试" : "原密码错误",
+                refusal == SignInRefusal.Locked ? "Too many wrong passwords: the account is locked for a while" : "The current password is wrong",
+                "currentPassword"));
         }
-        (staff.PasswordHash, staff.MustChangePassword) = (passwords.Hash(request.NewPassword!), false);
+        (staff.PasswordHash, staff.MustChangePassword) = (services.GetRequiredService<PasswordHasher>().Hash(newPassword!), false);
         await db.SaveChangesAsync(context.RequestAborted);
-        await audit.AppendAsync("merchant:" + staff.Username, staff.Role, "merchant.staff.password", staff.Username, "",
-            context.RequestAborted);
-        return Results.Ok(await SignInAsync(context, staff, user.MchId(), lockout, clock));
+        await services.GetRequiredService<AuditLog>().AppendAsync("merchant:" + staff.Username, staff.Role, "merchant.staff.password",
+            staff.Username, "", context.RequestAborted);
+        return (await IssueAsync(context, staff, user.MchId()), null);
     }
 
-    private static async Task<StaffSession> SignInAsync(HttpContext context, Zhifu.Data.Entities.MerchantStaffRow staff, string mchId,
-        OperatorLockoutOptions lockout, IClock clock)
+    private static async Task<StaffSession> IssueAsync(HttpContext context, Zhifu.Data.Entities.MerchantStaffRow staff, string mchId)
     {
+        var services = context.RequestServices;
         var claims = new List<Claim>
         {
             new(ClaimTypes.Name, staff.Username), new(ClaimTypes.Role, staff.Role), new(MerchantClaim, staff.MerchantId.ToString()),
@@ -139,38 +154,51 @@ public static class MerchantStaffAuth
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
         await context.SignInAsync(Scheme, principal, new AuthenticationProperties
         {
-            ExpiresUtc = clock.UtcNow.AddMinutes(lockout.SessionMinutes),
+            ExpiresUtc = services.GetRequiredService<IClock>().UtcNow.AddMinutes(
+                services.GetRequiredService<OperatorLockoutOptions>().SessionMinutes),
             AllowRefresh = true,
         });
         return Session(principal);
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest? request, HttpContext context, DatabaseOptions database,
-        PasswordSignIn signIn, OperatorLockoutOptions lockout, IClock clock, ILogger<StaffSession> logger)
+    private static async Task<IResult> LoginAsync(LoginRequest? request, HttpContext context)
     {
         if (LoginRequest.Invalid(request, context) is { } invalid)
         {
             return invalid;
         }
-        await using var db = database.CreateContext();
+        var (session, refusal) = await SignInAsync(context, request!.Username!, request.Password!);
+        return refusal?.ToResult(context) ?? Results.Ok(session);
+    }
+
+    /// <summary>
+    /// Checks a staff member's password (with the operators' lockout) and that they and their merchant are active, and
+    /// issues the session cookie the merchant console API and the console pages share (MER-2, SEC-2).
+    /// </summary>
+    public static async Task<(StaffSession? Session, Refusal? Refusal)> SignInAsync(HttpContext context, string username, string password)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var services = context.RequestServices;
+        var logger = services.GetRequiredService<ILogger<StaffSession>>();
+        await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
         var staff = await db.Set<Zhifu.Data.Entities.MerchantStaffRow>()
-            .FirstOrDefaultAsync(s => s.Username == request!.Username, context.RequestAborted);
-        var refusal = signIn.Check(staff, request!.Password!);
+            .FirstOrDefaultAsync(s => s.Username == username, context.RequestAborted);
+        var refusal = services.GetRequiredService<PasswordSignIn>().Check(staff, password);
         await db.SaveChangesAsync(context.RequestAborted);
         if (refusal == SignInRefusal.Locked)
         {
-            return ApiProblem.Create(context, 423, "MERCHANT_LOCKED", "密码错误次数过多，账户已锁定，请稍后再试",
-                "Too many wrong passwords: the account is locked for a while");
+            return (null, new Refusal(423, "MERCHANT_LOCKED", "密码错误次数过多，账户已锁定，请稍后再试",
+                "Too many wrong passwords: the account is locked for a while"));
         }
         var merchant = staff is null ? null
             : await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.Id == staff.MerchantId, context.RequestAborted);
         if (refusal is not null || merchant is not { Status: Zhifu.Data.Entities.MerchantRow.Active } || staff!.DisabledAt is not null)
         {
             logger.LogWarning("Merchant staff sign-in refused");
-            return ApiProblem.Create(context, 401, "MERCHANT_BAD_CREDENTIALS", "用户名或密码错误", "Wrong username or password");
+            return (null, new Refusal(401, "MERCHANT_BAD_CREDENTIALS", "用户名或密码错误", "Wrong username or password"));
         }
-        var session = await SignInAsync(context, staff, merchant.MchId, lockout, clock);
+        var session = await IssueAsync(context, staff, merchant.MchId);
         logger.LogInformation("Merchant staff {Username} ({Role}) of {MchId} signed in", staff.Username, staff.Role, merchant.MchId);
-        return Results.Ok(session);
+        return (session, null);
     }
 }

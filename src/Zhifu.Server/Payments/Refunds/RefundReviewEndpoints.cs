@@ -67,76 +67,23 @@ public static class RefundReviewEndpoints
         return Results.Ok(rows.Select(Dto));
     }
 
-    private static async Task<IResult> RequestAsync(RefundRequestDto request, ClaimsPrincipal user, DatabaseOptions database,
-        MerchantCredentials credentials, PaymentRefunds refunds, AuditLog audit, HttpContext h)
+    private static async Task<IResult> RequestAsync(RefundRequestDto request, ClaimsPrincipal user, RefundDesk desk, HttpContext h)
     {
-        if (string.IsNullOrEmpty(request.RequestId) || string.IsNullOrEmpty(request.OutTradeNo) || request.AmountFen <= 0
-            || request.AmountFen > int.MaxValue || request.Reason?.Length > 80)
-        {
-            return ApiProblem.Create(h, 400, "INVALID_REFUND_REQUEST", "请填写请求号、商户订单号和大于 0 的退款金额（原因不超过 80 字）",
-                "requestId, outTradeNo and an amount above 0 are required (reason at most 80 characters)");
-        }
-        var (merchantId, mchId) = (user.MerchantId(), user.MchId());
-        await using var db = database.CreateContext();
-        var merchant = await credentials.FindAsync(mchId, h.RequestAborted);
-        var total = await db.Set<PaymentOrderRow>().Where(o => o.MerchantId == merchantId && o.OutTradeNo == request.OutTradeNo)
-            .Select(o => (long?)o.TotalFen).FirstOrDefaultAsync(h.RequestAborted);
-        if (merchant is null || total is null)
-        {
-            return ApiProblem.Create(h, 404, "ORDER_NOT_FOUND", "订单不存在", "No such order");
-        }
-        if (V3Json.MerchantNumber("requestId", request.RequestId, 1, 64, "_-|*@") is { } bad)
-        {
-            return ApiProblem.Create(h, 400, "INVALID_REFUND_REQUEST", "请求号须为 1–64 位数字、字母或 _-|*@",
-                "requestId must be 1–64 of 0-9A-Za-z_-|*@");
-        }
-        var (refund, _, refusal) = await refunds.ApplyAsync(merchant, new RefundRequest(null, request.OutTradeNo, request.RequestId,
-            request.Reason, null, request.AmountFen, total.Value), h.RequestAborted);
-        if (refusal is not null)
-        {
-            return ApiProblem.Create(h, refusal.Status, "REFUND_" + refusal.Code, refusal.Message, refusal.Message);
-        }
-        await audit.AppendAsync("merchant:" + user.Identity!.Name, user.FindFirstValue(ClaimTypes.Role)!, "refund.request",
-            refund!.RefundId, $"{mchId} {request.OutTradeNo} {new Money(request.AmountFen)}", h.RequestAborted);
-        return Results.Ok(Dto(refund));
+        var (refund, refusal) = await desk.RequestAsync(user, request.RequestId, request.OutTradeNo, request.AmountFen, request.Reason,
+            h.RequestAborted);
+        return refusal?.ToResult(h) ?? Results.Ok(Dto(refund!));
     }
 
     private static async Task<IResult> ReviewAsync(string refundId, bool approve, string? note, ClaimsPrincipal user,
         IServiceProvider services, HttpContext h)
     {
-        if (note?.Length > 200 || refundId.Length > 32)
-        {
-            return ApiProblem.Create(h, 400, "INVALID_REVIEW", "备注不超过 200 字", "The note is at most 200 characters");
-        }
-        var reviewer = "merchant:" + user.Identity!.Name;
-        var (refund, refusal) = await services.GetRequiredService<PaymentRefunds>().ReviewAsync(user.MerchantId(), refundId, approve,
-            reviewer, note, h.RequestAborted);
-        switch (refusal)
-        {
-            case "REFUND_NOT_FOUND":
-                return ApiProblem.Create(h, 404, refusal, "退款单不存在", "No such refund");
-            case "REFUND_NOT_AWAITING_REVIEW":
-                return ApiProblem.Create(h, 409, refusal, "该退款不在待审核状态", "The refund is not awaiting review");
-            case not null:
-                return ApiProblem.Create(h, 409, refusal, "退款正在处理中，请稍后再试", "The refund is being processed; try again shortly");
-        }
-        await services.GetRequiredService<AuditLog>().AppendAsync(reviewer, user.FindFirstValue(ClaimTypes.Role)!,
-            approve ? "refund.approve" : "refund.reject", refundId, $"{refund!.MchId} {new Money(refund.RefundFen)} {note}",
-            h.RequestAborted);
-        return Results.Ok(Dto(refund));
+        var (refund, refusal) = await services.GetRequiredService<RefundDesk>().ReviewAsync(user, refundId, approve, note, h.RequestAborted);
+        return refusal?.ToResult(h) ?? Results.Ok(Dto(refund!));
     }
 
-    private static async Task<IResult> SetReviewAsync(ReviewSettingDto setting, ClaimsPrincipal user, DatabaseOptions database,
-        MerchantCredentials credentials, AuditLog audit, HttpContext h)
+    private static async Task<IResult> SetReviewAsync(ReviewSettingDto setting, ClaimsPrincipal user, RefundDesk desk, HttpContext h)
     {
-        var merchantId = user.MerchantId();
-        await using var db = database.CreateContext();
-        var merchant = await db.Merchants.FirstAsync(m => m.Id == merchantId, h.RequestAborted);
-        merchant.RefundReviewRequired = setting.Required;
-        await db.SaveChangesAsync(h.RequestAborted);
-        credentials.Forget(merchant.MchId);
-        await audit.AppendAsync("merchant:" + user.Identity!.Name, "admin", "merchant.refund-review", merchant.MchId,
-            setting.Required ? "on" : "off", h.RequestAborted);
+        await desk.SetReviewRequiredAsync(user, setting.Required, h.RequestAborted);
         return Results.Ok(setting);
     }
 
