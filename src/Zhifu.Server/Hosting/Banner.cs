@@ -26,7 +26,7 @@ public static class Banner
         lines.AddRange(DemoCards.People.Select(p =>
             $"    {p.Phone}  {p.Name}  {new Zhifu.Core.Money(DemoWorld.OpeningBalances[p.Phone])}"));
         lines.Add($"  Demo merchant: mchid {DemoWorld.MerchantId}; its v3 API credentials are in {settings.DataDirectory}/demo/merchant/");
-        lines.Add($"  Demo merchant staff (merchant console API {url}/api/merchant/..., password {DemoWorld.MerchantStaffPassword}):");
+        lines.Add($"  Demo merchant staff (merchant console {url}/merchant, API {url}/api/merchant/..., password {DemoWorld.MerchantStaffPassword}):");
         lines.AddRange(DemoWorld.MerchantStaff.Select(s => $"    {s.Username,-13} {s.Title}"));
         lines.Add("");
         Console.WriteLine(string.Join(Environment.NewLine, lines));
