@@ -184,4 +184,31 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
         Assert.Contains("active", await page.InnerTextAsync("h1"), StringComparison.Ordinal);
         await Browser.ShotAsync(page, "ops-09-merchant-approved");
     }
+
+    [Fact]
+    public async Task Risk_generates_yesterdays_AML_reports_with_a_reason_and_downloads_the_file()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var page = await browser.PageAsync(server.BaseAddress);
+        await SignInAsync(page, "risk");
+        await page.WaitForURLAsync("**/ops");
+        await page.ClickAsync("nav >> text=反洗钱报告");
+        var yesterday = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).AddDays(-1).ToString("yyyy-MM-dd",
+            System.Globalization.CultureInfo.InvariantCulture);
+        await page.FillAsync("#genDay", yesterday);
+        await page.ClickAsync("button:has-text('生成')"); // no reason
+        await page.WaitForSelectorAsync(".field-error");
+        await page.FillAsync("#genDay", yesterday);
+        await page.FillAsync("#reason", "监管检查前复核");
+        await page.ClickAsync("button:has-text('生成')");
+        await page.WaitForSelectorAsync("text=已生成 2 份报告");
+        var table = await page.InnerTextAsync("#reports");
+        Assert.Contains(yesterday, table, StringComparison.Ordinal);
+        await Browser.ShotAsync(page, "ops-11-aml");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#reports a").First.ClickAsync());
+        var path = await download.PathAsync();
+        var bytes = await File.ReadAllBytesAsync(path, Ct);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]); // UTF-8 with BOM, for Excel
+        Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);
+    }
 }

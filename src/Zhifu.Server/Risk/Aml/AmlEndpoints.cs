@@ -60,21 +60,16 @@ public static class AmlEndpoints
         return Results.Ok(new ReportPage([.. page.Select(ToDto)], more ? (offset ?? 0) + size : null));
     }
 
-    private static async Task<IResult> GenerateAsync(GenerateRequest request, ClaimsPrincipal principal, AmlReports reports, AuditLog audit,
+    private static async Task<IResult> GenerateAsync(GenerateRequest request, ClaimsPrincipal principal, AmlReports reports,
         AmlOptions options, IClock clock, HttpContext context)
     {
-        var today = DateOnly.FromDateTime(ChinaTime.ToChina(clock.UtcNow).DateTime);
         if (ParseDay(request.Day) is not { } day)
         {
             return AmlErrors.InvalidDay.ToResult(context);
         }
-        if (day >= today)
+        if (Unreportable(day, options, clock) is { } refused)
         {
-            return AmlErrors.DayNotOver.ToResult(context);
-        }
-        if (day < today.AddDays(-options.RetroactiveDaysMax))
-        {
-            return AmlErrors.DayTooOld.ToResult(context);
+            return refused.ToResult(context);
         }
         if (request.Kind is not null && !AmlReportBuilder.Kinds.Contains(request.Kind))
         {
@@ -84,17 +79,10 @@ public static class AmlEndpoints
         {
             return LifecycleErrors.ReasonRequired.ToResult(context);
         }
-        var by = OperatorActor.Of(principal);
-        var made = new List<ReportDto>();
-        foreach (var kind in request.Kind is { } k ? [k] : AmlReportBuilder.Kinds)
-        {
-            var row = (await reports.GenerateAsync(day, kind, by.CreatedBy, onlyIfMissing: false, context.RequestAborted))!;
-            await audit.AppendAsync(by.Username, by.Role, "aml.generate", $"aml-report:{row.Id}",
-                $"{kind} {Text(day)} v{row.Version}, {row.RowCount} rows, sha256 {row.Sha256}, reason: {reason}", context.RequestAborted);
-            made.Add(ToDto(new AmlReportSummary(row.Id, row.Day, row.Kind, row.Version, true, row.GeneratedAt, row.GeneratedBy,
-                row.RowCount, row.Truncated, row.Sha256, row.Content.Length)));
-        }
-        return Results.Created("/api/ops/risk/aml/reports?day=" + Text(day), new GeneratedDto(made));
+        var made = await reports.RegenerateAsync(day, request.Kind, reason, OperatorActor.Of(principal), context.RequestAborted);
+        return Results.Created("/api/ops/risk/aml/reports?day=" + Text(day), new GeneratedDto([.. made.Select(row => ToDto(new AmlReportSummary(
+            row.Id, row.Day, row.Kind, row.Version, true, row.GeneratedAt, row.GeneratedBy, row.RowCount, row.Truncated, row.Sha256,
+            row.Content.Length)))]));
     }
 
     private static async Task<IResult> DownloadAsync(Guid id, ClaimsPrincipal principal, AmlReports reports, AuditLog audit,
@@ -111,12 +99,21 @@ public static class AmlEndpoints
         return Results.File(row.Content, "text/csv; charset=utf-8", FileName(row.Kind, row.Day, row.Version));
     }
 
-    private static DateOnly? ParseDay(string? text) =>
+    /// <summary>Why a day cannot be reported (yet, or any more), or null.</summary>
+    public static Accounts.WalletError? Unreportable(DateOnly day, AmlOptions options, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
+        var today = DateOnly.FromDateTime(ChinaTime.ToChina(clock.UtcNow).DateTime);
+        return day >= today ? AmlErrors.DayNotOver : day < today.AddDays(-options.RetroactiveDaysMax) ? AmlErrors.DayTooOld : null;
+    }
+
+    public static DateOnly? ParseDay(string? text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
 
     private static string Text(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string FileName(string kind, DateOnly day, int version) => $"zhifu-aml-{kind}-{Text(day)}-v{version}.csv";
+    public static string FileName(string kind, DateOnly day, int version) => $"zhifu-aml-{kind}-{Text(day)}-v{version}.csv";
 
     private static ReportDto ToDto(AmlReportSummary r) => new(r.Id, Text(r.Day), r.Kind, r.Version, r.Current,
         ChinaTime.Format(r.GeneratedAt), r.GeneratedBy, r.RowCount, r.Truncated, r.Sha256, r.SizeBytes, FileName(r.Kind, r.Day, r.Version),

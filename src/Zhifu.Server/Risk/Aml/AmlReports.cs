@@ -15,10 +15,27 @@ public sealed record AmlReportSummary(Guid Id, DateOnly Day, string Kind, int Ve
 /// adds the next version, which becomes the current one. Replicas may race for a version: the unique (day, kind, version)
 /// index lets one win and the other try the next number.
 /// </summary>
-public sealed class AmlReports(DatabaseOptions database, AmlReportBuilder builder, IClock clock, ILogger<AmlReports> logger)
+public sealed class AmlReports(DatabaseOptions database, AmlReportBuilder builder, Security.AuditLog audit, IClock clock,
+    ILogger<AmlReports> logger)
 {
     private const int VersionRacesMax = 3;
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>An operator's regeneration of a day's reports (one kind or all): each a new version, each audited with its reason.</summary>
+    public async Task<List<AmlReportRow>> RegenerateAsync(DateOnly day, string? kind, string reason, Lifecycle.OperatorActor by,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        var made = new List<AmlReportRow>();
+        foreach (var k in kind is { } one ? [one] : AmlReportBuilder.Kinds)
+        {
+            var row = (await GenerateAsync(day, k, by.CreatedBy, onlyIfMissing: false, ct))!;
+            await audit.AppendAsync(by.Username, by.Role, "aml.generate", $"aml-report:{row.Id}",
+                $"{k} {day:yyyy-MM-dd} v{row.Version}, {row.RowCount} rows, sha256 {row.Sha256}, reason: {reason}", ct);
+            made.Add(row);
+        }
+        return made;
+    }
 
     /// <summary>Builds and stores the next version; with <paramref name="onlyIfMissing"/>, nothing (null) when one exists.</summary>
     public async Task<AmlReportRow?> GenerateAsync(DateOnly day, string kind, string generatedBy, bool onlyIfMissing, CancellationToken ct)
