@@ -211,4 +211,32 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]); // UTF-8 with BOM, for Excel
         Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Risk_lists_a_merchant_with_a_reason_and_takes_it_off_again()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var page = await browser.PageAsync(server.BaseAddress);
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await SignInAsync(page, "risk");
+        await page.WaitForURLAsync("**/ops");
+        await page.GotoAsync("/ops/risk/lists");
+        await page.SelectOptionAsync("#newList", "merchant");
+        await page.FillAsync("#subject", "1230000109");
+        await page.FillAsync("#source", "police");
+        await page.ClickAsync("form >> button:has-text('列入')"); // no reason
+        await page.WaitForSelectorAsync(".field-error");
+        await page.SelectOptionAsync("#newList", "merchant");
+        await page.FillAsync("#subject", "1230000109");
+        await page.FillAsync("#source", "police");
+        await page.FillAsync("#reason", "公安协查通知 2026-88");
+        await page.ClickAsync("form >> button:has-text('列入')");
+        await page.WaitForSelectorAsync("text=已列入名单");
+        Assert.Contains("公安协查通知 2026-88", await page.InnerTextAsync("#entries"), StringComparison.Ordinal);
+        await page.FillAsync("#entries input[name=removalReason]", "协查结束");
+        await page.ClickAsync("#entries button:has-text('移出')");
+        await page.WaitForSelectorAsync("text=已移出名单");
+        Assert.DoesNotContain("公安协查通知", await page.InnerTextAsync("#entries"), StringComparison.Ordinal); // active only
+        await Browser.ShotAsync(page, "ops-12-lists");
+    }
 }

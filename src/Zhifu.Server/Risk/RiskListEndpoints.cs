@@ -49,9 +49,22 @@ public static class RiskListEndpoints
         }).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk", "audit"));
     }
 
-    private static async Task<IResult> AddAsync(ListingRequest r, ClaimsPrincipal principal, RiskLists lists, AuditLog audit, IClock clock,
+    private static async Task<IResult> AddAsync(ListingRequest r, ClaimsPrincipal principal, RiskLists lists, IClock clock,
         HttpContext context)
     {
+        var (listing, invalid) = Validate(r, clock.UtcNow);
+        if (invalid is not null)
+        {
+            return invalid.ToResult(context);
+        }
+        var entry = await lists.AddAsync(listing!, OperatorActor.Of(principal), context.RequestAborted);
+        return Results.Created($"/api/ops/risk/lists/{entry.Id}", Dto(entry, clock.UtcNow));
+    }
+
+    /// <summary>A listing request checked (exactly the list's one subject, reason, source, expiry ahead); the API and the console.</summary>
+    public static (RiskListing? Listing, Accounts.WalletError? Error) Validate(ListingRequest r, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(r);
         var subjects = new object?[] { r.UserId, r.DeviceId, r.CardToken, r.MchId }.Count(s => s is not null);
         var named = r.List switch
         {
@@ -63,47 +76,39 @@ public static class RiskListEndpoints
         };
         if (subjects != 1 || !named)
         {
-            return RiskErrors.InvalidList.ToResult(context);
+            return (null, RiskErrors.InvalidList);
         }
         if (LifecycleInput.Reason(r.Reason) is not { } reason)
         {
-            return LifecycleErrors.ReasonRequired.ToResult(context);
+            return (null, LifecycleErrors.ReasonRequired);
         }
         if (r.Source?.Trim() is not { Length: > 0 and <= 64 } source)
         {
-            return LifecycleErrors.SourceRequired.ToResult(context);
+            return (null, LifecycleErrors.SourceRequired);
         }
-        if (r.ExpiresAt is { } expires && expires <= clock.UtcNow)
+        if (r.ExpiresAt is { } expires && expires <= now)
         {
-            return LifecycleErrors.ExpiryInPast.ToResult(context);
+            return (null, LifecycleErrors.ExpiryInPast);
         }
-        var by = OperatorActor.Of(principal);
-        var entry = await lists.AddAsync(new RiskListing(r.List!, r.UserId, r.DeviceId, r.CardToken, r.MchId, reason, source, r.ExpiresAt),
-            by.CreatedBy, context.RequestAborted);
-        await audit.AppendAsync(by.Username, by.Role, "risk-list.add", $"risk-list:{entry.Id}",
-            $"{entry.List} {entry.SubjectMasked}, source {entry.Source}, reason: {entry.Reason}", context.RequestAborted);
-        return Results.Created($"/api/ops/risk/lists/{entry.Id}", Dto(entry, clock.UtcNow));
+        return (new RiskListing(r.List!, r.UserId, r.DeviceId, r.CardToken, r.MchId, reason, source, r.ExpiresAt), null);
     }
 
     private static async Task<IResult> RemoveAsync(Guid id, [FromBody] RemovalRequest request, ClaimsPrincipal principal, RiskLists lists,
-        AuditLog audit, IClock clock, HttpContext context)
+        IClock clock, HttpContext context)
     {
         if (LifecycleInput.Reason(request.Reason) is not { } reason)
         {
             return LifecycleErrors.ReasonRequired.ToResult(context);
         }
-        var by = OperatorActor.Of(principal);
-        var entry = await lists.RemoveAsync(id, reason, by.CreatedBy, context.RequestAborted);
+        var entry = await lists.RemoveAsync(id, reason, OperatorActor.Of(principal), context.RequestAborted);
         if (entry is null)
         {
             return RiskErrors.ListEntryNotFound.ToResult(context);
         }
-        await audit.AppendAsync(by.Username, by.Role, "risk-list.remove", $"risk-list:{id}", $"{entry.List} {entry.SubjectMasked}, reason: {reason}",
-            context.RequestAborted);
         return Results.Ok(Dto(entry, clock.UtcNow));
     }
 
-    private static EntryDto Dto(RiskListEntryRow e, DateTimeOffset now) => new(e.Id, e.List, e.SubjectMasked, e.Reason, e.Source,
+    public static EntryDto Dto(RiskListEntryRow e, DateTimeOffset now) => new(e.Id, e.List, e.SubjectMasked, e.Reason, e.Source,
         ChinaTime.Format(e.ListedAt), e.ExpiresAt is { } x ? ChinaTime.Format(x) : null, e.ListedBy,
         e.RemovedAt is null && (e.ExpiresAt is null || e.ExpiresAt > now), e.RemovedAt is { } r ? ChinaTime.Format(r) : null, e.RemovedBy,
         e.RemovalReason);

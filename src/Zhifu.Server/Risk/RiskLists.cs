@@ -29,7 +29,7 @@ public sealed record RiskListing(string List, Guid? UserId, string? DeviceId, st
 /// Devices are kept only as their keyed blind index. The involved-account list of ACC-5 is kept by the account lifecycle
 /// (<c>/api/ops/involved-accounts</c>): its entries stop every movement before the engine is asked.
 /// </summary>
-public sealed class RiskLists(DatabaseOptions database, PersonalData personalData, IClock clock)
+public sealed class RiskLists(DatabaseOptions database, PersonalData personalData, AuditLog audit, IClock clock)
 {
     public const string Account = "account";
     public const string Device = "device";
@@ -62,9 +62,11 @@ public sealed class RiskLists(DatabaseOptions database, PersonalData personalDat
         _snapshot = new RiskListSnapshot(entries.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
-    public async Task<RiskListEntryRow> AddAsync(RiskListing listing, string listedBy, CancellationToken cancellationToken)
+    /// <summary>An operator lists a subject (audited).</summary>
+    public async Task<RiskListEntryRow> AddAsync(RiskListing listing, Lifecycle.OperatorActor by, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(listing);
+        ArgumentNullException.ThrowIfNull(by);
         var (key, masked) = listing.List switch
         {
             Account => (listing.UserId!.Value.ToString("N"), "user " + listing.UserId),
@@ -72,7 +74,11 @@ public sealed class RiskLists(DatabaseOptions database, PersonalData personalDat
             Card => (listing.CardToken!, "card " + listing.CardToken),
             _ => (listing.MchId!, "merchant " + listing.MchId),
         };
-        return await AddKeyAsync(listing.List, key, masked, listing.Reason, listing.Source, listing.ExpiresAt, listedBy, cancellationToken);
+        var entry = await AddKeyAsync(listing.List, key, masked, listing.Reason, listing.Source, listing.ExpiresAt, by.CreatedBy,
+            cancellationToken);
+        await audit.AppendAsync(by.Username, by.Role, "risk-list.add", $"risk-list:{entry.Id}",
+            $"{entry.List} {entry.SubjectMasked}, source {entry.Source}, reason: {entry.Reason}", cancellationToken);
+        return entry;
     }
 
     /// <summary>Lists a subject by the engine's key (a case decision listing the device it saw).</summary>
@@ -93,17 +99,21 @@ public sealed class RiskLists(DatabaseOptions database, PersonalData personalDat
         return entry;
     }
 
-    public async Task<RiskListEntryRow?> RemoveAsync(Guid id, string reason, string removedBy, CancellationToken cancellationToken)
+    /// <summary>An operator ends an entry (kept, with who and why; audited).</summary>
+    public async Task<RiskListEntryRow?> RemoveAsync(Guid id, string reason, Lifecycle.OperatorActor by, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(by);
         await using var db = database.CreateContext();
         var entry = await db.Set<RiskListEntryRow>().FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
         if (entry is null || entry.RemovedAt is not null)
         {
             return entry;
         }
-        (entry.RemovedAt, entry.RemovedBy, entry.RemovalReason) = (clock.UtcNow, removedBy, reason);
+        (entry.RemovedAt, entry.RemovedBy, entry.RemovalReason) = (clock.UtcNow, by.CreatedBy, reason);
         await db.SaveChangesAsync(cancellationToken);
         await ReloadAsync(CancellationToken.None);
+        await audit.AppendAsync(by.Username, by.Role, "risk-list.remove", $"risk-list:{id}", $"{entry.List} {entry.SubjectMasked}, reason: {reason}",
+            cancellationToken);
         return entry;
     }
 
