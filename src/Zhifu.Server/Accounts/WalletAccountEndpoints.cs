@@ -25,8 +25,8 @@ public static class WalletAccountEndpoints
     public static void Map(WebApplication app)
     {
         var open = app.MapGroup("/api/wallet").WithTags("Wallet: accounts");
-        open.MapGet("/agreement", (AccountsOptions o) => new AgreementDto(o.AgreementVersion, "知付支付服务协议",
-            "开通即表示您同意知付为您开立支付账户并按协议提供支付服务；账户与手机号一一对应；请妥善保管密码与验证码。"));
+        open.MapGet("/agreement", (AccountsOptions o) => new AgreementDto(o.AgreementVersion, WalletSignUp.AgreementTitle,
+            WalletSignUp.AgreementSummary));
         open.MapPost("/otp", SendCodeAsync);
         open.MapPost("/accounts", OpenAsync);
         open.MapPost("/sessions", LoginAsync);

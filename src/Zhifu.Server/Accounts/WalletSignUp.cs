@@ -10,6 +10,11 @@ public sealed class WalletSignUp(WalletAccounts accounts, OneTimeCodes codes, Pa
     AccountsOptions options)
 {
     public const string CodePurpose = "open-account";
+    public const string AgreementTitle = "知付支付服务协议";
+    public const string AgreementSummary =
+        "开通即表示您同意知付为您开立支付账户并按协议提供支付服务；账户与手机号一一对应；请妥善保管密码与验证码。";
+
+    public string AgreementVersion => options.AgreementVersion;
 
     private static readonly WalletError MalformedRequest = new(400, "INVALID_REQUEST", "请求格式不正确", "The request is malformed");
 
