@@ -84,4 +84,20 @@ public abstract class WalletPage : PageModel
     protected string Say(WalletError error) => WalletText.Say(HttpContext, error);
 
     protected CancellationToken Aborted => HttpContext.RequestAborted;
+
+    /// <summary>Texts the holder the step-up code risk control asks for (RISK-1, purpose <c>risk-verify</c>); the refusal, if any.</summary>
+    protected async Task<string?> SendStepUpCodeAsync()
+    {
+        var services = HttpContext.RequestServices;
+        var user = (await services.GetRequiredService<WalletAccounts>().FindAsync(UserId, Aborted))!;
+        var phone = services.GetRequiredService<WalletCredentials>().PhoneOf(user);
+        return await services.GetRequiredService<OneTimeCodes>().SendAsync(phone, Risk.RiskCheck.CodePurpose, Aborted) is { } error
+            ? Say(error) : null;
+    }
+
+    /// <summary>Whether a refusal asks for risk control's SMS step-up (RISK-1).</summary>
+    protected static bool IsStepUp(string code) => code == Risk.RiskErrors.StepUpRequired.Code;
+
+    /// <summary>A fresh request id for an idempotent money request (one per confirmation form).</summary>
+    protected static string NewRequestId() => "h5-" + Guid.NewGuid().ToString("N");
 }

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using Zhifu.Tests.Infrastructure;
+using Zhifu.Tests.MerchantApi;
+
+namespace Zhifu.E2E;
+
+/// <summary>What the wallet-console tests arrange through the real APIs, and the steps a person takes on the phone-sized pages.</summary>
+internal static class WalletKit
+{
+    public const int Width = 375;
+    public const int Height = 812;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A phone-sized page (375 × 812), signed in on the wallet's own sign-in page.</summary>
+    public static async Task<IPage> SignedInAsync(Browser browser, ZhifuTestServer server, string phone = OpsKit.ZhangSan)
+    {
+        var page = await browser.PageAsync(server.BaseAddress, Width, Height);
+        await page.GotoAsync("/wallet/login");
+        await page.FillAsync("#phone", phone);
+        await page.FillAsync("#password", OpsKit.UserPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForSelectorAsync("#balance");
+        return page;
+    }
+
+    /// <summary>A native (扫码) order of the demo merchant; its <c>code_url</c>.</summary>
+    public static async Task<string> NativeOrderAsync(ZhifuTestServer server, string outTradeNo, long totalFen, string description)
+    {
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["appid"] = "wxd678efh567hg6787", ["mchid"] = merchant.MchId, ["description"] = description, ["out_trade_no"] = outTradeNo,
+            ["notify_url"] = "http://127.0.0.1:9/notify", ["amount"] = new Dictionary<string, object> { ["total"] = totalFen, ["currency"] = "CNY" },
+        });
+        var (response, text) = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body);
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("code_url").GetString()!;
+    }
+
+    /// <summary>Accepts every confirm() and remembers the last message.</summary>
+    public static Func<string?> AcceptDialogs(IPage page)
+    {
+        string? last = null;
+        page.Dialog += async (_, dialog) =>
+        {
+            last = dialog.Message;
+            await dialog.AcceptAsync();
+        };
+        return () => last;
+    }
+
+    /// <summary>Fails when the page is wider than the phone (a horizontal scrollbar at 375 px).</summary>
+    public static async Task AssertFitsAsync(IPage page)
+    {
+        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(width <= Width, $"{page.Url} is {width}px wide at {Width}px");
+    }
+
+    public static CancellationToken Cancellation => Ct;
+}
