@@ -69,6 +69,26 @@ public sealed class WalletSessions(DatabaseOptions database, IClock clock, Accou
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken);
     }
 
+    /// <summary>A user's live sessions (not revoked, not expired, not idle too long), newest first: where they are signed in.</summary>
+    public async Task<IReadOnlyList<WalletSessionRow>> ListAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var now = clock.UtcNow;
+        var idleSince = now.AddMinutes(-options.SessionIdleMinutes);
+        await using var db = database.CreateContext();
+        var rows = await db.Set<WalletSessionRow>().AsNoTracking()
+            .Where(s => s.UserId == userId && s.RevokedAt == null).ToListAsync(cancellationToken);
+        return [.. rows.Where(s => s.ExpiresAt > now && s.LastSeenAt > idleSince).OrderByDescending(s => s.LastSeenAt).Take(50)];
+    }
+
+    /// <summary>Ends one of the user's own sessions (signing a lost device out); false when it is not theirs or already ended.</summary>
+    public async Task<bool> RevokeOwnAsync(Guid userId, Guid sessionId, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var now = clock.UtcNow;
+        return await db.Set<WalletSessionRow>().Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken) > 0;
+    }
+
     /// <summary>Ends every session of a user (after a password change, a freeze or a closure).</summary>
     public async Task RevokeAllAsync(Guid userId, CancellationToken cancellationToken)
     {

@@ -86,12 +86,12 @@ public abstract class WalletPage : PageModel
     protected CancellationToken Aborted => HttpContext.RequestAborted;
 
     /// <summary>Texts the holder the step-up code risk control asks for (RISK-1, purpose <c>risk-verify</c>); the refusal, if any.</summary>
-    protected async Task<string?> SendStepUpCodeAsync()
+    protected async Task<string?> SendStepUpCodeAsync(string purpose = Risk.RiskCheck.CodePurpose)
     {
         var services = HttpContext.RequestServices;
         var user = (await services.GetRequiredService<WalletAccounts>().FindAsync(UserId, Aborted))!;
         var phone = services.GetRequiredService<WalletCredentials>().PhoneOf(user);
-        return await services.GetRequiredService<OneTimeCodes>().SendAsync(phone, Risk.RiskCheck.CodePurpose, Aborted) is { } error
+        return await services.GetRequiredService<OneTimeCodes>().SendAsync(phone, purpose, Aborted) is { } error
             ? Say(error) : null;
     }
 
