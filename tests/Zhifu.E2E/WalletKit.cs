@@ -26,17 +26,32 @@ internal static class WalletKit
     }
 
     /// <summary>A native (扫码) order of the demo merchant; its <c>code_url</c>.</summary>
-    public static async Task<string> NativeOrderAsync(ZhifuTestServer server, string outTradeNo, long totalFen, string description)
+    public static async Task<string> NativeOrderAsync(ZhifuTestServer server, string outTradeNo, long totalFen, string description) =>
+        await OrderAsync(server, "native", outTradeNo, totalFen, description, "code_url");
+
+    /// <summary>An H5 order of the demo merchant; its <c>h5_url</c> (the wallet's H5 cashier).</summary>
+    public static async Task<string> H5OrderAsync(ZhifuTestServer server, string outTradeNo, long totalFen, string description) =>
+        await OrderAsync(server, "h5", outTradeNo, totalFen, description, "h5_url");
+
+    private static async Task<string> OrderAsync(ZhifuTestServer server, string kind, string outTradeNo, long totalFen, string description,
+        string answer)
     {
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
-        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
+        var order = new Dictionary<string, object?>
         {
             ["appid"] = "wxd678efh567hg6787", ["mchid"] = merchant.MchId, ["description"] = description, ["out_trade_no"] = outTradeNo,
             ["notify_url"] = "http://127.0.0.1:9/notify", ["amount"] = new Dictionary<string, object> { ["total"] = totalFen, ["currency"] = "CNY" },
-        });
-        var (response, text) = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body);
+        };
+        if (kind == "h5")
+        {
+            order["scene_info"] = new Dictionary<string, object>
+            {
+                ["payer_client_ip"] = "203.0.113.7", ["h5_info"] = new Dictionary<string, string> { ["type"] = "Wap" },
+            };
+        }
+        var (response, text) = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/" + kind, JsonSerializer.Serialize(order));
         Assert.True(response.IsSuccessStatusCode, text);
-        return JsonDocument.Parse(text).RootElement.GetProperty("code_url").GetString()!;
+        return JsonDocument.Parse(text).RootElement.GetProperty(answer).GetString()!;
     }
 
     /// <summary>Accepts every confirm() and remembers the last message.</summary>
