@@ -185,4 +185,44 @@ public sealed class WalletConsoleTests(Browser browser) : IClassFixture<Browser>
         await page.GotoAsync("/wallet/paycode");
         Assert.NotEqual(digits, (await page.InnerTextAsync("#code-digits")).Replace(" ", "", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_new_user_signs_up_with_an_sms_code_and_the_agreement_and_is_asked_for_real_name_before_binding_a_card()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        const string phone = "13700137001";
+        var page = await browser.PageAsync(server.BaseAddress, Width, Height);
+        await page.GotoAsync("/wallet/login");
+        await page.ClickAsync("#signup");
+        await page.FillAsync("#phone", phone);
+        await page.ClickAsync("#send-code");
+        await page.WaitForSelectorAsync("text=验证码已发送");
+        await page.FillAsync("#otp", await LatestCodeAsync(server, phone));
+        await page.FillAsync("#password", "short");
+        await page.ClickAsync("#open");
+        await page.WaitForSelectorAsync("text=请阅读并同意《知付支付服务协议》");
+        await page.CheckAsync("#accept");
+        await page.FillAsync("#password", "short");
+        await page.ClickAsync("#open");
+        await page.WaitForSelectorAsync("text=登录密码须为 8–64 位");
+        await AssertFitsAsync(page);
+        await Browser.ShotAsync(page, "wallet-18-signup-errors");
+        await page.FillAsync("#password", "Xin@2026wallet");
+        await page.CheckAsync("#accept");
+        await page.ClickAsync("#open");
+        await page.WaitForSelectorAsync("#balance");
+        Assert.Equal("¥0.00", await page.InnerTextAsync("#balance"));
+        await Browser.ShotAsync(page, "wallet-19-new-home");
+
+        await page.ClickAsync("#go-cards");
+        await page.FillAsync("#card-number", "6222020200012345670");
+        await page.ClickAsync("#bind");
+        await page.WaitForSelectorAsync("#error");
+        Assert.Contains("实名", await page.InnerTextAsync("#error"), StringComparison.Ordinal);
+        await Browser.ShotAsync(page, "wallet-20-cards-need-real-name");
+        await page.GotoAsync("/wallet/realname");
+        Assert.Equal(1, await page.Locator("#realname-form").CountAsync());
+        await AssertFitsAsync(page);
+        await Browser.ShotAsync(page, "wallet-21-real-name");
+    }
 }

@@ -73,5 +73,19 @@ internal static class WalletKit
         Assert.True(width <= Width, $"{page.Url} is {width}px wide at {Width}px");
     }
 
-    public static CancellationToken Cancellation => Ct;
+    /// <summary>The newest 6-digit code texted to <paramref name="phone"/>, from the development SMS inbox.</summary>
+    public static async Task<string> LatestCodeAsync(ZhifuTestServer server, string phone)
+    {
+        using var client = server.Client();
+        var texts = JsonDocument.Parse(await client.GetStringAsync($"/api/dev/sms/{phone}", Ct)).RootElement;
+        foreach (var text in texts.EnumerateArray())
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(text.GetProperty("body").GetString() ?? "", "[0-9]{6}");
+            if (match.Success)
+            {
+                return match.Value;
+            }
+        }
+        throw new InvalidOperationException($"no code texted to {phone}: {texts}");
+    }
 }

@@ -62,7 +62,7 @@ public sealed class FundsModel(BankCards cards, WalletFunds funds, Accounts.Wall
         await LoadAsync();
         Confirming = Check();
         StepUp = true;
-        var refusal = await SendStepUpCodeAsync();
+        var refusal = await SendMyCodeAsync();
         (CodeError, Message) = (refusal, refusal is null ? T("验证码已发送到您的手机", "A code was sent to your phone") : null);
     }
 

@@ -41,7 +41,7 @@ public sealed class PayModel(WalletPayments payments) : WalletPage
             return NotFoundPage();
         }
         StepUp = true;
-        var refusal = await SendStepUpCodeAsync();
+        var refusal = await SendMyCodeAsync();
         (CodeError, Message) = (refusal, refusal is null ? T("验证码已发送到您的手机", "A code was sent to your phone") : null);
         return Page();
     }

@@ -69,7 +69,7 @@ public sealed partial class TransferModel(TransferTargets targets, WalletTransfe
     {
         Confirming = await CheckAsync();
         var purpose = CodePurpose == TransferVerification.CodePurpose ? TransferVerification.CodePurpose : Risk.RiskCheck.CodePurpose;
-        var refusal = await SendStepUpCodeAsync(purpose);
+        var refusal = await SendMyCodeAsync(purpose);
         (CodeError, Message) = (refusal, refusal is null ? T("验证码已发送到您的手机", "A code was sent to your phone") : null);
     }
 

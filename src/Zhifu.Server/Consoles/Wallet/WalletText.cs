@@ -85,8 +85,8 @@ public abstract class WalletPage : PageModel
 
     protected CancellationToken Aborted => HttpContext.RequestAborted;
 
-    /// <summary>Texts the holder the step-up code risk control asks for (RISK-1, purpose <c>risk-verify</c>); the refusal, if any.</summary>
-    protected async Task<string?> SendStepUpCodeAsync(string purpose = Risk.RiskCheck.CodePurpose)
+    /// <summary>Texts the holder a one-time code to the bound phone (by default the step-up risk control asks for, RISK-1); the refusal, if any.</summary>
+    protected async Task<string?> SendMyCodeAsync(string purpose = Risk.RiskCheck.CodePurpose)
     {
         var services = HttpContext.RequestServices;
         var user = (await services.GetRequiredService<WalletAccounts>().FindAsync(UserId, Aborted))!;
