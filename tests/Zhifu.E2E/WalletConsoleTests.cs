@@ -225,4 +225,43 @@ public sealed class WalletConsoleTests(Browser browser) : IClassFixture<Browser>
         await AssertFitsAsync(page);
         await Browser.ShotAsync(page, "wallet-21-real-name");
     }
+
+    [Fact]
+    public async Task Risk_control_asks_for_an_sms_code_on_a_large_top_up_and_a_held_transfer_shows_it_is_under_review()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        await RiskRuleAsync(server, "E2E-STEP-UP", "topup", 20_000, "step-up");
+        await RiskRuleAsync(server, "E2E-REVIEW", "transfer", 10_000, "review");
+        var page = await SignedInAsync(browser, server);
+
+        await page.GotoAsync("/wallet/topup");
+        await page.FillAsync("#amount", "300");
+        await page.ClickAsync("#next");
+        await page.FillAsync("#payment-password", PaymentPassword);
+        await page.ClickAsync("#confirm");
+        await page.WaitForSelectorAsync("#verification-code");
+        Assert.Contains("短信验证", await page.InnerTextAsync("#error"), StringComparison.Ordinal);
+        await page.ClickAsync("#send-code");
+        await page.WaitForSelectorAsync("text=验证码已发送到您的手机");
+        await page.FillAsync("#verification-code", await LatestCodeAsync(server, ZhangSan));
+        await page.FillAsync("#payment-password", PaymentPassword);
+        await AssertFitsAsync(page);
+        await Browser.ShotAsync(page, "wallet-22-step-up");
+        await page.ClickAsync("#confirm");
+        await page.WaitForSelectorAsync("#result");
+        Assert.Contains("成功", await page.InnerTextAsync("#result"), StringComparison.Ordinal);
+
+        await page.GotoAsync("/wallet/transfer");
+        await page.FillAsync("#phone", LiSi);
+        await page.FillAsync("#amount", "150");
+        await page.ClickAsync("#next");
+        await page.FillAsync("#payment-password", PaymentPassword);
+        await page.ClickAsync("#confirm");
+        await page.WaitForSelectorAsync("#receipt");
+        Assert.Contains("审核中", await page.InnerTextAsync("#transfer-status"), StringComparison.Ordinal);
+        Assert.Contains("资金已冻结", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator("#revoke").CountAsync()); // held for review: still the payer's to revoke
+        await AssertFitsAsync(page);
+        await Browser.ShotAsync(page, "wallet-23-transfer-review");
+    }
 }

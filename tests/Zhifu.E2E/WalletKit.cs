@@ -73,6 +73,17 @@ internal static class WalletKit
         Assert.True(width <= Width, $"{page.Url} is {width}px wide at {Width}px");
     }
 
+    /// <summary>An active amount rule of risk control, written by the <c>risk</c> operator through the Operator API.</summary>
+    public static async Task RiskRuleAsync(ZhifuTestServer server, string id, string kinds, long minFen, string action)
+    {
+        using var risk = await OpsKit.OperatorAsync(server, "risk");
+        var rule = await System.Net.Http.Json.HttpClientJsonExtensions.PutAsJsonAsync(risk, $"/api/ops/risk/rules/{id}", new
+        {
+            type = "amount", kinds, parameters = new { minFen }, action, score = 50, mode = "active", description = $"E2E {action} ≥ {minFen} 分",
+        }, Ct);
+        Assert.True(rule.IsSuccessStatusCode, await rule.Content.ReadAsStringAsync(Ct));
+    }
+
     /// <summary>The newest 6-digit code texted to <paramref name="phone"/>, from the development SMS inbox.</summary>
     public static async Task<string> LatestCodeAsync(ZhifuTestServer server, string phone)
     {
