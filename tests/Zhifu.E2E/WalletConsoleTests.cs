@@ -132,6 +132,13 @@ public sealed class WalletConsoleTests(Browser browser) : IClassFixture<Browser>
         await Browser.ShotAsync(page, "wallet-12-large-transfer");
 
         await page.GotoAsync("/wallet");
+        await page.ClickAsync("header >> text=EN"); // English on request, large text kept
+        await page.WaitForSelectorAsync("text=Consumption-only funds");
+        Assert.Equal(1, await page.Locator("html.large").CountAsync());
+        await AssertFitsAsync(page);
+        await Browser.ShotAsync(page, "wallet-13-large-english-home");
+        await page.ClickAsync("header >> text=中文");
+        await page.WaitForSelectorAsync("text=仅限消费资金");
         await page.ClickAsync("#go-freeze");
         var confirmed = AcceptDialogs(page);
         await page.ClickAsync("#freeze-now");
