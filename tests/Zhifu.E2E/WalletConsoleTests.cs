@@ -271,4 +271,31 @@ public sealed class WalletConsoleTests(Browser browser) : IClassFixture<Browser>
         await AssertFitsAsync(page);
         await Browser.ShotAsync(page, "wallet-23-transfer-review");
     }
+
+    [Fact]
+    public async Task The_wallet_cookie_carries_an_api_session_to_the_pages_only_and_ends_with_it()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        using var api = await WalletAsync(server, ZhangSan); // a session from the Wallet API (bearer)
+        var token = api.DefaultRequestHeaders.Authorization!.Parameter!;
+        using var plain = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
+        HttpRequestMessage WithCookie(string path) => new(HttpMethod.Get, path) { Headers = { { "Cookie", $"zhifu.wallet={token}" } } };
+
+        using (var page = await plain.SendAsync(WithCookie("/wallet"), ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode); // the same store serves the pages
+            Assert.Contains("¥500.00", await page.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        }
+        using (var me = await plain.SendAsync(WithCookie("/api/wallet/me"), ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, me.StatusCode); // the API stays bearer-only
+        }
+        Assert.True((await api.DeleteAsync("/api/wallet/me/session", ct)).IsSuccessStatusCode); // sign out through the API
+        using (var after = await plain.SendAsync(WithCookie("/wallet/bills"), ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, after.StatusCode);
+            Assert.Equal("/wallet/login?returnUrl=%2Fwallet%2Fbills", after.Headers.Location!.OriginalString);
+        }
+    }
 }
