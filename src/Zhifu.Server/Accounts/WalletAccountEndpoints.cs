@@ -25,8 +25,8 @@ public static class WalletAccountEndpoints
     public static void Map(WebApplication app)
     {
         var open = app.MapGroup("/api/wallet").WithTags("Wallet: accounts");
-        open.MapGet("/agreement", (AccountsOptions o) => new AgreementDto(o.AgreementVersion, "知付支付服务协议",
-            "开通即表示您同意知付为您开立支付账户并按协议提供支付服务；账户与手机号一一对应；请妥善保管密码与验证码。"));
+        open.MapGet("/agreement", (AccountsOptions o) => new AgreementDto(o.AgreementVersion, WalletSignUp.AgreementTitle,
+            WalletSignUp.AgreementSummary));
         open.MapPost("/otp", SendCodeAsync);
         open.MapPost("/accounts", OpenAsync);
         open.MapPost("/sessions", LoginAsync);
@@ -50,22 +50,14 @@ public static class WalletAccountEndpoints
 
     private static IResult Done(HttpContext context, WalletError? error) => error?.ToResult(context) ?? Results.NoContent();
 
-    private static async Task<IResult> SendCodeAsync(CodeRequest request, OneTimeCodes codes, WalletAccounts accounts, HttpContext context)
+    private static async Task<IResult> SendCodeAsync(CodeRequest request, WalletSignUp signUp, HttpContext context)
     {
-        if (!CredentialRules.IsPhone(request.Phone))
-        {
-            return WalletErrors.InvalidPhone.ToResult(context);
-        }
         // Without a session a code can only be asked for opening a wallet; everything else goes to the bound phone.
-        if (request.Purpose != "open-account")
+        if (CredentialRules.IsPhone(request.Phone) && request.Purpose != WalletSignUp.CodePurpose)
         {
             return WalletErrors.InvalidPurpose.ToResult(context);
         }
-        if (await accounts.FindByPhoneAsync(request.Phone!, context.RequestAborted) is not null)
-        {
-            return WalletErrors.PhoneTaken.ToResult(context); // one wallet per phone (ACC-1): say so before texting a code
-        }
-        var error = await codes.SendAsync(request.Phone!, request.Purpose, context.RequestAborted);
+        var error = await signUp.SendCodeAsync(request.Phone, context.RequestAborted);
         return error?.ToResult(context) ?? Results.Accepted();
     }
 
@@ -93,41 +85,12 @@ public static class WalletAccountEndpoints
         return error?.ToResult(context) ?? Results.Accepted();
     }
 
-    private static async Task<IResult> OpenAsync(OpenRequest request, WalletAccounts accounts, OneTimeCodes codes, PasswordHasher passwords,
-        WalletSessions sessions, AccountsOptions options, HttpContext context)
+    private static async Task<IResult> OpenAsync(OpenRequest request, WalletSignUp signUp, HttpContext context)
     {
-        if (!CredentialRules.IsPhone(request.Phone))
-        {
-            return WalletErrors.InvalidPhone.ToResult(context);
-        }
-        if (!request.AcceptAgreement)
-        {
-            return WalletErrors.AgreementRequired.ToResult(context);
-        }
-        if (request.AgreementVersion != options.AgreementVersion)
-        {
-            return WalletErrors.AgreementOutdated.ToResult(context);
-        }
-        if (!CredentialRules.IsStrongLoginPassword(request.LoginPassword))
-        {
-            return WalletErrors.WeakLoginPassword.ToResult(context);
-        }
-        if (request.DeviceId is { Length: > 64 })
-        {
-            return ApiProblemInvalid(context);
-        }
-        if (!await codes.ConsumeAsync(request.Phone!, "open-account", request.Otp, context.RequestAborted))
-        {
-            return WalletErrors.BadCode.ToResult(context);
-        }
-        var (user, error) = await accounts.OpenAsync(new OpeningRequest(request.Phone!, OpeningChannels.App, options.AgreementVersion,
-            passwords.Hash(request.LoginPassword!), MustChangeLoginPassword: false, request.DeviceId), context.RequestAborted);
-        if (error is not null)
-        {
-            return error.ToResult(context);
-        }
-        var token = await sessions.CreateAsync(user!.Id, request.DeviceId, context.RequestAborted);
-        return Results.Created("/api/wallet/me", new SessionDto(token, user.Id, PersonalDataMask.Phone(request.Phone), false));
+        var (token, user, error) = await signUp.OpenAsync(request.Phone, request.Otp, request.LoginPassword, request.AgreementVersion,
+            request.AcceptAgreement, request.DeviceId, context.RequestAborted);
+        return error?.ToResult(context)
+            ?? Results.Created("/api/wallet/me", new SessionDto(token!, user!.Id, PersonalDataMask.Phone(request.Phone), false));
     }
 
     private static async Task<IResult> LoginAsync(LoginRequest request, WalletCredentials credentials, HttpContext context)
@@ -153,7 +116,4 @@ public static class WalletAccountEndpoints
             new Money(balance + consumption).ToString(), consumption, user.PaymentPasswordHash is not null, user.MustChangeLoginPassword,
             user.OpenedVia, user.AgreementVersion, ChinaTime.Format(user.CreatedAt)));
     }
-
-    private static IResult ApiProblemInvalid(HttpContext context) =>
-        Hosting.ApiProblem.Create(context, 400, "INVALID_REQUEST", "请求格式不正确", "The request is malformed");
 }

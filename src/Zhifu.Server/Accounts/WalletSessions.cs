@@ -69,6 +69,26 @@ public sealed class WalletSessions(DatabaseOptions database, IClock clock, Accou
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken);
     }
 
+    /// <summary>A user's live sessions (not revoked, not expired, not idle too long), newest first: where they are signed in.</summary>
+    public async Task<IReadOnlyList<WalletSessionRow>> ListAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var now = clock.UtcNow;
+        var idleSince = now.AddMinutes(-options.SessionIdleMinutes);
+        await using var db = database.CreateContext();
+        var rows = await db.Set<WalletSessionRow>().AsNoTracking()
+            .Where(s => s.UserId == userId && s.RevokedAt == null).ToListAsync(cancellationToken);
+        return [.. rows.Where(s => s.ExpiresAt > now && s.LastSeenAt > idleSince).OrderByDescending(s => s.LastSeenAt).Take(50)];
+    }
+
+    /// <summary>Ends one of the user's own sessions (signing a lost device out); false when it is not theirs or already ended.</summary>
+    public async Task<bool> RevokeOwnAsync(Guid userId, Guid sessionId, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var now = clock.UtcNow;
+        return await db.Set<WalletSessionRow>().Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken) > 0;
+    }
+
     /// <summary>Ends every session of a user (after a password change, a freeze or a closure).</summary>
     public async Task RevokeAllAsync(Guid userId, CancellationToken cancellationToken)
     {
@@ -79,19 +99,37 @@ public sealed class WalletSessions(DatabaseOptions database, IClock clock, Accou
     }
 }
 
-/// <summary>Turns <c>Authorization: Bearer …</c> into the signed-in wallet user.</summary>
+/// <summary>
+/// Turns <c>Authorization: Bearer …</c> into the signed-in wallet user; the wallet console's pages (not <c>/api</c>) carry the
+/// same opaque token in the HttpOnly, SameSite=Strict cookie <see cref="Cookie"/>, checked against the same session store.
+/// </summary>
 public sealed class WalletAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, WalletSessions sessions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    /// <summary>The wallet console's session cookie: the token <see cref="WalletSessions.CreateAsync"/> issued.</summary>
+    public const string Cookie = "zhifu.wallet";
+
+    /// <summary>Where a page request without a session is sent.</summary>
+    public const string LoginPath = "/wallet/login";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+        string token;
+        if (header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            token = header[7..].Trim();
+        }
+        else if (!IsApi(Request) && Request.Cookies[Cookie] is { Length: > 0 } cookie)
+        {
+            token = cookie; // the console's pages only: the API stays bearer-only (no ambient credential, no CSRF there)
+        }
+        else
         {
             return AuthenticateResult.NoResult();
         }
-        var session = await sessions.ValidateAsync(header[7..].Trim(), Context.RequestAborted);
+        var session = await sessions.ValidateAsync(token, Context.RequestAborted);
         if (session is not { } s)
         {
             return AuthenticateResult.Fail("invalid or expired session");
@@ -105,8 +143,18 @@ public sealed class WalletAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), WalletSessions.Scheme));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WalletErrors.SignInRequired.ToResult(Context).ExecuteAsync(Context);
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (IsApi(Request))
+        {
+            return WalletErrors.SignInRequired.ToResult(Context).ExecuteAsync(Context);
+        }
+        var back = Request.Path + Request.QueryString;
+        Response.Redirect(LoginPath + "?returnUrl=" + Uri.EscapeDataString(back));
+        return Task.CompletedTask;
+    }
+
+    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Reads the signed-in wallet user from a request.</summary>

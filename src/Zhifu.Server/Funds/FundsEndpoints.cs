@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
-using Zhifu.Core.Banking;
 using Zhifu.Data;
 using Zhifu.Data.Entities;
 using Zhifu.Server.Accounts;
@@ -36,90 +35,18 @@ public static class FundsEndpoints
     private static async Task<IResult> StartAsync(string kind, MovementRequest request, ClaimsPrincipal principal, IServiceProvider services,
         HttpContext context)
     {
-        var options = services.GetRequiredService<FundsOptions>();
-        var max = kind == FundMovements.TopUp ? options.TopUpMaxFen : options.WithdrawalMaxFen;
-        if (request.AmountFen <= 0 || request.AmountFen > max)
+        var (movement, error, refusal) = await services.GetRequiredService<WalletFunds>().StartAsync(kind, principal.UserId(),
+            request.CardToken, request.AmountFen, request.PaymentPassword, request.VerificationCode, Risk.RiskOrigin.Of(context),
+            context.RequestAborted);
+        if (refusal is not null)
         {
-            return FundsErrors.BadAmount.ToResult(context);
+            return FundsErrors.LimitRefused(refusal, context);
         }
-        if (request.CardToken is not { Length: > 0 and <= 64 })
+        if (error is not null)
         {
-            return FundsErrors.CardNotFound.ToResult(context);
-        }
-        var userId = principal.UserId();
-        var card = await services.GetRequiredService<IBoundCards>().FindAsync(userId, request.CardToken, context.RequestAborted);
-        if (card is null)
-        {
-            return FundsErrors.CardNotFound.ToResult(context);
-        }
-        if (kind == FundMovements.Withdrawal && card.CardType != BankCardType.Debit)
-        {
-            return FundsErrors.CreditCardCannotReceive.ToResult(context);
-        }
-        var user = (await services.GetRequiredService<WalletAccounts>().FindAsync(userId, context.RequestAborted))!;
-        if (user.MustChangeLoginPassword)
-        {
-            return WalletErrors.MustChangePassword.ToResult(context);
-        }
-        var guard = await services.GetRequiredService<IFundsGuard>().CheckAsync(user, kind, request.AmountFen, context.RequestAborted);
-        if (guard is not null)
-        {
-            return guard.ToResult(context);
-        }
-        var password = await services.GetRequiredService<WalletCredentials>()
-            .VerifyPaymentPasswordAsync(userId, request.PaymentPassword, context.RequestAborted);
-        if (password is not null)
-        {
-            return password.ToResult(context);
-        }
-        var origin = Risk.RiskOrigin.Of(context);
-        var movementId = Guid.CreateVersion7();
-        var riskEvent = new Risk.RiskEvent(kind == FundMovements.TopUp ? Risk.RiskKinds.TopUp : Risk.RiskKinds.Withdrawal, movementId,
-            userId, request.AmountFen, services.GetRequiredService<IClock>().UtcNow, CardToken: card.Token, DeviceKey: origin.DeviceKey,
-            Region: origin.Region);
-        var (decision, riskRefusal) = await services.GetRequiredService<Risk.RiskCheck>().CheckAsync(riskEvent, user,
-            request.VerificationCode is { Length: <= 16 } code ? code : null, context.RequestAborted);
-        var review = decision.Action == Risk.RiskAction.Review;
-        if (riskRefusal is not null)
-        {
-            return riskRefusal.ToResult(context); // RISK-1
-        }
-        FundMovementRow? movement;
-        if (kind == FundMovements.TopUp)
-        {
-            // CARD-3: money from a credit card lands in the consumption-only funds.
-            var account = card.CardType == BankCardType.Credit ? user.ConsumptionAccountId : user.WalletAccountId;
-            (movement, var error) = await services.GetRequiredService<FundMovements>()
-                .StartAsync(movementId, userId, kind, card, request.AmountFen, account, review);
-            if (error is not null)
-            {
-                return error.ToResult(context);
-            }
-        }
-        else
-        {
-            // CARD-3: withdrawals leave only from the ordinary balance; ACC-2: within the class's limits.
-            var (withdrawn, error, refusal) = await services.GetRequiredService<OwnCardWithdrawals>()
-                .WithdrawAsync(movementId, userId, card, request.AmountFen, user.WalletAccountId, review, context.RequestAborted);
-            if (refusal is not null)
-            {
-                return FundsErrors.LimitRefused(refusal, context);
-            }
-            if (error is not null)
-            {
-                return error.ToResult(context);
-            }
-            movement = withdrawn;
+            return error.ToResult(context);
         }
         var dto = Dto(movement!);
-        if (movement!.Status == FundMovements.Review)
-        {
-            await services.GetRequiredService<Risk.RiskCases>().OpenAsync(decision, Risk.RiskCases.KindReview, CancellationToken.None);
-        }
-        else if (movement.Status != FundMovements.Failed)
-        {
-            await services.GetRequiredService<Risk.IRiskEngine>().CompletedAsync(riskEvent, CancellationToken.None);
-        }
         return movement!.Status switch
         {
             FundMovements.Succeeded => Results.Created($"/api/wallet/me/fund-movements/{dto.Id}", dto),

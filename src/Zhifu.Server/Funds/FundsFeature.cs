@@ -8,6 +8,7 @@ public static class FundsFeature
         services.AddSingleton(configuration.GetSection("Funds").Get<FundsOptions>() ?? new FundsOptions());
         services.AddSingleton<FundMovements>();
         services.AddSingleton<OwnCardWithdrawals>();
+        services.AddSingleton<WalletFunds>();
         services.AddSingleton<IFundsGuard, AccountStateFundsGuard>();
         services.AddSingleton<IBoundCards, VaultBoundCards>();
         services.AddSingleton<Statements.IStatementSource, FundsStatementSource>();

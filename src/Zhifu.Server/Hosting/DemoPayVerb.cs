@@ -52,20 +52,7 @@ public static class DemoPayVerb
     }
 
     /// <summary>The wallet's key of the order: the pr= of a code_url, the prepay_id= of an h5_url, or the prepay_id itself.</summary>
-    public static string CodeOf(string text)
-    {
-        foreach (var marker in new[] { "pr=", "prepay_id=" })
-        {
-            var at = text.IndexOf(marker, StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                var value = text[(at + marker.Length)..];
-                var end = value.IndexOf('&', StringComparison.Ordinal);
-                return Uri.UnescapeDataString(end >= 0 ? value[..end] : value);
-            }
-        }
-        return text;
-    }
+    public static string CodeOf(string text) => Payments.WalletPayments.CodeOf(text);
 
     private static string? Option(string[] args, string name)
     {

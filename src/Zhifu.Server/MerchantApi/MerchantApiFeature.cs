@@ -28,6 +28,7 @@ public static class MerchantApiFeature
         services.AddSingleton<PaymentOrders>();
         services.AddSingleton<Payments.Bills.TradeBill>();
         services.AddSingleton<Payments.Codes.PaymentCodes>();
+        services.AddSingleton<Payments.Codes.HolderPaymentCodes>();
         services.AddSingleton<PaymentLedger>();
         services.AddSingleton<PaymentNotifications>();
         services.AddSingleton<WalletPayments>();

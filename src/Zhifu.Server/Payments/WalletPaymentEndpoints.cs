@@ -1,7 +1,5 @@
 using System.Security.Claims;
-using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
-using Zhifu.Data;
 using Zhifu.Server.Accounts;
 using Zhifu.Server.Hosting;
 
@@ -42,25 +40,8 @@ public static class WalletPaymentEndpoints
         });
     }
 
-    private static async Task<(Zhifu.Data.Entities.PaymentOrderRow?, string?)> FindAsync(string code, IServiceProvider services,
-        CancellationToken ct)
-    {
-        if (code.Length is 0 or > 64)
-        {
-            return (null, null);
-        }
-        var order = await services.GetRequiredService<PaymentOrders>().FindByCodeAsync(code, ct);
-        if (order is null)
-        {
-            return (null, null);
-        }
-        if (await services.GetRequiredService<MerchantApi.MerchantCredentials>().FindAsync(order.MchId, ct) is { } merchant)
-        {
-            return (order, merchant.Merchant.Name);
-        }
-        await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
-        return (order, await db.Merchants.Where(m => m.Id == order.MerchantId).Select(m => m.Name).FirstAsync(ct));
-    }
+    private static Task<(Zhifu.Data.Entities.PaymentOrderRow? Order, string? Merchant)> FindAsync(string code, IServiceProvider services,
+        CancellationToken ct) => services.GetRequiredService<WalletPayments>().FindAsync(code, ct);
 
     private static PaymentDto Dto(Zhifu.Data.Entities.PaymentOrderRow o, string merchant, bool payable) => new(o.Code, merchant,
         o.Description, o.TotalFen, new Money(o.TotalFen).ToString(), o.State == PaymentOrders.Paying ? PaymentOrders.NotPay : o.State,

@@ -21,6 +21,47 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
     IAccountGuard guard, BalanceLimits limits, PaymentLedger money, PaymentNotifications notifications, Risk.RiskCheck risk,
     Risk.IRiskEngine engine, Risk.RiskCases cases, IClock clock)
 {
+    /// <summary>
+    /// The order a scanned code, an H5 prepay_id or a payment-code charge names, with the merchant's name the payer is shown;
+    /// (null, null) when there is none.
+    /// </summary>
+    public async Task<(PaymentOrderRow? Order, string? Merchant)> FindAsync(string code, CancellationToken ct)
+    {
+        if (code is null || code.Length is 0 or > 64)
+        {
+            return (null, null);
+        }
+        await using var db = database.CreateContext();
+        var order = await db.Set<PaymentOrderRow>().AsNoTracking().FirstOrDefaultAsync(o => o.Code == code, ct);
+        if (order is null)
+        {
+            return (null, null);
+        }
+        if (await merchants.FindAsync(order.MchId, ct) is { } merchant)
+        {
+            return (order, merchant.Merchant.Name);
+        }
+        return (order, await db.Merchants.Where(m => m.Id == order.MerchantId).Select(m => m.Name).FirstAsync(ct));
+    }
+
+    /// <summary>The wallet's key of the order: the pr= of a code_url, the prepay_id= of an h5_url, or the prepay_id itself.</summary>
+    public static string CodeOf(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        text = text.Trim();
+        foreach (var marker in new[] { "pr=", "prepay_id=" })
+        {
+            var at = text.IndexOf(marker, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                var value = text[(at + marker.Length)..];
+                var end = value.IndexOf('&', StringComparison.Ordinal);
+                return Uri.UnescapeDataString(end >= 0 ? value[..end] : value);
+            }
+        }
+        return text;
+    }
+
     /// <summary>Why an order cannot be paid now, or null when it can.</summary>
     public WalletError? Unpayable(PaymentOrderRow order, Guid userId) => order.State switch
     {

@@ -14,6 +14,9 @@ public static class BankNames
         ["PSBC"] = ("邮储银行", "PSBC"),
     };
 
+    /// <summary>The bank codes known by name (the choices a card-binding form offers).</summary>
+    public static IReadOnlyCollection<string> Codes => Names.Keys;
+
     /// <summary>The bank's short Chinese name.</summary>
     public static string Zh(string code) => Names.TryGetValue(code, out var n) ? n.Zh : code;
 

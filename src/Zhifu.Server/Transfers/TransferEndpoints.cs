@@ -4,7 +4,6 @@ using Zhifu.Core;
 using Zhifu.Core.Banking;
 using Zhifu.Server.Accounts;
 using Zhifu.Server.Funds;
-using Zhifu.Server.Security;
 
 namespace Zhifu.Server.Transfers;
 
@@ -160,24 +159,10 @@ public static partial class TransferEndpoints
     private static string? RequestIdOf(HttpContext context, string? bodyRequestId) =>
         bodyRequestId ?? (context.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } header ? header : null);
 
-    private static HashSet<string> Arrivals(IServiceProvider services) =>
-        [WalletTransfers.RealTime, .. services.GetRequiredService<TransferRegulation>().DelayHours.Select(h => $"{h}h")];
+    private static HashSet<string> Arrivals(IServiceProvider services) => [.. services.GetRequiredService<TransferTargets>().Arrivals];
 
-    private static async Task<TransferTarget?> WalletTargetAsync(string phone, Guid payerId, IServiceProvider services,
-        CancellationToken ct)
-    {
-        var accounts = services.GetRequiredService<WalletAccounts>();
-        var payee = await accounts.FindByPhoneAsync(phone, ct);
-        if (payee is null || payee.Status == WalletAccounts.StatusClosed)
-        {
-            return null;
-        }
-        var payer = (await accounts.FindAsync(payerId, ct))!;
-        var personalData = services.GetRequiredService<PersonalData>();
-        var name = payee.NameCipher is { } n ? PersonalDataMask.Name(personalData.Unprotect(n, PersonalData.Name)) : "未实名";
-        var own = payer.IdNumberIndex is { } mine && payee.IdNumberIndex is { } theirs && mine.AsSpan().SequenceEqual(theirs);
-        return new TransferTarget(payee, null, PersonalDataMask.Phone(phone), name, own);
-    }
+    private static Task<TransferTarget?> WalletTargetAsync(string phone, Guid payerId, IServiceProvider services, CancellationToken ct) =>
+        services.GetRequiredService<TransferTargets>().WalletAsync(phone, payerId, ct);
 
     [GeneratedRegex("^1[3-9][0-9]{9}\\z")]
     private static partial Regex PhonePattern();

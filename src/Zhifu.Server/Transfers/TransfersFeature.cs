@@ -24,6 +24,7 @@ public static class TransfersFeature
         services.AddSingleton<TransferVerification>();
         services.AddSingleton<TransferNotices>();
         services.AddSingleton<WalletTransfers>();
+        services.AddSingleton<TransferTargets>();
         services.AddSingleton<Risk.IRiskHold>(sp => sp.GetRequiredService<WalletTransfers>());
         services.AddSingleton<DelayedTransferRelease>();
         services.AddHostedService(sp => sp.GetRequiredService<DelayedTransferRelease>());

@@ -1,10 +1,6 @@
 using System.Security.Claims;
-using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
-using Zhifu.Data;
-using Zhifu.Data.Entities;
 using Zhifu.Server.Accounts;
-using Zhifu.Server.Lifecycle;
 
 namespace Zhifu.Server.Payments.Codes;
 
@@ -25,26 +21,13 @@ public static class PaymentCodeEndpoints
     {
         var group = app.MapGroup("/api/wallet/me/payment-code").WithTags("Wallet: payment code")
             .RequireAuthorization(WalletSessions.Scheme);
-        group.MapPost("", async (ClaimsPrincipal user, PaymentCodes codes, IAccountGuard guard, PaymentsOptions options, HttpContext h) =>
+        group.MapPost("", async (ClaimsPrincipal user, HolderPaymentCodes codes, HttpContext h) =>
         {
-            if (await guard.EnsureCanTransactAsync(user.UserId(), Business.NonCounterOut, h.RequestAborted) is { } blocked)
-            {
-                return blocked.ToResult(h); // a frozen, dormant or listed wallet shows no code (ACC-4 … ACC-6)
-            }
-            var (code, expires) = await codes.IssueAsync(user.UserId(), h.RequestAborted);
-            return Results.Ok(new PaymentCodeDto(code, ChinaTime.Format(expires), options.PaymentCodeSeconds));
+            var (code, expires, error) = await codes.IssueAsync(user.UserId(), h.RequestAborted);
+            return error?.ToResult(h) ?? Results.Ok(new PaymentCodeDto(code!, ChinaTime.Format(expires), codes.ValidSeconds));
         });
-        group.MapGet("/pending", async (ClaimsPrincipal user, DatabaseOptions database, IClock clock, HttpContext h) =>
-        {
-            var userId = user.UserId();
-            var now = clock.UtcNow;
-            await using var db = database.CreateContext();
-            var pending = await db.Set<PaymentOrderRow>().AsNoTracking()
-                .Where(o => o.CodeUserId == userId && o.State == PaymentOrders.NotPay && o.ExpiresAt > now)
-                .Join(db.Merchants, o => o.MerchantId, m => m.Id, (o, m) => new { o, m.Name })
-                .OrderByDescending(x => x.o.CreatedAt).Take(10).ToListAsync(h.RequestAborted);
-            return Results.Ok(pending.Select(x => new PendingChargeDto(x.o.Code, x.Name, x.o.Description, x.o.TotalFen,
-                new Money(x.o.TotalFen).ToString(), ChinaTime.Format(x.o.ExpiresAt))));
-        });
+        group.MapGet("/pending", async (ClaimsPrincipal user, HolderPaymentCodes codes, HttpContext h) =>
+            Results.Ok((await codes.PendingAsync(user.UserId(), h.RequestAborted)).Select(c => new PendingChargeDto(c.Code, c.Merchant,
+                c.Description, c.AmountFen, new Money(c.AmountFen).ToString(), ChinaTime.Format(c.ExpiresAt)))));
     }
 }

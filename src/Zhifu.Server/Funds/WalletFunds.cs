@@ -1,0 +1,100 @@
+using Zhifu.Core;
+using Zhifu.Core.Banking;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Accounts;
+using Zhifu.Server.RealName.Limits;
+
+namespace Zhifu.Server.Funds;
+
+/// <summary>What a top-up or withdrawal came to: the movement, or a refusal (a wallet error or a class limit, ACC-2).</summary>
+public sealed record FundsOutcome(FundMovementRow? Movement, WalletError? Error, LimitRefusal? Refusal);
+
+/// <summary>
+/// Starts a holder's top-up or withdrawal with a bound card (CARD-2, CARD-3), authorized with the payment password (ACC-7) and
+/// checked by risk control (RISK-1 … RISK-4) — the one path the Wallet API and the wallet console both take.
+/// </summary>
+public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, WalletAccounts accounts, IFundsGuard fundsGuard,
+    WalletCredentials credentials, IClock clock, Risk.RiskCheck riskCheck, FundMovements movements, OwnCardWithdrawals withdrawals,
+    Risk.RiskCases riskCases, Risk.IRiskEngine riskEngine)
+{
+    public long MaxFen(string kind) => kind == FundMovements.TopUp ? options.TopUpMaxFen : options.WithdrawalMaxFen;
+
+    public async Task<FundsOutcome> StartAsync(string kind, Guid userId, string? cardToken, long amountFen, string? paymentPassword,
+        string? verificationCode, Risk.RiskOrigin origin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        if (amountFen <= 0 || amountFen > MaxFen(kind))
+        {
+            return Refused(FundsErrors.BadAmount);
+        }
+        if (cardToken is not { Length: > 0 and <= 64 })
+        {
+            return Refused(FundsErrors.CardNotFound);
+        }
+        var card = await boundCards.FindAsync(userId, cardToken, cancellationToken);
+        if (card is null)
+        {
+            return Refused(FundsErrors.CardNotFound);
+        }
+        if (kind == FundMovements.Withdrawal && card.CardType != BankCardType.Debit)
+        {
+            return Refused(FundsErrors.CreditCardCannotReceive);
+        }
+        var user = (await accounts.FindAsync(userId, cancellationToken))!;
+        if (user.MustChangeLoginPassword)
+        {
+            return Refused(WalletErrors.MustChangePassword);
+        }
+        if (await fundsGuard.CheckAsync(user, kind, amountFen, cancellationToken) is { } guard)
+        {
+            return Refused(guard);
+        }
+        if (await credentials.VerifyPaymentPasswordAsync(userId, paymentPassword, cancellationToken) is { } password)
+        {
+            return Refused(password);
+        }
+        var movementId = Guid.CreateVersion7();
+        var riskEvent = new Risk.RiskEvent(kind == FundMovements.TopUp ? Risk.RiskKinds.TopUp : Risk.RiskKinds.Withdrawal, movementId,
+            userId, amountFen, clock.UtcNow, CardToken: card.Token, DeviceKey: origin.DeviceKey, Region: origin.Region);
+        var (decision, riskRefusal) = await riskCheck.CheckAsync(riskEvent, user,
+            verificationCode is { Length: <= 16 } code ? code : null, cancellationToken);
+        if (riskRefusal is not null)
+        {
+            return Refused(riskRefusal); // RISK-1
+        }
+        var review = decision.Action == Risk.RiskAction.Review;
+        FundMovementRow? movement;
+        if (kind == FundMovements.TopUp)
+        {
+            // CARD-3: money from a credit card lands in the consumption-only funds.
+            var account = card.CardType == BankCardType.Credit ? user.ConsumptionAccountId : user.WalletAccountId;
+            (movement, var error) = await movements.StartAsync(movementId, userId, kind, card, amountFen, account, review);
+            if (error is not null)
+            {
+                return Refused(error);
+            }
+        }
+        else
+        {
+            // CARD-3: withdrawals leave only from the ordinary balance; ACC-2: within the class's limits.
+            var (withdrawn, error, refusal) = await withdrawals.WithdrawAsync(movementId, userId, card, amountFen, user.WalletAccountId,
+                review, cancellationToken);
+            if (refusal is not null || error is not null)
+            {
+                return new FundsOutcome(null, error, refusal);
+            }
+            movement = withdrawn;
+        }
+        if (movement!.Status == FundMovements.Review)
+        {
+            await riskCases.OpenAsync(decision, Risk.RiskCases.KindReview, CancellationToken.None);
+        }
+        else if (movement.Status != FundMovements.Failed)
+        {
+            await riskEngine.CompletedAsync(riskEvent, CancellationToken.None);
+        }
+        return new FundsOutcome(movement, null, null);
+    }
+
+    private static FundsOutcome Refused(WalletError error) => new(null, error, null);
+}
