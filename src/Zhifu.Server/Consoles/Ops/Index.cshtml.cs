@@ -43,17 +43,19 @@ public sealed class IndexModel(DatabaseOptions database, IClock clock) : PageMod
         (TodayCount, TodayAmount) = (todays.Count, new Money(todays.Sum(o => o.TotalFen)).ToString());
         SuccessRate = orders.Count == 0 ? "–" : (paid.Count * 100.0 / orders.Count).ToString("0.0", CultureInfo.InvariantCulture) + "%";
         var days = Enumerable.Range(0, Days14).Select(i => today.AddDays(-(Days14 - 1) + i)).ToList();
-        DateTime DayOf(DateTimeOffset t) => ChinaTime.ToChina(t).Date;
+        // Each order's China day once (a time-zone conversion each), then one pass per figure instead of one per day and method.
+        var byDay = orders.Select(o => (Day: ChinaTime.ToChina(o.CreatedAt).Date, Order: o)).ToLookup(x => x.Day, x => x.Order);
+        var paidFen = paid.GroupBy(o => (ChinaTime.ToChina(o.CreatedAt).Date, o.TradeType)).ToDictionary(g => g.Key, g => g.Sum(o => o.TotalFen));
         Days = [.. days.Select(d =>
         {
-            var all = orders.Count(o => DayOf(o.CreatedAt) == d);
-            var ok = paid.Where(o => DayOf(o.CreatedAt) == d).ToList();
+            var all = byDay[d].Count();
+            var ok = byDay[d].Where(o => o.State == PaymentOrders.Success).ToList();
             return new DayRow(d.ToString("MM-dd", CultureInfo.InvariantCulture), all, ok.Count,
                 all == 0 ? "–" : (ok.Count * 100.0 / all).ToString("0.0", CultureInfo.InvariantCulture) + "%", new Money(ok.Sum(o => o.TotalFen)).ToString());
         }).Reverse()];
         var methods = paid.Select(o => o.TradeType).Distinct().Order(StringComparer.Ordinal).ToList();
         AmountChart = BarChart.Stacked(days.Select(d => d.ToString("MM-dd", CultureInfo.InvariantCulture)).ToList(), methods,
-            (day, method) => paid.Where(o => DayOf(o.CreatedAt) == days[day] && o.TradeType == method).Sum(o => o.TotalFen),
+            (day, method) => paidFen.GetValueOrDefault((days[day], method)),
             ConsoleText.IsEnglish(HttpContext) ? "No payments in these days" : "这段时间没有收款");
     }
 }
