@@ -298,4 +298,47 @@ public sealed class WalletConsoleTests(Browser browser) : IClassFixture<Browser>
             Assert.Equal("/wallet/login?returnUrl=%2Fwallet%2Fbills", after.Headers.Location!.OriginalString);
         }
     }
+
+    [Fact]
+    public async Task Bills_page_forward_and_back_ten_at_a_time()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        using (var api = await WalletAsync(server, ZhangSan))
+        {
+            var cards = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(api, "/api/wallet/me/cards", ct);
+            var debit = cards.EnumerateArray().First(c => c.GetProperty("cardType").GetString() == "debit").GetProperty("token").GetString();
+            for (var i = 1; i <= 11; i++)
+            {
+                var topUp = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(api, "/api/wallet/me/top-ups",
+                    new { cardToken = debit, amountFen = 100 * i, paymentPassword = PaymentPassword }, ct);
+                Assert.True(topUp.IsSuccessStatusCode, await topUp.Content.ReadAsStringAsync(ct));
+            }
+        }
+        var page = await SignedInAsync(browser, server);
+        await page.GotoAsync("/wallet/bills");
+        Assert.Equal(10, await page.Locator("#bills li").CountAsync());
+        var first = await page.InnerTextAsync("#bills li >> nth=0");
+        Assert.Contains("+¥11.00", first, StringComparison.Ordinal); // newest first
+        await page.ClickAsync("#next-page");
+        await page.WaitForSelectorAsync("#previous-page");
+        Assert.Contains("+¥1.00", await page.InnerTextAsync("#bills"), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#next-page").CountAsync());
+        await Browser.ShotAsync(page, "wallet-24-bills-page-2");
+        await page.ClickAsync("#previous-page");
+        await page.WaitForSelectorAsync("#next-page");
+        Assert.Equal(first, await page.InnerTextAsync("#bills li >> nth=0"));
+        Assert.Equal(0, await page.Locator("#previous-page").CountAsync());
+
+        await page.FillAsync("#month", "2020-01"); // a month without bills
+        await page.ClickAsync("#bill-filters button");
+        await page.WaitForSelectorAsync("text=没有符合条件的账单");
+        var thisMonth = ChinaNow().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        await page.FillAsync("#month", thisMonth);
+        await page.ClickAsync("#bill-filters button");
+        await page.WaitForURLAsync($"**/wallet/bills?month={thisMonth}*");
+        Assert.Equal(10, await page.Locator("#bills li").CountAsync());
+    }
+
+    private static DateTimeOffset ChinaNow() => DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8));
 }

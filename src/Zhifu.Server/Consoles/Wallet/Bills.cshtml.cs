@@ -21,6 +21,16 @@ public sealed class BillsModel(WalletStatements statements) : WalletPage
     [BindProperty(SupportsGet = true)]
     public string? Cursor { get; set; }
 
+    /// <summary>
+    /// The cursors of the pages before this one, oldest first, joined by '.' ("~" is the first page): the statement cursor runs
+    /// one way, so the way back travels in the link.
+    /// </summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Prev { get; set; }
+
+    private const int BackMax = 40;
+    private const string FirstPage = "~";
+
     public IReadOnlyList<StatementEntry> Entries { get; private set; } = [];
     public string? NextCursor { get; private set; }
     public IReadOnlyList<string> Kinds { get; private set; } = [];
@@ -54,7 +64,25 @@ public sealed class BillsModel(WalletStatements statements) : WalletPage
         (Entries, NextCursor) = await statements.ReadAsync(query!, Aborted);
     }
 
-    public string Link(string? cursor) =>
-        "/wallet/bills?" + string.Join("&", new[] { ("month", Month), ("kind", Kind), ("cursor", cursor) }
+    private IReadOnlyList<string> Back => Prev is { Length: > 0 and <= 2048 } p
+        && p.Split('.') is var parts && parts.All(c => c == FirstPage || StatementCursor.Decode(c) is not null) ? parts : [];
+
+    public bool HasPrevious => Back.Count > 0;
+
+    /// <summary>The next page: this page's cursor joins the way back.</summary>
+    public string NextLink(string next) => Link(next, [.. Back.TakeLast(BackMax - 1), Cursor ?? FirstPage]);
+
+    /// <summary>The page before: the last cursor on the way back.</summary>
+    public string PreviousLink()
+    {
+        var back = Back;
+        var previous = back[^1];
+        return Link(previous == FirstPage ? null : previous, back.Take(back.Count - 1));
+    }
+
+    public string FirstLink() => Link(null, []);
+
+    private string Link(string? cursor, IEnumerable<string> back) =>
+        "/wallet/bills?" + string.Join("&", new[] { ("month", Month), ("kind", Kind), ("cursor", cursor), ("prev", string.Join('.', back)) }
             .Where(p => !string.IsNullOrEmpty(p.Item2)).Select(p => p.Item1 + "=" + Uri.EscapeDataString(p.Item2!)));
 }
