@@ -40,7 +40,9 @@ public sealed class Browser : IAsyncLifetime
             BaseURL = baseAddress.ToString().TrimEnd('/'), Locale = "zh-CN", TimezoneId = "Asia/Shanghai",
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
-        context.SetDefaultTimeout(15_000);
+        // generous: CI runs these on two shared cores beside PostgreSQL, and a sign-in hashes with Argon2id (SEC-3)
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(30_000);
         return await context.NewPageAsync();
     }
 
