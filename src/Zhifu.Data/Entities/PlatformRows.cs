@@ -57,6 +57,10 @@ public sealed class MerchantRow
     /// <summary>The fee rate the application asked for (ppm); the merchant's credentials carry the rate in force.</summary>
     public int FeeRatePpmApplied { get; set; }
     public bool PasswordlessEligible { get; set; }
+
+    /// <summary>The merchant's passwordless limits (PWL-3), in fen; 0 = the platform's default.</summary>
+    public long PasswordlessPerPaymentFen { get; set; }
+    public long PasswordlessDailyFen { get; set; }
     public bool FacePayEligible { get; set; }
 
     /// <summary>Largest single payment the merchant may take, in fen (0 = no limit of its own).</summary>

@@ -90,6 +90,7 @@ public static class ServerApp
         Transfers.TransfersFeature.AddServices(services, configuration);
         MerchantApi.MerchantApiFeature.AddServices(services, configuration);
         Risk.RiskFeature.AddServices(services, configuration);
+        Passwordless.PasswordlessFeature.AddServices(services, configuration);
         Risk.Aml.AmlFeature.AddServices(services, configuration);
         services.AddHostedService<StartupTasks>();
         if (string.IsNullOrEmpty(configuration["Bank:DataDir"]))

@@ -49,6 +49,7 @@ public static class MerchantApiFeature
         TransactionEndpoints.Map(v3);
         Payments.Refunds.RefundEndpoints.Map(v3);
         Payments.Bills.TradeBillEndpoints.Map(v3);
+        Passwordless.PasswordlessEndpoints.MapV3(v3);
         // 下载平台证书: in platform public key mode there is no platform certificate; the protocol answers this, and SDKs
         // that try certificates first then use the configured public key (PUB_KEY_ID_…).
         v3.MapGet("/certificates", () => (V3Error.NotFound with
@@ -63,5 +64,7 @@ public static class MerchantApiFeature
         Merchants.MerchantStaffEndpoints.Map(app);
         OperatorMerchantApiEndpoints.Map(app);
         Payments.Refunds.RefundReviewEndpoints.Map(app);
+        Passwordless.PasswordlessEndpoints.MapWallet(app);
+        Passwordless.PasswordlessEndpoints.MapOperator(app);
     }
 }

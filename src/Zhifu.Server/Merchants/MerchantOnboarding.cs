@@ -127,6 +127,8 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         row.SinglePaymentLimitFen = terms.SinglePaymentLimitFen ?? row.SinglePaymentLimitFen;
         var highRisk = row.RiskLevel == "high";
         row.PasswordlessEligible = !highRisk && (terms.PasswordlessEligible ?? row.PasswordlessEligible);
+        row.PasswordlessPerPaymentFen = terms.PasswordlessPerPaymentFen ?? row.PasswordlessPerPaymentFen; // PWL-3
+        row.PasswordlessDailyFen = terms.PasswordlessDailyFen ?? row.PasswordlessDailyFen;
         row.FacePayEligible = !highRisk && (terms.FacePayEligible ?? row.FacePayEligible);
         if (terms.FeeRatePpm is { } fee)
         {
@@ -162,4 +164,4 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
 
 /// <summary>What operators may change on an active merchant; null leaves a term as it is.</summary>
 public sealed record MerchantTerms(string? RiskLevel, int? FeeRatePpm, bool? PasswordlessEligible, bool? FacePayEligible,
-    long? SinglePaymentLimitFen);
+    long? SinglePaymentLimitFen, long? PasswordlessPerPaymentFen = null, long? PasswordlessDailyFen = null);

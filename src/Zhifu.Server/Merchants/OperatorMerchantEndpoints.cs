@@ -22,7 +22,8 @@ public static class OperatorMerchantEndpoints
     public sealed record MerchantDto(string MchId, string Name, string Status, string? LicenceNo, string LegalPersonName,
         string LegalPersonIdNumber, string? Mcc, string RiskLevel, int FeeRatePpm, string? SettlementBank, string? SettlementAccountName,
         string SettlementAccount, bool PasswordlessEligible, bool FacePayEligible, long SinglePaymentLimitFen, bool RefundReviewRequired,
-        string? AppliedBy, string? ReviewedBy, string? ReviewNote, string CreatedAt);
+        string? AppliedBy, string? ReviewedBy, string? ReviewNote, string CreatedAt, long PasswordlessPerPaymentFen = 0,
+        long PasswordlessDailyFen = 0);
 
     public sealed record ReviewRequest(string? Note);
 
@@ -127,6 +128,12 @@ public static class OperatorMerchantEndpoints
             return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", "单笔限额超出范围", "The single payment limit is out of range",
                 "singlePaymentLimitFen");
         }
+        if (terms.PasswordlessPerPaymentFen is < 0 or > int.MaxValue || terms.PasswordlessDailyFen is < 0 or > int.MaxValue
+            || terms.PasswordlessPerPaymentFen > 0 && terms.PasswordlessDailyFen > 0 && terms.PasswordlessPerPaymentFen > terms.PasswordlessDailyFen)
+        {
+            return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", "免密限额超出范围，或单笔高于每日",
+                "The passwordless limits are out of range, or per payment above daily", "passwordlessPerPaymentFen");
+        }
         var (row, refusal) = await onboarding.SetTermsAsync(mchid, terms, h.RequestAborted);
         if (refusal == "MERCHANT_NOT_FOUND")
         {
@@ -152,7 +159,8 @@ public static class OperatorMerchantEndpoints
             PersonalDataMask.IdNumber(Unmask(m.LegalPersonIdCipher, MerchantOnboarding.LegalIdPurpose)), m.Mcc, m.RiskLevel,
             credential?.FeeRatePpm ?? m.FeeRatePpmApplied, m.SettlementBank, m.SettlementAccountName,
             m.SettlementAccountLast4 is null ? "" : "**** **** " + m.SettlementAccountLast4, m.PasswordlessEligible, m.FacePayEligible,
-            m.SinglePaymentLimitFen, m.RefundReviewRequired, m.AppliedBy, m.ReviewedBy, m.ReviewNote, ChinaTime.Format(m.CreatedAt));
+            m.SinglePaymentLimitFen, m.RefundReviewRequired, m.AppliedBy, m.ReviewedBy, m.ReviewNote, ChinaTime.Format(m.CreatedAt),
+            m.PasswordlessPerPaymentFen, m.PasswordlessDailyFen);
     }
 
     public static string StatusName(int status) => status switch { 0 => "pending", 1 => "active", 2 => "rejected", _ => "suspended" };

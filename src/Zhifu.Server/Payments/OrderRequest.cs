@@ -13,8 +13,11 @@ namespace Zhifu.Server.Payments;
 /// </summary>
 public sealed record OrderRequest(string TradeType, string AppId, string MchId, string Description, string OutTradeNo,
     DateTimeOffset? TimeExpire, string? Attach, string? NotifyUrl, long TotalFen, string Currency, string? PayerOpenId = null,
-    string? AuthCode = null)
+    string? AuthCode = null, string? ContractId = null)
 {
+    /// <summary>委托代扣 (PWL-1): a charge under a signed contract (/v3/papay/pay/transactions/apply).</summary>
+    public const string EntrustedDebit = "PAP";
+
     /// <summary>付款码支付: the merchant scans the wallet's payment code (payer.auth_code); no notify_url in this API.</summary>
     public const string MicroPay = "MICROPAY";
 
@@ -26,9 +29,16 @@ public sealed record OrderRequest(string TradeType, string AppId, string MchId, 
     public const string H5 = "MWEB";
 
     /// <summary>What the merchant asked for, so a repeated out_trade_no is told from a different order (PAY-6).</summary>
-    public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(
-        new object?[] { TradeType, AppId, MchId, Description, OutTradeNo, TimeExpire?.UtcTicks, Attach, NotifyUrl, TotalFen, Currency,
-            PayerOpenId, AuthCode }))));
+    public string Hash()
+    {
+        object?[] fields = [TradeType, AppId, MchId, Description, OutTradeNo, TimeExpire?.UtcTicks, Attach, NotifyUrl, TotalFen, Currency,
+            PayerOpenId, AuthCode];
+        if (ContractId is not null)
+        {
+            fields = [.. fields, ContractId]; // only contract charges carry one, so other orders' hashes stay as they were
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(fields))));
+    }
 
     public static (OrderRequest? Order, V3Error? Error) Parse(string tradeType, byte[] body)
     {

@@ -23,8 +23,10 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
     public const string Success = "SUCCESS";
     public const string Closed = "CLOSED";
 
+    /// <param name="entrusted">委托代扣 (PWL-1): the payer and agreement a contract charge is made under — the order is the
+    /// payer's to confirm in the wallet should the passwordless charge not go through.</param>
     public async Task<(PaymentOrderRow? Order, V3Error? Error)> CreateAsync(ApiMerchant merchant, OrderRequest request,
-        CancellationToken ct)
+        CancellationToken ct, (Guid UserId, Guid AgreementId)? entrusted = null)
     {
         if (request.MchId != merchant.Merchant.MchId)
         {
@@ -47,7 +49,7 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
         {
             return Repeat(earlier, hash);
         }
-        Guid? codeUser = null;
+        Guid? codeUser = entrusted?.UserId;
         if (request.AuthCode is not null)
         {
             codeUser = await codes.ConsumeAsync(request.AuthCode, ct);
@@ -65,8 +67,9 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
             Currency = request.Currency,
             Code = NewCode(request.TradeType, now), CodeUserId = codeUser, RequestHash = hash, State = NotPay,
             PayerOpenId = codeUser is { } user ? money.OpenId(request.AppId, user) : request.PayerOpenId,
-            ExpiresAt = codeUser is not null ? now.AddSeconds(options.PaymentCodeConfirmSeconds)
+            ExpiresAt = request.AuthCode is not null ? now.AddSeconds(options.PaymentCodeConfirmSeconds)
                 : request.TimeExpire?.ToUniversalTime() ?? now.AddMinutes(options.DefaultExpiryMinutes), CreatedAt = now,
+            PasswordlessAgreementId = entrusted?.AgreementId,
         };
         await using var db = database.CreateContext();
         db.Add(row);
@@ -90,7 +93,8 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
     /// <summary>The same content answers the first order; other content is refused; a finished order says so.</summary>
     private static (PaymentOrderRow?, V3Error?) Repeat(PaymentOrderRow earlier, string hash) =>
         earlier.RequestHash != hash ? (null, V3Error.OutTradeNoUsed)
-        : earlier.TradeType == OrderRequest.MicroPay ? (earlier, null) // a charge asked again answers its state, paid or not
+        // a charge (by payment code or under a contract) asked again answers its state, paid or not
+        : earlier.TradeType is OrderRequest.MicroPay or OrderRequest.EntrustedDebit ? (earlier, null)
         : earlier.State == Success ? (null, V3Error.OrderPaid)
         : earlier.State == Closed ? (null, V3Error.OrderClosed)
         : (earlier, null);

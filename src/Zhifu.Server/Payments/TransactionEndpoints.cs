@@ -49,19 +49,26 @@ public static class TransactionEndpoints
     /// <summary>
     /// 付款码支付: the merchant charges the payment code it scanned. The code is consumed at once; the charge then waits in
     /// the payer's wallet for the payment password (USERPAYING) until paid or its window passes — the merchant queries, and
-    /// reverses what it no longer wants. (Passwordless small payments by code come with PWL-1.)
+    /// reverses what it no longer wants. A payer with a signed small-amount agreement (付款码小额免密, PWL-1) at an eligible
+    /// merchant is charged at once within its limits.
     /// </summary>
-    private static async Task<IResult> CodepayAsync(HttpContext context, PaymentOrders orders, Zhifu.Core.IClock clock)
+    private static async Task<IResult> CodepayAsync(HttpContext context, PaymentOrders orders, Passwordless.PasswordlessCharges passwordless,
+        Zhifu.Core.IClock clock)
     {
         var (request, error) = OrderRequest.Parse(OrderRequest.MicroPay, V3Protocol.Body(context));
         if (error is not null)
         {
             return error.ToResult();
         }
-        var (order, refusal) = await orders.CreateAsync(V3Protocol.Merchant(context), request!, context.RequestAborted);
+        var merchant = V3Protocol.Merchant(context);
+        var (order, refusal) = await orders.CreateAsync(merchant, request!, context.RequestAborted);
         if (refusal is not null)
         {
             return refusal.ToResult();
+        }
+        if (await passwordless.ChargeByCodeAsync(order!, merchant.Merchant, context.RequestAborted) is not null)
+        {
+            order = await orders.FindAsync(order!.MchId, order.OutTradeNo, context.RequestAborted);
         }
         return V3Protocol.Json(TransactionView.Of(order!, order!.PayerOpenId, clock.UtcNow));
     }

@@ -32,7 +32,7 @@ public static class TransactionView
             PaymentOrders.Success => "支付成功",
             "REFUND" => "转入退款",
             "USERPAYING" => "用户支付中（需在钱包中输入支付密码）",
-            "PAYERROR" => "支付失败（用户未在时限内确认）",
+            "PAYERROR" => "支付失败（扣款未成功或用户未在时限内确认）",
             "REVOKED" => "已撤销",
             PaymentOrders.Closed => "订单已关闭",
             _ => "订单未支付",
@@ -59,11 +59,13 @@ public static class TransactionView
     public static string State(PaymentOrderRow order, DateTimeOffset? now)
     {
         var micro = order.TradeType == OrderRequest.MicroPay;
+        var entrusted = order.TradeType == OrderRequest.EntrustedDebit;
         return order.State switch
         {
             PaymentOrders.Success => order.RefundedFen > 0 ? "REFUND" : PaymentOrders.Success,
-            PaymentOrders.Closed => micro ? "REVOKED" : PaymentOrders.Closed,
-            _ when micro => now > order.ExpiresAt && order.State == PaymentOrders.NotPay ? "PAYERROR" : "USERPAYING",
+            PaymentOrders.Closed => micro ? "REVOKED" : entrusted ? "PAYERROR" : PaymentOrders.Closed,
+            // 委托代扣 (PWL-3, PWL-4): a charge over a limit or stepped up waits for the payer's confirmation in the wallet
+            _ when micro || entrusted => now > order.ExpiresAt && order.State == PaymentOrders.NotPay ? "PAYERROR" : "USERPAYING",
             // Held for risk review: not paid yet; only payment-code charges may say USERPAYING in the protocol.
             _ => PaymentOrders.NotPay,
         };

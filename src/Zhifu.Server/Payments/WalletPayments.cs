@@ -72,8 +72,22 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         _ => clock.UtcNow > order.ExpiresAt ? PaymentErrors.Expired : null,
     };
 
-    public async Task<(PaymentOrderRow? Order, WalletError? Error)> PayAsync(Guid userId, PaymentOrderRow order, string? password,
-        string? verificationCode, Risk.RiskOrigin origin, CancellationToken ct)
+    public Task<(PaymentOrderRow? Order, WalletError? Error)> PayAsync(Guid userId, PaymentOrderRow order, string? password,
+        string? verificationCode, Risk.RiskOrigin origin, CancellationToken ct) =>
+        SettleAsync(userId, order, password, verificationCode, null, origin, ct);
+
+    /// <summary>
+    /// 免密支付 (PWL-1, PWL-4): the same payment without the payment password, under a signed agreement whose limits the
+    /// caller checked. Risk control decides it as kind <c>passwordless</c> with the user's profile: anything but allow (a
+    /// step-up for a departure from habit, a review) is not charged here — the caller leaves the order to the user, who
+    /// confirms it in the wallet with the password (二次验证); a block refuses.
+    /// </summary>
+    public Task<(PaymentOrderRow? Order, WalletError? Error)> PayPasswordlessAsync(Guid userId, PaymentOrderRow order,
+        Guid agreementId, CancellationToken ct) =>
+        SettleAsync(userId, order, null, null, agreementId, Risk.RiskOrigin.Unknown, ct);
+
+    private async Task<(PaymentOrderRow? Order, WalletError? Error)> SettleAsync(Guid userId, PaymentOrderRow order, string? password,
+        string? verificationCode, Guid? passwordlessAgreement, Risk.RiskOrigin origin, CancellationToken ct)
     {
         if (Unpayable(order, userId) is { } unpayable)
         {
@@ -96,7 +110,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         {
             return (null, blocked); // ACC-4 … ACC-6
         }
-        if (await credentials.VerifyPaymentPasswordAsync(userId, password, ct) is { } wrong)
+        if (passwordlessAgreement is null && await credentials.VerifyPaymentPasswordAsync(userId, password, ct) is { } wrong)
         {
             return (null, wrong);
         }
@@ -105,12 +119,16 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             return (null, PaymentErrors.MerchantUnavailable); // suspended or gone since the order was made
         }
         var (merchant, credential) = (api.Merchant, api.Credential);
-        var riskEvent = new Risk.RiskEvent(Risk.RiskKinds.Payment, order.Id, userId, order.TotalFen, clock.UtcNow, order.MchId,
-            merchant.RiskLevel, DeviceKey: origin.DeviceKey, Region: origin.Region);
+        var riskEvent = new Risk.RiskEvent(passwordlessAgreement is null ? Risk.RiskKinds.Payment : Risk.RiskKinds.Passwordless, order.Id,
+            userId, order.TotalFen, clock.UtcNow, order.MchId, merchant.RiskLevel, DeviceKey: origin.DeviceKey, Region: origin.Region);
         var (decision, riskRefusal) = await risk.CheckAsync(riskEvent, payer, verificationCode, ct);
         if (riskRefusal is not null)
         {
             return (null, riskRefusal); // RISK-1
+        }
+        if (passwordlessAgreement is not null && decision.Action != Risk.RiskAction.Allow)
+        {
+            return (null, Risk.RiskErrors.StepUpRequired); // PWL-4: a passwordless charge is never held; the user confirms it
         }
         await using var db = database.CreateContext();
         var consumption = Math.Min(order.TotalFen, Math.Max(0, ledger.GetAccount(payer.ConsumptionAccountId)?.AvailableCreditBalance ?? 0));
@@ -142,6 +160,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         }
         (row.State, row.PayerUserId, row.PaymentTransferId, row.PayingSince, row.FeeFen, row.ConsumptionFen) =
             (PaymentOrders.Paying, userId, attemptId, clock.UtcNow, fee, consumption);
+        row.PasswordlessAgreementId = passwordlessAgreement ?? row.PasswordlessAgreementId;
         row.PaymentChainJson = JsonSerializer.Serialize(chain);
         row.Version++;
         try

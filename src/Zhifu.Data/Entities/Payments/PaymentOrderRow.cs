@@ -56,6 +56,9 @@ public sealed class PaymentOrderRow
     public DateTimeOffset? ClosedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public int Version { get; set; }
+
+    /// <summary>The passwordless agreement (PWL-1) this order was charged under, or asked to be; null for ordinary payments.</summary>
+    public Guid? PasswordlessAgreementId { get; set; }
 }
 
 internal sealed class PaymentOrderRowMapping : IEntityTypeConfiguration<PaymentOrderRow>
@@ -69,6 +72,7 @@ internal sealed class PaymentOrderRowMapping : IEntityTypeConfiguration<PaymentO
         e.HasIndex(x => new { x.State, x.ExpiresAt });
         e.HasIndex(x => new { x.PayerUserId, x.PayingSince });
         e.HasIndex(x => new { x.CodeUserId, x.State });
+        e.HasIndex(x => new { x.PasswordlessAgreementId, x.SuccessTime });
         e.Property(x => x.TransactionId).HasMaxLength(32);
         e.Property(x => x.MchId).HasMaxLength(32);
         e.Property(x => x.AppId).HasMaxLength(32);

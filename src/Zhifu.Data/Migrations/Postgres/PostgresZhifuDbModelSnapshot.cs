@@ -920,9 +920,17 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("character varying(128)")
                         .HasColumnName("name");
 
+                    b.Property<long>("PasswordlessDailyFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("passwordless_daily_fen");
+
                     b.Property<bool>("PasswordlessEligible")
                         .HasColumnType("boolean")
                         .HasColumnName("passwordless_eligible");
+
+                    b.Property<long>("PasswordlessPerPaymentFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("passwordless_per_payment_fen");
 
                     b.Property<Guid>("PendingAccountId")
                         .HasColumnType("uuid")
@@ -1173,6 +1181,257 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.ToTable("operators", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.PasswordlessAgreementRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AppId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("app_id");
+
+                    b.Property<int?>("AssessmentScore")
+                        .HasColumnType("integer")
+                        .HasColumnName("assessment_score");
+
+                    b.Property<string>("ContractId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("contract_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("DailyLimitFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("daily_limit_fen");
+
+                    b.Property<string>("DisplayAccount")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("display_account");
+
+                    b.Property<bool>("Elderly")
+                        .HasColumnType("boolean")
+                        .HasColumnName("elderly");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("MchId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("mch_id");
+
+                    b.Property<Guid?>("MerchantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<string>("NotifyUrl")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("notify_url");
+
+                    b.Property<string>("OutContractCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("out_contract_code");
+
+                    b.Property<string>("OutUserCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("out_user_code");
+
+                    b.Property<string>("PayerOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("payer_open_id");
+
+                    b.Property<long>("PerPaymentLimitFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("per_payment_limit_fen");
+
+                    b.Property<long>("PlanId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("plan_id");
+
+                    b.Property<DateTimeOffset?>("PreSignExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pre_sign_expires_at");
+
+                    b.Property<string>("PreSignId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("pre_sign_id");
+
+                    b.Property<DateTimeOffset?>("ReviewRemindedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("review_reminded_at");
+
+                    b.Property<DateTimeOffset?>("SignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("signed_at");
+
+                    b.Property<string>("SignedVia")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("signed_via");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset?>("TerminatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("terminated_at");
+
+                    b.Property<string>("TerminationMode")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("termination_mode");
+
+                    b.Property<string>("TerminationRemark")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("termination_remark");
+
+                    b.Property<string>("TextVersion")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("text_version");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_passwordless_agreements");
+
+                    b.HasIndex("ContractId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_passwordless_agreements_contract_id");
+
+                    b.HasIndex("PreSignId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_passwordless_agreements_pre_sign_id");
+
+                    b.HasIndex("UserId", "State")
+                        .HasDatabaseName("ix_passwordless_agreements_user_id_state");
+
+                    b.HasIndex("MerchantId", "PlanId", "OutContractCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_passwordless_agreements_merchant_id_plan_id_out_contract_co");
+
+                    b.ToTable("passwordless_agreements", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.PasswordlessDisputeRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("agreement_id");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("DeadlineAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deadline_at");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("decision_note");
+
+                    b.Property<long>("LossFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("loss_fen");
+
+                    b.Property<string>("MchId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("mch_id");
+
+                    b.Property<Guid>("MerchantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TransactionId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("transaction_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_passwordless_disputes");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_passwordless_disputes_order_id");
+
+                    b.HasIndex("MerchantId", "State")
+                        .HasDatabaseName("ix_passwordless_disputes_merchant_id_state");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_passwordless_disputes_user_id_created_at");
+
+                    b.ToTable("passwordless_disputes", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.PaymentCodeRow", b =>
                 {
                     b.Property<string>("CodeHash")
@@ -1365,6 +1624,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("out_trade_no");
 
+                    b.Property<Guid?>("PasswordlessAgreementId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("passwordless_agreement_id");
+
                     b.Property<string>("PayerOpenId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
@@ -1448,6 +1711,9 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.HasIndex("MchId", "OutTradeNo")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_orders_mch_id_out_trade_no");
+
+                    b.HasIndex("PasswordlessAgreementId", "SuccessTime")
+                        .HasDatabaseName("ix_payment_orders_passwordless_agreement_id_success_time");
 
                     b.HasIndex("PayerUserId", "PayingSince")
                         .HasDatabaseName("ix_payment_orders_payer_user_id_paying_since");

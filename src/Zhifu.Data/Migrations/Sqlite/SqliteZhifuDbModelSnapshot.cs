@@ -931,9 +931,17 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<long>("PasswordlessDailyFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("passwordless_daily_fen");
+
                     b.Property<bool>("PasswordlessEligible")
                         .HasColumnType("INTEGER")
                         .HasColumnName("passwordless_eligible");
+
+                    b.Property<long>("PasswordlessPerPaymentFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("passwordless_per_payment_fen");
 
                     b.Property<byte[]>("PendingAccountId")
                         .IsRequired()
@@ -1186,6 +1194,261 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.ToTable("operators", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.PasswordlessAgreementRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AppId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app_id");
+
+                    b.Property<int?>("AssessmentScore")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("assessment_score");
+
+                    b.Property<string>("ContractId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("contract_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("DailyLimitFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("daily_limit_fen");
+
+                    b.Property<string>("DisplayAccount")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_account");
+
+                    b.Property<bool>("Elderly")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("elderly");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("MchId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mch_id");
+
+                    b.Property<byte[]>("MerchantId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<string>("NotifyUrl")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notify_url");
+
+                    b.Property<string>("OutContractCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("out_contract_code");
+
+                    b.Property<string>("OutUserCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("out_user_code");
+
+                    b.Property<string>("PayerOpenId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payer_open_id");
+
+                    b.Property<long>("PerPaymentLimitFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("per_payment_limit_fen");
+
+                    b.Property<long>("PlanId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("plan_id");
+
+                    b.Property<long?>("PreSignExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pre_sign_expires_at");
+
+                    b.Property<string>("PreSignId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pre_sign_id");
+
+                    b.Property<long?>("ReviewRemindedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("review_reminded_at");
+
+                    b.Property<long?>("SignedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("signed_at");
+
+                    b.Property<string>("SignedVia")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signed_via");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<long?>("TerminatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("terminated_at");
+
+                    b.Property<string>("TerminationMode")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("termination_mode");
+
+                    b.Property<string>("TerminationRemark")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("termination_remark");
+
+                    b.Property<string>("TextVersion")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text_version");
+
+                    b.Property<byte[]>("UserId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_passwordless_agreements");
+
+                    b.HasIndex("ContractId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_passwordless_agreements_contract_id");
+
+                    b.HasIndex("PreSignId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_passwordless_agreements_pre_sign_id");
+
+                    b.HasIndex("UserId", "State")
+                        .HasDatabaseName("ix_passwordless_agreements_user_id_state");
+
+                    b.HasIndex("MerchantId", "PlanId", "OutContractCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_passwordless_agreements_merchant_id_plan_id_out_contract_code");
+
+                    b.ToTable("passwordless_agreements", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.PasswordlessDisputeRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("AgreementId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("agreement_id");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("DeadlineAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deadline_at");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decision_note");
+
+                    b.Property<long>("LossFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("loss_fen");
+
+                    b.Property<string>("MchId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mch_id");
+
+                    b.Property<byte[]>("MerchantId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<byte[]>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TransactionId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("transaction_id");
+
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_passwordless_disputes");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_passwordless_disputes_order_id");
+
+                    b.HasIndex("MerchantId", "State")
+                        .HasDatabaseName("ix_passwordless_disputes_merchant_id_state");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_passwordless_disputes_user_id_created_at");
+
+                    b.ToTable("passwordless_disputes", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.PaymentCodeRow", b =>
                 {
                     b.Property<string>("CodeHash")
@@ -1381,6 +1644,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("out_trade_no");
 
+                    b.Property<byte[]>("PasswordlessAgreementId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("passwordless_agreement_id");
+
                     b.Property<string>("PayerOpenId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
@@ -1464,6 +1731,9 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.HasIndex("MchId", "OutTradeNo")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_orders_mch_id_out_trade_no");
+
+                    b.HasIndex("PasswordlessAgreementId", "SuccessTime")
+                        .HasDatabaseName("ix_payment_orders_passwordless_agreement_id_success_time");
 
                     b.HasIndex("PayerUserId", "PayingSince")
                         .HasDatabaseName("ix_payment_orders_payer_user_id_paying_since");

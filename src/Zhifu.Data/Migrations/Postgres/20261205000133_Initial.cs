@@ -301,6 +301,8 @@ namespace Zhifu.Data.Migrations.Postgres
                     settlement_account_last4 = table.Column<string>(type: "character varying(4)", maxLength: 4, nullable: true),
                     fee_rate_ppm_applied = table.Column<int>(type: "integer", nullable: false),
                     passwordless_eligible = table.Column<bool>(type: "boolean", nullable: false),
+                    passwordless_per_payment_fen = table.Column<long>(type: "bigint", nullable: false),
+                    passwordless_daily_fen = table.Column<long>(type: "bigint", nullable: false),
                     face_pay_eligible = table.Column<bool>(type: "boolean", nullable: false),
                     single_payment_limit_fen = table.Column<long>(type: "bigint", nullable: false),
                     applied_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
@@ -363,6 +365,71 @@ namespace Zhifu.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_operators", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "passwordless_agreements",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    merchant_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    mch_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    app_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    plan_id = table.Column<long>(type: "bigint", nullable: false),
+                    out_contract_code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    contract_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    pre_sign_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    pre_sign_expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    display_account = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    out_user_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    payer_open_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    notify_url = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    text_version = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    per_payment_limit_fen = table.Column<long>(type: "bigint", nullable: false),
+                    daily_limit_fen = table.Column<long>(type: "bigint", nullable: false),
+                    elderly = table.Column<bool>(type: "boolean", nullable: false),
+                    assessment_score = table.Column<int>(type: "integer", nullable: true),
+                    signed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    signed_via = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    terminated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    termination_mode = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    termination_remark = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    review_reminded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_passwordless_agreements", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "passwordless_disputes",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    transaction_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    agreement_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    merchant_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    mch_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    reason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    deadline_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    loss_fen = table.Column<long>(type: "bigint", nullable: false),
+                    decided_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    decision_note = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    decided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_passwordless_disputes", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -435,7 +502,8 @@ namespace Zhifu.Data.Migrations.Postgres
                     success_time = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    version = table.Column<int>(type: "integer", nullable: false)
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    passwordless_agreement_id = table.Column<Guid>(type: "uuid", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -987,6 +1055,45 @@ namespace Zhifu.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_passwordless_agreements_contract_id",
+                table: "passwordless_agreements",
+                column: "contract_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_passwordless_agreements_merchant_id_plan_id_out_contract_co",
+                table: "passwordless_agreements",
+                columns: new[] { "merchant_id", "plan_id", "out_contract_code" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_passwordless_agreements_pre_sign_id",
+                table: "passwordless_agreements",
+                column: "pre_sign_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_passwordless_agreements_user_id_state",
+                table: "passwordless_agreements",
+                columns: new[] { "user_id", "state" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_passwordless_disputes_merchant_id_state",
+                table: "passwordless_disputes",
+                columns: new[] { "merchant_id", "state" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_passwordless_disputes_order_id",
+                table: "passwordless_disputes",
+                column: "order_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_passwordless_disputes_user_id_created_at",
+                table: "passwordless_disputes",
+                columns: new[] { "user_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_payment_codes_expires_at",
                 table: "payment_codes",
                 column: "expires_at");
@@ -1023,6 +1130,11 @@ namespace Zhifu.Data.Migrations.Postgres
                 table: "payment_orders",
                 columns: new[] { "mch_id", "out_trade_no" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_orders_passwordless_agreement_id_success_time",
+                table: "payment_orders",
+                columns: new[] { "passwordless_agreement_id", "success_time" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_payment_orders_payer_user_id_paying_since",
@@ -1273,6 +1385,12 @@ namespace Zhifu.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "operators");
+
+            migrationBuilder.DropTable(
+                name: "passwordless_agreements");
+
+            migrationBuilder.DropTable(
+                name: "passwordless_disputes");
 
             migrationBuilder.DropTable(
                 name: "payment_codes");

@@ -1,0 +1,355 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Accounts;
+using Zhifu.Server.Lifecycle;
+using Zhifu.Server.MerchantApi;
+using Zhifu.Server.Payments;
+using Zhifu.Server.Security;
+
+namespace Zhifu.Server.Passwordless;
+
+/// <summary>What a merchant's 代扣预签约 asked for (the body of <c>POST /v3/papay/sign/contracts/pre-entrust-sign</c>).</summary>
+public sealed record PreSignRequest(string SignScene, string AppId, string? OpenId, long PlanId, string OutContractCode,
+    string DisplayAccount, string NotifyUrl, string? OutUserCode);
+
+/// <summary>What the wallet shows before the user signs (PWL-1, PWL-2): who asks, the core terms, the limits offered.</summary>
+public sealed record PasswordlessOffer(string Kind, string? PreSignId, string? Merchant, string? DisplayAccount, string TextVersion,
+    long PerPaymentLimitFen, long DailyLimitFen, bool Elderly, IReadOnlyList<string> CoreTerms);
+
+/// <summary>The user's signature (PWL-1, PWL-2): payment password, SMS code, explicit acceptance, optional lower limits, and
+/// for an elderly user the extra confirmation and the risk-tolerance answers (each 1 = the prudent answer).</summary>
+public sealed record SignRequest(string? PreSignId, string? Kind, string? PaymentPassword, string? SmsCode, bool AcceptTerms,
+    long? PerPaymentLimitFen, long? DailyLimitFen, bool ElderlyConfirm = false, IReadOnlyList<int>? Assessment = null);
+
+/// <summary>
+/// 免密支付协议 (PWL-1, PWL-2, PWL-5, PWL-7): merchants pre-sign, users sign in the wallet (never by default, never
+/// pre-ticked: the payment password, a one-time code and an explicit acceptance of the core terms), users and merchants
+/// terminate (effective at once: a charge reads the agreement's state in its own transaction), and the merchant is told by
+/// a signed, encrypted callback through the payment notification outbox.
+/// </summary>
+public sealed class PasswordlessAgreements(DatabaseOptions database, PasswordlessOptions options, WalletAccounts accounts,
+    WalletCredentials credentials, OneTimeCodes codes, IAccountGuard guard, PersonalData personalData, PaymentLedger money,
+    PaymentNotifications notifications, IClock clock)
+{
+    public const string SignCodePurpose = "passwordless-sign";
+
+    /// <summary>代扣预签约: a PENDING agreement the user can sign for <see cref="PasswordlessOptions.PreSignMinutes"/>.</summary>
+    public async Task<(PasswordlessAgreementRow? Agreement, V3Error? Error)> PreSignAsync(ApiMerchant merchant, PreSignRequest request,
+        CancellationToken ct)
+    {
+        if (!Eligible(merchant.Merchant))
+        {
+            return (null, PasswordlessV3Errors.NotEligible);
+        }
+        var now = clock.UtcNow;
+        await using var db = database.CreateContext();
+        var earlier = await db.Set<PasswordlessAgreementRow>().AsNoTracking().FirstOrDefaultAsync(a => a.MerchantId == merchant.Merchant.Id
+            && a.PlanId == request.PlanId && a.OutContractCode == request.OutContractCode, ct);
+        if (earlier is not null)
+        {
+            // the same pre-sign asked again while it waits answers the same session; a used contract code never comes back
+            return earlier.State == PasswordlessAgreementRow.Pending && earlier.PreSignExpiresAt > now && earlier.AppId == request.AppId
+                && earlier.DisplayAccount == request.DisplayAccount && earlier.NotifyUrl == request.NotifyUrl
+                ? (earlier, null) : (null, PasswordlessV3Errors.ContractCodeUsed);
+        }
+        var row = new PasswordlessAgreementRow
+        {
+            Id = Guid.CreateVersion7(), Kind = PasswordlessAgreementRow.KindMerchant, MerchantId = merchant.Merchant.Id,
+            MchId = merchant.Merchant.MchId, AppId = request.AppId, PlanId = request.PlanId, OutContractCode = request.OutContractCode,
+            PreSignId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), PreSignExpiresAt = now.AddMinutes(options.PreSignMinutes),
+            DisplayAccount = request.DisplayAccount, OutUserCode = request.OutUserCode, NotifyUrl = request.NotifyUrl,
+            State = PasswordlessAgreementRow.Pending, CreatedAt = now, PayerOpenId = request.OpenId,
+        };
+        db.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return (row, null);
+        }
+        catch (DbUpdateException)
+        {
+            return (null, PasswordlessV3Errors.ContractCodeUsed); // two pre-signs with one code raced
+        }
+    }
+
+    /// <summary>PWL-3: only eligible merchants that are not high-risk may offer passwordless.</summary>
+    public static bool Eligible(MerchantRow merchant) =>
+        merchant.PasswordlessEligible && merchant.RiskLevel != "high" && merchant.Status == MerchantRow.Active;
+
+    /// <summary>The merchant's caps (its own or the platform's defaults), lowered for an elderly user (PWL-2, PWL-3).</summary>
+    public (long PerPayment, long Daily) Caps(MerchantRow? merchant, bool elderly)
+    {
+        var perPayment = merchant is { PasswordlessPerPaymentFen: > 0 } ? merchant.PasswordlessPerPaymentFen : options.DefaultPerPaymentFen;
+        var daily = merchant is { PasswordlessDailyFen: > 0 } ? merchant.PasswordlessDailyFen : options.DefaultDailyFen;
+        return elderly
+            ? (Math.Min(perPayment, options.ElderlyPerPaymentFen), Math.Min(daily, options.ElderlyDailyFen))
+            : (perPayment, daily);
+    }
+
+    /// <summary>PWL-2: 60 or over on the China date today, from the ID number of a real-name verified user.</summary>
+    public bool IsElderly(UserRow user)
+    {
+        if (user.IdNumberCipher is null)
+        {
+            return false;
+        }
+        var id = personalData.Unprotect(user.IdNumberCipher, PersonalData.IdNumber);
+        if (!DateOnly.TryParseExact(id[6..14], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var born))
+        {
+            return false;
+        }
+        var today = DateOnly.FromDateTime(ChinaTime.ToChina(clock.UtcNow).DateTime);
+        return born.AddYears(options.ElderlyAge) <= today;
+    }
+
+    /// <summary>The core terms, shown first and large (PWL-1, PWL-2).</summary>
+    public static IReadOnlyList<string> CoreTerms(string merchant, long perPayment, long daily) =>
+    [
+        $"开通后，{merchant}可在单笔 {new Money(perPayment)}、每日 {new Money(daily)} 以内从您的钱包扣款，无需输入支付密码。",
+        "超过限额或交易异常时，需要您在钱包中输入支付密码确认，不会自动扣款。",
+        "您可以随时在「我的 › 免密支付」一键关闭，关闭立即生效；对免密扣款有疑问可以直接投诉。",
+        "每一笔免密扣款都会记录在账单中；年满 60 周岁的用户每笔都会收到短信提醒。",
+    ];
+
+    /// <summary>What the user is asked to sign: a merchant's pre-sign (by its id) or the payment-code agreement (pre-sign null).</summary>
+    public async Task<(PasswordlessOffer? Offer, WalletError? Error)> OfferAsync(Guid userId, string? preSignId, CancellationToken ct)
+    {
+        var user = await accounts.FindAsync(userId, ct);
+        if (user is null)
+        {
+            return (null, PasswordlessErrors.NotFound);
+        }
+        var elderly = IsElderly(user);
+        if (preSignId is null)
+        {
+            var (per, day) = Caps(null, elderly);
+            return (new PasswordlessOffer(PasswordlessAgreementRow.KindOfflineCode, null, null, null, options.TextVersion, per, day,
+                elderly, CoreTerms("线下商户（付款码）", per, day)), null);
+        }
+        await using var db = database.CreateContext();
+        var (row, merchant, error) = await PendingAsync(db, preSignId, ct);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+        var (perPayment, daily) = Caps(merchant, elderly);
+        return (new PasswordlessOffer(row!.Kind, row.PreSignId, merchant!.Name, row.DisplayAccount, options.TextVersion, perPayment, daily,
+            elderly, CoreTerms(merchant.Name, perPayment, daily)), null);
+    }
+
+    private async Task<(PasswordlessAgreementRow?, MerchantRow?, WalletError?)> PendingAsync(ZhifuDb db, string preSignId,
+        CancellationToken ct)
+    {
+        if (preSignId.Length is 0 or > 64)
+        {
+            return (null, null, PasswordlessErrors.NotFound);
+        }
+        var row = await db.Set<PasswordlessAgreementRow>().FirstOrDefaultAsync(a => a.PreSignId == preSignId, ct);
+        if (row is null || row.State != PasswordlessAgreementRow.Pending)
+        {
+            return (null, null, row is null ? PasswordlessErrors.NotFound : PasswordlessErrors.AlreadySigned);
+        }
+        if (row.PreSignExpiresAt <= clock.UtcNow)
+        {
+            return (null, null, PasswordlessErrors.Expired);
+        }
+        var merchant = await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == row.MerchantId, ct);
+        return Eligible(merchant) ? (row, merchant, null) : (null, null, PasswordlessErrors.MerchantNotEligible);
+    }
+
+    /// <summary>
+    /// 签约 (PWL-1, PWL-2): checks in order — terms explicitly accepted, the wallet may transact and is real-name verified,
+    /// limits within the caps, the elderly confirmation and assessment, the payment password, the one-time code — then
+    /// signs and (for a merchant) queues the merchant's signing callback in the same commit.
+    /// </summary>
+    public async Task<(PasswordlessAgreementRow? Agreement, WalletError? Error)> SignAsync(Guid userId, SignRequest request, string via,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!request.AcceptTerms)
+        {
+            return (null, PasswordlessErrors.TermsNotAccepted); // never pre-ticked: the user must say yes themselves
+        }
+        var user = (await accounts.FindAsync(userId, ct))!;
+        if (await guard.EnsureCanTransactAsync(userId, Business.NonCounterOut, ct) is { } blocked)
+        {
+            return (null, blocked);
+        }
+        if (user.AccountClass < 1)
+        {
+            return (null, PasswordlessErrors.RealNameRequired); // identity checked first (PWL-1)
+        }
+        var elderly = IsElderly(user);
+        await using var db = database.CreateContext();
+        PasswordlessAgreementRow? row = null;
+        MerchantRow? merchant = null;
+        if (request.PreSignId is not null)
+        {
+            WalletError? pending;
+            (row, merchant, pending) = await PendingAsync(db, request.PreSignId, ct);
+            if (pending is not null)
+            {
+                return (null, pending);
+            }
+            if (row!.PayerOpenId is { } named && named != money.OpenId(row.AppId!, userId))
+            {
+                return (null, PasswordlessErrors.PayerMismatch); // the merchant pre-signed for another user
+            }
+        }
+        else if (request.Kind != PasswordlessAgreementRow.KindOfflineCode)
+        {
+            return (null, PasswordlessErrors.NotFound);
+        }
+        else if (await db.Set<PasswordlessAgreementRow>().AnyAsync(a => a.UserId == userId
+            && a.Kind == PasswordlessAgreementRow.KindOfflineCode && a.State == PasswordlessAgreementRow.Signed, ct))
+        {
+            return (null, PasswordlessErrors.AlreadySigned);
+        }
+        var (capPerPayment, capDaily) = Caps(merchant, elderly);
+        var perPayment = request.PerPaymentLimitFen is > 0 and var p ? p : capPerPayment;
+        var daily = request.DailyLimitFen is > 0 and var d ? d : capDaily;
+        if (perPayment > capPerPayment || daily > capDaily || perPayment > daily)
+        {
+            return (null, PasswordlessErrors.LimitAboveCap(capPerPayment, capDaily));
+        }
+        int? score = null;
+        if (elderly)
+        {
+            if (!request.ElderlyConfirm)
+            {
+                return (null, PasswordlessErrors.ElderlyConfirmRequired);
+            }
+            score = request.Assessment is { Count: 3 } answers && answers.All(a => a is 0 or 1) ? answers.Sum() : -1;
+            if (score < options.ElderlyAssessmentPassScore)
+            {
+                return (null, PasswordlessErrors.AssessmentNotPassed);
+            }
+        }
+        if (await credentials.VerifyPaymentPasswordAsync(userId, request.PaymentPassword, ct) is { } wrong)
+        {
+            return (null, wrong);
+        }
+        if (!await codes.ConsumeAsync(credentials.PhoneOf(user), SignCodePurpose, request.SmsCode, ct))
+        {
+            return (null, WalletErrors.BadCode);
+        }
+        var now = clock.UtcNow;
+        if (row is null)
+        {
+            row = new PasswordlessAgreementRow
+            {
+                Id = Guid.CreateVersion7(), Kind = PasswordlessAgreementRow.KindOfflineCode, State = PasswordlessAgreementRow.Pending,
+                CreatedAt = now,
+            };
+            db.Add(row);
+        }
+        (row.UserId, row.State, row.ContractId, row.TextVersion, row.PerPaymentLimitFen, row.DailyLimitFen, row.Elderly,
+            row.AssessmentScore, row.SignedAt, row.SignedVia) = (userId, PasswordlessAgreementRow.Signed,
+            NewContractId(now), options.TextVersion, perPayment, daily, elderly, score, now, via);
+        row.Version++;
+        if (merchant is not null)
+        {
+            await NotifyAsync(db, row, "PAPAY.SIGN", "签约成功");
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return (null, PasswordlessErrors.AlreadySigned); // signed twice at once: one wins
+        }
+        notifications.Wake();
+        return (row, null);
+    }
+
+    /// <summary>
+    /// 一键关闭 (PWL-5, PWL-7): terminates one of the user's agreements (by contract id) or, with null, all of them — at once,
+    /// every merchant told. Returns how many were terminated.
+    /// </summary>
+    public async Task<int> CancelAsync(Guid userId, string? contractId, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var signed = await db.Set<PasswordlessAgreementRow>()
+            .Where(a => a.UserId == userId && a.State == PasswordlessAgreementRow.Signed && (contractId == null || a.ContractId == contractId))
+            .Take(options.ListMax).ToListAsync(ct);
+        foreach (var row in signed)
+        {
+            await TerminateAsync(db, row, "USER", "用户在钱包中关闭免密支付");
+        }
+        await db.SaveChangesAsync(ct);
+        notifications.Wake();
+        return signed.Count;
+    }
+
+    /// <summary>通过商户协议号查询签约协议.</summary>
+    public async Task<PasswordlessAgreementRow?> FindAsync(ApiMerchant merchant, long planId, string outContractCode, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        return await db.Set<PasswordlessAgreementRow>().AsNoTracking().FirstOrDefaultAsync(a => a.MerchantId == merchant.Merchant.Id
+            && a.PlanId == planId && a.OutContractCode == outContractCode && a.State != PasswordlessAgreementRow.Pending, ct);
+    }
+
+    /// <summary>通过商户协议号解除签约协议: the merchant ends a signed contract; ending it again answers it as it is.</summary>
+    public async Task<PasswordlessAgreementRow?> TerminateByMerchantAsync(ApiMerchant merchant, long planId, string outContractCode,
+        string remark, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var row = await db.Set<PasswordlessAgreementRow>().FirstOrDefaultAsync(a => a.MerchantId == merchant.Merchant.Id
+            && a.PlanId == planId && a.OutContractCode == outContractCode && a.State != PasswordlessAgreementRow.Pending, ct);
+        if (row is { State: PasswordlessAgreementRow.Signed })
+        {
+            await TerminateAsync(db, row, "MERCHANT", remark);
+            await db.SaveChangesAsync(ct);
+            notifications.Wake();
+        }
+        return row;
+    }
+
+    private async Task TerminateAsync(ZhifuDb db, PasswordlessAgreementRow row, string mode, string remark)
+    {
+        (row.State, row.TerminatedAt, row.TerminationMode, row.TerminationRemark) =
+            (PasswordlessAgreementRow.Terminated, clock.UtcNow, mode, remark);
+        row.Version++;
+        if (row.Kind == PasswordlessAgreementRow.KindMerchant)
+        {
+            await NotifyAsync(db, row, "PAPAY.TERMINATE", "解约成功");
+        }
+    }
+
+    private Task NotifyAsync(ZhifuDb db, PasswordlessAgreementRow row, string eventType, string summary) =>
+        notifications.AddAsync(db, row.MerchantId!.Value, row.MchId!, row.Id, row.NotifyUrl ?? "", eventType, summary, "contract",
+            View(row));
+
+    /// <summary>The protocol's contract object: as the query and terminate APIs answer and the callbacks carry.</summary>
+    public JsonObject View(PasswordlessAgreementRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var json = new JsonObject
+        {
+            ["mchid"] = row.MchId, ["contract_id"] = row.ContractId, ["appid"] = row.AppId, ["plan_id"] = row.PlanId,
+            ["out_contract_code"] = row.OutContractCode, ["contract_display_account"] = row.DisplayAccount,
+            ["contract_state"] = row.State, ["contract_signed_time"] = row.SignedAt is { } s ? TransactionView.Rfc3339(s) : null,
+            ["openid"] = row.UserId is { } user && row.AppId is { } app ? money.OpenId(app, user) : null,
+            ["out_user_code"] = row.OutUserCode,
+        };
+        if (row.State == PasswordlessAgreementRow.Terminated)
+        {
+            json["contract_terminate_info"] = new JsonObject
+            {
+                ["contract_termination_mode"] = row.TerminationMode, ["contract_terminated_time"] = TransactionView.Rfc3339(row.TerminatedAt!.Value),
+                ["contract_termination_remark"] = row.TerminationRemark,
+            };
+        }
+        return json;
+    }
+
+    /// <summary>A contract id: "ZF" + the China date + 16 random digits (32 characters at most, as the protocol's).</summary>
+    private static string NewContractId(DateTimeOffset now) =>
+        "ZF" + ChinaTime.ToChina(now).ToString("yyyyMMdd", CultureInfo.InvariantCulture) + RandomDigits.Of(16);
+}

@@ -1,0 +1,141 @@
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Accounts;
+using Zhifu.Server.MerchantApi;
+using Zhifu.Server.Notifications;
+using Zhifu.Server.Payments;
+
+namespace Zhifu.Server.Passwordless;
+
+/// <summary>What one passwordless attempt came to.</summary>
+public enum ChargeOutcome
+{
+    /// <summary>Paid without the password.</summary>
+    Paid,
+
+    /// <summary>Over a limit or stepped up by risk control (PWL-3, PWL-4): the order waits for the user's password in the wallet.</summary>
+    AwaitingUser,
+
+    /// <summary>Refused (blocked by risk control, insufficient balance, a frozen wallet): the order is closed, PAYERROR.</summary>
+    Failed,
+}
+
+/// <summary>
+/// 免密扣款 (PWL-1, PWL-3, PWL-4): a charge under a signed agreement — a merchant's 受理扣款 under its contract, or a
+/// payment-code charge under the user's small-amount agreement. Never silent beyond a limit: the agreement's state, the
+/// merchant's eligibility and every limit (the agreement's, the merchant's, the daily sum) are read at the charge, and a
+/// charge beyond any of them, or one risk control does not simply allow, waits for the user's payment password instead.
+/// </summary>
+public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders orders, WalletPayments payments,
+    PasswordlessAgreements agreements, WalletAccounts accounts, WalletCredentials credentials, ISmsGateway sms, IClock clock,
+    ILogger<PasswordlessCharges> logger)
+{
+    /// <summary>受理扣款: validates the contract, creates the order idempotently on out_trade_no (PAY-6), then charges it.</summary>
+    public async Task<(PaymentOrderRow? Order, V3Error? Error)> ApplyAsync(ApiMerchant merchant, OrderRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(merchant);
+        ArgumentNullException.ThrowIfNull(request);
+        if (!PasswordlessAgreements.Eligible(merchant.Merchant))
+        {
+            return (null, PasswordlessV3Errors.NotEligible);
+        }
+        PasswordlessAgreementRow? agreement;
+        await using (var db = database.CreateContext())
+        {
+            agreement = await db.Set<PasswordlessAgreementRow>().AsNoTracking().FirstOrDefaultAsync(a => a.ContractId == request.ContractId
+                && a.MerchantId == merchant.Merchant.Id && a.State == PasswordlessAgreementRow.Signed, ct);
+        }
+        if (agreement is null || agreement.AppId != request.AppId)
+        {
+            return (null, PasswordlessV3Errors.ContractNotExist);
+        }
+        var (order, error) = await orders.CreateAsync(merchant, request, ct, (agreement.UserId!.Value, agreement.Id));
+        if (error is not null)
+        {
+            return (null, error);
+        }
+        if (order!.State == PaymentOrders.NotPay && order.ExpiresAt > clock.UtcNow && order.PayingSince is null)
+        {
+            await ChargeAsync(order, agreement.Id, merchant.Merchant, ct);
+        }
+        return (order, null);
+    }
+
+    /// <summary>
+    /// 付款码小额免密: a payment-code charge of a user with a signed offline-code agreement, at an eligible merchant, is paid
+    /// at once within the limits; otherwise it waits for the password as every payment-code charge does.
+    /// </summary>
+    public async Task<ChargeOutcome?> ChargeByCodeAsync(PaymentOrderRow order, MerchantRow merchant, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(merchant);
+        if (order.CodeUserId is not { } user || order.State != PaymentOrders.NotPay || !PasswordlessAgreements.Eligible(merchant))
+        {
+            return null;
+        }
+        Guid? agreementId;
+        await using (var db = database.CreateContext())
+        {
+            agreementId = await db.Set<PasswordlessAgreementRow>().Where(a => a.UserId == user
+                && a.Kind == PasswordlessAgreementRow.KindOfflineCode && a.State == PasswordlessAgreementRow.Signed)
+                .Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
+        }
+        return agreementId is { } id ? await ChargeAsync(order, id, merchant, ct) : null;
+    }
+
+    /// <summary>One attempt: the agreement and limits re-read now, then the payment without the password, or the user asked.</summary>
+    public async Task<ChargeOutcome> ChargeAsync(PaymentOrderRow order, Guid agreementId, MerchantRow merchant, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        await using var db = database.CreateContext();
+        var agreement = await db.Set<PasswordlessAgreementRow>().AsNoTracking().FirstAsync(a => a.Id == agreementId, ct);
+        var user = (await accounts.FindAsync(agreement.UserId!.Value, ct))!;
+        if (agreement.State != PasswordlessAgreementRow.Signed)
+        {
+            return await AwaitUserAsync(order, user, merchant, "协议已关闭", ct); // cancelled a moment ago: never charged silently
+        }
+        var (capPerPayment, capDaily) = agreements.Caps(merchant, agreement.Elderly);
+        var perPayment = Math.Min(agreement.PerPaymentLimitFen, capPerPayment);
+        var daily = Math.Min(agreement.DailyLimitFen, capDaily);
+        var dayStart = ChinaTime.StartOfChinaDay(clock.UtcNow);
+        var spentToday = await db.Set<PaymentOrderRow>().Where(o => o.PasswordlessAgreementId == agreementId
+            && o.State == PaymentOrders.Success && o.SuccessTime >= dayStart).SumAsync(o => (long?)o.TotalFen, ct) ?? 0;
+        if (order.TotalFen > perPayment || spentToday + order.TotalFen > daily)
+        {
+            return await AwaitUserAsync(order, user, merchant, "超过免密限额", ct); // PWL-3: falls back to the password
+        }
+        var (paid, error) = await payments.PayPasswordlessAsync(user.Id, order, agreementId, ct);
+        if (paid is not null)
+        {
+            if (agreement.Elderly)
+            {
+                // PWL-2, PWL-5: every passwordless payment of an elderly user is pushed at once
+                await sms.SendAsync(credentials.PhoneOf(user), "alert",
+                    $"【知付】您的免密支付：{merchant.Name} 扣款 {new Money(order.TotalFen)}。如非本人授权，请在钱包「免密支付」一键关闭并投诉。",
+                    CancellationToken.None);
+            }
+            return ChargeOutcome.Paid;
+        }
+        if (error == Risk.RiskErrors.StepUpRequired)
+        {
+            return await AwaitUserAsync(order, user, merchant, "交易与您的习惯不同，需要确认", ct); // PWL-4: 二次验证
+        }
+        if (error == PaymentErrors.Unavailable || error == PaymentErrors.InProgress)
+        {
+            return ChargeOutcome.AwaitingUser; // the ledger is slow: the order stays PAYING and the worker finishes it
+        }
+        logger.LogInformation("passwordless charge {OrderId} refused: {Code}", order.Id, error!.Code);
+        await orders.CloseAsync(order.MchId, order.OutTradeNo, CancellationToken.None);
+        return ChargeOutcome.Failed;
+    }
+
+    private async Task<ChargeOutcome> AwaitUserAsync(PaymentOrderRow order, UserRow user, MerchantRow merchant, string why,
+        CancellationToken ct)
+    {
+        await sms.SendAsync(credentials.PhoneOf(user), "alert",
+            $"【知付】{merchant.Name} 申请扣款 {new Money(order.TotalFen)}（{why}），请在钱包中输入支付密码确认；如不认识请勿确认。", ct);
+        return ChargeOutcome.AwaitingUser;
+    }
+}

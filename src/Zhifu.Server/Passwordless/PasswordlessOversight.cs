@@ -1,0 +1,185 @@
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Accounts;
+using Zhifu.Server.Lifecycle;
+using Zhifu.Server.MerchantApi;
+using Zhifu.Server.Notifications;
+using Zhifu.Server.Payments;
+using Zhifu.Server.Security;
+
+namespace Zhifu.Server.Passwordless;
+
+/// <summary>One merchant's line of the passwordless loss and dispute report (PWL-6).</summary>
+public sealed record MerchantPasswordlessFigures(string MchId, string Name, bool Eligible, int Payments, long AmountFen, int Disputes,
+    int Upheld, long LossFen, int DisputeRatePpm);
+
+/// <summary>
+/// Watching passwordless payment (PWL-5, PWL-6, PWL-7): users' complaints about a passwordless payment open a dispute with a
+/// deadline; operators decide it; losses and disputes are reported per merchant and overall; a merchant whose dispute rate
+/// reaches the threshold loses passwordless eligibility at once (audited as the system); users are reminded to review
+/// their agreements.
+/// </summary>
+public sealed class PasswordlessOversight(DatabaseOptions database, PasswordlessOptions options, WalletAccounts accounts,
+    WalletCredentials credentials, ISmsGateway sms, MerchantCredentials merchants, AuditLog audit, IClock clock,
+    ILogger<PasswordlessOversight> logger)
+{
+    /// <summary>投诉 (PWL-5): the user disputes one of their passwordless payments, by transaction id.</summary>
+    public async Task<(PasswordlessDisputeRow? Dispute, WalletError? Error)> DisputeAsync(Guid userId, string transactionId, string? reason,
+        CancellationToken ct)
+    {
+        reason = reason?.Trim();
+        if (reason is not { Length: >= 2 and <= 200 })
+        {
+            return (null, PasswordlessErrors.InvalidReason);
+        }
+        await using var db = database.CreateContext();
+        var order = await db.Set<PaymentOrderRow>().AsNoTracking().FirstOrDefaultAsync(o => o.TransactionId == transactionId
+            && o.PayerUserId == userId && o.State == PaymentOrders.Success && o.PasswordlessAgreementId != null, ct);
+        if (order is null || await db.Set<PasswordlessDisputeRow>().AnyAsync(d => d.OrderId == order.Id, ct))
+        {
+            return (null, PasswordlessErrors.DisputeNotAllowed);
+        }
+        var now = clock.UtcNow;
+        var dispute = new PasswordlessDisputeRow
+        {
+            Id = Guid.CreateVersion7(), OrderId = order.Id, TransactionId = order.TransactionId, AgreementId = order.PasswordlessAgreementId!.Value,
+            MerchantId = order.MerchantId, MchId = order.MchId, UserId = userId, AmountFen = order.TotalFen, Reason = reason,
+            State = PasswordlessDisputeRow.Open, DeadlineAt = now.AddDays(options.DisputeDeadlineDays), CreatedAt = now,
+        };
+        db.Add(dispute);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            return (null, PasswordlessErrors.DisputeNotAllowed); // the same payment disputed twice at once
+        }
+        var user = (await accounts.FindAsync(userId, ct))!;
+        await sms.SendAsync(credentials.PhoneOf(user), "account",
+            $"【知付】已收到您对免密扣款 {new Money(order.TotalFen)} 的投诉，我们将在 {ChinaTime.Format(dispute.DeadlineAt)} 前处理完毕。", ct);
+        await EnforceThresholdAsync(order.MerchantId, ct);
+        return (dispute, null);
+    }
+
+    /// <summary>An operator decides a dispute (upheld with the loss it caused, or rejected). Audited. False when not open.</summary>
+    public async Task<bool> DecideAsync(Guid disputeId, bool upheld, long lossFen, string note, OperatorActor by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        await using var db = database.CreateContext();
+        var dispute = await db.Set<PasswordlessDisputeRow>().FirstOrDefaultAsync(d => d.Id == disputeId, ct);
+        if (dispute is not { State: PasswordlessDisputeRow.Open } || lossFen < 0 || lossFen > dispute.AmountFen)
+        {
+            return false;
+        }
+        (dispute.State, dispute.LossFen, dispute.DecidedBy, dispute.DecisionNote, dispute.DecidedAt) =
+            (upheld ? PasswordlessDisputeRow.Upheld : PasswordlessDisputeRow.Rejected, upheld ? lossFen : 0, by.Username, note, clock.UtcNow);
+        await db.SaveChangesAsync(ct);
+        await audit.AppendAsync(by.Username, by.Role, "passwordless.dispute.decide", dispute.TransactionId,
+            $"{dispute.State} loss {dispute.LossFen} fen: {note}", ct);
+        return true;
+    }
+
+    /// <summary>
+    /// PWL-6: a merchant whose disputes reach <see cref="PasswordlessOptions.DisputeRateThresholdPpm"/> of its passwordless
+    /// payments in the window (with enough payments to judge) loses eligibility now; its contracts can no longer be charged.
+    /// </summary>
+    public async Task<bool> EnforceThresholdAsync(Guid merchantId, CancellationToken ct)
+    {
+        var figures = (await FiguresAsync(merchantId, ct)).SingleOrDefault();
+        if (figures is null || !figures.Eligible || figures.Payments < options.DisputeMinPayments
+            || figures.DisputeRatePpm < options.DisputeRateThresholdPpm)
+        {
+            return false;
+        }
+        await using var db = database.CreateContext();
+        await db.Merchants.Where(m => m.Id == merchantId).ExecuteUpdateAsync(s => s.SetProperty(m => m.PasswordlessEligible, false), ct);
+        merchants.Forget(figures.MchId);
+        await audit.AppendAsync("system", "system", "merchant.passwordless-revoked", figures.MchId,
+            $"dispute rate {figures.DisputeRatePpm} ppm ≥ {options.DisputeRateThresholdPpm} ppm over {figures.Payments} payments", ct);
+        logger.LogWarning("merchant {MchId} lost passwordless eligibility: dispute rate {Rate} ppm", figures.MchId, figures.DisputeRatePpm);
+        return true;
+    }
+
+    /// <summary>PWL-6: passwordless payments, amounts, disputes and losses per merchant over the window (null = every merchant
+    /// that has any), worst dispute rate first.</summary>
+    public async Task<IReadOnlyList<MerchantPasswordlessFigures>> FiguresAsync(Guid? merchantId, CancellationToken ct)
+    {
+        var since = clock.UtcNow.AddDays(-options.DisputeWindowDays);
+        await using var db = database.CreateContext();
+        var paid = await db.Set<PaymentOrderRow>().AsNoTracking()
+            .Where(o => o.PasswordlessAgreementId != null && o.State == PaymentOrders.Success && o.SuccessTime >= since
+                && (merchantId == null || o.MerchantId == merchantId))
+            .GroupBy(o => o.MerchantId).Select(g => new { g.Key, Count = g.Count(), Fen = g.Sum(o => o.TotalFen) }).ToListAsync(ct);
+        var disputes = await db.Set<PasswordlessDisputeRow>().AsNoTracking()
+            .Where(d => d.CreatedAt >= since && (merchantId == null || d.MerchantId == merchantId))
+            .GroupBy(d => d.MerchantId)
+            .Select(g => new { g.Key, Count = g.Count(), Upheld = g.Count(d => d.State == PasswordlessDisputeRow.Upheld), Loss = g.Sum(d => d.LossFen) })
+            .ToListAsync(ct);
+        var ids = paid.Select(p => p.Key).Union(disputes.Select(d => d.Key)).ToList();
+        var names = await db.Merchants.AsNoTracking().Where(m => ids.Contains(m.Id))
+            .Select(m => new { m.Id, m.MchId, m.Name, m.PasswordlessEligible }).ToListAsync(ct);
+        return [.. names.Select(m =>
+        {
+            var p = paid.FirstOrDefault(x => x.Key == m.Id);
+            var d = disputes.FirstOrDefault(x => x.Key == m.Id);
+            var count = p?.Count ?? 0;
+            var disputed = d?.Count ?? 0;
+            return new MerchantPasswordlessFigures(m.MchId, m.Name, m.PasswordlessEligible, count, p?.Fen ?? 0, disputed, d?.Upheld ?? 0,
+                d?.Loss ?? 0, count == 0 ? (disputed > 0 ? 1_000_000 : 0) : (int)Math.Min(1_000_000, disputed * 1_000_000L / count));
+        }).OrderByDescending(f => f.DisputeRatePpm).ThenBy(f => f.MchId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>PWL-7: reminds users of agreements signed (or last reminded) long ago to review them; at most 200 a call.</summary>
+    public async Task<int> RemindDueAsync(CancellationToken ct)
+    {
+        var due = clock.UtcNow.AddDays(-options.ReviewReminderDays);
+        await using var db = database.CreateContext();
+        var rows = await db.Set<PasswordlessAgreementRow>().Where(a => a.State == PasswordlessAgreementRow.Signed
+            && (a.ReviewRemindedAt ?? a.SignedAt) <= due).OrderBy(a => a.SignedAt).Take(200).ToListAsync(ct);
+        foreach (var row in rows)
+        {
+            var user = await accounts.FindAsync(row.UserId!.Value, ct);
+            if (user is not null)
+            {
+                var name = row.MchId is null ? "付款码小额免密"
+                    : await db.Merchants.Where(m => m.Id == row.MerchantId).Select(m => m.Name).FirstAsync(ct);
+                await sms.SendAsync(credentials.PhoneOf(user), "account",
+                    $"【知付】您与「{name}」的免密支付协议仍在生效。请在钱包「我的 › 免密支付」核对，不需要的可一键关闭。", ct);
+            }
+            row.ReviewRemindedAt = clock.UtcNow;
+        }
+        await db.SaveChangesAsync(ct);
+        return rows.Count;
+    }
+}
+
+/// <summary>Sends PWL-7's review reminders once an hour.</summary>
+public sealed class PasswordlessWorker(PasswordlessOversight oversight, ILogger<PasswordlessWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
+        try
+        {
+            do
+            {
+                try
+                {
+                    await oversight.RemindDueAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "passwordless reminders failed; next round in an hour");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+}

@@ -1,0 +1,326 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Zhifu.Core.Banking;
+using Zhifu.Server.Notifications;
+using Zhifu.Server.Passwordless;
+using Zhifu.Tests.Lifecycle;
+using Zhifu.Tests.MerchantApi;
+using Zhifu.Tests.Transfers;
+using static Zhifu.Tests.Risk.RiskKit;
+
+namespace Zhifu.Tests.Passwordless;
+
+/// <summary>
+/// 免密支付 (PWL-1 … PWL-7) end to end through real HTTP: the merchant's WeChat Pay v3 entrusted-debit calls signed with
+/// the demo merchant's key, the wallet signing and cancelling, the operators' eligibility, report and disputes.
+/// </summary>
+public sealed class PasswordlessTests : IAsyncLifetime
+{
+    private const string AppId = "wxd678efh567hg6787";
+    private ClockedServer _server = null!;
+    private NotifyReceiver _notify = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await TransferKit.StartAsync("--Passwordless:DisputeMinPayments=2", "--Passwordless:DisputeRateThresholdPpm=400000");
+        TransferKit.ToBeforeChinaMidnight(_server, TimeSpan.FromHours(10)); // 14:00 China time
+        _notify = new NotifyReceiver();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _notify.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    private MerchantSigner Merchant() =>
+        MerchantSigner.Demo(_server.BaseAddress, _server.Database.Directory).WithClock(() => _server.Clock.UtcNow);
+
+    [Fact]
+    public async Task PWL1_PWL3_off_by_default_signed_knowingly_charged_within_each_limit_at_the_edge_and_cancelled_at_once()
+    {
+        var merchant = Merchant();
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(50_000);
+
+        // default off: the user has nothing; a merchant not judged suitable cannot even ask (PWL-1, PWL-3)
+        var overview = await zhang.Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/passwordless", Ct);
+        Assert.Equal(0, overview.GetProperty("agreements").GetArrayLength());
+        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/papay/sign/contracts/pre-entrust-sign",
+            PreSign("PWLC0001")), 403, "NO_AUTH");
+        await SetTermsAsync(new { passwordlessEligible = true, passwordlessPerPaymentFen = 5_000, passwordlessDailyFen = 8_000 });
+
+        var preSignId = await PreSignAsync(merchant, "PWLC0001");
+        var offer = await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/passwordless/offer?preSignId={preSignId}", Ct);
+        Assert.Equal(5_000, offer.GetProperty("perPaymentLimitFen").GetInt64());
+        Assert.False(offer.GetProperty("elderly").GetBoolean());
+        Assert.Contains("无需输入支付密码", offer.GetProperty("coreTerms")[0].GetString(), StringComparison.Ordinal);
+
+        // never pre-ticked, never above the merchant's caps, never without the password and the code
+        Assert.Equal("PASSWORDLESS_TERMS_NOT_ACCEPTED", await SignErrorAsync(zhang, new { preSignId, acceptTerms = false }));
+        Assert.Equal("PASSWORDLESS_LIMIT_ABOVE_CAP", await SignErrorAsync(zhang,
+            new { preSignId, acceptTerms = true, perPaymentLimitFen = 5_001, paymentPassword = Party.PaymentPassword }));
+        Assert.Equal("OTP_INVALID", await SignErrorAsync(zhang,
+            new { preSignId, acceptTerms = true, paymentPassword = Party.PaymentPassword, smsCode = "000000" }));
+        var contractId = await SignAsync(zhang, new { preSignId, acceptTerms = true, perPaymentLimitFen = 3_000, dailyLimitFen = 5_000 });
+
+        var signed = await ContractCallbackAsync(merchant);
+        Assert.Equal("PAPAY.SIGN", signed.Event);
+        Assert.Equal(contractId, signed.Contract.GetProperty("contract_id").GetString());
+        var queried = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get,
+            "/v3/papay/sign/contracts/plan-id/12535/out-contract-code/PWLC0001")).Body).RootElement;
+        Assert.Equal("SIGNED", queried.GetProperty("contract_state").GetString());
+
+        // the user's own limits, each at its edge (PWL-3): at the limit pays without the password, one fen more asks for it
+        var before = (await zhang.BalanceAsync()).Balance;
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-T-0001", 3_000));
+        Assert.Equal("USERPAYING", await ChargeAsync(merchant, contractId, "PWL-T-0002", 3_001));
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-T-0003", 2_000)); // 5,000 today: the daily edge
+        Assert.Equal("USERPAYING", await ChargeAsync(merchant, contractId, "PWL-T-0004", 1));
+        Assert.Equal(before - 5_000, (await zhang.BalanceAsync()).Balance);
+        var texts = await _server.Services.GetRequiredService<SmsOutbox>().ReadAsync(DemoCards.ZhangSan.Phone, 5, Ct);
+        Assert.Contains(texts, t => t.Body.Contains("超过免密限额", StringComparison.Ordinal));
+        // the waiting one is the user's to confirm with the password (二次验证)
+        var pending = await zhang.Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/payment-code/pending", Ct);
+        Assert.Equal(2, pending.GetArrayLength());
+        // a repeated apply answers as before (PAY-6): never two charges
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-T-0001", 3_000));
+        Assert.Equal(before - 5_000, (await zhang.BalanceAsync()).Balance);
+
+        // PWL-5: one call shows the agreement and its passwordless payments
+        overview = await zhang.Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/passwordless", Ct);
+        Assert.Equal("SIGNED", overview.GetProperty("agreements")[0].GetProperty("state").GetString());
+        Assert.Equal(2, overview.GetProperty("payments").GetArrayLength());
+
+        // one click cancels every agreement, effective at once: the very next charge is refused and nothing moves
+        var closed = await zhang.Wallet.PostAsync("/api/wallet/passwordless/cancel-all", null, Ct);
+        Assert.Equal(1, (await closed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("closed").GetInt32());
+        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/papay/pay/transactions/apply",
+            Apply(contractId, "PWL-T-0005", 100)), 404, "RESOURCE_NOT_EXISTS");
+        Assert.Equal(before - 5_000, (await zhang.BalanceAsync()).Balance);
+        var terminated = await ContractCallbackAsync(merchant);
+        Assert.Equal("PAPAY.TERMINATE", terminated.Event);
+        Assert.Equal("USER", terminated.Contract.GetProperty("contract_terminate_info").GetProperty("contract_termination_mode").GetString());
+        // a used contract code never signs again
+        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/papay/sign/contracts/pre-entrust-sign",
+            PreSign("PWLC0001")), 400, "INVALID_REQUEST");
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task PWL2_an_elderly_user_is_assessed_confirms_twice_gets_lower_limits_and_a_text_for_every_passwordless_payment()
+    {
+        var merchant = Merchant();
+        await SetTermsAsync(new { passwordlessEligible = true });
+        var wang = await Party.SignInAsync(_server, DemoCards.WangWu); // born 1958
+        await wang.FundAsync(50_000);
+        var preSignId = await PreSignAsync(merchant, "PWLE0001");
+        var offer = await wang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/passwordless/offer?preSignId={preSignId}", Ct);
+        Assert.True(offer.GetProperty("elderly").GetBoolean());
+        Assert.Equal(10_000, offer.GetProperty("perPaymentLimitFen").GetInt64()); // not the merchant's ¥300
+        Assert.Equal(30_000, offer.GetProperty("dailyLimitFen").GetInt64());
+
+        Assert.Equal("PASSWORDLESS_ELDERLY_CONFIRM_REQUIRED", await SignErrorAsync(wang, new { preSignId, acceptTerms = true }));
+        Assert.Equal("PASSWORDLESS_ASSESSMENT_NOT_PASSED", await SignErrorAsync(wang,
+            new { preSignId, acceptTerms = true, elderlyConfirm = true, assessment = new[] { 1, 0, 1 } }));
+        Assert.Equal("PASSWORDLESS_LIMIT_ABOVE_CAP", await SignErrorAsync(wang,
+            new { preSignId, acceptTerms = true, elderlyConfirm = true, assessment = new[] { 1, 1, 1 }, perPaymentLimitFen = 10_001 }));
+        var contractId = await SignAsync(wang, new { preSignId, acceptTerms = true, elderlyConfirm = true, assessment = new[] { 1, 1, 1 } },
+            DemoCards.WangWu.Phone);
+
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-E-0001", 800));
+        var texts = await _server.Services.GetRequiredService<SmsOutbox>().ReadAsync(DemoCards.WangWu.Phone, 5, Ct);
+        Assert.Contains(texts, t => t.Kind == "alert" && t.Body.Contains("免密支付", StringComparison.Ordinal)
+            && t.Body.Contains("¥8.00", StringComparison.Ordinal));
+        Assert.Equal("USERPAYING", await ChargeAsync(merchant, contractId, "PWL-E-0002", 10_001)); // the elderly per-payment cap
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task PWL3_PWL4_a_high_risk_merchant_is_never_eligible_and_a_departure_from_habit_asks_the_user()
+    {
+        var merchant = Merchant();
+        await SetTermsAsync(new { passwordlessEligible = true });
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(50_000);
+        var contractId = await SignAsync(zhang, new { preSignId = await PreSignAsync(merchant, "PWLH0001"), acceptTerms = true });
+
+        // PWL-4: a passwordless charge at 03:00 departs from a daytime habit: risk control steps it up, nothing moves
+        await PutRuleAsync(_server, "T-PWL-NIGHT", "time-of-day", new { fromHour = 0, toHour = 5 }, "step-up", "passwordless");
+        TransferKit.ToBeforeChinaMidnight(_server, TimeSpan.FromHours(-3));
+        zhang = await zhang.AgainAsync(); // the wallet session ended overnight
+        var before = (await zhang.BalanceAsync()).Balance;
+        Assert.Equal("USERPAYING", await ChargeAsync(merchant, contractId, "PWL-H-0001", 1_000));
+        Assert.Equal(before, (await zhang.BalanceAsync()).Balance);
+        var texts = await _server.Services.GetRequiredService<SmsOutbox>().ReadAsync(DemoCards.ZhangSan.Phone, 5, Ct);
+        Assert.Contains(texts, t => t.Body.Contains("习惯不同", StringComparison.Ordinal));
+        var decisions = await DecisionsAsync(_server, zhang.UserId);
+        Assert.Equal("passwordless", decisions[0].GetProperty("kind").GetString());
+
+        // PWL-3: high risk takes eligibility away; the contract can no longer be charged nor new ones asked for
+        await SetTermsAsync(new { riskLevel = "high" });
+        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/papay/pay/transactions/apply",
+            Apply(contractId, "PWL-H-0002", 100)), 403, "NO_AUTH");
+        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/papay/sign/contracts/pre-entrust-sign",
+            PreSign("PWLH0002")), 403, "NO_AUTH");
+        await SetTermsAsync(new { riskLevel = "low", passwordlessEligible = true });
+        var refused = await SetTermsRawAsync(new { passwordlessPerPaymentFen = 9_000, passwordlessDailyFen = 8_000 });
+        Assert.Equal(400, (int)refused.StatusCode);
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task PWL6_a_dispute_crossing_the_threshold_takes_eligibility_away_and_the_report_shows_it()
+    {
+        var merchant = Merchant();
+        await SetTermsAsync(new { passwordlessEligible = true });
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(50_000);
+        var contractId = await SignAsync(zhang, new { preSignId = await PreSignAsync(merchant, "PWLD0001"), acceptTerms = true });
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-D-0001", 500));
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-D-0002", 700));
+        var paid = (await zhang.Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/passwordless", Ct)).GetProperty("payments");
+        var transactionId = paid[0].GetProperty("transactionId").GetString();
+
+        // PWL-5: a complaint opens a dispute with a deadline; a second one on the same payment is refused
+        var dispute = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/passwordless/payments/{transactionId}/dispute",
+            new { reason = "我没有使用过这项服务" }, Ct);
+        Assert.True(dispute.IsSuccessStatusCode, await dispute.Content.ReadAsStringAsync(Ct));
+        var again = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/passwordless/payments/{transactionId}/dispute",
+            new { reason = "再次投诉" }, Ct);
+        Assert.Equal("PASSWORDLESS_DISPUTE_NOT_ALLOWED", await ErrorCodeAsync(again));
+
+        // one dispute in two payments = 50 % ≥ the 40 % configured: eligibility gone at once, audited as the system
+        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/papay/pay/transactions/apply",
+            Apply(contractId, "PWL-D-0003", 100)), 403, "NO_AUTH");
+        Assert.Contains("merchant.passwordless-revoked", await AuditActionsAsync(_server));
+        var report = await GetAsync(_server, "/api/ops/passwordless/report");
+        var line = report.GetProperty("merchants")[0];
+        Assert.Equal("1230000109", line.GetProperty("mchId").GetString());
+        Assert.Equal(2, line.GetProperty("payments").GetInt32());
+        Assert.Equal(1, line.GetProperty("disputes").GetInt32());
+        Assert.False(line.GetProperty("eligible").GetBoolean());
+
+        // an operator decides it with the loss; the CSV export carries the same figures
+        var open = await GetAsync(_server, "/api/ops/passwordless/disputes?state=open");
+        using (var risk = await LifecycleClient.OperatorAsync(_server, "risk"))
+        {
+            var decided = await risk.PostAsJsonAsync($"/api/ops/passwordless/disputes/{open[0].GetProperty("id").GetString()}/decide",
+                new { upheld = true, lossFen = 700, note = "用户未授权，商户已退款" }, Ct);
+            Assert.Equal(204, (int)decided.StatusCode);
+            var csv = await risk.GetStringAsync("/api/ops/passwordless/report?format=csv", Ct);
+            Assert.Contains("1230000109", csv, StringComparison.Ordinal);
+            Assert.Contains(",否,2,12.00,1,1,7.00,500.0", csv, StringComparison.Ordinal);
+        }
+        using (var service = await LifecycleClient.OperatorAsync(_server, "service"))
+        {
+            Assert.Equal(403, (int)(await service.GetAsync("/api/ops/passwordless/report", Ct)).StatusCode); // role-checked
+        }
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task PWL1_PWL7_small_payment_code_charges_pass_under_the_users_own_agreement_and_old_agreements_are_reminded()
+    {
+        var merchant = Merchant();
+        await SetTermsAsync(new { passwordlessEligible = true });
+        var li = await Party.SignInAsync(_server, DemoCards.LiSi);
+        await li.FundAsync(20_000);
+        await SignAsync(li, new { kind = "offline-code", acceptTerms = true, perPaymentLimitFen = 2_000 }, DemoCards.LiSi.Phone);
+
+        var code = (await (await li.Wallet.PostAsync("/api/wallet/me/payment-code", null, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct))
+            .GetProperty("authCode").GetString();
+        var charged = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", JsonSerializer.Serialize(new
+        {
+            appid = AppId, mchid = merchant.MchId, description = "知付演示咖啡馆-收银台", out_trade_no = "PWL-C-0001",
+            payer = new { auth_code = code }, amount = new { total = 1_500, currency = "CNY" },
+            scene_info = new { store_info = new { out_id = "store-1" }, device_ip = "10.0.0.8" },
+        }));
+        Assert.Equal("SUCCESS", JsonDocument.Parse(charged.Body).RootElement.GetProperty("trade_state").GetString());
+
+        _server.Clock.Advance(TimeSpan.FromDays(91));
+        Assert.Equal(1, await _server.Services.GetRequiredService<PasswordlessOversight>().RemindDueAsync(Ct));
+        var texts = await _server.Services.GetRequiredService<SmsOutbox>().ReadAsync(DemoCards.LiSi.Phone, 5, Ct);
+        Assert.Contains(texts, t => t.Body.Contains("仍在生效", StringComparison.Ordinal));
+        Assert.Equal(0, await _server.Services.GetRequiredService<PasswordlessOversight>().RemindDueAsync(Ct)); // once per period
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    private async Task SetTermsAsync(object terms)
+    {
+        var response = await SetTermsRawAsync(terms);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    private async Task<HttpResponseMessage> SetTermsRawAsync(object terms)
+    {
+        using var operations = await LifecycleClient.OperatorAsync(_server, "operations");
+        return await operations.PutAsJsonAsync("/api/ops/merchants/1230000109/terms", terms, Ct);
+    }
+
+    private string PreSign(string code) => JsonSerializer.Serialize(new
+    {
+        sign_scene = "SIGN_SCENE_QRCODE", appid = AppId, plan_id = 12535, out_contract_code = code, contract_display_account = "会员 A",
+        contract_notify_url = _notify.Url, out_user_code = "member-" + code, device_info = new { device_id = "kiosk-1" },
+    });
+
+    private async Task<string> PreSignAsync(MerchantSigner merchant, string code)
+    {
+        var answer = await merchant.SendAsync(HttpMethod.Post, "/v3/papay/sign/contracts/pre-entrust-sign", PreSign(code));
+        Assert.True(answer.Response.IsSuccessStatusCode, answer.Body);
+        return JsonDocument.Parse(answer.Body).RootElement.GetProperty("pre_entrustweb_id").GetString()!;
+    }
+
+    private static string Apply(string contractId, string outTradeNo, long fen) => JsonSerializer.Serialize(new
+    {
+        appid = AppId, out_trade_no = outTradeNo, description = "会员自动续费", transaction_notify_url = "http://127.0.0.1:9/notify",
+        contract_id = contractId, amount = new { total = fen, currency = "CNY" },
+    });
+
+    /// <summary>受理扣款, then the order's trade_state as the merchant queries it.</summary>
+    private static async Task<string> ChargeAsync(MerchantSigner merchant, string contractId, string outTradeNo, long fen)
+    {
+        var accepted = await merchant.SendAsync(HttpMethod.Post, "/v3/papay/pay/transactions/apply", Apply(contractId, outTradeNo, fen));
+        Assert.True(accepted.Response.IsSuccessStatusCode, accepted.Body);
+        Assert.Equal(fen, JsonDocument.Parse(accepted.Body).RootElement.GetProperty("amount").GetProperty("total").GetInt64());
+        var query = await merchant.SendAsync(HttpMethod.Get, $"/v3/pay/transactions/out-trade-no/{outTradeNo}?mchid={merchant.MchId}");
+        return JsonDocument.Parse(query.Body).RootElement.GetProperty("trade_state").GetString()!;
+    }
+
+    private async Task<string> SignAsync(Party party, object request, string? phone = null)
+    {
+        (await party.Wallet.PostAsJsonAsync("/api/wallet/me/otp", new { purpose = PasswordlessAgreements.SignCodePurpose }, Ct))
+            .EnsureSuccessStatusCode();
+        var code = await LifecycleClient.LatestCodeAsync(_server, phone ?? party.Person.Phone);
+        var body = JsonSerializer.SerializeToElement(request).EnumerateObject().ToDictionary(p => p.Name, p => (object)p.Value);
+        body["paymentPassword"] = Party.PaymentPassword;
+        body["smsCode"] = code;
+        var signed = await party.Wallet.PostAsJsonAsync("/api/wallet/passwordless/sign", body, Ct);
+        var text = await signed.Content.ReadAsStringAsync(Ct);
+        Assert.True(signed.IsSuccessStatusCode, text);
+        var agreement = JsonDocument.Parse(text).RootElement;
+        Assert.Equal("SIGNED", agreement.GetProperty("state").GetString());
+        Assert.Equal("wallet-api", agreement.GetProperty("signedVia").GetString());
+        return agreement.GetProperty("contractId").GetString()!;
+    }
+
+    private static async Task<string> SignErrorAsync(Party party, object request)
+    {
+        var refused = await party.Wallet.PostAsJsonAsync("/api/wallet/passwordless/sign", request, Ct);
+        Assert.False(refused.IsSuccessStatusCode);
+        return await ErrorCodeAsync(refused);
+    }
+
+    private async Task<(string Event, JsonElement Contract)> ContractCallbackAsync(MerchantSigner merchant)
+    {
+        var (_, body) = await _notify.NextAsync(TimeSpan.FromSeconds(20));
+        var envelope = JsonDocument.Parse(body).RootElement;
+        var resource = envelope.GetProperty("resource");
+        var plain = merchant.Decrypt(resource.GetProperty("ciphertext").GetString()!, resource.GetProperty("nonce").GetString()!,
+            resource.GetProperty("associated_data").GetString()!);
+        return (envelope.GetProperty("event_type").GetString()!, JsonDocument.Parse(plain).RootElement.Clone());
+    }
+}
