@@ -74,12 +74,17 @@ internal static class WalletKit
     }
 
     /// <summary>An active amount rule of risk control, written by the <c>risk</c> operator through the Operator API.</summary>
-    public static async Task RiskRuleAsync(ZhifuTestServer server, string id, string kinds, long minFen, string action)
+    public static Task RiskRuleAsync(ZhifuTestServer server, string id, string kinds, long minFen, string action) =>
+        RiskRuleAsync(server, id, "amount", kinds, new { minFen }, action, $"E2E {action} ≥ {minFen} 分");
+
+    /// <summary>An active rule of any type (<c>new-device</c>, <c>velocity</c> …), written by the <c>risk</c> operator.</summary>
+    public static async Task RiskRuleAsync(ZhifuTestServer server, string id, string type, string kinds, object parameters, string action,
+        string description)
     {
         using var risk = await OpsKit.OperatorAsync(server, "risk");
         var rule = await System.Net.Http.Json.HttpClientJsonExtensions.PutAsJsonAsync(risk, $"/api/ops/risk/rules/{id}", new
         {
-            type = "amount", kinds, parameters = new { minFen }, action, score = 50, mode = "active", description = $"E2E {action} ≥ {minFen} 分",
+            type, kinds, parameters, action, score = 50, mode = "active", description,
         }, Ct);
         Assert.True(rule.IsSuccessStatusCode, await rule.Content.ReadAsStringAsync(Ct));
     }

@@ -109,20 +109,15 @@ public static partial class TransferEndpoints
             return bad.ToResult(context);
         }
         var payerId = principal.UserId();
-        var card = request.CardToken.Length is > 0 and <= 64
-            ? await services.GetRequiredService<IBoundCards>().FindAsync(payerId, request.CardToken, context.RequestAborted) : null;
-        if (card is null)
+        var (target, refusal) = await services.GetRequiredService<TransferTargets>().OwnCardAsync(payerId, request.CardToken,
+            context.RequestAborted);
+        if (refusal is not null)
         {
-            return TransferErrors.CardNotFound.ToResult(context);
-        }
-        if (card.CardType != BankCardType.Debit)
-        {
-            return TransferErrors.CreditCardNotAllowed.ToResult(context); // CARD-3: never to a credit card
+            return refusal.ToResult(context);
         }
         var order = new TransferOrder(RequestIdOf(context, request.RequestId)!, request.AmountFen.Value, WalletTransfers.RealTime, null,
             request.PaymentPassword, request.VerificationCode, request.ConfirmationToken) { Origin = Risk.RiskOrigin.Of(context) };
-        var target = new TransferTarget(null, card, card.Masked, card.Bank, OwnAccount: true);
-        return Answer(await services.GetRequiredService<WalletTransfers>().SendAsync(payerId, order, target, context.RequestAborted),
+        return Answer(await services.GetRequiredService<WalletTransfers>().SendAsync(payerId, order, target!, context.RequestAborted),
             payerId, context);
     }
 

@@ -41,7 +41,8 @@ public sealed class LoginModel(WalletCredentials credentials, AccountsOptions op
         {
             return Page();
         }
-        var (token, _, error) = await credentials.LoginAsync(Phone!, Password!, deviceId: null, HttpContext.RequestAborted);
+        var (token, _, error) = await credentials.LoginAsync(Phone!, Password!, WalletText.BrowserDevice(HttpContext),
+            HttpContext.RequestAborted);
         if (error is not null)
         {
             Error = WalletText.Say(HttpContext, error);

@@ -52,8 +52,8 @@ public sealed class SignupModel(WalletSignUp signUp, AccountsOptions options, IC
     public async Task<IActionResult> OnPostOpenAsync()
     {
         Phone = Phone?.Trim();
-        var (token, _, error) = await signUp.OpenAsync(Phone, Otp?.Trim(), LoginPassword, AgreementVersion, Accept, deviceId: null,
-            HttpContext.RequestAborted);
+        var (token, _, error) = await signUp.OpenAsync(Phone, Otp?.Trim(), LoginPassword, AgreementVersion, Accept,
+            WalletText.BrowserDevice(HttpContext), HttpContext.RequestAborted);
         if (error is null)
         {
             WalletText.SignIn(HttpContext, token!, options);

@@ -34,6 +34,42 @@ public static class WalletText
         });
     }
 
+    /// <summary>The cookie that keeps this browser's device id (<see cref="BrowserDevice"/>).</summary>
+    public const string DeviceCookie = "zhifu.device";
+
+    private const string BrowserDevicePrefix = "web-";
+
+    /// <summary>
+    /// This browser's device id, as the app sends its own at sign-in (RISK-2: new-device rules, device lists; ACC-3: openings
+    /// per device): a random id kept in a long-lived HttpOnly cookie, made on the first sign-in or sign-up from the browser.
+    /// It names a browser profile, not a person — clearing the cookies makes a new device.
+    /// </summary>
+    public static string BrowserDevice(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Request.Cookies[DeviceCookie] is { Length: 36 } kept && kept.StartsWith(BrowserDevicePrefix, StringComparison.Ordinal)
+            && kept[BrowserDevicePrefix.Length..].All(char.IsAsciiHexDigitLower))
+        {
+            return kept;
+        }
+        var made = BrowserDevicePrefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        context.Response.Cookies.Append(DeviceCookie, made, new CookieOptions
+        {
+            HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = context.Request.IsHttps, Path = "/wallet", IsEssential = true,
+            MaxAge = TimeSpan.FromDays(400), // the longest a browser keeps a cookie
+        });
+        return made;
+    }
+
+    /// <summary>A signed-in device as the security page lists it: a browser of the web wallet, the app's device id, or neither.</summary>
+    public static string DeviceName(string? deviceId, bool en) => deviceId switch
+    {
+        { Length: > 0 } d when d.StartsWith(BrowserDevicePrefix, StringComparison.Ordinal) =>
+            (en ? "Web browser " : "网页浏览器 ") + d[^4..],
+        { Length: > 0 } d => d,
+        _ => en ? "Unregistered device" : "未登记设备",
+    };
+
     public static void SignOut(HttpContext context) =>
         context?.Response.Cookies.Delete(WalletAuthenticationHandler.Cookie, new CookieOptions { Path = "/wallet" });
 
