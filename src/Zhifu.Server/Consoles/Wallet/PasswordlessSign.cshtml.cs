@@ -81,7 +81,8 @@ public sealed class PasswordlessSignModel(PasswordlessAgreements agreements) : W
             return Page();
         }
         var request = new SignRequest(PreSignId, PreSignId is null ? Kind : null, PaymentPassword, SmsCode?.Trim(), AcceptTerms,
-            Fen(PerPaymentYuan), Fen(DailyYuan), ElderlyConfirm, Answers.Any(a => a is null) ? null : [.. Answers.Select(a => a!.Value)]);
+            Fen(PerPaymentYuan), Fen(DailyYuan), ElderlyConfirm,
+            Enumerable.Range(0, Questions.Count).Any(i => Answer(i) is null) ? null : [.. Enumerable.Range(0, Questions.Count).Select(i => Answer(i)!.Value)]);
         var (row, error) = await agreements.SignAsync(UserId, request, "wallet-h5", Aborted);
         if (error is null)
         {
@@ -108,6 +109,9 @@ public sealed class PasswordlessSignModel(PasswordlessAgreements agreements) : W
         }
         return Page();
     }
+
+    /// <summary>The answer given to question <paramref name="i"/>, if any (the binder leaves out unanswered ones).</summary>
+    public int? Answer(int i) => Answers is { } a && i < a.Length ? a[i] : null;
 
     private static long? Fen(decimal? yuan) => yuan is > 0 and < 1_000_000 ? (long)Math.Round(yuan.Value * 100) : null;
 
