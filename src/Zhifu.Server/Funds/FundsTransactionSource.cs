@@ -35,10 +35,11 @@ public sealed class FundsTransactionSource : ITransactionSource
     {
         ArgumentNullException.ThrowIfNull(db);
         var m = await db.Set<FundMovementRow>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (m is null)
-        {
-            return null;
-        }
+        return m is null ? null : History(m);
+    }
+
+    private static TransactionHistory History(FundMovementRow m)
+    {
         var topUp = m.Kind == FundMovements.TopUp;
         var steps = new List<TransactionStep>
         {

@@ -19,6 +19,9 @@ public sealed class OperatorTransactions(DatabaseOptions database, IEnumerable<I
     private const int RelatedMax = 100;
     private const int PostingsMax = 64;
 
+    /// <summary>How far a list counts: one row past the deepest page anyone can open.</summary>
+    public const int CountMax = TransactionFilter.OffsetMax + TransactionFilter.PageSizeMax + 1;
+
     /// <summary>Kinds in list order, with their names.</summary>
     public static readonly (string Kind, string Zh, string En)[] KindNames =
     [
@@ -45,16 +48,14 @@ public sealed class OperatorTransactions(DatabaseOptions database, IEnumerable<I
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(by);
         await using var db = database.CreateContext();
-        var lines = Filtered(db, filter);
-        var total = await lines.CountAsync(ct);
-        var sorted = filter.Sort switch
-        {
-            "old" => lines.OrderBy(l => l.At).ThenBy(l => l.Id),
-            "amount" => lines.OrderByDescending(l => l.AmountFen).ThenByDescending(l => l.At),
-            "amount-asc" => lines.OrderBy(l => l.AmountFen).ThenByDescending(l => l.At),
-            _ => lines.OrderByDescending(l => l.At).ThenByDescending(l => l.Id),
-        };
-        var page = await sorted.Skip((filter.PageNumber - 1) * filter.PageSize).Take(filter.PageSize).ToListAsync(ct);
+        var arms = Arms(db, filter.Kind).Select(arm => Filtered(arm, filter)).ToList();
+        // Counted only so far as anyone can page (the list says "more than" beyond it), so a count never scans without end.
+        var total = await arms.Aggregate(Queryable.Concat).Take(CountMax).CountAsync(ct);
+        // Each source sorts and cuts its own rows to what the page can need before the union is sorted: no full sort of
+        // every record on the platform for one page.
+        var skip = (filter.PageNumber - 1) * filter.PageSize;
+        var page = await Sorted(arms.Select(arm => Sorted(arm, filter.Sort).Take(skip + filter.PageSize)).Aggregate(Queryable.Concat),
+            filter.Sort).Skip(skip).Take(filter.PageSize).ToListAsync(ct);
         await audit.AppendAsync(by.Username, by.Role, "transactions.list", "", $"{page.Count} of {total}; {filter.QueryString()}", ct);
         return new Page(await ShowAsync(page, ct), total);
     }
@@ -79,12 +80,21 @@ public sealed class OperatorTransactions(DatabaseOptions database, IEnumerable<I
         return new Detail(shown[0], history, shown.Skip(1).ToList(), postings);
     }
 
-    private IQueryable<TransactionLine> AllLines(ZhifuDb db, string? kind) =>
-        _sources.Where(s => kind is null || s.Kinds.Contains(kind)).Select(s => s.Lines(db)).Aggregate(Queryable.Concat);
+    private IEnumerable<IQueryable<TransactionLine>> Arms(ZhifuDb db, string? kind) =>
+        _sources.Where(s => kind is null || s.Kinds.Contains(kind)).Select(s => s.Lines(db));
 
-    private IQueryable<TransactionLine> Filtered(ZhifuDb db, TransactionFilter f)
+    private IQueryable<TransactionLine> AllLines(ZhifuDb db, string? kind) => Arms(db, kind).Aggregate(Queryable.Concat);
+
+    private static IOrderedQueryable<TransactionLine> Sorted(IQueryable<TransactionLine> lines, string sort) => sort switch
     {
-        var q = AllLines(db, f.Kind);
+        "old" => lines.OrderBy(l => l.At).ThenBy(l => l.Id),
+        "amount" => lines.OrderByDescending(l => l.AmountFen).ThenByDescending(l => l.At).ThenByDescending(l => l.Id),
+        "amount-asc" => lines.OrderBy(l => l.AmountFen).ThenByDescending(l => l.At).ThenByDescending(l => l.Id),
+        _ => lines.OrderByDescending(l => l.At).ThenByDescending(l => l.Id),
+    };
+
+    private static IQueryable<TransactionLine> Filtered(IQueryable<TransactionLine> q, TransactionFilter f)
+    {
         q = f.Kind is { } kind ? q.Where(l => l.Kind == kind) : q;
         q = f.Status is { } status ? q.Where(l => l.Outcome == status) : q;
         q = f.FromUtc is { } from ? q.Where(l => l.At >= from) : q;

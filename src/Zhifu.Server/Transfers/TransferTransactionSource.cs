@@ -36,10 +36,11 @@ public sealed class TransferTransactionSource : ITransactionSource
     {
         ArgumentNullException.ThrowIfNull(db);
         var t = await db.Set<WalletTransferRow>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (t is null)
-        {
-            return null;
-        }
+        return t is null ? null : History(t);
+    }
+
+    private static TransactionHistory History(WalletTransferRow t)
+    {
         var steps = new List<TransactionStep> { new(t.CreatedAt, "付款人提交转账", "Transfer submitted by the payer") };
         if (t.RiskReview)
         {
