@@ -205,11 +205,12 @@ public sealed class OpsTransactionsTests(Browser browser) : IClassFixture<Browse
     private static async Task RefundAsync(ZhifuTestServer server, string outTradeNo, long totalFen, string outRefundNo, long refundFen)
     {
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
-        var refunded = await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds", JsonSerializer.Serialize(new Dictionary<string, object?>
+        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["out_trade_no"] = outTradeNo, ["out_refund_no"] = outRefundNo, ["reason"] = "顾客退货",
             ["amount"] = new Dictionary<string, object> { ["refund"] = refundFen, ["total"] = totalFen, ["currency"] = "CNY" },
-        }));
+        });
+        var refunded = await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds", body);
         Assert.True((int)refunded.Response.StatusCode == 200, refunded.Body);
     }
 }

@@ -86,7 +86,8 @@ public sealed class PaymentTransactionSource : ITransactionSource
         List<TransactionFact> facts =
         [
             new("原订单", "Order", r.TransactionId), new("退款原因", "Reason", r.Reason ?? "—"),
-            new("审核", "Review", r.Review + (r.ReviewedBy is { } by ? $" ({by})" : "")), new("退还手续费", "Fee returned", new Money(r.FeeRefundFen).ToString()),
+            new("审核", "Review", r.Review + (r.ReviewedBy is { } by ? $" ({by})" : "")),
+            new("退还手续费", "Fee returned", new Money(r.FeeRefundFen).ToString()),
         ];
         if (r.ReviewNote is { } note)
         {

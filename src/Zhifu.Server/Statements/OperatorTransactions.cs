@@ -36,7 +36,8 @@ public sealed class OperatorTransactions(DatabaseOptions database, IEnumerable<I
 
     public sealed record Page(IReadOnlyList<Shown> Rows, int Total);
 
-    public sealed record Detail(Shown Line, TransactionHistory History, IReadOnlyList<Shown> Related, IReadOnlyList<RecordPosting> Postings);
+    public sealed record Detail(Shown Line, TransactionHistory History, IReadOnlyList<Shown> Related,
+        IReadOnlyList<RecordPosting> Postings);
 
     public IReadOnlyCollection<string> Kinds => [.. _sources.SelectMany(s => s.Kinds)];
 
@@ -104,7 +105,8 @@ public sealed class OperatorTransactions(DatabaseOptions database, IEnumerable<I
         q = f.MchId is { } mchId ? q.Where(l => l.MchId == mchId) : q;
         if (f.Number is { } number)
         {
-            q = Guid.TryParse(number, out var id) ? q.Where(l => l.Id == id) : q.Where(l => l.Number == number || l.MerchantNumber == number);
+            q = Guid.TryParse(number, out var id) ? q.Where(l => l.Id == id)
+                : q.Where(l => l.Number == number || l.MerchantNumber == number);
         }
         return q;
     }

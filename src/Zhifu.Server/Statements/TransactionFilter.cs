@@ -70,7 +70,8 @@ public sealed class TransactionFilter
         var given = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in Names)
         {
-            if (query[name].FirstOrDefault()?.Trim() is { Length: > 0 and <= TextMax } value && (name != "kind" || knownKinds.Contains(value)))
+            if (query[name].FirstOrDefault()?.Trim() is { Length: > 0 and <= TextMax } value
+                && (name != "kind" || knownKinds.Contains(value)))
             {
                 given[name] = value;
             }
@@ -88,7 +89,8 @@ public sealed class TransactionFilter
     /// <summary>The filter as a query string for links (paging, sorting), with <paramref name="changes"/> applied.</summary>
     public string QueryString(params (string Name, string? Value)[] changes)
     {
-        var values = new Dictionary<string, string?>(_given.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)), StringComparer.Ordinal);
+        var values = new Dictionary<string, string?>(_given.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)),
+            StringComparer.Ordinal);
         foreach (var (name, value) in changes)
         {
             values[name] = value;

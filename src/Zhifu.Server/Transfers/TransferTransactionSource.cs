@@ -22,9 +22,9 @@ public sealed class TransferTransactionSource : ITransactionSource
         ArgumentNullException.ThrowIfNull(db);
         return db.Set<WalletTransferRow>().AsNoTracking().Select(t => new TransactionLine
         {
-            Id = t.Id, Kind = t.Kind == WalletTransfers.KindCard ? TransferStatementSource.ToCard : Kind, Number = null, MerchantNumber = null,
-            MchId = null, UserId = t.PayerUserId, Counterparty = t.PayeeMasked + " " + t.PayeeNameMasked, AmountFen = t.AmountFen,
-            Status = t.Status,
+            Id = t.Id, Kind = t.Kind == WalletTransfers.KindCard ? TransferStatementSource.ToCard : Kind, Number = null,
+            MerchantNumber = null, MchId = null, UserId = t.PayerUserId, Counterparty = t.PayeeMasked + " " + t.PayeeNameMasked,
+            AmountFen = t.AmountFen, Status = t.Status,
             Outcome = t.Status == WalletTransfers.Succeeded ? TransactionOutcomes.Succeeded
                 : t.Status == WalletTransfers.Failed || t.Status == WalletTransfers.Revoked ? TransactionOutcomes.Failed
                 : TransactionOutcomes.Processing,
@@ -60,8 +60,9 @@ public sealed class TransferTransactionSource : ITransactionSource
         steps.AddIf(t.ResolvedAt, zh, en);
         List<TransactionFact> facts =
         [
-            new("到账方式", "Arrival", t.Arrival), new("本人账户", "Own account", t.OwnAccount ? "是 yes" : "否 no"),
-            new("二次验证", "Second factor", t.Verification ?? "—"), new("大额确认", "Large amount confirmed", t.LargeAmountConfirmed ? "是 yes" : "否 no"),
+            new("到账方式", "Arrival", t.Arrival), new("本人账户", "Own account", t.OwnAccount ? "✓" : "—"),
+            new("二次验证", "Second factor", t.Verification ?? "—"),
+            new("大额确认", "Large amount confirmed", t.LargeAmountConfirmed ? "✓" : "—"),
         ];
         return new TransactionHistory([.. steps.OrderBy(s => s.At)], facts, t.FundMovementId is { } movement ? [movement] : []);
     }

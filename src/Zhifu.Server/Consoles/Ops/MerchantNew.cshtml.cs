@@ -50,10 +50,11 @@ public sealed class MerchantNewModel(MerchantOnboarding onboarding) : PageModel
     {
         var en = ConsoleText.IsEnglish(HttpContext);
         var fee = Ppm(FeePercent);
-        var limit = string.IsNullOrWhiteSpace(SingleLimitYuan) ? 0 : Money.TryParseYuan(SingleLimitYuan.Trim(), out var m) ? m.Fen : (long?)null;
-        var application = new MerchantApplication(Name, LicenceNo?.Trim().ToUpperInvariant(), LegalPersonName, LegalPersonIdNumber, Mcc?.Trim(),
-            RiskLevel, fee ?? -1, SettlementBank, SettlementAccountNo?.Replace(" ", "", StringComparison.Ordinal), SettlementAccountName,
-            limit ?? -1);
+        var limit = string.IsNullOrWhiteSpace(SingleLimitYuan) ? 0
+            : Money.TryParseYuan(SingleLimitYuan.Trim(), out var m) ? m.Fen : (long?)null;
+        var application = new MerchantApplication(Name, LicenceNo?.Trim().ToUpperInvariant(), LegalPersonName, LegalPersonIdNumber,
+            Mcc?.Trim(), RiskLevel, fee ?? -1, SettlementBank, SettlementAccountNo?.Replace(" ", "", StringComparison.Ordinal),
+            SettlementAccountName, limit ?? -1);
         var (row, problems) = await onboarding.SubmitAsync(application, OperatorActor.Of(User), HttpContext.RequestAborted);
         if (row is not null)
         {
