@@ -12,6 +12,7 @@ public static class FundsFeature
         services.AddSingleton<IFundsGuard, AccountStateFundsGuard>();
         services.AddSingleton<IBoundCards, VaultBoundCards>();
         services.AddSingleton<Statements.IStatementSource, FundsStatementSource>();
+        services.AddSingleton<Statements.ITransactionSource, FundsTransactionSource>();
         services.AddSingleton<FundsRecoveryWorker>();
         foreach (var kind in new[] { Risk.RiskKinds.TopUp, Risk.RiskKinds.Withdrawal })
         {

@@ -17,51 +17,53 @@ public sealed record MerchantApplication(string? Name, string? LicenceNo, string
     /// <summary>Fee rates above this (10 %) are refused as a typing mistake.</summary>
     public const int FeeRatePpmMax = 100_000;
 
-    /// <summary>The first field that is wrong, as (field, Chinese, English), or null when all are right.</summary>
-    public (string Field, string Zh, string En)? Problem(DateOnly today)
+    /// <summary>Every field that is wrong, in form order (a form shows each beside its field).</summary>
+    public IEnumerable<(string Field, string Zh, string En)> Problems(DateOnly today)
     {
         if (Name?.Trim() is not { Length: >= 2 and <= 64 })
         {
-            return ("name", "商户名称须为 2–64 个字符", "The merchant's name must be 2–64 characters");
+            yield return ("name", "商户名称须为 2–64 个字符", "The merchant's name must be 2–64 characters");
         }
         if (!CheckDigits.IsValidCreditCode(LicenceNo))
         {
-            return ("licenceNo", "统一社会信用代码无效（18 位，校验位须正确）", "The unified social credit code is not valid");
+            yield return ("licenceNo", "统一社会信用代码无效（18 位，校验位须正确）", "The unified social credit code is not valid");
         }
         if (IdentityRules.NormalName(LegalPersonName) is null)
         {
-            return ("legalPersonName", "法定代表人姓名无效", "The legal person's name is not valid");
+            yield return ("legalPersonName", "法定代表人姓名无效", "The legal person's name is not valid");
         }
         if (IdentityRules.NormalIdNumber(LegalPersonIdNumber, today) is null)
         {
-            return ("legalPersonIdNumber", "法定代表人身份证号无效", "The legal person's ID number is not valid");
+            yield return ("legalPersonIdNumber", "法定代表人身份证号无效", "The legal person's ID number is not valid");
         }
         if (Mcc is not { Length: 4 } || !Mcc.All(char.IsAsciiDigit))
         {
-            return ("mcc", "商户类别码（MCC）须为 4 位数字", "The merchant category code (MCC) must be 4 digits");
+            yield return ("mcc", "商户类别码（MCC）须为 4 位数字", "The merchant category code (MCC) must be 4 digits");
         }
         if (!RiskLevels.Contains(RiskLevel))
         {
-            return ("riskLevel", "风险等级须为 low、medium 或 high", "The risk level must be low, medium or high");
+            yield return ("riskLevel", "风险等级须为 low、medium 或 high", "The risk level must be low, medium or high");
         }
         if (FeeRatePpm is not (>= 0 and <= FeeRatePpmMax))
         {
-            return ("feeRatePpm", "费率须在 0–10%（0–100000 ppm）之间", "The fee rate must be 0–10 % (0–100000 ppm)");
+            yield return ("feeRatePpm", "费率须在 0–10%（0–100000 ppm）之间", "The fee rate must be 0–10 % (0–100000 ppm)");
         }
         if (!SettlementBanks.Contains(SettlementBank))
         {
-            return ("settlementBank", "结算银行不受支持", "The settlement bank is not supported");
+            yield return ("settlementBank", "结算银行不受支持", "The settlement bank is not supported");
         }
         if (SettlementAccountNo is not { Length: >= 12 and <= 30 } || !SettlementAccountNo.All(char.IsAsciiDigit))
         {
-            return ("settlementAccountNo", "结算账号须为 12–30 位数字", "The settlement account number must be 12–30 digits");
+            yield return ("settlementAccountNo", "结算账号须为 12–30 位数字", "The settlement account number must be 12–30 digits");
         }
         if (SettlementAccountName?.Trim() is not { Length: >= 2 and <= 64 })
         {
-            return ("settlementAccountName", "结算账户名须为 2–64 个字符", "The settlement account name must be 2–64 characters");
+            yield return ("settlementAccountName", "结算账户名须为 2–64 个字符", "The settlement account name must be 2–64 characters");
         }
-        return SinglePaymentLimitFen is null or (>= 0 and <= int.MaxValue) ? null
-            : ("singlePaymentLimitFen", "单笔限额须在 0–21474836.47 元之间（0 为不另设）",
+        if (SinglePaymentLimitFen is not (null or (>= 0 and <= int.MaxValue)))
+        {
+            yield return ("singlePaymentLimitFen", "单笔限额须在 0–21474836.47 元之间（0 为不另设）",
                 "The single payment limit must be 0–21474836.47 yuan (0: none)");
+        }
     }
 }

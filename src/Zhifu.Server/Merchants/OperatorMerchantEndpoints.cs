@@ -47,20 +47,18 @@ public static class OperatorMerchantEndpoints
     }
 
     private static async Task<IResult> ApplyAsync(MerchantApplication? application, ClaimsPrincipal user, MerchantOnboarding onboarding,
-        DatabaseOptions database, PersonalData personal, AuditLog audit, IClock clock, HttpContext h)
+        DatabaseOptions database, PersonalData personal, HttpContext h)
     {
         if (application is null)
         {
             return ApiProblem.Create(h, 400, "MERCHANT_INVALID", "请填写商户进件信息", "The merchant's application is required");
         }
-        if (application.Problem(DateOnly.FromDateTime(ChinaTime.ToChina(clock.UtcNow).DateTime)) is { } problem)
+        var (row, problems) = await onboarding.SubmitAsync(application, OperatorActor.Of(user), h.RequestAborted);
+        if (row is null)
         {
-            return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", problem.Zh, problem.En, problem.Field);
+            var (field, zh, en) = problems[0]; // the API names the first wrong field, as it always has
+            return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", zh, en, field);
         }
-        var actor = OperatorActor.Of(user);
-        var row = await onboarding.ApplyAsync(application, actor.CreatedBy, h.RequestAborted);
-        await audit.AppendAsync(actor.Username, actor.Role, "merchant.apply", row.MchId, $"{row.Name} MCC {row.Mcc} risk {row.RiskLevel}",
-            h.RequestAborted);
         await using var db = database.CreateContext();
         return Results.Created($"/api/ops/merchants/{row.MchId}", await DetailAsync(db, row, personal, h.RequestAborted));
     }

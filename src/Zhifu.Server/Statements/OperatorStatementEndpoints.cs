@@ -11,7 +11,13 @@ namespace Zhifu.Server.Statements;
 /// </summary>
 public static class OperatorStatementEndpoints
 {
-    private static readonly string[] Roles = ["service", "operations", "risk", "audit"];
+    /// <summary>
+    /// Who may read people's money movements — a wallet's statement here, the transaction list in the operator console: the
+    /// roles that answer holders, run the business, investigate and audit (SEC-2). Finance works from the ledger instead.
+    /// </summary>
+    public const string ReaderRoles = "service,operations,risk,audit";
+
+    private static readonly string[] Roles = ReaderRoles.Split(',');
 
     public static void Map(WebApplication app)
     {

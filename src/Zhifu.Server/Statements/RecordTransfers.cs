@@ -14,6 +14,12 @@ namespace Zhifu.Server.Statements;
 public sealed record RecordTransfer(Guid TransferId, string Leg, string? HoldStatus, string Account, long AmountFen, long PostedFen,
     long HeldFen, string CounterAccount, ushort Code, DateTimeOffset At);
 
+/// <summary>One ledger transfer of a business record as operators see it: both accounts by kind, never a wallet's id.</summary>
+/// <param name="Leg"><c>posted</c> (plain), <c>hold</c> (pending), <c>post</c> or <c>void</c> of a hold.</param>
+/// <param name="HoldStatus">For a hold: <c>open</c>, <c>posted</c>, <c>voided</c> or <c>expired</c>.</param>
+public sealed record RecordPosting(Guid TransferId, Guid RecordId, string Leg, string? HoldStatus, string DebitAccount,
+    string CreditAccount, long AmountFen, ushort Code, DateTimeOffset At);
+
 /// <summary>
 /// The ledger transfers a business record explains (their <c>business_id</c>) on this wallet's accounts. A read off the hot
 /// path: <c>ledger_transfers</c> carries no index on <c>business_id</c> (the batched writer appends faster without one), so
@@ -35,9 +41,7 @@ public sealed class RecordTransfers(DatabaseOptions database, ILedger ledger)
             .ToDictionaryAsync(p => p.Id, p => (PendingStatus)p.Status, cancellationToken);
         return [.. rows.OrderBy(t => t.Timestamp).Select(t =>
         {
-            var flags = (TransferFlags)t.Flags;
-            var leg = flags.HasFlag(TransferFlags.Pending) ? "hold" : flags.HasFlag(TransferFlags.PostPending) ? "post"
-                : flags.HasFlag(TransferFlags.VoidPending) ? "void" : "posted";
+            var leg = Leg(t.Flags);
             var inward = t.CreditAccountId == walletAccountId || t.CreditAccountId == consumptionAccountId;
             var mine = inward ? t.CreditAccountId : t.DebitAccountId;
             var other = inward ? t.DebitAccountId : t.CreditAccountId;
@@ -47,6 +51,35 @@ public sealed class RecordTransfers(DatabaseOptions database, ILedger ledger)
                 mine == consumptionAccountId ? "consumption-only" : "balance", t.Amount, leg is "posted" or "post" ? signed : 0,
                 open ? signed : 0, KindOf(other), (ushort)t.Code, At(t.Timestamp));
         })];
+    }
+
+    /// <summary>
+    /// Every ledger transfer the records explain, on every account (the operators' view, SEC-2): both sides named by their
+    /// kind only, oldest first, at most <paramref name="max"/>. Scans like <see cref="OfAsync"/>: a detail screen's read.
+    /// </summary>
+    public async Task<IReadOnlyList<RecordPosting>> AllOfAsync(IReadOnlyCollection<Guid> recordIds, int max,
+        CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var rows = await db.LedgerTransfers.AsNoTracking()
+            .Where(t => recordIds.Contains(t.BusinessId) && t.Result == (int)TransferResult.Ok && t.Ledger == Ledgers.Cny)
+            .OrderBy(t => t.Timestamp).Take(max).ToListAsync(cancellationToken);
+        var holdIds = rows.Where(t => (t.Flags & (int)TransferFlags.Pending) != 0).Select(t => t.Id).ToList();
+        var holds = await db.LedgerPending.AsNoTracking().Where(p => holdIds.Contains(p.Id))
+            .ToDictionaryAsync(p => p.Id, p => (PendingStatus)p.Status, cancellationToken);
+        return [.. rows.Select(t =>
+        {
+            var leg = Leg(t.Flags);
+            return new RecordPosting(t.Id, t.BusinessId, leg, leg == "hold" ? HoldStatus(holds.GetValueOrDefault(t.Id)) : null,
+                KindOf(t.DebitAccountId), KindOf(t.CreditAccountId), t.Amount, (ushort)t.Code, At(t.Timestamp));
+        })];
+    }
+
+    private static string Leg(int flags)
+    {
+        var f = (TransferFlags)flags;
+        return f.HasFlag(TransferFlags.Pending) ? "hold" : f.HasFlag(TransferFlags.PostPending) ? "post"
+            : f.HasFlag(TransferFlags.VoidPending) ? "void" : "posted";
     }
 
     private static string HoldStatus(PendingStatus status) => status switch

@@ -65,7 +65,7 @@ public static class StatementRequest
     /// A '+' that the query string turned into a space is taken back. All instants come out in UTC (the databases compare
     /// stored UTC values).
     /// </summary>
-    private static (DateTimeOffset? At, bool Ok) Instant(string? text, bool endOfDay)
+    public static (DateTimeOffset? At, bool Ok) Instant(string? text, bool endOfDay)
     {
         if (text is null)
         {

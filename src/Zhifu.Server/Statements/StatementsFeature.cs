@@ -15,6 +15,7 @@ public static class StatementsFeature
         services.AddSingleton<WalletStatements>();
         services.AddSingleton<RecordTransfers>();
         services.AddSingleton<StatementDetails>();
+        services.AddSingleton<OperatorTransactions>();
     }
 
     public static void Map(WebApplication app)

@@ -29,6 +29,7 @@ public static class TransfersFeature
         services.AddSingleton<DelayedTransferRelease>();
         services.AddHostedService(sp => sp.GetRequiredService<DelayedTransferRelease>());
         services.AddSingleton<IStatementSource, TransferStatementSource>();
+        services.AddSingleton<ITransactionSource, TransferTransactionSource>();
     }
 
     public static void Map(WebApplication app)

@@ -20,6 +20,9 @@ public sealed class MerchantsModel(DatabaseOptions database) : PageModel
     [BindProperty(SupportsGet = true)] public string? Status { get; set; }
     [BindProperty(SupportsGet = true)] public int PageNumber { get; set; } = 1;
 
+    /// <summary>The mchid the onboarding form just entered (to say so), or null.</summary>
+    [BindProperty(SupportsGet = true)] public string? Created { get; set; }
+
     public int Total { get; private set; }
     public IReadOnlyList<MerchantRow> Rows { get; private set; } = [];
 
