@@ -29,6 +29,20 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         return (row, refusal);
     }
 
+    /// <summary>Changes an active merchant's terms (<see cref="SetTermsAsync"/>) as an operator, audited; the caller has
+    /// checked <see cref="MerchantTerms.Problem"/>.</summary>
+    public async Task<(MerchantRow? Merchant, string? Refusal)> ChangeTermsAsync(string mchId, MerchantTerms terms,
+        Lifecycle.OperatorActor by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        var (row, refusal) = await SetTermsAsync(mchId, terms, ct);
+        if (refusal is null)
+        {
+            await audit.AppendAsync(by.Username, by.Role, "merchant.terms", mchId, System.Text.Json.JsonSerializer.Serialize(terms), ct);
+        }
+        return (row, refusal);
+    }
+
     /// <summary>What a review refusal means, for people.</summary>
     public static (int Status, string Zh, string En) Explain(string refusal) => refusal switch
     {
@@ -183,4 +197,28 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
 
 /// <summary>What operators may change on an active merchant; null leaves a term as it is.</summary>
 public sealed record MerchantTerms(string? RiskLevel, int? FeeRatePpm, bool? PasswordlessEligible, bool? FacePayEligible,
-    long? SinglePaymentLimitFen, long? PasswordlessPerPaymentFen = null, long? PasswordlessDailyFen = null);
+    long? SinglePaymentLimitFen, long? PasswordlessPerPaymentFen = null, long? PasswordlessDailyFen = null)
+{
+    /// <summary>The first term out of range (field, Chinese, English), or null — for the Operator API and the console alike.</summary>
+    public (string Field, string Zh, string En)? Problem()
+    {
+        if (RiskLevel is not null && !MerchantApplication.RiskLevels.Contains(RiskLevel))
+        {
+            return ("riskLevel", "风险等级须为 low、medium 或 high", "The risk level must be low, medium or high");
+        }
+        if (FeeRatePpm is < 0 or > MerchantApplication.FeeRatePpmMax)
+        {
+            return ("feeRatePpm", "费率须在 0–10% 之间", "The fee rate must be 0–10 %");
+        }
+        if (SinglePaymentLimitFen is < 0 or > int.MaxValue)
+        {
+            return ("singlePaymentLimitFen", "单笔限额超出范围", "The single payment limit is out of range");
+        }
+        if (PasswordlessPerPaymentFen is < 0 or > int.MaxValue || PasswordlessDailyFen is < 0 or > int.MaxValue
+            || PasswordlessPerPaymentFen > 0 && PasswordlessDailyFen > 0 && PasswordlessPerPaymentFen > PasswordlessDailyFen)
+        {
+            return ("passwordlessPerPaymentFen", "免密限额超出范围，或单笔高于每日", "The passwordless limits are out of range, or per payment above daily"); // PWL-3
+        }
+        return null;
+    }
+}

@@ -110,29 +110,13 @@ public static class OperatorMerchantEndpoints
     }
 
     private static async Task<IResult> SetTermsAsync(string mchid, MerchantTerms terms, ClaimsPrincipal user, MerchantOnboarding onboarding,
-        DatabaseOptions database, PersonalData personal, AuditLog audit, HttpContext h)
+        DatabaseOptions database, PersonalData personal, HttpContext h)
     {
-        if (terms.RiskLevel is not null && !MerchantApplication.RiskLevels.Contains(terms.RiskLevel))
+        if (terms.Problem() is { } problem)
         {
-            return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", "风险等级须为 low、medium 或 high",
-                "The risk level must be low, medium or high", "riskLevel");
+            return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", problem.Zh, problem.En, problem.Field);
         }
-        if (terms.FeeRatePpm is < 0 or > MerchantApplication.FeeRatePpmMax)
-        {
-            return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", "费率须在 0–10% 之间", "The fee rate must be 0–10 %", "feeRatePpm");
-        }
-        if (terms.SinglePaymentLimitFen is < 0 or > int.MaxValue)
-        {
-            return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", "单笔限额超出范围", "The single payment limit is out of range",
-                "singlePaymentLimitFen");
-        }
-        if (terms.PasswordlessPerPaymentFen is < 0 or > int.MaxValue || terms.PasswordlessDailyFen is < 0 or > int.MaxValue
-            || terms.PasswordlessPerPaymentFen > 0 && terms.PasswordlessDailyFen > 0 && terms.PasswordlessPerPaymentFen > terms.PasswordlessDailyFen)
-        {
-            return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", "免密限额超出范围，或单笔高于每日",
-                "The passwordless limits are out of range, or per payment above daily", "passwordlessPerPaymentFen");
-        }
-        var (row, refusal) = await onboarding.SetTermsAsync(mchid, terms, h.RequestAborted);
+        var (row, refusal) = await onboarding.ChangeTermsAsync(mchid, terms, OperatorActor.Of(user), h.RequestAborted);
         if (refusal == "MERCHANT_NOT_FOUND")
         {
             return NotFound(h);
@@ -141,9 +125,6 @@ public static class OperatorMerchantEndpoints
         {
             return ApiProblem.Create(h, 409, refusal, "商户未生效，不能调整条款", "The merchant is not active");
         }
-        var actor = OperatorActor.Of(user);
-        await audit.AppendAsync(actor.Username, actor.Role, "merchant.terms", mchid, System.Text.Json.JsonSerializer.Serialize(terms),
-            h.RequestAborted);
         await using var db = database.CreateContext();
         return Results.Ok(await DetailAsync(db, row!, personal, h.RequestAborted));
     }

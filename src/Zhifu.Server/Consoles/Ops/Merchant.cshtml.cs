@@ -9,7 +9,12 @@ using Zhifu.Server.Security;
 
 namespace Zhifu.Server.Consoles.Ops;
 
-/// <summary>One merchant (MER-1), masked; risk staff approve or reject a pending application (four eyes, audited).</summary>
+/// <summary>
+/// One merchant (MER-1), masked; risk staff approve or reject a pending application (four eyes, audited); risk and operations
+/// change an active merchant's terms — risk level, single payment limit, passwordless and face-pay eligibility and the
+/// passwordless limits (PWL-3) — through the Operator API's own validation and audit (<see cref="MerchantTerms.Problem"/>,
+/// <see cref="MerchantOnboarding.ChangeTermsAsync"/>).
+/// </summary>
 [Authorize(AuthenticationSchemes = OperatorAuth.Scheme)]
 public sealed class MerchantModel(DatabaseOptions database, PersonalData personal, MerchantOnboarding onboarding) : PageModel
 {
@@ -21,6 +26,48 @@ public sealed class MerchantModel(DatabaseOptions database, PersonalData persona
     public string? Error { get; private set; }
     public string? NoteError { get; private set; }
     public bool CanReview => User.IsInRole("risk");
+    public bool CanChangeTerms => User.IsInRole("risk") || User.IsInRole("operations");
+
+    [BindProperty] public string? RiskLevel { get; set; }
+    [BindProperty] public decimal? SinglePaymentLimitYuan { get; set; }
+    [BindProperty] public bool PasswordlessEligible { get; set; }
+    [BindProperty] public bool FacePayEligible { get; set; }
+    [BindProperty] public decimal? PasswordlessPerPaymentYuan { get; set; }
+    [BindProperty] public decimal? PasswordlessDailyYuan { get; set; }
+
+    /// <summary>The terms form's refusal, by the field it names.</summary>
+    public Dictionary<string, string> TermErrors { get; } = [];
+
+    public async Task<IActionResult> OnPostTermsAsync()
+    {
+        if (!CanChangeTerms)
+        {
+            return Forbid();
+        }
+        var en = ConsoleText.IsEnglish(HttpContext);
+        var terms = new MerchantTerms(RiskLevel, null, PasswordlessEligible, FacePayEligible, Fen(SinglePaymentLimitYuan),
+            Fen(PasswordlessPerPaymentYuan), Fen(PasswordlessDailyYuan));
+        if (terms.Problem() is { } problem)
+        {
+            TermErrors[problem.Field] = en ? problem.En : problem.Zh;
+        }
+        else
+        {
+            var (_, refusal) = await onboarding.ChangeTermsAsync(MchId, terms, OperatorActor.Of(User), HttpContext.RequestAborted);
+            if (refusal is null)
+            {
+                Message = en ? "Terms saved" : "条款已保存";
+            }
+            else
+            {
+                Error = en ? "The merchant is not active" : "商户未生效，不能调整条款";
+            }
+        }
+        return await LoadAsync() ? Page() : NotFound();
+    }
+
+    /// <summary>Yuan as typed → fen; an empty box is 0 (the platform's default); a negative or absurd one stays out of range.</summary>
+    private static long? Fen(decimal? yuan) => yuan is null ? 0 : yuan is >= 0 and < 100_000_000 ? (long)Math.Round(yuan.Value * 100) : -1;
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
 

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Zhifu.Tests.Infrastructure;
+using static Zhifu.E2E.OpsKit;
+
+namespace Zhifu.E2E;
+
+/// <summary>
+/// The operator console's merchant terms (issue 8 point 3, issue 9 point 7, PWL-3): limits and eligibility changed on the
+/// merchant's page, validated as the Operator API validates them, audited; a high-risk merchant never keeps passwordless.
+/// </summary>
+public sealed class OpsMerchantTermsTests(Browser browser) : IClassFixture<Browser>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Risk_sets_passwordless_limits_and_eligibility_on_the_merchant_page_and_high_risk_takes_eligibility_away()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var page = await browser.PageAsync(server.BaseAddress);
+        await SignInAsync(page, "risk");
+        await page.GotoAsync("/ops/merchants/1230000109");
+        await page.WaitForSelectorAsync("#terms");
+
+        await page.CheckAsync("#passwordless-eligible");
+        await page.FillAsync("#pwl-per-payment", "90");
+        await page.FillAsync("#pwl-daily", "80");
+        await page.ClickAsync("#save-terms");
+        await page.WaitForSelectorAsync("#pwl-error >> text=单笔高于每日");
+        Assert.Equal("90.00", await page.InputValueAsync("#pwl-per-payment")); // what was typed stays to be corrected
+        Assert.False(await DetailAsync(server, "passwordlessEligible")); // nothing saved
+        await Browser.ShotAsync(page, "ops-30-merchant-terms-error");
+
+        Assert.True(await page.IsCheckedAsync("#passwordless-eligible"));
+        await page.FillAsync("#pwl-per-payment", "50");
+        await page.FillAsync("#pwl-daily", "80");
+        await page.ClickAsync("#save-terms");
+        await page.WaitForSelectorAsync("text=条款已保存");
+        Assert.True(await DetailAsync(server, "passwordlessEligible"));
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            Assert.True(await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(
+                db.Set<Zhifu.Data.Entities.AuditRow>(), a => a.Action == "merchant.terms" && a.Actor == "risk", Ct));
+        }
+        using (var ops = await OperatorAsync(server, "risk"))
+        {
+            var detail = JsonDocument.Parse(await ops.GetStringAsync("/api/ops/merchants/1230000109", Ct)).RootElement;
+            Assert.Equal(5_000, detail.GetProperty("passwordlessPerPaymentFen").GetInt64());
+            Assert.Equal(8_000, detail.GetProperty("passwordlessDailyFen").GetInt64());
+        }
+        await Browser.ShotAsync(page, "ops-31-merchant-terms-saved");
+
+        await page.SelectOptionAsync("#risk-level", "high");
+        await page.CheckAsync("#passwordless-eligible");
+        await page.ClickAsync("#save-terms");
+        await page.WaitForSelectorAsync("text=条款已保存");
+        Assert.False(await DetailAsync(server, "passwordlessEligible")); // PWL-3: never a high-risk merchant
+        Assert.False(await page.IsCheckedAsync("#passwordless-eligible"));
+    }
+
+    private static async Task<bool> DetailAsync(ZhifuTestServer server, string field)
+    {
+        using var ops = await OperatorAsync(server, "risk");
+        return JsonDocument.Parse(await ops.GetStringAsync("/api/ops/merchants/1230000109", Ct)).RootElement.GetProperty(field).GetBoolean();
+    }
+}
