@@ -239,10 +239,10 @@ public static class PasswordlessEndpoints
             {
                 return ApiProblem.Create(h, 400, "PASSWORDLESS_NOTE_REQUIRED", "请填写 2–200 字的处理说明", "Give a note of 2–200 characters", "note");
             }
-            return await oversight.DecideAsync(id, request.Upheld, request.LossFen, request.Note, OperatorActor.Of(user), h.RequestAborted)
-                ? Results.NoContent()
-                : ApiProblem.Create(h, 409, "PASSWORDLESS_DISPUTE_NOT_OPEN", "投诉不存在、已处理或损失金额超出扣款金额",
-                    "No such open dispute, or the loss exceeds the payment");
+            var refusal = await oversight.DecideAsync(id, request.Upheld, request.LossFen, request.Note, OperatorActor.Of(user),
+                h.RequestAborted);
+            var (zh, en) = PasswordlessOversight.Explain(refusal);
+            return refusal is null ? Results.NoContent() : ApiProblem.Create(h, 409, refusal.Split(':')[0], zh, en);
         }).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk", "service"));
     }
 

@@ -22,8 +22,8 @@ public sealed record MerchantPasswordlessFigures(string MchId, string Name, bool
 /// their agreements.
 /// </summary>
 public sealed class PasswordlessOversight(DatabaseOptions database, PasswordlessOptions options, WalletAccounts accounts,
-    WalletCredentials credentials, ISmsGateway sms, MerchantCredentials merchants, AuditLog audit, IClock clock,
-    ILogger<PasswordlessOversight> logger)
+    WalletCredentials credentials, ISmsGateway sms, MerchantCredentials merchants, Payments.Refunds.PaymentRefunds refunds, AuditLog audit,
+    IClock clock, ILogger<PasswordlessOversight> logger)
 {
     /// <summary>投诉 (PWL-5): the user disputes one of their passwordless payments, by transaction id.</summary>
     public async Task<(PasswordlessDisputeRow? Dispute, WalletError? Error)> DisputeAsync(Guid userId, string transactionId, string? reason,
@@ -64,23 +64,58 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
         return (dispute, null);
     }
 
-    /// <summary>An operator decides a dispute (upheld with the loss it caused, or rejected). Audited. False when not open.</summary>
-    public async Task<bool> DecideAsync(Guid disputeId, bool upheld, long lossFen, string note, OperatorActor by, CancellationToken ct)
+    /// <summary>
+    /// An operator decides a dispute (PWL-5, PWL-6), audited: upheld with the loss it caused — which the merchant refunds to
+    /// the user at once through the ordinary refund path (a REFUND callback goes to the merchant; out_refund_no "PWLD" + the
+    /// dispute's id, so a retried decision never refunds twice) — or rejected. Null when done, else why not (nothing changed).
+    /// </summary>
+    public async Task<string?> DecideAsync(Guid disputeId, bool upheld, long lossFen, string note, OperatorActor by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(by);
         await using var db = database.CreateContext();
         var dispute = await db.Set<PasswordlessDisputeRow>().FirstOrDefaultAsync(d => d.Id == disputeId, ct);
-        if (dispute is not { State: PasswordlessDisputeRow.Open } || lossFen < 0 || lossFen > dispute.AmountFen)
+        if (dispute is not { State: PasswordlessDisputeRow.Open })
         {
-            return false;
+            return "PASSWORDLESS_DISPUTE_NOT_OPEN";
+        }
+        if (upheld && (lossFen < 0 || lossFen > dispute.AmountFen))
+        {
+            return "PASSWORDLESS_LOSS_OUT_OF_RANGE";
+        }
+        if (upheld && lossFen > 0)
+        {
+            var merchant = await merchants.FindAsync(dispute.MchId, ct);
+            var order = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == dispute.OrderId, ct);
+            if (merchant is null)
+            {
+                return "PASSWORDLESS_MERCHANT_UNAVAILABLE";
+            }
+            var (_, _, refused) = await refunds.ApplyAsync(merchant, new Payments.Refunds.RefundRequest(order.TransactionId, order.OutTradeNo,
+                "PWLD" + dispute.Id.ToString("N"), "免密支付投诉成立", null, lossFen, order.TotalFen), ct, review: false);
+            if (refused is not null)
+            {
+                logger.LogWarning("dispute {Id}: the merchant's refund was refused: {Code}", dispute.Id, refused.Code);
+                return "PASSWORDLESS_REFUND_REFUSED:" + refused.Code;
+            }
         }
         (dispute.State, dispute.LossFen, dispute.DecidedBy, dispute.DecisionNote, dispute.DecidedAt) =
             (upheld ? PasswordlessDisputeRow.Upheld : PasswordlessDisputeRow.Rejected, upheld ? lossFen : 0, by.Username, note, clock.UtcNow);
         await db.SaveChangesAsync(ct);
         await audit.AppendAsync(by.Username, by.Role, "passwordless.dispute.decide", dispute.TransactionId,
             $"{dispute.State} loss {dispute.LossFen} fen: {note}", ct);
-        return true;
+        return null;
     }
+
+    /// <summary>What a refusal of <see cref="DecideAsync"/> means, for people (Chinese, English).</summary>
+    public static (string Zh, string En) Explain(string? refusal) => refusal?.Split(':')[0] switch
+    {
+        null => ("", ""),
+        "PASSWORDLESS_DISPUTE_NOT_OPEN" => ("投诉不存在或已处理", "No such open dispute"),
+        "PASSWORDLESS_LOSS_OUT_OF_RANGE" => ("损失金额须在 0 到扣款金额之间", "The loss must be between 0 and the payment"),
+        "PASSWORDLESS_MERCHANT_UNAVAILABLE" => ("商户已停用，无法由商户退款", "The merchant is not active and cannot refund"),
+        _ => ($"商户退款未成功（{refusal[(refusal.IndexOf(':', StringComparison.Ordinal) + 1)..]}），投诉仍待处理",
+            $"The merchant's refund did not go through ({refusal[(refusal.IndexOf(':', StringComparison.Ordinal) + 1)..]}); the dispute stays open"),
+    };
 
     /// <summary>
     /// PWL-6: a merchant whose disputes reach <see cref="PasswordlessOptions.DisputeRateThresholdPpm"/> of its passwordless

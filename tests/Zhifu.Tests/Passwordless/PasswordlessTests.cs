@@ -183,7 +183,7 @@ public sealed class PasswordlessTests : IAsyncLifetime
         Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-D-0001", 500));
         Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-D-0002", 700));
         var paid = (await zhang.Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/passwordless", Ct)).GetProperty("payments");
-        var transactionId = paid[0].GetProperty("transactionId").GetString();
+        var transactionId = paid.EnumerateArray().First(p => p.GetProperty("amountFen").GetInt64() == 700).GetProperty("transactionId").GetString();
 
         // PWL-5: a complaint opens a dispute with a deadline; a second one on the same payment is refused
         var dispute = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/passwordless/payments/{transactionId}/dispute",
@@ -204,13 +204,20 @@ public sealed class PasswordlessTests : IAsyncLifetime
         Assert.Equal(1, line.GetProperty("disputes").GetInt32());
         Assert.False(line.GetProperty("eligible").GetBoolean());
 
-        // an operator decides it with the loss; the CSV export carries the same figures
+        // an operator upholds it: the merchant refunds the loss to the user at once; the CSV export carries the same figures
         var open = await GetAsync(_server, "/api/ops/passwordless/disputes?state=open");
+        var before = (await zhang.BalanceAsync()).Balance;
         using (var risk = await LifecycleClient.OperatorAsync(_server, "risk"))
         {
-            var decided = await risk.PostAsJsonAsync($"/api/ops/passwordless/disputes/{open[0].GetProperty("id").GetString()}/decide",
-                new { upheld = true, lossFen = 700, note = "用户未授权，商户已退款" }, Ct);
+            var url = $"/api/ops/passwordless/disputes/{open[0].GetProperty("id").GetString()}/decide";
+            var tooMuch = await risk.PostAsJsonAsync(url, new { upheld = true, lossFen = 701, note = "超过扣款金额" }, Ct);
+            Assert.Equal("PASSWORDLESS_LOSS_OUT_OF_RANGE", await ErrorCodeAsync(tooMuch));
+            var decided = await risk.PostAsJsonAsync(url, new { upheld = true, lossFen = 700, note = "用户未授权，由商户退款" }, Ct);
             Assert.Equal(204, (int)decided.StatusCode);
+            Assert.Equal(before + 700, (await zhang.BalanceAsync()).Balance);
+            var twice = await risk.PostAsJsonAsync(url, new { upheld = true, lossFen = 700, note = "再次处理" }, Ct);
+            Assert.Equal("PASSWORDLESS_DISPUTE_NOT_OPEN", await ErrorCodeAsync(twice)); // never refunded twice
+            Assert.Equal(before + 700, (await zhang.BalanceAsync()).Balance);
             var csv = await risk.GetStringAsync("/api/ops/passwordless/report?format=csv", Ct);
             Assert.Contains("1230000109", csv, StringComparison.Ordinal);
             Assert.Contains(",否,2,12.00,1,1,7.00,500.0", csv, StringComparison.Ordinal);
