@@ -221,6 +221,10 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         ArgumentNullException.ThrowIfNull(order);
         (order.State, order.PayerUserId, order.PaymentTransferId, order.PayingSince, order.PaymentChainJson, order.FeeFen,
             order.ConsumptionFen) = (PaymentOrders.NotPay, null, null, null, null, 0, 0);
+        if (order.TradeType != OrderRequest.EntrustedDebit)
+        {
+            order.PasswordlessAgreementId = null; // a payment-code charge is passwordless only once paid that way
+        }
         order.Version++;
         await db.SaveChangesAsync(CancellationToken.None);
     }

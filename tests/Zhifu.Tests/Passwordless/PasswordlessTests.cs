@@ -148,6 +148,11 @@ public sealed class PasswordlessTests : IAsyncLifetime
         await zhang.FundAsync(50_000);
         var contractId = await SignAsync(zhang, new { preSignId = await PreSignAsync(merchant, "PWLH0001"), acceptTerms = true });
 
+        // PWL-3: the merchant's own per-payment cap, lowered after signing, binds at its edge
+        await SetTermsAsync(new { passwordlessPerPaymentFen = 1_500 });
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-H-0010", 1_500));
+        Assert.Equal("USERPAYING", await ChargeAsync(merchant, contractId, "PWL-H-0011", 1_501));
+
         // PWL-4: a passwordless charge at 03:00 departs from a daytime habit: risk control steps it up, nothing moves
         await PutRuleAsync(_server, "T-PWL-NIGHT", "time-of-day", new { fromHour = 0, toHour = 5 }, "step-up", "passwordless");
         TransferKit.ToBeforeChinaMidnight(_server, TimeSpan.FromHours(-3));
