@@ -23,6 +23,8 @@ internal static class Program
                 return await MerchantCommand.RunAsync(args[1..]);
             case "risk":
                 return await Risk.RiskCommand.RunAsync(args[1..]);
+            case "face":
+                return await Face.FaceCommand.RunAsync(args[1..]);
             default:
                 Console.Error.WriteLine("""
                     usage: Zhifu.Bench <verb> [options]

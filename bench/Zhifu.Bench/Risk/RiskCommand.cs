@@ -26,7 +26,7 @@ internal static partial class RiskCommand
     {
         var quick = args.Contains("--quick");
         var outFile = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault()
-            ?? Path.Combine(RepoRoot(), "bench", "results", quick ? "risk-quick.md" : "risk.md");
+            ?? Path.Combine(Ledger.LedgerCommand.RepositoryRoot(), "bench", "results", quick ? "risk-quick.md" : "risk.md");
         var machine = MachineInfo.Read();
         var started = Stopwatch.StartNew();
         var world = World.Build(quick ? 1_000 : Users);
@@ -241,7 +241,7 @@ internal static partial class RiskCommand
     /// <summary>The ledger's best uniform SQLite throughput from bench/results/ledger.md, when it has been measured.</summary>
     private static double? LedgerThroughput()
     {
-        var path = Path.Combine(RepoRoot(), "bench", "results", "ledger.md");
+        var path = Path.Combine(Ledger.LedgerCommand.RepositoryRoot(), "bench", "results", "ledger.md");
         if (!File.Exists(path))
         {
             return null;
@@ -309,16 +309,6 @@ internal static partial class RiskCommand
     }
 
     private static string Us(Run run, double q) => (Percentiles.Of(run.SortedMs, q) * 1000).ToString("0.0", CultureInfo.InvariantCulture);
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Zhifu.slnx")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? Directory.GetCurrentDirectory();
-    }
 
     [GeneratedRegex(@"uniform ([0-9,]+)/s")]
     private static partial Regex LedgerFigure();
