@@ -45,11 +45,12 @@ public static class ChinaTime
     /// <summary>The instant as local time in Asia/Shanghai.</summary>
     public static DateTimeOffset ToChina(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
 
-    /// <summary>Midnight in China of the China day <paramref name="instant"/> falls on (China keeps no daylight saving).</summary>
+    /// <summary>Midnight in China of the China day <paramref name="instant"/> falls on (China keeps no daylight saving), as UTC —
+    /// the form PostgreSQL's timestamptz parameters take.</summary>
     public static DateTimeOffset StartOfChinaDay(DateTimeOffset instant)
     {
         var china = ToChina(instant);
-        return new DateTimeOffset(china.Date, china.Offset);
+        return new DateTimeOffset(china.Date, china.Offset).ToUniversalTime();
     }
 
     /// <summary>Formats an instant for people: <c>2026-11-23 18:05:09</c> in Asia/Shanghai.</summary>
