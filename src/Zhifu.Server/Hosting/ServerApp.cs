@@ -91,6 +91,7 @@ public static class ServerApp
         MerchantApi.MerchantApiFeature.AddServices(services, configuration);
         Risk.RiskFeature.AddServices(services, configuration);
         Passwordless.PasswordlessFeature.AddServices(services, configuration);
+        Face.FaceFeature.AddServices(services, configuration);
         Risk.Aml.AmlFeature.AddServices(services, configuration);
         services.AddHostedService<StartupTasks>();
         if (string.IsNullOrEmpty(configuration["Bank:DataDir"]))
@@ -136,6 +137,7 @@ public static class ServerApp
         MerchantApi.MerchantApiFeature.Map(app);
         Risk.RiskFeature.Map(app);
         Risk.Aml.AmlFeature.Map(app);
+        Face.FaceFeature.Map(app);
         DevSmsInbox.Map(app);
         Consoles.ConsoleText.Map(app);
         app.MapRazorPages();

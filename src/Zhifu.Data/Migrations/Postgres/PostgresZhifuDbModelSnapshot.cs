@@ -406,6 +406,68 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.ToTable("class_three_holders", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.FaceEnrolmentRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ConsentVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("consent_version");
+
+                    b.Property<DateTimeOffset>("ConsentedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("consented_at");
+
+                    b.Property<DateTimeOffset?>("EnrolledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("enrolled_at");
+
+                    b.Property<string>("EnrolledVia")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("enrolled_via");
+
+                    b.Property<Guid>("FaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("face_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("withdrawn_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_face_enrolments");
+
+                    b.HasIndex("FaceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_face_enrolments_face_id");
+
+                    b.HasIndex("UserId", "State")
+                        .HasDatabaseName("ix_face_enrolments_user_id_state");
+
+                    b.ToTable("face_enrolments", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.FundMovementRow", b =>
                 {
                     b.Property<Guid>("Id")

@@ -408,6 +408,70 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.ToTable("class_three_holders", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.FaceEnrolmentRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ConsentVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consent_version");
+
+                    b.Property<long>("ConsentedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("consented_at");
+
+                    b.Property<long?>("EnrolledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enrolled_at");
+
+                    b.Property<string>("EnrolledVia")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("enrolled_via");
+
+                    b.Property<byte[]>("FaceId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("face_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<long?>("WithdrawnAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("withdrawn_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_face_enrolments");
+
+                    b.HasIndex("FaceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_face_enrolments_face_id");
+
+                    b.HasIndex("UserId", "State")
+                        .HasDatabaseName("ix_face_enrolments_user_id_state");
+
+                    b.ToTable("face_enrolments", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.FundMovementRow", b =>
                 {
                     b.Property<byte[]>("Id")

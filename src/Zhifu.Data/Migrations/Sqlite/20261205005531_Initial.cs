@@ -153,6 +153,26 @@ namespace Zhifu.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "face_enrolments",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    face_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    consent_version = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    consented_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    enrolled_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    enrolled_via = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    withdrawn_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_face_enrolments", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "fund_movements",
                 columns: table => new
                 {
@@ -970,6 +990,17 @@ namespace Zhifu.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_face_enrolments_face_id",
+                table: "face_enrolments",
+                column: "face_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_face_enrolments_user_id_state",
+                table: "face_enrolments",
+                columns: new[] { "user_id", "state" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_fund_movements_status_created_at",
                 table: "fund_movements",
                 columns: new[] { "status", "created_at" });
@@ -1352,6 +1383,9 @@ namespace Zhifu.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "class_three_holders");
+
+            migrationBuilder.DropTable(
+                name: "face_enrolments");
 
             migrationBuilder.DropTable(
                 name: "fund_movements");

@@ -153,6 +153,26 @@ namespace Zhifu.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "face_enrolments",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    face_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    consent_version = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    consented_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    enrolled_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    enrolled_via = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    withdrawn_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_face_enrolments", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "fund_movements",
                 columns: table => new
                 {
@@ -970,6 +990,17 @@ namespace Zhifu.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_face_enrolments_face_id",
+                table: "face_enrolments",
+                column: "face_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_face_enrolments_user_id_state",
+                table: "face_enrolments",
+                columns: new[] { "user_id", "state" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_fund_movements_status_created_at",
                 table: "fund_movements",
                 columns: new[] { "status", "created_at" });
@@ -1352,6 +1383,9 @@ namespace Zhifu.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "class_three_holders");
+
+            migrationBuilder.DropTable(
+                name: "face_enrolments");
 
             migrationBuilder.DropTable(
                 name: "fund_movements");

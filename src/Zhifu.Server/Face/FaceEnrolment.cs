@@ -1,0 +1,136 @@
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Accounts;
+
+namespace Zhifu.Server.Face;
+
+/// <summary>Settings of face payment (section <c>Face</c>).</summary>
+public sealed record FaceOptions
+{
+    /// <summary>The version of the consent text users accept (FACE-1).</summary>
+    public string ConsentVersion { get; init; } = "ZF-FACE-2026-01";
+
+    /// <summary>FACE-4: the least cosine similarity a match needs.</summary>
+    public float MatchThreshold { get; init; } = 0.5f;
+
+    /// <summary>FACE-4: below this lead over the runner-up the terminal asks for the phone's last four digits.</summary>
+    public float MarginMin { get; init; } = 0.08f;
+}
+
+/// <summary>What the wallet shows about the user's face payment (FACE-1).</summary>
+public sealed record FaceStatus(string State, string ConsentVersion, string? ConsentedAt, string? EnrolledAt, string? WithdrawnAt,
+    IReadOnlyList<string> ConsentText);
+
+/// <summary>
+/// 刷脸支付 enrolment (FACE-1, FACE-2): consent first (the text version recorded), then the device's template — sealed to the
+/// face transport key — stored in the face store under a new opaque id and added to the index; withdrawing consent deletes
+/// the template from the store and the index at once. The main database keeps the consent record and the opaque link only.
+/// </summary>
+public sealed class FaceEnrolment(DatabaseOptions database, FaceStore store, FaceIndex index, FaceKeys keys, FaceOptions options,
+    WalletAccounts accounts, WalletCredentials credentials, IClock clock)
+{
+    public static readonly WalletError ConsentRequired = new(409, "FACE_CONSENT_REQUIRED", "请先阅读并同意刷脸支付授权",
+        "Read and accept the face payment consent first");
+    public static readonly WalletError ConsentNotAccepted = new(400, "FACE_CONSENT_NOT_ACCEPTED", "请勾选同意刷脸支付授权",
+        "Tick the box to accept the face payment consent");
+    public static readonly WalletError RealNameRequired = new(403, "FACE_REAL_NAME_REQUIRED", "请先完成实名认证",
+        "Verify your real name first");
+    public static readonly WalletError BadTemplate = new(400, "FACE_TEMPLATE_INVALID", "人脸特征数据无效，请重新采集",
+        "The face template could not be read; capture it again");
+
+    /// <summary>What is collected, why and for how long (FACE-1: 用户授权、最小够用).</summary>
+    public static IReadOnlyList<string> ConsentText { get; } =
+    [
+        "采集什么：仅采集由认证设备在本机计算的人脸特征值（512 维数字），不保存照片或视频。",
+        "用途：仅用于在线下刷脸支付时找到您的账户；每笔付款还需要您输入支付口令，刷脸本身不能付款。",
+        "保存：特征值加密后存放在与账户信息隔离的专用库中，商户看不到；保存至您撤回授权为止。",
+        "撤回：您可以随时在钱包中撤回授权，特征值立即删除。",
+    ];
+
+    public async Task<FaceStatus> StatusAsync(Guid userId, CancellationToken ct)
+    {
+        var row = await CurrentAsync(userId, ct);
+        return new FaceStatus(row?.State ?? "none", options.ConsentVersion, Format(row?.ConsentedAt), Format(row?.EnrolledAt),
+            Format(row?.WithdrawnAt), ConsentText);
+    }
+
+    /// <summary>Records the consent (idempotent while it stands); needs a real-name verified wallet and the payment password.</summary>
+    public async Task<WalletError?> ConsentAsync(Guid userId, bool accept, string? paymentPassword, CancellationToken ct)
+    {
+        if (!accept)
+        {
+            return ConsentNotAccepted;
+        }
+        var user = (await accounts.FindAsync(userId, ct))!;
+        if (user.AccountClass < 1)
+        {
+            return RealNameRequired;
+        }
+        if (await credentials.VerifyPaymentPasswordAsync(userId, paymentPassword, ct) is { } wrong)
+        {
+            return wrong;
+        }
+        if (await CurrentAsync(userId, ct) is { State: FaceEnrolmentRow.Consented or FaceEnrolmentRow.Enrolled })
+        {
+            return null;
+        }
+        await using var db = database.CreateContext();
+        db.Add(new FaceEnrolmentRow
+        {
+            Id = Guid.CreateVersion7(), UserId = userId, FaceId = Guid.NewGuid(), State = FaceEnrolmentRow.Consented,
+            ConsentVersion = options.ConsentVersion, ConsentedAt = clock.UtcNow,
+        });
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// <summary>Stores the template a device sealed (FACE-3) under the consent's opaque id and makes it searchable.</summary>
+    public async Task<WalletError?> EnrolAsync(Guid userId, FaceEnvelope? envelope, string via, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var row = await db.Set<FaceEnrolmentRow>().Where(r => r.UserId == userId && r.State != FaceEnrolmentRow.Withdrawn)
+            .OrderByDescending(r => r.ConsentedAt).FirstOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return ConsentRequired;
+        }
+        if (envelope?.Open(keys) is not { } template)
+        {
+            return BadTemplate;
+        }
+        await store.PutAsync(row.FaceId, template, clock.UtcNow, ct);
+        index.Add(row.FaceId, template);
+        (row.State, row.EnrolledAt, row.EnrolledVia) = (FaceEnrolmentRow.Enrolled, clock.UtcNow, via);
+        row.Version++;
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// <summary>撤回授权 (FACE-1): the template leaves the store and the index at once; the record says when. False when there
+    /// was nothing to withdraw.</summary>
+    public async Task<bool> WithdrawAsync(Guid userId, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var rows = await db.Set<FaceEnrolmentRow>().Where(r => r.UserId == userId && r.State != FaceEnrolmentRow.Withdrawn).ToListAsync(ct);
+        foreach (var row in rows)
+        {
+            index.Remove(row.FaceId);
+            await store.DeleteAsync(row.FaceId, ct);
+            (row.State, row.WithdrawnAt) = (FaceEnrolmentRow.Withdrawn, clock.UtcNow);
+            row.Version++;
+        }
+        await db.SaveChangesAsync(ct);
+        return rows.Count > 0;
+    }
+
+    private async Task<FaceEnrolmentRow?> CurrentAsync(Guid userId, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        return await db.Set<FaceEnrolmentRow>().AsNoTracking().Where(r => r.UserId == userId).OrderByDescending(r => r.ConsentedAt)
+            .FirstOrDefaultAsync(ct);
+    }
+
+    private static string? Format(DateTimeOffset? at) => at is { } t ? ChinaTime.Format(t) : null;
+}
