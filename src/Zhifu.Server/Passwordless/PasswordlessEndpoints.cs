@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
@@ -200,61 +199,70 @@ public static class PasswordlessEndpoints
         });
     }
 
+    /// <summary>Who may read what of passwordless in the Operator API and the operator console (one list for both).</summary>
+    public static class OperatorRoles
+    {
+        public const string Agreements = "risk,operations,service,finance,audit";
+        public const string Report = "risk,operations,finance,audit";
+        public const string Disputes = "risk,service,audit";
+        public const string Decide = "risk,service";
+
+        public static bool Has(string roles, string? role) => role is not null && roles.Split(',').Contains(role);
+    }
+
     public static void MapOperator(WebApplication app)
     {
         var group = app.MapGroup("/api/ops/passwordless").WithTags("Operator: passwordless payment");
-        var readers = OperatorLifecycleEndpoints.Roles("risk", "operations", "service", "finance", "audit");
-        group.MapGet("/agreements", async (string? phone, string? mchid, int? limit, PasswordlessQueries queries, HttpContext h) =>
+        group.MapGet("/agreements", async (string? phone, string? mchid, string? state, int? limit, int? page, ClaimsPrincipal user,
+            PasswordlessQueries queries, HttpContext h) =>
         {
-            if (ApiProblem.PageLimit(h, limit, 100) is { } tooMany)
+            if (ApiProblem.PageLimit(h, limit, PasswordlessQueries.SearchPageMax) is { } tooMany)
             {
                 return tooMany;
             }
-            return Results.Ok(await queries.SearchAsync(phone, mchid, limit ?? 50, h.RequestAborted));
-        }).RequireAuthorization(readers);
+            if (state is not null && !PasswordlessQueries.SearchStates.Contains(state))
+            {
+                return ApiProblem.Create(h, 400, "INVALID_STATE", "state 须为 SIGNED 或 TERMINATED", "state must be SIGNED or TERMINATED", "state");
+            }
+            var take = limit ?? 50;
+            var skip = ((page ?? 1) - 1) * take;
+            if (page < 1 || skip > PasswordlessQueries.SearchSkipMax)
+            {
+                return ApiProblem.Create(h, 400, "INVALID_PAGE", "page 超出范围，请缩小查询条件", "page is out of range; narrow the search", "page");
+            }
+            var found = await queries.SearchAsync(new AgreementSearch(Blank(phone), Blank(mchid), state, skip, take), OperatorActor.Of(user),
+                h.RequestAborted);
+            h.Response.Headers["X-Total-Count"] = found.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Ok(found.Rows);
+        }).RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Agreements.Split(',')));
         group.MapGet("/report", async (string? format, PasswordlessOversight oversight, HttpContext h) =>
         {
-            var figures = await oversight.FiguresAsync(null, h.RequestAborted);
-            return format == "csv" ? Results.File(Csv(figures), "text/csv; charset=utf-8", "passwordless-report.csv") : Results.Ok(new
-            {
-                merchants = figures, payments = figures.Sum(f => f.Payments), amountFen = figures.Sum(f => f.AmountFen),
-                disputes = figures.Sum(f => f.Disputes), lossFen = figures.Sum(f => f.LossFen),
-            });
-        }).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk", "operations", "finance", "audit"));
-        group.MapGet("/disputes", async (string? state, DatabaseOptions database, HttpContext h) =>
+            var report = await oversight.ReportAsync(h.RequestAborted);
+            return format == "csv"
+                ? Results.File(await PasswordlessReportFile.CsvAsync(report, false, h.RequestAborted), TableExport.CsvType,
+                    PasswordlessReportFile.Name("csv"))
+                : Results.Ok(report);
+        }).RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Report.Split(',')));
+        group.MapGet("/disputes", async (string? state, int? limit, int? page, PasswordlessOversight oversight, HttpContext h) =>
         {
-            await using var db = database.CreateContext();
-            var rows = await db.Set<PasswordlessDisputeRow>().AsNoTracking().Where(d => state == null || d.State == state)
-                .OrderBy(d => d.DeadlineAt).Take(100).ToListAsync(h.RequestAborted);
-            return Results.Ok(rows.Select(d => new
+            if (ApiProblem.PageLimit(h, limit, PasswordlessOversight.DisputePageMax) is { } tooMany)
             {
-                d.Id, d.TransactionId, d.MchId, d.AmountFen, amount = new Money(d.AmountFen).ToString(), d.Reason, d.State,
-                deadline = ChinaTime.Format(d.DeadlineAt), d.LossFen, d.DecidedBy, d.DecisionNote,
-            }));
-        }).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk", "service", "audit"));
+                return tooMany;
+            }
+            var take = limit ?? PasswordlessOversight.DisputePageMax;
+            var skip = ((page ?? 1) - 1) * take;
+            if (page < 1 || skip > PasswordlessQueries.SearchSkipMax)
+            {
+                return ApiProblem.Create(h, 400, "INVALID_PAGE", "page 超出范围", "page is out of range", "page");
+            }
+            return Results.Ok((await oversight.DisputesAsync(state, skip, take, h.RequestAborted)).Rows);
+        }).RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Disputes.Split(',')));
         group.MapPost("/disputes/{id:guid}/decide", async (Guid id, DecideRequest request, ClaimsPrincipal user,
             PasswordlessOversight oversight, HttpContext h) =>
-        {
-            if (request.Note is not { Length: >= 2 and <= 200 })
-            {
-                return ApiProblem.Create(h, 400, "PASSWORDLESS_NOTE_REQUIRED", "请填写 2–200 字的处理说明", "Give a note of 2–200 characters", "note");
-            }
-            var refusal = await oversight.DecideAsync(id, request.Upheld, request.LossFen, request.Note, OperatorActor.Of(user),
-                h.RequestAborted);
-            var (zh, en) = PasswordlessOversight.Explain(refusal);
-            return refusal is null ? Results.NoContent() : ApiProblem.Create(h, 409, refusal.Split(':')[0], zh, en);
-        }).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk", "service"));
+            await oversight.DecideAsync(id, request.Upheld, request.LossFen, request.Note, OperatorActor.Of(user), h.RequestAborted) is { } refused
+                ? ApiProblem.Create(h, refused.Status, refused.Code, refused.Zh, refused.En, PasswordlessErrors.FieldOf(refused))
+                : Results.NoContent()).RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Decide.Split(',')));
     }
 
-    private static byte[] Csv(IReadOnlyList<MerchantPasswordlessFigures> figures)
-    {
-        var csv = new StringBuilder("\uFEFF商户号,商户名称,免密资格,免密笔数,免密金额(元),投诉笔数,成立笔数,损失(元),投诉率(‰)\n");
-        foreach (var f in figures)
-        {
-            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{f.MchId},\"{f.Name.Replace("\"", "\"\"", StringComparison.Ordinal)}\",")
-                .Append(System.Globalization.CultureInfo.InvariantCulture,
-                    $"{(f.Eligible ? "是" : "否")},{f.Payments},{f.AmountFen / 100m:0.00},{f.Disputes},{f.Upheld},{f.LossFen / 100m:0.00},{f.DisputeRatePpm / 1000m:0.0}\n");
-        }
-        return Encoding.UTF8.GetBytes(csv.ToString());
-    }
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }

@@ -29,6 +29,29 @@ public static class PasswordlessErrors
     public static readonly WalletError InvalidReason = new(400, "PASSWORDLESS_INVALID_REASON", "请填写 2–200 字的投诉原因",
         "Give a reason of 2–200 characters");
 
+    public static readonly WalletError NoteRequired = new(400, "PASSWORDLESS_NOTE_REQUIRED", "请填写 2–200 字的处理说明",
+        "Give a note of 2–200 characters");
+    public static readonly WalletError DisputeNotOpen = new(409, "PASSWORDLESS_DISPUTE_NOT_OPEN", "投诉不存在或已处理",
+        "No such open dispute");
+
+    public static readonly WalletError MerchantUnavailable = new(409, "PASSWORDLESS_MERCHANT_UNAVAILABLE",
+        "商户已停用，无法由商户退款", "The merchant is not active and cannot refund");
+
+    public static WalletError LossOutOfRange(long amountFen) => new(400, "PASSWORDLESS_LOSS_OUT_OF_RANGE",
+        $"损失金额须在 ¥0.00 至扣款金额 {new Money(amountFen)} 之间", $"The loss must be between ¥0.00 and the payment's {new Money(amountFen)}");
+
+    /// <summary>An upheld dispute's refund by the merchant did not go through (e.g. NOT_ENOUGH): the dispute stays open.</summary>
+    public static WalletError RefundRefused(string refundCode) => new(409, "PASSWORDLESS_REFUND_REFUSED",
+        $"商户退款未成功（{refundCode}），投诉仍待处理", $"The merchant's refund did not go through ({refundCode}); the dispute stays open");
+
+    /// <summary>The request field a refusal is about, for problem+json's <c>field</c> and for the console to show it beside.</summary>
+    public static string? FieldOf(WalletError error) => error?.Code switch
+    {
+        "PASSWORDLESS_NOTE_REQUIRED" => "note",
+        "PASSWORDLESS_LOSS_OUT_OF_RANGE" => "lossFen",
+        _ => null,
+    };
+
     public static WalletError LimitAboveCap(long perPayment, long daily) => new(400, "PASSWORDLESS_LIMIT_ABOVE_CAP",
         $"限额不能高于单笔 {new Money(perPayment)}、每日 {new Money(daily)}，且单笔不能高于每日",
         $"Limits may not exceed {new Money(perPayment)} per payment and {new Money(daily)} a day, nor per payment above daily");

@@ -15,6 +15,14 @@ namespace Zhifu.Server.Passwordless;
 public sealed record MerchantPasswordlessFigures(string MchId, string Name, bool Eligible, int Payments, long AmountFen, int Disputes,
     int Upheld, long LossFen, int DisputeRatePpm);
 
+/// <summary>The loss and dispute report (PWL-6): one line per merchant, worst dispute rate first, and the totals.</summary>
+public sealed record PasswordlessReport(int WindowDays, IReadOnlyList<MerchantPasswordlessFigures> Merchants, int Payments, long AmountFen,
+    int Disputes, int Upheld, long LossFen);
+
+/// <summary>A dispute as operators list it; <c>Overdue</c> when still open past its deadline.</summary>
+public sealed record DisputeView(Guid Id, string TransactionId, string MchId, long AmountFen, string Amount, string Reason, string State,
+    string OpenedAt, string Deadline, bool Overdue, long LossFen, string? DecidedBy, string? DecisionNote);
+
 /// <summary>
 /// Watching passwordless payment (PWL-5, PWL-6, PWL-7): users' complaints about a passwordless payment open a dispute with a
 /// deadline; operators decide it; losses and disputes are reported per merchant and overall; a merchant whose dispute rate
@@ -64,23 +72,51 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
         return (dispute, null);
     }
 
+    /// <summary>At most this many disputes on one page (API and console alike).</summary>
+    public const int DisputePageMax = 100;
+
+    /// <summary>The states disputes are filtered by.</summary>
+    public static readonly string[] DisputeStates = [PasswordlessDisputeRow.Open, PasswordlessDisputeRow.Upheld, PasswordlessDisputeRow.Rejected];
+
+    /// <summary>PWL-5, PWL-6: disputes (of one state, or all) by deadline, soonest first; overdue ones are marked.</summary>
+    public async Task<(IReadOnlyList<DisputeView> Rows, int Total)> DisputesAsync(string? state, int skip, int take, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(take, DisputePageMax);
+        await using var db = database.CreateContext();
+        var query = db.Set<PasswordlessDisputeRow>().AsNoTracking().Where(d => state == null || d.State == state);
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderBy(d => d.DeadlineAt).ThenBy(d => d.Id).Skip(skip).Take(take).ToListAsync(ct);
+        var now = clock.UtcNow;
+        return ([.. rows.Select(d => new DisputeView(d.Id, d.TransactionId, d.MchId, d.AmountFen, new Money(d.AmountFen).ToString(), d.Reason,
+            d.State, ChinaTime.Format(d.CreatedAt), ChinaTime.Format(d.DeadlineAt), d.State == PasswordlessDisputeRow.Open && now > d.DeadlineAt,
+            d.LossFen, d.DecidedBy, d.DecisionNote))], total);
+    }
+
     /// <summary>
-    /// An operator decides a dispute (PWL-5, PWL-6), audited: upheld with the loss it caused — which the merchant refunds to
-    /// the user at once through the ordinary refund path (a REFUND callback goes to the merchant; out_refund_no "PWLD" + the
-    /// dispute's id, so a retried decision never refunds twice) — or rejected. Null when done, else why not (nothing changed).
+    /// An operator decides an open dispute (PWL-5, PWL-6), audited: upheld with the loss it caused (0 … the payment's amount)
+    /// — which the merchant refunds to the user at once through the ordinary refund path (a REFUND callback goes to the
+    /// merchant; out_refund_no "PWLD" + the dispute's id, so a retried decision never refunds twice) — or rejected; a note of
+    /// 2–200 characters says why. Null when done, else why not (nothing changed); the refusal names its field
+    /// (<see cref="PasswordlessErrors.FieldOf"/>).
     /// </summary>
-    public async Task<string?> DecideAsync(Guid disputeId, bool upheld, long lossFen, string note, OperatorActor by, CancellationToken ct)
+    public async Task<WalletError?> DecideAsync(Guid disputeId, bool upheld, long lossFen, string? note, OperatorActor by,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(by);
+        note = note?.Trim();
+        if (note is not { Length: >= 2 and <= 200 })
+        {
+            return PasswordlessErrors.NoteRequired;
+        }
         await using var db = database.CreateContext();
         var dispute = await db.Set<PasswordlessDisputeRow>().FirstOrDefaultAsync(d => d.Id == disputeId, ct);
         if (dispute is not { State: PasswordlessDisputeRow.Open })
         {
-            return "PASSWORDLESS_DISPUTE_NOT_OPEN";
+            return PasswordlessErrors.DisputeNotOpen;
         }
         if (upheld && (lossFen < 0 || lossFen > dispute.AmountFen))
         {
-            return "PASSWORDLESS_LOSS_OUT_OF_RANGE";
+            return PasswordlessErrors.LossOutOfRange(dispute.AmountFen);
         }
         if (upheld && lossFen > 0)
         {
@@ -88,14 +124,14 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
             var order = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == dispute.OrderId, ct);
             if (merchant is null)
             {
-                return "PASSWORDLESS_MERCHANT_UNAVAILABLE";
+                return PasswordlessErrors.MerchantUnavailable;
             }
             var (_, _, refused) = await refunds.ApplyAsync(merchant, new Payments.Refunds.RefundRequest(order.TransactionId, order.OutTradeNo,
                 "PWLD" + dispute.Id.ToString("N"), "免密支付投诉成立", null, lossFen, order.TotalFen), ct, review: false);
             if (refused is not null)
             {
                 logger.LogWarning("dispute {Id}: the merchant's refund was refused: {Code}", dispute.Id, refused.Code);
-                return "PASSWORDLESS_REFUND_REFUSED:" + refused.Code;
+                return PasswordlessErrors.RefundRefused(refused.Code);
             }
         }
         (dispute.State, dispute.LossFen, dispute.DecidedBy, dispute.DecisionNote, dispute.DecidedAt) =
@@ -105,17 +141,6 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
             $"{dispute.State} loss {dispute.LossFen} fen: {note}", ct);
         return null;
     }
-
-    /// <summary>What a refusal of <see cref="DecideAsync"/> means, for people (Chinese, English).</summary>
-    public static (string Zh, string En) Explain(string? refusal) => refusal?.Split(':')[0] switch
-    {
-        null => ("", ""),
-        "PASSWORDLESS_DISPUTE_NOT_OPEN" => ("投诉不存在或已处理", "No such open dispute"),
-        "PASSWORDLESS_LOSS_OUT_OF_RANGE" => ("损失金额须在 0 到扣款金额之间", "The loss must be between 0 and the payment"),
-        "PASSWORDLESS_MERCHANT_UNAVAILABLE" => ("商户已停用，无法由商户退款", "The merchant is not active and cannot refund"),
-        _ => ($"商户退款未成功（{refusal[(refusal.IndexOf(':', StringComparison.Ordinal) + 1)..]}），投诉仍待处理",
-            $"The merchant's refund did not go through ({refusal[(refusal.IndexOf(':', StringComparison.Ordinal) + 1)..]}); the dispute stays open"),
-    };
 
     /// <summary>
     /// PWL-6: a merchant whose disputes reach <see cref="PasswordlessOptions.DisputeRateThresholdPpm"/> of its passwordless
@@ -136,6 +161,14 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
             $"dispute rate {figures.DisputeRatePpm} ppm ≥ {options.DisputeRateThresholdPpm} ppm over {figures.Payments} payments", ct);
         logger.LogWarning("merchant {MchId} lost passwordless eligibility: dispute rate {Rate} ppm", figures.MchId, figures.DisputeRatePpm);
         return true;
+    }
+
+    /// <summary>PWL-6: the loss and dispute report over the window — every merchant's line and the totals.</summary>
+    public async Task<PasswordlessReport> ReportAsync(CancellationToken ct)
+    {
+        var figures = await FiguresAsync(null, ct);
+        return new PasswordlessReport(options.DisputeWindowDays, figures, figures.Sum(f => f.Payments), figures.Sum(f => f.AmountFen),
+            figures.Sum(f => f.Disputes), figures.Sum(f => f.Upheld), figures.Sum(f => f.LossFen));
     }
 
     /// <summary>PWL-6: passwordless payments, amounts, disputes and losses per merchant over the window (null = every merchant

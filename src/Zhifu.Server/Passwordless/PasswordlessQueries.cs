@@ -3,13 +3,31 @@ using Zhifu.Core;
 using Zhifu.Data;
 using Zhifu.Data.Entities;
 using Zhifu.Server.Accounts;
+using Zhifu.Server.Lifecycle;
 using Zhifu.Server.Payments;
+using Zhifu.Server.Security;
 
 namespace Zhifu.Server.Passwordless;
 
+/// <summary>What operators search agreements by: any of the user's phone, the merchant, the state; one page of it.</summary>
+public sealed record AgreementSearch(string? Phone, string? MchId, string? State, int Skip, int PageSize);
+
+/// <summary>One agreement found by operators: the user's phone masked (ACC-8) and the agreement.</summary>
+public sealed record AgreementHit(string User, PasswordlessEndpoints.AgreementDto Agreement);
+
+public sealed record AgreementPage(IReadOnlyList<AgreementHit> Rows, int Total);
+
+/// <summary>A passwordless contract as its merchant sees it in the console (the protocol's fields, no personal data).</summary>
+public sealed record MerchantContractView(string ContractId, long PlanId, string? OutContractCode, string? DisplayAccount, string? OpenId,
+    string State, string PerPaymentLimit, string DailyLimit, string? SignedAt, string? TerminatedAt, string? TerminationMode);
+
+/// <summary>An order charged under a passwordless contract, as its merchant sees it (state is the protocol's trade_state).</summary>
+public sealed record MerchantPasswordlessOrder(string OutTradeNo, string TransactionId, string? ContractId, long AmountFen, string Amount,
+    string State, string CreatedAt, string? PaidAt);
+
 /// <summary>Reading agreements and passwordless payments, for the user (PWL-5: one call, everything) and for operators.</summary>
 public sealed class PasswordlessQueries(DatabaseOptions database, PasswordlessOptions options, WalletAccounts accounts,
-    WalletCredentials credentials)
+    WalletCredentials credentials, PaymentLedger money, AuditLog audit, IClock clock)
 {
     public async Task<PasswordlessEndpoints.OverviewDto> OverviewAsync(Guid userId, CancellationToken ct)
     {
@@ -37,25 +55,85 @@ public sealed class PasswordlessQueries(DatabaseOptions database, PasswordlessOp
         return Dto(row, await NamesAsync(db, [row], ct));
     }
 
-    /// <summary>Operators' search: by the user's phone (blind index) and/or merchant, newest first, masked.</summary>
-    public async Task<IReadOnlyList<object>> SearchAsync(string? phone, string? mchId, int limit, CancellationToken ct)
+    /// <summary>At most this many agreements on one page of the operators' search (API and console alike).</summary>
+    public const int SearchPageMax = 100;
+
+    /// <summary>Past this many skipped rows the search asks for a narrower filter.</summary>
+    public const int SearchSkipMax = 10_000;
+
+    /// <summary>The states an operator filters agreements by (a PENDING pre-sign is no agreement yet).</summary>
+    public static readonly string[] SearchStates = [PasswordlessAgreementRow.Signed, PasswordlessAgreementRow.Terminated];
+
+    /// <summary>
+    /// Operators' search: by the user's phone (blind index), merchant and state, newest first, masked, one page of at most
+    /// <see cref="SearchPageMax"/>. A search by phone reads personal data and is audited (SEC-1), as the user search is.
+    /// </summary>
+    public async Task<AgreementPage> SearchAsync(AgreementSearch search, OperatorActor by, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(search);
+        ArgumentNullException.ThrowIfNull(by);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(search.PageSize, SearchPageMax);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(search.Skip, SearchSkipMax);
         Guid? userId = null;
-        if (!string.IsNullOrEmpty(phone))
+        if (search.Phone is { } phone)
         {
             userId = (await accounts.FindByPhoneAsync(phone, ct))?.Id ?? Guid.Empty;
         }
         await using var db = database.CreateContext();
-        var rows = await db.Set<PasswordlessAgreementRow>().AsNoTracking()
-            .Where(a => a.State != PasswordlessAgreementRow.Pending && (userId == null || a.UserId == userId) && (mchId == null || a.MchId == mchId))
-            .OrderByDescending(a => a.SignedAt).Take(limit).ToListAsync(ct);
+        var query = db.Set<PasswordlessAgreementRow>().AsNoTracking()
+            .Where(a => a.State != PasswordlessAgreementRow.Pending && (userId == null || a.UserId == userId)
+                && (search.MchId == null || a.MchId == search.MchId) && (search.State == null || a.State == search.State));
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(a => a.SignedAt).ThenBy(a => a.Id).Skip(search.Skip).Take(search.PageSize).ToListAsync(ct);
         var names = await NamesAsync(db, rows, ct);
         var phones = new Dictionary<Guid, string>();
         foreach (var id in rows.Select(a => a.UserId!.Value).Distinct())
         {
             phones[id] = PersonalDataMask.Phone(credentials.PhoneOf((await accounts.FindAsync(id, ct))!));
         }
-        return [.. rows.Select(a => (object)new { user = phones[a.UserId!.Value], agreement = Dto(a, names) })];
+        if (search.Phone is not null)
+        {
+            await audit.AppendAsync(by.Username, by.Role, "passwordless.agreements.search", "phone " + PersonalDataMask.Phone(search.Phone),
+                $"{total} found", ct);
+        }
+        return new AgreementPage([.. rows.Select(a => new AgreementHit(phones[a.UserId!.Value], Dto(a, names)))], total);
+    }
+
+    /// <summary>
+    /// 免密协议 of one merchant for its console (newest first): what the protocol tells the merchant — contract id, plan, its
+    /// own codes, the display account, the payer's openid — never the user's phone or name.
+    /// </summary>
+    public async Task<(IReadOnlyList<MerchantContractView> Rows, int Total)> MerchantContractsAsync(string mchId, int skip, int take,
+        CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(take, SearchPageMax);
+        await using var db = database.CreateContext();
+        var query = db.Set<PasswordlessAgreementRow>().AsNoTracking()
+            .Where(a => a.MchId == mchId && a.Kind == PasswordlessAgreementRow.KindMerchant && a.State != PasswordlessAgreementRow.Pending);
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(a => a.SignedAt).ThenBy(a => a.Id).Skip(skip).Take(take).ToListAsync(ct);
+        return ([.. rows.Select(a => new MerchantContractView(a.ContractId!, a.PlanId, a.OutContractCode, a.DisplayAccount,
+            a.UserId is { } user && a.AppId is { } app ? money.OpenId(app, user) : null, a.State, new Money(a.PerPaymentLimitFen).ToString(),
+            new Money(a.DailyLimitFen).ToString(), a.SignedAt is { } s ? ChinaTime.Format(s) : null,
+            a.TerminatedAt is { } t ? ChinaTime.Format(t) : null, a.TerminationMode))], total);
+    }
+
+    /// <summary>One merchant's orders charged (or asked to be) under its passwordless contracts, newest first.</summary>
+    public async Task<(IReadOnlyList<MerchantPasswordlessOrder> Rows, int Total)> MerchantOrdersAsync(string mchId, int skip, int take,
+        CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(take, SearchPageMax);
+        await using var db = database.CreateContext();
+        var query = db.Set<PaymentOrderRow>().AsNoTracking().Where(o => o.MchId == mchId && o.PasswordlessAgreementId != null);
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(o => o.CreatedAt).ThenBy(o => o.Id).Skip(skip).Take(take).ToListAsync(ct);
+        var ids = rows.Select(o => o.PasswordlessAgreementId).Distinct().ToList();
+        var contracts = await db.Set<PasswordlessAgreementRow>().AsNoTracking().Where(a => ids.Contains(a.Id))
+            .ToDictionaryAsync(a => a.Id, a => a.ContractId, ct);
+        var now = clock.UtcNow;
+        return ([.. rows.Select(o => new MerchantPasswordlessOrder(o.OutTradeNo, o.TransactionId, contracts.GetValueOrDefault(o.PasswordlessAgreementId!.Value),
+            o.TotalFen, new Money(o.TotalFen).ToString(), TransactionView.State(o, now), ChinaTime.Format(o.CreatedAt),
+            o.SuccessTime is { } paid ? ChinaTime.Format(paid) : null))], total);
     }
 
     private static async Task<Dictionary<Guid, string>> NamesAsync(ZhifuDb db, IReadOnlyList<PasswordlessAgreementRow> rows, CancellationToken ct)
