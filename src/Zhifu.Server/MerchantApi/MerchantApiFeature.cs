@@ -67,5 +67,6 @@ public static class MerchantApiFeature
         Payments.Refunds.RefundReviewEndpoints.Map(app);
         Passwordless.PasswordlessEndpoints.MapWallet(app);
         Passwordless.PasswordlessEndpoints.MapOperator(app);
+        Passwordless.PasswordlessEndpoints.MapMerchantConsole(app);
     }
 }

@@ -19,6 +19,9 @@ public static class MerchantStaffAuth
     public const string Scheme = "merchant";
     public const string AnyStaff = "merchant-staff";
     public const string Reviewers = "merchant-reviewers";
+
+    /// <summary>Admin and finance: the merchant's money records beyond single orders (passwordless contracts and charges).</summary>
+    public const string Finance = "merchant-finance";
     public const string Admins = "merchant-admins";
     public const string MerchantClaim = "zhifu:merchant";
     public const string MchIdClaim = "zhifu:mchid";
@@ -27,6 +30,9 @@ public static class MerchantStaffAuth
     public const string SessionOnly = "merchant-session";
     private const string MustChangeClaim = "zhifu:must-change-password";
     public static readonly string[] Roles = ["admin", "finance", "cashier"];
+
+    /// <summary>The roles that see money beyond the till (a cashier does not): refund review, passwordless contracts.</summary>
+    public static readonly string[] FinanceRoles = ["admin", "finance"];
 
     public static void AddServices(IServiceCollection services)
     {
@@ -39,7 +45,8 @@ public static class MerchantStaffAuth
         services.AddAuthorizationBuilder()
             .AddPolicy(SessionOnly, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireClaim(MerchantClaim))
             .AddPolicy(AnyStaff, p => Staff(p))
-            .AddPolicy(Reviewers, p => Staff(p).RequireRole("admin", "finance"))
+            .AddPolicy(Reviewers, p => Staff(p).RequireRole(FinanceRoles))
+            .AddPolicy(Finance, p => Staff(p).RequireRole(FinanceRoles))
             .AddPolicy(Admins, p => Staff(p).RequireRole("admin"));
     }
 

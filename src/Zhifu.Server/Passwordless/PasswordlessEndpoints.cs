@@ -9,6 +9,7 @@ using Zhifu.Server.Accounts;
 using Zhifu.Server.Hosting;
 using Zhifu.Server.Lifecycle;
 using Zhifu.Server.MerchantApi;
+using Zhifu.Server.Merchants;
 using Zhifu.Server.Payments;
 using Zhifu.Server.Security;
 
@@ -216,19 +217,13 @@ public static class PasswordlessEndpoints
         group.MapGet("/agreements", async (string? phone, string? mchid, string? state, int? limit, int? page, ClaimsPrincipal user,
             PasswordlessQueries queries, HttpContext h) =>
         {
-            if (ApiProblem.PageLimit(h, limit, PasswordlessQueries.SearchPageMax) is { } tooMany)
+            if (Paging(h, limit, page, 50, out var skip, out var take) is { } bad)
             {
-                return tooMany;
+                return bad;
             }
             if (state is not null && !PasswordlessQueries.SearchStates.Contains(state))
             {
                 return ApiProblem.Create(h, 400, "INVALID_STATE", "state 须为 SIGNED 或 TERMINATED", "state must be SIGNED or TERMINATED", "state");
-            }
-            var take = limit ?? 50;
-            var skip = ((page ?? 1) - 1) * take;
-            if (page < 1 || skip > PasswordlessQueries.SearchSkipMax)
-            {
-                return ApiProblem.Create(h, 400, "INVALID_PAGE", "page 超出范围，请缩小查询条件", "page is out of range; narrow the search", "page");
             }
             var found = await queries.SearchAsync(new AgreementSearch(Blank(phone), Blank(mchid), state, skip, take), OperatorActor.Of(user),
                 h.RequestAborted);
@@ -245,23 +240,56 @@ public static class PasswordlessEndpoints
         }).RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Report.Split(',')));
         group.MapGet("/disputes", async (string? state, int? limit, int? page, PasswordlessOversight oversight, HttpContext h) =>
         {
-            if (ApiProblem.PageLimit(h, limit, PasswordlessOversight.DisputePageMax) is { } tooMany)
+            if (Paging(h, limit, page, PasswordlessOversight.DisputePageMax, out var skip, out var take) is { } bad)
             {
-                return tooMany;
+                return bad;
             }
-            var take = limit ?? PasswordlessOversight.DisputePageMax;
-            var skip = ((page ?? 1) - 1) * take;
-            if (page < 1 || skip > PasswordlessQueries.SearchSkipMax)
-            {
-                return ApiProblem.Create(h, 400, "INVALID_PAGE", "page 超出范围", "page is out of range", "page");
-            }
-            return Results.Ok((await oversight.DisputesAsync(state, skip, take, h.RequestAborted)).Rows);
+            var (rows, total) = await oversight.DisputesAsync(state, skip, take, h.RequestAborted);
+            h.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Ok(rows);
         }).RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Disputes.Split(',')));
         group.MapPost("/disputes/{id:guid}/decide", async (Guid id, DecideRequest request, ClaimsPrincipal user,
             PasswordlessOversight oversight, HttpContext h) =>
             await oversight.DecideAsync(id, request.Upheld, request.LossFen, request.Note, OperatorActor.Of(user), h.RequestAborted) is { } refused
                 ? ApiProblem.Create(h, refused.Status, refused.Code, refused.Zh, refused.En, PasswordlessErrors.FieldOf(refused))
                 : Results.NoContent()).RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Decide.Split(',')));
+    }
+
+    /// <summary>
+    /// The merchant console API (admin and finance, MER-3): the merchant's own passwordless contracts and the orders charged
+    /// under them, a page at a time — the queries the console's page shows.
+    /// </summary>
+    public static void MapMerchantConsole(WebApplication app)
+    {
+        var group = app.MapGroup("/api/merchant/passwordless").WithTags("Merchant console: passwordless payment")
+            .RequireAuthorization(MerchantStaffAuth.Finance);
+        group.MapGet("/contracts", async (int? limit, int? page, ClaimsPrincipal user, PasswordlessQueries queries, HttpContext h) =>
+            await MerchantPageAsync(h, limit, page, (skip, take) => queries.MerchantContractsAsync(user.MchId(), skip, take, h.RequestAborted)));
+        group.MapGet("/orders", async (int? limit, int? page, ClaimsPrincipal user, PasswordlessQueries queries, HttpContext h) =>
+            await MerchantPageAsync(h, limit, page, (skip, take) => queries.MerchantOrdersAsync(user.MchId(), skip, take, h.RequestAborted)));
+    }
+
+    private static async Task<IResult> MerchantPageAsync<T>(HttpContext h, int? limit, int? page,
+        Func<int, int, Task<(IReadOnlyList<T> Rows, int Total)>> read)
+    {
+        if (Paging(h, limit, page, 20, out var skip, out var take) is { } bad)
+        {
+            return bad;
+        }
+        var (rows, total) = await read(skip, take);
+        return Results.Ok(new { total, rows });
+    }
+
+    /// <summary>A page of a list: <c>limit</c> 1–100 (default <paramref name="defaultTake"/>), <c>page</c> from 1, at most
+    /// <see cref="PasswordlessQueries.SearchSkipMax"/> rows skipped; the refusal when they are out of range.</summary>
+    private static IResult? Paging(HttpContext h, int? limit, int? page, int defaultTake, out int skip, out int take)
+    {
+        take = limit ?? defaultTake;
+        skip = (Math.Max(page ?? 1, 1) - 1) * take;
+        return ApiProblem.PageLimit(h, limit, PasswordlessQueries.SearchPageMax)
+            ?? (page < 1 || skip > PasswordlessQueries.SearchSkipMax
+                ? ApiProblem.Create(h, 400, "INVALID_PAGE", "page 超出范围，请缩小查询条件", "page is out of range; narrow the search", "page")
+                : null);
     }
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
