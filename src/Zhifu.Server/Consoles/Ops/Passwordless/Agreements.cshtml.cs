@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Zhifu.Data.Entities;
 using Zhifu.Server.Lifecycle;
 using Zhifu.Server.Passwordless;
 using Zhifu.Server.Security;
@@ -29,13 +28,6 @@ public sealed class AgreementsModel(PasswordlessQueries queries) : PageModel
     public string? PhoneError { get; private set; }
     public string? MchIdError { get; private set; }
     public string? PageError { get; private set; }
-
-    public static string StateText(string state, bool english) => state switch
-    {
-        PasswordlessAgreementRow.Signed => english ? "signed" : "已签约",
-        PasswordlessAgreementRow.Terminated => english ? "terminated" : "已解约",
-        _ => state,
-    };
 
     public string Query(int page) => QueryString.Create(new KeyValuePair<string, string?>[]
     {

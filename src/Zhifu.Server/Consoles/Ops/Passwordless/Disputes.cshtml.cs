@@ -37,14 +37,6 @@ public sealed class DisputesModel(PasswordlessOversight oversight) : PageModel
     public string? Error { get; private set; }
     public string? Message { get; private set; }
 
-    public static string StateText(string state, bool english) => state switch
-    {
-        PasswordlessDisputeRow.Open => english ? "open" : "待处理",
-        PasswordlessDisputeRow.Upheld => english ? "upheld" : "投诉成立",
-        PasswordlessDisputeRow.Rejected => english ? "rejected" : "投诉不成立",
-        _ => english ? "all" : "全部",
-    };
-
     public async Task OnGetAsync() => await LoadAsync();
 
     public async Task<IActionResult> OnPostDecideAsync(Guid disputeId, string? decision, string? lossYuan, string? note)
