@@ -99,6 +99,12 @@ public sealed class OpsPasswordlessTests(Browser browser) : IClassFixture<Browse
         Assert.Equal("SUCCESS", await ChargeAsync(server, contractId, "E2E-OPS-PWL-2", 650));
         var transactionId = await DisputeLatestAsync(server, ZhangSan, "我没有在这家停车场停过车");
 
+        long balance;
+        using (var zhang = await WalletAsync(server, ZhangSan))
+        {
+            balance = await BalanceAsync(zhang);
+        }
+
         var operations = await browser.PageAsync(server.BaseAddress);
         await SignInAsync(operations, "ops");
         await operations.WaitForURLAsync("**/ops");
@@ -140,9 +146,13 @@ public sealed class OpsPasswordlessTests(Browser browser) : IClassFixture<Browse
 
         await page.FillAsync($"#loss-{transactionId}", "6.50");
         await page.ClickAsync($"#decide-{transactionId}");
-        await page.WaitForSelectorAsync("#message >> text=已认定投诉成立，记录损失 ¥6.50");
+        await page.WaitForSelectorAsync("#message >> text=已认定投诉成立，记录损失 ¥6.50，已由商户退还用户");
         Assert.Equal(0, await page.Locator(row).CountAsync()); // no longer open
         await Browser.ShotAsync(page, "ops-45-passwordless-dispute-decided");
+        using (var zhang = await WalletAsync(server, ZhangSan)) // upheld: the merchant refunds the loss to the user at once
+        {
+            Assert.Equal(balance + 650, await BalanceAsync(zhang));
+        }
         await using (var db = server.Database.Options.CreateContext())
         {
             var dispute = await db.Set<PasswordlessDisputeRow>().SingleAsync(Ct);

@@ -75,7 +75,8 @@ public sealed class DisputesModel(PasswordlessOversight oversight) : PageModel
             }
             else
             {
-                Message = upheld ? (en ? $"Upheld, loss {new Money(lossFen)} recorded" : $"已认定投诉成立，记录损失 {new Money(lossFen)}")
+                Message = upheld ? (en ? $"Upheld, loss {new Money(lossFen)} recorded and refunded to the user by the merchant"
+                        : $"已认定投诉成立，记录损失 {new Money(lossFen)}，已由商户退还用户")
                     : (en ? "Rejected" : "已认定投诉不成立");
                 DecidedOn = null;
             }
