@@ -84,7 +84,8 @@ public sealed class OpsPasswordlessTests(Browser browser) : IClassFixture<Browse
         using (var book = SpreadsheetDocument.Open((await xlsx.PathAsync())!, false))
         {
             var sheet = book.WorkbookPart!.WorksheetParts.Single().Worksheet;
-            var row = sheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Row>().ElementAt(1).Elements<DocumentFormat.OpenXml.Spreadsheet.Cell>()
+            var row = sheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Row>().ElementAt(1)
+                .Elements<DocumentFormat.OpenXml.Spreadsheet.Cell>()
                 .Select(c => c.InlineString?.InnerText ?? c.CellValue?.Text).ToList();
             Assert.Equal(["1230000109", "知付演示咖啡馆 Zhifu Demo Café", "是", "1", "6.5"], row.Take(5));
         }

@@ -30,7 +30,8 @@ internal static class PasswordlessKit
             JsonSerializer.Serialize(new
             {
                 sign_scene = "SIGN_SCENE_QRCODE", appid = AppId, plan_id = 12535, out_contract_code = outContractCode,
-                contract_display_account = display, contract_notify_url = "http://127.0.0.1:9/notify", out_user_code = "member-" + outContractCode,
+                contract_display_account = display, contract_notify_url = "http://127.0.0.1:9/notify",
+                out_user_code = "member-" + outContractCode,
                 device_info = new { device_id = "kiosk-1" },
             }));
         Assert.True(preSigned.IsSuccessStatusCode, preSignBody);
@@ -39,7 +40,8 @@ internal static class PasswordlessKit
         (await wallet.PostAsJsonAsync("/api/wallet/me/otp", new { purpose = "passwordless-sign" }, Ct)).EnsureSuccessStatusCode();
         var signed = await wallet.PostAsJsonAsync("/api/wallet/passwordless/sign", new
         {
-            preSignId, acceptTerms = true, paymentPassword = OpsKit.PaymentPassword, smsCode = await WalletKit.LatestCodeAsync(server, phone),
+            preSignId, acceptTerms = true, paymentPassword = OpsKit.PaymentPassword,
+            smsCode = await WalletKit.LatestCodeAsync(server, phone),
         }, Ct);
         var body = await signed.Content.ReadAsStringAsync(Ct);
         Assert.True(signed.IsSuccessStatusCode, body);

@@ -74,7 +74,8 @@ public static class TableExport
                     book.Workbook.Save();
                 }
             }
-            await using var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
+            await using var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, 64 * 1024,
+                FileOptions.Asynchronous);
             await read.CopyToAsync(output, ct);
         }
         finally
@@ -91,7 +92,10 @@ public static class TableExport
             writer.WriteElement(value switch
             {
                 decimal yuan => new Cell { DataType = CellValues.Number, StyleIndex = 1, CellValue = new CellValue(yuan) },
-                Fixed f => new Cell { DataType = CellValues.Number, StyleIndex = 2, CellValue = new CellValue(Math.Round(f.Value, f.Decimals)) },
+                Fixed f => new Cell
+                {
+                    DataType = CellValues.Number, StyleIndex = 2, CellValue = new CellValue(Math.Round(f.Value, f.Decimals)),
+                },
                 int n => new Cell { DataType = CellValues.Number, CellValue = new CellValue(n) },
                 long n => new Cell { DataType = CellValues.Number, CellValue = new CellValue((decimal)n) },
                 _ => new Cell { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(Safe((string)value))) },
@@ -104,8 +108,8 @@ public static class TableExport
     private static Stylesheet Stylesheet() => new(
         new NumberingFormats(new NumberingFormat { NumberFormatId = 164, FormatCode = "0.0" }) { Count = 1 },
         new Fonts(new Font()) { Count = 1 },
-        new Fills(new Fill(new PatternFill { PatternType = PatternValues.None }), new Fill(new PatternFill { PatternType = PatternValues.Gray125 }))
-            { Count = 2 },
+        new Fills(new Fill(new PatternFill { PatternType = PatternValues.None }),
+            new Fill(new PatternFill { PatternType = PatternValues.Gray125 })) { Count = 2 },
         new Borders(new Border()) { Count = 1 },
         new CellFormats(new CellFormat(), new CellFormat { NumberFormatId = 4, ApplyNumberFormat = true },
             new CellFormat { NumberFormatId = 164, ApplyNumberFormat = true }) { Count = 3 });
@@ -115,7 +119,8 @@ public static class TableExport
         var text = value switch
         {
             decimal yuan => yuan.ToString("0.00", CultureInfo.InvariantCulture),
-            Fixed f => Math.Round(f.Value, f.Decimals).ToString("F" + f.Decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+            Fixed f => Math.Round(f.Value, f.Decimals).ToString("F" + f.Decimals.ToString(CultureInfo.InvariantCulture),
+                CultureInfo.InvariantCulture),
             int n => n.ToString(CultureInfo.InvariantCulture),
             long n => n.ToString(CultureInfo.InvariantCulture),
             _ => Safe((string)value),

@@ -223,10 +223,11 @@ public static class PasswordlessEndpoints
             }
             if (state is not null && !PasswordlessQueries.SearchStates.Contains(state))
             {
-                return ApiProblem.Create(h, 400, "INVALID_STATE", "state 须为 SIGNED 或 TERMINATED", "state must be SIGNED or TERMINATED", "state");
+                return ApiProblem.Create(h, 400, "INVALID_STATE", "state 须为 SIGNED 或 TERMINATED", "state must be SIGNED or TERMINATED",
+                    "state");
             }
-            var found = await queries.SearchAsync(new AgreementSearch(Blank(phone), Blank(mchid), state, skip, take), OperatorActor.Of(user),
-                h.RequestAborted);
+            var search = new AgreementSearch(Blank(phone), Blank(mchid), state, skip, take);
+            var found = await queries.SearchAsync(search, OperatorActor.Of(user), h.RequestAborted);
             h.Response.Headers["X-Total-Count"] = found.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Ok(found.Rows);
         }).RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Agreements.Split(',')));
@@ -250,7 +251,8 @@ public static class PasswordlessEndpoints
         }).RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Disputes.Split(',')));
         group.MapPost("/disputes/{id:guid}/decide", async (Guid id, DecideRequest request, ClaimsPrincipal user,
             PasswordlessOversight oversight, HttpContext h) =>
-            await oversight.DecideAsync(id, request.Upheld, request.LossFen, request.Note, OperatorActor.Of(user), h.RequestAborted) is { } refused
+            await oversight.DecideAsync(id, request.Upheld, request.LossFen, request.Note, OperatorActor.Of(user), h.RequestAborted)
+                is { } refused
                 ? ApiProblem.Create(h, refused.Status, refused.Code, refused.Zh, refused.En, PasswordlessErrors.FieldOf(refused))
                 : Results.NoContent()).RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Decide.Split(',')));
     }
@@ -264,9 +266,11 @@ public static class PasswordlessEndpoints
         var group = app.MapGroup("/api/merchant/passwordless").WithTags("Merchant console: passwordless payment")
             .RequireAuthorization(MerchantStaffAuth.Finance);
         group.MapGet("/contracts", async (int? limit, int? page, ClaimsPrincipal user, PasswordlessQueries queries, HttpContext h) =>
-            await MerchantPageAsync(h, limit, page, (skip, take) => queries.MerchantContractsAsync(user.MchId(), skip, take, h.RequestAborted)));
+            await MerchantPageAsync(h, limit, page,
+                (skip, take) => queries.MerchantContractsAsync(user.MchId(), skip, take, h.RequestAborted)));
         group.MapGet("/orders", async (int? limit, int? page, ClaimsPrincipal user, PasswordlessQueries queries, HttpContext h) =>
-            await MerchantPageAsync(h, limit, page, (skip, take) => queries.MerchantOrdersAsync(user.MchId(), skip, take, h.RequestAborted)));
+            await MerchantPageAsync(h, limit, page,
+                (skip, take) => queries.MerchantOrdersAsync(user.MchId(), skip, take, h.RequestAborted)));
     }
 
     private static async Task<IResult> MerchantPageAsync<T>(HttpContext h, int? limit, int? page,

@@ -76,7 +76,8 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
     public const int DisputePageMax = 100;
 
     /// <summary>The states disputes are filtered by.</summary>
-    public static readonly string[] DisputeStates = [PasswordlessDisputeRow.Open, PasswordlessDisputeRow.Upheld, PasswordlessDisputeRow.Rejected];
+    public static readonly string[] DisputeStates =
+        [PasswordlessDisputeRow.Open, PasswordlessDisputeRow.Upheld, PasswordlessDisputeRow.Rejected];
 
     /// <summary>PWL-5, PWL-6: disputes (of one state, or all) by deadline, soonest first; overdue ones are marked.</summary>
     public async Task<(IReadOnlyList<DisputeView> Rows, int Total)> DisputesAsync(string? state, int skip, int take, CancellationToken ct)
@@ -87,9 +88,9 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
         var total = await query.CountAsync(ct);
         var rows = await query.OrderBy(d => d.DeadlineAt).ThenBy(d => d.Id).Skip(skip).Take(take).ToListAsync(ct);
         var now = clock.UtcNow;
-        return ([.. rows.Select(d => new DisputeView(d.Id, d.TransactionId, d.MchId, d.AmountFen, new Money(d.AmountFen).ToString(), d.Reason,
-            d.State, ChinaTime.Format(d.CreatedAt), ChinaTime.Format(d.DeadlineAt), d.State == PasswordlessDisputeRow.Open && now > d.DeadlineAt,
-            d.LossFen, d.DecidedBy, d.DecisionNote))], total);
+        return ([.. rows.Select(d => new DisputeView(d.Id, d.TransactionId, d.MchId, d.AmountFen, new Money(d.AmountFen).ToString(),
+            d.Reason, d.State, ChinaTime.Format(d.CreatedAt), ChinaTime.Format(d.DeadlineAt),
+            d.State == PasswordlessDisputeRow.Open && now > d.DeadlineAt, d.LossFen, d.DecidedBy, d.DecisionNote))], total);
     }
 
     /// <summary>

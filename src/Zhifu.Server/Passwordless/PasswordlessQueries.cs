@@ -22,8 +22,8 @@ public sealed record MerchantContractView(string ContractId, long PlanId, string
     string State, string PerPaymentLimit, string DailyLimit, string? SignedAt, string? TerminatedAt, string? TerminationMode);
 
 /// <summary>An order charged under a passwordless contract, as its merchant sees it (state is the protocol's trade_state).</summary>
-public sealed record MerchantPasswordlessOrder(Guid OrderId, string OutTradeNo, string TransactionId, string? ContractId, long AmountFen, string Amount,
-    string State, string CreatedAt, string? PaidAt);
+public sealed record MerchantPasswordlessOrder(Guid OrderId, string OutTradeNo, string TransactionId, string? ContractId, long AmountFen,
+    string Amount, string State, string CreatedAt, string? PaidAt);
 
 /// <summary>Reading agreements and passwordless payments, for the user (PWL-5: one call, everything) and for operators.</summary>
 public sealed class PasswordlessQueries(DatabaseOptions database, PasswordlessOptions options, WalletAccounts accounts,
@@ -113,8 +113,9 @@ public sealed class PasswordlessQueries(DatabaseOptions database, PasswordlessOp
         var total = await query.CountAsync(ct);
         var rows = await query.OrderByDescending(a => a.SignedAt).ThenBy(a => a.Id).Skip(skip).Take(take).ToListAsync(ct);
         return ([.. rows.Select(a => new MerchantContractView(a.ContractId!, a.PlanId, a.OutContractCode, a.DisplayAccount,
-            a.UserId is { } user && a.AppId is { } app ? money.OpenId(app, user) : null, a.State, new Money(a.PerPaymentLimitFen).ToString(),
-            new Money(a.DailyLimitFen).ToString(), a.SignedAt is { } s ? ChinaTime.Format(s) : null,
+            a.UserId is { } user && a.AppId is { } app ? money.OpenId(app, user) : null, a.State,
+            new Money(a.PerPaymentLimitFen).ToString(), new Money(a.DailyLimitFen).ToString(),
+            a.SignedAt is { } s ? ChinaTime.Format(s) : null,
             a.TerminatedAt is { } t ? ChinaTime.Format(t) : null, a.TerminationMode))], total);
     }
 
@@ -131,7 +132,8 @@ public sealed class PasswordlessQueries(DatabaseOptions database, PasswordlessOp
         var contracts = await db.Set<PasswordlessAgreementRow>().AsNoTracking().Where(a => ids.Contains(a.Id))
             .ToDictionaryAsync(a => a.Id, a => a.ContractId, ct);
         var now = clock.UtcNow;
-        return ([.. rows.Select(o => new MerchantPasswordlessOrder(o.Id, o.OutTradeNo, o.TransactionId, contracts.GetValueOrDefault(o.PasswordlessAgreementId!.Value),
+        return ([.. rows.Select(o => new MerchantPasswordlessOrder(o.Id, o.OutTradeNo, o.TransactionId,
+            contracts.GetValueOrDefault(o.PasswordlessAgreementId!.Value),
             o.TotalFen, new Money(o.TotalFen).ToString(), TransactionView.State(o, now), ChinaTime.Format(o.CreatedAt),
             o.SuccessTime is { } paid ? ChinaTime.Format(paid) : null))], total);
     }

@@ -9,7 +9,8 @@ namespace Zhifu.Server.Passwordless;
 public static class PasswordlessReportFile
 {
     private static readonly string[] HeadZh = ["商户号", "商户名称", "免密资格", "免密笔数", "免密金额(元)", "投诉笔数", "成立笔数", "损失(元)", "投诉率(‰)"];
-    private static readonly string[] HeadEn = ["mchid", "Merchant", "Eligible", "Payments", "Amount (CNY)", "Disputes", "Upheld", "Loss (CNY)", "Dispute rate (‰)"];
+    private static readonly string[] HeadEn =
+        ["mchid", "Merchant", "Eligible", "Payments", "Amount (CNY)", "Disputes", "Upheld", "Loss (CNY)", "Dispute rate (‰)"];
 
     public static string Name(string extension) => "passwordless-report." + extension;
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
 using Zhifu.Data;
 using Zhifu.Data.Entities;
+using Zhifu.Server.Hosting;
 using Zhifu.Server.Merchants;
 
 namespace Zhifu.Server.Consoles.Merchant;
@@ -52,7 +53,7 @@ public sealed class IndexModel(DatabaseOptions database, MerchantConsoleOptions 
         var rows = Search(db).Take(options.ExportRowsMax).AsAsyncEnumerable();
         var name = $"orders-{User.MchId()}-{ChinaTime.ToChina(clock.UtcNow):yyyyMMdd-HHmmss}.{format}";
         Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
-        Response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        Response.ContentType = format == "csv" ? TableExport.CsvType : TableExport.XlsxType;
         var en = ConsoleText.IsEnglish(HttpContext);
         if (format == "csv")
         {

@@ -22,9 +22,11 @@ public static class OrderExport
         o.SuccessTime is { } paid ? ChinaTime.Format(paid) : "", o.Description,
     ];
 
-    public static Task CsvAsync(Stream output, IAsyncEnumerable<PaymentOrderRow> rows, DateTimeOffset now, bool english, CancellationToken ct) =>
+    public static Task CsvAsync(Stream output, IAsyncEnumerable<PaymentOrderRow> rows, DateTimeOffset now, bool english,
+        CancellationToken ct) =>
         TableExport.CsvAsync(output, english ? HeadEn : HeadZh, rows.Select(o => Cells(o, now, english)), ct);
 
-    public static Task XlsxAsync(Stream output, IAsyncEnumerable<PaymentOrderRow> rows, DateTimeOffset now, bool english, CancellationToken ct) =>
+    public static Task XlsxAsync(Stream output, IAsyncEnumerable<PaymentOrderRow> rows, DateTimeOffset now, bool english,
+        CancellationToken ct) =>
         TableExport.XlsxAsync(output, english ? "Orders" : "交易订单", english ? HeadEn : HeadZh, rows.Select(o => Cells(o, now, english)), ct);
 }

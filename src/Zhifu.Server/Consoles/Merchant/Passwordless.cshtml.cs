@@ -32,7 +32,8 @@ public sealed class PasswordlessModel(PasswordlessQueries queries) : PageModel
         var last = PasswordlessQueries.SearchSkipMax / PageSize;
         (Cp, Op) = (Math.Clamp(Cp, 1, last), Math.Clamp(Op, 1, last));
         var mchId = User.MchId();
-        (Contracts, ContractsTotal) = await queries.MerchantContractsAsync(mchId, (Cp - 1) * PageSize, PageSize, HttpContext.RequestAborted);
-        (Orders, OrdersTotal) = await queries.MerchantOrdersAsync(mchId, (Op - 1) * PageSize, PageSize, HttpContext.RequestAborted);
+        var ct = HttpContext.RequestAborted;
+        (Contracts, ContractsTotal) = await queries.MerchantContractsAsync(mchId, (Cp - 1) * PageSize, PageSize, ct);
+        (Orders, OrdersTotal) = await queries.MerchantOrdersAsync(mchId, (Op - 1) * PageSize, PageSize, ct);
     }
 }

@@ -63,7 +63,8 @@ public sealed class DisputesModel(PasswordlessOversight oversight) : PageModel
         }
         if (Error is null && LossError is null)
         {
-            if (await oversight.DecideAsync(disputeId, upheld, lossFen, note, OperatorActor.Of(User), HttpContext.RequestAborted) is { } refused)
+            var refused = await oversight.DecideAsync(disputeId, upheld, lossFen, note, OperatorActor.Of(User), HttpContext.RequestAborted);
+            if (refused is not null)
             {
                 var text = en ? refused.En : refused.Zh;
                 switch (PasswordlessErrors.FieldOf(refused))
@@ -75,8 +76,9 @@ public sealed class DisputesModel(PasswordlessOversight oversight) : PageModel
             }
             else
             {
-                Message = upheld ? (en ? $"Upheld, loss {new Money(lossFen)} recorded and refunded to the user by the merchant"
-                        : $"已认定投诉成立，记录损失 {new Money(lossFen)}，已由商户退还用户")
+                var refunded = lossFen > 0 ? (en ? " and refunded to the user by the merchant" : "，已由商户退还用户") : "";
+                Message = upheld
+                    ? (en ? $"Upheld, loss {new Money(lossFen)} recorded{refunded}" : $"已认定投诉成立，记录损失 {new Money(lossFen)}{refunded}")
                     : (en ? "Rejected" : "已认定投诉不成立");
                 DecidedOn = null;
             }
