@@ -34,7 +34,7 @@ public sealed class OpsFinanceTests(Browser browser) : IClassFixture<Browser>
             accounts = [.. (await api.GetFromJsonAsync<JsonElement>("/api/ops/ledger/institution-accounts", Ct)).EnumerateArray()];
         }
 
-        var page = await SignedInAsync(server, "finance");
+        var page = await OpsPageAsync(browser, server, "finance");
         await page.ClickAsync("nav >> text=财务");
         await page.WaitForSelectorAsync("#institution-accounts");
         foreach (var account in accounts) // the page shows what the ledger API lists, balance for balance
@@ -91,7 +91,7 @@ public sealed class OpsFinanceTests(Browser browser) : IClassFixture<Browser>
         await page.GotoAsync("/ops/finance");
         Assert.Contains("全部通过", await page.InnerTextAsync("#latest"), StringComparison.Ordinal);
 
-        var auditor = await SignedInAsync(server, "audit"); // audit may look too
+        var auditor = await OpsPageAsync(browser, server, "audit"); // audit may look too
         await auditor.GotoAsync("/ops/finance");
         Assert.Equal(accounts.Count, await auditor.Locator("#institution-accounts tbody tr").CountAsync());
         Assert.True((await server.VerifyAsync()).AllHold);
@@ -103,7 +103,7 @@ public sealed class OpsFinanceTests(Browser browser) : IClassFixture<Browser>
         await using var server = await ZhifuTestServer.StartAsync();
         foreach (var username in new[] { "service", "ops", "risk" })
         {
-            var page = await SignedInAsync(server, username);
+            var page = await OpsPageAsync(browser, server, username);
             Assert.DoesNotContain("财务", await page.InnerTextAsync("header nav"), StringComparison.Ordinal);
             foreach (var path in new[] { "/ops/finance", $"/ops/finance/verifications/{Guid.NewGuid()}" })
             {
@@ -136,7 +136,7 @@ public sealed class OpsFinanceTests(Browser browser) : IClassFixture<Browser>
             Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync(Ct));
         }
 
-        var page = await SignedInAsync(server, "service");
+        var page = await OpsPageAsync(browser, server, "service");
         await page.GotoAsync("/ops/transactions?kind=payment&max=100&sort=amount&size=20");
         var screen = await ScreenRowsAsync(page);
         Assert.Equal(2, screen.Count); // ¥150 is above the filter, the transfer is not a payment
@@ -164,7 +164,7 @@ public sealed class OpsFinanceTests(Browser browser) : IClassFixture<Browser>
             Assert.Contains("138****8001", text, StringComparison.Ordinal);
         }
 
-        var auditor = await SignedInAsync(server, "audit");
+        var auditor = await OpsPageAsync(browser, server, "audit");
         await auditor.GotoAsync("/ops/audit?action=transactions.export");
         var log = await auditor.InnerTextAsync("#audit");
         Assert.Contains("transactions.export", log, StringComparison.Ordinal);
@@ -224,14 +224,5 @@ public sealed class OpsFinanceTests(Browser browser) : IClassFixture<Browser>
                 release.Wait(TimeSpan.FromSeconds(60));
             }
         }
-    }
-
-    /// <summary>A fresh browser signed in on the console's own page, on the dashboard.</summary>
-    private async Task<IPage> SignedInAsync(ZhifuTestServer server, string username)
-    {
-        var page = await browser.PageAsync(server.BaseAddress);
-        await SignInAsync(page, username);
-        await page.WaitForURLAsync("**/ops");
-        return page;
     }
 }

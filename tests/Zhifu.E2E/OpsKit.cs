@@ -59,6 +59,15 @@ internal static class OpsKit
         return receipt.GetProperty("id").GetGuid();
     }
 
+    /// <summary>A fresh browser page signed in on the console's own page, on the dashboard.</summary>
+    public static async Task<IPage> OpsPageAsync(Browser browser, ZhifuTestServer server, string username)
+    {
+        var page = await browser.PageAsync(server.BaseAddress);
+        await SignInAsync(page, username);
+        await page.WaitForURLAsync("**/ops");
+        return page;
+    }
+
     /// <summary>Signs in on the console's own page, as a person would.</summary>
     public static async Task SignInAsync(IPage page, string username, string password = OperatorPassword)
     {
