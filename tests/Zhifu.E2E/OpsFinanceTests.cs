@@ -127,14 +127,7 @@ public sealed class OpsFinanceTests(Browser browser) : IClassFixture<Browser>
         await MerchantKit.PaidOrderAsync(server, "E2E-EXP-001", 8_888);
         await MerchantKit.PaidOrderAsync(server, "E2E-EXP-002", 120);
         await MerchantKit.PaidOrderAsync(server, "E2E-EXP-003", 15_000);
-        using (var zhang = await WalletAsync(server, ZhangSan))
-        {
-            var sent = await zhang.PostAsJsonAsync("/api/wallet/me/transfers", new
-            {
-                requestId = "e2e-" + Guid.NewGuid().ToString("N"), payeePhone = LiSi, amountFen = 4_321, paymentPassword = PaymentPassword,
-            }, Ct);
-            Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync(Ct));
-        }
+        await TransferAsync(server, ZhangSan, LiSi, 4_321);
 
         var page = await OpsPageAsync(browser, server, "service");
         await page.GotoAsync("/ops/transactions?kind=payment&max=100&sort=amount&size=20");

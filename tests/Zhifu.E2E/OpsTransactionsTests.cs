@@ -25,14 +25,7 @@ public sealed class OpsTransactionsTests(Browser browser) : IClassFixture<Browse
         var transactionId = await MerchantKit.PaidOrderAsync(server, "E2E-TX-001", 8_888);
         await MerchantKit.PaidOrderAsync(server, "E2E-TX-002", 120);
         await RefundAsync(server, "E2E-TX-001", 8_888, "E2E-RF-001", 1_000);
-        using (var zhang = await WalletAsync(server, ZhangSan))
-        {
-            var sent = await zhang.PostAsJsonAsync("/api/wallet/me/transfers", new
-            {
-                requestId = "e2e-" + Guid.NewGuid().ToString("N"), payeePhone = LiSi, amountFen = 4_321, paymentPassword = PaymentPassword,
-            }, Ct);
-            Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync(Ct));
-        }
+        await TransferAsync(server, ZhangSan, LiSi, 4_321);
 
         var page = await OpsPageAsync(browser, server, "service");
         await page.ClickAsync("nav >> text=交易查询");
