@@ -1,5 +1,4 @@
 using Zhifu.Core;
-using Zhifu.Core.Ledger;
 using Zhifu.Data;
 using Zhifu.Data.Ledger;
 using Zhifu.Server.Security;
