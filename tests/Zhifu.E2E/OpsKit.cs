@@ -38,6 +38,17 @@ internal static class OpsKit
     public static async Task<long> BalanceAsync(HttpClient wallet) =>
         (await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me", Ct)).GetProperty("balanceFen").GetInt64();
 
+    /// <summary>A real-time transfer between two demo wallets through the wallet API.</summary>
+    public static async Task TransferAsync(ZhifuTestServer server, string payerPhone, string payeePhone, long amountFen)
+    {
+        using var payer = await WalletAsync(server, payerPhone);
+        var sent = await payer.PostAsJsonAsync("/api/wallet/me/transfers", new
+        {
+            requestId = "e2e-" + Guid.NewGuid().ToString("N"), payeePhone, amountFen, paymentPassword = PaymentPassword,
+        }, Ct);
+        Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync(Ct));
+    }
+
     /// <summary>A risk rule that holds transfers of ¥100 and more for review, and a ¥150 transfer it holds.</summary>
     public static async Task<Guid> HeldTransferAsync(ZhifuTestServer server)
     {
@@ -57,6 +68,15 @@ internal static class OpsKit
         Assert.True(sent.StatusCode == HttpStatusCode.Accepted, receipt.ToString());
         Assert.Equal("review", receipt.GetProperty("status").GetString());
         return receipt.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>A fresh browser page signed in on the console's own page, on the dashboard.</summary>
+    public static async Task<IPage> OpsPageAsync(Browser browser, ZhifuTestServer server, string username)
+    {
+        var page = await browser.PageAsync(server.BaseAddress);
+        await SignInAsync(page, username);
+        await page.WaitForURLAsync("**/ops");
+        return page;
     }
 
     /// <summary>Signs in on the console's own page, as a person would.</summary>

@@ -25,16 +25,9 @@ public sealed class OpsTransactionsTests(Browser browser) : IClassFixture<Browse
         var transactionId = await MerchantKit.PaidOrderAsync(server, "E2E-TX-001", 8_888);
         await MerchantKit.PaidOrderAsync(server, "E2E-TX-002", 120);
         await RefundAsync(server, "E2E-TX-001", 8_888, "E2E-RF-001", 1_000);
-        using (var zhang = await WalletAsync(server, ZhangSan))
-        {
-            var sent = await zhang.PostAsJsonAsync("/api/wallet/me/transfers", new
-            {
-                requestId = "e2e-" + Guid.NewGuid().ToString("N"), payeePhone = LiSi, amountFen = 4_321, paymentPassword = PaymentPassword,
-            }, Ct);
-            Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync(Ct));
-        }
+        await TransferAsync(server, ZhangSan, LiSi, 4_321);
 
-        var page = await SignedInAsync(server, "service");
+        var page = await OpsPageAsync(browser, server, "service");
         await page.ClickAsync("nav >> text=交易查询");
         await page.WaitForSelectorAsync("#transactions");
         var all = await page.InnerTextAsync("#transactions tbody");
@@ -119,7 +112,7 @@ public sealed class OpsTransactionsTests(Browser browser) : IClassFixture<Browse
         Assert.Contains("退款申请", await page.InnerTextAsync("#history"), StringComparison.Ordinal);
 
         // reading people's money movements is audited (SEC-1)
-        var auditor = await SignedInAsync(server, "audit");
+        var auditor = await OpsPageAsync(browser, server, "audit");
         await auditor.GotoAsync("/ops/audit?action=transactions.");
         var log = await auditor.InnerTextAsync("#audit");
         Assert.Contains("transactions.list", log, StringComparison.Ordinal);
@@ -131,7 +124,7 @@ public sealed class OpsTransactionsTests(Browser browser) : IClassFixture<Browse
     public async Task Finance_has_no_transaction_list_and_gets_the_denial_page()
     {
         await using var server = await ZhifuTestServer.StartAsync();
-        var page = await SignedInAsync(server, "finance");
+        var page = await OpsPageAsync(browser, server, "finance");
         Assert.DoesNotContain("交易查询", await page.InnerTextAsync("header nav"), StringComparison.Ordinal);
         Assert.DoesNotContain("商户进件", await page.InnerTextAsync("header nav"), StringComparison.Ordinal);
         foreach (var path in new[] { "/ops/transactions", $"/ops/transactions/{Guid.NewGuid()}", "/ops/merchants/new" })
@@ -148,7 +141,7 @@ public sealed class OpsTransactionsTests(Browser browser) : IClassFixture<Browse
     public async Task Operations_enters_a_merchant_on_the_form_errors_show_beside_their_fields_and_it_waits_in_the_list_for_review()
     {
         await using var server = await ZhifuTestServer.StartAsync();
-        var page = await SignedInAsync(server, "ops");
+        var page = await OpsPageAsync(browser, server, "ops");
         await page.ClickAsync("nav >> text=商户进件");
         await page.WaitForSelectorAsync("#onboarding");
         await page.FillAsync("#name", "杭州知付测试书店");
@@ -190,15 +183,6 @@ public sealed class OpsTransactionsTests(Browser browser) : IClassFixture<Browse
         Assert.Contains("0.6%", detail, StringComparison.Ordinal); // entered in percent, kept as 6000 ppm
         Assert.DoesNotContain("110101198001010053", detail, StringComparison.Ordinal);
         Assert.DoesNotContain("1202000012345678901", detail, StringComparison.Ordinal);
-    }
-
-    /// <summary>A fresh browser signed in on the console's own page, on the dashboard.</summary>
-    private async Task<IPage> SignedInAsync(ZhifuTestServer server, string username)
-    {
-        var page = await browser.PageAsync(server.BaseAddress);
-        await SignInAsync(page, username);
-        await page.WaitForURLAsync("**/ops");
-        return page;
     }
 
     /// <summary>A partial refund through the merchant API, as the merchant's SDK would ask for it.</summary>

@@ -50,14 +50,17 @@ public sealed partial class LedgerVerifier
             + " without exactly one resolving transfer"));
     }
 
-    private static async Task CheckBusinessRecordsAsync(DbConnection c, List<InvariantCheck> checks, CancellationToken ct)
+    // One step per query (a scan of the transfers each): the longest part of a verification.
+    private static async Task CheckBusinessRecordsAsync(DbConnection c, List<InvariantCheck> checks, Action step, CancellationToken ct)
     {
         var known = string.Join(", ", BusinessRecords.Tables.Keys);
         var unexplained = (await RowAsync(c, $"SELECT COUNT(*) FROM ledger_transfers WHERE result = 0 AND code NOT IN ({known})", ct))[0];
+        step();
         foreach (var (code, (table, key)) in BusinessRecords.Tables)
         {
             unexplained += (await RowAsync(c, $"SELECT COUNT(*) FROM ledger_transfers t WHERE t.result = 0 AND t.code = {code}"
                 + $" AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.{key} = t.business_id)", ct))[0];
+            step();
         }
         checks.Add(new("every applied transfer is explained by one business record", unexplained == 0,
             $"{unexplained} transfers without their record"));

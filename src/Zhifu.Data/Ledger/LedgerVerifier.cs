@@ -16,6 +16,10 @@ public sealed record VerificationReport(IReadOnlyList<InvariantCheck> Checks, IR
     public bool AllHold => Checks.All(c => c.Holds);
 }
 
+/// <summary>How far a verification has got: <paramref name="Done"/> of <paramref name="Total"/> queries, and the checks
+/// finished so far.</summary>
+public sealed record VerificationProgress(int Done, int Total, IReadOnlyList<InvariantCheck> Checks);
+
 /// <summary>
 /// Checks the ledger invariants of architecture.md against what is committed in the database, independently of the
 /// writer's in-memory state: books balance, stored balances equal the sum of their transfers, no flagged account below
@@ -23,8 +27,14 @@ public sealed record VerificationReport(IReadOnlyList<InvariantCheck> Checks, IR
 /// </summary>
 public sealed partial class LedgerVerifier(ZhifuDb db)
 {
+    /// <summary>How many steps (queries over the ledger, some of them whole-table scans) a verification takes.</summary>
+    public static int StepsTotal => 6 + BusinessRecords.Tables.Count;
+
     /// <summary>Runs every check.</summary>
-    public async Task<VerificationReport> VerifyAsync(CancellationToken cancellationToken = default)
+    public Task<VerificationReport> VerifyAsync(CancellationToken cancellationToken = default) => VerifyAsync(null, cancellationToken);
+
+    /// <summary>Runs every check, telling <paramref name="progress"/> after each step (on a big ledger this takes a while).</summary>
+    public async Task<VerificationReport> VerifyAsync(IProgress<VerificationProgress>? progress, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -32,12 +42,19 @@ public sealed partial class LedgerVerifier(ZhifuDb db)
         {
             var checks = new List<InvariantCheck>();
             var totals = new List<(string, long)>();
+            var done = 0;
+            void Step() => progress?.Report(new VerificationProgress(++done, StepsTotal, [.. checks]));
             await CheckBooksBalanceAsync(connection, checks, totals, cancellationToken);
+            Step();
             await CheckBalancesMatchTransfersAsync(connection, checks, cancellationToken);
+            Step();
             await CheckFlagsAsync(connection, checks, cancellationToken);
+            Step();
             await CheckCustodyAsync(connection, checks, totals, cancellationToken);
+            Step();
             await CheckHoldsAsync(connection, checks, cancellationToken);
-            await CheckBusinessRecordsAsync(connection, checks, cancellationToken);
+            Step();
+            await CheckBusinessRecordsAsync(connection, checks, Step, cancellationToken);
             return new VerificationReport(checks, totals);
         }
         finally

@@ -107,4 +107,19 @@ public sealed class WalletAccounts(DatabaseOptions database, ILedger ledger, Per
         await using var db = database.CreateContext();
         return await db.Set<UserRow>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
     }
+
+    /// <summary>The wallets of <paramref name="userIds"/> that exist, by id, read 500 to a query (a list's or an export's).</summary>
+    public async Task<Dictionary<Guid, UserRow>> FindManyAsync(IEnumerable<Guid> userIds, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var found = new Dictionary<Guid, UserRow>();
+        foreach (var chunk in userIds.Distinct().Chunk(500))
+        {
+            foreach (var user in await db.Set<UserRow>().AsNoTracking().Where(u => chunk.Contains(u.Id)).ToListAsync(cancellationToken))
+            {
+                found[user.Id] = user;
+            }
+        }
+        return found;
+    }
 }

@@ -72,6 +72,7 @@ public static class ServerApp
         services.AddSingleton<ILedger>(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddSingleton(configuration.GetSection("Institution").Get<InstitutionOptions>() ?? new InstitutionOptions());
         services.AddSingleton<InstitutionChart>();
+        services.AddSingleton<LedgerVerifications>();
         services.AddSingleton<Adjustments>();
         services.AddSingleton(sp => SecretKeys.Load(configuration, settings.DataDirectory, sp.GetRequiredService<ILogger<SecretKeys>>()));
         services.AddSingleton<PersonalData>();

@@ -12,6 +12,10 @@ public sealed record InstitutionOptions
     public IReadOnlyList<string> CustodyBanks { get; init; } = ["ICBC", "CCB"];
 }
 
+/// <summary>An institution account and its posted balance on its own side: debits for the assets (custody, clearing),
+/// credits for the rest. <paramref name="Code"/> is null while the ledger does not know the account.</summary>
+public sealed record InstitutionBalance(string Key, Guid AccountId, AccountCode? Code, long BalanceFen);
+
 /// <summary>
 /// The institution's own chart of accounts: custody reserve and channel clearing per bank, fee income, the risk
 /// compensation fund, in-transit and suspense. Created on every start if missing (idempotent), looked up by key.
@@ -34,6 +38,15 @@ public sealed class InstitutionChart(ILedger ledger, DatabaseOptions database, I
 
     /// <summary>Every key and account id.</summary>
     public IReadOnlyDictionary<string, Guid> All => _ids;
+
+    /// <summary>Every account of the chart with its committed balance, by key (what finance sees: API and console).</summary>
+    public IReadOnlyList<InstitutionBalance> Balances() =>
+        [.. _ids.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv =>
+        {
+            var a = ledger.GetAccount(kv.Value);
+            var balance = a is null ? 0 : AccountCodes.IsAsset(a.Value.Code) ? a.Value.PostedDebitBalance : a.Value.PostedCreditBalance;
+            return new InstitutionBalance(kv.Key, kv.Value, a?.Code, balance);
+        })];
 
     /// <summary>Creates whatever part of the chart is missing and loads the ids.</summary>
     public async Task EnsureAsync(CancellationToken cancellationToken = default)

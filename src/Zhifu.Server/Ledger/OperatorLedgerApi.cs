@@ -1,5 +1,4 @@
 using Zhifu.Core;
-using Zhifu.Core.Ledger;
 using Zhifu.Data;
 using Zhifu.Data.Ledger;
 using Zhifu.Server.Security;
@@ -9,10 +8,14 @@ namespace Zhifu.Server.Ledger;
 /// <summary>The ledger as finance and audit see it: the invariant check (SET-1) and the institution's own accounts.</summary>
 public static class OperatorLedgerApi
 {
+    /// <summary>Who may see the institution's books and check them: finance and audit (the operator console's finance pages
+    /// use the same constant).</summary>
+    public const string ReaderRoles = "finance,audit";
+
     public static void Map(WebApplication app)
     {
         var group = app.MapGroup("/api/ops/ledger").WithTags("Ledger").RequireAuthorization(p => p
-            .AddAuthenticationSchemes(OperatorAuth.Scheme).RequireRole("finance", "audit"));
+            .AddAuthenticationSchemes(OperatorAuth.Scheme).RequireRole(ReaderRoles.Split(',')));
         group.MapGet("/verify", VerifyAsync);
         group.MapGet("/institution-accounts", InstitutionAccounts);
     }
@@ -34,11 +37,7 @@ public static class OperatorLedgerApi
             report.Totals.ToDictionary(t => t.Name, t => t.Fen));
     }
 
-    private static List<InstitutionAccountDto> InstitutionAccounts(InstitutionChart chart, ILedger ledger) =>
-        chart.All.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv =>
-        {
-            var a = ledger.GetAccount(kv.Value);
-            var balance = a is null ? 0 : AccountCodes.IsAsset(a.Value.Code) ? a.Value.PostedDebitBalance : a.Value.PostedCreditBalance;
-            return new InstitutionAccountDto(kv.Key, kv.Value, a?.Code.ToString() ?? "?", balance, new Money(balance).ToString());
-        }).ToList();
+    private static List<InstitutionAccountDto> InstitutionAccounts(InstitutionChart chart) =>
+        [.. chart.Balances().Select(b => new InstitutionAccountDto(b.Key, b.AccountId, b.Code?.ToString() ?? "?", b.BalanceFen,
+            new Money(b.BalanceFen).ToString()))];
 }

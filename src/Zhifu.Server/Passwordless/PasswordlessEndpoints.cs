@@ -234,10 +234,7 @@ public static class PasswordlessEndpoints
         group.MapGet("/report", async (string? format, PasswordlessOversight oversight, HttpContext h) =>
         {
             var report = await oversight.ReportAsync(h.RequestAborted);
-            return format == "csv"
-                ? Results.File(await PasswordlessReportFile.CsvAsync(report, false, h.RequestAborted), TableExport.CsvType,
-                    PasswordlessReportFile.Name("csv"))
-                : Results.Ok(report);
+            return format == "csv" ? await PasswordlessReportFile.CsvResultAsync(report, h.RequestAborted) : Results.Ok(report);
         }).RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Report.Split(',')));
         group.MapGet("/disputes", async (string? state, int? limit, int? page, PasswordlessOversight oversight, HttpContext h) =>
         {

@@ -19,6 +19,9 @@ public sealed class OperatorTransactions(DatabaseOptions database, IEnumerable<I
     private const int RelatedMax = 100;
     private const int PostingsMax = 64;
 
+    /// <summary>Rows one export (CSV or Excel) writes at most; the page says so when the filter holds more.</summary>
+    public const int ExportRowsMax = 10_000;
+
     /// <summary>How far a list counts: one row past the deepest page anyone can open.</summary>
     public const int CountMax = TransactionFilter.OffsetMax + TransactionFilter.PageSizeMax + 1;
 
@@ -52,14 +55,33 @@ public sealed class OperatorTransactions(DatabaseOptions database, IEnumerable<I
         var arms = Arms(db, filter.Kind).Select(arm => Filtered(arm, filter)).ToList();
         // Counted only so far as anyone can page (the list says "more than" beyond it), so a count never scans without end.
         var total = await arms.Aggregate(Queryable.Concat).Take(CountMax).CountAsync(ct);
-        // Each source sorts and cuts its own rows to what the page can need before the union is sorted: no full sort of
-        // every record on the platform for one page.
-        var skip = (filter.PageNumber - 1) * filter.PageSize;
-        var page = await Sorted(arms.Select(arm => Sorted(arm, filter.Sort).Take(skip + filter.PageSize)).Aggregate(Queryable.Concat),
-            filter.Sort).Skip(skip).Take(filter.PageSize).ToListAsync(ct);
+        var page = await SliceAsync(arms, filter.Sort, (filter.PageNumber - 1) * filter.PageSize, filter.PageSize, ct);
         await audit.AppendAsync(by.Username, by.Role, "transactions.list", "", $"{page.Count} of {total}; {filter.QueryString()}", ct);
         return new Page(await ShowAsync(page, ct), total);
     }
+
+    /// <summary>
+    /// The filter's first <see cref="ExportRowsMax"/> lines in its order (the page's paging aside), shown as on the page —
+    /// wallets masked — for a CSV or Excel export; audited like a page (<c>transactions.export</c>, the format and filter).
+    /// </summary>
+    public async Task<IReadOnlyList<Shown>> ExportAsync(TransactionFilter filter, string format, OperatorActor by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(by);
+        await using var db = database.CreateContext();
+        var arms = Arms(db, filter.Kind).Select(arm => Filtered(arm, filter)).ToList();
+        var rows = await SliceAsync(arms, filter.Sort, 0, ExportRowsMax, ct);
+        await audit.AppendAsync(by.Username, by.Role, "transactions.export", format,
+            $"{rows.Count} rows{(rows.Count == ExportRowsMax ? " (the cap)" : "")}; {filter.QueryString(("size", null))}", ct);
+        return await ShowAsync(rows, ct);
+    }
+
+    // Each source sorts and cuts its own rows to what the slice can need before the union is sorted: no full sort of every
+    // record on the platform for one page.
+    private static Task<List<TransactionLine>> SliceAsync(List<IQueryable<TransactionLine>> arms, string sort, int skip, int take,
+        CancellationToken ct) =>
+        Sorted(arms.Select(arm => Sorted(arm, sort).Take(skip + take)).Aggregate(Queryable.Concat), sort).Skip(skip).Take(take)
+            .ToListAsync(ct);
 
     /// <summary>One record with its history, linked records and ledger transfers, or null when no source holds it.</summary>
     public async Task<Detail?> FindAsync(Guid id, OperatorActor by, CancellationToken ct)
@@ -111,14 +133,14 @@ public sealed class OperatorTransactions(DatabaseOptions database, IEnumerable<I
         return q;
     }
 
-    /// <summary>The lines with their wallets' phones masked (each wallet read once per page).</summary>
+    /// <summary>The lines with their wallets' phones masked (the wallets read 500 to a query).</summary>
     private async Task<List<Shown>> ShowAsync(IReadOnlyList<TransactionLine> lines, CancellationToken ct)
     {
+        var users = await accounts.FindManyAsync(lines.Select(l => l.UserId).OfType<Guid>(), ct);
         var phones = new Dictionary<Guid, string>();
         foreach (var userId in lines.Select(l => l.UserId).OfType<Guid>().Distinct())
         {
-            var user = await accounts.FindAsync(userId, ct);
-            phones[userId] = user is null ? "—"
+            phones[userId] = users.GetValueOrDefault(userId) is not { } user ? "—"
                 : user.Status == WalletAccounts.StatusClosed || user.PhoneIndex is null ? "（已注销或解绑）"
                 : PersonalDataMask.Phone(personal.Unprotect(user.PhoneCipher, PersonalData.Phone));
         }

@@ -22,5 +22,6 @@ public static class StatementsFeature
     {
         StatementEndpoints.Map(app);
         OperatorStatementEndpoints.Map(app);
+        OperatorTransactionEndpoints.Map(app);
     }
 }

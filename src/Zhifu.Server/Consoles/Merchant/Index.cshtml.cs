@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
 using Zhifu.Data;
 using Zhifu.Data.Entities;
-using Zhifu.Server.Hosting;
 using Zhifu.Server.Merchants;
 
 namespace Zhifu.Server.Consoles.Merchant;
@@ -37,9 +36,9 @@ public sealed class IndexModel(DatabaseOptions database, MerchantConsoleOptions 
         Rows = await query.Skip((PageNumber - 1) * PageSize).Take(PageSize).ToListAsync(HttpContext.RequestAborted);
     }
 
-    public Task<IActionResult> OnGetCsvAsync() => ExportAsync("csv");
+    public Task<IActionResult> OnGetCsvAsync() => ExportAsync(SheetExport.Csv);
 
-    public Task<IActionResult> OnGetXlsxAsync() => ExportAsync("xlsx");
+    public Task<IActionResult> OnGetXlsxAsync() => ExportAsync(SheetExport.Xlsx);
 
     private IQueryable<PaymentOrderRow> Search(ZhifuDb db)
     {
@@ -51,18 +50,8 @@ public sealed class IndexModel(DatabaseOptions database, MerchantConsoleOptions 
     {
         await using var db = database.CreateContext();
         var rows = Search(db).Take(options.ExportRowsMax).AsAsyncEnumerable();
-        var name = $"orders-{User.MchId()}-{ChinaTime.ToChina(clock.UtcNow):yyyyMMdd-HHmmss}.{format}";
-        Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
-        Response.ContentType = format == "csv" ? TableExport.CsvType : TableExport.XlsxType;
-        var en = ConsoleText.IsEnglish(HttpContext);
-        if (format == "csv")
-        {
-            await OrderExport.CsvAsync(Response.Body, rows, clock.UtcNow, en, HttpContext.RequestAborted);
-        }
-        else
-        {
-            await OrderExport.XlsxAsync(Response.Body, rows, clock.UtcNow, en, HttpContext.RequestAborted);
-        }
+        await OrderExport.SendAsync(Response, format, $"orders-{User.MchId()}-{ChinaTime.ToChina(clock.UtcNow):yyyyMMdd-HHmmss}", rows,
+            clock.UtcNow, ConsoleText.IsEnglish(HttpContext), HttpContext.RequestAborted);
         return new EmptyResult();
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Zhifu.Server.Hosting;
 using Zhifu.Server.Passwordless;
 using Zhifu.Server.Security;
 
@@ -9,7 +8,8 @@ namespace Zhifu.Server.Consoles.Ops.Passwordless;
 
 /// <summary>
 /// 免密支付损失与投诉报表 (PWL-6): per merchant and in total over the window, from <see cref="PasswordlessOversight.ReportAsync"/>
-/// (what <c>GET /api/ops/passwordless/report</c> answers); the CSV is the API's file, the Excel the same rows.
+/// (what <c>GET /api/ops/passwordless/report</c> answers); the CSV is the API's file, the Excel the same rows
+/// (<see cref="PasswordlessReportFile"/>).
 /// </summary>
 [Authorize(AuthenticationSchemes = OperatorAuth.Scheme, Roles = PasswordlessEndpoints.OperatorRoles.Report)]
 public sealed class ReportModel(PasswordlessOversight oversight, PasswordlessOptions options) : PageModel
@@ -19,19 +19,14 @@ public sealed class ReportModel(PasswordlessOversight oversight, PasswordlessOpt
 
     public async Task OnGetAsync() => Report = await oversight.ReportAsync(HttpContext.RequestAborted);
 
-    public async Task<IActionResult> OnGetCsvAsync()
-    {
-        var report = await oversight.ReportAsync(HttpContext.RequestAborted);
-        return File(await PasswordlessReportFile.CsvAsync(report, ConsoleText.IsEnglish(HttpContext), HttpContext.RequestAborted),
-            TableExport.CsvType, PasswordlessReportFile.Name("csv"));
-    }
+    public Task<IActionResult> OnGetCsvAsync() => SendAsync(SheetExport.Csv);
 
-    public async Task<IActionResult> OnGetXlsxAsync()
+    public Task<IActionResult> OnGetXlsxAsync() => SendAsync(SheetExport.Xlsx);
+
+    private async Task<IActionResult> SendAsync(string format)
     {
         var report = await oversight.ReportAsync(HttpContext.RequestAborted);
-        Response.Headers.ContentDisposition = $"attachment; filename=\"{PasswordlessReportFile.Name("xlsx")}\"";
-        Response.ContentType = TableExport.XlsxType;
-        await PasswordlessReportFile.XlsxAsync(Response.Body, report, ConsoleText.IsEnglish(HttpContext), HttpContext.RequestAborted);
+        await PasswordlessReportFile.SendAsync(Response, format, report, ConsoleText.IsEnglish(HttpContext), HttpContext.RequestAborted);
         return new EmptyResult();
     }
 }
