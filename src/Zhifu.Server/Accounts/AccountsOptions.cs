@@ -9,6 +9,9 @@ public sealed record AccountsOptions
     /// <summary>Wrong login or payment passwords before a lockout (ACC-7).</summary>
     public int PasswordFailuresMax { get; init; } = 5;
 
+    /// <summary>Wrong face-pay passcodes (支付口令, FACE-4) before a lockout: a terminal in a shop, so fewer tries.</summary>
+    public int FacePasscodeFailuresMax { get; init; } = 3;
+
     /// <summary>How long a lockout lasts.</summary>
     public int LockMinutes { get; init; } = 30;
 

@@ -22,6 +22,7 @@ public sealed class OneTimeCodes(DatabaseOptions database, PersonalData personal
         "transfer-verify", // TRF-3: the second factor of a transfer beyond the day's threshold
         "risk-verify", // RISK-1: the second verification risk control asks for (step-up)
         "passwordless-sign", // PWL-1: opening a passwordless agreement needs the payment password plus this code
+        "face-passcode", // FACE-4: setting the face-pay passcode
     };
 
     /// <summary>Sends a new code; null when sent, else the refusal.</summary>
@@ -102,6 +103,7 @@ public sealed class OneTimeCodes(DatabaseOptions database, PersonalData personal
         "bind-card" => "绑定银行卡",
         "transfer-verify" => "大额转账验证", // TRF-3: the holder must know what the code authorizes
         "passwordless-sign" => "开通免密支付", // PWL-1: never opened without the user knowing
+        "face-passcode" => "设置刷脸支付口令",
         _ => "身份验证",
     };
 }

@@ -25,7 +25,7 @@ public sealed class WalletCredentials(
             passwords.Verify(password, DummyHash); // same work whether or not the phone has a wallet: no account probing by timing
             return (null, null, WalletErrors.BadCredentials);
         }
-        var error = await CheckAsync(db, user, password, payment: false, cancellationToken);
+        var error = await CheckAsync(db, user, password, Secret.Login, cancellationToken);
         if (error is not null)
         {
             return (null, null, error);
@@ -42,7 +42,49 @@ public sealed class WalletCredentials(
         {
             return WalletErrors.PaymentPasswordNotSet;
         }
-        return await CheckAsync(db, user, password ?? "", payment: true, cancellationToken);
+        return await CheckAsync(db, user, password ?? "", Secret.Payment, cancellationToken);
+    }
+
+    /// <summary>Checks the face-pay passcode (支付口令, FACE-4) typed on a terminal; counts failures and locks on its own.</summary>
+    public async Task<WalletError?> VerifyFacePasscodeAsync(Guid userId, string? passcode, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var user = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
+        if (user.FacePasscodeHash is null)
+        {
+            return WalletErrors.FacePasscodeNotSet;
+        }
+        return await CheckAsync(db, user, passcode ?? "", Secret.FacePasscode, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sets the face-pay passcode (FACE-4): six digits, not the payment password, after the payment password and a one-time code
+    /// of purpose <c>face-passcode</c>.
+    /// </summary>
+    public async Task<WalletError?> SetFacePasscodeAsync(Guid userId, string? paymentPassword, string? code, string? passcode,
+        CancellationToken cancellationToken)
+    {
+        if (!CredentialRules.IsStrongPaymentPassword(passcode))
+        {
+            return WalletErrors.WeakPaymentPassword;
+        }
+        if (await VerifyPaymentPasswordAsync(userId, paymentPassword, cancellationToken) is { } wrong)
+        {
+            return wrong;
+        }
+        await using var db = database.CreateContext();
+        var user = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
+        if (passwords.Verify(passcode!, user.PaymentPasswordHash!))
+        {
+            return WalletErrors.FacePasscodeSameAsPaymentPassword;
+        }
+        if (!await codes.ConsumeAsync(PhoneOf(user), "face-passcode", code, cancellationToken))
+        {
+            return WalletErrors.BadCode;
+        }
+        (user.FacePasscodeHash, user.FailedFacePasscodes, user.FacePasscodeLockedUntil) = (passwords.Hash(passcode!), 0, null);
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
     }
 
     /// <summary>Sets or changes the payment password after a one-time code to the bound phone.</summary>
@@ -120,36 +162,52 @@ public sealed class WalletCredentials(
 
     private static readonly string DummyHash = "$argon2id$v=19$m=1024,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
-    private async Task<WalletError?> CheckAsync(ZhifuDb db, UserRow user, string password, bool payment, CancellationToken ct)
+    private enum Secret
+    {
+        Login,
+        Payment,
+        FacePasscode,
+    }
+
+    private async Task<WalletError?> CheckAsync(ZhifuDb db, UserRow user, string password, Secret secret, CancellationToken ct)
     {
         var now = clock.UtcNow;
-        var lockedUntil = payment ? user.PaymentLockedUntil : user.LoginLockedUntil;
+        var (hash, failed, lockedUntil, max) = secret switch
+        {
+            Secret.Payment => (user.PaymentPasswordHash!, user.FailedPaymentPasswords, user.PaymentLockedUntil, options.PasswordFailuresMax),
+            Secret.FacePasscode => (user.FacePasscodeHash!, user.FailedFacePasscodes, user.FacePasscodeLockedUntil, options.FacePasscodeFailuresMax),
+            _ => (user.LoginPasswordHash!, user.FailedLogins, user.LoginLockedUntil, options.PasswordFailuresMax),
+        };
+        var (locked, bad) = secret switch
+        {
+            Secret.Payment => (WalletErrors.PaymentLocked, WalletErrors.BadPaymentPassword),
+            Secret.FacePasscode => (WalletErrors.FacePasscodeLocked, WalletErrors.BadFacePasscode),
+            _ => (WalletErrors.LoginLocked, WalletErrors.BadCredentials),
+        };
         if (lockedUntil > now)
         {
-            return payment ? WalletErrors.PaymentLocked : WalletErrors.LoginLocked;
+            return locked;
         }
-        var ok = passwords.Verify(password, payment ? user.PaymentPasswordHash! : user.LoginPasswordHash!);
-        var failures = ok ? 0 : (payment ? user.FailedPaymentPasswords : user.FailedLogins) + 1;
-        DateTimeOffset? lockUntil = failures >= options.PasswordFailuresMax ? now.AddMinutes(options.LockMinutes) : null;
+        var ok = passwords.Verify(password, hash);
+        var failures = ok ? 0 : failed + 1;
+        DateTimeOffset? lockUntil = failures >= max ? now.AddMinutes(options.LockMinutes) : null;
         if (lockUntil is not null)
         {
             failures = 0;
         }
-        if (payment)
+        switch (secret)
         {
-            (user.FailedPaymentPasswords, user.PaymentLockedUntil) = (failures, lockUntil);
-        }
-        else
-        {
-            (user.FailedLogins, user.LoginLockedUntil) = (failures, lockUntil);
+            case Secret.Payment:
+                (user.FailedPaymentPasswords, user.PaymentLockedUntil) = (failures, lockUntil);
+                break;
+            case Secret.FacePasscode:
+                (user.FailedFacePasscodes, user.FacePasscodeLockedUntil) = (failures, lockUntil);
+                break;
+            default:
+                (user.FailedLogins, user.LoginLockedUntil) = (failures, lockUntil);
+                break;
         }
         await db.SaveChangesAsync(ct);
-        if (ok)
-        {
-            return null;
-        }
-        return lockUntil is not null
-            ? (payment ? WalletErrors.PaymentLocked : WalletErrors.LoginLocked)
-            : (payment ? WalletErrors.BadPaymentPassword : WalletErrors.BadCredentials);
+        return ok ? null : lockUntil is not null ? locked : bad;
     }
 }

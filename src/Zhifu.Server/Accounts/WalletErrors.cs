@@ -14,6 +14,13 @@ public static class WalletErrors
     public static readonly WalletError InvalidPhone = new(400, "INVALID_PHONE", "请输入 11 位中国大陆手机号", "Enter an 11-digit mainland China mobile number");
     public static readonly WalletError InvalidPurpose = new(400, "INVALID_PURPOSE", "不支持的验证码用途", "Unknown one-time code purpose");
     public static readonly WalletError TooManyCodes = new(429, "OTP_RATE_LIMITED", "验证码发送过于频繁，请稍后再试", "Too many codes requested; try again later");
+    public static readonly WalletError FacePasscodeNotSet = new(409, "FACE_PASSCODE_NOT_SET", "请先在钱包中设置刷脸支付口令",
+        "Set a face payment passcode in the wallet first");
+    public static readonly WalletError BadFacePasscode = new(401, "BAD_FACE_PASSCODE", "支付口令错误", "Wrong face payment passcode");
+    public static readonly WalletError FacePasscodeLocked = new(423, "FACE_PASSCODE_LOCKED", "支付口令错误次数过多，已暂时锁定",
+        "Too many wrong passcodes: locked for a while");
+    public static readonly WalletError FacePasscodeSameAsPaymentPassword = new(400, "FACE_PASSCODE_SAME_AS_PAYMENT_PASSWORD",
+        "支付口令不能与支付密码相同", "The passcode must differ from the payment password");
     public static readonly WalletError BadCode = new(400, "OTP_INVALID", "验证码错误或已过期", "The one-time code is wrong or expired");
     public static readonly WalletError AgreementRequired = new(400, "AGREEMENT_NOT_ACCEPTED",
         "请阅读并同意《知付支付服务协议》", "Read and accept the Zhifu payment service agreement");

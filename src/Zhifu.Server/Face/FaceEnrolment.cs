@@ -21,7 +21,7 @@ public sealed record FaceOptions
 
 /// <summary>What the wallet shows about the user's face payment (FACE-1).</summary>
 public sealed record FaceStatus(string State, string ConsentVersion, string? ConsentedAt, string? EnrolledAt, string? WithdrawnAt,
-    IReadOnlyList<string> ConsentText);
+    IReadOnlyList<string> ConsentText, bool PasscodeSet);
 
 /// <summary>
 /// 刷脸支付 enrolment (FACE-1, FACE-2): consent first (the text version recorded), then the device's template — sealed to the
@@ -52,8 +52,9 @@ public sealed class FaceEnrolment(DatabaseOptions database, FaceStore store, Fac
     public async Task<FaceStatus> StatusAsync(Guid userId, CancellationToken ct)
     {
         var row = await CurrentAsync(userId, ct);
+        var user = await accounts.FindAsync(userId, ct);
         return new FaceStatus(row?.State ?? "none", options.ConsentVersion, Format(row?.ConsentedAt), Format(row?.EnrolledAt),
-            Format(row?.WithdrawnAt), ConsentText);
+            Format(row?.WithdrawnAt), ConsentText, user?.FacePasscodeHash is not null);
     }
 
     /// <summary>Records the consent (idempotent while it stands); needs a real-name verified wallet and the payment password.</summary>

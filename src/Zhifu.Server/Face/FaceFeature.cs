@@ -8,6 +8,8 @@ public static class FaceFeature
 {
     public sealed record ConsentRequest(bool Accept, string? PaymentPassword);
 
+    public sealed record PasscodeRequest(string? PaymentPassword, string? Code, string? Passcode);
+
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(configuration.GetSection("Face").Get<FaceOptions>() ?? new FaceOptions());
@@ -33,6 +35,11 @@ public static class FaceFeature
         wallet.MapPost("/enrol", async (FaceEnvelope? envelope, ClaimsPrincipal user, FaceEnrolment enrolment, HttpContext h) =>
             await enrolment.EnrolAsync(user.UserId(), envelope, "wallet", h.RequestAborted) is { } error
                 ? error.ToResult(h) : Results.Ok(await enrolment.StatusAsync(user.UserId(), h.RequestAborted)));
+        // FACE-4: the 支付口令 typed on a terminal (six digits, not the payment password; payment password + SMS code to set)
+        wallet.MapPut("/passcode", async (PasscodeRequest request, ClaimsPrincipal user, WalletCredentials credentials, FaceEnrolment enrolment,
+            HttpContext h) =>
+            await credentials.SetFacePasscodeAsync(user.UserId(), request.PaymentPassword, request.Code, request.Passcode, h.RequestAborted)
+                is { } error ? error.ToResult(h) : Results.Ok(await enrolment.StatusAsync(user.UserId(), h.RequestAborted)));
         wallet.MapDelete("", async (ClaimsPrincipal user, FaceEnrolment enrolment, HttpContext h) =>
         {
             var withdrawn = await enrolment.WithdrawAsync(user.UserId(), h.RequestAborted);

@@ -33,6 +33,11 @@ public sealed class UserRow
     public bool MustChangePaymentPassword { get; set; }
     public int FailedPaymentPasswords { get; set; }
     public DateTimeOffset? PaymentLockedUntil { get; set; }
+
+    /// <summary>支付口令 (FACE-4): the 6-digit passcode typed on a face-pay terminal, apart from the payment password.</summary>
+    public string? FacePasscodeHash { get; set; }
+    public int FailedFacePasscodes { get; set; }
+    public DateTimeOffset? FacePasscodeLockedUntil { get; set; }
     public required string OpenedVia { get; set; }
     /// <summary>Blind index of the device that opened the wallet, for the batch-opening rule of ACC-3.</summary>
     public byte[]? OpeningDeviceIndex { get; set; }

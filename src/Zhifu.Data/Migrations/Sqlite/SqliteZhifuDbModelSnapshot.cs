@@ -2737,9 +2737,21 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("FacePasscodeHash")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("face_passcode_hash");
+
+                    b.Property<long?>("FacePasscodeLockedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("face_passcode_locked_until");
+
                     b.Property<bool>("FaceToFaceVerified")
                         .HasColumnType("INTEGER")
                         .HasColumnName("face_to_face_verified");
+
+                    b.Property<int>("FailedFacePasscodes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_face_passcodes");
 
                     b.Property<int>("FailedLogins")
                         .HasColumnType("INTEGER")

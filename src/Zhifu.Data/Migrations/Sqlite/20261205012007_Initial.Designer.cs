@@ -11,7 +11,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteZhifuDb))]
-    [Migration("20261205005531_Initial")]
+    [Migration("20261205012007_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -2740,9 +2740,21 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("FacePasscodeHash")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("face_passcode_hash");
+
+                    b.Property<long?>("FacePasscodeLockedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("face_passcode_locked_until");
+
                     b.Property<bool>("FaceToFaceVerified")
                         .HasColumnType("INTEGER")
                         .HasColumnName("face_to_face_verified");
+
+                    b.Property<int>("FailedFacePasscodes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_face_passcodes");
 
                     b.Property<int>("FailedLogins")
                         .HasColumnType("INTEGER")

@@ -12,7 +12,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresZhifuDb))]
-    [Migration("20261205005543_Initial")]
+    [Migration("20261205012019_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -2705,9 +2705,21 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("FacePasscodeHash")
+                        .HasColumnType("text")
+                        .HasColumnName("face_passcode_hash");
+
+                    b.Property<DateTimeOffset?>("FacePasscodeLockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("face_passcode_locked_until");
+
                     b.Property<bool>("FaceToFaceVerified")
                         .HasColumnType("boolean")
                         .HasColumnName("face_to_face_verified");
+
+                    b.Property<int>("FailedFacePasscodes")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_face_passcodes");
 
                     b.Property<int>("FailedLogins")
                         .HasColumnType("integer")
