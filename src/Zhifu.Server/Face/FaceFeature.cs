@@ -18,11 +18,13 @@ public static class FaceFeature
         services.AddSingleton<FaceStore>();
         services.AddSingleton<FaceIndex>();
         services.AddSingleton<FaceEnrolment>();
+        services.AddSingleton<FaceTerminals>();
         services.AddHostedService<FaceIndexLoader>();
     }
 
     public static void Map(WebApplication app)
     {
+        FaceTerminalEndpoints.Map(app);
         // FACE-3: what devices seal templates to
         app.MapGet("/api/face/transport-key", (FaceKeys keys) => Results.Ok(new { keyId = keys.TransportKeyId, publicKey = keys.TransportPublicKeyPem }))
             .WithTags("Face payment");

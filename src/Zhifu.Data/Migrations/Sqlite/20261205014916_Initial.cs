@@ -173,6 +173,33 @@ namespace Zhifu.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "face_terminals",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    terminal_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    merchant_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    mch_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    store_name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    model = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    public_key_pem = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    cert_lab = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    cert_number = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    cert_expires_on = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    reviewed_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    review_note = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    reviewed_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    key_rotated_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_face_terminals", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "fund_movements",
                 columns: table => new
                 {
@@ -1004,6 +1031,17 @@ namespace Zhifu.Data.Migrations.Sqlite
                 columns: new[] { "user_id", "state" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_face_terminals_merchant_id_state",
+                table: "face_terminals",
+                columns: new[] { "merchant_id", "state" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_face_terminals_terminal_id",
+                table: "face_terminals",
+                column: "terminal_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_fund_movements_status_created_at",
                 table: "fund_movements",
                 columns: new[] { "status", "created_at" });
@@ -1389,6 +1427,9 @@ namespace Zhifu.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "face_enrolments");
+
+            migrationBuilder.DropTable(
+                name: "face_terminals");
 
             migrationBuilder.DropTable(
                 name: "fund_movements");

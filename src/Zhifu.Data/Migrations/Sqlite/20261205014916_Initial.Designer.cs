@@ -11,7 +11,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteZhifuDb))]
-    [Migration("20261205012007_Initial")]
+    [Migration("20261205014916_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -473,6 +473,110 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_face_enrolments_user_id_state");
 
                     b.ToTable("face_enrolments", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.FaceTerminalRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly>("CertExpiresOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cert_expires_on");
+
+                    b.Property<string>("CertLab")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cert_lab");
+
+                    b.Property<string>("CertNumber")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cert_number");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("KeyRotatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key_rotated_at");
+
+                    b.Property<string>("MchId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mch_id");
+
+                    b.Property<byte[]>("MerchantId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model");
+
+                    b.Property<string>("PublicKeyPem")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("public_key_pem");
+
+                    b.Property<string>("ReviewNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("review_note");
+
+                    b.Property<long?>("ReviewedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<string>("ReviewedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reviewed_by");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("StoreName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("store_name");
+
+                    b.Property<string>("TerminalId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("terminal_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_face_terminals");
+
+                    b.HasIndex("TerminalId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_face_terminals_terminal_id");
+
+                    b.HasIndex("MerchantId", "State")
+                        .HasDatabaseName("ix_face_terminals_merchant_id_state");
+
+                    b.ToTable("face_terminals", (string)null);
                 });
 
             modelBuilder.Entity("Zhifu.Data.Entities.FundMovementRow", b =>

@@ -173,6 +173,33 @@ namespace Zhifu.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "face_terminals",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    terminal_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    merchant_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    mch_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    store_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    model = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    public_key_pem = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    cert_lab = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    cert_number = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    cert_expires_on = table.Column<DateOnly>(type: "date", nullable: false),
+                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    reviewed_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    review_note = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    reviewed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    key_rotated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_face_terminals", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "fund_movements",
                 columns: table => new
                 {
@@ -1004,6 +1031,17 @@ namespace Zhifu.Data.Migrations.Postgres
                 columns: new[] { "user_id", "state" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_face_terminals_merchant_id_state",
+                table: "face_terminals",
+                columns: new[] { "merchant_id", "state" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_face_terminals_terminal_id",
+                table: "face_terminals",
+                column: "terminal_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_fund_movements_status_created_at",
                 table: "fund_movements",
                 columns: new[] { "status", "created_at" });
@@ -1389,6 +1427,9 @@ namespace Zhifu.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "face_enrolments");
+
+            migrationBuilder.DropTable(
+                name: "face_terminals");
 
             migrationBuilder.DropTable(
                 name: "fund_movements");

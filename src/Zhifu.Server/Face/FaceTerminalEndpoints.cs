@@ -1,0 +1,96 @@
+using System.Security.Claims;
+using Zhifu.Core;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Hosting;
+using Zhifu.Server.Lifecycle;
+using Zhifu.Server.Merchants;
+
+namespace Zhifu.Server.Face;
+
+/// <summary>
+/// Face-pay terminals (FACE-5) over the merchant console API (register, list, disable / move / rotate: admin), the Operator API
+/// (list: risk, operations, audit; certify / reject: risk, audited) and the terminal API (signed by the terminal's key).
+/// </summary>
+public static class FaceTerminalEndpoints
+{
+    public sealed record TerminalDto(string TerminalId, string StoreName, string Model, string CertLab, string CertNumber, string CertExpiresOn,
+        string State, string? ReviewedBy, string CreatedAt, string? KeyRotatedAt);
+
+    public sealed record ChangeRequest(bool? Disable, string? StoreName, string? PublicKeyPem);
+
+    public sealed record ReviewRequest(string? Note);
+
+    public static void Map(WebApplication app)
+    {
+        var merchant = app.MapGroup("/api/merchant/face-terminals").WithTags("Merchant console: face-pay terminals");
+        merchant.MapGet("", async (ClaimsPrincipal user, FaceTerminals terminals, HttpContext h) =>
+            Results.Ok((await terminals.ListAsync(user.MerchantId(), null, h.RequestAborted)).Select(Dto)))
+            .RequireAuthorization(MerchantStaffAuth.AnyStaff);
+        merchant.MapPost("", async (TerminalRegistration registration, ClaimsPrincipal user, FaceTerminals terminals, HttpContext h) =>
+        {
+            var (row, field) = await terminals.RegisterAsync(user.MerchantId(), registration, h.RequestAborted);
+            return row is null
+                ? ApiProblem.Create(h, 400, "FACE_TERMINAL_INVALID_FIELD", "终端信息不完整或不正确（公钥须为 2048 位及以上的 RSA 公钥，认证须未过期）",
+                    "The terminal's details are incomplete or wrong (an RSA key of 2048 bits or more, an unexpired certificate)", field)
+                : Results.Created($"/api/merchant/face-terminals/{row.TerminalId}", Dto(row));
+        }).RequireAuthorization(MerchantStaffAuth.Admins);
+        merchant.MapPatch("/{terminalId}", async (string terminalId, ChangeRequest change, ClaimsPrincipal user, FaceTerminals terminals,
+            HttpContext h) =>
+        {
+            var refusal = await terminals.ChangeAsync(user.MerchantId(), terminalId, change.Disable, change.StoreName, change.PublicKeyPem,
+                h.RequestAborted);
+            return refusal switch
+            {
+                null => Results.NoContent(),
+                "not-found" => ApiProblem.Create(h, 404, "FACE_TERMINAL_NOT_FOUND", "终端不存在", "No such terminal"),
+                _ => ApiProblem.Create(h, 400, "FACE_TERMINAL_INVALID_FIELD", "终端信息不正确", "The terminal's details are wrong", refusal),
+            };
+        }).RequireAuthorization(MerchantStaffAuth.Admins);
+
+        var ops = app.MapGroup("/api/ops/face-terminals").WithTags("Operator: face-pay terminals");
+        ops.MapGet("", async (string? state, FaceTerminals terminals, HttpContext h) =>
+            Results.Ok((await terminals.ListAsync(null, state, h.RequestAborted)).Select(t => new { t.MchId, terminal = Dto(t) })))
+            .RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk", "operations", "audit"));
+        ops.MapPost("/{terminalId}/certify", (string terminalId, ReviewRequest? body, ClaimsPrincipal user, FaceTerminals t, HttpContext h) =>
+            ReviewAsync(terminalId, true, body?.Note, user, t, h)).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk"));
+        ops.MapPost("/{terminalId}/reject", (string terminalId, ReviewRequest? body, ClaimsPrincipal user, FaceTerminals t, HttpContext h) =>
+            ReviewAsync(terminalId, false, body?.Note, user, t, h)).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk"));
+
+        // the terminal API: every call signed by the terminal's key; /hello answers who the platform sees
+        app.MapPost("/api/face/terminal/hello", async (HttpContext h, FaceTerminals terminals) =>
+        {
+            // bounded: a terminal's request is small; nothing past 16 KiB is read
+            var limit = 16_384;
+            var bytes = new byte[limit + 1];
+            var read = 0;
+            while (read <= limit && await h.Request.Body.ReadAsync(bytes.AsMemory(read, limit + 1 - read), h.RequestAborted) is var n && n > 0)
+            {
+                read += n;
+            }
+            if (read > limit)
+            {
+                return ApiProblem.Create(h, 413, "REQUEST_TOO_LARGE", "请求过大", "The request is too large");
+            }
+            using var buffer = new MemoryStream(bytes, 0, read);
+            var (terminal, refusal) = await terminals.AuthenticateAsync(h.Request, buffer.ToArray(), h.RequestAborted);
+            if (refusal is not null)
+            {
+                var (status, zh, en) = FaceTerminals.Explain(refusal);
+                return ApiProblem.Create(h, status, refusal, zh, en);
+            }
+            return Results.Ok(new { terminal!.TerminalId, terminal.MchId, terminal.StoreName });
+        }).WithTags("Face payment: terminals");
+    }
+
+    private static async Task<IResult> ReviewAsync(string terminalId, bool certify, string? note, ClaimsPrincipal user, FaceTerminals terminals,
+        HttpContext h) =>
+        note is { Length: > 200 }
+            ? ApiProblem.Create(h, 400, "FACE_TERMINAL_NOTE_TOO_LONG", "备注不超过 200 字", "Notes are at most 200 characters", "note")
+            : await terminals.ReviewAsync(terminalId, certify, note, OperatorActor.Of(user), h.RequestAborted)
+                ? Results.NoContent()
+                : ApiProblem.Create(h, 409, "FACE_TERMINAL_NOT_PENDING", "终端不存在或已审核", "No such terminal awaiting review");
+
+    private static TerminalDto Dto(FaceTerminalRow t) => new(t.TerminalId, t.StoreName, t.Model, t.CertLab, t.CertNumber,
+        t.CertExpiresOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), t.State, t.ReviewedBy,
+        ChinaTime.Format(t.CreatedAt), t.KeyRotatedAt is { } k ? ChinaTime.Format(k) : null);
+}

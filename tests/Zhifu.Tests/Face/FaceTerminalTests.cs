@@ -1,0 +1,110 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Zhifu.Tests.Lifecycle;
+using Zhifu.Tests.Risk;
+using Zhifu.Tests.Transfers;
+
+namespace Zhifu.Tests.Face;
+
+/// <summary>
+/// FACE-5 terminals through real HTTP: registered by the merchant's admin, certified by risk (audited), accepted only while
+/// certified, enabled, unexpired and whitelisted, with every request signed by the terminal's own (rotatable) key.
+/// </summary>
+public sealed class FaceTerminalTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Only_a_certified_enabled_unexpired_terminal_of_a_whitelisted_merchant_signing_with_its_key_is_accepted()
+    {
+        await using var server = await TransferKit.StartAsync();
+        using var admin = await StaffAsync(server, "cafe-admin");
+        using var cashier = await StaffAsync(server, "cafe-cashier");
+        using var key = RSA.Create(2048);
+        var expires = DateOnly.FromDateTime(server.Clock.UtcNow.UtcDateTime).AddDays(30);
+        object Registration(string pem, DateOnly until) => new
+        {
+            storeName = "国贸店", model = "ZF-FP1", publicKeyPem = pem, certLab = "银行卡检测中心", certNumber = "BCTC-2026-0001",
+            certExpiresOn = until.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        Assert.Equal(403, (int)(await cashier.PostAsJsonAsync("/api/merchant/face-terminals", Registration(key.ExportSubjectPublicKeyInfoPem(), expires), Ct)).StatusCode);
+        Assert.Equal("publicKeyPem", await FieldAsync(await admin.PostAsJsonAsync("/api/merchant/face-terminals", Registration("not a key", expires), Ct)));
+        Assert.Equal("certExpiresOn", await FieldAsync(await admin.PostAsJsonAsync("/api/merchant/face-terminals",
+            Registration(key.ExportSubjectPublicKeyInfoPem(), expires.AddDays(-60)), Ct)));
+        var registered = await admin.PostAsJsonAsync("/api/merchant/face-terminals", Registration(key.ExportSubjectPublicKeyInfoPem(), expires), Ct);
+        Assert.Equal(201, (int)registered.StatusCode);
+        var terminalId = (await registered.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("terminalId").GetString()!;
+
+        var terminal = server.Client();
+        Assert.Equal("TERMINAL_NOT_CERTIFIED", await HelloAsync(server, terminal, terminalId, key));
+        using (var risk = await LifecycleClient.OperatorAsync(server, "risk"))
+        {
+            Assert.Equal(204, (int)(await risk.PostAsJsonAsync($"/api/ops/face-terminals/{terminalId}/certify", new { note = "型号认证有效" }, Ct)).StatusCode);
+            Assert.Equal(409, (int)(await risk.PostAsJsonAsync($"/api/ops/face-terminals/{terminalId}/certify", new { note = "again" }, Ct)).StatusCode);
+        }
+        Assert.Contains("face-terminal.certify", await RiskKit.AuditActionsAsync(server));
+        Assert.Equal("MERCHANT_NOT_FACE_PAY_ELIGIBLE", await HelloAsync(server, terminal, terminalId, key)); // not on the whitelist yet
+        using (var operations = await LifecycleClient.OperatorAsync(server, "operations"))
+        {
+            (await operations.PutAsJsonAsync("/api/ops/merchants/1230000109/terms", new { facePayEligible = true }, Ct)).EnsureSuccessStatusCode();
+        }
+        Assert.Null(await HelloAsync(server, terminal, terminalId, key));
+
+        // the signature: another key, an old time, a nonce used before are all refused
+        using var stranger = RSA.Create(2048);
+        Assert.Equal("TERMINAL_SIGNATURE_INVALID", await HelloAsync(server, terminal, terminalId, stranger));
+        Assert.Equal("TERMINAL_TIMESTAMP_EXPIRED", await HelloAsync(server, terminal, terminalId, key, skew: TimeSpan.FromMinutes(-6)));
+        Assert.Null(await HelloAsync(server, terminal, terminalId, key, nonce: "nonce-0000001"));
+        Assert.Equal("TERMINAL_NONCE_REUSED", await HelloAsync(server, terminal, terminalId, key, nonce: "nonce-0000001"));
+
+        // moved to another store and given a new key: the old key stops working at once
+        using var rotated = RSA.Create(2048);
+        Assert.Equal(204, (int)(await admin.PatchAsJsonAsync($"/api/merchant/face-terminals/{terminalId}",
+            new { storeName = "望京店", publicKeyPem = rotated.ExportSubjectPublicKeyInfoPem() }, Ct)).StatusCode);
+        Assert.Equal("TERMINAL_SIGNATURE_INVALID", await HelloAsync(server, terminal, terminalId, key));
+        Assert.Null(await HelloAsync(server, terminal, terminalId, rotated));
+
+        // an expired certification, then a disabled terminal, are refused
+        server.Clock.Advance(TimeSpan.FromDays(32));
+        Assert.Equal("TERMINAL_CERTIFICATE_EXPIRED", await HelloAsync(server, terminal, terminalId, rotated));
+        Assert.Equal(204, (int)(await admin.PatchAsJsonAsync($"/api/merchant/face-terminals/{terminalId}", new { disable = true }, Ct)).StatusCode);
+        Assert.Equal("TERMINAL_DISABLED", await HelloAsync(server, terminal, terminalId, rotated));
+    }
+
+    /// <summary>What a terminal sends: POST /api/face/terminal/hello signed with its key; null when accepted, else the code.</summary>
+    private static async Task<string?> HelloAsync(ClockedServer server, HttpClient client, string terminalId, RSA key, TimeSpan? skew = null,
+        string? nonce = null)
+    {
+        const string body = "{}";
+        var timestamp = (server.Clock.UtcNow + (skew ?? TimeSpan.Zero)).ToUnixTimeSeconds();
+        nonce ??= Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+        var signature = key.SignData(Encoding.UTF8.GetBytes($"POST\n/api/face/terminal/hello\n{timestamp}\n{nonce}\n{body}\n"),
+            HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/face/terminal/hello")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Zhifu-Terminal", terminalId);
+        request.Headers.Add("Zhifu-Timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("Zhifu-Nonce", nonce);
+        request.Headers.Add("Zhifu-Signature", Convert.ToBase64String(signature));
+        using var answer = await client.SendAsync(request, Ct);
+        var text = await answer.Content.ReadAsStringAsync(Ct);
+        return answer.IsSuccessStatusCode ? null : JsonDocument.Parse(text).RootElement.GetProperty("code").GetString();
+    }
+
+    private static async Task<HttpClient> StaffAsync(ClockedServer server, string username)
+    {
+        var client = server.Client();
+        (await client.PostAsJsonAsync("/api/merchant/auth/login", new { username, password = "Shop@2026" }, Ct)).EnsureSuccessStatusCode();
+        return client;
+    }
+
+    private static async Task<string?> FieldAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(400, (int)response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("field").GetString();
+    }
+}
