@@ -19,6 +19,7 @@ public static class FaceFeature
         services.AddSingleton<FaceIndex>();
         services.AddSingleton<FaceEnrolment>();
         services.AddSingleton<FaceTerminals>();
+        services.AddSingleton<FacePayments>();
         services.AddHostedService<FaceIndexLoader>();
     }
 

@@ -9,7 +9,7 @@ namespace Zhifu.Server.Face;
 /// <param name="Id">The best candidate's opaque face id, or null when nothing is enrolled.</param>
 /// <param name="Similarity">Its cosine similarity to the probe (−1 … 1).</param>
 /// <param name="SecondSimilarity">The runner-up's similarity (−1 when there is none): the margin is the difference.</param>
-public readonly record struct FaceMatch(Guid? Id, float Similarity, float SecondSimilarity)
+public readonly record struct FaceMatch(Guid? Id, float Similarity, float SecondSimilarity, Guid? SecondId = null)
 {
     public float Margin => Similarity - SecondSimilarity;
 }
@@ -142,7 +142,7 @@ public sealed class FaceIndex
                 nearest[part] = list;
             });
             // rank the shortlists' candidates on the quantized components
-            Guid? best = null;
+            Guid? best = null, secondId = null;
             float bestScore = -1, second = -1;
             foreach (var list in nearest)
             {
@@ -159,15 +159,15 @@ public sealed class FaceIndex
                     var similarity = dot * scale * _scales[segment][offset];
                     if (similarity > bestScore)
                     {
-                        (second, bestScore, best) = (bestScore, similarity, id);
+                        (second, secondId, bestScore, best) = (bestScore, best, similarity, id);
                     }
                     else if (similarity > second)
                     {
-                        second = similarity;
+                        (second, secondId) = (similarity, id);
                     }
                 }
             }
-            return new FaceMatch(best, bestScore, second);
+            return new FaceMatch(best, bestScore, second, secondId);
         }
         finally
         {

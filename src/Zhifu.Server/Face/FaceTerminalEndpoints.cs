@@ -56,30 +56,77 @@ public static class FaceTerminalEndpoints
         ops.MapPost("/{terminalId}/reject", (string terminalId, ReviewRequest? body, ClaimsPrincipal user, FaceTerminals t, HttpContext h) =>
             ReviewAsync(terminalId, false, body?.Note, user, t, h)).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk"));
 
-        // the terminal API: every call signed by the terminal's key; /hello answers who the platform sees
-        app.MapPost("/api/face/terminal/hello", async (HttpContext h, FaceTerminals terminals) =>
+        // the terminal API: every call signed by the terminal's key
+        var terminal = app.MapGroup("/api/face/terminal").WithTags("Face payment: terminals");
+        terminal.MapPost("/hello", async (HttpContext h, FaceTerminals terminals) =>
         {
-            // bounded: a terminal's request is small; nothing past 16 KiB is read
-            var limit = 16_384;
-            var bytes = new byte[limit + 1];
-            var read = 0;
-            while (read <= limit && await h.Request.Body.ReadAsync(bytes.AsMemory(read, limit + 1 - read), h.RequestAborted) is var n && n > 0)
-            {
-                read += n;
-            }
-            if (read > limit)
-            {
-                return ApiProblem.Create(h, 413, "REQUEST_TOO_LARGE", "请求过大", "The request is too large");
-            }
-            using var buffer = new MemoryStream(bytes, 0, read);
-            var (terminal, refusal) = await terminals.AuthenticateAsync(h.Request, buffer.ToArray(), h.RequestAborted);
+            var (who, _, refusal) = await SignedAsync(h, terminals);
+            return refusal ?? Results.Ok(new { who!.TerminalId, who.MchId, who.StoreName });
+        });
+        terminal.MapPost("/identify", async (HttpContext h, FaceTerminals terminals, FacePayments face) =>
+        {
+            var (who, body, refusal) = await SignedAsync(h, terminals);
             if (refusal is not null)
             {
-                var (status, zh, en) = FaceTerminals.Explain(refusal);
-                return ApiProblem.Create(h, status, refusal, zh, en);
+                return refusal;
             }
-            return Results.Ok(new { terminal!.TerminalId, terminal.MchId, terminal.StoreName });
-        }).WithTags("Face payment: terminals");
+            if (Read<IdentifyRequest>(body) is not { } request)
+            {
+                return ApiProblem.Create(h, 400, "INVALID_REQUEST", "请求格式不正确", "The request is malformed");
+            }
+            var (token, refused) = await face.IdentifyAsync(who!, request, h.RequestAborted);
+            return refused is { } r ? ApiProblem.Create(h, r.Status, r.Code, r.Zh, r.En) : Results.Ok(new { faceToken = token });
+        });
+        terminal.MapPost("/pay", async (HttpContext h, FaceTerminals terminals, FacePayments face) =>
+        {
+            var (who, body, refusal) = await SignedAsync(h, terminals);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+            if (Read<FacePayRequest>(body) is not { } request)
+            {
+                return ApiProblem.Create(h, 400, "INVALID_REQUEST", "请求格式不正确", "The request is malformed");
+            }
+            var (transaction, refused) = await face.PayAsync(who!, request, h.RequestAborted);
+            return refused is { } r ? ApiProblem.Create(h, r.Status, r.Code, r.Zh, r.En) : Results.Text(transaction!.ToJsonString(), "application/json");
+        });
+    }
+
+    /// <summary>Reads the (bounded: 16 KiB) body and authenticates the terminal that signed it.</summary>
+    private static async Task<(FaceTerminalRow? Terminal, byte[] Body, IResult? Refusal)> SignedAsync(HttpContext h, FaceTerminals terminals)
+    {
+        const int limit = 16_384;
+        var bytes = new byte[limit + 1];
+        var read = 0;
+        while (read <= limit && await h.Request.Body.ReadAsync(bytes.AsMemory(read, limit + 1 - read), h.RequestAborted) is var n && n > 0)
+        {
+            read += n;
+        }
+        if (read > limit)
+        {
+            return (null, [], ApiProblem.Create(h, 413, "REQUEST_TOO_LARGE", "请求过大", "The request is too large"));
+        }
+        var body = bytes[..read];
+        var (terminal, refusal) = await terminals.AuthenticateAsync(h.Request, body, h.RequestAborted);
+        if (refusal is null)
+        {
+            return (terminal, body, null);
+        }
+        var (status, zh, en) = FaceTerminals.Explain(refusal);
+        return (null, body, ApiProblem.Create(h, status, refusal, zh, en));
+    }
+
+    private static T? Read<T>(byte[] body) where T : class
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<T>(body, System.Text.Json.JsonSerializerOptions.Web);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static async Task<IResult> ReviewAsync(string terminalId, bool certify, string? note, ClaimsPrincipal user, FaceTerminals terminals,

@@ -18,6 +18,9 @@ public sealed record OrderRequest(string TradeType, string AppId, string MchId, 
     /// <summary>委托代扣 (PWL-1): a charge under a signed contract (/v3/papay/pay/transactions/apply).</summary>
     public const string EntrustedDebit = "PAP";
 
+    /// <summary>刷脸支付 (FACE-4): paid at a certified terminal after the face found the payer and the passcode authorized it.</summary>
+    public const string FacePay = "FACEPAY";
+
     /// <summary>付款码支付: the merchant scans the wallet's payment code (payer.auth_code); no notify_url in this API.</summary>
     public const string MicroPay = "MICROPAY";
 

@@ -74,7 +74,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
 
     public Task<(PaymentOrderRow? Order, WalletError? Error)> PayAsync(Guid userId, PaymentOrderRow order, string? password,
         string? verificationCode, Risk.RiskOrigin origin, CancellationToken ct) =>
-        SettleAsync(userId, order, password, verificationCode, null, origin, ct);
+        SettleAsync(userId, order, new Authorization(password, verificationCode, null, false), origin, ct);
 
     /// <summary>
     /// 免密支付 (PWL-1, PWL-4): the same payment without the payment password, under a signed agreement whose limits the
@@ -84,11 +84,22 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
     /// </summary>
     public Task<(PaymentOrderRow? Order, WalletError? Error)> PayPasswordlessAsync(Guid userId, PaymentOrderRow order,
         Guid agreementId, CancellationToken ct) =>
-        SettleAsync(userId, order, null, null, agreementId, Risk.RiskOrigin.Unknown, ct);
+        SettleAsync(userId, order, new Authorization(null, null, agreementId, false), Risk.RiskOrigin.Unknown, ct);
 
-    private async Task<(PaymentOrderRow? Order, WalletError? Error)> SettleAsync(Guid userId, PaymentOrderRow order, string? password,
-        string? verificationCode, Guid? passwordlessAgreement, Risk.RiskOrigin origin, CancellationToken ct)
+    /// <summary>
+    /// 刷脸支付 (FACE-4): the payment of a user the face found and who then typed the face-pay passcode on a certified terminal
+    /// (the caller checked it); decided by risk control as any payment — a step-up cannot be answered at a terminal and refuses.
+    /// </summary>
+    public Task<(PaymentOrderRow? Order, WalletError? Error)> PayByFaceAsync(Guid userId, PaymentOrderRow order, CancellationToken ct) =>
+        SettleAsync(userId, order, new Authorization(null, null, null, true), Risk.RiskOrigin.Unknown, ct);
+
+    /// <summary>How the payer authorized: the payment password (+ a step-up code), a passwordless agreement, or the face-pay passcode.</summary>
+    private sealed record Authorization(string? Password, string? VerificationCode, Guid? PasswordlessAgreement, bool FacePasscodeVerified);
+
+    private async Task<(PaymentOrderRow? Order, WalletError? Error)> SettleAsync(Guid userId, PaymentOrderRow order, Authorization auth,
+        Risk.RiskOrigin origin, CancellationToken ct)
     {
+        var (password, verificationCode, passwordlessAgreement) = (auth.Password, auth.VerificationCode, auth.PasswordlessAgreement);
         if (Unpayable(order, userId) is { } unpayable)
         {
             return (null, unpayable);
@@ -110,7 +121,8 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         {
             return (null, blocked); // ACC-4 … ACC-6
         }
-        if (passwordlessAgreement is null && await credentials.VerifyPaymentPasswordAsync(userId, password, ct) is { } wrong)
+        if (passwordlessAgreement is null && !auth.FacePasscodeVerified
+            && await credentials.VerifyPaymentPasswordAsync(userId, password, ct) is { } wrong)
         {
             return (null, wrong);
         }

@@ -77,12 +77,19 @@ public sealed class FaceTerminalTests
     private static async Task<string?> HelloAsync(ClockedServer server, HttpClient client, string terminalId, RSA key, TimeSpan? skew = null,
         string? nonce = null)
     {
-        const string body = "{}";
+        var (status, text) = await SendAsync(server, client, terminalId, key, "/api/face/terminal/hello", "{}", skew, nonce);
+        return status < 300 ? null : JsonDocument.Parse(text).RootElement.GetProperty("code").GetString();
+    }
+
+    /// <summary>A terminal's signed POST; the status and the answer's text.</summary>
+    internal static async Task<(int Status, string Text)> SendAsync(ClockedServer server, HttpClient client, string terminalId, RSA key,
+        string path, string body, TimeSpan? skew = null, string? nonce = null)
+    {
         var timestamp = (server.Clock.UtcNow + (skew ?? TimeSpan.Zero)).ToUnixTimeSeconds();
         nonce ??= Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-        var signature = key.SignData(Encoding.UTF8.GetBytes($"POST\n/api/face/terminal/hello\n{timestamp}\n{nonce}\n{body}\n"),
+        var signature = key.SignData(Encoding.UTF8.GetBytes($"POST\n{path}\n{timestamp}\n{nonce}\n{body}\n"),
             HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/face/terminal/hello")
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
@@ -91,11 +98,10 @@ public sealed class FaceTerminalTests
         request.Headers.Add("Zhifu-Nonce", nonce);
         request.Headers.Add("Zhifu-Signature", Convert.ToBase64String(signature));
         using var answer = await client.SendAsync(request, Ct);
-        var text = await answer.Content.ReadAsStringAsync(Ct);
-        return answer.IsSuccessStatusCode ? null : JsonDocument.Parse(text).RootElement.GetProperty("code").GetString();
+        return ((int)answer.StatusCode, await answer.Content.ReadAsStringAsync(Ct));
     }
 
-    private static async Task<HttpClient> StaffAsync(ClockedServer server, string username)
+    internal static async Task<HttpClient> StaffAsync(ClockedServer server, string username)
     {
         var client = server.Client();
         (await client.PostAsJsonAsync("/api/merchant/auth/login", new { username, password = "Shop@2026" }, Ct)).EnsureSuccessStatusCode();

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Accounts;
+using Zhifu.Server.MerchantApi;
+using Zhifu.Server.Payments;
+
+namespace Zhifu.Server.Face;
+
+/// <summary>What a terminal sends to find the payer: the sealed probe, the certified liveness result, the phone's last four
+/// digits when asked.</summary>
+public sealed record IdentifyRequest(FaceEnvelope? Probe, bool? LivenessPassed, string? PhoneLast4);
+
+/// <summary>What a terminal sends to pay: the face token, the passcode the user typed, and the order.</summary>
+public sealed record FacePayRequest(string? FaceToken, string? Passcode, string? AppId, string? OutTradeNo, string? Description, long AmountFen);
+
+/// <summary>
+/// 刷脸支付 at a terminal (FACE-4): the face routes — a sealed probe with a passed liveness check is searched 1:N against the
+/// threshold and, when the runner-up is too close, the phone's last four digits decide — and yields only a short-lived,
+/// single-use face token bound to the terminal (the merchant never learns who it is); the passcode the user types then
+/// authorizes the payment, which takes the normal path (order, risk decision, ledger, TRANSACTION.SUCCESS callback).
+/// </summary>
+public sealed class FacePayments(DatabaseOptions database, FaceIndex index, FaceKeys keys, FaceOptions options, WalletAccounts accounts,
+    WalletCredentials credentials, PaymentOrders orders, WalletPayments payments, MerchantCredentials merchants, PaymentLedger money,
+    IClock clock)
+{
+    private const int TokensMax = 10_000;
+    private readonly ConcurrentDictionary<string, (string TerminalId, Guid UserId, DateTimeOffset Expires)> _tokens = new();
+
+    /// <summary>A face token, or the refusal (code, status, Chinese, English).</summary>
+    public async Task<(string? Token, (string Code, int Status, string Zh, string En)? Refusal)> IdentifyAsync(FaceTerminalRow terminal,
+        IdentifyRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(terminal);
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.LivenessPassed != true)
+        {
+            return (null, ("FACE_LIVENESS_REQUIRED", 400, "活体检测未通过，请重新刷脸", "The liveness check did not pass; try again"));
+        }
+        if (request.Probe?.Open(keys) is not { } probe)
+        {
+            return (null, ("FACE_TEMPLATE_INVALID", 400, "人脸特征数据无效，请重新采集", "The face template could not be read"));
+        }
+        var match = index.Search(probe);
+        if (match.Id is null || match.Similarity < options.MatchThreshold)
+        {
+            return (null, ("FACE_NOT_FOUND", 404, "未找到匹配的刷脸用户，请使用其他方式付款", "No enrolled face matches; pay another way"));
+        }
+        var candidates = new List<Guid> { match.Id.Value };
+        if (match.Margin < options.MarginMin && match.SecondId is { } second && match.SecondSimilarity >= options.MatchThreshold)
+        {
+            if (request.PhoneLast4 is not { Length: 4 } digits || !digits.All(char.IsAsciiDigit))
+            {
+                return (null, ("FACE_PHONE_DIGITS_REQUIRED", 409, "请输入手机号后四位", "Enter the last four digits of your phone number"));
+            }
+            candidates.Add(second);
+        }
+        await using var db = database.CreateContext();
+        var users = await db.Set<FaceEnrolmentRow>().AsNoTracking()
+            .Where(e => candidates.Contains(e.FaceId) && e.State == FaceEnrolmentRow.Enrolled).Select(e => new { e.FaceId, e.UserId })
+            .ToListAsync(ct);
+        Guid? payer = null;
+        foreach (var faceId in candidates)
+        {
+            var user = users.FirstOrDefault(u => u.FaceId == faceId);
+            if (user is null)
+            {
+                continue;
+            }
+            if (candidates.Count == 1)
+            {
+                payer = user.UserId;
+                break;
+            }
+            var row = await accounts.FindAsync(user.UserId, ct);
+            if (row is not null && credentials.PhoneOf(row).EndsWith(request.PhoneLast4!, StringComparison.Ordinal))
+            {
+                payer = payer is null ? user.UserId : null; // both end so: not told apart, refused below
+            }
+        }
+        if (payer is null)
+        {
+            return (null, ("FACE_NOT_FOUND", 404, "未找到匹配的刷脸用户，请使用其他方式付款", "No enrolled face matches; pay another way"));
+        }
+        Sweep();
+        var token = "ft_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        _tokens[token] = (terminal.TerminalId, payer.Value, clock.UtcNow.AddMinutes(2));
+        return (token, null);
+    }
+
+    /// <summary>The passcode, then the payment (PAY-6: idempotent on out_trade_no). The transaction as the protocol shows it,
+    /// or the refusal.</summary>
+    public async Task<(System.Text.Json.Nodes.JsonObject? Transaction, (string Code, int Status, string Zh, string En)? Refusal)> PayAsync(
+        FaceTerminalRow terminal, FacePayRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(terminal);
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.FaceToken is null || !_tokens.TryGetValue(request.FaceToken, out var held) || held.TerminalId != terminal.TerminalId
+            || held.Expires <= clock.UtcNow)
+        {
+            return (null, ("FACE_TOKEN_INVALID", 401, "刷脸已过期，请重新刷脸", "The face token expired; scan the face again"));
+        }
+        if (await credentials.VerifyFacePasscodeAsync(held.UserId, request.Passcode, ct) is { } wrong)
+        {
+            return (null, (wrong.Code, wrong.Status, wrong.Zh, wrong.En));
+        }
+        if (await merchants.FindAsync(terminal.MchId, ct) is not { } merchant)
+        {
+            return (null, ("MERCHANT_NOT_FACE_PAY_ELIGIBLE", 403, "商户暂停收款", "The merchant cannot take payments"));
+        }
+        if (request.AppId is not { Length: > 0 and <= 32 } || request.OutTradeNo is not { Length: >= 6 and <= 32 }
+            || request.Description is not { Length: > 0 and <= 127 } || request.AmountFen is <= 0 or > int.MaxValue)
+        {
+            return (null, ("FACE_ORDER_INVALID", 400, "订单信息不完整或金额不正确", "The order is incomplete or its amount is wrong"));
+        }
+        var (order, refused) = await orders.CreateAsync(merchant, new OrderRequest(OrderRequest.FacePay, request.AppId, merchant.Merchant.MchId,
+            request.Description, request.OutTradeNo, null, null, null, request.AmountFen, "CNY"), ct);
+        if (refused is not null)
+        {
+            return (null, (refused.Code, refused.Status, refused.Message, refused.Message));
+        }
+        var (paid, error) = await payments.PayByFaceAsync(held.UserId, order!, ct);
+        if (error is not null)
+        {
+            return (null, (error.Code, error.Status, error.Zh, error.En));
+        }
+        _tokens.TryRemove(request.FaceToken, out _); // single use
+        return (TransactionView.Of(paid!, money.OpenId(paid!.AppId, held.UserId), clock.UtcNow), null);
+    }
+
+    /// <summary>Forgets expired tokens, and the oldest when too many wait (a bound on memory).</summary>
+    private void Sweep()
+    {
+        var now = clock.UtcNow;
+        foreach (var (key, value) in _tokens)
+        {
+            if (value.Expires <= now || _tokens.Count > TokensMax)
+            {
+                _tokens.TryRemove(key, out _);
+            }
+        }
+    }
+}

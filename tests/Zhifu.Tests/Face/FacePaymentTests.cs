@@ -1,0 +1,141 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Zhifu.Core.Banking;
+using Zhifu.Server.Face;
+using Zhifu.Tests.Lifecycle;
+using Zhifu.Tests.Transfers;
+
+namespace Zhifu.Tests.Face;
+
+/// <summary>
+/// FACE-4 end to end through real HTTP: a certified terminal of a whitelisted merchant sends a sealed probe with liveness; the
+/// face finds the payer (a lookalike under the margin needs the phone's last four digits); the merchant gets only a token;
+/// the passcode authorizes and the payment takes the normal path with `verify` holding; a withdrawn face no longer pays.
+/// </summary>
+public sealed class FacePaymentTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_face_finds_the_payer_the_passcode_authorizes_and_a_lookalike_needs_the_phone_digits()
+    {
+        await using var server = await TransferKit.StartAsync();
+        var (terminalId, key) = await CertifiedTerminalAsync(server);
+        var random = new Random(11);
+        var zhangFace = Unit(random);
+        var liFace = Toward(zhangFace, Unit(random), 0.97f); // 李四 looks very like 张三
+        var zhang = await EnrolAsync(server, DemoCards.ZhangSan, zhangFace, "135790");
+        var li = await EnrolAsync(server, DemoCards.LiSi, liFace, "246802");
+        await zhang.FundAsync(10_000);
+        var client = server.Client();
+
+        Task<(int Status, string Text)> Identify(float[] probe, bool liveness, string? last4 = null) => FaceTerminalTests.SendAsync(server, client,
+            terminalId, key, "/api/face/terminal/identify", JsonSerializer.Serialize(new
+            {
+                probe = FaceEnvelope.Seal(probe, keyId: TransportKeyId(server, client), Transport(server, client)),
+                livenessPassed = liveness, phoneLast4 = last4,
+            }, JsonSerializerOptions.Web));
+
+        var capture = Toward(zhangFace, Unit(random), 0.9f);
+        Assert.Equal("FACE_LIVENESS_REQUIRED", Code(await Identify(capture, liveness: false)));
+        Assert.Equal("FACE_NOT_FOUND", Code(await Identify(Unit(random), liveness: true))); // a stranger
+        Assert.Equal("FACE_PHONE_DIGITS_REQUIRED", Code(await Identify(capture, liveness: true))); // the lookalike is too close
+        Assert.Equal("FACE_NOT_FOUND", Code(await Identify(capture, liveness: true, last4: "0000")));
+        var identified = await Identify(capture, liveness: true, last4: DemoCards.ZhangSan.Phone[^4..]);
+        Assert.Equal(200, identified.Status);
+        var answer = JsonDocument.Parse(identified.Text).RootElement;
+        Assert.Single(answer.EnumerateObject()); // the merchant learns a token, nothing about the person
+        var token = answer.GetProperty("faceToken").GetString();
+
+        Task<(int Status, string Text)> Pay(string passcode, string outTradeNo) => FaceTerminalTests.SendAsync(server, client, terminalId, key,
+            "/api/face/terminal/pay", JsonSerializer.Serialize(new
+            {
+                faceToken = token, passcode, appId = "wxd678efh567hg6787", outTradeNo, description = "知付演示咖啡馆-刷脸", amountFen = 1_250,
+            }, JsonSerializerOptions.Web));
+        var before = (await zhang.BalanceAsync()).Balance;
+        Assert.Equal("BAD_FACE_PASSCODE", Code(await Pay("246802", "FACE-0001"))); // 李四's passcode is not 张三's
+        Assert.Equal(before, (await zhang.BalanceAsync()).Balance);
+        var paid = await Pay("135790", "FACE-0001");
+        Assert.Equal(200, paid.Status);
+        var transaction = JsonDocument.Parse(paid.Text).RootElement;
+        Assert.Equal("SUCCESS", transaction.GetProperty("trade_state").GetString());
+        Assert.Equal("FACEPAY", transaction.GetProperty("trade_type").GetString());
+        Assert.Equal(before - 1_250, (await zhang.BalanceAsync()).Balance);
+        Assert.Equal("FACE_TOKEN_INVALID", Code(await Pay("135790", "FACE-0002"))); // single use
+
+        // withdrawn faces no longer pay: after both withdraw, the same capture finds nobody
+        (await zhang.Wallet.DeleteAsync("/api/wallet/face", Ct)).EnsureSuccessStatusCode();
+        (await li.Wallet.DeleteAsync("/api/wallet/face", Ct)).EnsureSuccessStatusCode();
+        Assert.Equal("FACE_NOT_FOUND", Code(await Identify(capture, liveness: true, last4: DemoCards.ZhangSan.Phone[^4..])));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    private static string? Code((int Status, string Text) answer) =>
+        answer.Status < 300 ? null : JsonDocument.Parse(answer.Text).RootElement.GetProperty("code").GetString();
+
+    private static async Task<(string TerminalId, RSA Key)> CertifiedTerminalAsync(ClockedServer server)
+    {
+        using var admin = await FaceTerminalTests.StaffAsync(server, "cafe-admin");
+        var key = RSA.Create(2048);
+        var registered = await admin.PostAsJsonAsync("/api/merchant/face-terminals", new
+        {
+            storeName = "国贸店", model = "ZF-FP1", publicKeyPem = key.ExportSubjectPublicKeyInfoPem(), certLab = "银行卡检测中心",
+            certNumber = "BCTC-2026-0002", certExpiresOn = "2099-12-31",
+        }, Ct);
+        var terminalId = (await registered.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("terminalId").GetString()!;
+        using (var risk = await LifecycleClient.OperatorAsync(server, "risk"))
+        {
+            (await risk.PostAsJsonAsync($"/api/ops/face-terminals/{terminalId}/certify", new { note = "ok" }, Ct)).EnsureSuccessStatusCode();
+        }
+        using (var operations = await LifecycleClient.OperatorAsync(server, "operations"))
+        {
+            (await operations.PutAsJsonAsync("/api/ops/merchants/1230000109/terms", new { facePayEligible = true }, Ct)).EnsureSuccessStatusCode();
+        }
+        return (terminalId, key);
+    }
+
+    /// <summary>Consent, a sealed template and a passcode for one demo person.</summary>
+    private static async Task<Party> EnrolAsync(ClockedServer server, DemoPerson person, float[] face, string passcode)
+    {
+        var party = await Party.SignInAsync(server, person);
+        (await party.Wallet.PostAsJsonAsync("/api/wallet/face/consent", new { accept = true, paymentPassword = Party.PaymentPassword }, Ct))
+            .EnsureSuccessStatusCode();
+        var client = server.Client();
+        (await party.Wallet.PostAsJsonAsync("/api/wallet/face/enrol",
+            FaceEnvelope.Seal(face, TransportKeyId(server, client), Transport(server, client)), Ct)).EnsureSuccessStatusCode();
+        server.Clock.Advance(TimeSpan.FromSeconds(61)); // one SMS code a minute per purpose
+        (await party.Wallet.PostAsJsonAsync("/api/wallet/me/otp", new { purpose = "face-passcode" }, Ct)).EnsureSuccessStatusCode();
+        var code = await LifecycleClient.LatestCodeAsync(server, person.Phone);
+        (await party.Wallet.PutAsJsonAsync("/api/wallet/face/passcode", new { paymentPassword = Party.PaymentPassword, passcode, code }, Ct))
+            .EnsureSuccessStatusCode();
+        return party;
+    }
+
+    private static string TransportKeyId(ClockedServer server, HttpClient client) =>
+        client.GetFromJsonAsync<JsonElement>("/api/face/transport-key", Ct).GetAwaiter().GetResult().GetProperty("keyId").GetString()!;
+
+    private static RSA Transport(ClockedServer server, HttpClient client)
+    {
+        var rsa = RSA.Create();
+        rsa.ImportFromPem(client.GetFromJsonAsync<JsonElement>("/api/face/transport-key", Ct).GetAwaiter().GetResult()
+            .GetProperty("publicKey").GetString());
+        return rsa;
+    }
+
+    private static float[] Unit(Random random)
+    {
+        var v = Enumerable.Range(0, FaceIndex.Dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var norm = MathF.Sqrt(v.Sum(x => x * x));
+        return [.. v.Select(x => x / norm)];
+    }
+
+    private static float[] Toward(float[] from, float[] noise, float cosine)
+    {
+        var dot = from.Zip(noise, (a, b) => a * b).Sum();
+        var orthogonal = noise.Select((n, i) => n - dot * from[i]).ToArray();
+        var norm = MathF.Sqrt(orthogonal.Sum(x => x * x));
+        var sine = MathF.Sqrt(1 - cosine * cosine);
+        return [.. from.Select((f, i) => cosine * f + sine * orthogonal[i] / norm)];
+    }
+}
