@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -36,11 +35,7 @@ public sealed record FaceEnvelope(string? KeyId, string? WrappedKey, string? Non
             {
                 aes.Decrypt(nonce, sealedBytes.AsSpan(0, plain.Length), sealedBytes.AsSpan(plain.Length), plain, AssociatedData);
             }
-            var template = new float[FaceIndex.Dimensions];
-            for (var i = 0; i < template.Length; i++)
-            {
-                template[i] = BinaryPrimitives.ReadSingleLittleEndian(plain.AsSpan(i * 4));
-            }
+            var template = FaceIndex.FromBytes(plain);
             return template.All(float.IsFinite) && template.Any(x => x != 0) ? template : null;
         }
         catch (Exception e) when (e is CryptographicException or FormatException)
@@ -53,11 +48,7 @@ public sealed record FaceEnvelope(string? KeyId, string? WrappedKey, string? Non
     public static FaceEnvelope Seal(ReadOnlySpan<float> template, string keyId, RSA transportPublicKey)
     {
         ArgumentNullException.ThrowIfNull(transportPublicKey);
-        var plain = new byte[template.Length * 4];
-        for (var i = 0; i < template.Length; i++)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(plain.AsSpan(i * 4), template[i]);
-        }
+        var plain = FaceIndex.ToBytes(template);
         var key = RandomNumberGenerator.GetBytes(32);
         var nonce = RandomNumberGenerator.GetBytes(12);
         var sealedBytes = new byte[plain.Length + 16];

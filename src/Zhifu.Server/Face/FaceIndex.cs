@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -37,6 +38,28 @@ public sealed class FaceIndex
     private readonly Stack<int> _free = new();
     private readonly ReaderWriterLockSlim _lock = new();
     private int _used;
+
+    /// <summary>A template's components as the face store and sealed envelopes carry them: little-endian floats.</summary>
+    public static byte[] ToBytes(ReadOnlySpan<float> template)
+    {
+        var bytes = new byte[template.Length * sizeof(float)];
+        for (var i = 0; i < template.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), template[i]);
+        }
+        return bytes;
+    }
+
+    /// <summary>The template in <see cref="ToBytes"/>'s form.</summary>
+    public static float[] FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        var template = new float[bytes.Length / sizeof(float)];
+        for (var i = 0; i < template.Length; i++)
+        {
+            template[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..]);
+        }
+        return template;
+    }
 
     /// <summary>Templates enrolled now.</summary>
     public int Count

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Data.Common;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
@@ -43,11 +42,7 @@ public sealed class FaceStore(DatabaseOptions database, Hosting.ServerSettings s
     public async Task PutAsync(Guid faceId, float[] template, DateTimeOffset at, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(template);
-        var plain = new byte[template.Length * 4];
-        for (var i = 0; i < template.Length; i++)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(plain.AsSpan(i * 4), template[i]);
-        }
+        var plain = FaceIndex.ToBytes(template);
         var nonce = RandomNumberGenerator.GetBytes(12);
         var cipher = new byte[plain.Length + 16];
         using (var aes = new AesGcm(keys.StoreKey, 16))
@@ -101,11 +96,7 @@ public sealed class FaceStore(DatabaseOptions database, Hosting.ServerSettings s
         {
             aes.Decrypt(nonce, cipher.AsSpan(0, plain.Length), cipher.AsSpan(plain.Length), plain, Aad(faceId));
         }
-        var template = new float[plain.Length / 4];
-        for (var i = 0; i < template.Length; i++)
-        {
-            template[i] = BinaryPrimitives.ReadSingleLittleEndian(plain.AsSpan(i * 4));
-        }
+        var template = FaceIndex.FromBytes(plain);
         CryptographicOperations.ZeroMemory(plain);
         return template;
     }

@@ -96,18 +96,10 @@ public static class FaceTerminalEndpoints
     /// <summary>Reads the (bounded: 16 KiB) body and authenticates the terminal that signed it.</summary>
     private static async Task<(FaceTerminalRow? Terminal, byte[] Body, IResult? Refusal)> SignedAsync(HttpContext h, FaceTerminals terminals)
     {
-        const int limit = 16_384;
-        var bytes = new byte[limit + 1];
-        var read = 0;
-        while (read <= limit && await h.Request.Body.ReadAsync(bytes.AsMemory(read, limit + 1 - read), h.RequestAborted) is var n && n > 0)
-        {
-            read += n;
-        }
-        if (read > limit)
+        if (await MerchantApi.V3Protocol.ReadBodyAsync(h.Request, 16_384) is not { } body)
         {
             return (null, [], ApiProblem.Create(h, 413, "REQUEST_TOO_LARGE", "请求过大", "The request is too large"));
         }
-        var body = bytes[..read];
         var (terminal, refusal) = await terminals.AuthenticateAsync(h.Request, body, h.RequestAborted);
         if (refusal is null)
         {

@@ -117,8 +117,8 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
         return null;
     }
 
-    /// <summary>The whole body, or null when it is longer than the limit.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int max)
+    /// <summary>The whole body, or null when it is longer than the limit (also the face terminals' API's reader).</summary>
+    internal static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int max)
     {
         if (request.ContentLength > max)
         {

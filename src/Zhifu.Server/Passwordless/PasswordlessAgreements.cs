@@ -98,8 +98,7 @@ public sealed class PasswordlessAgreements(DatabaseOptions database, Passwordles
         {
             return false;
         }
-        var id = personalData.Unprotect(user.IdNumberCipher, PersonalData.IdNumber);
-        if (!DateOnly.TryParseExact(id[6..14], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var born))
+        if (RealName.IdentityRules.BirthDate(personalData.Unprotect(user.IdNumberCipher, PersonalData.IdNumber)) is not { } born)
         {
             return false;
         }

@@ -31,7 +31,12 @@ public static class IdentityRules
         {
             return null;
         }
-        return DateOnly.TryParseExact(normal![6..14], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var born)
-            && born.Year >= 1900 && born <= today ? normal : null;
+        return BirthDate(normal!) is { } born && born.Year >= 1900 && born <= today ? normal : null;
     }
+
+    /// <summary>The date of birth an 18-character resident ID number carries (characters 7–14), or null.</summary>
+    public static DateOnly? BirthDate(string idNumber) =>
+        idNumber is { Length: 18 }
+        && DateOnly.TryParseExact(idNumber[6..14], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var born)
+            ? born : null;
 }

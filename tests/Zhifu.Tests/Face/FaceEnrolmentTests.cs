@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,8 +21,8 @@ public sealed class FaceEnrolmentTests
     {
         await using var server = await ZhifuTestServer.StartAsync();
         using var wallet = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
-        var template = Template(new Random(3));
-        var envelope = await SealAsync(server, template);
+        var template = FaceVectors.Unit(new Random(3));
+        var envelope = await FaceVectors.SealAsync(server.Client(), template);
 
         var none = await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/face", Ct);
         Assert.Equal("none", none.GetProperty("state").GetString());
@@ -57,11 +55,11 @@ public sealed class FaceEnrolmentTests
         // FACE-2: the main database holds no template (nor the sealed one); the face store holds no phone or ID
         if (server.Database.Options.SqliteFile is { } mainFile)
         {
-            Assert.Empty(await FindAsync(mainFile, Plain(template)[..64]));
+            Assert.Empty(await FindAsync(mainFile, FaceIndex.ToBytes(template)[..64]));
             Assert.Empty(await FindAsync(mainFile, Convert.FromBase64String(envelope.Ciphertext!)[..64]));
             Assert.Empty(await FindAsync(store.SqliteFile!, System.Text.Encoding.UTF8.GetBytes(DemoCards.ZhangSan.Phone)));
             Assert.Empty(await FindAsync(store.SqliteFile!, System.Text.Encoding.UTF8.GetBytes(DemoCards.ZhangSan.IdNumber)));
-            Assert.Empty(await FindAsync(store.SqliteFile!, Plain(template)[..64])); // encrypted at rest too
+            Assert.Empty(await FindAsync(store.SqliteFile!, FaceIndex.ToBytes(template)[..64])); // encrypted at rest too
             Assert.Single(await FindAsync(store.SqliteFile!, System.Text.Encoding.UTF8.GetBytes(match.Id!.Value.ToString("D"))));
         }
 
@@ -83,38 +81,11 @@ public sealed class FaceEnrolmentTests
         {
             (await wallet.PostAsJsonAsync("/api/wallet/face/consent", new { accept = true, paymentPassword = PaymentPassword }, Ct))
                 .EnsureSuccessStatusCode();
-            (await wallet.PostAsJsonAsync("/api/wallet/face/enrol", await SealAsync(server, Template(new Random(9))), Ct))
+            (await wallet.PostAsJsonAsync("/api/wallet/face/enrol", await FaceVectors.SealAsync(server.Client(), FaceVectors.Unit(new Random(9))), Ct))
                 .EnsureSuccessStatusCode();
         }
         await server.RestartAsync();
         Assert.Equal(1, server.Services.GetRequiredService<FaceIndex>().Count);
-    }
-
-    /// <summary>What a certified device does: fetch the platform's face transport key and seal the template to it.</summary>
-    private static async Task<FaceEnvelope> SealAsync(ZhifuTestServer server, float[] template)
-    {
-        using var client = server.Client();
-        var key = await client.GetFromJsonAsync<JsonElement>("/api/face/transport-key", Ct);
-        using var rsa = RSA.Create();
-        rsa.ImportFromPem(key.GetProperty("publicKey").GetString());
-        return FaceEnvelope.Seal(template, key.GetProperty("keyId").GetString()!, rsa);
-    }
-
-    private static float[] Template(Random random)
-    {
-        var v = Enumerable.Range(0, FaceIndex.Dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-        var norm = MathF.Sqrt(v.Sum(x => x * x));
-        return [.. v.Select(x => x / norm)];
-    }
-
-    private static byte[] Plain(float[] template)
-    {
-        var bytes = new byte[template.Length * 4];
-        for (var i = 0; i < template.Length; i++)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), template[i]);
-        }
-        return bytes;
     }
 
     /// <summary>Every table.column of a SQLite file whose value (blob or text) contains <paramref name="needle"/>.</summary>

@@ -10,8 +10,8 @@ public sealed class FaceIndexTests
     {
         var random = new Random(7);
         var index = new FaceIndex();
-        Assert.Null(index.Search(Vector(random)).Id); // nothing enrolled
-        var people = Enumerable.Range(0, 5_000).Select(_ => (Id: Guid.NewGuid(), Template: Vector(random))).ToList();
+        Assert.Null(index.Search(FaceVectors.Unit(random)).Id); // nothing enrolled
+        var people = Enumerable.Range(0, 5_000).Select(_ => (Id: Guid.NewGuid(), Template: FaceVectors.Unit(random))).ToList();
         foreach (var (id, template) in people)
         {
             index.Add(id, template);
@@ -19,15 +19,15 @@ public sealed class FaceIndexTests
         Assert.Equal(5_000, index.Count);
 
         var (alice, aliceTemplate) = people[1234];
-        var match = index.Search(Toward(aliceTemplate, Vector(random), 0.7f));
+        var match = index.Search(FaceVectors.Toward(aliceTemplate, FaceVectors.Unit(random), 0.7f));
         Assert.Equal(alice, match.Id);
         Assert.InRange(match.Similarity, 0.6f, 0.8f); // int8 re-ranking keeps the cosine within a few hundredths
         Assert.True(match.Margin > 0.4f, $"margin {match.Margin}");
 
         // a lookalike: a second person enrolled close to Alice; a probe between them has almost no margin
         var twin = Guid.NewGuid();
-        index.Add(twin, Toward(aliceTemplate, Vector(random), 0.9f));
-        var between = index.Search(Toward(aliceTemplate, Vector(random), 0.8f));
+        index.Add(twin, FaceVectors.Toward(aliceTemplate, FaceVectors.Unit(random), 0.9f));
+        var between = index.Search(FaceVectors.Toward(aliceTemplate, FaceVectors.Unit(random), 0.8f));
         Assert.Contains(between.Id, new Guid?[] { alice, twin });
         Assert.True(between.Margin < 0.15f, $"margin {between.Margin}");
 
@@ -40,30 +40,5 @@ public sealed class FaceIndexTests
         index.Remove(twin);
         Assert.True(index.Search(aliceTemplate).Similarity < 0.3f); // nobody like her is left
         Assert.Throws<ArgumentException>(() => index.Search(new float[128]));
-    }
-
-    private static float[] Vector(Random random)
-    {
-        var v = new float[FaceIndex.Dimensions];
-        for (var i = 0; i < v.Length; i++)
-        {
-            v[i] = (float)(random.NextDouble() * 2 - 1);
-        }
-        return Normalized(v);
-    }
-
-    /// <summary>A unit vector at cosine ≈ <paramref name="cosine"/> to <paramref name="from"/> (noise mixed in).</summary>
-    private static float[] Toward(float[] from, float[] noise, float cosine)
-    {
-        var dot = from.Zip(noise, (a, b) => a * b).Sum();
-        var orthogonal = Normalized([.. noise.Select((n, i) => n - dot * from[i])]);
-        var sine = MathF.Sqrt(1 - cosine * cosine);
-        return [.. from.Select((f, i) => cosine * f + sine * orthogonal[i])];
-    }
-
-    private static float[] Normalized(float[] v)
-    {
-        var norm = MathF.Sqrt(v.Sum(x => x * x));
-        return [.. v.Select(x => x / norm)];
     }
 }

@@ -23,23 +23,23 @@ public sealed class FacePaymentTests
         await using var server = await TransferKit.StartAsync();
         var (terminalId, key) = await CertifiedTerminalAsync(server);
         var random = new Random(11);
-        var zhangFace = Unit(random);
-        var liFace = Toward(zhangFace, Unit(random), 0.97f); // 李四 looks very like 张三
+        var zhangFace = FaceVectors.Unit(random);
+        var liFace = FaceVectors.Toward(zhangFace, FaceVectors.Unit(random), 0.97f); // 李四 looks very like 张三
         var zhang = await EnrolAsync(server, DemoCards.ZhangSan, zhangFace, "135790");
         var li = await EnrolAsync(server, DemoCards.LiSi, liFace, "246802");
         await zhang.FundAsync(10_000);
         var client = server.Client();
 
-        Task<(int Status, string Text)> Identify(float[] probe, bool liveness, string? last4 = null) => FaceTerminalTests.SendAsync(server, client,
-            terminalId, key, "/api/face/terminal/identify", JsonSerializer.Serialize(new
+        async Task<(int Status, string Text)> Identify(float[] probe, bool liveness, string? last4 = null) => await FaceTerminalTests.SendAsync(
+            server, client, terminalId, key, "/api/face/terminal/identify", JsonSerializer.Serialize(new
             {
-                probe = FaceEnvelope.Seal(probe, keyId: TransportKeyId(server, client), Transport(server, client)),
+                probe = await FaceVectors.SealAsync(client, probe),
                 livenessPassed = liveness, phoneLast4 = last4,
             }, JsonSerializerOptions.Web));
 
-        var capture = Toward(zhangFace, Unit(random), 0.9f);
+        var capture = FaceVectors.Toward(zhangFace, FaceVectors.Unit(random), 0.9f);
         Assert.Equal("FACE_LIVENESS_REQUIRED", Code(await Identify(capture, liveness: false)));
-        Assert.Equal("FACE_NOT_FOUND", Code(await Identify(Unit(random), liveness: true))); // a stranger
+        Assert.Equal("FACE_NOT_FOUND", Code(await Identify(FaceVectors.Unit(random), liveness: true))); // a stranger
         Assert.Equal("FACE_PHONE_DIGITS_REQUIRED", Code(await Identify(capture, liveness: true))); // the lookalike is too close
         Assert.Equal("FACE_NOT_FOUND", Code(await Identify(capture, liveness: true, last4: "0000")));
         var identified = await Identify(capture, liveness: true, last4: DemoCards.ZhangSan.Phone[^4..]);
@@ -101,41 +101,13 @@ public sealed class FacePaymentTests
         var party = await Party.SignInAsync(server, person);
         (await party.Wallet.PostAsJsonAsync("/api/wallet/face/consent", new { accept = true, paymentPassword = Party.PaymentPassword }, Ct))
             .EnsureSuccessStatusCode();
-        var client = server.Client();
-        (await party.Wallet.PostAsJsonAsync("/api/wallet/face/enrol",
-            FaceEnvelope.Seal(face, TransportKeyId(server, client), Transport(server, client)), Ct)).EnsureSuccessStatusCode();
+        (await party.Wallet.PostAsJsonAsync("/api/wallet/face/enrol", await FaceVectors.SealAsync(server.Client(), face), Ct))
+            .EnsureSuccessStatusCode();
         server.Clock.Advance(TimeSpan.FromSeconds(61)); // one SMS code a minute per purpose
         (await party.Wallet.PostAsJsonAsync("/api/wallet/me/otp", new { purpose = "face-passcode" }, Ct)).EnsureSuccessStatusCode();
         var code = await LifecycleClient.LatestCodeAsync(server, person.Phone);
         (await party.Wallet.PutAsJsonAsync("/api/wallet/face/passcode", new { paymentPassword = Party.PaymentPassword, passcode, code }, Ct))
             .EnsureSuccessStatusCode();
         return party;
-    }
-
-    private static string TransportKeyId(ClockedServer server, HttpClient client) =>
-        client.GetFromJsonAsync<JsonElement>("/api/face/transport-key", Ct).GetAwaiter().GetResult().GetProperty("keyId").GetString()!;
-
-    private static RSA Transport(ClockedServer server, HttpClient client)
-    {
-        var rsa = RSA.Create();
-        rsa.ImportFromPem(client.GetFromJsonAsync<JsonElement>("/api/face/transport-key", Ct).GetAwaiter().GetResult()
-            .GetProperty("publicKey").GetString());
-        return rsa;
-    }
-
-    private static float[] Unit(Random random)
-    {
-        var v = Enumerable.Range(0, FaceIndex.Dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-        var norm = MathF.Sqrt(v.Sum(x => x * x));
-        return [.. v.Select(x => x / norm)];
-    }
-
-    private static float[] Toward(float[] from, float[] noise, float cosine)
-    {
-        var dot = from.Zip(noise, (a, b) => a * b).Sum();
-        var orthogonal = noise.Select((n, i) => n - dot * from[i]).ToArray();
-        var norm = MathF.Sqrt(orthogonal.Sum(x => x * x));
-        var sine = MathF.Sqrt(1 - cosine * cosine);
-        return [.. from.Select((f, i) => cosine * f + sine * orthogonal[i] / norm)];
     }
 }
