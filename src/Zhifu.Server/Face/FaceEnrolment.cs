@@ -17,6 +17,15 @@ public sealed record FaceOptions
 
     /// <summary>FACE-4: below this lead over the runner-up the terminal asks for the phone's last four digits.</summary>
     public float MarginMin { get; init; } = 0.08f;
+
+    /// <summary>FACE-6, CS-1: the department answerable for face-payment claims, named to the user when a claim opens.</summary>
+    public string ClaimDepartment { get; init; } = "风险管理部（刷脸支付申诉组）";
+
+    /// <summary>FACE-6: days the responsible department has to decide a claim.</summary>
+    public int ClaimDeadlineDays { get; init; } = 7;
+
+    /// <summary>FACE-6: how many days after a face payment the user may still claim it.</summary>
+    public int ClaimWindowDays { get; init; } = 90;
 }
 
 /// <summary>What the wallet shows about the user's face payment (FACE-1).</summary>

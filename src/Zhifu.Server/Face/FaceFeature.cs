@@ -3,7 +3,7 @@ using Zhifu.Server.Accounts;
 
 namespace Zhifu.Server.Face;
 
-/// <summary>Wires face payment (刷脸支付, FACE-1 … FACE-6) as far as it is built: keys, the isolated store, the index, enrolment.</summary>
+/// <summary>Wires face payment (刷脸支付, FACE-1 … FACE-6): keys, the isolated store, the index, enrolment, terminals, payment, claims.</summary>
 public static class FaceFeature
 {
     public sealed record ConsentRequest(bool Accept, string? PaymentPassword);
@@ -20,12 +20,15 @@ public static class FaceFeature
         services.AddSingleton<FaceEnrolment>();
         services.AddSingleton<FaceTerminals>();
         services.AddSingleton<FacePayments>();
+        services.AddSingleton<FaceClaims>();
         services.AddHostedService<FaceIndexLoader>();
+        services.AddHostedService<FaceClaimsWorker>();
     }
 
     public static void Map(WebApplication app)
     {
         FaceTerminalEndpoints.Map(app);
+        FaceClaimEndpoints.Map(app);
         // FACE-3: what devices seal templates to
         app.MapGet("/api/face/transport-key", (FaceKeys keys) => Results.Ok(new { keyId = keys.TransportKeyId, publicKey = keys.TransportPublicKeyPem }))
             .WithTags("Face payment");

@@ -122,7 +122,15 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
         {
             return (null, (refused.Code, refused.Status, refused.Message, refused.Message));
         }
-        var (paid, error) = await payments.PayByFaceAsync(held.UserId, order!, ct);
+        if (order!.FaceTerminalId is null)
+        {
+            // FACE-6: a claim about this payment names the terminal that took it
+            await using var db = database.CreateContext();
+            await db.Set<PaymentOrderRow>().Where(o => o.Id == order.Id && o.FaceTerminalId == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(o => o.FaceTerminalId, terminal.TerminalId), ct);
+            order.FaceTerminalId = terminal.TerminalId;
+        }
+        var (paid, error) = await payments.PayByFaceAsync(held.UserId, order, ct);
         if (error is not null)
         {
             return (null, (error.Code, error.Status, error.Zh, error.En));

@@ -73,7 +73,12 @@ public sealed class AdjustmentStatementSource(DatabaseOptions database) : IState
             var into = a.CreditAccountId == wallet || a.CreditAccountId == consumption;
             var status = !outcomes.TryGetValue(a.Id, out var result) ? "pending"
                 : result == (int)TransferResult.Ok ? "succeeded" : "failed";
-            var (zh, en) = a.Kind == "demo-funding" ? ("演示开户余额", "Demo opening balance") : ("调账", "Adjustment");
+            var (zh, en) = a.Kind switch
+            {
+                "demo-funding" => ("演示开户余额", "Demo opening balance"),
+                Face.FaceClaims.CompensationKind => ("刷脸支付先行赔付", "Face-pay compensation"),
+                _ => ("调账", "Adjustment"),
+            };
             return new StatementEntry(a.Id, a.CreatedAt, Kind, into ? a.AmountFen : -a.AmountFen, status, zh, en, "知付");
         })];
     }

@@ -71,10 +71,27 @@ public sealed class FacePaymentTests
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 
-    private static string? Code((int Status, string Text) answer) =>
+    internal static string? Code((int Status, string Text) answer) =>
         answer.Status < 300 ? null : JsonDocument.Parse(answer.Text).RootElement.GetProperty("code").GetString();
 
-    private static async Task<(string TerminalId, RSA Key)> CertifiedTerminalAsync(ClockedServer server)
+    /// <summary>Identifies <paramref name="capture"/> at the terminal and pays with the passcode; the transaction id.</summary>
+    internal static async Task<string> PayAsync(ClockedServer server, string terminalId, RSA key, float[] capture, string passcode,
+        string outTradeNo, long amountFen)
+    {
+        var client = server.Client();
+        var identified = await FaceTerminalTests.SendAsync(server, client, terminalId, key, "/api/face/terminal/identify",
+            JsonSerializer.Serialize(new { probe = await FaceVectors.SealAsync(client, capture), livenessPassed = true }, JsonSerializerOptions.Web));
+        Assert.True(identified.Status == 200, identified.Text);
+        var token = JsonDocument.Parse(identified.Text).RootElement.GetProperty("faceToken").GetString();
+        var paid = await FaceTerminalTests.SendAsync(server, client, terminalId, key, "/api/face/terminal/pay", JsonSerializer.Serialize(new
+        {
+            faceToken = token, passcode, appId = "wxd678efh567hg6787", outTradeNo, description = "知付演示咖啡馆-刷脸", amountFen,
+        }, JsonSerializerOptions.Web));
+        Assert.True(paid.Status == 200, paid.Text);
+        return JsonDocument.Parse(paid.Text).RootElement.GetProperty("transaction_id").GetString()!;
+    }
+
+    internal static async Task<(string TerminalId, RSA Key)> CertifiedTerminalAsync(ClockedServer server)
     {
         using var admin = await FaceTerminalTests.StaffAsync(server, "cafe-admin");
         var key = RSA.Create(2048);
@@ -96,7 +113,7 @@ public sealed class FacePaymentTests
     }
 
     /// <summary>Consent, a sealed template and a passcode for one demo person.</summary>
-    private static async Task<Party> EnrolAsync(ClockedServer server, DemoPerson person, float[] face, string passcode)
+    internal static async Task<Party> EnrolAsync(ClockedServer server, DemoPerson person, float[] face, string passcode)
     {
         var party = await Party.SignInAsync(server, person);
         (await party.Wallet.PostAsJsonAsync("/api/wallet/face/consent", new { accept = true, paymentPassword = Party.PaymentPassword }, Ct))

@@ -59,6 +59,9 @@ public sealed class PaymentOrderRow
 
     /// <summary>The passwordless agreement (PWL-1) this order was charged under, or asked to be; null for ordinary payments.</summary>
     public Guid? PasswordlessAgreementId { get; set; }
+
+    /// <summary>刷脸支付 (FACE-5, FACE-6): the terminal that took a FACEPAY order; null for every other kind.</summary>
+    public string? FaceTerminalId { get; set; }
 }
 
 internal sealed class PaymentOrderRowMapping : IEntityTypeConfiguration<PaymentOrderRow>
@@ -86,6 +89,7 @@ internal sealed class PaymentOrderRowMapping : IEntityTypeConfiguration<PaymentO
         e.Property(x => x.PayerOpenId).HasMaxLength(128);
         e.Property(x => x.RequestHash).HasMaxLength(64);
         e.Property(x => x.State).HasMaxLength(16);
+        e.Property(x => x.FaceTerminalId).HasMaxLength(32);
         e.Property(x => x.Version).IsConcurrencyToken();
     }
 }

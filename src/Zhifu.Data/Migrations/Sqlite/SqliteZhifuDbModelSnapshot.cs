@@ -408,6 +408,156 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.ToTable("class_three_holders", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.FaceClaimRow", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<string>("AssignedTo")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("assigned_to");
+
+                    b.Property<long>("CompensatedFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("compensated_fen");
+
+                    b.Property<byte[]>("CompensationTransferId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("compensation_transfer_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("DeadlineAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deadline_at");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decision_note");
+
+                    b.Property<string>("Department")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("department");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("MchId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mch_id");
+
+                    b.Property<byte[]>("MerchantId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<byte[]>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("order_id");
+
+                    b.Property<long>("RecoveredFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recovered_fen");
+
+                    b.Property<long?>("RecoveryAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recovery_at");
+
+                    b.Property<string>("RecoveryBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recovery_by");
+
+                    b.Property<string>("RecoveryNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recovery_note");
+
+                    b.Property<string>("RecoveryState")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recovery_state");
+
+                    b.Property<byte[]>("RecoveryTransferId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("recovery_transfer_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TerminalId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("terminal_id");
+
+                    b.Property<string>("TransactionId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("transaction_id");
+
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_face_claims");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_face_claims_order_id");
+
+                    b.HasIndex("State", "DeadlineAt")
+                        .HasDatabaseName("ix_face_claims_state_deadline_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_face_claims_user_id_created_at");
+
+                    b.ToTable("face_claims", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.FaceEnrolmentRow", b =>
                 {
                     b.Property<byte[]>("Id")
@@ -1784,6 +1934,11 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("expires_at");
+
+                    b.Property<string>("FaceTerminalId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("face_terminal_id");
 
                     b.Property<long>("FeeFen")
                         .HasColumnType("INTEGER")

@@ -75,6 +75,13 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
             {
                 return (null, null, refusal);
             }
+            if (order.TradeType == OrderRequest.FacePay && await db.Set<FaceClaimRow>().AnyAsync(c => c.OrderId == order.Id
+                && c.State == FaceClaimRow.Compensated && c.CompensatedFen > 0, ct))
+            {
+                // FACE-6: the risk fund already paid the user for this payment; a refund would pay them twice
+                return (null, null, V3Error.InvalidRequest("该笔刷脸支付已由平台先行赔付，不能再退款",
+                    "the platform already compensated the payer for this face payment; it cannot be refunded"));
+            }
             var payer = await db.Users.AsNoTracking().FirstAsync(u => u.Id == order.PayerUserId, ct);
             if (await guard.EnsureCanTransactAsync(payer.Id, Lifecycle.Business.NonCounterIn, ct) is not null)
             {

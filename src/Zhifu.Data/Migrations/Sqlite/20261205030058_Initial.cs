@@ -153,6 +153,43 @@ namespace Zhifu.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "face_claims",
+                columns: table => new
+                {
+                    id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    order_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    transaction_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    merchant_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    mch_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    terminal_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    amount_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    description = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    department = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    assigned_to = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    deadline_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    compensated_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    compensation_transfer_id = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    decided_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    decision_note = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    decided_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    recovery_state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    recovered_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    recovery_transfer_id = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    recovery_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    recovery_note = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    recovery_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_face_claims", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "face_enrolments",
                 columns: table => new
                 {
@@ -550,7 +587,8 @@ namespace Zhifu.Data.Migrations.Sqlite
                     closed_at = table.Column<long>(type: "INTEGER", nullable: true),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     version = table.Column<int>(type: "INTEGER", nullable: false),
-                    passwordless_agreement_id = table.Column<byte[]>(type: "BLOB", nullable: true)
+                    passwordless_agreement_id = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    face_terminal_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1020,6 +1058,22 @@ namespace Zhifu.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_face_claims_order_id",
+                table: "face_claims",
+                column: "order_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_face_claims_state_deadline_at",
+                table: "face_claims",
+                columns: new[] { "state", "deadline_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_face_claims_user_id_created_at",
+                table: "face_claims",
+                columns: new[] { "user_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_face_enrolments_face_id",
                 table: "face_enrolments",
                 column: "face_id",
@@ -1424,6 +1478,9 @@ namespace Zhifu.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "class_three_holders");
+
+            migrationBuilder.DropTable(
+                name: "face_claims");
 
             migrationBuilder.DropTable(
                 name: "face_enrolments");

@@ -153,6 +153,43 @@ namespace Zhifu.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "face_claims",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    transaction_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    merchant_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    mch_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    terminal_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    description = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    department = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    assigned_to = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    deadline_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    compensated_fen = table.Column<long>(type: "bigint", nullable: false),
+                    compensation_transfer_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    decided_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    decision_note = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    decided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    recovery_state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    recovered_fen = table.Column<long>(type: "bigint", nullable: false),
+                    recovery_transfer_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    recovery_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    recovery_note = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    recovery_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_face_claims", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "face_enrolments",
                 columns: table => new
                 {
@@ -550,7 +587,8 @@ namespace Zhifu.Data.Migrations.Postgres
                     closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     version = table.Column<int>(type: "integer", nullable: false),
-                    passwordless_agreement_id = table.Column<Guid>(type: "uuid", nullable: true)
+                    passwordless_agreement_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    face_terminal_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1020,6 +1058,22 @@ namespace Zhifu.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_face_claims_order_id",
+                table: "face_claims",
+                column: "order_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_face_claims_state_deadline_at",
+                table: "face_claims",
+                columns: new[] { "state", "deadline_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_face_claims_user_id_created_at",
+                table: "face_claims",
+                columns: new[] { "user_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_face_enrolments_face_id",
                 table: "face_enrolments",
                 column: "face_id",
@@ -1424,6 +1478,9 @@ namespace Zhifu.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "class_three_holders");
+
+            migrationBuilder.DropTable(
+                name: "face_claims");
 
             migrationBuilder.DropTable(
                 name: "face_enrolments");
