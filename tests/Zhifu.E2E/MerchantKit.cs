@@ -38,6 +38,15 @@ internal static class MerchantKit
         return (await paid.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("transactionId").GetString()!;
     }
 
+    /// <summary>A client signed in to the merchant console API as <paramref name="username"/> (the API takes no captcha).</summary>
+    public static async Task<HttpClient> StaffApiAsync(ZhifuTestServer server, string username)
+    {
+        var client = server.Client();
+        var login = await client.PostAsJsonAsync("/api/merchant/auth/login", new { username, password = StaffPassword }, Ct);
+        Assert.True(login.IsSuccessStatusCode, await login.Content.ReadAsStringAsync(Ct));
+        return client;
+    }
+
     /// <summary>Signs in on the console's own page, as a person would, answering the captcha.</summary>
     public static async Task SignInAsync(IPage page, string username, string password = StaffPassword, string captcha = Captcha)
     {
