@@ -122,12 +122,15 @@ public static class FaceTerminalEndpoints
     }
 
     private static async Task<IResult> ReviewAsync(string terminalId, bool certify, string? note, ClaimsPrincipal user, FaceTerminals terminals,
-        HttpContext h) =>
-        note is { Length: > 200 }
-            ? ApiProblem.Create(h, 400, "FACE_TERMINAL_NOTE_TOO_LONG", "备注不超过 200 字", "Notes are at most 200 characters", "note")
-            : await terminals.ReviewAsync(terminalId, certify, note, OperatorActor.Of(user), h.RequestAborted)
-                ? Results.NoContent()
-                : ApiProblem.Create(h, 409, "FACE_TERMINAL_NOT_PENDING", "终端不存在或已审核", "No such terminal awaiting review");
+        HttpContext h)
+    {
+        if (await terminals.ReviewAsync(terminalId, certify, note, OperatorActor.Of(user), h.RequestAborted) is not { } refusal)
+        {
+            return Results.NoContent();
+        }
+        var (status, zh, en) = FaceTerminals.Explain(refusal);
+        return ApiProblem.Create(h, status, refusal, zh, en, refusal == "FACE_TERMINAL_INVALID_NOTE" ? "note" : null);
+    }
 
     private static TerminalDto Dto(FaceTerminalRow t) => new(t.TerminalId, t.StoreName, t.Model, t.CertLab, t.CertNumber,
         t.CertExpiresOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), t.State, t.ReviewedBy,

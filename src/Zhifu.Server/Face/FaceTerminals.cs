@@ -51,22 +51,28 @@ public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestN
         return (row, null);
     }
 
-    /// <summary>A risk operator certifies or rejects a pending terminal (audited); false when there is no such pending one.</summary>
-    public async Task<bool> ReviewAsync(string terminalId, bool certify, string? note, OperatorActor by, CancellationToken ct)
+    /// <summary>A risk operator certifies or rejects a pending terminal with a note of 2–200 characters saying why (audited) — the
+    /// Operator API and the console alike. Null when done, else the refusal's code (<see cref="Explain"/>), nothing changed.</summary>
+    public async Task<string?> ReviewAsync(string terminalId, bool certify, string? note, OperatorActor by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(by);
+        note = note?.Trim();
+        if (note is not { Length: >= 2 and <= 200 })
+        {
+            return "FACE_TERMINAL_INVALID_NOTE";
+        }
         await using var db = database.CreateContext();
         var row = await db.Set<FaceTerminalRow>().FirstOrDefaultAsync(t => t.TerminalId == terminalId && t.State == FaceTerminalRow.Pending, ct);
         if (row is null)
         {
-            return false;
+            return "FACE_TERMINAL_NOT_PENDING";
         }
         (row.State, row.ReviewedBy, row.ReviewNote, row.ReviewedAt) =
             (certify ? FaceTerminalRow.Certified : FaceTerminalRow.Rejected, by.Username, note, clock.UtcNow);
         row.Version++;
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(by.Username, by.Role, certify ? "face-terminal.certify" : "face-terminal.reject", terminalId, note ?? "", ct);
-        return true;
+        await audit.AppendAsync(by.Username, by.Role, certify ? "face-terminal.certify" : "face-terminal.reject", terminalId, note, ct);
+        return null;
     }
 
     /// <summary>The merchant disables a terminal, moves it to another store, or gives it a new key (it keeps its certification:
@@ -166,7 +172,7 @@ public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestN
         };
     }
 
-    /// <summary>What a refusal means, Chinese and English, and its HTTP status.</summary>
+    /// <summary>What a refusal (of a terminal's request, or of a review) means, Chinese and English, and its HTTP status.</summary>
     public static (int Status, string Zh, string En) Explain(string refusal) => refusal switch
     {
         "TERMINAL_SIGNATURE_MISSING" => (401, "缺少终端签名信息", "The terminal's signature headers are missing"),
@@ -177,6 +183,8 @@ public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestN
         "TERMINAL_DISABLED" => (403, "终端已停用", "The terminal is disabled"),
         "TERMINAL_NOT_CERTIFIED" => (403, "终端未通过安全认证", "The terminal is not certified"),
         "TERMINAL_CERTIFICATE_EXPIRED" => (403, "终端安全认证已过期", "The terminal's certification has expired"),
+        "FACE_TERMINAL_INVALID_NOTE" => (400, "请填写 2–200 字的审核说明", "Give a note of 2–200 characters"),
+        "FACE_TERMINAL_NOT_PENDING" => (409, "终端不存在或已审核", "No such terminal awaiting review"),
         _ => (403, "商户不在刷脸支付白名单中", "The merchant may not take face payments"),
     };
 

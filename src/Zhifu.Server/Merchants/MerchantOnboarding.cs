@@ -43,11 +43,13 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         return (row, refusal);
     }
 
-    /// <summary>What a review refusal means, for people.</summary>
+    /// <summary>What a review's or a terms change's refusal means, for people.</summary>
     public static (int Status, string Zh, string En) Explain(string refusal) => refusal switch
     {
         "MERCHANT_NOT_PENDING" => (409, "该商户不在待审核状态", "The merchant is not awaiting review"),
         "MERCHANT_FOUR_EYES" => (403, "进件人不能审核自己提交的商户", "Whoever applied cannot review the application"),
+        "MERCHANT_NOT_ACTIVE" => (409, "商户未生效，不能调整条款", "The merchant is not active"),
+        "MERCHANT_HIGH_RISK" => (409, "高风险商户不能开通免密支付或刷脸支付", "A high-risk merchant may not take passwordless or face payments"),
         _ => (404, "找不到该商户", "No such merchant"),
     };
 
@@ -158,11 +160,11 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         }
         row.RiskLevel = terms.RiskLevel ?? row.RiskLevel;
         row.SinglePaymentLimitFen = terms.SinglePaymentLimitFen ?? row.SinglePaymentLimitFen;
-        var highRisk = row.RiskLevel == "high";
-        row.PasswordlessEligible = !highRisk && (terms.PasswordlessEligible ?? row.PasswordlessEligible);
+        var mayBeEligible = MayBeEligible(row.RiskLevel);
+        row.PasswordlessEligible = mayBeEligible && (terms.PasswordlessEligible ?? row.PasswordlessEligible);
         row.PasswordlessPerPaymentFen = terms.PasswordlessPerPaymentFen ?? row.PasswordlessPerPaymentFen; // PWL-3
         row.PasswordlessDailyFen = terms.PasswordlessDailyFen ?? row.PasswordlessDailyFen;
-        row.FacePayEligible = !highRisk && (terms.FacePayEligible ?? row.FacePayEligible);
+        row.FacePayEligible = mayBeEligible && (terms.FacePayEligible ?? row.FacePayEligible);
         if (terms.FeeRatePpm is { } fee)
         {
             await db.Set<MerchantCredentialRow>().Where(c => c.MerchantId == row.Id)
@@ -172,6 +174,10 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         credentials.Forget(row.MchId);
         return (row, null);
     }
+
+    /// <summary>Whether a merchant of this risk level may hold passwordless or face-pay eligibility: never a high-risk one (PWL-3).
+    /// <see cref="SetTermsAsync"/> quietly keeps both off for it; a page that asks for one explicitly says no first.</summary>
+    public static bool MayBeEligible(string riskLevel) => riskLevel != "high";
 
     private static string? Unreviewable(MerchantRow? row, string reviewer) => row switch
     {

@@ -17,6 +17,9 @@ public static class OperatorMerchantEndpoints
 {
     public const int PageMax = 100;
 
+    /// <summary>Who changes an active merchant's terms (its limits and eligibility, the face-pay whitelist among them).</summary>
+    public const string TermsRoles = "risk,operations";
+
     public sealed record MerchantSummaryDto(string MchId, string Name, string Status, string RiskLevel, string? Mcc, string CreatedAt);
 
     public sealed record MerchantDto(string MchId, string Name, string Status, string? LicenceNo, string LegalPersonName,
@@ -43,7 +46,7 @@ public static class OperatorMerchantEndpoints
             ReviewAsync(mchid, true, body?.Note, user, s, h)).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk"));
         group.MapPost("/{mchid}/reject", (string mchid, ReviewRequest? body, ClaimsPrincipal user, IServiceProvider s, HttpContext h) =>
             ReviewAsync(mchid, false, body?.Note, user, s, h)).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk"));
-        group.MapPut("/{mchid}/terms", SetTermsAsync).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk", "operations"));
+        group.MapPut("/{mchid}/terms", SetTermsAsync).RequireAuthorization(OperatorLifecycleEndpoints.Roles(TermsRoles.Split(',')));
     }
 
     private static async Task<IResult> ApplyAsync(MerchantApplication? application, ClaimsPrincipal user, MerchantOnboarding onboarding,
@@ -123,7 +126,8 @@ public static class OperatorMerchantEndpoints
         }
         if (refusal is not null)
         {
-            return ApiProblem.Create(h, 409, refusal, "商户未生效，不能调整条款", "The merchant is not active");
+            var (status, zh, en) = MerchantOnboarding.Explain(refusal);
+            return ApiProblem.Create(h, status, refusal, zh, en);
         }
         await using var db = database.CreateContext();
         return Results.Ok(await DetailAsync(db, row!, personal, h.RequestAborted));

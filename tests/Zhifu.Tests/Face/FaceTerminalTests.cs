@@ -41,6 +41,11 @@ public sealed class FaceTerminalTests
         Assert.Equal("TERMINAL_NOT_CERTIFIED", await HelloAsync(server, terminal, terminalId, key));
         using (var risk = await LifecycleClient.OperatorAsync(server, "risk"))
         {
+            // a review says why, 2–200 characters; without one nothing changes
+            var certify = $"/api/ops/face-terminals/{terminalId}/certify";
+            Assert.Equal("note", await FieldAsync(await risk.PostAsJsonAsync(certify, new { note = " " }, Ct)));
+            Assert.Equal("note", await FieldAsync(await risk.PostAsJsonAsync(certify, new { }, Ct)));
+            Assert.Equal("TERMINAL_NOT_CERTIFIED", await HelloAsync(server, terminal, terminalId, key));
             Assert.Equal(204, (int)(await risk.PostAsJsonAsync($"/api/ops/face-terminals/{terminalId}/certify", new { note = "型号认证有效" }, Ct)).StatusCode);
             Assert.Equal(409, (int)(await risk.PostAsJsonAsync($"/api/ops/face-terminals/{terminalId}/certify", new { note = "again" }, Ct)).StatusCode);
         }

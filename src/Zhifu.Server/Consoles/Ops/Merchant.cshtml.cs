@@ -26,7 +26,7 @@ public sealed class MerchantModel(DatabaseOptions database, PersonalData persona
     public string? Error { get; private set; }
     public string? NoteError { get; private set; }
     public bool CanReview => User.IsInRole("risk");
-    public bool CanChangeTerms => User.IsInRole("risk") || User.IsInRole("operations");
+    public bool CanChangeTerms => OperatorMerchantEndpoints.TermsRoles.Split(',').Any(User.IsInRole);
 
     [BindProperty] public string? RiskLevel { get; set; }
     [BindProperty] public decimal? SinglePaymentLimitYuan { get; set; }
@@ -60,7 +60,8 @@ public sealed class MerchantModel(DatabaseOptions database, PersonalData persona
             }
             else
             {
-                Error = en ? "The merchant is not active" : "商户未生效，不能调整条款";
+                var (_, zh, english) = MerchantOnboarding.Explain(refusal);
+                Error = en ? english : zh;
             }
         }
         return await LoadAsync() ? Page() : NotFound();
