@@ -9,17 +9,10 @@ namespace Zhifu.Tests.Face;
 internal static class FaceVectors
 {
     /// <summary>A random unit template.</summary>
-    public static float[] Unit(Random random) =>
-        Normalized([.. Enumerable.Range(0, FaceIndex.Dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1))]);
+    public static float[] Unit(Random random) => SyntheticFaces.Unit(random);
 
     /// <summary>A unit vector at cosine <paramref name="cosine"/> to <paramref name="from"/> (noise mixed in).</summary>
-    public static float[] Toward(float[] from, float[] noise, float cosine)
-    {
-        var dot = from.Zip(noise, (a, b) => a * b).Sum();
-        var orthogonal = Normalized([.. noise.Select((n, i) => n - dot * from[i])]);
-        var sine = MathF.Sqrt(1 - cosine * cosine);
-        return [.. from.Select((f, i) => cosine * f + sine * orthogonal[i])];
-    }
+    public static float[] Toward(float[] from, float[] noise, float cosine) => SyntheticFaces.Toward(from, noise, cosine);
 
     /// <summary>What a certified device does: fetch the platform's face transport key and seal the template to it.</summary>
     public static async Task<FaceEnvelope> SealAsync(HttpClient client, float[] template)
@@ -28,11 +21,5 @@ internal static class FaceVectors
         using var rsa = RSA.Create();
         rsa.ImportFromPem(key.GetProperty("publicKey").GetString());
         return FaceEnvelope.Seal(template, key.GetProperty("keyId").GetString()!, rsa);
-    }
-
-    private static float[] Normalized(float[] v)
-    {
-        var norm = MathF.Sqrt(v.Sum(x => x * x));
-        return [.. v.Select(x => x / norm)];
     }
 }
