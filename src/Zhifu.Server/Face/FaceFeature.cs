@@ -21,6 +21,7 @@ public static class FaceFeature
         services.AddSingleton<FaceTerminals>();
         services.AddSingleton<FacePayments>();
         services.AddSingleton<FaceClaims>();
+        services.AddSingleton<FaceDemo>();
         services.AddHostedService<FaceIndexLoader>();
         services.AddHostedService<FaceClaimsWorker>();
     }

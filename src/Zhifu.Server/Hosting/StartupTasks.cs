@@ -6,7 +6,7 @@ namespace Zhifu.Server.Hosting;
 
 /// <summary>
 /// Runs before the server takes requests: the institution's chart of accounts, the demo world (once, unless
-/// <c>Demo:Seed=false</c>); then prints where the platform listens and how to sign in.
+/// <c>Demo:Seed=false</c>) and its face-pay terminal (unless <c>Demo:FaceTerminal=false</c>); then prints where the platform listens and how to sign in.
 /// </summary>
 public sealed class StartupTasks(
     InstitutionChart chart, DemoWorld demo, IConfiguration configuration, IServer server, IHostApplicationLifetime lifetime,
@@ -18,6 +18,10 @@ public sealed class StartupTasks(
         if (configuration.GetValue("Demo:Seed", true))
         {
             await demo.SeedAsync(cancellationToken);
+            if (configuration.GetValue("Demo:FaceTerminal", true))
+            {
+                await services.GetRequiredService<Face.FaceDemo>().SeedAsync(cancellationToken);
+            }
         }
         lifetime.ApplicationStarted.Register(() =>
         {

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Zhifu.Server.Face;
 using Zhifu.Tests.Lifecycle;
 using Zhifu.Tests.Risk;
 using Zhifu.Tests.Transfers;
@@ -90,18 +91,7 @@ public sealed class FaceTerminalTests
     internal static async Task<(int Status, string Text)> SendAsync(ClockedServer server, HttpClient client, string terminalId, RSA key,
         string path, string body, TimeSpan? skew = null, string? nonce = null)
     {
-        var timestamp = (server.Clock.UtcNow + (skew ?? TimeSpan.Zero)).ToUnixTimeSeconds();
-        nonce ??= Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-        var signature = key.SignData(Encoding.UTF8.GetBytes($"POST\n{path}\n{timestamp}\n{nonce}\n{body}\n"),
-            HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var request = new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("Zhifu-Terminal", terminalId);
-        request.Headers.Add("Zhifu-Timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("Zhifu-Nonce", nonce);
-        request.Headers.Add("Zhifu-Signature", Convert.ToBase64String(signature));
+        using var request = FaceTerminalClient.Post(terminalId, key, path, body, server.Clock.UtcNow + (skew ?? TimeSpan.Zero), nonce);
         using var answer = await client.SendAsync(request, Ct);
         return ((int)answer.StatusCode, await answer.Content.ReadAsStringAsync(Ct));
     }

@@ -72,6 +72,7 @@ public sealed class ZhifuTestServer : IAsyncDisposable
             "--Security:Argon2:Iterations=1",
             "--Ledger:Sqlite:Synchronous=NORMAL",
             "--Risk:SeedDefaultRules=false", // tests start with no risk rules; risk tests write the ones they need
+            "--Demo:FaceTerminal=false", // no face-pay whitelist or terminal unless a test makes them (or asks for the demo's)
         };
         if (db.Options.Provider == DatabaseProvider.Postgres)
         {

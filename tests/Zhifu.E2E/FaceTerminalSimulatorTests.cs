@@ -1,0 +1,96 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Zhifu.Server.Face;
+using Zhifu.Server.Notifications;
+using Zhifu.Tests.Infrastructure;
+using static Zhifu.E2E.OpsKit;
+
+namespace Zhifu.E2E;
+
+/// <summary>
+/// The terminal simulator page (issue 10 point 7, FACE-4, FACE-5) over the demo world's certified terminal: a newcomer "scans"
+/// a synthetic demo face, the platform finds the payer (a lookalike needs the phone's last four digits), the passcode typed
+/// on the page authorizes, and the merchant's view is a transaction only; the payer's balance falls by the amount.
+/// </summary>
+public sealed partial class FaceTerminalSimulatorTests(Browser browser) : IClassFixture<Browser>
+{
+    private const string WangWu = "18620003000";
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_newcomer_pays_by_face_on_the_simulator_with_the_passcode_and_a_lookalike_asks_for_the_phone_digits()
+    {
+        await using var server = await ZhifuTestServer.StartAsync(null, "--Demo:FaceTerminal=true");
+        using var zhang = await EnrolAsync(server, ZhangSan, 1, "135790");
+        using var li = await EnrolAsync(server, LiSi, 7, "246813");
+        using var wang = await EnrolAsync(server, WangWu, 8, "975310"); // face 8 looks like face 7
+        var before = await BalanceAsync(zhang);
+        var page = await browser.PageAsync(server.BaseAddress);
+        await page.GotoAsync("/face-terminal");
+        Assert.StartsWith("FT", await page.InnerTextAsync("#terminal-id"), StringComparison.Ordinal);
+
+        // liveness is required
+        await page.UncheckAsync("#liveness");
+        await page.ClickAsync("#scan");
+        Assert.Equal("FACE_LIVENESS_REQUIRED", await page.GetAttributeAsync("#error", "data-code"));
+
+        await page.SelectOptionAsync("#face", "1");
+        await page.CheckAsync("#liveness");
+        await page.FillAsync("#amount", "12.50");
+        await page.ClickAsync("#scan");
+        await page.WaitForSelectorAsync("#identified");
+        await Browser.ShotAsync(page, "terminal-01-passcode");
+        await page.FillAsync("#passcode", "246813"); // 李四's passcode is not 张三's
+        await page.ClickAsync("#pay");
+        Assert.Equal("BAD_FACE_PASSCODE", await page.GetAttributeAsync("#passcode-error", "data-code"));
+        Assert.Equal(before, await BalanceAsync(zhang));
+        await page.FillAsync("#passcode", "135790");
+        await page.ClickAsync("#pay");
+        await page.WaitForSelectorAsync("#result");
+        Assert.Equal("SUCCESS", await page.InnerTextAsync("#trade-state"));
+        Assert.Equal("¥12.50", await page.InnerTextAsync("#paid-amount"));
+        Assert.DoesNotContain(ZhangSan, await page.ContentAsync(), StringComparison.Ordinal); // nothing about the person
+        await Browser.ShotAsync(page, "terminal-02-paid");
+        Assert.Equal(before - 1_250, await BalanceAsync(zhang));
+
+        // the lookalike: face 7 is too close to face 8, so the phone's last four digits decide
+        var liBefore = await BalanceAsync(li);
+        await page.ClickAsync("a.button");
+        await page.SelectOptionAsync("#face", "7");
+        await page.FillAsync("#amount", "3.00");
+        await page.ClickAsync("#scan");
+        Assert.Equal("FACE_PHONE_DIGITS_REQUIRED", await page.GetAttributeAsync("#phoneLast4-error", "data-code"));
+        await page.FillAsync("#phoneLast4", LiSi[^4..]);
+        await page.ClickAsync("#scan");
+        await page.WaitForSelectorAsync("#identified");
+        await page.FillAsync("#passcode", "246813");
+        await page.ClickAsync("#pay");
+        await page.WaitForSelectorAsync("#result");
+        Assert.Equal(liBefore - 300, await BalanceAsync(li));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    /// <summary>Consent, the demo face sealed as a device would, and a passcode — through the Wallet API.</summary>
+    private static async Task<HttpClient> EnrolAsync(ZhifuTestServer server, string phone, int face, string passcode)
+    {
+        var wallet = await WalletAsync(server, phone);
+        (await wallet.PostAsJsonAsync("/api/wallet/face/consent", new { accept = true, paymentPassword = PaymentPassword }, Ct)).EnsureSuccessStatusCode();
+        var key = await wallet.GetFromJsonAsync<JsonElement>("/api/face/transport-key", Ct);
+        using var rsa = RSA.Create();
+        rsa.ImportFromPem(key.GetProperty("publicKey").GetString());
+        (await wallet.PostAsJsonAsync("/api/wallet/face/enrol", FaceEnvelope.Seal(SyntheticFaces.Demo(face), key.GetProperty("keyId").GetString()!, rsa),
+            Ct)).EnsureSuccessStatusCode();
+        (await wallet.PostAsJsonAsync("/api/wallet/me/otp", new { purpose = "face-passcode" }, Ct)).EnsureSuccessStatusCode();
+        var texts = await server.Services.GetRequiredService<SmsOutbox>().ReadAsync(phone, 5, Ct);
+        var code = SixDigits().Match(texts.First(t => t.Kind == "otp").Body).Value;
+        var set = await wallet.PutAsJsonAsync("/api/wallet/face/passcode", new { paymentPassword = PaymentPassword, code, passcode }, Ct);
+        Assert.True(set.IsSuccessStatusCode, await set.Content.ReadAsStringAsync(Ct));
+        return wallet;
+    }
+
+    [GeneratedRegex(@"\d{6}")]
+    private static partial Regex SixDigits();
+}
