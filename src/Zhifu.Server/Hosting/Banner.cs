@@ -15,6 +15,7 @@ public static class Banner
             $"  API docs (OpenAPI)   {url}/docs        document: {url}/openapi/v1.json",
             $"  Health / metrics     {url}/healthz     {url}/metrics",
             $"  Operator console     {url}/ops          (运营管理后台: sign in with a demo operator below)",
+            $"  User's H5 wallet     {url}/wallet       (钱包: sign in with a demo user below)",
             $"  Operator API         {url}/api/ops/... (sign in: POST {url}/api/ops/auth/login)",
             $"  Data                 {settings.Database.Describe()}",
             $"  Bank simulator       {bankUrl?.ToString() ?? "(starting)"}   (zhifu-bank; its /admin API adds test cards)",
@@ -26,6 +27,7 @@ public static class Banner
         lines.AddRange(DemoCards.People.Select(p =>
             $"    {p.Phone}  {p.Name}  {new Zhifu.Core.Money(DemoWorld.OpeningBalances[p.Phone])}"));
         lines.Add($"  Demo merchant: mchid {DemoWorld.MerchantId}; its v3 API credentials are in {settings.DataDirectory}/demo/merchant/");
+        lines.Add($"  Face-pay terminal simulator {url}/face-terminal (enrol a demo face at {url}/wallet/face first)");
         lines.Add($"  Demo merchant staff (merchant console {url}/merchant, API {url}/api/merchant/..., password {DemoWorld.MerchantStaffPassword}):");
         lines.AddRange(DemoWorld.MerchantStaff.Select(s => $"    {s.Username,-13} {s.Title}"));
         lines.Add("");
