@@ -111,6 +111,13 @@ public sealed class WalletFaceTests(Browser browser) : IClassFixture<Browser>
         Assert.False(await page.IsCheckedAsync("#accept")); // to use it again: consent anew
         await AssertFitsAsync(page);
         await Browser.ShotAsync(page, "wallet-66-face-withdrawn");
+
+        await page.GotoAsync("/wallet/font?to=large&back=%2Fwallet%2Fface");
+        await page.GotoAsync("/lang?to=en&back=%2Fwallet%2Fface");
+        Assert.Equal("Withdrawn", await page.InnerTextAsync("#state"));
+        Assert.Contains("Chinese text below", await page.InnerTextAsync("#consent-text"), StringComparison.Ordinal);
+        await AssertFitsAsync(page);
+        await Browser.ShotAsync(page, "wallet-66b-face-withdrawn-large-en");
     }
 
     [Fact]
