@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Zhifu.Server.Face;
 using Zhifu.Tests.Infrastructure;
@@ -82,15 +80,7 @@ internal static class FaceKit
     /// <summary>A terminal's signed POST (docs/face-payment.md, Terminals); the answer's text, which must be a success.</summary>
     private static async Task<string> SendAsync(HttpClient client, string terminalId, RSA key, string path, string body)
     {
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-        var signature = key.SignData(Encoding.UTF8.GetBytes($"POST\n{path}\n{timestamp}\n{nonce}\n{body}\n"), HashAlgorithmName.SHA256,
-            RSASignaturePadding.Pkcs1);
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("Zhifu-Terminal", terminalId);
-        request.Headers.Add("Zhifu-Timestamp", timestamp);
-        request.Headers.Add("Zhifu-Nonce", nonce);
-        request.Headers.Add("Zhifu-Signature", Convert.ToBase64String(signature));
+        using var request = FaceTerminalClient.Post(terminalId, key, path, body, DateTimeOffset.UtcNow);
         using var answer = await client.SendAsync(request, Ct);
         var text = await answer.Content.ReadAsStringAsync(Ct);
         Assert.True(answer.IsSuccessStatusCode, $"{path}: {text}");

@@ -1,10 +1,3 @@
-using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
-using Zhifu.Server.Face;
-using Zhifu.Server.Notifications;
 using Zhifu.Tests.Infrastructure;
 using static Zhifu.E2E.OpsKit;
 
@@ -15,7 +8,7 @@ namespace Zhifu.E2E;
 /// a synthetic demo face, the platform finds the payer (a lookalike needs the phone's last four digits), the passcode typed
 /// on the page authorizes, and the merchant's view is a transaction only; the payer's balance falls by the amount.
 /// </summary>
-public sealed partial class FaceTerminalSimulatorTests(Browser browser) : IClassFixture<Browser>
+public sealed class FaceTerminalSimulatorTests(Browser browser) : IClassFixture<Browser>
 {
     private const string WangWu = "18620003000";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -24,9 +17,11 @@ public sealed partial class FaceTerminalSimulatorTests(Browser browser) : IClass
     public async Task A_newcomer_pays_by_face_on_the_simulator_with_the_passcode_and_a_lookalike_asks_for_the_phone_digits()
     {
         await using var server = await ZhifuTestServer.StartAsync(null, "--Demo:FaceTerminal=true");
-        using var zhang = await EnrolAsync(server, ZhangSan, 1, "135790");
-        using var li = await EnrolAsync(server, LiSi, 7, "246813");
-        using var wang = await EnrolAsync(server, WangWu, 8, "975310"); // face 8 looks like face 7
+        await FaceKit.EnrolAsync(server, ZhangSan, 1, "135790");
+        await FaceKit.EnrolAsync(server, LiSi, 7, "246813");
+        await FaceKit.EnrolAsync(server, WangWu, 8, "975310"); // face 8 looks like face 7
+        using var zhang = await WalletAsync(server, ZhangSan);
+        using var li = await WalletAsync(server, LiSi);
         var before = await BalanceAsync(zhang);
         var page = await browser.PageAsync(server.BaseAddress);
         await page.GotoAsync("/face-terminal");
@@ -72,25 +67,4 @@ public sealed partial class FaceTerminalSimulatorTests(Browser browser) : IClass
         Assert.Equal(liBefore - 300, await BalanceAsync(li));
         Assert.True((await server.VerifyAsync()).AllHold);
     }
-
-    /// <summary>Consent, the demo face sealed as a device would, and a passcode — through the Wallet API.</summary>
-    private static async Task<HttpClient> EnrolAsync(ZhifuTestServer server, string phone, int face, string passcode)
-    {
-        var wallet = await WalletAsync(server, phone);
-        (await wallet.PostAsJsonAsync("/api/wallet/face/consent", new { accept = true, paymentPassword = PaymentPassword }, Ct)).EnsureSuccessStatusCode();
-        var key = await wallet.GetFromJsonAsync<JsonElement>("/api/face/transport-key", Ct);
-        using var rsa = RSA.Create();
-        rsa.ImportFromPem(key.GetProperty("publicKey").GetString());
-        (await wallet.PostAsJsonAsync("/api/wallet/face/enrol", FaceEnvelope.Seal(SyntheticFaces.Demo(face), key.GetProperty("keyId").GetString()!, rsa),
-            Ct)).EnsureSuccessStatusCode();
-        (await wallet.PostAsJsonAsync("/api/wallet/me/otp", new { purpose = "face-passcode" }, Ct)).EnsureSuccessStatusCode();
-        var texts = await server.Services.GetRequiredService<SmsOutbox>().ReadAsync(phone, 5, Ct);
-        var code = SixDigits().Match(texts.First(t => t.Kind == "otp").Body).Value;
-        var set = await wallet.PutAsJsonAsync("/api/wallet/face/passcode", new { paymentPassword = PaymentPassword, code, passcode }, Ct);
-        Assert.True(set.IsSuccessStatusCode, await set.Content.ReadAsStringAsync(Ct));
-        return wallet;
-    }
-
-    [GeneratedRegex(@"\d{6}")]
-    private static partial Regex SixDigits();
 }

@@ -121,6 +121,28 @@ public sealed class WalletFaceTests(Browser browser) : IClassFixture<Browser>
     }
 
     [Fact]
+    public async Task Without_the_demo_device_the_page_sends_enrolment_to_a_certified_device_and_a_forged_post_enrols_nothing()
+    {
+        await using var server = await ZhifuTestServer.StartAsync(null, "--Face:DemoDevice=false");
+        var page = await SignedInAsync(browser, server, LiSi);
+        await page.GotoAsync("/wallet/face");
+        await page.CheckAsync("#accept");
+        await page.FillAsync("#payment-password", PaymentPassword);
+        await page.ClickAsync("#consent");
+        await page.WaitForSelectorAsync("#enrol-elsewhere");
+        Assert.Equal(0, await page.Locator("#enrol").CountAsync());
+        // the handler refuses too: a hand-made POST with the page's own anti-forgery token enrols nothing
+        var token = await page.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value");
+        Assert.False(string.IsNullOrEmpty(token));
+        var answered = await page.EvaluateAsync<int>(@"async t => { const f = new FormData(); f.append('demoFace', '3');
+            f.append('__RequestVerificationToken', t); return (await fetch('/wallet/face?handler=Enrol', { method: 'POST', body: f })).status; }", token);
+        Assert.Equal(200, answered); // the page answered (the anti-forgery check passed) and enrolled nobody
+        using var wallet = await WalletAsync(server, LiSi);
+        var status = await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/face", Ct);
+        Assert.Equal("consented", status.GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task Li_si_claims_a_face_payment_was_not_her_and_sees_the_department_and_deadline()
     {
         await using var server = await ZhifuTestServer.StartAsync();

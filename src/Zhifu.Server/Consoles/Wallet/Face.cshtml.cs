@@ -10,8 +10,11 @@ namespace Zhifu.Server.Consoles.Wallet;
 /// demo face (<see cref="SyntheticFaces"/>), sealed to the transport key as a device seals it and stored through
 /// <see cref="FaceEnrolment.EnrolAsync"/>, the Wallet API's own path; and withdrawal, which deletes the template at once.
 /// </summary>
-public sealed class FaceModel(FaceEnrolment enrolment, FaceKeys keys) : FacePage
+public sealed class FaceModel(FaceEnrolment enrolment, FaceKeys keys, FaceOptions options) : FacePage
 {
+    /// <summary>Whether this page may stand in for a face device (<see cref="FaceOptions.DemoDevice"/>).</summary>
+    public bool DemoDeviceOn => options.DemoDevice;
+
     /// <summary>What the stored enrolment says came through this page (the API's own enrolments say <c>wallet</c>).</summary>
     public const string DemoDevice = "wallet-demo-device";
 
@@ -44,6 +47,11 @@ public sealed class FaceModel(FaceEnrolment enrolment, FaceKeys keys) : FacePage
     /// <summary>What a certified device does: take the template (here a demo face's) and seal it to the face transport key.</summary>
     public async Task OnPostEnrolAsync()
     {
+        if (!options.DemoDevice)
+        {
+            Status = await enrolment.StatusAsync(UserId, Aborted);
+            return;
+        }
         if (DemoFace is not { } face || face < 1 || face > SyntheticFaces.DemoFaces)
         {
             FieldErrors["demoFace"] = T($"请选择 1–{SyntheticFaces.DemoFaces} 号中的一张演示人脸", $"Choose demo face 1–{SyntheticFaces.DemoFaces}");
