@@ -1,3 +1,4 @@
+using Zhifu.Server.Face;
 using Zhifu.Tests.Infrastructure;
 using static Zhifu.E2E.OpsKit;
 
@@ -17,9 +18,9 @@ public sealed class FaceTerminalSimulatorTests(Browser browser) : IClassFixture<
     public async Task A_newcomer_pays_by_face_on_the_simulator_with_the_passcode_and_a_lookalike_asks_for_the_phone_digits()
     {
         await using var server = await ZhifuTestServer.StartAsync(null, "--Demo:FaceTerminal=true");
-        await FaceKit.EnrolAsync(server, ZhangSan, 1, "135790");
-        await FaceKit.EnrolAsync(server, LiSi, 7, "246813");
-        await FaceKit.EnrolAsync(server, WangWu, 8, "975310"); // face 8 looks like face 7
+        await FaceKit.EnrolAsync(server, ZhangSan, SyntheticFaces.Demo(1), "135790");
+        await FaceKit.EnrolAsync(server, LiSi, SyntheticFaces.Demo(7), "246813");
+        await FaceKit.EnrolAsync(server, WangWu, SyntheticFaces.Demo(8), "975310"); // face 8 looks like face 7
         using var zhang = await WalletAsync(server, ZhangSan);
         using var li = await WalletAsync(server, LiSi);
         var before = await BalanceAsync(zhang);

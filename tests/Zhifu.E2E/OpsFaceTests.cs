@@ -1,10 +1,9 @@
-using System.Globalization;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Data.Entities;
 using Zhifu.Tests.Infrastructure;
+using static Zhifu.E2E.FaceKit;
 using static Zhifu.E2E.OpsKit;
 
 namespace Zhifu.E2E;
@@ -16,11 +15,7 @@ namespace Zhifu.E2E;
 /// </summary>
 public sealed class OpsFaceTests(Browser browser) : IClassFixture<Browser>
 {
-    private const string Cafe = "1230000109";
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static DateOnly ChinaToday => DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime);
 
     [Fact]
     public async Task Risk_certifies_a_terminal_with_a_note_and_rejects_another_while_audit_reads_the_list_and_cannot_review()
@@ -169,32 +164,13 @@ public sealed class OpsFaceTests(Browser browser) : IClassFixture<Browser>
         Assert.Equal(0, await auditor.Locator("main form").CountAsync()); // reads, does not change terms
 
         var service = await OpsPageAsync(browser, server, "service");
-        Assert.Equal(0, await service.Locator("#nav-face").CountAsync());
+        Assert.Equal(0, await service.Locator("#nav-face-terminals, #nav-face-whitelist").CountAsync()); // service reads only claims
         foreach (var path in new[] { "/ops/face/terminals", "/ops/face/whitelist" })
         {
             var refused = await service.GotoAsync(path);
             Assert.Equal(403, refused!.Status);
             Assert.EndsWith("/ops/denied", service.Url, StringComparison.Ordinal);
         }
-    }
-
-    /// <summary>A terminal of the demo café registered by its admin through the merchant console API, with a fresh RSA-2048 key.</summary>
-    private static async Task<string> RegisterAsync(ZhifuTestServer server, string store, string certNumber)
-    {
-        using var admin = server.Client();
-        var login = await admin.PostAsJsonAsync("/api/merchant/auth/login",
-            new { username = "cafe-admin", password = MerchantKit.StaffPassword }, Ct);
-        Assert.True(login.IsSuccessStatusCode, await login.Content.ReadAsStringAsync(Ct));
-        using var key = RSA.Create(2048);
-        var registered = await admin.PostAsJsonAsync("/api/merchant/face-terminals", new
-        {
-            storeName = store, model = "ZF-FP1", publicKeyPem = key.ExportSubjectPublicKeyInfoPem(), certLab = "银行卡检测中心",
-            certNumber,
-            certExpiresOn = Expiry(ChinaToday.AddDays(365)),
-        }, Ct);
-        var body = await registered.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        Assert.True(registered.IsSuccessStatusCode, body.ToString());
-        return body.GetProperty("terminalId").GetString()!;
     }
 
     /// <summary>A merchant entered by operations as high-risk and approved by risk (four eyes), as onboarding does.</summary>
@@ -230,6 +206,4 @@ public sealed class OpsFaceTests(Browser browser) : IClassFixture<Browser>
         var detail = await risk.GetFromJsonAsync<JsonElement>($"/api/ops/merchants/{mchId}", Ct);
         return detail.GetProperty("facePayEligible").GetBoolean();
     }
-
-    private static string Expiry(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

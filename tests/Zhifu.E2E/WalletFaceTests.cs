@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Zhifu.Data.Entities;
+using Zhifu.Server.Face;
 using Zhifu.Tests.Infrastructure;
 using static Zhifu.E2E.OpsKit;
 using static Zhifu.E2E.WalletKit;
@@ -146,12 +147,12 @@ public sealed class WalletFaceTests(Browser browser) : IClassFixture<Browser>
     public async Task Li_si_claims_a_face_payment_was_not_her_and_sees_the_department_and_deadline()
     {
         await using var server = await ZhifuTestServer.StartAsync();
-        var (terminalId, key) = await FaceKit.CertifiedTerminalAsync(server);
-        await FaceKit.EnrolAsync(server, LiSi, 3, Passcode);
         string transactionId;
-        using (key)
+        using (var key = System.Security.Cryptography.RSA.Create(2048))
         {
-            transactionId = await FaceKit.PayAsync(server, terminalId, key, 3, Passcode, "E2E-FACE-0001", 1_250);
+            var terminalId = await FaceKit.CertifiedTerminalAsync(server, key);
+            await FaceKit.EnrolAsync(server, LiSi, SyntheticFaces.Demo(3), Passcode);
+            transactionId = await FaceKit.PayAsync(server, terminalId, key, SyntheticFaces.Capture(3), "E2E-FACE-0001", 1_250, Passcode);
         }
         using var api = await WalletAsync(server, LiSi);
 

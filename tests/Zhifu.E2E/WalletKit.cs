@@ -66,11 +66,11 @@ internal static class WalletKit
         return () => last;
     }
 
-    /// <summary>Fails when the page is wider than the phone (a horizontal scrollbar at 375 px).</summary>
-    public static async Task AssertFitsAsync(IPage page)
+    /// <summary>Fails when the page is wider than the phone (a horizontal scrollbar at 375 px), or than <paramref name="max"/>.</summary>
+    public static async Task AssertFitsAsync(IPage page, int max = Width)
     {
         var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
-        Assert.True(width <= Width, $"{page.Url} is {width}px wide at {Width}px");
+        Assert.True(width <= max, $"{page.Url} is {width}px wide at {max}px");
     }
 
     /// <summary>An active amount rule of risk control, written by the <c>risk</c> operator through the Operator API.</summary>

@@ -66,7 +66,7 @@ public sealed class WalletCredentials(
     {
         if (!CredentialRules.IsStrongPaymentPassword(passcode))
         {
-            return WalletErrors.WeakPaymentPassword;
+            return WalletErrors.WeakFacePasscode; // the payment password's rule, in the passcode's words
         }
         if (await VerifyPaymentPasswordAsync(userId, paymentPassword, cancellationToken) is { } wrong)
         {

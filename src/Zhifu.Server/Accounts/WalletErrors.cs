@@ -30,6 +30,8 @@ public static class WalletErrors
         "登录密码须为 8–64 位，且同时包含字母和数字", "The login password must be 8–64 characters with both letters and digits");
     public static readonly WalletError WeakPaymentPassword = new(400, "WEAK_PAYMENT_PASSWORD",
         "支付密码须为 6 位数字，且不能是连续或重复的数字", "The payment password must be 6 digits, not a run or a repeat");
+    public static readonly WalletError WeakFacePasscode = new(400, "WEAK_FACE_PASSCODE",
+        "支付口令须为 6 位数字，且不能是连续或重复的数字", "The passcode must be 6 digits, not a run or a repeat");
     public static readonly WalletError PhoneTaken = new(409, "PHONE_ALREADY_HAS_WALLET", "该手机号已开通钱包", "This phone number already has a wallet");
     public static readonly WalletError BatchOpening = new(403, "OPENING_REFUSED_BATCH",
         "同一设备短时间内开户过多，疑似批量开户，已拒绝（ACC-3）", "Too many wallets opened from one device: suspected batch opening (ACC-3)");

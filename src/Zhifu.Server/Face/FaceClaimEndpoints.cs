@@ -16,6 +16,15 @@ public static class FaceClaimEndpoints
 
     public sealed record RecoveryRequest(string? Outcome, long AmountFen, string? Note);
 
+    /// <summary>Which operator roles read, take, decide and recover claims — the API and the operator console's pages alike.</summary>
+    public static class OperatorRoles
+    {
+        public const string Read = "risk,service,finance,audit";
+        public const string Assign = "risk,service";
+        public const string Decide = "risk";
+        public const string Recover = "finance";
+    }
+
     public static void Map(WebApplication app)
     {
         var wallet = app.MapGroup("/api/wallet/face/claims").WithTags("Wallet: face payment").RequireAuthorization(WalletSessions.Scheme);
@@ -39,7 +48,7 @@ public static class FaceClaimEndpoints
         });
 
         var ops = app.MapGroup("/api/ops/face-claims").WithTags("Operator: face-pay claims");
-        var readers = OperatorLifecycleEndpoints.Roles("risk", "service", "finance", "audit");
+        var readers = OperatorLifecycleEndpoints.Roles(OperatorRoles.Read.Split(','));
         ops.MapGet("", async (string? state, bool? pursuing, int? skip, int? take, FaceClaims claims, HttpContext h) =>
         {
             if (state is not null && !FaceClaims.States.Contains(state))
@@ -55,13 +64,13 @@ public static class FaceClaimEndpoints
             .RequireAuthorization(readers);
         ops.MapPost("/{id:guid}/assign", async (Guid id, ClaimsPrincipal user, FaceClaims claims, HttpContext h) =>
             Answer(await claims.AssignAsync(id, OperatorActor.Of(user), h.RequestAborted), h))
-            .RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk", "service"));
+            .RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Assign.Split(',')));
         ops.MapPost("/{id:guid}/decide", async (Guid id, DecideRequest request, ClaimsPrincipal user, FaceClaims claims, HttpContext h) =>
             Answer(await claims.DecideAsync(id, request.UserAtFault, request.Note, OperatorActor.Of(user), h.RequestAborted), h))
-            .RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk"));
+            .RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Decide.Split(',')));
         ops.MapPost("/{id:guid}/recovery", async (Guid id, RecoveryRequest request, ClaimsPrincipal user, FaceClaims claims, HttpContext h) =>
             Answer(await claims.RecoverAsync(id, request.Outcome, request.AmountFen, request.Note, OperatorActor.Of(user), h.RequestAborted), h))
-            .RequireAuthorization(OperatorLifecycleEndpoints.Roles("finance"));
+            .RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Recover.Split(',')));
     }
 
     private static IResult Answer(WalletError? error, HttpContext h) => error is null ? Results.NoContent() : error.ToResult(h);

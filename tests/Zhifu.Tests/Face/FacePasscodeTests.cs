@@ -23,6 +23,7 @@ public sealed class FacePasscodeTests
         var credentials = server.Services.GetRequiredService<WalletCredentials>();
         Assert.Equal("FACE_PASSCODE_NOT_SET", (await credentials.VerifyFacePasscodeAsync(zhang.UserId, "135790", Ct))?.Code);
 
+        Assert.Equal("WEAK_FACE_PASSCODE", await SetAsync(zhang, Party.PaymentPassword, "123456", "000000")); // a run
         Assert.Equal("FACE_PASSCODE_SAME_AS_PAYMENT_PASSWORD", await SetAsync(zhang, Party.PaymentPassword, Party.PaymentPassword, "000000"));
         Assert.Equal("BAD_PAYMENT_PASSWORD", await SetAsync(zhang, "000000", "135790", "000000"));
         Assert.Equal("OTP_INVALID", await SetAsync(zhang, Party.PaymentPassword, "135790", "000000"));

@@ -53,16 +53,8 @@ public sealed class FacePasscodeModel(WalletCredentials credentials, FaceEnrolme
         }
         else if (await credentials.SetFacePasscodeAsync(UserId, PaymentPassword, Code?.Trim(), Passcode, Aborted) is { } error)
         {
-            if (error == WalletErrors.WeakPaymentPassword)
-            {
-                // the rule is the payment password's, but the field is the passcode: say it in its words
-                FieldErrors["passcode"] = T("支付口令须为 6 位数字，且不能是连续或重复的数字", "The passcode must be 6 digits, not a run or a repeat");
-            }
-            else
-            {
-                Refuse(error, error == WalletErrors.FacePasscodeSameAsPaymentPassword ? "passcode"
-                    : error == WalletErrors.BadCode ? "code" : null);
-            }
+            Refuse(error, error == WalletErrors.FacePasscodeSameAsPaymentPassword || error == WalletErrors.WeakFacePasscode ? "passcode"
+                : error == WalletErrors.BadCode ? "code" : null);
         }
         else
         {
