@@ -208,17 +208,13 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
     {
         ArgumentNullException.ThrowIfNull(by);
         note = note?.Trim();
-        if (note is not { Length: >= 2 and <= 200 })
-        {
-            return NoteRequired;
-        }
         await using var db = database.CreateContext();
-        var claim = await db.Set<FaceClaimRow>().FirstOrDefaultAsync(c => c.Id == claimId, ct);
-        if (claim is null)
+        var (claim, refused) = await ToChangeAsync(db, claimId, note, ct);
+        if (refused is not null)
         {
-            return NotFound;
+            return refused;
         }
-        if (claim.State != FaceClaimRow.Open)
+        if (claim!.State != FaceClaimRow.Open)
         {
             return NotOpen;
         }
@@ -237,14 +233,14 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
         {
             return Busy; // another operator decided it first, or a refund of the payment went in meanwhile
         }
-        if (lossFen > 0 && await CompensateAsync(claim, ct) is { } refused)
+        if (lossFen > 0 && await CompensateAsync(claim, ct) is { } unpaid)
         {
             (claim.State, claim.CompensatedFen, claim.DecidedBy, claim.DecisionNote, claim.DecidedAt, claim.RecoveryState) =
                 (FaceClaimRow.Open, 0, null, null, null, null);
             claim.CompensationTransferId = null;
             claim.Version++;
             await db.SaveChangesAsync(ct);
-            return refused;
+            return unpaid;
         }
         await audit.AppendAsync(by.Username, by.Role, "face-claim.decide", claim.TransactionId,
             $"{claim.State}, compensated {lossFen} fen: {note}", ct);
@@ -267,17 +263,13 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
     {
         ArgumentNullException.ThrowIfNull(by);
         note = note?.Trim();
-        if (note is not { Length: >= 2 and <= 200 })
-        {
-            return NoteRequired;
-        }
         await using var db = database.CreateContext();
-        var claim = await db.Set<FaceClaimRow>().FirstOrDefaultAsync(c => c.Id == claimId, ct);
-        if (claim is null)
+        var (claim, refused) = await ToChangeAsync(db, claimId, note, ct);
+        if (refused is not null)
         {
-            return NotFound;
+            return refused;
         }
-        if (claim.RecoveryState != FaceClaimRow.Pursuing)
+        if (claim!.RecoveryState != FaceClaimRow.Pursuing)
         {
             return RecoveryNotPending;
         }
@@ -294,17 +286,29 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
         {
             return RecoveryNotPending;
         }
-        if (fromMerchant && await RecoverFromMerchantAsync(claim, ct) is { } refused)
+        if (fromMerchant && await RecoverFromMerchantAsync(claim, ct) is { } shortfall)
         {
             (claim.RecoveryState, claim.RecoveredFen, claim.RecoveryBy, claim.RecoveryNote, claim.RecoveryAt, claim.RecoveryTransferId) =
                 (FaceClaimRow.Pursuing, 0, null, null, null, null);
             claim.Version++;
             await db.SaveChangesAsync(ct);
-            return refused;
+            return shortfall;
         }
         await audit.AppendAsync(by.Username, by.Role, "face-claim.recover", claim.TransactionId,
             $"{claim.RecoveryState} {claim.RecoveredFen} fen: {note}", ct);
         return null;
+    }
+
+    /// <summary>A decision's or recovery's start: the note (2–200 characters, trimmed), then the claim, tracked.</summary>
+    private static async Task<(FaceClaimRow? Claim, WalletError? Refused)> ToChangeAsync(ZhifuDb db, Guid claimId, string? note,
+        CancellationToken ct)
+    {
+        if (note is not { Length: >= 2 and <= 200 })
+        {
+            return (null, NoteRequired);
+        }
+        var claim = await db.Set<FaceClaimRow>().FirstOrDefaultAsync(c => c.Id == claimId, ct);
+        return claim is null ? (null, NotFound) : (claim, null);
     }
 
     /// <summary>
@@ -411,27 +415,6 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
 /// <summary>Posts recorded but unposted claim money moves at start and every five minutes (<see cref="FaceClaims.ResumeAsync"/>).</summary>
 public sealed class FaceClaimsWorker(FaceClaims claims, ILogger<FaceClaimsWorker> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(5));
-        try
-        {
-            do
-            {
-                try
-                {
-                    await claims.ResumeAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "resuming face claims failed; next round in five minutes");
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // stopping
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Hosting.PeriodicWork.RunAsync(TimeSpan.FromMinutes(5),
+        claims.ResumeAsync, logger, "resuming face claims failed; next round in five minutes", stoppingToken);
 }

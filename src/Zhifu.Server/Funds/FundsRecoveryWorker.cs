@@ -32,27 +32,7 @@ public sealed class FundsRecoveryWorker(
         return open.Count;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.RecoveryIntervalSeconds));
-        try
-        {
-            do
-            {
-                try
-                {
-                    await RunOnceAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogWarning(e, "Fund recovery round failed; it runs again shortly");
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // the host is stopping: a normal end, not a failure
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Hosting.PeriodicWork.RunAsync(
+        TimeSpan.FromSeconds(options.RecoveryIntervalSeconds), RunOnceAsync, logger, "Fund recovery round failed; it runs again shortly",
+        stoppingToken, level: LogLevel.Warning);
 }

@@ -68,29 +68,8 @@ public sealed class DormancyScan(
 public sealed class DormancyWorker(
     DormancyScan scan, LifecycleOptions options, IHostApplicationLifetime lifetime, ILogger<DormancyWorker> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(Math.Max(1, options.DormancyScanMinutes)));
-        try
-        {
-            await Hosting.ServerStarted.WaitAsync(lifetime, stoppingToken);
-            do
-            {
-                try
-                {
-                    await scan.RunOnceAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // The next pass retries; a failed scan suspended nothing half-way (each batch commits whole).
-                    logger.LogError(e, "Dormancy scan failed");
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The server is stopping.
-        }
-    }
+    // The next pass retries a failed scan: it suspended nothing half-way (each batch commits whole).
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Hosting.PeriodicWork.RunAsync(
+        TimeSpan.FromMinutes(Math.Max(1, options.DormancyScanMinutes)), scan.RunOnceAsync, logger, "Dormancy scan failed", stoppingToken,
+        before: ct => Hosting.ServerStarted.WaitAsync(lifetime, ct));
 }

@@ -228,27 +228,6 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
 /// <summary>Sends PWL-7's review reminders once an hour.</summary>
 public sealed class PasswordlessWorker(PasswordlessOversight oversight, ILogger<PasswordlessWorker> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
-        try
-        {
-            do
-            {
-                try
-                {
-                    await oversight.RemindDueAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "passwordless reminders failed; next round in an hour");
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // stopping
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Hosting.PeriodicWork.RunAsync(TimeSpan.FromHours(1),
+        oversight.RemindDueAsync, logger, "passwordless reminders failed; next round in an hour", stoppingToken);
 }

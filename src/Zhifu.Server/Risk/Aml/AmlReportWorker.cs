@@ -37,29 +37,9 @@ public sealed class AmlReportWorker(
         return made;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.WorkerIntervalSeconds)));
-        try
-        {
-            await Hosting.ServerStarted.WaitAsync(lifetime, stoppingToken);
-            // The first round waits one interval: a server starting up has more urgent work, and the day's reports keep.
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await RunOnceAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // The next check retries: a report is stored whole or not at all.
-                    logger.LogError(e, "AML report generation failed");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The server is stopping.
-        }
-    }
+    // The first round waits one interval: a server starting up has more urgent work, and the day's reports keep. A failed
+    // round is retried by the next: a report is stored whole or not at all.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Hosting.PeriodicWork.RunAsync(
+        TimeSpan.FromSeconds(Math.Max(1, options.WorkerIntervalSeconds)), RunOnceAsync, logger, "AML report generation failed", stoppingToken,
+        before: ct => Hosting.ServerStarted.WaitAsync(lifetime, ct), firstRoundNow: false);
 }
