@@ -12,7 +12,9 @@ namespace Zhifu.Server.Face;
 /// </summary>
 public static class FaceClaimEndpoints
 {
-    public sealed record DecideRequest(bool UserAtFault, string? Note);
+    /// <summary><c>userAtFault</c> must be given (a missing one is never read as "compensate"); <c>expectedFen</c>, when given, is
+    /// the amount the operator confirmed the fund will pay.</summary>
+    public sealed record DecideRequest(bool? UserAtFault, string? Note, long? ExpectedFen);
 
     public sealed record RecoveryRequest(string? Outcome, long AmountFen, string? Note);
 
@@ -66,7 +68,8 @@ public static class FaceClaimEndpoints
             Answer(await claims.AssignAsync(id, OperatorActor.Of(user), h.RequestAborted), h))
             .RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Assign.Split(',')));
         ops.MapPost("/{id:guid}/decide", async (Guid id, DecideRequest request, ClaimsPrincipal user, FaceClaims claims, HttpContext h) =>
-            Answer(await claims.DecideAsync(id, request.UserAtFault, request.Note, OperatorActor.Of(user), h.RequestAborted), h))
+            Answer(request.UserAtFault is not { } atFault ? FaceClaims.DecisionRequired
+                : await claims.DecideAsync(id, atFault, request.Note, OperatorActor.Of(user), h.RequestAborted, request.ExpectedFen), h))
             .RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Decide.Split(',')));
         ops.MapPost("/{id:guid}/recovery", async (Guid id, RecoveryRequest request, ClaimsPrincipal user, FaceClaims claims, HttpContext h) =>
             Answer(await claims.RecoverAsync(id, request.Outcome, request.AmountFen, request.Note, OperatorActor.Of(user), h.RequestAborted), h))

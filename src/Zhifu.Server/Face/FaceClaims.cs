@@ -8,6 +8,7 @@ using Zhifu.Server.Ledger;
 using Zhifu.Server.Lifecycle;
 using Zhifu.Server.Notifications;
 using Zhifu.Server.Payments;
+using Zhifu.Server.Payments.Refunds;
 using Zhifu.Server.Security;
 
 namespace Zhifu.Server.Face;
@@ -37,8 +38,8 @@ public sealed record FaceClaimView(Guid Id, string TransactionId, string MchId, 
 /// record, and the next attempt gets a new id (the ledger answers a refused id's refusal for ever).
 /// </remarks>
 public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, FaceEnrolment enrolment, WalletAccounts accounts,
-    WalletCredentials credentials, Adjustments adjustments, InstitutionChart chart, ISmsGateway sms, AuditLog audit, IClock clock,
-    ILogger<FaceClaims> logger)
+    WalletCredentials credentials, Adjustments adjustments, InstitutionChart chart, ILedger ledger, IAccountGuard guard, ISmsGateway sms,
+    AuditLog audit, IClock clock, ILogger<FaceClaims> logger)
 {
     public const string CompensationKind = "face-compensation";
     public const string RecoveryKind = "face-recovery";
@@ -60,6 +61,10 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
     public static readonly WalletError NotOpen = new(409, "FACE_CLAIM_NOT_OPEN", "申诉已处理", "The claim has already been decided");
     public static readonly WalletError Busy = new(409, "FACE_CLAIM_BUSY", "申诉或其订单刚刚有变动，请刷新后重试",
         "The claim or its payment changed just now; reload and try again");
+    public static readonly WalletError RefundInFlight = new(409, "FACE_CLAIM_REFUND_PENDING", "该笔支付有退款正在处理，请待退款完成后再处理申诉",
+        "A refund of this payment is still in progress; decide the claim once it is done");
+    public static readonly WalletError DecisionRequired = new(400, "FACE_CLAIM_DECISION_REQUIRED", "请选择：先行赔付，或用户过错驳回",
+        "Choose: compensate, or reject for the user's fault");
     public static readonly WalletError NoteRequired = new(400, "FACE_CLAIM_NOTE_REQUIRED", "请填写 2–200 字的处理说明",
         "Write a note of 2–200 characters");
     public static readonly WalletError FundShort = new(409, "FACE_FUND_INSUFFICIENT", "风险补偿金余额不足，请先补充资金",
@@ -200,11 +205,16 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
     }
 
     /// <summary>
-    /// FACE-6: decides an open claim, with a note of 2–200 characters (audited). <paramref name="userAtFault"/> only when the
-    /// user's fault is shown (the claim is rejected); otherwise 先行赔付 — the fund pays the user what the payment still
-    /// stands at (its amount less refunds) and recovery starts. Null when done, else why not (nothing changed).
+    /// FACE-6: decides an open claim, with a note of 2–200 characters (audited when recorded). <paramref name="userAtFault"/>
+    /// only when the user's fault is shown (the claim is rejected, nothing moves); otherwise 先行赔付 — the fund pays the user
+    /// what the payment still stands at (its amount less refunds; consumption-only funds back as such, CARD-3) and recovery
+    /// starts. Refused while a refund of the payment is still in flight (it could yet be voided), while the payer's wallet may
+    /// not receive (ACC-4 … ACC-6), when the fund cannot cover it, or when <paramref name="expectedFen"/> (what the operator
+    /// confirmed) is not what would be paid. Null when done (the money may follow from <see cref="ResumeAsync"/> if the ledger
+    /// is busy), else why not — nothing changed.
     /// </summary>
-    public async Task<WalletError?> DecideAsync(Guid claimId, bool userAtFault, string? note, OperatorActor by, CancellationToken ct)
+    public async Task<WalletError?> DecideAsync(Guid claimId, bool userAtFault, string? note, OperatorActor by, CancellationToken ct,
+        long? expectedFen = null)
     {
         ArgumentNullException.ThrowIfNull(by);
         note = note?.Trim();
@@ -222,10 +232,33 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
         // the claim compensated (PaymentRefunds refuses those): the user is never paid twice
         var order = await db.Set<PaymentOrderRow>().FirstAsync(o => o.Id == claim.OrderId, ct);
         order.Version++;
-        var lossFen = userAtFault ? 0 : order.TotalFen - order.RefundedFen;
-        (claim.State, claim.CompensatedFen, claim.DecidedBy, claim.DecisionNote, claim.DecidedAt, claim.AssignedTo) =
-            (userAtFault ? FaceClaimRow.Rejected : FaceClaimRow.Compensated, lossFen, by.Username, note, clock.UtcNow,
-                claim.AssignedTo ?? by.Username);
+        var (lossFen, consumptionFen) = (0L, 0L);
+        if (!userAtFault)
+        {
+            var refunds = await db.Set<PaymentRefundRow>().AsNoTracking().Where(r => r.OrderId == order.Id && r.Status != PaymentRefunds.Closed)
+                .Select(r => new { r.Status, r.ConsumptionFen }).ToListAsync(ct);
+            if (refunds.Any(r => r.Status == PaymentRefunds.Processing))
+            {
+                return RefundInFlight;
+            }
+            lossFen = order.TotalFen - order.RefundedFen;
+            consumptionFen = Math.Clamp(order.ConsumptionFen - refunds.Sum(r => r.ConsumptionFen), 0, lossFen);
+            if (expectedFen is { } expected && expected != lossFen)
+            {
+                return Busy;
+            }
+            if (lossFen > 0 && await guard.EnsureCanTransactAsync(claim.UserId, Business.NonCounterIn, ct) is { } blocked)
+            {
+                return blocked;
+            }
+            if (lossFen > (ledger.GetAccount(chart[InstitutionChart.RiskCompensationFund])?.AvailableCreditBalance ?? 0))
+            {
+                return FundShort;
+            }
+        }
+        (claim.State, claim.CompensatedFen, claim.CompensatedConsumptionFen, claim.DecidedBy, claim.DecisionNote, claim.DecidedAt) =
+            (userAtFault ? FaceClaimRow.Rejected : FaceClaimRow.Compensated, lossFen, consumptionFen, by.Username, note, clock.UtcNow);
+        claim.AssignedTo ??= by.Username;
         claim.CompensationTransferId = lossFen > 0 ? Guid.CreateVersion7() : null;
         claim.RecoveryState = lossFen > 0 ? FaceClaimRow.Pursuing : null;
         claim.Version++;
@@ -233,30 +266,22 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
         {
             return Busy; // another operator decided it first, or a refund of the payment went in meanwhile
         }
-        if (lossFen > 0 && await CompensateAsync(claim, ct) is { } unpaid)
-        {
-            (claim.State, claim.CompensatedFen, claim.DecidedBy, claim.DecisionNote, claim.DecidedAt, claim.RecoveryState) =
-                (FaceClaimRow.Open, 0, null, null, null, null);
-            claim.CompensationTransferId = null;
-            claim.Version++;
-            await db.SaveChangesAsync(ct);
-            return unpaid;
-        }
         await audit.AppendAsync(by.Username, by.Role, "face-claim.decide", claim.TransactionId,
-            $"{claim.State}, compensated {lossFen} fen: {note}", ct);
-        await TellAsync(claim.UserId, (userAtFault, lossFen) switch
+            $"{claim.State}, compensating {lossFen} fen: {note}", CancellationToken.None);
+        if (lossFen > 0)
         {
-            (true, _) => $"【知付】您对刷脸支付 {new Money(claim.AmountFen)} 的申诉经核查未予支持：{note}。如有异议请联系客服。",
-            (_, 0) => $"【知付】您对刷脸支付 {new Money(claim.AmountFen)} 的申诉已处理：该笔已由商户全额退款，无需赔付。",
-            _ => $"【知付】您对刷脸支付 {new Money(claim.AmountFen)} 的申诉已处理，风险补偿金已先行赔付 {new Money(lossFen)} 至您的余额。",
-        }, ct);
+            return await CompensateAsync(claim);
+        }
+        await TellAsync(claim, userAtFault
+            ? $"【知付】您对刷脸支付 {new Money(claim.AmountFen)} 的申诉经核查未予支持：{note}。如有异议请联系客服。"
+            : $"【知付】您对刷脸支付 {new Money(claim.AmountFen)} 的申诉已处理：该笔已由商户全额退款，无需赔付。");
         return null;
     }
 
     /// <summary>
-    /// FACE-6: concludes the recovery of a compensated claim (finance, audited): <c>merchant</c> — <paramref name="amountFen"/>
-    /// (¥0.01 … what the fund paid) is taken back from the merchant's pending settlement funds into the fund; or
-    /// <c>written-off</c> — the fund bears the loss. A note of 2–200 characters says why.
+    /// FACE-6: concludes the recovery of a compensated claim whose compensation is in the ledger (finance, audited):
+    /// <c>merchant</c> — <paramref name="amountFen"/> (¥0.01 … what the fund paid) is taken back from the merchant's pending
+    /// settlement funds into the fund; or <c>written-off</c> — the fund bears the loss. A note of 2–200 characters says why.
     /// </summary>
     public async Task<WalletError?> RecoverAsync(Guid claimId, string? outcome, long amountFen, string? note, OperatorActor by,
         CancellationToken ct)
@@ -269,14 +294,23 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
         {
             return refused;
         }
-        if (claim!.RecoveryState != FaceClaimRow.Pursuing)
+        if (claim!.RecoveryState != FaceClaimRow.Pursuing
+            || !await db.LedgerTransfers.AnyAsync(t => t.Id == claim.CompensationTransferId && t.Result == (int)TransferResult.Ok, ct))
         {
-            return RecoveryNotPending;
+            return RecoveryNotPending; // nothing paid (yet) means nothing to recover
         }
         var fromMerchant = outcome == "merchant";
         if (!RecoveryOutcomes.Contains(outcome) || (fromMerchant && (amountFen < 1 || amountFen > claim.CompensatedFen)))
         {
             return RecoveryInvalid;
+        }
+        if (fromMerchant)
+        {
+            var pending = await db.Merchants.Where(m => m.Id == claim.MerchantId).Select(m => m.PendingAccountId).FirstAsync(ct);
+            if (amountFen > (ledger.GetAccount(pending)?.AvailableCreditBalance ?? 0))
+            {
+                return MerchantShort;
+            }
         }
         (claim.RecoveryState, claim.RecoveredFen, claim.RecoveryBy, claim.RecoveryNote, claim.RecoveryAt, claim.RecoveryTransferId) =
             (fromMerchant ? FaceClaimRow.Recovered : FaceClaimRow.WrittenOff, fromMerchant ? amountFen : 0, by.Username, note, clock.UtcNow,
@@ -286,17 +320,9 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
         {
             return RecoveryNotPending;
         }
-        if (fromMerchant && await RecoverFromMerchantAsync(claim, ct) is { } shortfall)
-        {
-            (claim.RecoveryState, claim.RecoveredFen, claim.RecoveryBy, claim.RecoveryNote, claim.RecoveryAt, claim.RecoveryTransferId) =
-                (FaceClaimRow.Pursuing, 0, null, null, null, null);
-            claim.Version++;
-            await db.SaveChangesAsync(ct);
-            return shortfall;
-        }
         await audit.AppendAsync(by.Username, by.Role, "face-claim.recover", claim.TransactionId,
-            $"{claim.RecoveryState} {claim.RecoveredFen} fen: {note}", ct);
-        return null;
+            $"{claim.RecoveryState} {claim.RecoveredFen} fen: {note}", CancellationToken.None);
+        return fromMerchant ? await RecoverFromMerchantAsync(claim) : null;
     }
 
     /// <summary>A decision's or recovery's start: the note (2–200 characters, trimmed), then the claim, tracked.</summary>
@@ -312,8 +338,10 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
     }
 
     /// <summary>
-    /// Posts what decisions recorded but the ledger does not have yet (the process stopped in between): compensations and
-    /// recoveries whose transfer is missing. At most 100 a call; the ids make repeats harmless.
+    /// Posts what decisions recorded but the ledger does not have yet (the process stopped in between, or the ledger was
+    /// busy): compensations and recoveries whose transfer is missing, oldest first, at most 100 of each a call; the recorded
+    /// ids make repeats harmless. A definite refusal undoes the record (the claim open again, or the recovery pending again),
+    /// audited. One claim's failure does not stop the others.
     /// </summary>
     public async Task<int> ResumeAsync(CancellationToken ct)
     {
@@ -321,44 +349,126 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
         var applied = db.LedgerTransfers.Where(t => t.Result == (int)TransferResult.Ok).Select(t => t.Id);
         var compensations = await db.Set<FaceClaimRow>().AsNoTracking()
             .Where(c => c.State == FaceClaimRow.Compensated && c.CompensationTransferId != null && !applied.Contains(c.CompensationTransferId.Value))
-            .Take(100).ToListAsync(ct);
+            .OrderBy(c => c.DecidedAt).ThenBy(c => c.Id).Take(100).ToListAsync(ct);
         var recoveries = await db.Set<FaceClaimRow>().AsNoTracking()
             .Where(c => c.RecoveryState == FaceClaimRow.Recovered && c.RecoveryTransferId != null && !applied.Contains(c.RecoveryTransferId.Value))
-            .Take(100).ToListAsync(ct);
-        foreach (var claim in compensations)
+            .OrderBy(c => c.RecoveryAt).ThenBy(c => c.Id).Take(100).ToListAsync(ct);
+        foreach (var (claim, recovery) in compensations.Select(c => (c, false)).Concat(recoveries.Select(c => (c, true))))
         {
-            if (await CompensateAsync(claim, ct) is { } refused)
+            try
             {
-                logger.LogError("face claim {Id}: recorded compensation still not posted: {Code}", claim.Id, refused.Code);
+                if ((recovery ? await RecoverFromMerchantAsync(claim) : await CompensateAsync(claim)) is { } refused)
+                {
+                    logger.LogWarning("face claim {Id}: the recorded move was refused on resume ({Code}); undone", claim.Id, refused.Code);
+                }
             }
-        }
-        foreach (var claim in recoveries)
-        {
-            if (await RecoverFromMerchantAsync(claim, ct) is { } refused)
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                logger.LogError("face claim {Id}: recorded recovery still not posted: {Code}", claim.Id, refused.Code);
+                logger.LogError(e, "face claim {Id}: resuming failed; next round retries", claim.Id);
             }
         }
         return compensations.Count + recoveries.Count;
     }
 
-    /// <summary>先行赔付: fund → the user's balance, under the attempt's recorded id (a repeat moves nothing more).</summary>
-    private async Task<WalletError?> CompensateAsync(FaceClaimRow claim, CancellationToken ct)
+    /// <summary>
+    /// 先行赔付 under the recorded id: fund → the user's consumption-only funds (their share) and balance, one linked request.
+    /// Done: the user is told. Refused: the decision is undone (the claim open again), audited. The ledger busy: the record
+    /// stays for <see cref="ResumeAsync"/>.
+    /// </summary>
+    private async Task<WalletError?> CompensateAsync(FaceClaimRow claim)
     {
-        var user = (await accounts.FindAsync(claim.UserId, ct))!;
-        var result = await adjustments.PostAsync(claim.CompensationTransferId!.Value, CompensationKind, $"刷脸支付先行赔付 {claim.TransactionId}",
-            chart[InstitutionChart.RiskCompensationFund], user.WalletAccountId, claim.CompensatedFen, "face-claims", ct);
-        return result.IsSuccess() ? null : result == TransferResult.ExceedsCredits ? FundShort : Failed(result);
+        if (await accounts.FindAsync(claim.UserId, CancellationToken.None) is not { } user)
+        {
+            return await UndoAsync(claim, recovery: false, Failed(TransferResult.CreditAccountNotFound));
+        }
+        var fund = chart[InstitutionChart.RiskCompensationFund];
+        var id = claim.CompensationTransferId!.Value;
+        var legs = new List<AdjustmentLeg>();
+        if (claim.CompensatedConsumptionFen > 0)
+        {
+            legs.Add(new AdjustmentLeg(id, fund, user.ConsumptionAccountId, claim.CompensatedConsumptionFen));
+        }
+        if (claim.CompensatedFen > claim.CompensatedConsumptionFen)
+        {
+            legs.Add(new AdjustmentLeg(legs.Count == 0 ? id : DerivedIds.For(id, "balance"), fund, user.WalletAccountId,
+                claim.CompensatedFen - claim.CompensatedConsumptionFen));
+        }
+        TransferResult result;
+        try
+        {
+            result = await adjustments.PostAsync(legs, CompensationKind, $"刷脸支付先行赔付 {claim.TransactionId}", "face-claims",
+                CancellationToken.None);
+        }
+        catch (LedgerUnavailableException e)
+        {
+            logger.LogWarning(e, "face claim {Id}: the ledger is busy; the compensation is posted on resume", claim.Id);
+            return null; // recorded: ResumeAsync posts it
+        }
+        if (!result.IsSuccess())
+        {
+            return await UndoAsync(claim, recovery: false, result == TransferResult.ExceedsCredits ? FundShort : Failed(result));
+        }
+        await TellAsync(claim, $"【知付】您对刷脸支付 {new Money(claim.AmountFen)} 的申诉已处理，风险补偿金已先行赔付 "
+            + $"{new Money(claim.CompensatedFen)} 至您的账户。");
+        return null;
     }
 
-    /// <summary>追偿: the merchant's pending settlement funds → the fund.</summary>
-    private async Task<WalletError?> RecoverFromMerchantAsync(FaceClaimRow claim, CancellationToken ct)
+    /// <summary>追偿 under the recorded id: the merchant's pending settlement funds → the fund. Refused: the recovery is pending
+    /// again, audited; the ledger busy: left for <see cref="ResumeAsync"/>.</summary>
+    private async Task<WalletError?> RecoverFromMerchantAsync(FaceClaimRow claim)
     {
         await using var db = database.CreateContext();
-        var pending = await db.Merchants.Where(m => m.Id == claim.MerchantId).Select(m => m.PendingAccountId).FirstAsync(ct);
-        var result = await adjustments.PostAsync(claim.RecoveryTransferId!.Value, RecoveryKind, $"刷脸支付赔付追偿 {claim.TransactionId}",
-            pending, chart[InstitutionChart.RiskCompensationFund], claim.RecoveredFen, "face-claims", ct);
-        return result.IsSuccess() ? null : result == TransferResult.ExceedsCredits ? MerchantShort : Failed(result);
+        var pending = await db.Merchants.Where(m => m.Id == claim.MerchantId).Select(m => m.PendingAccountId).FirstAsync(CancellationToken.None);
+        TransferResult result;
+        try
+        {
+            result = await adjustments.PostAsync(claim.RecoveryTransferId!.Value, RecoveryKind, $"刷脸支付赔付追偿 {claim.TransactionId}",
+                pending, chart[InstitutionChart.RiskCompensationFund], claim.RecoveredFen, "face-claims", CancellationToken.None);
+        }
+        catch (LedgerUnavailableException e)
+        {
+            logger.LogWarning(e, "face claim {Id}: the ledger is busy; the recovery is posted on resume", claim.Id);
+            return null;
+        }
+        return result.IsSuccess() ? null
+            : await UndoAsync(claim, recovery: true, result == TransferResult.ExceedsCredits ? MerchantShort : Failed(result));
+    }
+
+    /// <summary>
+    /// Takes back a recorded decision (or recovery) whose money the ledger refused — only while the claim still carries that
+    /// attempt's id — so the claim is open (or its recovery pending) again; audited as the system. Never cancelled half-way.
+    /// </summary>
+    private async Task<WalletError> UndoAsync(FaceClaimRow attempt, bool recovery, WalletError why)
+    {
+        for (var tries = 0; tries < 3; tries++)
+        {
+            await using var db = database.CreateContext();
+            var claim = await db.Set<FaceClaimRow>().FirstAsync(c => c.Id == attempt.Id, CancellationToken.None);
+            if (recovery ? claim.RecoveryTransferId != attempt.RecoveryTransferId : claim.CompensationTransferId != attempt.CompensationTransferId)
+            {
+                return why; // already undone, or another attempt since
+            }
+            if (recovery)
+            {
+                (claim.RecoveryState, claim.RecoveredFen, claim.RecoveryBy, claim.RecoveryNote, claim.RecoveryAt, claim.RecoveryTransferId) =
+                    (FaceClaimRow.Pursuing, 0, null, null, null, null);
+            }
+            else
+            {
+                (claim.State, claim.CompensatedFen, claim.CompensatedConsumptionFen, claim.DecidedBy, claim.DecisionNote, claim.DecidedAt) =
+                    (FaceClaimRow.Open, 0, 0, null, null, null);
+                (claim.RecoveryState, claim.CompensationTransferId) = (null, null);
+            }
+            claim.Version++;
+            if (await SavedAsync(db, CancellationToken.None))
+            {
+                await audit.AppendAsync("system", "system", recovery ? "face-claim.recover-undone" : "face-claim.decide-undone",
+                    claim.TransactionId, why.Code, CancellationToken.None);
+                return why;
+            }
+        }
+        logger.LogError("face claim {Id}: could not undo a refused move after 3 tries", attempt.Id);
+        return why;
     }
 
     private WalletError Failed(TransferResult result)
@@ -379,6 +489,8 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
             return false;
         }
     }
+
+    private Task TellAsync(FaceClaimRow claim, string text) => TellAsync(claim.UserId, text, CancellationToken.None);
 
     private async Task TellAsync(Guid userId, string text, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Data;
+using Zhifu.Data.Entities;
 using Zhifu.Server.Hosting;
 using Zhifu.Server.Lifecycle;
 using Zhifu.Server.Merchants;
@@ -28,11 +29,11 @@ public sealed class FaceDemo(DatabaseOptions database, FaceTerminals terminals, 
 
     public async Task SeedAsync(CancellationToken ct)
     {
-        if (File.Exists(FilePath))
-        {
-            return;
-        }
         await using var db = database.CreateContext();
+        if (Load() is { } seeded && await db.Set<FaceTerminalRow>().AnyAsync(t => t.TerminalId == seeded.TerminalId, ct))
+        {
+            return; // seeded before (a file whose terminal this database does not know — a reset database — is seeded anew)
+        }
         var merchantId = await db.Merchants.Where(m => m.MchId == DemoWorld.MerchantId).Select(m => m.Id).FirstOrDefaultAsync(ct);
         if (merchantId == Guid.Empty)
         {
@@ -40,21 +41,32 @@ public sealed class FaceDemo(DatabaseOptions database, FaceTerminals terminals, 
         }
         var (_, refusal) = await onboarding.ChangeTermsAsync(DemoWorld.MerchantId, new MerchantTerms(null, null, null, true, null),
             new OperatorActor("demo:operations", "operations"), ct);
+        if (refusal is not null)
+        {
+            logger.LogWarning("demo face terminal not seeded: the demo café could not be whitelisted ({Refusal})", refusal);
+            return;
+        }
         using var key = RSA.Create(2048);
         var (terminal, field) = await terminals.RegisterAsync(merchantId, new TerminalRegistration(StoreName, "ZF-FP1 刷脸终端（演示）",
             key.ExportSubjectPublicKeyInfoPem(), "银行卡检测中心（演示）", "BCTC-DEMO-0001", new DateOnly(2099, 12, 31)), ct);
-        if (refusal is not null || terminal is null
-            || await terminals.ReviewAsync(terminal.TerminalId, true, "演示终端", new OperatorActor("demo:risk", "risk"), ct) is not null)
+        var review = terminal is null ? null
+            : await terminals.ReviewAsync(terminal.TerminalId, true, "演示终端", new OperatorActor("demo:risk", "risk"), ct);
+        if (terminal is null || review is not null)
         {
-            logger.LogWarning("demo face terminal not seeded: {Refusal}", refusal ?? field ?? "review refused");
+            logger.LogWarning("demo face terminal not seeded: {Refusal}", field ?? review);
             return;
         }
         Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-        await File.WriteAllTextAsync(FilePath, JsonSerializer.Serialize(new DemoTerminal(terminal.TerminalId, key.ExportPkcs8PrivateKeyPem(),
-            StoreName)), ct);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(FilePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // owner-only from the first byte
+            File.Delete(FilePath); // a new file gets the mode; an old one would keep its own
+        }
+        await using (var file = new FileStream(FilePath, options))
+        {
+            await JsonSerializer.SerializeAsync(file, new DemoTerminal(terminal.TerminalId, key.ExportPkcs8PrivateKeyPem(), StoreName),
+                cancellationToken: ct);
         }
         logger.LogInformation("demo face terminal {TerminalId} certified; key in {Path}", terminal.TerminalId, FilePath);
     }

@@ -18,9 +18,10 @@ public sealed record FaceOptions
     /// <summary>FACE-4: below this lead over the runner-up the terminal asks for the phone's last four digits.</summary>
     public float MarginMin { get; init; } = 0.08f;
 
-    /// <summary>Whether the wallet's page may stand in for a face device with synthetic demo faces (a demo and test aid;
-    /// production turns it off: templates then come only from certified devices through the Wallet API).</summary>
-    public bool DemoDevice { get; init; } = true;
+    /// <summary>Whether the wallet's page may stand in for a face device with synthetic demo faces — a demo aid, off unless
+    /// configured (the shipped appsettings.json turns it on with the demo world; production leaves it off: templates then come
+    /// only from certified devices through the Wallet API).</summary>
+    public bool DemoDevice { get; init; }
 
     /// <summary>FACE-6, CS-1: the department answerable for face-payment claims, named to the user when a claim opens.</summary>
     public string ClaimDepartment { get; init; } = "风险管理部（刷脸支付申诉组）";

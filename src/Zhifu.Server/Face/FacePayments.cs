@@ -28,6 +28,9 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
     IClock clock)
 {
     private const int TokensMax = 10_000;
+    private const int DigitMissesMax = 5;
+    private const int DigitWindowMinutes = 10;
+    private readonly ConcurrentDictionary<string, (int Count, DateTimeOffset Since)> _digitMisses = new();
     private readonly ConcurrentDictionary<string, (string TerminalId, Guid UserId, DateTimeOffset Expires)> _tokens = new();
 
     /// <summary>A face token, or the refusal (code, status, Chinese, English).</summary>
@@ -56,6 +59,12 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
             {
                 return (null, ("FACE_PHONE_DIGITS_REQUIRED", 409, "请输入手机号后四位", "Enter the last four digits of your phone number"));
             }
+            if (_digitMisses.TryGetValue(terminal.TerminalId, out var misses) && misses.Count >= DigitMissesMax
+                && misses.Since > clock.UtcNow.AddMinutes(-DigitWindowMinutes))
+            {
+                return (null, ("FACE_TOO_MANY_ATTEMPTS", 429, "手机号后四位错误次数过多，请稍后再试或使用其他方式付款",
+                    "Too many wrong phone digits; try later or pay another way"));
+            }
             candidates.Add(second);
         }
         await using var db = database.CreateContext();
@@ -83,6 +92,10 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
         }
         if (payer is null)
         {
+            if (candidates.Count > 1)
+            {
+                MissedDigits(terminal.TerminalId); // guessing the digits of a lookalike pair is bounded per terminal
+            }
             return (null, ("FACE_NOT_FOUND", 404, "未找到匹配的刷脸用户，请使用其他方式付款", "No enrolled face matches; pay another way"));
         }
         Sweep();
@@ -138,6 +151,11 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
         _tokens.TryRemove(request.FaceToken, out _); // single use
         return (TransactionView.Of(paid!, money.OpenId(paid!.AppId, held.UserId), clock.UtcNow), null);
     }
+
+    /// <summary>One more wrong set of phone digits at a terminal: after <see cref="DigitMissesMax"/> within
+    /// <see cref="DigitWindowMinutes"/> minutes it is refused digits until the window has passed (one entry per terminal).</summary>
+    private void MissedDigits(string terminalId) => _digitMisses.AddOrUpdate(terminalId, _ => (1, clock.UtcNow),
+        (_, m) => m.Since > clock.UtcNow.AddMinutes(-DigitWindowMinutes) ? (m.Count + 1, m.Since) : (1, clock.UtcNow));
 
     /// <summary>Forgets expired tokens, and the oldest when too many wait (a bound on memory).</summary>
     private void Sweep()

@@ -2,8 +2,8 @@ namespace Zhifu.Server.Hosting;
 
 /// <summary>
 /// The loop every periodic worker runs: after <c>before</c> (e.g. waiting for the server to start), a round now — or first
-/// after one period — then one each period; a failed round is logged (at <c>level</c>) and the next one retries; the host
-/// stopping ends the loop quietly.
+/// after one period — then one each period; a failed round (even one cancelled by its own timeout) is logged (at
+/// <c>level</c>) and the next one retries; only the host stopping ends the loop, quietly.
 /// </summary>
 public static class PeriodicWork
 {
@@ -29,7 +29,7 @@ public static class PeriodicWork
                 {
                     await round(stoppingToken);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
 #pragma warning disable CA2254 // the message is each worker's constant
                     logger.Log(level, e, failure);

@@ -48,7 +48,7 @@ public sealed class AdjustmentStatementSource(DatabaseOptions database) : IState
         var (wallet, consumption) = accounts;
         var row = await db.Adjustments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == recordId && (a.CreditAccountId == wallet
             || a.CreditAccountId == consumption || a.DebitAccountId == wallet || a.DebitAccountId == consumption), cancellationToken);
-        return row is null ? null : (await EntriesAsync(db, [row], wallet, consumption, cancellationToken))[0];
+        return row is null ? null : (await EntriesAsync(db, [row], wallet, consumption, cancellationToken)).FirstOrDefault();
     }
 
     private static async Task<(Guid Wallet, Guid Consumption)?> AccountsOfAsync(ZhifuDb db, Guid userId, CancellationToken ct)
@@ -68,7 +68,9 @@ public sealed class AdjustmentStatementSource(DatabaseOptions database) : IState
         var ids = page.Select(a => a.Id).ToList();
         var outcomes = await db.LedgerTransfers.AsNoTracking().Where(t => ids.Contains(t.Id))
             .Select(t => new { t.Id, t.Result }).ToDictionaryAsync(t => t.Id, t => t.Result, ct);
-        return [.. page.Select(a =>
+        // a compensation the ledger refused (the fund short in a race) moved nothing and was undone: not the user's business
+        return [.. page.Where(a => a.Kind != Face.FaceClaims.CompensationKind || !outcomes.TryGetValue(a.Id, out var r) || r == (int)TransferResult.Ok)
+            .Select(a =>
         {
             var into = a.CreditAccountId == wallet || a.CreditAccountId == consumption;
             var status = !outcomes.TryGetValue(a.Id, out var result) ? "pending"

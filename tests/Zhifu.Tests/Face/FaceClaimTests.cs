@@ -78,9 +78,13 @@ public sealed class FaceClaimTests
         using var risk = await LifecycleClient.OperatorAsync(server, "risk");
         Assert.Equal("FACE_CLAIM_NOTE_REQUIRED", await CodeAsync(await risk.PostAsJsonAsync($"/api/ops/face-claims/{claimId}/decide",
             new { userAtFault = false, note = "" }, Ct)));
+        Assert.Equal("FACE_CLAIM_DECISION_REQUIRED", await CodeAsync(await risk.PostAsJsonAsync($"/api/ops/face-claims/{claimId}/decide",
+            new { note = "漏填了决定" }, Ct))); // a missing decision is never read as "compensate"
+        Assert.Equal("FACE_CLAIM_BUSY", await CodeAsync(await risk.PostAsJsonAsync($"/api/ops/face-claims/{claimId}/decide",
+            new { userAtFault = false, note = "确认的金额不对", expectedFen = 2_400 }, Ct))); // not what the fund would pay
         Assert.Equal(fund, Fund(server));
         Assert.Equal(HttpStatusCode.NoContent, (await risk.PostAsJsonAsync($"/api/ops/face-claims/{claimId}/decide",
-            new { userAtFault = false, note = "终端录像显示非本人，无法证明用户过错" }, Ct)).StatusCode);
+            new { userAtFault = false, note = "终端录像显示非本人，无法证明用户过错", expectedFen = 2_500 }, Ct)).StatusCode);
         Assert.Equal("FACE_CLAIM_NOT_OPEN", await CodeAsync(await risk.PostAsJsonAsync($"/api/ops/face-claims/{claimId}/decide",
             new { userAtFault = false, note = "再来一次" }, Ct)));
         Assert.Equal(afterPayment + 2_500, (await zhang.BalanceAsync()).Balance); // 先行赔付
@@ -163,6 +167,9 @@ public sealed class FaceClaimTests
             await db.SaveChangesAsync(Ct);
         }
         Assert.Equal(balance, (await zhang.BalanceAsync()).Balance);
+        using var finance = await LifecycleClient.OperatorAsync(server, "finance");
+        Assert.Equal("FACE_RECOVERY_NOT_PENDING", await CodeAsync(await finance.PostAsJsonAsync($"/api/ops/face-claims/{recorded}/recovery",
+            new { outcome = "written-off", amountFen = 0, note = "尚未赔付不能追偿" }, Ct))); // nothing paid yet, nothing to recover
         var claims = server.Services.GetRequiredService<FaceClaims>();
         Assert.Equal(1, await claims.ResumeAsync(Ct));
         Assert.Equal(0, await claims.ResumeAsync(Ct));
@@ -170,12 +177,66 @@ public sealed class FaceClaimTests
         Assert.Equal(fund - 1_200, Fund(server));
 
         // written off: the fund bears it, nothing moves
-        using var finance = await LifecycleClient.OperatorAsync(server, "finance");
         Assert.Equal(HttpStatusCode.NoContent, (await finance.PostAsJsonAsync($"/api/ops/face-claims/{recorded}/recovery",
             new { outcome = "written-off", amountFen = 0, note = "盗刷者无法追回，风险补偿金承担" }, Ct)).StatusCode);
         Assert.Equal(fund - 1_200, Fund(server));
         var pursuing = await finance.GetFromJsonAsync<JsonElement>("/api/ops/face-claims?pursuing=true", Ct);
         Assert.Equal(0, pursuing.GetProperty("total").GetInt32());
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task A_refund_in_flight_holds_the_decision_and_a_refused_recorded_compensation_reopens_the_claim()
+    {
+        await using var server = await TransferKit.StartAsync();
+        var (terminalId, key) = await FacePaymentTests.CertifiedTerminalAsync(server);
+        var random = new Random(31);
+        var face = FaceVectors.Unit(random);
+        var zhang = await FacePaymentTests.EnrolAsync(server, DemoCards.ZhangSan, face, "135790");
+        await zhang.FundAsync(10_000);
+        var capture = FaceVectors.Toward(face, FaceVectors.Unit(random), 0.9f);
+        var refunding = await FacePaymentTests.PayAsync(server, terminalId, key, capture, "135790", "FACE-CLAIM-21", 3_000);
+        var other = await FacePaymentTests.PayAsync(server, terminalId, key, capture, "135790", "FACE-CLAIM-22", 1_000);
+        var fund = Fund(server);
+
+        // the café reviews its refunds: a refund of the first payment waits, and could still be rejected
+        using (var admin = await FaceTerminalTests.StaffAsync(server, "cafe-admin"))
+        {
+            (await admin.PutAsJsonAsync("/api/merchant/settings/refund-review", new { required = true }, Ct)).EnsureSuccessStatusCode();
+        }
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        var refund = await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
+            RefundFlowTests.Refund(outRefundNo: "R-FACE-21", refundFen: 1_000, totalFen: 3_000, transactionId: refunding));
+        Assert.Equal("PROCESSING", JsonDocument.Parse(refund.Body).RootElement.GetProperty("status").GetString());
+        async Task<Guid> ClaimAsync(string transactionId) => (await (await zhang.Wallet.PostAsJsonAsync("/api/wallet/face/claims",
+            new { transactionId, kind = "stolen", description = "不是我付的" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct))
+            .GetProperty("id").GetGuid();
+        var waiting = await ClaimAsync(refunding);
+        using var risk = await LifecycleClient.OperatorAsync(server, "risk");
+        Assert.Equal("FACE_CLAIM_REFUND_PENDING", await CodeAsync(await risk.PostAsJsonAsync($"/api/ops/face-claims/{waiting}/decide",
+            new { userAtFault = false, note = "无法证明用户过错" }, Ct)));
+        Assert.Equal(fund, Fund(server));
+
+        // a recorded compensation the ledger refuses when resumed (more than the fund holds) is undone: the claim is open again
+        var refused = await ClaimAsync(other);
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            var row = await db.Set<FaceClaimRow>().FirstAsync(c => c.Id == refused, Ct);
+            (row.State, row.CompensatedFen, row.CompensationTransferId, row.RecoveryState) =
+                (FaceClaimRow.Compensated, fund + 1, Guid.CreateVersion7(), FaceClaimRow.Pursuing);
+            await db.SaveChangesAsync(Ct);
+        }
+        var balance = (await zhang.BalanceAsync()).Balance;
+        Assert.Equal(1, await server.Services.GetRequiredService<FaceClaims>().ResumeAsync(Ct));
+        var reopened = await risk.GetFromJsonAsync<JsonElement>($"/api/ops/face-claims/{refused}", Ct);
+        Assert.Equal("open", reopened.GetProperty("state").GetString());
+        Assert.Equal(0, reopened.GetProperty("compensatedFen").GetInt64());
+        Assert.Equal(balance, (await zhang.BalanceAsync()).Balance);
+        Assert.Equal(fund, Fund(server));
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            Assert.True(await db.Set<AuditRow>().AnyAsync(a => a.Target == other && a.Action == "face-claim.decide-undone", Ct));
+        }
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 

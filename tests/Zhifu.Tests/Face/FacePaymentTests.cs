@@ -64,6 +64,15 @@ public sealed class FacePaymentTests
         Assert.Equal(before - 1_250, (await zhang.BalanceAsync()).Balance);
         Assert.Equal("FACE_TOKEN_INVALID", Code(await Pay("135790", "FACE-0002"))); // single use
 
+        // guessing a lookalike's digits is bounded per terminal: after 5 wrong sets in 10 minutes even the right ones wait
+        for (var i = 1; i <= 4; i++)
+        {
+            Assert.Equal("FACE_NOT_FOUND", Code(await Identify(capture, liveness: true, last4: $"000{i}")));
+        }
+        Assert.Equal("FACE_TOO_MANY_ATTEMPTS", Code(await Identify(capture, liveness: true, last4: DemoCards.ZhangSan.Phone[^4..])));
+        server.Clock.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal(200, (await Identify(capture, liveness: true, last4: DemoCards.ZhangSan.Phone[^4..])).Status);
+
         // withdrawn faces no longer pay: after both withdraw, the same capture finds nobody
         (await zhang.Wallet.DeleteAsync("/api/wallet/face", Ct)).EnsureSuccessStatusCode();
         (await li.Wallet.DeleteAsync("/api/wallet/face", Ct)).EnsureSuccessStatusCode();

@@ -52,6 +52,10 @@ public sealed class FaceClaimRow
     /// <summary>What the fund paid the user first, in fen (0 unless compensated).</summary>
     public long CompensatedFen { get; set; }
 
+    /// <summary>The part of <see cref="CompensatedFen"/> paid back as consumption-only funds (CARD-3: what the payment took from
+    /// them does not come back withdrawable).</summary>
+    public long CompensatedConsumptionFen { get; set; }
+
     /// <summary>The adjustment that paid the user (a new id per attempt: the ledger remembers a refused id's refusal).</summary>
     public Guid? CompensationTransferId { get; set; }
     public string? DecidedBy { get; set; }

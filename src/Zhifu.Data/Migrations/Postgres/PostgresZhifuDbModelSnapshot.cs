@@ -422,6 +422,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("assigned_to");
 
+                    b.Property<long>("CompensatedConsumptionFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("compensated_consumption_fen");
+
                     b.Property<long>("CompensatedFen")
                         .HasColumnType("bigint")
                         .HasColumnName("compensated_fen");

@@ -424,6 +424,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("assigned_to");
 
+                    b.Property<long>("CompensatedConsumptionFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("compensated_consumption_fen");
+
                     b.Property<long>("CompensatedFen")
                         .HasColumnType("INTEGER")
                         .HasColumnName("compensated_fen");

@@ -18,7 +18,8 @@ namespace Zhifu.Server.Consoles.Terminal;
 /// shows only what a merchant's terminal learns: a face token, then the transaction. Only where the demo terminal was seeded
 /// (<c>{data}/demo/face-terminal/</c>).
 /// </summary>
-public sealed class FaceTerminalModel(FaceDemo demo, IServer server, IClock clock, ILogger<FaceTerminalModel> logger) : PageModel
+public sealed class FaceTerminalModel(FaceDemo demo, IServer server, IConfiguration configuration, IClock clock,
+    ILogger<FaceTerminalModel> logger) : PageModel
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
     {
@@ -46,7 +47,10 @@ public sealed class FaceTerminalModel(FaceDemo demo, IServer server, IClock cloc
     public void OnGet()
     {
         ViewData["Console"] = "刷脸终端模拟器";
-        Terminal = demo.Load();
+        // a demo tool that signs with the demo terminal's key: only with the demo world and its terminal on, and only from
+        // this machine (like the development SMS inbox) — nobody else may act as a certified terminal
+        Terminal = configuration.GetValue("Demo:Seed", true) && configuration.GetValue("Demo:FaceTerminal", true)
+            && HttpContext.Connection.RemoteIpAddress is { } from && System.Net.IPAddress.IsLoopback(from) ? demo.Load() : null;
     }
 
     public async Task<IActionResult> OnPostIdentifyAsync(CancellationToken ct)
@@ -69,14 +73,23 @@ public sealed class FaceTerminalModel(FaceDemo demo, IServer server, IClock cloc
             return Refuse("description", "DESCRIPTION_INVALID", "请填写 1–127 字的商品描述", "Describe the goods in 1–127 characters");
         }
         // what the terminal does: fetch the platform's face transport key, seal the capture to it
-        var transport = await Http.GetFromJsonAsync<JsonElement>(new Uri(BaseAddress(), "/api/face/transport-key"), ct);
-        using var rsa = RSA.Create();
-        rsa.ImportFromPem(transport.GetProperty("publicKey").GetString());
-        var probe = FaceEnvelope.Seal(SyntheticFaces.Capture(Face), transport.GetProperty("keyId").GetString()!, rsa);
-        var (status, answer) = await SendAsync("/api/face/terminal/identify", new
+        int status;
+        JsonElement answer;
+        try
         {
-            probe, livenessPassed = Liveness, phoneLast4 = string.IsNullOrWhiteSpace(PhoneLast4) ? null : PhoneLast4.Trim(),
-        }, ct);
+            var transport = await Http.GetFromJsonAsync<JsonElement>(new Uri(BaseAddress(), "/api/face/transport-key"), ct);
+            using var rsa = RSA.Create();
+            rsa.ImportFromPem(transport.GetProperty("publicKey").GetString());
+            var probe = FaceEnvelope.Seal(SyntheticFaces.Capture(Face), transport.GetProperty("keyId").GetString()!, rsa);
+            (status, answer) = await SendAsync("/api/face/terminal/identify", new
+            {
+                probe, livenessPassed = Liveness, phoneLast4 = string.IsNullOrWhiteSpace(PhoneLast4) ? null : PhoneLast4.Trim(),
+            }, ct);
+        }
+        catch (Exception e) when (Unreachable(e))
+        {
+            return Offline(e);
+        }
         if (status == 200)
         {
             (FaceToken, OutTradeNo, Step) = (answer.GetProperty("faceToken").GetString(),
@@ -98,11 +111,21 @@ public sealed class FaceTerminalModel(FaceDemo demo, IServer server, IClock cloc
         {
             return RedirectToPage();
         }
-        var (status, answer) = await SendAsync("/api/face/terminal/pay", new
+        int status;
+        JsonElement answer;
+        try
         {
-            faceToken = FaceToken, passcode = Passcode ?? "", appId = "wxd678efh567hg6787", outTradeNo = OutTradeNo,
-            description = Description?.Trim(), amountFen = amount.Fen,
-        }, ct);
+            (status, answer) = await SendAsync("/api/face/terminal/pay", new
+            {
+                faceToken = FaceToken, passcode = Passcode ?? "", appId = "wxd678efh567hg6787", outTradeNo = OutTradeNo,
+                description = Description?.Trim(), amountFen = amount.Fen,
+            }, ct);
+        }
+        catch (Exception e) when (Unreachable(e))
+        {
+            Step = "passcode"; // the payment may or may not have been made: paying again with the same out_trade_no is idempotent
+            return Offline(e);
+        }
         Passcode = null;
         if (status == 200)
         {
@@ -112,6 +135,16 @@ public sealed class FaceTerminalModel(FaceDemo demo, IServer server, IClock cloc
         // a wrong passcode keeps the face token (until it expires or the passcode locks); anything else starts again
         Step = Code(answer) == "BAD_FACE_PASSCODE" ? "passcode" : "scan";
         return Refused(answer, Step == "passcode" ? "passcode" : null);
+    }
+
+    /// <summary>The platform could not be reached or answered nonsense: a network failure, the 15 s timeout, an odd answer.</summary>
+    private static bool Unreachable(Exception e) =>
+        e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException;
+
+    private IActionResult Offline(Exception e)
+    {
+        logger.LogWarning(e, "terminal simulator: the platform could not be reached");
+        return Refuse("", "TERMINAL_OFFLINE", "终端暂时无法连接平台，请稍后重试", "The terminal cannot reach the platform now; try again shortly");
     }
 
     private IActionResult Refuse(string field, string code, string zh, string en)
@@ -151,7 +184,9 @@ public sealed class FaceTerminalModel(FaceDemo demo, IServer server, IClock cloc
     /// <summary>Where this server listens, as loopback (a wildcard host becomes 127.0.0.1).</summary>
     private Uri BaseAddress()
     {
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? Hosting.ServerSettings.DefaultUrl;
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+            ?? addresses.FirstOrDefault() ?? Hosting.ServerSettings.DefaultUrl;
         var uri = new UriBuilder(address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
             .Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)
             .Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal));

@@ -60,7 +60,7 @@ public sealed class ClaimModel(FaceClaims claims, DatabaseOptions database) : Pa
         return await AnswerAsync(refused, "您已成为该申诉的责任人", "You are now responsible for this claim");
     }
 
-    public async Task<IActionResult> OnPostDecideAsync(string? decision, string? note)
+    public async Task<IActionResult> OnPostDecideAsync(string? decision, string? note, long? expectedFen)
     {
         if (!CanDecide)
         {
@@ -72,7 +72,9 @@ public sealed class ClaimModel(FaceClaims claims, DatabaseOptions database) : Pa
             DecisionError = English ? "Choose: compensate from the fund, or reject" : "请选择先行赔付或驳回";
             return await LoadAsync() ? Page() : NotFound();
         }
-        var refused = await claims.DecideAsync(Id, decision == Reject, note, OperatorActor.Of(User), HttpContext.RequestAborted);
+        // what the operator confirmed is what the fund pays: a refund in between makes the decision ask again
+        var refused = await claims.DecideAsync(Id, decision == Reject, note, OperatorActor.Of(User), HttpContext.RequestAborted,
+            decision == Reject ? null : expectedFen ?? -1);
         return await AnswerAsync(refused, decision == Reject ? "已驳回申诉" : "已先行赔付，风险补偿金已支付至用户余额",
             decision == Reject ? "Claim rejected" : "Compensated: the risk fund has paid the user's balance");
     }

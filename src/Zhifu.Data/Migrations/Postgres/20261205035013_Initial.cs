@@ -171,6 +171,7 @@ namespace Zhifu.Data.Migrations.Postgres
                     deadline_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     compensated_fen = table.Column<long>(type: "bigint", nullable: false),
+                    compensated_consumption_fen = table.Column<long>(type: "bigint", nullable: false),
                     compensation_transfer_id = table.Column<Guid>(type: "uuid", nullable: true),
                     decided_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     decision_note = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),

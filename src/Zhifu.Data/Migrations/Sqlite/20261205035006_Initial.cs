@@ -171,6 +171,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     deadline_at = table.Column<long>(type: "INTEGER", nullable: false),
                     state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     compensated_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    compensated_consumption_fen = table.Column<long>(type: "INTEGER", nullable: false),
                     compensation_transfer_id = table.Column<byte[]>(type: "BLOB", nullable: true),
                     decided_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     decision_note = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
