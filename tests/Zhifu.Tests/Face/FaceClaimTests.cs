@@ -29,13 +29,8 @@ public sealed class FaceClaimTests
     public async Task A_stolen_face_payment_is_paid_first_from_the_fund_then_recovered_from_the_merchant()
     {
         await using var server = await TransferKit.StartAsync();
-        var (terminalId, key) = await FacePaymentTests.CertifiedTerminalAsync(server);
-        var random = new Random(23);
-        var face = FaceVectors.Unit(random);
-        var zhang = await FacePaymentTests.EnrolAsync(server, DemoCards.ZhangSan, face, "135790");
-        await zhang.FundAsync(10_000);
-        var capture = FaceVectors.Toward(face, FaceVectors.Unit(random), 0.9f);
-        var stolen = await FacePaymentTests.PayAsync(server, terminalId, key, capture, "135790", "FACE-CLAIM-01", 2_500);
+        var (terminalId, zhang, payAsync) = await FacePayerAsync(server, 23);
+        var stolen = await payAsync("FACE-CLAIM-01", 2_500);
         var afterPayment = (await zhang.BalanceAsync()).Balance;
         var fund = Fund(server);
         var pending = await MerchantPendingAsync(server);
@@ -132,14 +127,9 @@ public sealed class FaceClaimTests
     public async Task A_claim_where_the_user_is_at_fault_moves_nothing_and_a_recorded_compensation_is_posted_on_resume()
     {
         await using var server = await TransferKit.StartAsync();
-        var (terminalId, key) = await FacePaymentTests.CertifiedTerminalAsync(server);
-        var random = new Random(29);
-        var face = FaceVectors.Unit(random);
-        var zhang = await FacePaymentTests.EnrolAsync(server, DemoCards.ZhangSan, face, "135790");
-        await zhang.FundAsync(10_000);
-        var capture = FaceVectors.Toward(face, FaceVectors.Unit(random), 0.9f);
-        var first = await FacePaymentTests.PayAsync(server, terminalId, key, capture, "135790", "FACE-CLAIM-11", 800);
-        var second = await FacePaymentTests.PayAsync(server, terminalId, key, capture, "135790", "FACE-CLAIM-12", 1_200);
+        var (_, zhang, payAsync) = await FacePayerAsync(server, 29);
+        var first = await payAsync("FACE-CLAIM-11", 800);
+        var second = await payAsync("FACE-CLAIM-12", 1_200);
         var balance = (await zhang.BalanceAsync()).Balance;
         var fund = Fund(server);
 
@@ -189,14 +179,9 @@ public sealed class FaceClaimTests
     public async Task A_refund_in_flight_holds_the_decision_and_a_refused_recorded_compensation_reopens_the_claim()
     {
         await using var server = await TransferKit.StartAsync();
-        var (terminalId, key) = await FacePaymentTests.CertifiedTerminalAsync(server);
-        var random = new Random(31);
-        var face = FaceVectors.Unit(random);
-        var zhang = await FacePaymentTests.EnrolAsync(server, DemoCards.ZhangSan, face, "135790");
-        await zhang.FundAsync(10_000);
-        var capture = FaceVectors.Toward(face, FaceVectors.Unit(random), 0.9f);
-        var refunding = await FacePaymentTests.PayAsync(server, terminalId, key, capture, "135790", "FACE-CLAIM-21", 3_000);
-        var other = await FacePaymentTests.PayAsync(server, terminalId, key, capture, "135790", "FACE-CLAIM-22", 1_000);
+        var (_, zhang, payAsync) = await FacePayerAsync(server, 31);
+        var refunding = await payAsync("FACE-CLAIM-21", 3_000);
+        var other = await payAsync("FACE-CLAIM-22", 1_000);
         var fund = Fund(server);
 
         // the café reviews its refunds: a refund of the first payment waits, and could still be rejected
@@ -238,6 +223,21 @@ public sealed class FaceClaimTests
             Assert.True(await db.Set<AuditRow>().AnyAsync(a => a.Target == other && a.Action == "face-claim.decide-undone", Ct));
         }
         Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    /// <summary>A certified terminal of the whitelisted demo café, and 张三 enrolled with a face of <paramref name="seed"/>,
+    /// funded, paying there by face with his passcode (out_trade_no, amount → transaction id).</summary>
+    private static async Task<(string TerminalId, Party Zhang, Func<string, long, Task<string>> PayAsync)> FacePayerAsync(
+        ClockedServer server, int seed)
+    {
+        var (terminalId, key) = await FacePaymentTests.CertifiedTerminalAsync(server);
+        var random = new Random(seed);
+        var face = FaceVectors.Unit(random);
+        var zhang = await FacePaymentTests.EnrolAsync(server, DemoCards.ZhangSan, face, "135790");
+        await zhang.FundAsync(10_000);
+        var capture = FaceVectors.Toward(face, FaceVectors.Unit(random), 0.9f);
+        return (terminalId, zhang, (outTradeNo, amountFen) =>
+            FacePaymentTests.PayAsync(server, terminalId, key, capture, "135790", outTradeNo, amountFen));
     }
 
     private static long Fund(ClockedServer server) => server.Services.GetRequiredService<InstitutionChart>().Balances()
