@@ -148,25 +148,7 @@ internal static class FaceCommand
     {
         var noise = new float[Dim];
         Gaussian(random, noise, normalize: true);
-        // noise orthogonal to the template, then mixed in so that cos(probe, template) = GenuineCosine
-        double along = 0;
-        for (var d = 0; d < Dim; d++)
-        {
-            along += noise[d] * template[d];
-        }
-        double norm = 0;
-        for (var d = 0; d < Dim; d++)
-        {
-            noise[d] -= (float)(along * template[d]);
-            norm += noise[d] * noise[d];
-        }
-        var sin = Math.Sqrt(1 - GenuineCosine * GenuineCosine);
-        var probe = new float[Dim];
-        for (var d = 0; d < Dim; d++)
-        {
-            probe[d] = (float)(GenuineCosine * template[d] + sin * noise[d] / Math.Sqrt(norm));
-        }
-        return probe;
+        return SyntheticFaces.Toward(template.ToArray(), noise, (float)GenuineCosine); // cos(probe, template) = GenuineCosine
     }
 
     private static void Gaussian(Random random, Span<float> into, bool normalize)
