@@ -38,6 +38,22 @@ public sealed class WalletCredentials(
     {
         await using var db = database.CreateContext();
         var user = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
+        return await VerifyPaymentPasswordAsync(db, user, password, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same check for a wallet the caller has just read untracked (a payment's path: one read fewer); its failure count
+    /// and lock are written from that row.
+    /// </summary>
+    public async Task<WalletError?> VerifyPaymentPasswordAsync(UserRow user, string? password, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        db.Attach(user);
+        return await VerifyPaymentPasswordAsync(db, user, password, cancellationToken);
+    }
+
+    private async Task<WalletError?> VerifyPaymentPasswordAsync(ZhifuDb db, UserRow user, string? password, CancellationToken cancellationToken)
+    {
         if (user.PaymentPasswordHash is null)
         {
             return WalletErrors.PaymentPasswordNotSet;

@@ -13,6 +13,9 @@ public interface IAccountGuard
 {
     /// <summary>Null when the wallet may do this business now; else the refusal naming the most decisive restriction.</summary>
     Task<WalletError?> EnsureCanTransactAsync(Guid userId, Business kind, CancellationToken cancellationToken);
+
+    /// <summary>The same check for a wallet the caller has just read (one read fewer on a payment's path).</summary>
+    Task<WalletError?> EnsureCanTransactAsync(UserRow user, Business kind, CancellationToken cancellationToken);
 }
 
 /// <inheritdoc />
@@ -25,10 +28,12 @@ public sealed class AccountGuard(DatabaseOptions database, AccountRestrictions r
         {
             user = await db.Set<UserRow>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
         }
-        if (user is null)
-        {
-            return LifecycleErrors.UserNotFound;
-        }
+        return user is null ? LifecycleErrors.UserNotFound : await EnsureCanTransactAsync(user, kind, cancellationToken);
+    }
+
+    public async Task<WalletError?> EnsureCanTransactAsync(UserRow user, Business kind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
         var active = await restrictions.ActiveAsync(user, cancellationToken);
         return active.FirstOrDefault(r => r.Blocks(kind)) is { } blocking ? LifecycleErrors.For(blocking.Kind) : null;
     }

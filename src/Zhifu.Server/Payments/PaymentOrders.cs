@@ -45,7 +45,9 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
             return (null, new V3Error(403, "RULE_LIMIT", $"订单金额超过单笔限额 {new Money(limit)} (amount above the single payment limit)"));
         }
         var hash = request.Hash();
-        if (await FindAsync(merchant.Merchant.MchId, request.OutTradeNo, ct) is { } earlier)
+        // A repeat is found by the unique (mchid, out_trade_no) refusing the insert below — one statement for a new order —
+        // except a payment-code charge, which must answer its repeat before consuming the (by then used) code again.
+        if (request.AuthCode is not null && await FindAsync(merchant.Merchant.MchId, request.OutTradeNo, ct) is { } earlier)
         {
             return Repeat(earlier, hash);
         }
@@ -80,7 +82,7 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
         }
         catch (DbUpdateException)
         {
-            // two creates with one out_trade_no raced: the loser answers as a repeat of the winner
+            // the out_trade_no is taken (asked again, or two creates raced): answered as a repeat of the first
             var raced = await FindAsync(row.MchId, row.OutTradeNo, ct);
             if (raced is null)
             {

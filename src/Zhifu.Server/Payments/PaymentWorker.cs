@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
@@ -19,12 +20,21 @@ public sealed class PaymentWorker(PaymentNotifications notifications, WalletPaym
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var purgedAt = DateTimeOffset.MinValue;
+        // Recovery looks for work stuck PayingRecoverySeconds (30 s), so once a tick is plenty; a wake for a new notification
+        // (one per payment) only delivers. Paced by elapsed time, not IClock: a test's frozen clock must not stop it.
+        var sinceRecovery = Stopwatch.StartNew();
+        var recovered = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await RecoverAsync(stoppingToken);
-                await refunds.RecoverAsync(stoppingToken);
+                if (!recovered || sinceRecovery.ElapsedMilliseconds >= options.WorkerIntervalMs)
+                {
+                    await RecoverAsync(stoppingToken);
+                    await refunds.RecoverAsync(stoppingToken);
+                    recovered = true;
+                    sinceRecovery.Restart();
+                }
                 if (clock.UtcNow - purgedAt > TimeSpan.FromMinutes(1))
                 {
                     await codes.PurgeAsync(stoppingToken);

@@ -117,12 +117,12 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         {
             return (null, WalletErrors.AccountClosed);
         }
-        if (await guard.EnsureCanTransactAsync(userId, Business.NonCounterOut, ct) is { } blocked)
+        if (await guard.EnsureCanTransactAsync(payer, Business.NonCounterOut, ct) is { } blocked)
         {
             return (null, blocked); // ACC-4 … ACC-6
         }
         if (passwordlessAgreement is null && !auth.FacePasscodeVerified
-            && await credentials.VerifyPaymentPasswordAsync(userId, password, ct) is { } wrong)
+            && await credentials.VerifyPaymentPasswordAsync(payer, password, ct) is { } wrong)
         {
             return (null, wrong);
         }
@@ -151,7 +151,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         }
         var attemptId = Guid.CreateVersion7();
         var check = balance > 0
-            ? await limits.PrepareAsync(userId, BalanceUse.Consumption, balance, attemptId, ct)
+            ? await limits.PrepareAsync(payer, BalanceUse.Consumption, balance, attemptId, ct)
             : new LimitCheck([], null);
         if (check.Refusal is { } refusal)
         {
@@ -165,25 +165,25 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             // can only leave the merchant's account once the money is posted there, so it waits for the release.
             chain = [.. chain.Select(t => t.Code == PaymentTransferCodes.PaymentFee ? t : t with { Flags = t.Flags | TransferFlags.Pending })];
         }
-        var row = await db.Set<PaymentOrderRow>().FirstAsync(o => o.Id == order.Id, ct);
-        if (row.State != PaymentOrders.NotPay)
+        // NOTPAY → PAYING in one conditional statement: one payer (or a close) wins; the loser reads why it lost.
+        var (payingSince, chainJson) = (clock.UtcNow, JsonSerializer.Serialize(chain));
+        var won = await db.Set<PaymentOrderRow>().Where(o => o.Id == order.Id && o.State == PaymentOrders.NotPay).ExecuteUpdateAsync(set =>
         {
-            return (null, Unpayable(row, userId) ?? PaymentErrors.InProgress);
-        }
-        (row.State, row.PayerUserId, row.PaymentTransferId, row.PayingSince, row.FeeFen, row.ConsumptionFen) =
-            (PaymentOrders.Paying, userId, attemptId, clock.UtcNow, fee, consumption);
-        row.PasswordlessAgreementId = passwordlessAgreement ?? row.PasswordlessAgreementId;
-        row.PaymentChainJson = JsonSerializer.Serialize(chain);
-        row.Version++;
-        try
+            set.SetProperty(o => o.State, PaymentOrders.Paying).SetProperty(o => o.PayerUserId, userId)
+                .SetProperty(o => o.PaymentTransferId, attemptId).SetProperty(o => o.PayingSince, payingSince)
+                .SetProperty(o => o.FeeFen, fee).SetProperty(o => o.ConsumptionFen, consumption)
+                .SetProperty(o => o.PaymentChainJson, chainJson).SetProperty(o => o.Version, o => o.Version + 1);
+            if (passwordlessAgreement is { } agreement)
+            {
+                set.SetProperty(o => o.PasswordlessAgreementId, agreement);
+            }
+        }, ct);
+        if (won == 0)
         {
-            await db.SaveChangesAsync(ct);
+            var now = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == order.Id, ct);
+            return (null, Unpayable(now, userId) ?? PaymentErrors.InProgress);
         }
-        catch (DbUpdateConcurrencyException)
-        {
-            return (null, PaymentErrors.InProgress); // another payer (or a close) got there first
-        }
-        var outcome = await CommitAsync(row, check, chain);
+        var outcome = await CommitAsync(order, check, chain);
         if (outcome.Item1?.State == PaymentOrders.Review)
         {
             await cases.OpenAsync(decision, Risk.RiskCases.KindReview, CancellationToken.None);

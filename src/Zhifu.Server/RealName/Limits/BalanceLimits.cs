@@ -24,11 +24,21 @@ public sealed class BalanceLimits(DatabaseOptions database, LimitAccounts accoun
     /// the same business again is idempotent; like any ledger id, a refused business keeps its refusal.
     /// </summary>
     public async Task<LimitCheck> PrepareAsync(Guid userId, BalanceUse use, long amountFen, Guid businessId,
+        CancellationToken cancellationToken) =>
+        await PrepareAsync(userId, await ClassOfAsync(userId, cancellationToken), use, amountFen, businessId, cancellationToken);
+
+    /// <summary>The same for a wallet the caller has just read (its account class as read; one read fewer on a payment's path).</summary>
+    public Task<LimitCheck> PrepareAsync(UserRow user, BalanceUse use, long amountFen, Guid businessId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return PrepareAsync(user.Id, user.AccountClass, use, amountFen, businessId, cancellationToken);
+    }
+
+    private async Task<LimitCheck> PrepareAsync(Guid userId, int accountClass, BalanceUse use, long amountFen, Guid businessId,
         CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amountFen);
         ArgumentOutOfRangeException.ThrowIfEqual(businessId, Guid.Empty);
-        var accountClass = await ClassOfAsync(userId, cancellationToken);
         if (accountClass == AccountClasses.None)
         {
             return new LimitCheck([], LimitRefusal.Unverified());
