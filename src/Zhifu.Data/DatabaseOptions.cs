@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Zhifu.Data;
 
@@ -43,8 +45,19 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         ? new SqliteConnectionStringBuilder(ConnectionString).DataSource
         : null;
 
-    /// <summary>A new context on this database.</summary>
-    public ZhifuDb CreateContext()
+    /// <summary>
+    /// A context on this database, from a pool kept per <see cref="DatabaseOptions"/> instance (EF Core context pooling: a
+    /// payment opens a dozen short contexts, and a pooled one skips building its options and internal services each time).
+    /// Disposing it returns it to the pool, reset.
+    /// </summary>
+    public ZhifuDb CreateContext() => Pools.GetValue(this, static o => o.NewPool())();
+
+    /// <summary>Contexts kept ready per database; more in use at once are created and discarded as usual.</summary>
+    public const int ContextPoolSize = 128;
+
+    private static readonly ConditionalWeakTable<DatabaseOptions, Func<ZhifuDb>> Pools = new();
+
+    private Func<ZhifuDb> NewPool()
     {
         if (Provider == DatabaseProvider.Sqlite)
         {
@@ -53,13 +66,13 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
                 .UseSnakeCaseNamingConvention()
                 .AddInterceptors(SqliteBusyTimeout.Instance)
                 .Options;
-            return new SqliteZhifuDb(options);
+            return new PooledDbContextFactory<SqliteZhifuDb>(options, ContextPoolSize).CreateDbContext;
         }
         var pg = new DbContextOptionsBuilder<PostgresZhifuDb>()
             .UseNpgsql(ConnectionString, o => o.MigrationsAssembly(typeof(ZhifuDb).Assembly.FullName))
             .UseSnakeCaseNamingConvention()
             .Options;
-        return new PostgresZhifuDb(pg);
+        return new PooledDbContextFactory<PostgresZhifuDb>(pg, ContextPoolSize).CreateDbContext;
     }
 
     /// <summary>Same target without the password, for logs.</summary>
