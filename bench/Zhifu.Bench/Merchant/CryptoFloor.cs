@@ -124,8 +124,8 @@ internal sealed class CryptoFloor
 internal sealed record FloorFigures(double PaymentsPerSecond, long Payments, double CpuMsPerPayment, LoadDelta Load)
 {
     /// <summary>
-    /// The rate if the crypto kept every core busy: cores ÷ CPU per payment. The tight loop does not always get there (Argon2's
-    /// 19 MiB allocations per check make the garbage collector stop the threads), so the targets use the higher of the two.
+    /// The rate if the crypto kept every core busy: cores ÷ CPU per payment. The tight loop does not always get there (each
+    /// Argon2id check allocates and frees its memory, megabytes, in the native heap), so the targets use the higher of the two.
     /// </summary>
     public double CpuBoundPaymentsPerSecond => CpuMsPerPayment == 0 ? 0 : Environment.ProcessorCount * 1_000 / CpuMsPerPayment;
 

@@ -14,7 +14,7 @@ namespace Zhifu.Bench.Merchant;
 /// <summary>
 /// The real Zhifu server in this process on a free loopback port (as the tests start it: migrate, then
 /// <see cref="ServerApp.Build"/>), with its real bank simulator child, on a fresh data directory and database. Settings are the
-/// production defaults of appsettings.json (Argon2 19 MiB × 2, SQLite synchronous=FULL); only the extra arguments change them.
+/// production defaults of appsettings.json (Argon2id 7 MiB × 5, SQLite synchronous=FULL); only the extra arguments change them.
 /// </summary>
 internal sealed class MerchantServer : IAsyncDisposable
 {

@@ -35,7 +35,7 @@ internal sealed partial class MerchantReport
             + "verification (PAY-1) at the server's configured factors. AES-GCM (microseconds) is left out. A floor window in which "
             + "other processes took more than half a core is measured again (at most 3 times) and the least disturbed kept. Each floor "
             + "is also given CPU-bound (cores ÷ its CPU ms per payment): the tight loop does not always keep both cores busy "
-            + "(Argon2id allocates 19 MiB per check and the GC stops the threads), and the targets judge against the higher, "
+            + "(each Argon2id check allocates and frees megabytes), and the targets judge against the higher, "
             + "stricter, of the two; the ÷ floor columns below use the measured one.");
         Line("- **Half load (open loop)**: arrivals paced at 50 % of the measured peak for at most "
             + $"{plan.PacedDurationMax.TotalSeconds:0} s "

@@ -211,16 +211,21 @@ public sealed class WalletCredentials(
         {
             failures = 0;
         }
+        // a hash made with earlier work factors moves to the current ones once the secret is known right
+        var rehashed = ok && passwords.NeedsRehash(hash) ? passwords.Hash(password) : null;
         switch (secret)
         {
             case Secret.Payment:
                 (user.FailedPaymentPasswords, user.PaymentLockedUntil) = (failures, lockUntil);
+                user.PaymentPasswordHash = rehashed ?? user.PaymentPasswordHash;
                 break;
             case Secret.FacePasscode:
                 (user.FailedFacePasscodes, user.FacePasscodeLockedUntil) = (failures, lockUntil);
+                user.FacePasscodeHash = rehashed ?? user.FacePasscodeHash;
                 break;
             default:
                 (user.FailedLogins, user.LoginLockedUntil) = (failures, lockUntil);
+                user.LoginPasswordHash = rehashed ?? user.LoginPasswordHash;
                 break;
         }
         await db.SaveChangesAsync(ct);

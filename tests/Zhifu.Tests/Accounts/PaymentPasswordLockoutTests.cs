@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
 using Zhifu.Data.Entities;
+using Zhifu.Server.Security;
 using Zhifu.Tests.Hosting;
 using Zhifu.Tests.Lifecycle;
 
@@ -61,6 +63,46 @@ public sealed class PaymentPasswordLockoutTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Created, (await TopUpAsync(wallet, card, "147258")).StatusCode);
         }
         Assert.Equal(2, await MovementsAsync());
+    }
+
+    [Fact]
+    public async Task ACC7_hashes_made_with_earlier_work_factors_still_verify_and_move_to_the_current_ones_once_known_right()
+    {
+        var current = _server.Services.GetRequiredService<Argon2Options>();
+        var earlier = new PasswordHasher(_server.Services.GetRequiredService<SecretKeys>(),
+            new Argon2Options { MemoryKiB = current.MemoryKiB * 2, Iterations = current.Iterations + 1 });
+        var (oldLogin, oldPayment) = (earlier.Hash("Demo@2026"), earlier.Hash("147258"));
+        await HashesAsync(oldLogin, oldPayment);
+
+        var wallet = await LifecycleClient.SignInAsync(_server, DemoCards.LiSi.Phone, "Demo@2026");
+        var card = await CardAsync(wallet);
+        await OperatorApiTests.AssertProblemAsync(await TopUpAsync(wallet, card, "000000"), 401, "BAD_PAYMENT_PASSWORD");
+        var (login, payment) = await HashesAsync();
+        Assert.NotEqual(oldLogin, login); // signed in: the login password's hash moved
+        Assert.Equal(oldPayment, payment); // a wrong payment password moves nothing
+
+        Assert.Equal(HttpStatusCode.Created, (await TopUpAsync(wallet, card, "147258")).StatusCode);
+        (login, payment) = await HashesAsync();
+        var prefix = $"$argon2id$v=19$m={current.MemoryKiB},t={current.Iterations},p={current.Parallelism}$";
+        Assert.StartsWith(prefix, login, StringComparison.Ordinal);
+        Assert.StartsWith(prefix, payment, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, (await TopUpAsync(wallet, card, "147258")).StatusCode); // and still verifies
+        Assert.Equal(payment, (await HashesAsync()).Payment); // once: a current hash is not made again
+        Assert.Equal(2, await MovementsAsync());
+    }
+
+    /// <summary>李四's login and payment-password hashes, after setting them when given.</summary>
+    private async Task<(string Login, string Payment)> HashesAsync(string? login = null, string? payment = null)
+    {
+        var id = (await _server.Services.GetRequiredService<Zhifu.Server.Accounts.WalletAccounts>().FindByPhoneAsync(DemoCards.LiSi.Phone, Ct))!.Id;
+        await using var db = _server.Database.Options.CreateContext();
+        var user = await db.Set<UserRow>().SingleAsync(u => u.Id == id, Ct);
+        if (login is not null)
+        {
+            (user.LoginPasswordHash, user.PaymentPasswordHash) = (login, payment);
+            await db.SaveChangesAsync(Ct);
+        }
+        return (user.LoginPasswordHash!, user.PaymentPasswordHash!);
     }
 
     private static async Task<string> CardAsync(HttpClient wallet) =>
