@@ -57,6 +57,9 @@ internal sealed class MerchantSuite(MerchantPlan plan)
             () => CryptoFloor.Measure(floor.RsaAndArgon2OfOnePayment, plan.Callers, plan.FloorMeasure));
         Console.WriteLine($"  RSA + Argon2id ({factors}) floor: {rsaArgon2.PaymentsPerSecond:N1} payments/s");
 
+        var (settling, jitLastSecond) = await PeakThroughput.SettleJitAsync(cycle, plan.Callers, plan.JitSettleMax);
+        Console.WriteLine($"  JIT settling: {settling.TotalSeconds:0} s of payments, then {jitLastSecond.TotalMilliseconds:0} ms "
+            + "of compilation in a second");
         await QuietMachine.WaitAsync(plan.QuietWaitMax);
         var peak = await PeakThroughput.MeasureAsync(cycle, plan.Callers, plan.Warmup, plan.Measure, server.PostgresPort);
         Console.WriteLine($"  end to end, {plan.Callers} callers: {peak.PaymentsPerSecond:N1} payments/s, p50 {peak.P50Ms:0.0} ms, "

@@ -24,8 +24,10 @@ internal sealed partial class MerchantReport
             + "factors), each signed in once through `POST /api/wallet/sessions`; payments go to them 5:3:2 and are 1–"
             + $"{MerchantPlan.AmountFenMax} fen each (fee 0 at 0.6 %), at most {plan.PaymentsPerServerMax:N0} per server, which their "
             + "balances cover (checked before the run).");
-        Line($"- **Peak (closed loop)**: {plan.Callers} concurrent callers, each running one payment after another; "
-            + $"{plan.Warmup.TotalSeconds:0.#} s warm-up, {plan.Measure.TotalSeconds:0.#} s measured; payments/s counts callbacks "
+        Line($"- **Peak (closed loop)**: {plan.Callers} concurrent callers, each running one payment after another; first "
+            + $"payments until the JIT has settled (less than {PeakThroughput.JitSettledPerSecond.TotalMilliseconds:0} ms of "
+            + $"compilation in a second, at most {plan.JitSettleMax.TotalSeconds:0} s: a server's steady state, not its first minute), "
+            + $"then {plan.Warmup.TotalSeconds:0.#} s warm-up, {plan.Measure.TotalSeconds:0.#} s measured; payments/s counts callbacks "
             + "verified inside the window.");
         Line($"- **Crypto floor**: the mandatory cryptography of one payment in a tight loop on {plan.Callers} threads (as many as "
             + $"callers) for {plan.FloorMeasure.TotalSeconds:0.#} s, with the server's own platform key (`PlatformKeys.Sign`), the "
