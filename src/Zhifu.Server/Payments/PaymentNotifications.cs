@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -113,14 +114,44 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
 
     public Task WaitAsync(TimeSpan interval, CancellationToken ct) => _wake.WaitAsync(interval, ct);
 
-    /// <summary>One round: every due notification (at most 32) is attempted once.</summary>
+    /// <summary>Attempts under way, by notification id: each one's row is left out of later rounds until it is saved.</summary>
+    private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
+
+    /// <summary>
+    /// One round: due notifications not already under way start their attempt, up to
+    /// <see cref="PaymentsOptions.NotifyConcurrency"/> in flight, without waiting for them — so a slow or silent merchant
+    /// endpoint (held up to the POST timeout) holds up no one else's notifications, not even the next round's. Each attempt
+    /// saves its own outcome and wakes the worker for what may be due next.
+    /// </summary>
     public async Task DeliverDueAsync(CancellationToken ct)
     {
-        await using var db = database.CreateContext();
-        var now = clock.UtcNow;
-        var due = await db.Set<PaymentNotificationRow>().Where(n => n.Status == Pending && n.NextAttemptAt <= now)
-            .OrderBy(n => n.NextAttemptAt).Take(32).ToListAsync(ct);
-        foreach (var row in due)
+        var free = Math.Max(1, options.NotifyConcurrency) - _inFlight.Count;
+        if (free <= 0)
+        {
+            return;
+        }
+        // Taken before reading: a row not under way then has its last attempt saved (an attempt leaves after saving), and only
+        // this loop starts attempts — so no row is attempted twice at once.
+        var busy = _inFlight.Keys.ToHashSet();
+        List<PaymentNotificationRow> due;
+        await using (var db = database.CreateContext())
+        {
+            var now = clock.UtcNow;
+            due = await db.Set<PaymentNotificationRow>().AsNoTracking().Where(n => n.Status == Pending && n.NextAttemptAt <= now)
+                .OrderBy(n => n.NextAttemptAt).Take(free + busy.Count).ToListAsync(ct);
+        }
+        foreach (var row in due.Where(r => !busy.Contains(r.Id)).Take(free))
+        {
+            _inFlight[row.Id] = Task.Run(() => AttemptAsync(row, ct), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Waits (at most <paramref name="limit"/>) for the attempts under way, e.g. when the server stops.</summary>
+    public Task DrainAsync(TimeSpan limit) => Task.WhenAll(_inFlight.Values).WaitAsync(limit);
+
+    private async Task AttemptAsync(PaymentNotificationRow row, CancellationToken ct)
+    {
+        try
         {
             var error = await PostAsync(row, ct);
             row.Attempts++;
@@ -139,8 +170,28 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
             {
                 row.NextAttemptAt = clock.UtcNow + RetrySchedule[row.Attempts - 1];
             }
+            await using var db = database.CreateContext();
+            db.Attach(row);
+            foreach (var changed in new[] { nameof(row.Attempts), nameof(row.LastError), nameof(row.Status), nameof(row.DeliveredAt),
+                nameof(row.NextAttemptAt) })
+            {
+                db.Entry(row).Property(changed).IsModified = true;
+            }
+            await db.SaveChangesAsync(CancellationToken.None);
         }
-        await db.SaveChangesAsync(ct);
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // the server is stopping: the row stays due and is attempted after the restart
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "notification {Id} attempt not recorded; it stays due", row.Id);
+        }
+        finally
+        {
+            _inFlight.TryRemove(row.Id, out _);
+            Wake();
+        }
     }
 
     /// <summary>Null when the merchant acknowledged (any 2xx), else what went wrong.</summary>

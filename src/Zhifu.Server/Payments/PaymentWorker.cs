@@ -19,6 +19,25 @@ public sealed class PaymentWorker(PaymentNotifications notifications, WalletPaym
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RoundsAsync(stoppingToken);
+        }
+        finally
+        {
+            try
+            {
+                await notifications.DrainAsync(TimeSpan.FromSeconds(options.NotifyTimeoutSeconds + 1)); // cancelled ones end at once
+            }
+            catch (TimeoutException)
+            {
+                logger.LogWarning("notification attempts still under way at stop; their rows stay due");
+            }
+        }
+    }
+
+    private async Task RoundsAsync(CancellationToken stoppingToken)
+    {
         var purgedAt = DateTimeOffset.MinValue;
         // Recovery looks for work stuck PayingRecoverySeconds (30 s), so once a tick is plenty; a wake for a new notification
         // (one per payment) only delivers. Paced by elapsed time, not IClock: a test's frozen clock must not stop it.

@@ -15,6 +15,9 @@ public sealed record PaymentsOptions
     /// <summary>Timeout of one notification POST, in seconds.</summary>
     public int NotifyTimeoutSeconds { get; init; } = 5;
 
+    /// <summary>Notification POSTs in flight at once (a round attempts at most 32).</summary>
+    public int NotifyConcurrency { get; init; } = 8;
+
     /// <summary>Refunds one order may have, closed ones included (the protocol allows 50).</summary>
     public int RefundsPerOrderMax { get; init; } = 50;
 

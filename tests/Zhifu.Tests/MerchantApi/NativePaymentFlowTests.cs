@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
 using Zhifu.Core.Ledger;
@@ -89,6 +90,53 @@ public sealed class NativePaymentFlowTests
         await Zhifu.Tests.Hosting.OperatorApiTests.AssertProblemAsync(
             await li.GetAsync("/api/wallet/payments/nosuchcode", Ct), 404, "PAYMENT_NOT_FOUND");
         Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task PAY5_an_endpoint_holding_its_callback_holds_up_no_other_callback_and_its_own_is_not_sent_twice_meanwhile()
+    {
+        // The POST timeout is raised past the slow endpoint's hold, so only concurrent delivery can bring the second callback
+        // while the first is still unanswered.
+        await using var server = await ZhifuTestServer.StartAsync(null, "--Payments:NotifyTimeoutSeconds=30");
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        using var slow = new NotifyReceiver();
+        using var fast = new NotifyReceiver();
+        var released = new TaskCompletionSource();
+        slow.Hold = released.Task;
+        using var wallet = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
+        async Task PayAsync(string outTradeNo, string notifyUrl)
+        {
+            var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+                NativeOrder(merchant.MchId, outTradeNo, 100, notifyUrl));
+            var paid = await wallet.PostAsJsonAsync($"/api/wallet/payments/{CodeOf(created.Body)}/pay",
+                new { paymentPassword = PaymentPassword }, Ct);
+            Assert.Equal(200, (int)paid.StatusCode);
+        }
+
+        await PayAsync("ORDER-held-0001", slow.Url);
+        await slow.NextAsync(TimeSpan.FromSeconds(10)); // received, and held unanswered
+        await PayAsync("ORDER-held-0002", fast.Url);
+        await fast.NextAsync(TimeSpan.FromSeconds(10));
+        var (first, second) = (await NotificationAsync(server, "ORDER-held-0001"), await NotificationAsync(server, "ORDER-held-0002"));
+        Assert.Equal((0, "pending"), (first.Attempts, first.Status)); // still under way: the second did not wait for it
+        Assert.Equal((1, "delivered"), (second.Attempts, second.Status));
+
+        released.SetResult();
+        for (var i = 0; i < 100 && (await NotificationAsync(server, "ORDER-held-0001")).Status != "delivered"; i++)
+        {
+            await Task.Delay(100, Ct);
+        }
+        Assert.Equal((1, "delivered"), ((await NotificationAsync(server, "ORDER-held-0001")).Attempts,
+            (await NotificationAsync(server, "ORDER-held-0001")).Status));
+        Assert.Equal(1, slow.Count); // rounds went on meanwhile, and none sent the held one again
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    private static async Task<Zhifu.Data.Entities.PaymentNotificationRow> NotificationAsync(ZhifuTestServer server, string outTradeNo)
+    {
+        await using var db = server.Database.Options.CreateContext();
+        var order = await db.Set<Zhifu.Data.Entities.PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.OutTradeNo == outTradeNo, Ct);
+        return await db.Set<Zhifu.Data.Entities.PaymentNotificationRow>().AsNoTracking().SingleAsync(n => n.RecordId == order.Id, Ct);
     }
 
     internal static async Task<long> BalanceAsync(ZhifuTestServer server, string phone)

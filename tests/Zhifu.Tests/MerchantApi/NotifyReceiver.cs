@@ -24,6 +24,14 @@ internal sealed class NotifyReceiver : IDisposable
 
     public string Url { get; }
 
+    /// <summary>When set, each callback is recorded at once but answered only when this completes (or after 15 s): a slow endpoint.</summary>
+    public Task? Hold { get; set; }
+
+    /// <summary>Callbacks received so far.</summary>
+    public int Count => _count;
+
+    private int _count;
+
     /// <summary>The HTTP status answered to each callback, in order; the last repeats.</summary>
     public Queue<int> Answers { get; } = new();
 
@@ -49,7 +57,12 @@ internal sealed class NotifyReceiver : IDisposable
             }
             using var reader = new StreamReader(context.Request.InputStream);
             var body = await reader.ReadToEndAsync();
+            Interlocked.Increment(ref _count);
             await _received.Writer.WriteAsync(((WebHeaderCollection)context.Request.Headers, body));
+            if (Hold is { } hold)
+            {
+                await Task.WhenAny(hold, Task.Delay(TimeSpan.FromSeconds(15)));
+            }
             context.Response.StatusCode = Answers.Count > 1 ? Answers.Dequeue() : Answers.Count == 1 ? Answers.Peek() : 200;
             context.Response.Close();
         }
