@@ -33,7 +33,7 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
         Batteries_V2.Init();
         Check(sqlite3_open_v2(path, out _db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, null), "open");
         // The busy timeout first: switching to WAL needs a moment's lock, and EF's connections may hold the file at start.
-        sqlite3_busy_timeout(_db, tuning.BusyTimeoutMs);
+        SqliteBusyWait.Install(_db, tuning.BusyTimeoutMs);
         Exec($"PRAGMA journal_mode=WAL; PRAGMA synchronous={tuning.Synchronous};"
             + $" PRAGMA wal_autocheckpoint={tuning.WalAutoCheckpointPages}; PRAGMA cache_size=-65536;");
         _insertTransfers = Prepare("INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, amount, pending_id,"
