@@ -23,6 +23,10 @@ internal static partial class SqliteBusyWait
     private static readonly BusyHandler Handler = OnBusy; // rooted: native code holds a pointer to it
     private static readonly IntPtr HandlerPointer = Marshal.GetFunctionPointerForDelegate(Handler);
     private static bool _unavailable;
+    private static long _tries;
+
+    /// <summary>Tries this handler has answered since the process started (a waiting connection's count; diagnostics).</summary>
+    public static long Tries => Interlocked.Read(ref _tries);
 
     /// <summary>Installs the handler on <paramref name="db"/>, or SQLite's busy_timeout where it cannot be.</summary>
     public static void Install(sqlite3 db, int timeoutMs)
@@ -48,6 +52,7 @@ internal static partial class SqliteBusyWait
     /// <summary>SQLite calls this while the lock is held elsewhere: non-zero tries again, zero answers SQLITE_BUSY.</summary>
     private static int OnBusy(IntPtr timeoutMs, int tries)
     {
+        Interlocked.Increment(ref _tries);
         if (tries < YieldTries)
         {
             Thread.Yield();
