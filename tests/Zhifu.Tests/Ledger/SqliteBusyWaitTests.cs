@@ -18,11 +18,9 @@ public sealed class SqliteBusyWaitTests : IDisposable
     [Fact]
     public async Task A_writer_meeting_a_held_lock_waits_in_the_handler_and_writes_once_it_is_free()
     {
-        using var holder = Open(File);
-        Exec(holder, "PRAGMA journal_mode=WAL; CREATE TABLE t (x INTEGER);");
-        Exec(holder, "BEGIN IMMEDIATE; INSERT INTO t VALUES (1);");
-        using var writer = Open(File);
-        SqliteBusyWait.Install(writer, 5_000);
+        var (holder, writer) = LockHeld(5_000);
+        using var _ = holder;
+        using var __ = writer;
         var before = SqliteBusyWait.Tries;
         var write = Task.Run(() => sqlite3_exec(writer, "INSERT INTO t VALUES (2);"));
         var deadline = DateTime.UtcNow.AddSeconds(4);
@@ -40,16 +38,25 @@ public sealed class SqliteBusyWaitTests : IDisposable
     [Fact]
     public void Past_its_timeout_a_waiting_writer_answers_busy_and_writes_nothing()
     {
-        using var holder = Open(File);
-        Exec(holder, "PRAGMA journal_mode=WAL; CREATE TABLE t (x INTEGER);");
-        Exec(holder, "BEGIN IMMEDIATE; INSERT INTO t VALUES (1);");
-        using var writer = Open(File);
-        SqliteBusyWait.Install(writer, 50);
+        var (holder, writer) = LockHeld(50);
+        using var _ = holder;
+        using var __ = writer;
         var before = SqliteBusyWait.Tries;
         Assert.Equal(SQLITE_BUSY, sqlite3_exec(writer, "INSERT INTO t VALUES (2);"));
         Assert.True(SqliteBusyWait.Tries - before >= SqliteBusyWait.YieldTries + 50); // yields, then ~50 sleeping tries
         Exec(holder, "COMMIT;");
         Assert.Equal(1, Count(holder));
+    }
+
+    /// <summary>A connection holding the write lock (one row written, uncommitted) and a writer waiting up to <paramref name="timeoutMs"/>.</summary>
+    private (sqlite3 Holder, sqlite3 Writer) LockHeld(int timeoutMs)
+    {
+        var holder = Open(File);
+        Exec(holder, "PRAGMA journal_mode=WAL; CREATE TABLE t (x INTEGER);");
+        Exec(holder, "BEGIN IMMEDIATE; INSERT INTO t VALUES (1);");
+        var writer = Open(File);
+        SqliteBusyWait.Install(writer, timeoutMs);
+        return (holder, writer);
     }
 
     private static sqlite3 Open(string path)
