@@ -46,6 +46,29 @@ public sealed class Browser : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>How long a console sign-in may take to land: an Argon2id check, an audit entry and the first page, on two
+    /// shared cores beside the other suite's servers and PostgreSQL.</summary>
+    public const int SignInTimeoutMs = 60_000;
+
+    /// <summary>
+    /// Waits for a submitted sign-in to land on <paramref name="urlGlob"/>; one that does not (refused, or the server too slow)
+    /// fails here with the page it stayed on, its text and a screenshot, instead of as a bare timeout further on.
+    /// </summary>
+    public static async Task LandedAsync(IPage page, string urlGlob, string who)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        try
+        {
+            await page.WaitForURLAsync(urlGlob, new PageWaitForURLOptions { Timeout = SignInTimeoutMs });
+        }
+        catch (TimeoutException)
+        {
+            await ShotAsync(page, "sign-in-not-landed-" + who);
+            Assert.Fail($"signing in as {who} did not reach {urlGlob} within {SignInTimeoutMs / 1_000} s; still at {page.Url}: "
+                + await page.InnerTextAsync("body"));
+        }
+    }
+
     /// <summary>Saves a full-page screenshot named after the test and the step.</summary>
     public static async Task ShotAsync(IPage page, string name)
     {

@@ -21,8 +21,7 @@ public sealed class MerchantConsoleTests(Browser browser) : IClassFixture<Browse
         // the admin switches refund review on (a confirmed action on the account page)
         var admin = await browser.PageAsync(server.BaseAddress);
         var adminAsked = AcceptDialogs(admin);
-        await SignInAsync(admin, "cafe-admin");
-        await admin.WaitForURLAsync("**/merchant");
+        await SignedInAsync(admin, "cafe-admin");
         await admin.GotoAsync("/merchant/account");
         await admin.ClickAsync("#toggle-review");
         await admin.WaitForSelectorAsync("text=开启：退款须管理员或财务审核");
@@ -42,8 +41,7 @@ public sealed class MerchantConsoleTests(Browser browser) : IClassFixture<Browse
         await cashier.WaitForSelectorAsync("#captcha-error");
         Assert.Contains("验证码错误", await cashier.InnerTextAsync("#captcha-error"), StringComparison.Ordinal);
         await Browser.ShotAsync(cashier, "merchant-01-login-captcha-refused");
-        await SignInAsync(cashier, "cafe-cashier");
-        await cashier.WaitForURLAsync("**/merchant");
+        await SignedInAsync(cashier, "cafe-cashier");
         Assert.DoesNotContain("退款审核", await cashier.InnerTextAsync("header nav"), StringComparison.Ordinal);
         Assert.Equal(2, await cashier.Locator("#orders tbody tr").CountAsync());
         await Browser.ShotAsync(cashier, "merchant-02-orders");
@@ -88,8 +86,7 @@ public sealed class MerchantConsoleTests(Browser browser) : IClassFixture<Browse
         // finance approves it, asked first with the amount
         var finance = await browser.PageAsync(server.BaseAddress);
         var financeAsked = AcceptDialogs(finance);
-        await SignInAsync(finance, "cafe-finance");
-        await finance.WaitForURLAsync("**/merchant");
+        await SignedInAsync(finance, "cafe-finance");
         await finance.ClickAsync("nav >> text=退款审核");
         await finance.WaitForSelectorAsync("#refund-review");
         var row = finance.Locator("#refund-review tbody tr").First;
@@ -139,8 +136,7 @@ public sealed class MerchantConsoleTests(Browser browser) : IClassFixture<Browse
         await using var server = await StartAsync();
         var admin = await browser.PageAsync(server.BaseAddress);
         var asked = AcceptDialogs(admin);
-        await SignInAsync(admin, "cafe-admin");
-        await admin.WaitForURLAsync("**/merchant");
+        await SignedInAsync(admin, "cafe-admin");
 
         // staff: a bad name is refused next to the field; a good one gets an initial password shown once
         await admin.ClickAsync("nav >> text=员工与角色");

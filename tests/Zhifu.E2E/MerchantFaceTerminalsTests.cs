@@ -28,8 +28,7 @@ public sealed class MerchantFaceTerminalsTests(Browser browser) : IClassFixture<
         using var api = await StaffApiAsync(server, "cafe-admin");
         var admin = await browser.PageAsync(server.BaseAddress);
         var asked = AcceptDialogs(admin);
-        await SignInAsync(admin, "cafe-admin");
-        await admin.WaitForURLAsync("**/merchant");
+        await SignedInAsync(admin, "cafe-admin");
         await admin.ClickAsync("#nav-face-terminals");
         await admin.WaitForSelectorAsync("#register");
         Assert.Equal(1, await admin.Locator("#no-terminals").CountAsync());
@@ -127,8 +126,7 @@ public sealed class MerchantFaceTerminalsTests(Browser browser) : IClassFixture<
         var terminalId = Str(await created.Content.ReadFromJsonAsync<JsonElement>(Ct), "terminalId")!;
 
         var cashier = await browser.PageAsync(server.BaseAddress);
-        await SignInAsync(cashier, "cafe-cashier");
-        await cashier.WaitForURLAsync("**/merchant");
+        await SignedInAsync(cashier, "cafe-cashier");
         await cashier.ClickAsync("#nav-face-terminals");
         await cashier.WaitForSelectorAsync($"tr[data-terminal={terminalId}]");
         Assert.Contains("待认证", await cashier.InnerTextAsync($"tr[data-terminal={terminalId}] .state"), StringComparison.Ordinal);

@@ -58,6 +58,13 @@ internal static class MerchantKit
         await page.ClickAsync("button[type=submit]");
     }
 
+    /// <summary>Signs in on the console's own page and waits until the console's home is there.</summary>
+    public static async Task SignedInAsync(IPage page, string username)
+    {
+        await SignInAsync(page, username);
+        await Browser.LandedAsync(page, "**/merchant", username);
+    }
+
     /// <summary>Accepts every confirm() and remembers the last question.</summary>
     public static Func<string?> AcceptDialogs(IPage page)
     {

@@ -24,8 +24,7 @@ public sealed class MerchantPasswordlessTests(Browser browser) : IClassFixture<B
         var otherOrder = await PaidOrderAsync(server, "E2E-MCH-PLAIN-1", 900); // an ordinary order is not a passwordless one
 
         var finance = await browser.PageAsync(server.BaseAddress);
-        await SignInAsync(finance, "cafe-finance");
-        await finance.WaitForURLAsync("**/merchant");
+        await SignedInAsync(finance, "cafe-finance");
         await finance.ClickAsync("#nav-passwordless");
         await finance.WaitForSelectorAsync($"#contracts >> text={contractId}");
         var contracts = await finance.InnerTextAsync("#contracts tbody");
@@ -54,8 +53,7 @@ public sealed class MerchantPasswordlessTests(Browser browser) : IClassFixture<B
         await finance.WaitForSelectorAsync("#out-trade-no >> text=E2E-MCH-PWL-1");
 
         var cashier = await browser.PageAsync(server.BaseAddress);
-        await SignInAsync(cashier, "cafe-cashier");
-        await cashier.WaitForURLAsync("**/merchant");
+        await SignedInAsync(cashier, "cafe-cashier");
         Assert.Equal(0, await cashier.Locator("#nav-passwordless").CountAsync());
         var refused = await cashier.GotoAsync("/merchant/passwordless");
         Assert.Equal(403, refused!.Status);

@@ -64,8 +64,7 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
     {
         await using var server = await ZhifuTestServer.StartAsync();
         var page = await browser.PageAsync(server.BaseAddress);
-        await SignInAsync(page, "service");
-        await page.WaitForURLAsync("**/ops");
+        await SignedInAsync(page, "service");
         Assert.DoesNotContain("风险案件", await page.InnerTextAsync("header nav"), StringComparison.Ordinal);
         await Browser.ShotAsync(page, "ops-04-service-dashboard");
         foreach (var path in new[] { "/ops/risk/cases", "/ops/risk/rules", "/ops/audit" })
@@ -97,8 +96,7 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
         Assert.Contains("用户名或密码错误", await page.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
         await page.ClickAsync("text=English");
         await page.WaitForSelectorAsync("text=Operator sign-in");
-        await SignInAsync(page, "risk");
-        await page.WaitForURLAsync("**/ops");
+        await SignedInAsync(page, "risk");
         Assert.Contains("Open risk cases", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         await page.ClickAsync("text=Sign out");
         await page.WaitForURLAsync("**/ops/login");
@@ -113,8 +111,7 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
     {
         await using var server = await ZhifuTestServer.StartAsync();
         var page = await browser.PageAsync(server.BaseAddress);
-        await SignInAsync(page, "service");
-        await page.WaitForURLAsync("**/ops");
+        await SignedInAsync(page, "service");
         await page.ClickAsync("nav >> text=用户");
         await page.FillAsync("#phone", ZhangSan);
         await page.ClickAsync("button:has-text('查询')");
@@ -168,8 +165,7 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
             mchId = body.GetProperty("mchId").GetString()!;
         }
         var page = await browser.PageAsync(server.BaseAddress);
-        await SignInAsync(page, "risk");
-        await page.WaitForURLAsync("**/ops");
+        await SignedInAsync(page, "risk");
         await page.GotoAsync("/ops/merchants?status=pending");
         await page.ClickAsync($"#merchants >> text={mchId}");
         var detail = await page.InnerTextAsync("main");
@@ -190,8 +186,7 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
     {
         await using var server = await ZhifuTestServer.StartAsync();
         var page = await browser.PageAsync(server.BaseAddress);
-        await SignInAsync(page, "risk");
-        await page.WaitForURLAsync("**/ops");
+        await SignedInAsync(page, "risk");
         await page.ClickAsync("nav >> text=反洗钱报告");
         var yesterday = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).AddDays(-1).ToString("yyyy-MM-dd",
             System.Globalization.CultureInfo.InvariantCulture);
@@ -218,8 +213,7 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
         await using var server = await ZhifuTestServer.StartAsync();
         var page = await browser.PageAsync(server.BaseAddress);
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
-        await SignInAsync(page, "risk");
-        await page.WaitForURLAsync("**/ops");
+        await SignedInAsync(page, "risk");
         await page.GotoAsync("/ops/risk/lists");
         await page.SelectOptionAsync("#newList", "merchant");
         await page.FillAsync("#subject", "1230000109");

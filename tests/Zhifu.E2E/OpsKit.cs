@@ -74,9 +74,15 @@ internal static class OpsKit
     public static async Task<IPage> OpsPageAsync(Browser browser, ZhifuTestServer server, string username)
     {
         var page = await browser.PageAsync(server.BaseAddress);
-        await SignInAsync(page, username);
-        await page.WaitForURLAsync("**/ops");
+        await SignedInAsync(page, username);
         return page;
+    }
+
+    /// <summary>Signs in on the console's own page and waits until the dashboard is there.</summary>
+    public static async Task SignedInAsync(IPage page, string username)
+    {
+        await SignInAsync(page, username);
+        await Browser.LandedAsync(page, "**/ops", username);
     }
 
     /// <summary>Signs in on the console's own page, as a person would.</summary>

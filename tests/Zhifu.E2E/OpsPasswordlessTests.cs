@@ -27,8 +27,7 @@ public sealed class OpsPasswordlessTests(Browser browser) : IClassFixture<Browse
         Assert.Equal("SUCCESS", await ChargeAsync(server, contractId, "E2E-OPS-PWL-1", 650));
 
         var service = await browser.PageAsync(server.BaseAddress);
-        await SignInAsync(service, "service");
-        await service.WaitForURLAsync("**/ops");
+        await SignedInAsync(service, "service");
         Assert.DoesNotContain("免密报表", await service.InnerTextAsync("header nav"), StringComparison.Ordinal);
         await service.ClickAsync("#nav-pwl");
         await service.FillAsync("#phone", "1380013"); // not a phone number: said beside the field, nothing searched
@@ -58,8 +57,7 @@ public sealed class OpsPasswordlessTests(Browser browser) : IClassFixture<Browse
         await Browser.ShotAsync(service, "ops-41-passwordless-report-denied-to-service");
 
         var finance = await browser.PageAsync(server.BaseAddress);
-        await SignInAsync(finance, "finance");
-        await finance.WaitForURLAsync("**/ops");
+        await SignedInAsync(finance, "finance");
         Assert.DoesNotContain("免密投诉", await finance.InnerTextAsync("header nav"), StringComparison.Ordinal);
         await finance.ClickAsync("#nav-pwl-report");
         var line = await finance.WaitForSelectorAsync("#report tr[data-mchid='1230000109']");
@@ -107,16 +105,14 @@ public sealed class OpsPasswordlessTests(Browser browser) : IClassFixture<Browse
         }
 
         var operations = await browser.PageAsync(server.BaseAddress);
-        await SignInAsync(operations, "ops");
-        await operations.WaitForURLAsync("**/ops");
+        await SignedInAsync(operations, "ops");
         var refused = await operations.GotoAsync("/ops/passwordless/disputes"); // operations reads the report, not complaints
         Assert.Equal(403, refused!.Status);
         Assert.EndsWith("/ops/denied", operations.Url, StringComparison.Ordinal);
 
         var page = await browser.PageAsync(server.BaseAddress);
         var asked = MerchantKit.AcceptDialogs(page);
-        await SignInAsync(page, "risk");
-        await page.WaitForURLAsync("**/ops");
+        await SignedInAsync(page, "risk");
         await page.ClickAsync("#nav-pwl-disputes");
         var row = $"#dispute-{transactionId}";
         await page.WaitForSelectorAsync(row);

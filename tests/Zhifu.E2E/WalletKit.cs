@@ -21,7 +21,7 @@ internal static class WalletKit
         await page.FillAsync("#phone", phone);
         await page.FillAsync("#password", OpsKit.UserPassword);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForSelectorAsync("#balance");
+        await page.WaitForSelectorAsync("#balance", new PageWaitForSelectorOptions { Timeout = Browser.SignInTimeoutMs });
         return page;
     }
 
