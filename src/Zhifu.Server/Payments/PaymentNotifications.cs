@@ -142,7 +142,10 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
         }
         foreach (var row in due.Where(r => !busy.Contains(r.Id)).Take(free))
         {
-            _inFlight[row.Id] = Task.Run(() => AttemptAsync(row, ct), CancellationToken.None);
+            // registered before it starts: an attempt that ends at once must find itself there to leave
+            var attempt = new Task<Task>(() => AttemptAsync(row, ct));
+            _inFlight[row.Id] = attempt.Unwrap();
+            attempt.Start(TaskScheduler.Default);
         }
     }
 
