@@ -212,7 +212,7 @@ public sealed class WalletCredentials(
             failures = 0;
         }
         // a hash made with earlier work factors moves to the current ones once the secret is known right
-        var rehashed = ok && passwords.NeedsRehash(hash) ? passwords.Hash(password) : null;
+        var rehashed = ok ? passwords.Rehashed(password, hash) : null;
         switch (secret)
         {
             case Secret.Payment:

@@ -41,18 +41,16 @@ public sealed class PaymentWorker(PaymentNotifications notifications, WalletPaym
         var purgedAt = DateTimeOffset.MinValue;
         // Recovery looks for work stuck PayingRecoverySeconds (30 s), so once a tick is plenty; a wake for a new notification
         // (one per payment) only delivers. Paced by elapsed time, not IClock: a test's frozen clock must not stop it.
-        var sinceRecovery = Stopwatch.StartNew();
-        var recovered = false;
+        Stopwatch? sinceRecovery = null; // null until the first round's recovery
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (!recovered || sinceRecovery.ElapsedMilliseconds >= options.WorkerIntervalMs)
+                if (sinceRecovery is null || sinceRecovery.ElapsedMilliseconds >= options.WorkerIntervalMs)
                 {
                     await RecoverAsync(stoppingToken);
                     await refunds.RecoverAsync(stoppingToken);
-                    recovered = true;
-                    sinceRecovery.Restart();
+                    sinceRecovery = Stopwatch.StartNew();
                 }
                 if (clock.UtcNow - purgedAt > TimeSpan.FromMinutes(1))
                 {

@@ -180,8 +180,8 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         }, ct);
         if (won == 0)
         {
-            var now = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == order.Id, ct);
-            return (null, Unpayable(now, userId) ?? PaymentErrors.InProgress);
+            var current = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == order.Id, ct);
+            return (null, Unpayable(current, userId) ?? PaymentErrors.InProgress);
         }
         var outcome = await CommitAsync(order, check, chain);
         if (outcome.Item1?.State == PaymentOrders.Review)

@@ -26,23 +26,27 @@ public sealed record Argon2Options
 /// </summary>
 public sealed class PasswordHasher(SecretKeys keys, Argon2Options options)
 {
+    /// <summary>The configured factors as a stored hash names them.</summary>
+    private readonly string _factors =
+        string.Create(CultureInfo.InvariantCulture, $"m={options.MemoryKiB},t={options.Iterations},p={options.Parallelism}");
+
     /// <summary>Hashes a password with a fresh salt.</summary>
     public string Hash(string password)
     {
         var salt = RandomNumberGenerator.GetBytes(16);
         var hash = Compute(password, salt, options.MemoryKiB, options.Iterations, options.Parallelism);
         return string.Create(CultureInfo.InvariantCulture,
-            $"$argon2id$v=19$m={options.MemoryKiB},t={options.Iterations},p={options.Parallelism}${Convert.ToBase64String(salt)}"
+            $"$argon2id$v=19${_factors}${Convert.ToBase64String(salt)}"
             + $"${Convert.ToBase64String(hash)}");
     }
 
     /// <summary>
-    /// Whether a stored hash was made with other work factors than the configured ones (e.g. before they changed): the caller
-    /// rehashes the password it has just verified, so every hash moves to the current factors at its next use.
+    /// For a password the caller has just verified against <paramref name="stored"/>: a new hash when <paramref name="stored"/>
+    /// was made with other work factors than the configured ones (e.g. before they changed), else null — so every hash moves to
+    /// the current factors at its next correct use.
     /// </summary>
-    public bool NeedsRehash(string stored) =>
-        stored.Split('$') is [_, "argon2id", _, var factors, _, _]
-        && factors != string.Create(CultureInfo.InvariantCulture, $"m={options.MemoryKiB},t={options.Iterations},p={options.Parallelism}");
+    public string? Rehashed(string password, string stored) =>
+        stored.Split('$') is [_, "argon2id", _, var factors, _, _] && factors != _factors ? Hash(password) : null;
 
     /// <summary>Checks a password in constant time against a stored hash.</summary>
     public bool Verify(string password, string stored)

@@ -46,10 +46,7 @@ public sealed class PasswordSignIn(PasswordHasher passwords, OperatorLockoutOpti
             return SignInRefusal.BadCredentials;
         }
         (who.FailedSignIns, who.LockedUntil) = (0, null);
-        if (passwords.NeedsRehash(who.PasswordHash))
-        {
-            who.PasswordHash = passwords.Hash(password); // made with earlier work factors: moved to the current ones
-        }
+        who.PasswordHash = passwords.Rehashed(password, who.PasswordHash) ?? who.PasswordHash; // earlier work factors: moved on
         return null;
     }
 }
