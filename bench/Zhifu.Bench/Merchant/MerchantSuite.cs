@@ -8,10 +8,21 @@ using Zhifu.Server.Payments;
 
 namespace Zhifu.Bench.Merchant;
 
-/// <summary>One server's measurements: its crypto floors, the end-to-end peak, the paced latency run, then the audit.</summary>
+/// <summary>One server's measurements: its crypto floors, the end-to-end peak, the latency runs (paced at half the peak, and one
+/// payment at a time beside the crypto of one payment on one thread), then the audit.</summary>
 internal sealed record MerchantRun(
     string Database, string Label, bool ProductionArgon2, string Argon2Factors, string SqliteSynchronous, int Callers,
-    FloorFigures RsaFloor, FloorFigures RsaArgon2Floor, EndToEndFigures Peak, PacedFigures? HalfLoad, AuditFigures Audit);
+    FloorFigures RsaFloor, FloorFigures RsaArgon2Floor, EndToEndFigures Peak, PacedFigures? HalfLoad, LoneFigures? Lone,
+    AuditFigures Audit);
+
+/// <summary>
+/// The least latency the machine gives a payment: one caller, one payment after another (nothing queues), beside how long the
+/// payment's mandatory crypto (RSA-2048 × 6 + Argon2id × 1) takes on one thread, which no payment can beat.
+/// </summary>
+internal sealed record LoneFigures(EndToEndFigures Payments, FloorFigures CryptoOnOneThread)
+{
+    public double CryptoMs => CryptoOnOneThread.PaymentsPerSecond == 0 ? 0 : 1_000 / CryptoOnOneThread.PaymentsPerSecond;
+}
 
 /// <summary>Runs the merchant verb's measurements, each on a fresh server and database.</summary>
 internal sealed class MerchantSuite(MerchantPlan plan)
@@ -66,6 +77,7 @@ internal sealed class MerchantSuite(MerchantPlan plan)
             + $"p99 {peak.P99Ms:0.0} ms, {peak.Failed} failed; {Describe(peak.Steps)}");
 
         PacedFigures? paced = null;
+        LoneFigures? lone = null;
         if (pacedRun && peak.PaymentsPerSecond > 0)
         {
             await QuietMachine.WaitAsync(plan.QuietWaitMax);
@@ -73,12 +85,18 @@ internal sealed class MerchantSuite(MerchantPlan plan)
                 server.PostgresPort);
             Console.WriteLine($"  half load ({paced.TargetRate:N1}/s): p50 {paced.P50Ms:0.0} ms, p99 {paced.P99Ms:0.0} ms, "
                 + $"{paced.Done}/{paced.Sent} done; {Describe(paced.Steps)}");
+            await QuietMachine.WaitAsync(plan.QuietWaitMax);
+            var alone = await PeakThroughput.MeasureAsync(cycle, 1, plan.Warmup, plan.LoneMeasure, server.PostgresPort);
+            lone = new LoneFigures(alone,
+                await LeastDisturbedAsync(() => CryptoFloor.Measure(floor.RsaAndArgon2OfOnePayment, 1, plan.FloorMeasure)));
+            Console.WriteLine($"  one at a time: p50 {alone.P50Ms:0.0} ms, p99 {alone.P99Ms:0.0} ms, {alone.Failed} failed; "
+                + $"{Describe(alone.Steps)}; the crypto of one payment on one thread {lone.CryptoMs:0.0} ms");
         }
         await WaitForDeliveriesAsync(server);
         var audit = await PaymentAudit.CheckAsync(server, cycle, notify, wallets, before);
         Console.WriteLine($"  audit: {audit.Orders} orders, {(audit.Sound ? "sound" : "PROBLEMS: " + string.Join("; ", audit.Problems))}");
         return new MerchantRun(database, label, arguments.Length == 0, factors, server.SqliteSynchronous, plan.Callers, rsa, rsaArgon2,
-            peak, paced, audit);
+            peak, paced, lone, audit);
     }
 
     /// <summary>

@@ -44,6 +44,10 @@ internal sealed partial class MerchantReport
             + $"and {plan.PacedPaymentsMax:N0} payments, whatever earlier payments are doing; latency from each payment's scheduled "
             + $"start (no coordinated omission); sending stops if {MerchantPlan.PacedInFlightMax} are unfinished. A payment not done "
             + $"within {MerchantPlan.PaymentTimeout.TotalSeconds:0} s fails.");
+        Line($"- **One at a time**: after the half-load run, 1 caller, one payment after another, {plan.Warmup.TotalSeconds:0.#} s "
+            + $"warm-up and {plan.LoneMeasure.TotalSeconds:0.#} s measured: the least latency this machine gives a payment; beside it "
+            + $"the crypto floor's payment (RSA + Argon2id) in a loop on one thread for {plan.FloorMeasure.TotalSeconds:0.#} s, "
+            + "its time per payment the part of that latency no platform work can remove.");
         Line("- *CPU ms/payment* is this process's CPU time (server, bank-simulator calls excluded as it is a child process, bench "
             + "clients) in the window divided by payments: it compares the end-to-end work with the floor's independent of how busy "
             + "the machine was.");
@@ -115,6 +119,10 @@ internal sealed partial class MerchantReport
                 Line();
             }
         }
+        if (main?.Lone is { } lone)
+        {
+            WriteLone(lone);
+        }
     }
 
     /// <summary>
@@ -141,8 +149,35 @@ internal sealed partial class MerchantReport
                 table.Add(run.Label, "half load", Steps(h.Steps.CreateP50, h.Steps.CreateP99), Steps(h.Steps.PayP50, h.Steps.PayP99),
                     Steps(h.Steps.CallbackP50, h.Steps.CallbackP99), F(h.Load.ProcessCores, 2), "", "");
             }
+            if (run.Lone is { Payments: var a })
+            {
+                table.Add(run.Label, "one at a time", Steps(a.Steps.CreateP50, a.Steps.CreateP99), Steps(a.Steps.PayP50, a.Steps.PayP99),
+                    Steps(a.Steps.CallbackP50, a.Steps.CallbackP99), F(a.Load.ProcessCores, 2), "", "");
+            }
         }
         table.WriteTo(_md);
+    }
+
+    /// <summary>
+    /// The latency no load can improve on: payments one at a time, beside the crypto of one payment on one thread. When these
+    /// come near the p99 limit, no tuning of the queueing at half load reaches it.
+    /// </summary>
+    private void WriteLone(LoneFigures lone)
+    {
+        var a = lone.Payments;
+        Line("One payment at a time (closed loop, 1 caller: nothing queues), create start → callback verified, beside the mandatory "
+            + "crypto of one payment (RSA-2048 × 6 + Argon2id × 1) run on one thread:");
+        Line();
+        var table = new MarkdownTable("payments", "failed", "p50 ms", "p99 ms", "max ms", "crypto of one payment ms",
+            "p50 − crypto ms", "p99 ÷ 20 ms", "others (cores)");
+        table.Add($"{a.Done:N0}", $"{a.Failed}", F(a.P50Ms, 1), F(a.P99Ms, 1), F(a.MaxMs, 1), F(lone.CryptoMs, 1),
+            F(a.P50Ms - lone.CryptoMs, 1), F(a.P99Ms / MerchantTargets.P99MsMax, 2), F(a.Load.OtherCores, 2));
+        table.WriteTo(_md);
+        if (a.FailureReasons.Count > 0)
+        {
+            Line($"First failures: {string.Join("; ", a.FailureReasons)}");
+            Line();
+        }
     }
 
     private static string Steps(double p50, double p99) => $"{F(p50, 1)} / {F(p99, 1)}";

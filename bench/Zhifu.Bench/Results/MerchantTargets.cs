@@ -24,6 +24,10 @@ internal static class MerchantTargets
                 $"{run.Database}: p99 ≤ {P99MsMax:0} ms at half the peak",
                 run.HalfLoad is { } h
                     ? Invariant($"p99 {h.P99Ms:0.0} ms = {h.P99Ms / P99MsMax:0.00}× the limit (p50 {h.P50Ms:0.0} ms) at {h.SentRate:N1}/s")
+                        + (run.Lone is { } lone
+                            ? Invariant($"; one payment at a time: p50 {lone.Payments.P50Ms:0.0} ms, p99 {lone.Payments.P99Ms:0.0} ms, ")
+                                + Invariant($"of which its mandatory crypto on one thread {lone.CryptoMs:0.0} ms")
+                            : "")
                     : "not measured",
                 p99 <= P99MsMax && run.HalfLoad is { Failed: 0, Overloaded: false });
         }
