@@ -57,3 +57,19 @@ public static class ChinaTime
     public static string Format(DateTimeOffset instant) =>
         ToChina(instant).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 }
+
+/// <summary>
+/// Lets one caller through at most once per period (e.g. a purge run from a request path): lock-free; of callers arriving at
+/// the same time when it is due, exactly one is let through.
+/// </summary>
+public sealed class OncePer(TimeSpan period)
+{
+    private long _nextTicks;
+
+    /// <summary>True for the one caller that may run now; the next may run a period later.</summary>
+    public bool TryEnter(DateTimeOffset now)
+    {
+        var due = Interlocked.Read(ref _nextTicks);
+        return now.UtcTicks >= due && Interlocked.CompareExchange(ref _nextTicks, now.Add(period).UtcTicks, due) == due;
+    }
+}

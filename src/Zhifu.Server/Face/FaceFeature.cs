@@ -19,6 +19,7 @@ public static class FaceFeature
         services.AddSingleton<FaceIndex>();
         services.AddSingleton<FaceEnrolment>();
         services.AddSingleton<FaceTerminals>();
+        services.AddSingleton<FaceTokens>();
         services.AddSingleton<FacePayments>();
         services.AddSingleton<FaceClaims>();
         services.AddSingleton<FaceDemo>();

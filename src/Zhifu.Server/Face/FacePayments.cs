@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
 using Zhifu.Data;
@@ -20,18 +18,14 @@ public sealed record FacePayRequest(string? FaceToken, string? Passcode, string?
 /// <summary>
 /// 刷脸支付 at a terminal (FACE-4): the face routes — a sealed probe with a passed liveness check is searched 1:N against the
 /// threshold and, when the runner-up is too close, the phone's last four digits decide — and yields only a short-lived,
-/// single-use face token bound to the terminal (the merchant never learns who it is); the passcode the user types then
-/// authorizes the payment, which takes the normal path (order, risk decision, ledger, TRANSACTION.SUCCESS callback).
+/// single-use face token bound to the terminal (the merchant never learns who it is; <see cref="FaceTokens"/>); the passcode
+/// the user types then authorizes the payment, which takes the normal path (order, risk decision, ledger, TRANSACTION.SUCCESS
+/// callback).
 /// </summary>
-public sealed class FacePayments(DatabaseOptions database, FaceIndex index, FaceKeys keys, FaceOptions options, WalletAccounts accounts,
-    WalletCredentials credentials, PaymentOrders orders, WalletPayments payments, MerchantCredentials merchants, PaymentLedger money,
-    IClock clock)
+public sealed class FacePayments(DatabaseOptions database, FaceIndex index, FaceKeys keys, FaceOptions options, FaceTokens tokens,
+    WalletAccounts accounts, WalletCredentials credentials, PaymentOrders orders, WalletPayments payments, MerchantCredentials merchants,
+    PaymentLedger money, IClock clock)
 {
-    private const int TokensMax = 10_000;
-    private const int DigitMissesMax = 5;
-    private const int DigitWindowMinutes = 10;
-    private readonly ConcurrentDictionary<string, (int Count, DateTimeOffset Since)> _digitMisses = new();
-    private readonly ConcurrentDictionary<string, (string TerminalId, Guid UserId, DateTimeOffset Expires)> _tokens = new();
 
     /// <summary>A face token, or the refusal (code, status, Chinese, English).</summary>
     public async Task<(string? Token, (string Code, int Status, string Zh, string En)? Refusal)> IdentifyAsync(FaceTerminalRow terminal,
@@ -59,8 +53,7 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
             {
                 return (null, ("FACE_PHONE_DIGITS_REQUIRED", 409, "请输入手机号后四位", "Enter the last four digits of your phone number"));
             }
-            if (_digitMisses.TryGetValue(terminal.TerminalId, out var misses) && misses.Count >= DigitMissesMax
-                && misses.Since > clock.UtcNow.AddMinutes(-DigitWindowMinutes))
+            if (await tokens.DigitsLockedAsync(terminal.TerminalId, ct))
             {
                 return (null, ("FACE_TOO_MANY_ATTEMPTS", 429, "手机号后四位错误次数过多，请稍后再试或使用其他方式付款",
                     "Too many wrong phone digits; try later or pay another way"));
@@ -94,14 +87,11 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
         {
             if (candidates.Count > 1)
             {
-                MissedDigits(terminal.TerminalId); // guessing the digits of a lookalike pair is bounded per terminal
+                await tokens.MissedDigitsAsync(terminal.TerminalId, ct); // guessing a lookalike pair's digits is bounded per terminal
             }
             return (null, ("FACE_NOT_FOUND", 404, "未找到匹配的刷脸用户，请使用其他方式付款", "No enrolled face matches; pay another way"));
         }
-        Sweep();
-        var token = "ft_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        _tokens[token] = (terminal.TerminalId, payer.Value, clock.UtcNow.AddMinutes(2));
-        return (token, null);
+        return (await tokens.IssueAsync(terminal.TerminalId, payer.Value, ct), null);
     }
 
     /// <summary>The passcode, then the payment (PAY-6: idempotent on out_trade_no). The transaction as the protocol shows it,
@@ -111,15 +101,6 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
     {
         ArgumentNullException.ThrowIfNull(terminal);
         ArgumentNullException.ThrowIfNull(request);
-        if (request.FaceToken is null || !_tokens.TryGetValue(request.FaceToken, out var held) || held.TerminalId != terminal.TerminalId
-            || held.Expires <= clock.UtcNow)
-        {
-            return (null, ("FACE_TOKEN_INVALID", 401, "刷脸已过期，请重新刷脸", "The face token expired; scan the face again"));
-        }
-        if (await credentials.VerifyFacePasscodeAsync(held.UserId, request.Passcode, ct) is { } wrong)
-        {
-            return (null, (wrong.Code, wrong.Status, wrong.Zh, wrong.En));
-        }
         if (await merchants.FindAsync(terminal.MchId, ct) is not { } merchant)
         {
             return (null, ("MERCHANT_NOT_FACE_PAY_ELIGIBLE", 403, "商户暂停收款", "The merchant cannot take payments"));
@@ -129,10 +110,23 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
         {
             return (null, ("FACE_ORDER_INVALID", 400, "订单信息不完整或金额不正确", "The order is incomplete or its amount is wrong"));
         }
+        // Single use: the token is claimed before anything else, so of two payments racing with it one goes on; a refusal
+        // before the charge is tried hands it back, anything after keeps it used (the user scans again).
+        if (request.FaceToken is not { Length: > 0 and <= 64 } faceToken
+            || await tokens.ClaimAsync(faceToken, terminal.TerminalId, ct) is not { } payer)
+        {
+            return (null, ("FACE_TOKEN_INVALID", 401, "刷脸已过期，请重新刷脸", "The face token expired; scan the face again"));
+        }
+        if (await credentials.VerifyFacePasscodeAsync(payer, request.Passcode, ct) is { } wrong)
+        {
+            await tokens.ReleaseAsync(faceToken);
+            return (null, (wrong.Code, wrong.Status, wrong.Zh, wrong.En));
+        }
         var (order, refused) = await orders.CreateAsync(merchant, new OrderRequest(OrderRequest.FacePay, request.AppId, merchant.Merchant.MchId,
             request.Description, request.OutTradeNo, null, null, null, request.AmountFen, "CNY"), ct);
         if (refused is not null)
         {
+            await tokens.ReleaseAsync(faceToken);
             return (null, (refused.Code, refused.Status, refused.Message, refused.Message));
         }
         if (order!.FaceTerminalId is null)
@@ -143,30 +137,11 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
                 .ExecuteUpdateAsync(set => set.SetProperty(o => o.FaceTerminalId, terminal.TerminalId), ct);
             order.FaceTerminalId = terminal.TerminalId;
         }
-        var (paid, error) = await payments.PayByFaceAsync(held.UserId, order, ct);
+        var (paid, error) = await payments.PayByFaceAsync(payer, order, ct);
         if (error is not null)
         {
             return (null, (error.Code, error.Status, error.Zh, error.En));
         }
-        _tokens.TryRemove(request.FaceToken, out _); // single use
-        return (TransactionView.Of(paid!, money.OpenId(paid!.AppId, held.UserId), clock.UtcNow), null);
-    }
-
-    /// <summary>One more wrong set of phone digits at a terminal: after <see cref="DigitMissesMax"/> within
-    /// <see cref="DigitWindowMinutes"/> minutes it is refused digits until the window has passed (one entry per terminal).</summary>
-    private void MissedDigits(string terminalId) => _digitMisses.AddOrUpdate(terminalId, _ => (1, clock.UtcNow),
-        (_, m) => m.Since > clock.UtcNow.AddMinutes(-DigitWindowMinutes) ? (m.Count + 1, m.Since) : (1, clock.UtcNow));
-
-    /// <summary>Forgets expired tokens, and the oldest when too many wait (a bound on memory).</summary>
-    private void Sweep()
-    {
-        var now = clock.UtcNow;
-        foreach (var (key, value) in _tokens)
-        {
-            if (value.Expires <= now || _tokens.Count > TokensMax)
-            {
-                _tokens.TryRemove(key, out _);
-            }
-        }
+        return (TransactionView.Of(paid!, money.OpenId(paid!.AppId, payer), clock.UtcNow), null);
     }
 }

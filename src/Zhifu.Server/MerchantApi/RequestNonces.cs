@@ -11,7 +11,7 @@ namespace Zhifu.Server.MerchantApi;
 /// </summary>
 public sealed class RequestNonces(DatabaseOptions database, MerchantApiOptions options, IClock clock)
 {
-    private long _nextPurgeTicks;
+    private readonly OncePer _purge = new(TimeSpan.FromMinutes(1));
 
     /// <summary>True the first time (mchid, nonce) is seen; false for a replay.</summary>
     public async Task<bool> TryUseAsync(string mchId, string nonce, CancellationToken cancellationToken)
@@ -33,8 +33,7 @@ public sealed class RequestNonces(DatabaseOptions database, MerchantApiOptions o
 
     private async Task PurgeIfDueAsync(DateTimeOffset now, CancellationToken ct)
     {
-        var due = Interlocked.Read(ref _nextPurgeTicks);
-        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextPurgeTicks, now.AddMinutes(1).UtcTicks, due) != due)
+        if (!_purge.TryEnter(now))
         {
             return;
         }

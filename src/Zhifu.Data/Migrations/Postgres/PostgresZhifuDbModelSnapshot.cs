@@ -557,6 +557,27 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.ToTable("face_claims", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.FaceDigitMissRow", b =>
+                {
+                    b.Property<string>("TerminalId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("terminal_id");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("since");
+
+                    b.HasKey("TerminalId")
+                        .HasName("pk_face_digit_misses");
+
+                    b.ToTable("face_digit_misses", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.FaceEnrolmentRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -720,6 +741,44 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasDatabaseName("ix_face_terminals_merchant_id_state");
 
                     b.ToTable("face_terminals", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.FaceTokenRow", b =>
+                {
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("TerminalId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("terminal_id");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("TokenHash")
+                        .HasName("pk_face_tokens");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_face_tokens_expires_at");
+
+                    b.ToTable("face_tokens", (string)null);
                 });
 
             modelBuilder.Entity("Zhifu.Data.Entities.FundMovementRow", b =>

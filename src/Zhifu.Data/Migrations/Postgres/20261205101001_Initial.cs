@@ -191,6 +191,19 @@ namespace Zhifu.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "face_digit_misses",
+                columns: table => new
+                {
+                    terminal_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    count = table.Column<int>(type: "integer", nullable: false),
+                    since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_face_digit_misses", x => x.terminal_id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "face_enrolments",
                 columns: table => new
                 {
@@ -235,6 +248,22 @@ namespace Zhifu.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_face_terminals", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "face_tokens",
+                columns: table => new
+                {
+                    token_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    terminal_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    used_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_face_tokens", x => x.token_hash);
                 });
 
             migrationBuilder.CreateTable(
@@ -1097,6 +1126,11 @@ namespace Zhifu.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_face_tokens_expires_at",
+                table: "face_tokens",
+                column: "expires_at");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_fund_movements_status_created_at",
                 table: "fund_movements",
                 columns: new[] { "status", "created_at" });
@@ -1484,10 +1518,16 @@ namespace Zhifu.Data.Migrations.Postgres
                 name: "face_claims");
 
             migrationBuilder.DropTable(
+                name: "face_digit_misses");
+
+            migrationBuilder.DropTable(
                 name: "face_enrolments");
 
             migrationBuilder.DropTable(
                 name: "face_terminals");
+
+            migrationBuilder.DropTable(
+                name: "face_tokens");
 
             migrationBuilder.DropTable(
                 name: "fund_movements");

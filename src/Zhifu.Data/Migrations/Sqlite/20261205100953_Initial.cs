@@ -191,6 +191,19 @@ namespace Zhifu.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "face_digit_misses",
+                columns: table => new
+                {
+                    terminal_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    count = table.Column<int>(type: "INTEGER", nullable: false),
+                    since = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_face_digit_misses", x => x.terminal_id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "face_enrolments",
                 columns: table => new
                 {
@@ -235,6 +248,22 @@ namespace Zhifu.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_face_terminals", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "face_tokens",
+                columns: table => new
+                {
+                    token_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    terminal_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    used_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_face_tokens", x => x.token_hash);
                 });
 
             migrationBuilder.CreateTable(
@@ -1097,6 +1126,11 @@ namespace Zhifu.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_face_tokens_expires_at",
+                table: "face_tokens",
+                column: "expires_at");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_fund_movements_status_created_at",
                 table: "fund_movements",
                 columns: new[] { "status", "created_at" });
@@ -1484,10 +1518,16 @@ namespace Zhifu.Data.Migrations.Sqlite
                 name: "face_claims");
 
             migrationBuilder.DropTable(
+                name: "face_digit_misses");
+
+            migrationBuilder.DropTable(
                 name: "face_enrolments");
 
             migrationBuilder.DropTable(
                 name: "face_terminals");
+
+            migrationBuilder.DropTable(
+                name: "face_tokens");
 
             migrationBuilder.DropTable(
                 name: "fund_movements");

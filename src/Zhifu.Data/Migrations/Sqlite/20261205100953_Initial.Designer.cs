@@ -11,7 +11,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteZhifuDb))]
-    [Migration("20261205035006_Initial")]
+    [Migration("20261205100953_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -565,6 +565,27 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.ToTable("face_claims", (string)null);
                 });
 
+            modelBuilder.Entity("Zhifu.Data.Entities.FaceDigitMissRow", b =>
+                {
+                    b.Property<string>("TerminalId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("terminal_id");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<long>("Since")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("since");
+
+                    b.HasKey("TerminalId")
+                        .HasName("pk_face_digit_misses");
+
+                    b.ToTable("face_digit_misses", (string)null);
+                });
+
             modelBuilder.Entity("Zhifu.Data.Entities.FaceEnrolmentRow", b =>
                 {
                     b.Property<byte[]>("Id")
@@ -731,6 +752,45 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_face_terminals_merchant_id_state");
 
                     b.ToTable("face_terminals", (string)null);
+                });
+
+            modelBuilder.Entity("Zhifu.Data.Entities.FaceTokenRow", b =>
+                {
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_hash");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("TerminalId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("terminal_id");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_at");
+
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("TokenHash")
+                        .HasName("pk_face_tokens");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_face_tokens_expires_at");
+
+                    b.ToTable("face_tokens", (string)null);
                 });
 
             modelBuilder.Entity("Zhifu.Data.Entities.FundMovementRow", b =>

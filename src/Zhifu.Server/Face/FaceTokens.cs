@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
+using Zhifu.Data;
+using Zhifu.Data.Entities;
+
+namespace Zhifu.Server.Face;
+
+/// <summary>
+/// The state between a terminal's face scan and its payment (FACE-4), in the database so that any server replica answers the
+/// same (architecture.md: stateless replicas) and a restart loses nothing: the face token a scan yields — bound to the
+/// terminal, valid <see cref="Lifetime"/>, claimed by one payment in one statement — and the count of wrong phone digits a
+/// terminal gave to tell a lookalike pair apart.
+/// </summary>
+public sealed class FaceTokens(DatabaseOptions database, IClock clock)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(2);
+
+    /// <summary>Wrong sets of phone digits a terminal may give within <see cref="DigitWindow"/> before it must wait.</summary>
+    public const int DigitMissesMax = 5;
+
+    public static readonly TimeSpan DigitWindow = TimeSpan.FromMinutes(10);
+
+    private readonly OncePer _purge = new(TimeSpan.FromMinutes(1));
+
+    /// <summary>A new token for the payer a scan at <paramref name="terminalId"/> found.</summary>
+    public async Task<string> IssueAsync(string terminalId, Guid userId, CancellationToken ct)
+    {
+        var now = clock.UtcNow;
+        await using var db = database.CreateContext();
+        if (_purge.TryEnter(now))
+        {
+            await db.Set<FaceTokenRow>().Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(ct); // keeps the table to minutes of scans
+        }
+        var token = "ft_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        db.Add(new FaceTokenRow { TokenHash = Hash(token), TerminalId = terminalId, UserId = userId, CreatedAt = now, ExpiresAt = now + Lifetime });
+        await db.SaveChangesAsync(ct);
+        return token;
+    }
+
+    /// <summary>
+    /// The payer the token stands for, the token marked used in the same statement — of payments racing with one token, one
+    /// gets it; null when it is unknown, another terminal's, expired or used.
+    /// </summary>
+    public async Task<Guid?> ClaimAsync(string token, string terminalId, CancellationToken ct)
+    {
+        var (hash, now) = (Hash(token), clock.UtcNow);
+        await using var db = database.CreateContext();
+        var claimed = await db.Set<FaceTokenRow>()
+            .Where(t => t.TokenHash == hash && t.TerminalId == terminalId && t.UsedAt == null && t.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct);
+        return claimed == 1
+            ? await db.Set<FaceTokenRow>().Where(t => t.TokenHash == hash).Select(t => (Guid?)t.UserId).FirstAsync(CancellationToken.None)
+            : null;
+    }
+
+    /// <summary>Hands a claimed token back: its payment was refused before any charge was tried (a wrong passcode, an order the
+    /// terminal got wrong), so the user may try again while it lives.</summary>
+    public async Task ReleaseAsync(string token)
+    {
+        var hash = Hash(token);
+        await using var db = database.CreateContext();
+        await db.Set<FaceTokenRow>().Where(t => t.TokenHash == hash)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, (DateTimeOffset?)null), CancellationToken.None);
+    }
+
+    /// <summary>Whether the terminal gave <see cref="DigitMissesMax"/> wrong sets of digits in the current window.</summary>
+    public async Task<bool> DigitsLockedAsync(string terminalId, CancellationToken ct)
+    {
+        var windowStart = clock.UtcNow - DigitWindow;
+        await using var db = database.CreateContext();
+        return await db.Set<FaceDigitMissRow>()
+            .AnyAsync(m => m.TerminalId == terminalId && m.Count >= DigitMissesMax && m.Since > windowStart, ct);
+    }
+
+    /// <summary>One more wrong set of digits at the terminal: counted in its window, or the first of a new window.</summary>
+    public async Task MissedDigitsAsync(string terminalId, CancellationToken ct)
+    {
+        var now = clock.UtcNow;
+        var windowStart = now - DigitWindow;
+        await using var db = database.CreateContext();
+        var misses = db.Set<FaceDigitMissRow>().Where(m => m.TerminalId == terminalId);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (await misses.Where(m => m.Since > windowStart).ExecuteUpdateAsync(s => s.SetProperty(m => m.Count, m => m.Count + 1), ct) == 1
+                || await misses.Where(m => m.Since <= windowStart)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.Count, 1).SetProperty(m => m.Since, now), ct) == 1)
+            {
+                return;
+            }
+            db.Add(new FaceDigitMissRow { TerminalId = terminalId, Count = 1, Since = now });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear(); // another replica counted this terminal's first miss at the same moment: count on it
+            }
+        }
+    }
+
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(token)));
+}
