@@ -84,7 +84,7 @@ public sealed class PaymentWorker(PaymentNotifications notifications, WalletPaym
         foreach (var order in stuck)
         {
             var chain = JsonSerializer.Deserialize<Transfer[]>(order.PaymentChainJson!)!;
-            if ((await payments.CommitAsync(order, null, chain)).Item1?.State == PaymentOrders.Review)
+            if ((await payments.CommitAsync(order, order.PaymentTransferId!.Value, null, chain)).Item1?.State == PaymentOrders.Review)
             {
                 await cases.OpenRecordedAsync(order.Id, Risk.RiskCases.KindReview, ct); // held, then interrupted before its case
             }

@@ -183,7 +183,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             var current = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == order.Id, ct);
             return (null, Unpayable(current, userId) ?? PaymentErrors.InProgress);
         }
-        var outcome = await CommitAsync(order, check, chain);
+        var outcome = await CommitAsync(order, attemptId, check, chain);
         if (outcome.Item1?.State == PaymentOrders.Review)
         {
             await cases.OpenAsync(decision, Risk.RiskCases.KindReview, CancellationToken.None);
@@ -241,10 +241,16 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
-    /// <summary>Submits the recorded chain (again, after an interruption: same ids answer the first outcome) and settles the
-    /// order.</summary>
-    public async Task<(PaymentOrderRow?, WalletError?)> CommitAsync(PaymentOrderRow row, LimitCheck? check, IReadOnlyList<Transfer> chain)
+    /// <summary>
+    /// Submits attempt <paramref name="attemptId"/>'s recorded chain (again, after an interruption: same ids answer the first
+    /// outcome) and settles the order — only while the order is still PAYING on that attempt: a worker on another replica may
+    /// have settled it first, or reset it and the payer paid since with a new attempt, and then there is nothing of this
+    /// attempt's to write (resetting would unlink a paid order from its money).
+    /// </summary>
+    public async Task<(PaymentOrderRow?, WalletError?)> CommitAsync(PaymentOrderRow row, Guid attemptId, LimitCheck? check,
+        IReadOnlyList<Transfer> chain)
     {
+        ArgumentNullException.ThrowIfNull(row);
         TransferResult[] results;
         try
         {
@@ -254,22 +260,41 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         {
             return (null, PaymentErrors.Unavailable); // stays PAYING; the worker submits the same chain again
         }
-        await using var db = database.CreateContext();
-        var order = await db.Set<PaymentOrderRow>().FirstAsync(o => o.Id == row.Id, CancellationToken.None);
-        if (results[^1] is TransferResult.Ok or TransferResult.Exists)
+        var posted = results[^1] is TransferResult.Ok or TransferResult.Exists;
+        for (var round = 0; ; round++)
         {
-            if (IsHeld(chain))
+            await using var db = database.CreateContext();
+            var order = await db.Set<PaymentOrderRow>().FirstAsync(o => o.Id == row.Id, CancellationToken.None);
+            if (order.State != PaymentOrders.Paying || order.PaymentTransferId != attemptId)
             {
-                order.State = PaymentOrders.Review; // held (RISK-1): the case decision posts or voids it
-                order.Version++;
-                await db.SaveChangesAsync(CancellationToken.None);
+                return !posted ? (null, Refusal(check, results))
+                    : order.PaymentTransferId == attemptId ? (order, null) // settled already, as this attempt
+                    : (null, PaymentErrors.InProgress); // cannot happen: a posted chain answers Exists to anyone, never a refusal
+            }
+            try
+            {
+                if (!posted)
+                {
+                    await ResetAsync(db, order);
+                    return (null, Refusal(check, results));
+                }
+                if (IsHeld(chain))
+                {
+                    order.State = PaymentOrders.Review; // held (RISK-1): the case decision posts or voids it
+                    order.Version++;
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    return (order, null);
+                }
+                await SucceedAsync(db, order);
                 return (order, null);
             }
-            await SucceedAsync(db, order);
-            return (order, null);
+            catch (DbUpdateConcurrencyException) when (round < 2)
+            {
+                // settled by another replica's worker between the read and the write (Version): read again and see whose it is
+            }
         }
-        await ResetAsync(db, order);
-        var limit = check is null ? null : limits.Explain(check, results);
-        return (null, limit?.ToError() ?? PaymentErrors.InsufficientBalance);
     }
+
+    private WalletError Refusal(LimitCheck? check, TransferResult[] results) =>
+        (check is null ? null : limits.Explain(check, results))?.ToError() ?? PaymentErrors.InsufficientBalance;
 }

@@ -1,0 +1,55 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Zhifu.Core.Banking;
+using Zhifu.Core.Ledger;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Payments;
+using Zhifu.Tests.Infrastructure;
+using static Zhifu.Tests.MerchantApi.MerchantKit;
+
+namespace Zhifu.Tests.MerchantApi;
+
+/// <summary>
+/// PAY-3 with several replicas: each runs a payment worker that re-submits orders stuck in PAYING, so an attempt's outcome can
+/// arrive after the order was settled — or reset and paid again by a new attempt. Only the attempt the order is PAYING on may
+/// settle it; a stale one changes nothing.
+/// </summary>
+public sealed class PaymentAttemptTests
+{
+    [Fact]
+    public async Task PAY3_a_stale_attempts_refusal_leaves_an_order_paid_by_a_later_attempt_as_it_is()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        var code = CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(merchant.MchId, "ORDER-stale-01", 500, "http://127.0.0.1:9/notify"))).Body);
+        using var wallet = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
+        (await wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = PaymentPassword }, Ct)).EnsureSuccessStatusCode();
+        var paid = await OrderAsync(server);
+        Assert.Equal(PaymentOrders.Success, paid.State);
+
+        // An earlier attempt of the same order, its chain under ids of its own and for more than the payer holds, so the ledger
+        // refuses it — the outcome a replica's worker gets when it re-submits an attempt that was reset and paid anew meanwhile.
+        var stale = JsonSerializer.Deserialize<Transfer[]>(paid.PaymentChainJson!)!
+            .Select(t => t with { Id = Guid.CreateVersion7(), AmountFen = 1_000_000_000_00 }).ToArray();
+        var (settled, error) = await server.Services.GetRequiredService<WalletPayments>().CommitAsync(paid, Guid.CreateVersion7(), null, stale);
+
+        Assert.Null(settled);
+        Assert.NotNull(error);
+        var after = await OrderAsync(server);
+        Assert.Equal(
+            (PaymentOrders.Success, paid.PayerUserId, paid.PaymentTransferId, paid.PaymentChainJson, paid.Version),
+            (after.State, after.PayerUserId, after.PaymentTransferId, after.PaymentChainJson, after.Version));
+        var query = await merchant.SendAsync(HttpMethod.Get, $"/v3/pay/transactions/out-trade-no/ORDER-stale-01?mchid={merchant.MchId}");
+        Assert.Equal("SUCCESS", JsonDocument.Parse(query.Body).RootElement.GetProperty("trade_state").GetString());
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    private static async Task<PaymentOrderRow> OrderAsync(ZhifuTestServer server)
+    {
+        await using var db = server.Database.Options.CreateContext();
+        return await db.Set<PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.OutTradeNo == "ORDER-stale-01", Ct);
+    }
+}
