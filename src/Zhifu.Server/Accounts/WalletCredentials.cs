@@ -11,8 +11,8 @@ namespace Zhifu.Server.Accounts;
 /// repeated failures; changing either, or the bound phone, needs a one-time code; an initial password must be changed.
 /// </summary>
 public sealed class WalletCredentials(
-    DatabaseOptions database, PasswordHasher passwords, PersonalData personalData, OneTimeCodes codes, WalletSessions sessions,
-    IClock clock, AccountsOptions options)
+    DatabaseOptions database, PasswordHasher passwords, SecretAttempts attempts, PersonalData personalData, OneTimeCodes codes,
+    WalletSessions sessions, AccountsOptions options)
 {
     public async Task<(string? Token, UserRow? User, WalletError? Error)> LoginAsync(string phone, string password, string? deviceId,
         CancellationToken cancellationToken)
@@ -25,7 +25,7 @@ public sealed class WalletCredentials(
             passwords.Verify(password, DummyHash); // same work whether or not the phone has a wallet: no account probing by timing
             return (null, null, WalletErrors.BadCredentials);
         }
-        var error = await CheckAsync(db, user, password, Secret.Login, cancellationToken);
+        var error = await CheckAsync(user, password, Secret.Login, cancellationToken);
         if (error is not null)
         {
             return (null, null, error);
@@ -37,40 +37,31 @@ public sealed class WalletCredentials(
     public async Task<WalletError?> VerifyPaymentPasswordAsync(Guid userId, string? password, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        var user = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
-        return await VerifyPaymentPasswordAsync(db, user, password, cancellationToken);
+        var user = await db.Set<UserRow>().AsNoTracking().FirstAsync(u => u.Id == userId, cancellationToken);
+        return await VerifyPaymentPasswordAsync(user, password, cancellationToken);
     }
 
-    /// <summary>
-    /// The same check for a wallet the caller has just read untracked (a payment's path: one read fewer); its failure count
-    /// and lock are written from that row.
-    /// </summary>
+    /// <summary>The same check for a wallet the caller has just read (a payment's path: one read fewer).</summary>
     public async Task<WalletError?> VerifyPaymentPasswordAsync(UserRow user, string? password, CancellationToken cancellationToken)
     {
-        await using var db = database.CreateContext();
-        db.Attach(user);
-        return await VerifyPaymentPasswordAsync(db, user, password, cancellationToken);
-    }
-
-    private async Task<WalletError?> VerifyPaymentPasswordAsync(ZhifuDb db, UserRow user, string? password, CancellationToken cancellationToken)
-    {
+        ArgumentNullException.ThrowIfNull(user);
         if (user.PaymentPasswordHash is null)
         {
             return WalletErrors.PaymentPasswordNotSet;
         }
-        return await CheckAsync(db, user, password ?? "", Secret.Payment, cancellationToken);
+        return await CheckAsync(user, password ?? "", Secret.Payment, cancellationToken);
     }
 
     /// <summary>Checks the face-pay passcode (支付口令, FACE-4) typed on a terminal; counts failures and locks on its own.</summary>
     public async Task<WalletError?> VerifyFacePasscodeAsync(Guid userId, string? passcode, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        var user = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
+        var user = await db.Set<UserRow>().AsNoTracking().FirstAsync(u => u.Id == userId, cancellationToken);
         if (user.FacePasscodeHash is null)
         {
             return WalletErrors.FacePasscodeNotSet;
         }
-        return await CheckAsync(db, user, passcode ?? "", Secret.FacePasscode, cancellationToken);
+        return await CheckAsync(user, passcode ?? "", Secret.FacePasscode, cancellationToken);
     }
 
     /// <summary>
@@ -185,50 +176,33 @@ public sealed class WalletCredentials(
         FacePasscode,
     }
 
-    private async Task<WalletError?> CheckAsync(ZhifuDb db, UserRow user, string password, Secret secret, CancellationToken ct)
+    /// <summary>Checks a secret with its failure count and lock (ACC-7; the attempt is counted first: <see cref="SecretAttempts"/>).</summary>
+    private async Task<WalletError?> CheckAsync(UserRow user, string password, Secret secret, CancellationToken ct)
     {
-        var now = clock.UtcNow;
-        var (hash, failed, lockedUntil, max) = secret switch
+        var (hash, columns, max, locked, bad) = secret switch
         {
-            Secret.Payment => (user.PaymentPasswordHash!, user.FailedPaymentPasswords, user.PaymentLockedUntil, options.PasswordFailuresMax),
-            Secret.FacePasscode => (user.FacePasscodeHash!, user.FailedFacePasscodes, user.FacePasscodeLockedUntil, options.FacePasscodeFailuresMax),
-            _ => (user.LoginPasswordHash!, user.FailedLogins, user.LoginLockedUntil, options.PasswordFailuresMax),
+            Secret.Payment => (user.PaymentPasswordHash!, PaymentColumns, options.PasswordFailuresMax, WalletErrors.PaymentLocked,
+                WalletErrors.BadPaymentPassword),
+            Secret.FacePasscode => (user.FacePasscodeHash!, FacePasscodeColumns, options.FacePasscodeFailuresMax, WalletErrors.FacePasscodeLocked,
+                WalletErrors.BadFacePasscode),
+            _ => (user.LoginPasswordHash!, LoginColumns, options.PasswordFailuresMax, WalletErrors.LoginLocked, WalletErrors.BadCredentials),
         };
-        var (locked, bad) = secret switch
+        await using var db = database.CreateContext();
+        var id = user.Id;
+        return await attempts.CheckAsync(db.Set<UserRow>().Where(u => u.Id == id), columns, password, hash, max, options.LockMinutes, ct) switch
         {
-            Secret.Payment => (WalletErrors.PaymentLocked, WalletErrors.BadPaymentPassword),
-            Secret.FacePasscode => (WalletErrors.FacePasscodeLocked, WalletErrors.BadFacePasscode),
-            _ => (WalletErrors.LoginLocked, WalletErrors.BadCredentials),
+            SecretCheck.Right => null,
+            SecretCheck.Wrong => bad,
+            _ => locked,
         };
-        if (lockedUntil > now)
-        {
-            return locked;
-        }
-        var ok = passwords.Verify(password, hash);
-        var failures = ok ? 0 : failed + 1;
-        DateTimeOffset? lockUntil = failures >= max ? now.AddMinutes(options.LockMinutes) : null;
-        if (lockUntil is not null)
-        {
-            failures = 0;
-        }
-        // a hash made with earlier work factors moves to the current ones once the secret is known right
-        var rehashed = ok ? passwords.Rehashed(password, hash) : null;
-        switch (secret)
-        {
-            case Secret.Payment:
-                (user.FailedPaymentPasswords, user.PaymentLockedUntil) = (failures, lockUntil);
-                user.PaymentPasswordHash = rehashed ?? user.PaymentPasswordHash;
-                break;
-            case Secret.FacePasscode:
-                (user.FailedFacePasscodes, user.FacePasscodeLockedUntil) = (failures, lockUntil);
-                user.FacePasscodeHash = rehashed ?? user.FacePasscodeHash;
-                break;
-            default:
-                (user.FailedLogins, user.LoginLockedUntil) = (failures, lockUntil);
-                user.LoginPasswordHash = rehashed ?? user.LoginPasswordHash;
-                break;
-        }
-        await db.SaveChangesAsync(ct);
-        return ok ? null : lockUntil is not null ? locked : bad;
     }
+
+    private static readonly SecretColumns LoginColumns =
+        new(nameof(UserRow.LoginPasswordHash), nameof(UserRow.FailedLogins), nameof(UserRow.LoginLockedUntil));
+
+    private static readonly SecretColumns PaymentColumns =
+        new(nameof(UserRow.PaymentPasswordHash), nameof(UserRow.FailedPaymentPasswords), nameof(UserRow.PaymentLockedUntil));
+
+    private static readonly SecretColumns FacePasscodeColumns =
+        new(nameof(UserRow.FacePasscodeHash), nameof(UserRow.FailedFacePasscodes), nameof(UserRow.FacePasscodeLockedUntil));
 }

@@ -78,6 +78,7 @@ public static class ServerApp
         services.AddSingleton<PersonalData>();
         services.AddSingleton(configuration.GetSection("Security:Argon2").Get<Argon2Options>() ?? new Argon2Options());
         services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<SecretAttempts>();
         services.AddSingleton<DemoWorld>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<SmsOutbox>();

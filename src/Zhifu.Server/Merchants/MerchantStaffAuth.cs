@@ -129,10 +129,9 @@ public static class MerchantStaffAuth
         await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
         var staff = await db.Set<Zhifu.Data.Entities.MerchantStaffRow>()
             .FirstAsync(s => s.Username == user.Identity!.Name, context.RequestAborted);
-        var refusal = services.GetRequiredService<PasswordSignIn>().Check(staff, currentPassword ?? "");
+        var refusal = await services.GetRequiredService<PasswordSignIn>().CheckAsync(db, staff, currentPassword ?? "", context.RequestAborted);
         if (refusal is not null)
         {
-            await db.SaveChangesAsync(context.RequestAborted);
             return (null, new Refusal(refusal == SignInRefusal.Locked ? 423 : 401,
                 refusal == SignInRefusal.Locked ? "MERCHANT_LOCKED" : "MERCHANT_BAD_CREDENTIALS",
                 refusal == SignInRefusal.Locked ? "密码错误次数过多，账户已锁定，请稍后再试" : "原密码错误",
@@ -190,8 +189,7 @@ public static class MerchantStaffAuth
         await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
         var staff = await db.Set<Zhifu.Data.Entities.MerchantStaffRow>()
             .FirstOrDefaultAsync(s => s.Username == username, context.RequestAborted);
-        var refusal = services.GetRequiredService<PasswordSignIn>().Check(staff, password);
-        await db.SaveChangesAsync(context.RequestAborted);
+        var refusal = await services.GetRequiredService<PasswordSignIn>().CheckAsync(db, staff, password, context.RequestAborted);
         if (refusal == SignInRefusal.Locked)
         {
             return (null, new Refusal(423, "MERCHANT_LOCKED", "密码错误次数过多，账户已锁定，请稍后再试",

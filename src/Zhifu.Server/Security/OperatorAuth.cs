@@ -78,8 +78,7 @@ public static class OperatorAuth
         var services = context.RequestServices;
         await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
         var op = await db.Operators.FirstOrDefaultAsync(o => o.Username == username, context.RequestAborted);
-        var refusal = services.GetRequiredService<PasswordSignIn>().Check(op, password);
-        await db.SaveChangesAsync(context.RequestAborted);
+        var refusal = await services.GetRequiredService<PasswordSignIn>().CheckAsync(db, op, password, context.RequestAborted);
         var logger = services.GetRequiredService<ILogger<OperatorSession>>();
         if (refusal is not null)
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Zhifu.Core;
+using Microsoft.EntityFrameworkCore;
+using Zhifu.Data;
 using Zhifu.Data.Entities;
 
 namespace Zhifu.Server.Security;
@@ -24,30 +25,31 @@ public enum SignInRefusal
 
 /// <summary>
 /// One password sign-in with lockout (ACC-7, SEC-1), for operators and merchant staff alike: a locked account is refused
-/// without checking the password; each wrong password counts, and reaching the maximum locks the account for a while.
-/// The caller saves the row afterwards.
+/// without checking the password; each wrong password counts — before it is checked (<see cref="SecretAttempts"/>) — and the
+/// one reaching the maximum locks the account for a while.
 /// </summary>
-public sealed class PasswordSignIn(PasswordHasher passwords, OperatorLockoutOptions lockout, IClock clock)
+public sealed class PasswordSignIn(SecretAttempts attempts, OperatorLockoutOptions lockout)
 {
+    private static readonly SecretColumns Columns =
+        new(nameof(IPasswordSignIn.PasswordHash), nameof(IPasswordSignIn.FailedSignIns), nameof(IPasswordSignIn.LockedUntil));
+
     /// <summary>Null when <paramref name="who"/> may sign in; <paramref name="who"/> null means no such name.</summary>
-    public SignInRefusal? Check(IPasswordSignIn? who, string password)
+    public async Task<SignInRefusal?> CheckAsync<TRow>(ZhifuDb db, TRow? who, string password, CancellationToken ct)
+        where TRow : class, IPasswordSignIn
     {
-        var now = clock.UtcNow;
-        if (who?.LockedUntil is { } until && until > now)
+        ArgumentNullException.ThrowIfNull(db);
+        if (who is null)
         {
-            return SignInRefusal.Locked;
-        }
-        if (who is null || !passwords.Verify(password, who.PasswordHash))
-        {
-            if (who is not null && ++who.FailedSignIns >= lockout.FailuresMax)
-            {
-                (who.LockedUntil, who.FailedSignIns) = (now.AddMinutes(lockout.LockMinutes), 0);
-            }
             return SignInRefusal.BadCredentials;
         }
-        (who.FailedSignIns, who.LockedUntil) = (0, null);
-        who.PasswordHash = passwords.Rehashed(password, who.PasswordHash) ?? who.PasswordHash; // earlier work factors: moved on
-        return null;
+        var id = who.Id;
+        var row = db.Set<TRow>().Where(r => EF.Property<Guid>(r, nameof(IPasswordSignIn.Id)) == id);
+        return await attempts.CheckAsync(row, Columns, password, who.PasswordHash, lockout.FailuresMax, lockout.LockMinutes, ct) switch
+        {
+            SecretCheck.Right => null,
+            SecretCheck.Locked => SignInRefusal.Locked,
+            _ => SignInRefusal.BadCredentials, // the wrong password that locks is still told as wrong; the next try hears "locked"
+        };
     }
 }
 

@@ -50,6 +50,24 @@ public sealed class PaymentPasswordLockoutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACC7_wrong_payment_passwords_sent_at_once_get_no_more_tries_than_one_after_another()
+    {
+        var wallet = await LifecycleClient.SignInAsync(_server, DemoCards.LiSi.Phone, "Demo@2026");
+        var card = await CardAsync(wallet);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => TopUpAsync(wallet, card, $"{100000 + i}")));
+        var codes = new List<string>();
+        foreach (var answer in answers)
+        {
+            codes.Add((await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString()!);
+        }
+        // five guesses are checked (the count allows no more), the fifth locks; every other guess is answered locked unchecked
+        Assert.Equal(4, codes.Count(c => c == "BAD_PAYMENT_PASSWORD"));
+        Assert.Equal(20, codes.Count(c => c == "PAYMENT_PASSWORD_LOCKED"));
+        await OperatorApiTests.AssertProblemAsync(await TopUpAsync(wallet, card, "147258"), 423, "PAYMENT_PASSWORD_LOCKED");
+        Assert.Equal(0, await MovementsAsync());
+    }
+
+    [Fact]
     public async Task ACC7_the_right_payment_password_clears_the_count_of_wrong_ones()
     {
         var wallet = await LifecycleClient.SignInAsync(_server, DemoCards.LiSi.Phone, "Demo@2026");

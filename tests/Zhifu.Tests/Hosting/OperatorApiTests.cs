@@ -48,6 +48,21 @@ public sealed class OperatorApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACC7_wrong_passwords_sent_at_once_get_no_more_tries_than_the_lockout_allows()
+    {
+        using var client = _server.Client();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => LoginAsync(client, "service", $"wrong-password-{i}")));
+        var codes = new List<string>();
+        foreach (var answer in answers)
+        {
+            codes.Add((await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString()!);
+        }
+        Assert.Equal(5, codes.Count(c => c == "OPS_BAD_CREDENTIALS")); // checked: the count allows five, the fifth locks
+        Assert.Equal(19, codes.Count(c => c == "OPS_LOCKED")); // refused unchecked
+        await AssertProblemAsync(await LoginAsync(client, "service", "Zhifu@2026"), 423, "OPS_LOCKED");
+    }
+
+    [Fact]
     public async Task Bad_input_gets_a_stable_code_in_both_languages_and_writes_nothing()
     {
         await using var db = _server.Database.Options.CreateContext();

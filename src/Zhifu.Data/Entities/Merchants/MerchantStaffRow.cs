@@ -6,6 +6,7 @@ namespace Zhifu.Data.Entities;
 /// <summary>Someone who signs in with a password and is locked out after repeated failures (operators, merchant staff).</summary>
 public interface IPasswordSignIn
 {
+    Guid Id { get; }
     string PasswordHash { get; set; }
     int FailedSignIns { get; set; }
     DateTimeOffset? LockedUntil { get; set; }

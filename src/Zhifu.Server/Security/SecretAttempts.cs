@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Zhifu.Server.Security;
+
+/// <summary>The columns of one secret on its row: its hash, its count of wrong attempts, and the lock.</summary>
+public sealed record SecretColumns(string Hash, string Failed, string LockedUntil);
+
+/// <summary>What became of an attempt at a secret.</summary>
+public enum SecretCheck
+{
+    /// <summary>Locked (or its count spent by attempts still under way): refused without a check.</summary>
+    Locked,
+    Right,
+    Wrong,
+
+    /// <summary>Wrong, and the attempt that reached the maximum: the secret is locked from now.</summary>
+    WrongNowLocked,
+}
+
+/// <summary>
+/// Attempts at a secret with a failure count and a lock (ACC-7, SEC-1) — wallet passwords and passcodes, operators and merchant
+/// staff. The attempt is counted before the secret is checked, in one conditional statement: of guesses sent at once only as
+/// many as the count still allows are checked at all, the rest are refused as locked without a check — a parallel brute
+/// force gets no more tries than a patient one. (Reading the count, checking, then writing count + 1 let every guess of a
+/// parallel wave count as the same one.)
+/// </summary>
+public sealed class SecretAttempts(PasswordHasher passwords, Zhifu.Core.IClock clock)
+{
+    /// <param name="row">The one row holding the secret.</param>
+    public async Task<SecretCheck> CheckAsync<TRow>(IQueryable<TRow> row, SecretColumns columns, string password, string hash, int max,
+        int lockMinutes, CancellationToken ct) where TRow : class
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        var now = clock.UtcNow;
+        var counted = await row
+            .Where(r => EF.Property<int>(r, columns.Failed) < max
+                && (EF.Property<DateTimeOffset?>(r, columns.LockedUntil) == null || EF.Property<DateTimeOffset?>(r, columns.LockedUntil) <= now))
+            .ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), r => EF.Property<int>(r, columns.Failed) + 1), ct);
+        if (counted == 0)
+        {
+            return SecretCheck.Locked;
+        }
+        if (passwords.Verify(password, hash))
+        {
+            // right: the count starts again, and a hash made with earlier work factors moves to the current ones
+            var rehashed = passwords.Rehashed(password, hash);
+            await row.ExecuteUpdateAsync(set =>
+            {
+                set.SetProperty(r => EF.Property<int>(r, columns.Failed), 0)
+                    .SetProperty(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil), (DateTimeOffset?)null);
+                if (rehashed is not null)
+                {
+                    set.SetProperty(r => EF.Property<string?>(r, columns.Hash), rehashed);
+                }
+            }, CancellationToken.None);
+            return SecretCheck.Right;
+        }
+        // wrong: the count stands; the attempt that brought it to the maximum locks the secret, and the count starts again
+        var lockedNow = await row.Where(r => EF.Property<int>(r, columns.Failed) >= max)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), 0)
+                .SetProperty(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil), now.AddMinutes(lockMinutes)), CancellationToken.None);
+        return lockedNow == 1 ? SecretCheck.WrongNowLocked : SecretCheck.Wrong;
+    }
+}
