@@ -85,23 +85,78 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         return agreementId is { } id ? await ChargeAsync(order, id, merchant, ct) : null;
     }
 
-    /// <summary>One attempt: the agreement and limits re-read now, then the payment without the password, or the user asked.</summary>
+    /// <summary>How long a charge waits for another charge of the same agreement to finish before asking the user instead.</summary>
+    private static readonly TimeSpan ClaimWaitMax = TimeSpan.FromSeconds(2);
+
+    /// <summary>A charge's claim on its agreement lapses after this (the server deciding it died).</summary>
+    private static readonly TimeSpan ClaimLapse = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// One attempt: the agreement claimed (one charge of an agreement at a time, PWL-3), its limits and today's passwordless
+    /// payments read under the claim, then the payment without the password, or the user asked.
+    /// </summary>
     public async Task<ChargeOutcome> ChargeAsync(PaymentOrderRow order, Guid agreementId, MerchantRow merchant, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(order);
         await using var db = database.CreateContext();
+        var claimedAt = await ClaimAsync(db, agreementId, ct);
+        try
+        {
+            return await ChargeClaimedAsync(db, order, agreementId, merchant, claimedAt is not null, ct);
+        }
+        finally
+        {
+            if (claimedAt is { } at)
+            {
+                await db.Set<PasswordlessAgreementRow>().Where(a => a.Id == agreementId && a.ChargingSince == at)
+                    .ExecuteUpdateAsync(set => set.SetProperty(a => a.ChargingSince, (DateTimeOffset?)null), CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>The claim's time once this charge holds the agreement; null when another charge kept it past the wait.</summary>
+    private async Task<DateTimeOffset?> ClaimAsync(ZhifuDb db, Guid agreementId, CancellationToken ct)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var now = clock.UtcNow;
+            var lapsed = now - ClaimLapse;
+            if (await db.Set<PasswordlessAgreementRow>().Where(a => a.Id == agreementId && (a.ChargingSince == null || a.ChargingSince < lapsed))
+                    .ExecuteUpdateAsync(set => set.SetProperty(a => a.ChargingSince, now), ct) == 1)
+            {
+                return now;
+            }
+            if (waited.Elapsed >= ClaimWaitMax)
+            {
+                return null;
+            }
+            await Task.Delay(20, ct);
+        }
+    }
+
+    private async Task<ChargeOutcome> ChargeClaimedAsync(ZhifuDb db, PaymentOrderRow order, Guid agreementId, MerchantRow merchant,
+        bool claimed, CancellationToken ct)
+    {
         var agreement = await db.Set<PasswordlessAgreementRow>().AsNoTracking().FirstAsync(a => a.Id == agreementId, ct);
         var user = (await accounts.FindAsync(agreement.UserId!.Value, ct))!;
         if (agreement.State != PasswordlessAgreementRow.Signed)
         {
             return await AwaitUserAsync(order, user, merchant, "协议已关闭", ct); // cancelled a moment ago: never charged silently
         }
+        if (!claimed)
+        {
+            return await AwaitUserAsync(order, user, merchant, "同一协议的其他扣款正在处理", ct); // never past the limits unseen
+        }
         var (capPerPayment, capDaily) = agreements.Caps(merchant, agreement.Elderly);
         var perPayment = Math.Min(agreement.PerPaymentLimitFen, capPerPayment);
         var daily = Math.Min(agreement.DailyLimitFen, capDaily);
         var dayStart = ChinaTime.StartOfChinaDay(clock.UtcNow);
+        // today's: paid, and still being paid or held (a slow ledger leaves one PAYING; a review holds one)
         var spentToday = await db.Set<PaymentOrderRow>().Where(o => o.PasswordlessAgreementId == agreementId
-            && o.State == PaymentOrders.Success && o.SuccessTime >= dayStart).SumAsync(o => (long?)o.TotalFen, ct) ?? 0;
+            && ((o.State == PaymentOrders.Success && o.SuccessTime >= dayStart)
+                || ((o.State == PaymentOrders.Paying || o.State == PaymentOrders.Review) && o.PayingSince >= dayStart)))
+            .SumAsync(o => (long?)o.TotalFen, ct) ?? 0;
         if (order.TotalFen > perPayment || spentToday + order.TotalFen > daily)
         {
             return await AwaitUserAsync(order, user, merchant, "超过免密限额", ct); // PWL-3: falls back to the password

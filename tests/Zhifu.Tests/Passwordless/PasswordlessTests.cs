@@ -111,6 +111,28 @@ public sealed class PasswordlessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PWL3_charges_sent_at_once_under_one_agreement_stay_within_its_daily_limit()
+    {
+        var merchant = Merchant();
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(50_000);
+        await SetTermsAsync(new { passwordlessEligible = true, passwordlessPerPaymentFen = 5_000, passwordlessDailyFen = 8_000 });
+        var contractId = await SignAsync(zhang, new
+        {
+            preSignId = await PreSignAsync(merchant, "PWLC0009"), acceptTerms = true, perPaymentLimitFen = 3_000, dailyLimitFen = 5_000,
+        });
+        var before = (await zhang.BalanceAsync()).Balance;
+
+        var states = await Task.WhenAll(Enumerable.Range(1, 6).Select(i => ChargeAsync(merchant, contractId, $"PWL-RACE-{i}", 2_000)));
+
+        // one charge of an agreement at a time: two fit the day's 5,000, the others wait for the password
+        Assert.Equal(2, states.Count(s => s == "SUCCESS"));
+        Assert.Equal(4, states.Count(s => s == "USERPAYING"));
+        Assert.Equal(before - 4_000, (await zhang.BalanceAsync()).Balance);
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task PWL2_an_elderly_user_is_assessed_confirms_twice_gets_lower_limits_and_a_text_for_every_passwordless_payment()
     {
         var merchant = Merchant();

@@ -64,6 +64,12 @@ public sealed class PasswordlessAgreementRow
 
     /// <summary>When the user was last reminded to review this agreement (PWL-7).</summary>
     public DateTimeOffset? ReviewRemindedAt { get; set; }
+
+    /// <summary>
+    /// Set while a charge under this agreement is being decided and paid (PWL-3): one charge of an agreement at a time, so
+    /// charges sent at once cannot each find the same day unspent. A claim older than a minute (its server died) lapses.
+    /// </summary>
+    public DateTimeOffset? ChargingSince { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public int Version { get; set; }
 }

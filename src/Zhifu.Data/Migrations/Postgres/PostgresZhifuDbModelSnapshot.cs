@@ -1572,6 +1572,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("assessment_score");
 
+                    b.Property<DateTimeOffset?>("ChargingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("charging_since");
+
                     b.Property<string>("ContractId")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")

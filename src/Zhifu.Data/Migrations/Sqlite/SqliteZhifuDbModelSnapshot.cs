@@ -1592,6 +1592,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("assessment_score");
 
+                    b.Property<long?>("ChargingSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("charging_since");
+
                     b.Property<string>("ContractId")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")

@@ -512,6 +512,7 @@ namespace Zhifu.Data.Migrations.Postgres
                     termination_mode = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
                     termination_remark = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     review_reminded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    charging_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     version = table.Column<int>(type: "integer", nullable: false)
                 },

@@ -512,6 +512,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     termination_mode = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
                     termination_remark = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
                     review_reminded_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    charging_since = table.Column<long>(type: "INTEGER", nullable: true),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
