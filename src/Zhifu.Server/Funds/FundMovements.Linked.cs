@@ -51,7 +51,20 @@ public sealed partial class FundMovements
             };
             await using var db = database.CreateContext();
             db.Add(movement);
-            await db.SaveChangesAsync(CancellationToken.None);
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            catch (DbUpdateException)
+            {
+                // the same request, racing: the one that wrote the record carries it on
+                var twin = await FindMovementAsync(movementId);
+                if (twin is null)
+                {
+                    throw;
+                }
+                return (twin, [TransferResult.Exists]);
+            }
         }
         var results = await ledger.SubmitAsync([.. linkedBefore, new Transfer
         {

@@ -52,7 +52,20 @@ public sealed partial class FundMovements(
         await using (var db = database.CreateContext())
         {
             db.Add(movement);
-            await db.SaveChangesAsync(CancellationToken.None);
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            catch (DbUpdateException)
+            {
+                // the same request (its id derived from the client's requestId), racing: the one that wrote the record carries it on
+                var twin = await FindMovementAsync(id);
+                if (twin is null)
+                {
+                    throw;
+                }
+                return (twin, null);
+            }
         }
         var topUp = kind == TopUp;
         var hold = await ledger.SubmitAsync([new Transfer

@@ -10,7 +10,9 @@ namespace Zhifu.Server.Funds;
 /// <summary>Top-up and withdrawal over the Wallet API (CARD-2), authorized with the payment password (ACC-7).</summary>
 public static class FundsEndpoints
 {
-    public sealed record MovementRequest(string? CardToken, long AmountFen, string? PaymentPassword, string? VerificationCode = null);
+    /// <param name="RequestId">The client's idempotency key (or the <c>Idempotency-Key</c> header): a repeat answers the first movement.</param>
+    public sealed record MovementRequest(string? CardToken, long AmountFen, string? PaymentPassword, string? VerificationCode = null,
+        string? RequestId = null);
     public sealed record MovementDto(Guid Id, string Kind, string Status, long AmountFen, string Amount, string Card, string Bank,
         string? FailureCode, string CreatedAt, string? ResolvedAt);
 
@@ -35,8 +37,13 @@ public static class FundsEndpoints
     private static async Task<IResult> StartAsync(string kind, MovementRequest request, ClaimsPrincipal principal, IServiceProvider services,
         HttpContext context)
     {
+        var requestId = Hosting.RequestIds.Of(context, request.RequestId);
+        if (requestId is not null && !Hosting.RequestIds.IsValid(context, request.RequestId))
+        {
+            return Transfers.TransferErrors.InvalidRequestId.ToResult(context);
+        }
         var (movement, error, refusal) = await services.GetRequiredService<WalletFunds>().StartAsync(kind, principal.UserId(),
-            request.CardToken, request.AmountFen, request.PaymentPassword, request.VerificationCode, Risk.RiskOrigin.Of(context),
+            request.CardToken, request.AmountFen, request.PaymentPassword, request.VerificationCode, requestId, Risk.RiskOrigin.Of(context),
             context.RequestAborted);
         if (refusal is not null)
         {

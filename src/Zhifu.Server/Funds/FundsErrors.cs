@@ -9,6 +9,8 @@ namespace Zhifu.Server.Funds;
 public static class FundsErrors
 {
     public static readonly WalletError CardNotFound = new(404, "CARD_NOT_FOUND", "找不到这张已绑定的银行卡", "No such bound card");
+    public static readonly WalletError RequestIdReused = new(409, "REQUEST_ID_REUSED", "该 requestId 已用于另一笔不同的充值或提现",
+        "This requestId was used for a different top-up or withdrawal");
     public static readonly WalletError CreditCardCannotReceive = new(400, "CREDIT_CARD_NOT_ALLOWED",
         "信用卡资金只能用于消费，不能提现到信用卡（CARD-3）", "Credit cards are for consumption only: no withdrawal to a credit card (CARD-3)");
     public static readonly WalletError BadAmount = new(400, "INVALID_AMOUNT", "金额须为正整数（分），且不超过单笔上限", "The amount must be a positive whole number of fen within the single limit");

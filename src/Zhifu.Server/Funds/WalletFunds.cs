@@ -19,8 +19,10 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
 {
     public long MaxFen(string kind) => kind == FundMovements.TopUp ? options.TopUpMaxFen : options.WithdrawalMaxFen;
 
+    /// <param name="requestId">The client's idempotency key, or null: with one, the movement's id is derived from it, so a repeat
+    /// (a retry after a timeout, a second tap) answers the first movement instead of starting another.</param>
     public async Task<FundsOutcome> StartAsync(string kind, Guid userId, string? cardToken, long amountFen, string? paymentPassword,
-        string? verificationCode, Risk.RiskOrigin origin, CancellationToken cancellationToken)
+        string? verificationCode, string? requestId, Risk.RiskOrigin origin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(origin);
         if (amountFen <= 0 || amountFen > MaxFen(kind))
@@ -40,6 +42,13 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
         {
             return Refused(FundsErrors.CreditCardCannotReceive);
         }
+        var movementId = requestId is null ? Guid.CreateVersion7() : DerivedIds.For(userId, "funds:" + requestId);
+        if (requestId is not null && await movements.FindMovementAsync(movementId) is { } earlier)
+        {
+            return earlier.Kind == kind && earlier.AmountFen == amountFen && earlier.CardToken == card.Token
+                ? new FundsOutcome(earlier, null, null)
+                : Refused(FundsErrors.RequestIdReused);
+        }
         var user = (await accounts.FindAsync(userId, cancellationToken))!;
         if (user.MustChangeLoginPassword)
         {
@@ -53,7 +62,6 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
         {
             return Refused(password);
         }
-        var movementId = Guid.CreateVersion7();
         var riskEvent = new Risk.RiskEvent(kind == FundMovements.TopUp ? Risk.RiskKinds.TopUp : Risk.RiskKinds.Withdrawal, movementId,
             userId, amountFen, clock.UtcNow, CardToken: card.Token, DeviceKey: origin.DeviceKey, Region: origin.Region);
         var (decision, riskRefusal) = await riskCheck.CheckAsync(riskEvent, user,

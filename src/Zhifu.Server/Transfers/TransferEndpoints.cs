@@ -90,7 +90,7 @@ public static partial class TransferEndpoints
         {
             return TransferErrors.PayeeNotFound.ToResult(context);
         }
-        var order = new TransferOrder(RequestIdOf(context, request.RequestId)!, request.AmountFen.Value, arrival, request.Memo,
+        var order = new TransferOrder(Hosting.RequestIds.Of(context, request.RequestId)!, request.AmountFen.Value, arrival, request.Memo,
             request.PaymentPassword, request.VerificationCode, request.ConfirmationToken) { Origin = Risk.RiskOrigin.Of(context) };
         return Answer(await services.GetRequiredService<WalletTransfers>().SendAsync(payerId, order, target, context.RequestAborted),
             payerId, context);
@@ -115,7 +115,7 @@ public static partial class TransferEndpoints
         {
             return refusal.ToResult(context);
         }
-        var order = new TransferOrder(RequestIdOf(context, request.RequestId)!, request.AmountFen.Value, WalletTransfers.RealTime, null,
+        var order = new TransferOrder(Hosting.RequestIds.Of(context, request.RequestId)!, request.AmountFen.Value, WalletTransfers.RealTime, null,
             request.PaymentPassword, request.VerificationCode, request.ConfirmationToken) { Origin = Risk.RiskOrigin.Of(context) };
         return Answer(await services.GetRequiredService<WalletTransfers>().SendAsync(payerId, order, target!, context.RequestAborted),
             payerId, context);
@@ -136,10 +136,7 @@ public static partial class TransferEndpoints
     private static WalletError? Check(HttpContext context, string? bodyRequestId, long amountFen, string password, string? code,
         string? token)
     {
-        var requestId = RequestIdOf(context, bodyRequestId);
-        if (requestId is null || !RequestIdPattern().IsMatch(requestId)
-            || (bodyRequestId is not null && context.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } h
-                && h != bodyRequestId))
+        if (!Hosting.RequestIds.IsValid(context, bodyRequestId))
         {
             return TransferErrors.InvalidRequestId;
         }
@@ -150,10 +147,6 @@ public static partial class TransferEndpoints
         return password.Length > 32 || code is { Length: > 16 } || token is { Length: > 128 } ? TransferErrors.InvalidRequest : null;
     }
 
-    /// <summary>The client's idempotency key: the body's <c>requestId</c>, or the <c>Idempotency-Key</c> header.</summary>
-    private static string? RequestIdOf(HttpContext context, string? bodyRequestId) =>
-        bodyRequestId ?? (context.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } header ? header : null);
-
     private static HashSet<string> Arrivals(IServiceProvider services) => [.. services.GetRequiredService<TransferTargets>().Arrivals];
 
     private static Task<TransferTarget?> WalletTargetAsync(string phone, Guid payerId, IServiceProvider services, CancellationToken ct) =>
@@ -161,7 +154,4 @@ public static partial class TransferEndpoints
 
     [GeneratedRegex("^1[3-9][0-9]{9}\\z")]
     private static partial Regex PhonePattern();
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{8,64}\\z")]
-    private static partial Regex RequestIdPattern();
 }

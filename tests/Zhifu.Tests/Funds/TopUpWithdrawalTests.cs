@@ -46,6 +46,45 @@ public sealed class TopUpWithdrawalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_repeated_requestId_answers_the_first_movement_and_moves_money_once()
+    {
+        var f = await FundsFixture.CreateAsync(_server, DemoCards.LiSi);
+        var debit = DemoCards.LiSi.Cards[0];
+        var token = await f.VaultCardAsync(debit);
+        var cardBefore = await f.Bank.BalanceAsync(debit.CardNumber, Ct);
+        var (walletBefore, _) = await f.BalanceAsync();
+        Task<HttpResponseMessage> Send(string path, long fen, string requestId) =>
+            f.Wallet.PostAsJsonAsync(path, new { cardToken = token, amountFen = fen, paymentPassword = "147258", requestId }, Ct);
+
+        // a retry after a lost answer, and a second tap at the same moment: one movement, one debit of the card
+        var first = await Send("/api/wallet/me/top-ups", 5_000, "topup-0001-abcd");
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var id = (await first.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var again = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Send("/api/wallet/me/top-ups", 5_000, "topup-0001-abcd")));
+        foreach (var answer in again)
+        {
+            Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync(Ct));
+            Assert.Equal(id, (await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid());
+        }
+        var withdrawals = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Send("/api/wallet/me/withdrawals", 1_000, "withdraw-0001-abcd")));
+        var withdrawalIds = new HashSet<Guid>();
+        foreach (var answer in withdrawals)
+        {
+            Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync(Ct));
+            withdrawalIds.Add((await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid());
+        }
+        Assert.Single(withdrawalIds);
+        Assert.Equal(walletBefore + 4_000, (await f.BalanceAsync()).Balance);
+        Assert.Equal(cardBefore - 4_000, await f.Bank.BalanceAsync(debit.CardNumber, Ct));
+
+        // the same key for something else is refused; a malformed key too; nothing moves
+        await OperatorApiTests.AssertProblemAsync(await Send("/api/wallet/me/top-ups", 5_001, "topup-0001-abcd"), 409, "REQUEST_ID_REUSED");
+        await OperatorApiTests.AssertProblemAsync(await Send("/api/wallet/me/top-ups", 5_000, "short"), 400, "INVALID_REQUEST_ID");
+        Assert.Equal(walletBefore + 4_000, (await f.BalanceAsync()).Balance);
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task Credit_card_money_is_for_consumption_only_and_never_withdrawn()
     {
         var f = await FundsFixture.CreateAsync(_server, DemoCards.ZhangSan);

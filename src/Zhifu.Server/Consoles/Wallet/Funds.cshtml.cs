@@ -30,6 +30,11 @@ public sealed class FundsModel(BankCards cards, WalletFunds funds, Accounts.Wall
     [BindProperty]
     public string? VerificationCode { get; set; }
 
+    /// <summary>Made when the form reaches the confirmation step and sent with every confirm: a second tap or a resent form
+    /// answers the first movement instead of starting another.</summary>
+    [BindProperty]
+    public string? RequestId { get; set; }
+
     public bool TopUp => Kind == "topup";
     public string MovementKind => TopUp ? FundMovements.TopUp : FundMovements.Withdrawal;
     public IReadOnlyList<BoundCard> Cards { get; private set; } = [];
@@ -55,6 +60,7 @@ public sealed class FundsModel(BankCards cards, WalletFunds funds, Accounts.Wall
     {
         await LoadAsync();
         Confirming = Check();
+        RequestId = Confirming ? Guid.NewGuid().ToString("N") : null;
     }
 
     public async Task OnPostSendCodeAsync()
@@ -76,7 +82,7 @@ public sealed class FundsModel(BankCards cards, WalletFunds funds, Accounts.Wall
         Confirming = true;
         StepUp = !string.IsNullOrEmpty(VerificationCode);
         var (movement, error, refusal) = await funds.StartAsync(MovementKind, UserId, Card, AmountFen, PaymentPassword,
-            VerificationCode?.Trim(), Risk.RiskOrigin.Of(HttpContext), Aborted);
+            VerificationCode?.Trim(), RequestId, Risk.RiskOrigin.Of(HttpContext), Aborted);
         if (refusal is not null)
         {
             Error = Say(refusal.ToError());

@@ -1,0 +1,29 @@
+using System.Text.RegularExpressions;
+
+namespace Zhifu.Server.Hosting;
+
+/// <summary>
+/// The client's idempotency key of a money-moving Wallet API request (transfers, top-ups, withdrawals): the body's
+/// <c>requestId</c> or the <c>Idempotency-Key</c> header, 8–64 letters, digits, <c>-</c> or <c>_</c>; a repeat with the same
+/// key answers the first request's outcome instead of moving money again.
+/// </summary>
+public static partial class RequestIds
+{
+    /// <summary>The key: the body's, else the header's; null when neither is given.</summary>
+    public static string? Of(HttpContext context, string? bodyRequestId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return bodyRequestId ?? (context.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } header ? header : null);
+    }
+
+    /// <summary>False for a key of the wrong shape, or a body key the header contradicts.</summary>
+    public static bool IsValid(HttpContext context, string? bodyRequestId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Of(context, bodyRequestId) is { } key && Pattern().IsMatch(key)
+            && !(bodyRequestId is not null && context.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } h && h != bodyRequestId);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{8,64}\\z")]
+    private static partial Regex Pattern();
+}
