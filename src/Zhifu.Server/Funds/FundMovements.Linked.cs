@@ -49,20 +49,8 @@ public sealed partial class FundMovements
                 CardMasked = card.Masked, AmountFen = amountFen, WalletLedgerAccountId = walletLedgerAccountId,
                 ClearingAccountId = ClearingFor(card.Bank), Status = Pending, CreatedAt = clock.UtcNow,
             };
-            await using var db = database.CreateContext();
-            db.Add(movement);
-            try
+            if (await RecordAsync(movement) is { } twin)
             {
-                await db.SaveChangesAsync(CancellationToken.None);
-            }
-            catch (DbUpdateException)
-            {
-                // the same request, racing: the one that wrote the record carries it on
-                var twin = await FindMovementAsync(movementId);
-                if (twin is null)
-                {
-                    throw;
-                }
                 return (twin, [TransferResult.Exists]);
             }
         }
@@ -93,6 +81,30 @@ public sealed partial class FundMovements
             await ApplyAsync(movement, answer.Outcome, answer.BankTxnId, answer.Code);
         }
         return (movement, results);
+    }
+
+    /// <summary>
+    /// Writes a new movement's record; null when written, or the twin when the same request (its id derived from the client's
+    /// requestId) racing this one wrote it first — that one carries the movement on.
+    /// </summary>
+    private async Task<FundMovementRow?> RecordAsync(FundMovementRow movement)
+    {
+        await using var db = database.CreateContext();
+        db.Add(movement);
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+            return null;
+        }
+        catch (DbUpdateException)
+        {
+            var twin = await FindMovementAsync(movement.Id);
+            if (twin is null)
+            {
+                throw;
+            }
+            return twin;
+        }
     }
 
     /// <summary>A movement as it stands now (its status follows the bank), or null.</summary>

@@ -49,23 +49,9 @@ public sealed partial class FundMovements(
             Status = Pending,
             CreatedAt = clock.UtcNow,
         };
-        await using (var db = database.CreateContext())
+        if (await RecordAsync(movement) is { } twin)
         {
-            db.Add(movement);
-            try
-            {
-                await db.SaveChangesAsync(CancellationToken.None);
-            }
-            catch (DbUpdateException)
-            {
-                // the same request (its id derived from the client's requestId), racing: the one that wrote the record carries it on
-                var twin = await FindMovementAsync(id);
-                if (twin is null)
-                {
-                    throw;
-                }
-                return (twin, null);
-            }
+            return (twin, null);
         }
         var topUp = kind == TopUp;
         var hold = await ledger.SubmitAsync([new Transfer
