@@ -68,9 +68,13 @@ public sealed class WalletConsoleTests(Browser browser) : IClassFixture<Browser>
         Assert.Contains("+¥100.00", bills, StringComparison.Ordinal);
         await AssertFitsAsync(page);
         await Browser.ShotAsync(page, "wallet-06-bills");
+        // the bills page fully loaded before the filter is used, and the navigation awaited from before the click: under
+        // CI's load (server, PostgreSQL and Chromium on two cores) a click on a page still loading was once lost (30 s timeout)
+        await page.WaitForLoadStateAsync(Microsoft.Playwright.LoadState.Load);
         await page.SelectOptionAsync("#kind", "payment");
+        var filtered = page.WaitForURLAsync("**/wallet/bills?*kind=payment*", new Microsoft.Playwright.PageWaitForURLOptions { Timeout = 60_000 });
         await page.ClickAsync("#bill-filters button");
-        await page.WaitForURLAsync("**/wallet/bills?*kind=payment*");
+        await filtered;
         bills = await page.InnerTextAsync("#bills");
         Assert.Contains("-¥23.50", bills, StringComparison.Ordinal);
         Assert.DoesNotContain("+¥100.00", bills, StringComparison.Ordinal);
