@@ -55,8 +55,8 @@ public sealed class FaceTokens(DatabaseOptions database, IClock clock)
             : null;
     }
 
-    /// <summary>Hands a claimed token back: its payment was refused before any charge was tried (a wrong passcode, an order the
-    /// terminal got wrong), so the user may try again while it lives.</summary>
+    /// <summary>Hands a claimed token back: its payment was refused before any charge was tried (a wrong passcode, an order
+    /// refused at creation, e.g. an out_trade_no reused with other content), so the user may try again while it lives.</summary>
     public async Task ReleaseAsync(string token)
     {
         var hash = Hash(token);

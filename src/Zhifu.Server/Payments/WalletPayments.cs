@@ -260,7 +260,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         {
             return (null, PaymentErrors.Unavailable); // stays PAYING; the worker submits the same chain again
         }
-        var posted = results[^1] is TransferResult.Ok or TransferResult.Exists;
+        var posted = results[^1].IsSuccess();
         for (var round = 0; ; round++)
         {
             await using var db = database.CreateContext();
