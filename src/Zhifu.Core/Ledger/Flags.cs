@@ -12,6 +12,13 @@ public enum AccountFlags : ushort
 
     /// <summary>Credits (pending + posted) may never exceed posted debits: an asset cannot go negative.</summary>
     CreditsMustNotExceedDebits = 2,
+
+    /// <summary>
+    /// Closed by a closing transfer (TigerBeetle's <c>closed</c>): no new transfer may debit or credit it. Holds opened before
+    /// still post, void and expire; voiding (or the expiry of) the closing hold reopens the account, posting it keeps it closed.
+    /// Never set on creation.
+    /// </summary>
+    Closed = 4,
 }
 
 /// <summary>How a transfer behaves (TigerBeetle's shape).</summary>
@@ -32,6 +39,12 @@ public enum TransferFlags : ushort
 
     /// <summary>Releases the pending transfer named by <c>PendingId</c>.</summary>
     VoidPending = 8,
+
+    /// <summary>On a Pending transfer (amount may be 0): closes the debit account once applied (see <see cref="AccountFlags.Closed"/>).</summary>
+    ClosingDebit = 16,
+
+    /// <summary>On a Pending transfer (amount may be 0): closes the credit account once applied.</summary>
+    ClosingCredit = 32,
 }
 
 /// <summary>Where a pending transfer stands.</summary>

@@ -64,8 +64,11 @@ public sealed class AccountState
     /// <summary>The chart code.</summary>
     public AccountCode Code { get; }
 
-    /// <summary>Balance rules.</summary>
-    public AccountFlags Flags { get; }
+    /// <summary>Balance rules, and whether a closing transfer closed the account.</summary>
+    public AccountFlags Flags { get; internal set; }
+
+    /// <summary>Whether a closing transfer closed the account.</summary>
+    internal bool IsClosed => Flags.HasFlag(AccountFlags.Closed);
 
     /// <summary>Held debits.</summary>
     public long DebitsPending { get; internal set; }

@@ -56,6 +56,10 @@ public sealed partial class LedgerEngine
             debit.DebitsPosted += amount;
             credit.CreditsPosted += amount;
         }
+        else
+        {
+            Reopen(hold, debit, credit);
+        }
         _open.Remove(hold.Id);
         _undo.Add(Undo.PendingRemoved(hold));
         Batch.ResolvedPendings.Add((hold.Id, post ? PendingStatus.Posted : PendingStatus.Voided, timestamp));
@@ -67,6 +71,19 @@ public sealed partial class LedgerEngine
             Ledger = hold.Ledger,
         };
         return TransferResult.Ok;
+    }
+
+    /// <summary>A closing hold voided or expired: the accounts it closed take transfers again (posting it keeps them closed).</summary>
+    private static void Reopen(OpenPending hold, AccountState debit, AccountState credit)
+    {
+        if (hold.Closing.HasFlag(TransferFlags.ClosingDebit))
+        {
+            debit.Flags &= ~AccountFlags.Closed;
+        }
+        if (hold.Closing.HasFlag(TransferFlags.ClosingCredit))
+        {
+            credit.Flags &= ~AccountFlags.Closed;
+        }
     }
 
     private TransferResult WhyNotOpen(Guid pendingId)
@@ -104,7 +121,8 @@ public sealed partial class LedgerEngine
             switch (u.Kind)
             {
                 case UndoKind.Balances:
-                    u.Account!.DebitsPending = u.DebitsPending;
+                    u.Account!.Flags = u.Flags;
+                    u.Account.DebitsPending = u.DebitsPending;
                     u.Account.DebitsPosted = u.DebitsPosted;
                     u.Account.CreditsPending = u.CreditsPending;
                     u.Account.CreditsPosted = u.CreditsPosted;
@@ -130,16 +148,17 @@ public sealed partial class LedgerEngine
     private enum UndoKind : byte { Balances, AccountAdded, PendingAdded, PendingRemoved }
 
     private readonly record struct Undo(
-        UndoKind Kind, AccountState? Account, OpenPending Pending,
+        UndoKind Kind, AccountState? Account, OpenPending Pending, AccountFlags Flags,
         long DebitsPending, long DebitsPosted, long CreditsPending, long CreditsPosted)
     {
         public static Undo Balances(AccountState a) =>
-            new(UndoKind.Balances, a, default, a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted);
+            new(UndoKind.Balances, a, default, a.Flags, a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted);
 
-        public static Undo AccountAdded(AccountState a) => new(UndoKind.AccountAdded, a, default, 0, 0, 0, 0);
+        public static Undo AccountAdded(AccountState a) => new(UndoKind.AccountAdded, a, default, default, 0, 0, 0, 0);
 
-        public static Undo PendingAdded(Guid id) => new(UndoKind.PendingAdded, null, default(OpenPending) with { Id = id }, 0, 0, 0, 0);
+        public static Undo PendingAdded(Guid id) =>
+            new(UndoKind.PendingAdded, null, default(OpenPending) with { Id = id }, default, 0, 0, 0, 0);
 
-        public static Undo PendingRemoved(OpenPending p) => new(UndoKind.PendingRemoved, null, p, 0, 0, 0, 0);
+        public static Undo PendingRemoved(OpenPending p) => new(UndoKind.PendingRemoved, null, p, default, 0, 0, 0, 0);
     }
 }

@@ -141,7 +141,12 @@ public sealed partial class LedgerEngine
         {
             return TransferResult.TimeoutReservedForPending;
         }
-        if (t.AmountFen <= 0)
+        var closing = t.Flags & OpenPending.ClosingFlags;
+        if (closing != 0 && !pending)
+        {
+            return TransferResult.ClosingTransferMustBePending;
+        }
+        if (t.AmountFen < 0 || (t.AmountFen == 0 && closing == 0))
         {
             return TransferResult.AmountMustBePositive;
         }
@@ -161,6 +166,14 @@ public sealed partial class LedgerEngine
         if (debit.Ledger != ledger || credit.Ledger != ledger)
         {
             return TransferResult.LedgerMismatch;
+        }
+        if (debit.IsClosed)
+        {
+            return TransferResult.DebitAccountAlreadyClosed;
+        }
+        if (credit.IsClosed)
+        {
+            return TransferResult.CreditAccountAlreadyClosed;
         }
         var amount = t.AmountFen;
         if (WouldOverflow(debit.DebitsPending, debit.DebitsPosted, amount) || WouldOverflow(credit.CreditsPending, credit.CreditsPosted, amount))
@@ -185,7 +198,7 @@ public sealed partial class LedgerEngine
             debit.DebitsPending += amount;
             credit.CreditsPending += amount;
             var expiresAt = t.TimeoutSeconds == 0 ? 0 : timestamp + t.TimeoutSeconds * 1_000_000L;
-            var hold = new OpenPending(t.Id, debit.Id, credit.Id, amount, ledger, t.Code, expiresAt);
+            var hold = new OpenPending(t.Id, debit.Id, credit.Id, amount, ledger, t.Code, expiresAt, closing);
             _open.Add(t.Id, hold);
             _undo.Add(Undo.PendingAdded(t.Id));
             if (expiresAt != 0)
@@ -193,6 +206,14 @@ public sealed partial class LedgerEngine
                 _expiries.Enqueue(t.Id, expiresAt);
             }
             Batch.OpenedPendings.Add((t.Id, expiresAt));
+            if (closing.HasFlag(TransferFlags.ClosingDebit))
+            {
+                debit.Flags |= AccountFlags.Closed;
+            }
+            if (closing.HasFlag(TransferFlags.ClosingCredit))
+            {
+                credit.Flags |= AccountFlags.Closed;
+            }
         }
         else
         {

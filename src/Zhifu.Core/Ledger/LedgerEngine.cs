@@ -98,6 +98,10 @@ public sealed partial class LedgerEngine
         {
             return CreateAccountResult.FlagsAreMutuallyExclusive;
         }
+        if (a.Flags.HasFlag(AccountFlags.Closed))
+        {
+            return CreateAccountResult.ClosedFlagReserved;
+        }
         if (!AccountCodes.IsKnown((ushort)a.Code))
         {
             return CreateAccountResult.UnknownCode;
@@ -108,7 +112,7 @@ public sealed partial class LedgerEngine
         }
         if (_accounts.TryGetValue(a.Id, out var existing))
         {
-            return existing.Ledger == a.Ledger && existing.Code == a.Code && existing.Flags == a.Flags
+            return existing.Ledger == a.Ledger && existing.Code == a.Code && (existing.Flags & ~AccountFlags.Closed) == a.Flags
                 ? CreateAccountResult.Exists
                 : CreateAccountResult.ExistsWithDifferentFields;
         }
@@ -138,6 +142,7 @@ public sealed partial class LedgerEngine
             Touch(credit);
             debit.DebitsPending -= p.AmountFen;
             credit.CreditsPending -= p.AmountFen;
+            Reopen(p, debit, credit);
             _open.Remove(id);
             _undo.Add(Undo.PendingRemoved(p));
             Batch.ResolvedPendings.Add((id, PendingStatus.Expired, NextTimestamp()));

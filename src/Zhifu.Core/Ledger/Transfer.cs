@@ -81,9 +81,13 @@ public readonly record struct AccountBalance(
     public long PostedDebitBalance => DebitsPosted - CreditsPosted;
 }
 
-/// <summary>An open hold as the engine tracks it.</summary>
+/// <summary>An open hold as the engine tracks it; <paramref name="Closing"/> is the hold's ClosingDebit/ClosingCredit flags.</summary>
 public readonly record struct OpenPending(
-    Guid Id, Guid DebitAccountId, Guid CreditAccountId, long AmountFen, int Ledger, ushort Code, long ExpiresAt);
+    Guid Id, Guid DebitAccountId, Guid CreditAccountId, long AmountFen, int Ledger, ushort Code, long ExpiresAt, TransferFlags Closing)
+{
+    /// <summary>The ClosingDebit and ClosingCredit flags of a transfer.</summary>
+    public const TransferFlags ClosingFlags = TransferFlags.ClosingDebit | TransferFlags.ClosingCredit;
+}
 
 /// <summary>The ledger's well-known numbers.</summary>
 public static class Ledgers

@@ -90,6 +90,15 @@ public enum TransferResult : byte
 
     /// <summary>The code is zero.</summary>
     CodeMustNotBeZero = 27,
+
+    /// <summary>ClosingDebit / ClosingCredit on a transfer that is not Pending.</summary>
+    ClosingTransferMustBePending = 28,
+
+    /// <summary>The debit account is closed.</summary>
+    DebitAccountAlreadyClosed = 29,
+
+    /// <summary>The credit account is closed.</summary>
+    CreditAccountAlreadyClosed = 30,
 }
 
 /// <summary>The outcome of creating one account.</summary>
@@ -115,6 +124,9 @@ public enum CreateAccountResult : byte
 
     /// <summary>The ledger (currency) is zero.</summary>
     LedgerMustNotBeZero = 6,
+
+    /// <summary>An account is closed by a closing transfer, never created closed.</summary>
+    ClosedFlagReserved = 7,
 }
 
 /// <summary>Helpers on results.</summary>

@@ -17,6 +17,7 @@ public static class BusinessRecords
             [RealNameTransferCodes.BalanceLimitAllowance] = ("balance_limit_periods", "id"),
             [RealNameTransferCodes.BalanceLimitUse] = ("balance_limit_periods", "id"),
             [RealNameTransferCodes.WalletMerge] = ("wallet_merges", "id"),
+            [LifecycleTransferCodes.AccountClosure] = ("users", "id"),
             [TransferCode.TopUp] = ("fund_movements", "id"),
             [TransferCode.Withdrawal] = ("fund_movements", "id"),
             [WalletTransferCodes.WalletTransfer] = ("wallet_transfers", "id"),

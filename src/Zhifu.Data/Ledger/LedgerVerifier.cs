@@ -81,10 +81,15 @@ public sealed partial class LedgerVerifier(ZhifuDb db)
         var row = await RowAsync(c, "SELECT"
             + " (SELECT COUNT(*) FROM ledger_accounts WHERE (flags & 1) <> 0 AND debits_pending + debits_posted > credits_posted),"
             + " (SELECT COUNT(*) FROM ledger_accounts WHERE (flags & 2) <> 0 AND credits_pending + credits_posted > debits_posted),"
-            + " (SELECT COUNT(*) FROM ledger_accounts WHERE debits_pending < 0 OR credits_pending < 0 OR debits_posted < 0 OR credits_posted < 0)",
+            + " (SELECT COUNT(*) FROM ledger_accounts WHERE debits_pending < 0 OR credits_pending < 0 OR debits_posted < 0 OR credits_posted < 0),"
+            // An account is closed exactly when a closing hold on its side is open or posted (not voided, not expired).
+            + " (SELECT COUNT(*) FROM ledger_accounts a WHERE ((a.flags & 4) <> 0) <> EXISTS (SELECT 1 FROM ledger_transfers t"
+            + " JOIN ledger_pending p ON p.id = t.id WHERE t.result = 0 AND p.status IN (0, 1)"
+            + " AND (((t.flags & 16) <> 0 AND t.debit_account_id = a.id) OR ((t.flags & 32) <> 0 AND t.credit_account_id = a.id))))",
             ct);
         checks.Add(new("no flagged account below zero", row[0] == 0 && row[1] == 0 && row[2] == 0,
             $"{row[0]} overdrawn liabilities, {row[1]} overdrawn assets, {row[2]} negative counters"));
+        checks.Add(new("closed accounts match their closing holds", row[3] == 0, $"{row[3]} accounts closed or open against their holds"));
     }
 
     private static async Task CheckCustodyAsync(DbConnection c, List<InvariantCheck> checks, List<(string, long)> totals, CancellationToken ct)

@@ -21,13 +21,13 @@ public sealed partial class PostgresLedgerStore
         }
         var open = new List<OpenPending>();
         using (var cmd = new NpgsqlCommand("SELECT p.id, t.debit_account_id, t.credit_account_id, t.amount, t.ledger, t.code,"
-            + " p.expires_at FROM ledger_pending p JOIN ledger_transfers t ON t.id = p.id WHERE p.status = 0", _connection))
+            + " p.expires_at, t.flags FROM ledger_pending p JOIN ledger_transfers t ON t.id = p.id WHERE p.status = 0", _connection))
         using (var r = cmd.ExecuteReader())
         {
             while (r.Read())
             {
                 open.Add(new OpenPending(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.GetInt64(3), r.GetInt32(4), (ushort)r.GetInt32(5),
-                    r.GetInt64(6)));
+                    r.GetInt64(6), (TransferFlags)r.GetInt32(7) & OpenPending.ClosingFlags));
             }
         }
         using var last = new NpgsqlCommand("SELECT GREATEST((SELECT MAX(timestamp) FROM ledger_transfers),"

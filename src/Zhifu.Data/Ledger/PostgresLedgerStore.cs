@@ -11,8 +11,9 @@ namespace Zhifu.Data.Ledger;
 public sealed partial class PostgresLedgerStore : ILedgerStore
 {
     private const string UpdateAccountsSql = """
-        UPDATE ledger_accounts AS a SET debits_pending = u.dp, debits_posted = u.dpo, credits_pending = u.cp, credits_posted = u.cpo
-        FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[]) AS u(id, dp, dpo, cp, cpo)
+        UPDATE ledger_accounts AS a SET debits_pending = u.dp, debits_posted = u.dpo, credits_pending = u.cp, credits_posted = u.cpo,
+            flags = u.flags
+        FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::integer[]) AS u(id, dp, dpo, cp, cpo, flags)
         WHERE a.id = u.id
         """;
 
@@ -92,6 +93,7 @@ public sealed partial class PostgresLedgerStore : ILedgerStore
         cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = sorted.Select(a => a.DebitsPosted).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = sorted.Select(a => a.CreditsPending).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = sorted.Select(a => a.CreditsPosted).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = sorted.Select(a => (int)a.Flags).ToArray() });
         cmd.ExecuteNonQuery();
     }
 

@@ -21,13 +21,14 @@ public sealed partial class SqliteLedgerStore
             }
         }
         var open = new List<OpenPending>();
-        using (var stmt = Prepare("SELECT p.id, t.debit_account_id, t.credit_account_id, t.amount, t.ledger, t.code, p.expires_at"
-            + " FROM ledger_pending p JOIN ledger_transfers t ON t.id = p.id WHERE p.status = 0"))
+        using (var stmt = Prepare("SELECT p.id, t.debit_account_id, t.credit_account_id, t.amount, t.ledger, t.code, p.expires_at,"
+            + " t.flags FROM ledger_pending p JOIN ledger_transfers t ON t.id = p.id WHERE p.status = 0"))
         {
             while (sqlite3_step(stmt) == SQLITE_ROW)
             {
                 open.Add(new OpenPending(ReadGuid(stmt, 0), ReadGuid(stmt, 1), ReadGuid(stmt, 2), sqlite3_column_int64(stmt, 3),
-                    sqlite3_column_int(stmt, 4), (ushort)sqlite3_column_int(stmt, 5), sqlite3_column_int64(stmt, 6)));
+                    sqlite3_column_int(stmt, 4), (ushort)sqlite3_column_int(stmt, 5), sqlite3_column_int64(stmt, 6),
+                    (TransferFlags)sqlite3_column_int(stmt, 7) & OpenPending.ClosingFlags));
             }
         }
         long last = 0;

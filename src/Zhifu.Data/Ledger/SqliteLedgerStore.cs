@@ -210,6 +210,6 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
 
     private static string BalanceUpsert(int rows) => "INSERT INTO ledger_accounts (id, ledger, code, flags, debits_pending,"
         + " debits_posted, credits_pending, credits_posted, timestamp) VALUES " + Rows(rows, 9)
-        + " ON CONFLICT (id) DO UPDATE SET debits_pending = excluded.debits_pending, debits_posted = excluded.debits_posted,"
+        + " ON CONFLICT (id) DO UPDATE SET flags = excluded.flags, debits_pending = excluded.debits_pending, debits_posted = excluded.debits_posted,"
         + " credits_pending = excluded.credits_pending, credits_posted = excluded.credits_posted";
 }

@@ -32,6 +32,8 @@ public static class LifecycleErrors
         "请先提现全部余额（含消费专用余额）再注销", "Withdraw the whole balance (consumption-only funds too) before closing");
     public static readonly WalletError OpenHolds = new(409, "OPEN_HOLDS",
         "尚有在途资金或未完成的交易，请完成后再注销", "Money is still on hold or in transit; close once it has settled");
+    public static readonly WalletError ClosureInProgress = new(409, "CLOSURE_IN_PROGRESS",
+        "注销申请正在处理中，请稍后再查看", "A closure of this wallet is already under way; check again shortly");
     public static readonly WalletError ClosureBlocked = new(409, "CLOSURE_BLOCKED",
         "账户被冻结或列入涉案名单，暂不能注销", "A frozen or listed wallet cannot be closed");
     public static readonly WalletError ConfirmationRequired = new(400, "CONFIRMATION_REQUIRED",

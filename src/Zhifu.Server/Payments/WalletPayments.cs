@@ -296,5 +296,6 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
     }
 
     private WalletError Refusal(LimitCheck? check, TransferResult[] results) =>
-        (check is null ? null : limits.Explain(check, results))?.ToError() ?? PaymentErrors.InsufficientBalance;
+        (check is null ? null : limits.Explain(check, results))?.ToError()
+        ?? (results.Contains(TransferResult.DebitAccountAlreadyClosed) ? WalletErrors.AccountClosed : PaymentErrors.InsufficientBalance);
 }

@@ -122,9 +122,13 @@ public sealed partial class WalletTransfers
 
     private async Task<TransferProblem> FailAsync(WalletTransferRow row, IReadOnlyList<PlannedLeg> legs, TransferResult[] results)
     {
-        var problem = limits.Explain(legs, results)
-            ?? (results[^1] == TransferResult.ExceedsCredits ? TransferProblem.From(TransferErrors.InsufficientBalance)
-                : TransferProblem.From(TransferErrors.Unavailable));
+        var problem = limits.Explain(legs, results) ?? TransferProblem.From(results[^1] switch
+        {
+            TransferResult.ExceedsCredits => TransferErrors.InsufficientBalance,
+            TransferResult.CreditAccountAlreadyClosed => TransferErrors.PayeeCannotReceive, // closed as this was sent (ACC-6)
+            TransferResult.DebitAccountAlreadyClosed => WalletErrors.AccountClosed,
+            _ => TransferErrors.Unavailable,
+        });
         if (problem.Code == TransferErrors.Unavailable.Code)
         {
             logger.LogError("Transfer {TransferId} refused by the ledger: {Results}", row.Id, string.Join(",", results));

@@ -178,4 +178,80 @@ public sealed class LedgerRulesTests
             : r1);
         await h.AssertInvariantsAsync();
     }
+
+    [Fact]
+    public async Task Closing_hold_closes_both_accounts_until_voided_and_posting_it_keeps_them_closed_across_a_restart()
+    {
+        await using var h = await LedgerHarness.CreateAsync();
+        var custody = await h.AccountAsync(AccountCode.CustodyReserve);
+        var wallet = await h.AccountAsync(AccountCode.UserWallet, NoNegative);
+        var consumption = await h.AccountAsync(AccountCode.UserWallet, NoNegative);
+        var pendingIn = h.Move(custody, wallet, 300, TransferFlags.Pending);
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(pendingIn)); // a hold placed before the closing
+        const TransferFlags Closing = TransferFlags.Pending | TransferFlags.ClosingDebit | TransferFlags.ClosingCredit;
+
+        Assert.Equal(TransferResult.ClosingTransferMustBePending,
+            await h.SubmitAsync(h.Move(wallet, consumption, 0, TransferFlags.ClosingDebit)));
+        var close = h.Move(wallet, consumption, 0, Closing);
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(close));
+        Assert.True(h.Writer.GetAccount(wallet)!.Value.Flags.HasFlag(AccountFlags.Closed));
+        Assert.True(h.Writer.GetAccount(consumption)!.Value.Flags.HasFlag(AccountFlags.Closed));
+        Assert.Equal(TransferResult.CreditAccountAlreadyClosed, await h.SubmitAsync(h.Move(custody, wallet, 100)));
+        Assert.Equal(TransferResult.CreditAccountAlreadyClosed, await h.SubmitAsync(h.Move(custody, consumption, 100)));
+        Assert.Equal(TransferResult.DebitAccountAlreadyClosed, await h.SubmitAsync(h.Move(wallet, custody, 0, Closing)));
+        // A chain that would credit the closed account applies nothing of itself.
+        var other = await h.AccountAsync(AccountCode.UserWallet, NoNegative);
+        var chain = await h.SubmitManyAsync([h.Move(custody, other, 50, TransferFlags.Linked), h.Move(other, wallet, 50)]);
+        Assert.Equal([TransferResult.LinkedEventFailed, TransferResult.CreditAccountAlreadyClosed], chain);
+        Assert.Equal(0, h.Writer.GetAccount(other)!.Value.CreditsPosted);
+        // Holds from before the closing still resolve; the closing hold survives a restart.
+        h.Restart();
+        Assert.True(h.Writer.GetAccount(wallet)!.Value.Flags.HasFlag(AccountFlags.Closed));
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(h.Move(Guid.Empty, Guid.Empty, 0, TransferFlags.VoidPending) with { PendingId = pendingIn.Id }));
+        await h.AssertInvariantsAsync();
+
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(h.Move(Guid.Empty, Guid.Empty, 0, TransferFlags.VoidPending) with { PendingId = close.Id }));
+        Assert.False(h.Writer.GetAccount(wallet)!.Value.Flags.HasFlag(AccountFlags.Closed));
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(h.Move(custody, wallet, 100)));
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(h.Move(wallet, custody, 100)));
+        await h.AssertInvariantsAsync();
+
+        var final = h.Move(wallet, consumption, 0, Closing);
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(final));
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(h.Move(Guid.Empty, Guid.Empty, 0, TransferFlags.PostPending) with { PendingId = final.Id }));
+        h.Restart();
+        Assert.True(h.Writer.GetAccount(consumption)!.Value.Flags.HasFlag(AccountFlags.Closed));
+        Assert.Equal(TransferResult.CreditAccountAlreadyClosed, await h.SubmitAsync(h.Move(custody, wallet, 100)));
+        Assert.Equal(0, h.Writer.GetAccount(wallet)!.Value.CreditsPosted - h.Writer.GetAccount(wallet)!.Value.DebitsPosted);
+        await h.AssertInvariantsAsync();
+    }
+
+    [Fact]
+    public async Task Closing_hold_that_times_out_reopens_its_account_and_a_failed_chain_leaves_it_open()
+    {
+        await using var h = await LedgerHarness.CreateAsync();
+        var custody = await h.AccountAsync(AccountCode.CustodyReserve);
+        var wallet = await h.AccountAsync(AccountCode.UserWallet, NoNegative);
+        var close = h.Move(wallet, custody, 0, TransferFlags.Pending | TransferFlags.ClosingDebit) with { TimeoutSeconds = 60 };
+
+        // Linked to a transfer that fails: the closing is rolled back with it.
+        var failed = await h.SubmitManyAsync([close with { Flags = close.Flags | TransferFlags.Linked }, h.Move(custody, custody, 1)]);
+        Assert.Equal([TransferResult.LinkedEventFailed, TransferResult.AccountsMustBeDifferent], failed);
+        Assert.False(h.Writer.GetAccount(wallet)!.Value.Flags.HasFlag(AccountFlags.Closed));
+
+        close = close with { Id = Guid.CreateVersion7() };
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(close));
+        Assert.Equal(TransferResult.DebitAccountAlreadyClosed, await h.SubmitAsync(h.Move(wallet, custody, 0, close.Flags)));
+        Assert.Equal(TransferResult.CreditAccountAlreadyClosed, await h.SubmitAsync(h.Move(custody, wallet, 10)));
+        Assert.False(h.Writer.GetAccount(custody)!.Value.Flags.HasFlag(AccountFlags.Closed)); // ClosingDebit closes the debit account only
+        h.Clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(h.Move(custody, wallet, 10)));
+        Assert.False(h.Writer.GetAccount(wallet)!.Value.Flags.HasFlag(AccountFlags.Closed));
+        h.Restart();
+        Assert.False(h.Writer.GetAccount(wallet)!.Value.Flags.HasFlag(AccountFlags.Closed));
+        Assert.Equal(CreateAccountResult.ClosedFlagReserved, (await h.Writer.CreateAccountsAsync(
+            [new NewAccount { Id = Guid.CreateVersion7(), Ledger = Ledgers.Cny, Code = AccountCode.UserWallet, Flags = AccountFlags.Closed }],
+            TestContext.Current.CancellationToken))[0]);
+        await h.AssertInvariantsAsync();
+    }
 }

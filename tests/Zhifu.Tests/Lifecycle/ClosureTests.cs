@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Zhifu.Core;
 using Zhifu.Core.Banking;
 using Zhifu.Core.Ledger;
 using Zhifu.Data.Entities;
@@ -133,6 +134,106 @@ public sealed class ClosureTests : IAsyncLifetime
         // The code was not spent by the bad requests: it still closes the wallet.
         Assert.Equal(HttpStatusCode.OK,
             (await wallet.PostAsJsonAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp = code }, Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ACC6_money_arriving_while_the_wallet_closes_is_seen_or_refused_never_left_in_the_closed_wallet()
+    {
+        var ledger = _server.Services.GetRequiredService<ILedger>();
+        var adjustments = _server.Services.GetRequiredService<Adjustments>();
+        var custody = _server.Services.GetRequiredService<InstitutionChart>()[InstitutionChart.Custody("ICBC")];
+        var closedRounds = 0;
+        for (var round = 0; round < 8; round++)
+        {
+            var phone = NewPhone();
+            var (wallet, userId) = await OpenWalletAsync(_server, phone);
+            var user = await UserAsync(_server, userId);
+            var code = await CodeAsync(_server, wallet, phone, "close-account");
+            var closing = wallet.PostAsJsonAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp = code }, Ct);
+            // 1 fen at a time from another path (a transfer or refund already past its own checks), starting at a different
+            // moment of the closure each round, until the closure answers.
+            var credited = 0L;
+            await Task.Delay(round * 3, Ct);
+            while (!closing.IsCompleted)
+            {
+                var result = await adjustments.PostAsync(Guid.CreateVersion7(), "test", "incoming", custody, user.WalletAccountId, 1, "test", Ct);
+                if (result == TransferResult.Ok)
+                {
+                    credited++;
+                }
+                else
+                {
+                    Assert.Equal(TransferResult.CreditAccountAlreadyClosed, result);
+                }
+            }
+            var answer = await closing;
+            var account = ledger.GetAccount(user.WalletAccountId)!.Value;
+            Assert.Equal(credited, account.CreditsPosted);
+            if (answer.StatusCode == HttpStatusCode.OK)
+            {
+                closedRounds++;
+                Assert.Equal(0, credited); // nothing landed in the wallet that closed
+                Assert.Equal(WalletAccounts.StatusClosed, (await UserAsync(_server, userId)).Status);
+                Assert.True(account.Flags.HasFlag(AccountFlags.Closed));
+                Assert.Equal(TransferResult.CreditAccountAlreadyClosed,
+                    await adjustments.PostAsync(Guid.CreateVersion7(), "test", "late", custody, user.WalletAccountId, 1, "test", Ct));
+            }
+            else
+            {
+                await AssertProblemAsync(answer, 409, "BALANCE_NOT_ZERO");
+                Assert.Equal(WalletAccounts.StatusActive, (await UserAsync(_server, userId)).Status);
+                Assert.False(account.Flags.HasFlag(AccountFlags.Closed)); // the closing hold was voided: it takes money again
+            }
+        }
+        Assert.True((await _server.VerifyAsync()).AllHold);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{closedRounds} of 8 rounds closed");
+    }
+
+    [Fact]
+    public async Task A_closure_interrupted_midway_is_refused_while_under_way_reopens_when_its_hold_lapses_and_finishes_when_posted()
+    {
+        var ledger = _server.Services.GetRequiredService<ILedger>();
+        var phone = NewPhone();
+        var (wallet, userId) = await OpenWalletAsync(_server, phone);
+        var user = await UserAsync(_server, userId);
+        Transfer Closing(Guid id) => new()
+        {
+            Id = id, Ledger = Ledgers.Cny, Code = LifecycleTransferCodes.AccountClosure, BusinessId = userId,
+            DebitAccountId = user.WalletAccountId, CreditAccountId = user.ConsumptionAccountId, TimeoutSeconds = 300,
+            Flags = TransferFlags.Pending | TransferFlags.ClosingDebit | TransferFlags.ClosingCredit,
+        };
+
+        // A closing hold of a closure that stopped before deciding (a crash): another closure is refused while it stands…
+        Assert.Equal(TransferResult.Ok, (await ledger.SubmitAsync([Closing(Guid.CreateVersion7())], Ct))[0]);
+        var code = await CodeAsync(_server, wallet, phone, "close-account");
+        await wallet.RefusedAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp = code }, 409, "CLOSURE_IN_PROGRESS");
+        // …and once it lapses the wallet is open again: money arrives, and closing waits for the balance to go.
+        _server.Clock.Advance(TimeSpan.FromSeconds(301));
+        await FundAsync(_server, userId, 1_00);
+        Assert.False(ledger.GetAccount(user.WalletAccountId)!.Value.Flags.HasFlag(AccountFlags.Closed));
+        code = await CodeAsync(_server, wallet, phone, "close-account");
+        await wallet.RefusedAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp = code }, 409, "BALANCE_NOT_ZERO");
+
+        // A closure that closed the accounts for good (hold posted) but stopped before recording it is finished by the next try.
+        var other = NewPhone();
+        var (otherWallet, otherId) = await OpenWalletAsync(_server, other);
+        user = await UserAsync(_server, otherId);
+        var hold = Closing(Guid.CreateVersion7());
+        Assert.Equal(TransferResult.Ok, (await ledger.SubmitAsync([hold], Ct))[0]);
+        Assert.Equal(TransferResult.Ok, (await ledger.SubmitAsync([new Transfer
+        {
+            Id = DerivedIds.For(otherId, "closure"), PendingId = hold.Id, Ledger = Ledgers.Cny, Code = LifecycleTransferCodes.AccountClosure,
+            BusinessId = otherId, Flags = TransferFlags.PostPending,
+        }], Ct))[0]);
+        Assert.Equal(WalletAccounts.StatusActive, (await UserAsync(_server, otherId)).Status);
+        code = await CodeAsync(_server, otherWallet, other, "close-account");
+        Assert.Equal(HttpStatusCode.OK,
+            (await otherWallet.PostAsJsonAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp = code }, Ct)).StatusCode);
+        Assert.Equal(WalletAccounts.StatusClosed, (await UserAsync(_server, otherId)).Status);
+        _server.Clock.Advance(TimeSpan.FromSeconds(301));
+        await FundAsync(_server, userId, 1); // a batch after the lapse: a posted closing hold does not lapse
+        Assert.True(ledger.GetAccount(user.WalletAccountId)!.Value.Flags.HasFlag(AccountFlags.Closed));
+        Assert.True((await _server.VerifyAsync()).AllHold);
     }
 
     /// <summary>Money on its way into a wallet, held (e.g. a top-up awaiting the bank), explained by an adjustment record.</summary>

@@ -57,7 +57,9 @@ public sealed partial class PaymentRefunds
         {
             db.Remove(refund);
             await GiveBackAsync(db, refund, removed: true);
-            error = results.Contains(TransferResult.ExceedsCredits) ? NotEnough : V3Error.SystemError;
+            error = results.Contains(TransferResult.ExceedsCredits) ? NotEnough
+                : results.Contains(TransferResult.CreditAccountAlreadyClosed) ? PayerUnavailable // closed meanwhile (ACC-6)
+                : V3Error.SystemError;
             if (error == V3Error.SystemError)
             {
                 logger.LogError("refund {RefundId} refused by the ledger: {Results}", refund.RefundId, string.Join(",", results));
