@@ -3,6 +3,7 @@ using Zhifu.Core;
 using Zhifu.Data;
 using Zhifu.Data.Entities;
 using Zhifu.Server.Accounts;
+using Zhifu.Server.Hosting;
 using Zhifu.Server.MerchantApi;
 using Zhifu.Server.Notifications;
 using Zhifu.Server.Payments;
@@ -99,7 +100,9 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
     {
         ArgumentNullException.ThrowIfNull(order);
         await using var db = database.CreateContext();
-        var claimedAt = await ClaimAsync(db, agreementId, ct);
+        var agreementRow = db.Set<PasswordlessAgreementRow>().Where(a => a.Id == agreementId);
+        var claimedAt = await RowClaims.ClaimAsync(agreementRow, nameof(PasswordlessAgreementRow.ChargingSince), clock, ClaimWaitMax,
+            ClaimLapse, ct);
         try
         {
             return await ChargeClaimedAsync(db, order, agreementId, merchant, claimedAt is not null, ct);
@@ -108,30 +111,8 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         {
             if (claimedAt is { } at)
             {
-                await db.Set<PasswordlessAgreementRow>().Where(a => a.Id == agreementId && a.ChargingSince == at)
-                    .ExecuteUpdateAsync(set => set.SetProperty(a => a.ChargingSince, (DateTimeOffset?)null), CancellationToken.None);
+                await RowClaims.ReleaseAsync(agreementRow, nameof(PasswordlessAgreementRow.ChargingSince), at);
             }
-        }
-    }
-
-    /// <summary>The claim's time once this charge holds the agreement; null when another charge kept it past the wait.</summary>
-    private async Task<DateTimeOffset?> ClaimAsync(ZhifuDb db, Guid agreementId, CancellationToken ct)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var now = clock.UtcNow;
-            var lapsed = now - ClaimLapse;
-            if (await db.Set<PasswordlessAgreementRow>().Where(a => a.Id == agreementId && (a.ChargingSince == null || a.ChargingSince < lapsed))
-                    .ExecuteUpdateAsync(set => set.SetProperty(a => a.ChargingSince, now), ct) == 1)
-            {
-                return now;
-            }
-            if (waited.Elapsed >= ClaimWaitMax)
-            {
-                return null;
-            }
-            await Task.Delay(20, ct);
         }
     }
 

@@ -18,7 +18,8 @@ public sealed record VerificationNeeds(
 /// this institution aside) a second factor — an SMS one-time code to the bound phone, purpose <c>transfer-verify</c> — is
 /// needed besides the payment password; above ¥300,000 a day (¥1,000,000 for an organization) the holder confirms the
 /// large amount with a token bound to exactly this request. Day totals are China days and count transfers still held.
-/// The caller evaluates and submits under one per-payer lock, so two concurrent transfers see each other's totals.
+/// The caller evaluates and submits under one claim on the payer's row (any server), so two concurrent transfers see each
+/// other's totals.
 /// </summary>
 public sealed class TransferVerification(DatabaseOptions database, PersonalData personalData, TransferRegulation regulation,
     TransferOptions options, IClock clock)

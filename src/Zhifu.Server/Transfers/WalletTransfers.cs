@@ -5,6 +5,7 @@ using Zhifu.Data;
 using Zhifu.Data.Entities;
 using Zhifu.Server.Accounts;
 using Zhifu.Server.Funds;
+using Zhifu.Server.Hosting;
 using Zhifu.Server.Lifecycle;
 using Zhifu.Server.Notifications;
 using Zhifu.Server.RealName.Limits;
@@ -47,7 +48,11 @@ public sealed partial class WalletTransfers(DatabaseOptions database, ILedger le
     public const string Failed = "failed";
     public const string RealTime = "realtime";
 
-    private readonly SemaphoreSlim[] _payers = [.. Enumerable.Range(0, 128).Select(_ => new SemaphoreSlim(1, 1))];
+    /// <summary>How long a transfer waits for another transfer of the same payer to be decided before asking to try again.</summary>
+    private static readonly TimeSpan ClaimWaitMax = TimeSpan.FromSeconds(10);
+
+    /// <summary>A transfer's claim on its payer lapses after this (the server deciding it died).</summary>
+    private static readonly TimeSpan ClaimLapse = TimeSpan.FromMinutes(2);
 
     /// <summary>Sends a transfer; the row as it stands (succeeded, pending, processing) or the refusal.</summary>
     public async Task<(WalletTransferRow? Transfer, TransferProblem? Problem)> SendAsync(Guid payerId, TransferOrder order,
@@ -62,8 +67,15 @@ public sealed partial class WalletTransfers(DatabaseOptions database, ILedger le
         {
             return (null, refusal);
         }
-        var stripe = _payers[(payerId.GetHashCode() & int.MaxValue) % _payers.Length];
-        await stripe.WaitAsync(cancellationToken); // one transfer decision per payer at a time: TRF-3's day totals see each other
+        // One transfer decision per payer at a time, on whichever server: TRF-3's day totals see each other.
+        await using var claims = database.CreateContext();
+        var payerRow = claims.Set<UserRow>().Where(u => u.Id == payerId);
+        var claimedAt = await RowClaims.ClaimAsync(payerRow, nameof(UserRow.TransferringSince), clock, ClaimWaitMax, ClaimLapse,
+            cancellationToken);
+        if (claimedAt is not { } at)
+        {
+            return (null, TransferProblem.From(TransferErrors.PayerBusy));
+        }
         try
         {
             if (await FindByRequestAsync(payerId, order.RequestId) is { } raced)
@@ -101,7 +113,7 @@ public sealed partial class WalletTransfers(DatabaseOptions database, ILedger le
         }
         finally
         {
-            stripe.Release();
+            await RowClaims.ReleaseAsync(payerRow, nameof(UserRow.TransferringSince), at);
         }
     }
 

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
+using Zhifu.Server.Transfers;
 using Zhifu.Tests.Lifecycle;
 using static Zhifu.Tests.Hosting.OperatorApiTests;
 
@@ -44,6 +46,33 @@ public sealed class TransferVerificationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
         Assert.Equal("sms-otp", (await second.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("verification").GetString());
         await AssertProblemAsync(await zhang.SendAsync(li, 1, code: code), 403, "SECOND_FACTOR_INVALID"); // a code is used once
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task TRF3_transfers_of_one_payer_decided_on_two_servers_at_once_see_each_others_day_total()
+    {
+        var (zhang, li) = await LargeAsync(10_000_000);
+        await zhang.SentAsync(li, 4_990_000); // ¥49,900 today: two more of ¥50 reach exactly ¥50,000, a third is beyond it
+        // Another server's transfer service: the same database and ledger, its own process state (a replica of the platform).
+        var replica = ActivatorUtilities.CreateInstance<WalletTransfers>(_server.Services);
+        var target = (await _server.Services.GetRequiredService<TransferTargets>().WalletAsync(DemoCards.LiSi.Phone, zhang.UserId, Ct))!;
+        async Task<string> OnReplicaAsync()
+        {
+            var order = new TransferOrder(Party.NewRequestId(), 5_000, WalletTransfers.RealTime, null, Party.PaymentPassword, null, null);
+            var (sent, problem) = await replica.SendAsync(zhang.UserId, order, target, Ct);
+            return sent is not null ? "sent" : problem!.Code;
+        }
+        async Task<string> OverHttpAsync()
+        {
+            var response = await zhang.SendAsync(li, 5_000);
+            return response.IsSuccessStatusCode ? "sent"
+                : (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString()!;
+        }
+
+        var outcomes = await Task.WhenAll(OnReplicaAsync(), OverHttpAsync(), OnReplicaAsync(), OverHttpAsync());
+
+        Assert.Equal(["SECOND_FACTOR_REQUIRED", "SECOND_FACTOR_REQUIRED", "sent", "sent"], outcomes.Order());
         await TransferKit.AssertVerifiedAsync(_server);
     }
 

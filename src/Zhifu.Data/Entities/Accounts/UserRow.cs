@@ -46,6 +46,8 @@ public sealed class UserRow
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastTransactionAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
+    /// <summary>Claimed by the transfer being decided for this payer (TRF-3's day totals, any server); null when none is.</summary>
+    public DateTimeOffset? TransferringSince { get; set; }
 }
 
 internal sealed class UserRowMapping : IEntityTypeConfiguration<UserRow>

@@ -3113,6 +3113,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("status");
 
+                    b.Property<DateTimeOffset?>("TransferringSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("transferring_since");
+
                     b.Property<DateTimeOffset?>("VerifiedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("verified_at");

@@ -3153,6 +3153,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("status");
 
+                    b.Property<long?>("TransferringSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("transferring_since");
+
                     b.Property<long?>("VerifiedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("verified_at");

@@ -945,7 +945,8 @@ namespace Zhifu.Data.Migrations.Postgres
                     agreement_accepted_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     last_transaction_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    transferring_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {

@@ -945,7 +945,8 @@ namespace Zhifu.Data.Migrations.Sqlite
                     agreement_accepted_at = table.Column<long>(type: "INTEGER", nullable: false),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     last_transaction_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    closed_at = table.Column<long>(type: "INTEGER", nullable: true)
+                    closed_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    transferring_since = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
