@@ -34,9 +34,7 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
         ArgumentNullException.ThrowIfNull(decision);
         var e = decision.Event;
         await using var db = database.CreateContext();
-        var existing = await db.Set<RiskCaseRow>().AsNoTracking()
-            .FirstOrDefaultAsync(c => c.BusinessId == e.BusinessId && c.Status != Decided, cancellationToken);
-        if (existing is not null)
+        if (await UndecidedAsync(db, e.BusinessId, cancellationToken) is { } existing)
         {
             return existing;
         }
@@ -46,10 +44,26 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
             UserId = e.UserId, AmountFen = e.AmountFen, Summary = Cut(decision.Reasons, 512), Status = Open, CreatedAt = clock.UtcNow,
         };
         db.Add(row);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Opened a moment ago by another caller (the unique index on undecided cases): one case, one alert.
+            await using var again = database.CreateContext();
+            if (await UndecidedAsync(again, e.BusinessId, CancellationToken.None) is not { } raced)
+            {
+                throw;
+            }
+            return raced;
+        }
         await alerts.SendAsync(e, kind == KindReview ? RiskAction.Review : RiskAction.Block, CancellationToken.None);
         return row;
     }
+
+    private static Task<RiskCaseRow?> UndecidedAsync(ZhifuDb db, Guid businessId, CancellationToken ct) =>
+        db.Set<RiskCaseRow>().AsNoTracking().FirstOrDefaultAsync(c => c.BusinessId == businessId && c.Status != Decided, ct);
 
     /// <summary>Opens the case of a movement from its recorded decision (a held payment finished by the recovery worker).</summary>
     public async Task OpenRecordedAsync(Guid businessId, string kind, CancellationToken cancellationToken)

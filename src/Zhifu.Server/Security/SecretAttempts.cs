@@ -26,19 +26,32 @@ public enum SecretCheck
 /// </summary>
 public sealed class SecretAttempts(PasswordHasher passwords, Zhifu.Core.IClock clock)
 {
+    /// <summary>How long an attempt waits for attempts under way to give back the count before it is refused as locked.</summary>
+    private static readonly TimeSpan InFlightWaitMax = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan InFlightPoll = TimeSpan.FromMilliseconds(20);
+
     /// <param name="row">The one row holding the secret.</param>
     public async Task<SecretCheck> CheckAsync<TRow>(IQueryable<TRow> row, SecretColumns columns, string password, string hash, int max,
         int lockMinutes, CancellationToken ct) where TRow : class
     {
         ArgumentNullException.ThrowIfNull(columns);
         var now = clock.UtcNow;
-        var counted = await row
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await row
             .Where(r => EF.Property<int>(r, columns.Failed) < max
                 && (EF.Property<DateTimeOffset?>(r, columns.LockedUntil) == null || EF.Property<DateTimeOffset?>(r, columns.LockedUntil) <= now))
-            .ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), r => EF.Property<int>(r, columns.Failed) + 1), ct);
-        if (counted == 0)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), r => EF.Property<int>(r, columns.Failed) + 1), ct) == 0)
         {
-            return SecretCheck.Locked;
+            // Not counted: locked, or the count is spent by attempts still under way — the holder's own requests sent at once
+            // (several transfers) are each right and give their count back in a moment. Wait for that, never for a lock, and
+            // never check more attempts than the count allows.
+            var locked = await row.AnyAsync(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil) > now, ct);
+            if (locked || waited.Elapsed >= InFlightWaitMax)
+            {
+                return SecretCheck.Locked;
+            }
+            await Task.Delay(InFlightPoll, ct);
         }
         if (passwords.Verify(password, hash))
         {

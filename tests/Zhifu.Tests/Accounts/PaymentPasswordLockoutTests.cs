@@ -68,6 +68,18 @@ public sealed class PaymentPasswordLockoutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACC7_right_payment_passwords_sent_at_once_are_all_checked_and_none_is_answered_locked()
+    {
+        // The holder's own requests at once (more than the count allows in flight): each waits for the others to give their
+        // count back instead of being refused as locked (on PostgreSQL the count-first rule answered 10 of 16 "locked").
+        var wallet = await LifecycleClient.SignInAsync(_server, DemoCards.LiSi.Phone, "Demo@2026");
+        var card = await CardAsync(wallet);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => TopUpAsync(wallet, card, "147258")));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.StatusCode));
+        Assert.Equal(16, await MovementsAsync());
+    }
+
+    [Fact]
     public async Task ACC7_the_right_payment_password_clears_the_count_of_wrong_ones()
     {
         var wallet = await LifecycleClient.SignInAsync(_server, DemoCards.LiSi.Phone, "Demo@2026");

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
+using Zhifu.Server.Risk;
 using Zhifu.Tests.Lifecycle;
 using Zhifu.Tests.Transfers;
 using static Zhifu.Tests.Risk.RiskKit;
@@ -37,6 +39,22 @@ public sealed class RiskCaseTests : IAsyncLifetime
         Assert.Equal("review", risky.GetProperty("kind").GetString());
         Assert.Equal("open", risky.GetProperty("status").GetString());
         return (zhang, li, receipt.GetProperty("id").GetGuid(), risky);
+    }
+
+    [Fact]
+    public async Task RISK4_a_movement_opened_as_a_case_by_several_callers_at_once_gets_one_case()
+    {
+        // The request and the recovery worker may open the case of one held movement at the same moment.
+        var cases = _server.Services.GetRequiredService<RiskCases>();
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        var movement = Guid.CreateVersion7();
+        var decision = new RiskDecision(Guid.CreateVersion7(), new RiskEvent("transfer", movement, zhang.UserId, 60_000, _server.Clock.UtcNow),
+            RiskAction.Review, 50, [new RiskHit("T-REVIEW", 1, "review", 50, "amount")], []);
+
+        var opened = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => cases.OpenAsync(decision, RiskCases.KindReview, Ct))));
+
+        var only = Assert.Single(await CasesAsync(_server, zhang.UserId));
+        Assert.All(opened, c => Assert.Equal(only.GetProperty("id").GetGuid(), c.Id));
     }
 
     [Fact]

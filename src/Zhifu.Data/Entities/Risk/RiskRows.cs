@@ -173,6 +173,9 @@ internal sealed class RiskCaseRowMapping : IEntityTypeConfiguration<RiskCaseRow>
         e.ToTable("risk_cases");
         e.HasIndex(x => new { x.Status, x.CreatedAt });
         e.HasIndex(x => x.BusinessId);
+        // One undecided case per money movement, whatever opens it at the same moment (the request, the recovery worker).
+        e.HasIndex(x => x.BusinessId, "UndecidedBusinessId").IsUnique().HasFilter("status <> 'decided'")
+            .HasDatabaseName("ux_risk_cases_undecided_business_id");
         e.HasIndex(x => x.UserId);
         e.Property(x => x.Kind).HasMaxLength(16);
         e.Property(x => x.BusinessKind).HasMaxLength(16);

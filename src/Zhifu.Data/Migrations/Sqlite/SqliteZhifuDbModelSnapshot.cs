@@ -2566,6 +2566,11 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_risk_cases_status_created_at");
 
+                    b.HasIndex(new[] { "BusinessId" }, "UndecidedBusinessId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_risk_cases_undecided_business_id")
+                        .HasFilter("status <> 'decided'");
+
                     b.ToTable("risk_cases", (string)null);
                 });
 

@@ -11,7 +11,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteZhifuDb))]
-    [Migration("20261205122733_Initial")]
+    [Migration("20261205123606_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -2568,6 +2568,11 @@ namespace Zhifu.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_risk_cases_status_created_at");
+
+                    b.HasIndex(new[] { "BusinessId" }, "UndecidedBusinessId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_risk_cases_undecided_business_id")
+                        .HasFilter("status <> 'decided'");
 
                     b.ToTable("risk_cases", (string)null);
                 });

@@ -12,7 +12,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresZhifuDb))]
-    [Migration("20261205122750_Initial")]
+    [Migration("20261205123613_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -2533,6 +2533,11 @@ namespace Zhifu.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_risk_cases_status_created_at");
+
+                    b.HasIndex(new[] { "BusinessId" }, "UndecidedBusinessId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_risk_cases_undecided_business_id")
+                        .HasFilter("status <> 'decided'");
 
                     b.ToTable("risk_cases", (string)null);
                 });

@@ -1383,6 +1383,13 @@ namespace Zhifu.Data.Migrations.Sqlite
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
+                name: "ux_risk_cases_undecided_business_id",
+                table: "risk_cases",
+                column: "business_id",
+                unique: true,
+                filter: "status <> 'decided'");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_risk_decisions_at",
                 table: "risk_decisions",
                 column: "at");
