@@ -315,7 +315,7 @@ public sealed class WalletConsoleTests(Browser browser) : IClassFixture<Browser>
             for (var i = 1; i <= 11; i++)
             {
                 var topUp = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(api, "/api/wallet/me/top-ups",
-                    new { cardToken = debit, amountFen = 100 * i, paymentPassword = PaymentPassword }, ct);
+                    new { requestId = Guid.NewGuid().ToString("N"), cardToken = debit, amountFen = 100 * i, paymentPassword = PaymentPassword }, ct);
                 Assert.True(topUp.IsSuccessStatusCode, await topUp.Content.ReadAsStringAsync(ct));
             }
         }

@@ -37,11 +37,11 @@ public static class FundsEndpoints
     private static async Task<IResult> StartAsync(string kind, MovementRequest request, ClaimsPrincipal principal, IServiceProvider services,
         HttpContext context)
     {
-        var requestId = Hosting.RequestIds.Of(context, request.RequestId);
-        if (requestId is not null && !Hosting.RequestIds.IsValid(context, request.RequestId))
+        if (!Hosting.RequestIds.IsValid(context, request.RequestId))
         {
-            return Transfers.TransferErrors.InvalidRequestId.ToResult(context);
+            return Transfers.TransferErrors.InvalidRequestId.ToResult(context); // required: every money move is idempotent
         }
+        var requestId = Hosting.RequestIds.Of(context, request.RequestId)!;
         var (movement, error, refusal) = await services.GetRequiredService<WalletFunds>().StartAsync(kind, principal.UserId(),
             request.CardToken, request.AmountFen, request.PaymentPassword, request.VerificationCode, requestId, Risk.RiskOrigin.Of(context),
             context.RequestAborted);

@@ -19,12 +19,16 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
 {
     public long MaxFen(string kind) => kind == FundMovements.TopUp ? options.TopUpMaxFen : options.WithdrawalMaxFen;
 
-    /// <param name="requestId">The client's idempotency key, or null: with one, the movement's id is derived from it, so a repeat
-    /// (a retry after a timeout, a second tap) answers the first movement instead of starting another.</param>
+    /// <param name="requestId">The client's idempotency key (required): the movement's id is derived from it, so a repeat (a retry
+    /// after a timeout, a second tap) answers the first movement instead of starting another.</param>
     public async Task<FundsOutcome> StartAsync(string kind, Guid userId, string? cardToken, long amountFen, string? paymentPassword,
         string? verificationCode, string? requestId, Risk.RiskOrigin origin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(origin);
+        if (!Hosting.RequestIds.IsWellFormed(requestId))
+        {
+            return Refused(Transfers.TransferErrors.InvalidRequestId);
+        }
         if (amountFen <= 0 || amountFen > MaxFen(kind))
         {
             return Refused(FundsErrors.BadAmount);
@@ -42,8 +46,8 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
         {
             return Refused(FundsErrors.CreditCardCannotReceive);
         }
-        var movementId = requestId is null ? Guid.CreateVersion7() : DerivedIds.For(userId, "funds:" + requestId);
-        if (requestId is not null && await movements.FindMovementAsync(movementId) is { } earlier)
+        var movementId = DerivedIds.For(userId, "funds:" + requestId);
+        if (await movements.FindMovementAsync(movementId) is { } earlier)
         {
             return earlier.Kind == kind && earlier.AmountFen == amountFen && earlier.CardToken == card.Token
                 ? new FundsOutcome(earlier, null, null)

@@ -140,7 +140,7 @@ public sealed class PaymentPasswordLockoutTests : IAsyncLifetime
         .First(c => c.GetProperty("cardType").GetString() == "debit").GetProperty("token").GetString()!;
 
     private static Task<HttpResponseMessage> TopUpAsync(HttpClient wallet, string card, string paymentPassword) =>
-        wallet.PostAsJsonAsync("/api/wallet/me/top-ups", new { cardToken = card, amountFen = 1_000, paymentPassword }, Ct);
+        wallet.PostAsJsonAsync("/api/wallet/me/top-ups", new { requestId = Guid.NewGuid().ToString("N"), cardToken = card, amountFen = 1_000, paymentPassword }, Ct);
 
     private async Task<int> MovementsAsync()
     {

@@ -70,10 +70,10 @@ internal sealed class FundsFixture
     }
 
     public Task<HttpResponseMessage> TopUpAsync(string token, long fen, string password = "147258") =>
-        Wallet.PostAsJsonAsync("/api/wallet/me/top-ups", new { cardToken = token, amountFen = fen, paymentPassword = password }, Ct);
+        Wallet.PostAsJsonAsync("/api/wallet/me/top-ups", new { requestId = Guid.NewGuid().ToString("N"), cardToken = token, amountFen = fen, paymentPassword = password }, Ct);
 
     public Task<HttpResponseMessage> WithdrawAsync(string token, long fen, string password = "147258") =>
-        Wallet.PostAsJsonAsync("/api/wallet/me/withdrawals", new { cardToken = token, amountFen = fen, paymentPassword = password }, Ct);
+        Wallet.PostAsJsonAsync("/api/wallet/me/withdrawals", new { requestId = Guid.NewGuid().ToString("N"), cardToken = token, amountFen = fen, paymentPassword = password }, Ct);
 
     public async Task<(long Balance, long ConsumptionOnly)> BalanceAsync()
     {

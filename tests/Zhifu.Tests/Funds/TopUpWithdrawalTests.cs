@@ -132,6 +132,12 @@ public sealed class TopUpWithdrawalTests : IAsyncLifetime
         await OperatorApiTests.AssertProblemAsync(await li.TopUpAsync(lisCard, 100, "000000"), 401, "BAD_PAYMENT_PASSWORD");
         await OperatorApiTests.AssertProblemAsync(await li.Wallet.PostAsync("/api/wallet/me/top-ups",
             new StringContent("{\"cardToken\":\"x\",\"amountFen\":\"lots\"}", System.Text.Encoding.UTF8, "application/json"), Ct), 400, "INVALID_REQUEST");
+        // Every money move is idempotent: a top-up or withdrawal without a requestId (or Idempotency-Key) is refused.
+        foreach (var path in new[] { "/api/wallet/me/top-ups", "/api/wallet/me/withdrawals" })
+        {
+            await OperatorApiTests.AssertProblemAsync(await li.Wallet.PostAsJsonAsync(path,
+                new { cardToken = lisCard, amountFen = 100, paymentPassword = "147258" }, Ct), 400, "INVALID_REQUEST_ID");
+        }
         var mine = await (await li.TopUpAsync(lisCard, 100)).Content.ReadFromJsonAsync<JsonElement>(Ct);
         await OperatorApiTests.AssertProblemAsync(
             await wang.Wallet.GetAsync($"/api/wallet/me/fund-movements/{mine.GetProperty("id").GetGuid()}", Ct), 404, "FUND_MOVEMENT_NOT_FOUND");

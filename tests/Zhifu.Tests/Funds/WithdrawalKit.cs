@@ -35,10 +35,10 @@ internal sealed record WithdrawalKit(ZhifuTestServer Server, HttpClient Wallet, 
     }
 
     public Task<HttpResponseMessage> TopUpAsync(string token, long fen) =>
-        Wallet.PostAsJsonAsync("/api/wallet/me/top-ups", new { cardToken = token, amountFen = fen, paymentPassword = "147258" }, Ct);
+        Wallet.PostAsJsonAsync("/api/wallet/me/top-ups", new { requestId = Guid.NewGuid().ToString("N"), cardToken = token, amountFen = fen, paymentPassword = "147258" }, Ct);
 
     public Task<HttpResponseMessage> WithdrawAsync(string token, long fen) =>
-        Wallet.PostAsJsonAsync("/api/wallet/me/withdrawals", new { cardToken = token, amountFen = fen, paymentPassword = "147258" }, Ct);
+        Wallet.PostAsJsonAsync("/api/wallet/me/withdrawals", new { requestId = Guid.NewGuid().ToString("N"), cardToken = token, amountFen = fen, paymentPassword = "147258" }, Ct);
 
     public async Task<long> BalanceAsync() =>
         (await Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/balance", Ct)).GetProperty("balanceFen").GetInt64();

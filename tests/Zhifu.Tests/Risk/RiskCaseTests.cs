@@ -121,7 +121,7 @@ public sealed class RiskCaseTests : IAsyncLifetime
         async Task<JsonElement> MoveAsync(string path)
         {
             var response = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/me/{path}",
-                new { cardToken = card, amountFen = 6_000, paymentPassword = Party.PaymentPassword }, Ct);
+                new { requestId = Guid.NewGuid().ToString("N"), cardToken = card, amountFen = 6_000, paymentPassword = Party.PaymentPassword }, Ct);
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             var movement = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
             Assert.Equal("review", movement.GetProperty("status").GetString());

@@ -119,12 +119,12 @@ public sealed class RiskOperatorTests : IAsyncLifetime
             list = "card", cardToken = card, reason = "card reported stolen", source = "bank", expiresAt = _server.Clock.UtcNow.AddHours(1),
         });
         var topUp = await zhang.Wallet.PostAsJsonAsync("/api/wallet/me/top-ups",
-            new { cardToken = card, amountFen = 1_000, paymentPassword = Party.PaymentPassword }, Ct);
+            new { requestId = Guid.NewGuid().ToString("N"), cardToken = card, amountFen = 1_000, paymentPassword = Party.PaymentPassword }, Ct);
         Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(topUp));
         _server.Clock.Advance(TimeSpan.FromHours(2)); // the entry expired
         zhang = await zhang.AgainAsync();
         var later = await zhang.Wallet.PostAsJsonAsync("/api/wallet/me/top-ups",
-            new { cardToken = card, amountFen = 1_000, paymentPassword = Party.PaymentPassword }, Ct);
+            new { requestId = Guid.NewGuid().ToString("N"), cardToken = card, amountFen = 1_000, paymentPassword = Party.PaymentPassword }, Ct);
         Assert.True(later.IsSuccessStatusCode, await later.Content.ReadAsStringAsync(Ct));
 
         using var ops = await LifecycleClient.OperatorAsync(_server, "risk");

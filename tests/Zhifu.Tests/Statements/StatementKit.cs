@@ -29,7 +29,7 @@ internal static class StatementKit
     public static async Task<JsonElement> MoveAsync(HttpClient wallet, string route, string card, long fen)
     {
         var response = await wallet.PostAsJsonAsync($"/api/wallet/me/{route}",
-            new { cardToken = card, amountFen = fen, paymentPassword = PaymentPassword }, Ct);
+            new { requestId = Guid.NewGuid().ToString("N"), cardToken = card, amountFen = fen, paymentPassword = PaymentPassword }, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.IsSuccessStatusCode, text);
         return JsonDocument.Parse(text).RootElement.Clone();

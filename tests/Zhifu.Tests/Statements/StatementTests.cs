@@ -165,6 +165,6 @@ public sealed class StatementTests : IAsyncLifetime
         string.Join(",", body.EnumerateObject().Where(p => !names.Contains(p.Name)).Select(p => p.ToString()));
 
     private static StringContent JsonContent(string card, long fen) => new(
-        JsonSerializer.Serialize(new { cardToken = card, amountFen = fen, paymentPassword = PaymentPassword }), System.Text.Encoding.UTF8,
+        JsonSerializer.Serialize(new { requestId = Guid.NewGuid().ToString("N"), cardToken = card, amountFen = fen, paymentPassword = PaymentPassword }), System.Text.Encoding.UTF8,
         "application/json");
 }

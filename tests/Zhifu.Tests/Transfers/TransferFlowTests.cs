@@ -189,7 +189,7 @@ public sealed class TransferFlowTests : IAsyncLifetime
         var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
         var credit = await zhang.CardTokenAsync("credit");
         var topUp = await zhang.Wallet.PostAsJsonAsync("/api/wallet/me/top-ups",
-            new { cardToken = credit, amountFen = 100_000, paymentPassword = Party.PaymentPassword }, Ct);
+            new { requestId = Guid.NewGuid().ToString("N"), cardToken = credit, amountFen = 100_000, paymentPassword = Party.PaymentPassword }, Ct);
         Assert.Equal(HttpStatusCode.Created, topUp.StatusCode);
         var (balance, consumption) = await zhang.BalanceAsync();
         var transferable = balance - consumption;
