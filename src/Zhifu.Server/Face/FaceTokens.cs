@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
 using Zhifu.Data;
 using Zhifu.Data.Entities;
+using Zhifu.Server.Security;
 
 namespace Zhifu.Server.Face;
 
@@ -34,7 +34,7 @@ public sealed class FaceTokens(DatabaseOptions database, IClock clock)
             await db.Set<FaceTokenRow>().Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(ct); // keeps the table to minutes of scans
         }
         var token = "ft_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        db.Add(new FaceTokenRow { TokenHash = Hash(token), TerminalId = terminalId, UserId = userId, CreatedAt = now, ExpiresAt = now + Lifetime });
+        db.Add(new FaceTokenRow { TokenHash = BearerValues.Hash(token), TerminalId = terminalId, UserId = userId, CreatedAt = now, ExpiresAt = now + Lifetime });
         await db.SaveChangesAsync(ct);
         return token;
     }
@@ -45,7 +45,7 @@ public sealed class FaceTokens(DatabaseOptions database, IClock clock)
     /// </summary>
     public async Task<Guid?> ClaimAsync(string token, string terminalId, CancellationToken ct)
     {
-        var (hash, now) = (Hash(token), clock.UtcNow);
+        var (hash, now) = (BearerValues.Hash(token), clock.UtcNow);
         await using var db = database.CreateContext();
         var claimed = await db.Set<FaceTokenRow>()
             .Where(t => t.TokenHash == hash && t.TerminalId == terminalId && t.UsedAt == null && t.ExpiresAt > now)
@@ -59,7 +59,7 @@ public sealed class FaceTokens(DatabaseOptions database, IClock clock)
     /// refused at creation, e.g. an out_trade_no reused with other content), so the user may try again while it lives.</summary>
     public async Task ReleaseAsync(string token)
     {
-        var hash = Hash(token);
+        var hash = BearerValues.Hash(token);
         await using var db = database.CreateContext();
         await db.Set<FaceTokenRow>().Where(t => t.TokenHash == hash)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, (DateTimeOffset?)null), CancellationToken.None);
@@ -101,6 +101,4 @@ public sealed class FaceTokens(DatabaseOptions database, IClock clock)
             }
         }
     }
-
-    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(token)));
 }

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
 using Zhifu.Data;
 using Zhifu.Data.Entities;
+using Zhifu.Server.Security;
 
 namespace Zhifu.Server.Payments.Codes;
 
@@ -23,7 +23,7 @@ public sealed class PaymentCodes(DatabaseOptions database, PaymentsOptions optio
         await db.Set<PaymentCodeRow>().Where(c => c.UserId == userId && c.UsedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct);
         var expires = now.AddSeconds(options.PaymentCodeSeconds);
-        db.Add(new PaymentCodeRow { CodeHash = Hash(code), UserId = userId, CreatedAt = now, ExpiresAt = expires });
+        db.Add(new PaymentCodeRow { CodeHash = BearerValues.Hash(code), UserId = userId, CreatedAt = now, ExpiresAt = expires });
         await db.SaveChangesAsync(ct);
         return (code, expires);
     }
@@ -31,7 +31,7 @@ public sealed class PaymentCodes(DatabaseOptions database, PaymentsOptions optio
     /// <summary>The code's owner when it is live, marking it used in the same statement (one charge wins); else null.</summary>
     public async Task<Guid?> ConsumeAsync(string code, CancellationToken ct)
     {
-        var hash = Hash(code);
+        var hash = BearerValues.Hash(code);
         var now = clock.UtcNow;
         await using var db = database.CreateContext();
         var owner = await db.Set<PaymentCodeRow>().AsNoTracking().Where(c => c.CodeHash == hash).Select(c => (Guid?)c.UserId)
@@ -56,6 +56,4 @@ public sealed class PaymentCodes(DatabaseOptions database, PaymentsOptions optio
     /// <summary>18 digits, the first two 10–15: what a payment code looks like to a scanner.</summary>
     public static bool IsWellFormed(string? code) =>
         code is { Length: 18 } && code.All(char.IsAsciiDigit) && code[0] == '1' && code[1] is >= '0' and <= '5';
-
-    private static string Hash(string code) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(code)));
 }
