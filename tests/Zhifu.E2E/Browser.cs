@@ -59,7 +59,9 @@ public sealed class Browser : IAsyncLifetime
         ArgumentNullException.ThrowIfNull(page);
         try
         {
-            await page.WaitForURLAsync(urlGlob, new PageWaitForURLOptions { Timeout = SignInTimeoutMs });
+            // Landed once the page's document is there: the "load" event also waits for every image and script, which on a
+            // loaded machine missed 60 s once with the console already on screen (CI, OpsFinanceTests).
+            await page.WaitForURLAsync(urlGlob, new PageWaitForURLOptions { Timeout = SignInTimeoutMs, WaitUntil = WaitUntilState.DOMContentLoaded });
         }
         catch (TimeoutException)
         {

@@ -189,10 +189,11 @@ public sealed class OpsFinanceTests(Browser browser) : IClassFixture<Browser>
         Assert.Equal("全部通过", await page.InnerTextAsync("#state"));
         Assert.Equal(LedgerVerifier.StepsTotal.ToString(CultureInfo.InvariantCulture), await page.GetAttributeAsync("#bar", "value"));
         var holds = await page.Locator("#checks tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.holds)");
-        Assert.Equal(7, holds.Length);
+        Assert.Equal(8, holds.Length);
         Assert.All(holds, h => Assert.Equal("true", h));
         var checks = await page.InnerTextAsync("#checks");
         Assert.Contains("备付金覆盖客户与商户资金（SET-1）", checks, StringComparison.Ordinal);
+        Assert.Contains("已关闭账户与其关闭冻结一致（ACC-6）", checks, StringComparison.Ordinal);
         Assert.Contains("每笔转账都有一条业务记录说明", checks, StringComparison.Ordinal);
         Assert.Matches(@"custody\+clearing ¥[\d,]+\.\d{2} = liabilities ¥[\d,]+\.\d{2}", checks); // the figures behind the verdict
     }

@@ -14,6 +14,10 @@ public sealed partial class LedgerEngine
         {
             return TransferResult.TimeoutReservedForPending;
         }
+        if ((t.Flags & OpenPending.ClosingFlags) != 0)
+        {
+            return TransferResult.ClosingTransferMustBePending; // a post or void closes nothing
+        }
         if (t.AmountFen < 0)
         {
             return TransferResult.AmountMustBePositive;

@@ -82,10 +82,14 @@ public sealed partial class LedgerVerifier(ZhifuDb db)
             + " (SELECT COUNT(*) FROM ledger_accounts WHERE (flags & 1) <> 0 AND debits_pending + debits_posted > credits_posted),"
             + " (SELECT COUNT(*) FROM ledger_accounts WHERE (flags & 2) <> 0 AND credits_pending + credits_posted > debits_posted),"
             + " (SELECT COUNT(*) FROM ledger_accounts WHERE debits_pending < 0 OR credits_pending < 0 OR debits_posted < 0 OR credits_posted < 0),"
-            // An account is closed exactly when a closing hold on its side is open or posted (not voided, not expired).
-            + " (SELECT COUNT(*) FROM ledger_accounts a WHERE ((a.flags & 4) <> 0) <> EXISTS (SELECT 1 FROM ledger_transfers t"
-            + " JOIN ledger_pending p ON p.id = t.id WHERE t.result = 0 AND p.status IN (0, 1)"
-            + " AND (((t.flags & 16) <> 0 AND t.debit_account_id = a.id) OR ((t.flags & 32) <> 0 AND t.credit_account_id = a.id))))",
+            // An account is closed exactly when a closing hold on its side is open or posted (not voided, not expired): the set
+            // of such accounts is built once, then compared with the flag (set-based, one pass over each table).
+            + " (SELECT COUNT(*) FROM ledger_accounts a LEFT JOIN (SELECT DISTINCT c.id FROM ("
+            + "SELECT t.debit_account_id AS id FROM ledger_transfers t JOIN ledger_pending p ON p.id = t.id"
+            + " WHERE t.result = 0 AND (t.flags & 16) <> 0 AND p.status IN (0, 1) UNION ALL"
+            + " SELECT t.credit_account_id FROM ledger_transfers t JOIN ledger_pending p ON p.id = t.id"
+            + " WHERE t.result = 0 AND (t.flags & 32) <> 0 AND p.status IN (0, 1)) c) k ON k.id = a.id"
+            + " WHERE ((a.flags & 4) <> 0 AND k.id IS NULL) OR ((a.flags & 4) = 0 AND k.id IS NOT NULL))",
             ct);
         checks.Add(new("no flagged account below zero", row[0] == 0 && row[1] == 0 && row[2] == 0,
             $"{row[0]} overdrawn liabilities, {row[1]} overdrawn assets, {row[2]} negative counters"));

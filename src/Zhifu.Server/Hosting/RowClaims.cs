@@ -14,6 +14,8 @@ public static class RowClaims
     /// <summary>How often a waiting claimant looks again.</summary>
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
 
+    /// <remarks>The claiming statement itself is not cancelled: a claim taken by a request dropped meanwhile would stay until the
+    /// lapse, its holder never reaching the release. Only the wait between tries is.</remarks>
     /// <returns>The claim's time once this caller holds the row; null when another holder kept it past <paramref name="waitMax"/>.</returns>
     public static async Task<DateTimeOffset?> ClaimAsync<TRow>(IQueryable<TRow> row, string column, IClock clock, TimeSpan waitMax,
         TimeSpan lapse, CancellationToken ct) where TRow : class
@@ -25,7 +27,7 @@ public static class RowClaims
             var now = clock.UtcNow;
             var lapsed = now - lapse;
             if (await row.Where(r => EF.Property<DateTimeOffset?>(r, column) == null || EF.Property<DateTimeOffset?>(r, column) < lapsed)
-                    .ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<DateTimeOffset?>(r, column), now), ct) == 1)
+                    .ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<DateTimeOffset?>(r, column), now), CancellationToken.None) == 1)
             {
                 return now;
             }

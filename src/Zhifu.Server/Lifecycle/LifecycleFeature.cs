@@ -23,6 +23,7 @@ public static class LifecycleFeature
         services.AddSingleton<Reactivation>();
         services.AddSingleton<DormancyScan>();
         services.AddHostedService<DormancyWorker>();
+        services.AddHostedService<ClosureRecoveryWorker>();
     }
 
     public static void Map(WebApplication app)

@@ -38,12 +38,27 @@ public sealed class RealNameVerification(
         var phone = personalData.Unprotect(user.PhoneCipher, PersonalData.Phone);
         var refusal = user.Status == WalletAccounts.StatusClosed ? WalletErrors.AccountClosed
             : user.AccountClass > AccountClasses.None && !sameIdentity ? RealNameErrors.AlreadyVerifiedAsOther
-            : await db.Set<RealNameAttemptRow>().CountAsync(a => a.UserId == userId && a.At > dayAgo, cancellationToken)
-                >= options.AttemptsPerDayMax ? RealNameErrors.TooManyAttempts
+            : await AttemptsTodayAsync(db, userId, dayAgo, cancellationToken) >= options.AttemptsPerDayMax ? RealNameErrors.TooManyAttempts
             : await openingScreen.RefusalAsync(new Lifecycle.OpeningSubject(phone, normalId, null), cancellationToken);
         if (refusal is not null)
         {
             return refusal;
+        }
+        // The attempt is recorded before any source is asked and the day counted again with it in: attempts sent at once all
+        // passed the count above, and each asks the sources (an oracle for a name and ID number). At a tie each sees the
+        // other and both are refused — never one ask too many.
+        var attempt = new RealNameAttemptRow
+        {
+            Id = Guid.CreateVersion7(), UserId = userId, IdNumberIndex = idIndex, At = now, Outcome = AttemptAsking, SourceAnswers = "",
+            ResultClass = user.AccountClass,
+        };
+        db.Add(attempt);
+        await db.SaveChangesAsync(cancellationToken);
+        if (await AttemptsTodayAsync(db, userId, dayAgo, cancellationToken) > options.AttemptsPerDayMax)
+        {
+            db.Remove(attempt);
+            await db.SaveChangesAsync(CancellationToken.None);
+            return RealNameErrors.TooManyAttempts;
         }
         var known = sameIdentity ? SplitSources(record!.MatchedSources) : [];
         var asked = options.SourceList.Where(s => !known.Contains(s)).ToList();
@@ -52,11 +67,7 @@ public sealed class RealNameVerification(
         var outcome = matched.Count > 0 || (sameIdentity && record!.FaceToFaceAt is not null) ? "verified"
             : asked.Count > 0 && answers.All(a => a.Verdict == SourceVerdict.Unknown) ? "unavailable"
             : "doubtful";
-        var attempt = new RealNameAttemptRow
-        {
-            Id = Guid.CreateVersion7(), UserId = userId, IdNumberIndex = idIndex, At = now, Outcome = outcome,
-            SourceAnswers = IdentitySources.Describe(answers),
-        };
+        (attempt.Outcome, attempt.SourceAnswers) = (outcome, IdentitySources.Describe(answers));
         await SaveEvidenceAsync(userId, attempt, r =>
         {
             if (!sameIdentity)
@@ -75,6 +86,12 @@ public sealed class RealNameVerification(
             _ => RealNameErrors.IdentityDoubtful,
         };
     }
+
+    /// <summary>Outcome of an attempt whose sources are being asked (left so if the server stops meanwhile: it still counts).</summary>
+    public const string AttemptAsking = "asking";
+
+    private static Task<int> AttemptsTodayAsync(ZhifuDb db, Guid userId, DateTimeOffset dayAgo, CancellationToken ct) =>
+        db.Set<RealNameAttemptRow>().CountAsync(a => a.UserId == userId && a.At > dayAgo, ct);
 
     /// <summary>Face-to-face verification at the counter: Class Ⅲ evidence for the submitted identity; the class before, after.</summary>
     public async Task<(int Before, int After, WalletError? Error)> FaceToFaceAsync(Guid userId, string ticket, string operatorName,
@@ -152,7 +169,7 @@ public sealed class RealNameVerification(
             if (attempt is not null)
             {
                 attempt.ResultClass = user.AccountClass;
-                db.Add(attempt);
+                db.Update(attempt); // recorded (asking) before the sources were asked: now with their answers
             }
             try
             {

@@ -41,14 +41,24 @@ public sealed class SecretAttempts(PasswordHasher passwords, Zhifu.Core.IClock c
         while (await row
             .Where(r => EF.Property<int>(r, columns.Failed) < max
                 && (EF.Property<DateTimeOffset?>(r, columns.LockedUntil) == null || EF.Property<DateTimeOffset?>(r, columns.LockedUntil) <= now))
-            .ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), r => EF.Property<int>(r, columns.Failed) + 1), ct) == 0)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), r => EF.Property<int>(r, columns.Failed) + 1),
+                CancellationToken.None) == 0) // not cancelled once sent: a counted attempt always reaches its check and answer
         {
             // Not counted: locked, or the count is spent by attempts still under way — the holder's own requests sent at once
             // (several transfers) are each right and give their count back in a moment. Wait for that, never for a lock, and
             // never check more attempts than the count allows.
-            var locked = await row.AnyAsync(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil) > now, ct);
-            if (locked || waited.Elapsed >= InFlightWaitMax)
+            if (await row.AnyAsync(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil) > now, ct))
             {
+                return SecretCheck.Locked;
+            }
+            if (waited.Elapsed >= InFlightWaitMax)
+            {
+                // Still spent with no lock: attempts that never finished (a server stopped mid-check). Make it an ordinary lock,
+                // which ends, rather than a count nobody gives back.
+                await row.Where(r => EF.Property<int>(r, columns.Failed) >= max
+                        && (EF.Property<DateTimeOffset?>(r, columns.LockedUntil) == null || EF.Property<DateTimeOffset?>(r, columns.LockedUntil) <= now))
+                    .ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), 0)
+                        .SetProperty(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil), now.AddMinutes(lockMinutes)), CancellationToken.None);
                 return SecretCheck.Locked;
             }
             await Task.Delay(InFlightPoll, ct);

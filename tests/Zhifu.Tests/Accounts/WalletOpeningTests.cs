@@ -131,6 +131,38 @@ public sealed class WalletOpeningTests : IAsyncLifetime
         Assert.Null(await FindUserAsync("13700000109"));
     }
 
+    [Fact]
+    public async Task ACC3_wallets_opened_from_one_device_at_once_are_counted_together()
+    {
+        using var client = _server.Client();
+        var phones = Enumerable.Range(0, 8).Select(i => $"1370000020{i}").ToList();
+        var codes = new List<string>();
+        foreach (var phone in phones)
+        {
+            await client.PostAsJsonAsync("/api/wallet/otp", new { phone, purpose = "open-account" }, Ct);
+            codes.Add(await WalletClient.LatestCodeAsync(_server, phone));
+        }
+
+        var answers = await Task.WhenAll(phones.Select((phone, i) => client.PostAsJsonAsync("/api/wallet/accounts", new
+        {
+            phone, otp = codes[i], loginPassword = "Passw0rd!x", agreementVersion = "2026-11", acceptAgreement = true,
+            deviceId = "organiser-phone-2",
+        }, Ct)));
+
+        var opened = answers.Count(a => a.IsSuccessStatusCode);
+        Assert.InRange(opened, 0, 3); // the day's three, never more however many arrive at once (the count-then-open let 8 in)
+        foreach (var refused in answers.Where(a => !a.IsSuccessStatusCode))
+        {
+            await OperatorApiTests.AssertProblemAsync(refused, 403, "OPENING_REFUSED_BATCH");
+        }
+        var found = 0;
+        foreach (var phone in phones)
+        {
+            found += await FindUserAsync(phone) is null ? 0 : 1;
+        }
+        Assert.Equal(opened, found); // a refused opening leaves no wallet behind
+    }
+
     private async Task<UserRow?> FindUserAsync(string phone) =>
         await _server.Services.GetRequiredService<Zhifu.Server.Accounts.WalletAccounts>().FindByPhoneAsync(phone, Ct);
 }

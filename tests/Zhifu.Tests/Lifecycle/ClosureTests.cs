@@ -10,6 +10,8 @@ using Zhifu.Data.Entities;
 using Zhifu.Server.Accounts;
 using Zhifu.Server.Hosting;
 using Zhifu.Server.Ledger;
+using Zhifu.Server.Lifecycle;
+using Zhifu.Server.Notifications;
 using static Zhifu.Tests.Hosting.OperatorApiTests;
 using static Zhifu.Tests.Lifecycle.LifecycleClient;
 
@@ -214,25 +216,60 @@ public sealed class ClosureTests : IAsyncLifetime
         code = await CodeAsync(_server, wallet, phone, "close-account");
         await wallet.RefusedAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp = code }, 409, "BALANCE_NOT_ZERO");
 
-        // A closure that closed the accounts for good (hold posted) but stopped before recording it is finished by the next try.
-        var other = NewPhone();
-        var (otherWallet, otherId) = await OpenWalletAsync(_server, other);
-        user = await UserAsync(_server, otherId);
-        var hold = Closing(Guid.CreateVersion7());
-        Assert.Equal(TransferResult.Ok, (await ledger.SubmitAsync([hold], Ct))[0]);
-        Assert.Equal(TransferResult.Ok, (await ledger.SubmitAsync([new Transfer
+        // A closure that closed the accounts for good (hold marked and posted) but stopped before recording it is finished by
+        // the holder's next try, or by the recovery worker; a mark whose hold was voided is forgotten.
+        async Task<(HttpClient Wallet, Guid UserId, string Phone)> PostedButNotRecordedAsync()
         {
-            Id = DerivedIds.For(otherId, "closure"), PendingId = hold.Id, Ledger = Ledgers.Cny, Code = LifecycleTransferCodes.AccountClosure,
-            BusinessId = otherId, Flags = TransferFlags.PostPending,
-        }], Ct))[0]);
-        Assert.Equal(WalletAccounts.StatusActive, (await UserAsync(_server, otherId)).Status);
-        code = await CodeAsync(_server, otherWallet, other, "close-account");
+            var phone = NewPhone();
+            var (client, id) = await OpenWalletAsync(_server, phone);
+            user = await UserAsync(_server, id);
+            var hold = Closing(Guid.CreateVersion7()) with { BusinessId = id };
+            Assert.Equal(TransferResult.Ok, (await ledger.SubmitAsync([hold], Ct))[0]);
+            await MarkAsync(id, hold.Id);
+            Assert.Equal(TransferResult.Ok, (await ledger.SubmitAsync([Resolve(hold, TransferFlags.PostPending)], Ct))[0]);
+            Assert.Equal(WalletAccounts.StatusActive, (await UserAsync(_server, id)).Status);
+            return (client, id, phone);
+        }
+        Transfer Resolve(Transfer hold, TransferFlags how) => new()
+        {
+            Id = Guid.CreateVersion7(), PendingId = hold.Id, Ledger = Ledgers.Cny, Code = LifecycleTransferCodes.AccountClosure,
+            BusinessId = hold.BusinessId, Flags = how,
+        };
+        async Task MarkAsync(Guid id, Guid holdId)
+        {
+            await using var db = _server.Database.Options.CreateContext();
+            await db.Set<UserRow>().Where(u => u.Id == id).ExecuteUpdateAsync(set => set.SetProperty(u => u.ClosingHoldId, holdId), Ct);
+        }
+        var closure = _server.Services.GetRequiredService<AccountClosure>();
+
+        var (retrying, retryingId, retryingPhone) = await PostedButNotRecordedAsync();
+        code = await CodeAsync(_server, retrying, retryingPhone, "close-account");
         Assert.Equal(HttpStatusCode.OK,
-            (await otherWallet.PostAsJsonAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp = code }, Ct)).StatusCode);
-        Assert.Equal(WalletAccounts.StatusClosed, (await UserAsync(_server, otherId)).Status);
-        _server.Clock.Advance(TimeSpan.FromSeconds(301));
-        await FundAsync(_server, userId, 1); // a batch after the lapse: a posted closing hold does not lapse
-        Assert.True(ledger.GetAccount(user.WalletAccountId)!.Value.Flags.HasFlag(AccountFlags.Closed));
+            (await retrying.PostAsJsonAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp = code }, Ct)).StatusCode);
+        var retried = await UserAsync(_server, retryingId);
+        Assert.Equal((WalletAccounts.StatusClosed, (Guid?)null, (byte[]?)null), (retried.Status, retried.ClosingHoldId, retried.PhoneIndex));
+
+        var (_, leftId, leftPhone) = await PostedButNotRecordedAsync();
+        var voidedPhone = NewPhone();
+        var (_, voidedId) = await OpenWalletAsync(_server, voidedPhone);
+        user = await UserAsync(_server, voidedId);
+        var voided = Closing(Guid.CreateVersion7()) with { BusinessId = voidedId };
+        Assert.Equal(TransferResult.Ok, (await ledger.SubmitAsync([voided], Ct))[0]);
+        await MarkAsync(voidedId, voided.Id);
+        Assert.Equal(TransferResult.Ok, (await ledger.SubmitAsync([Resolve(voided, TransferFlags.VoidPending)], Ct))[0]);
+
+        Assert.True(await closure.FinishInterruptedAsync(Ct) >= 1);
+        var left = await UserAsync(_server, leftId);
+        Assert.Equal((WalletAccounts.StatusClosed, (byte[]?)null), (left.Status, left.PhoneIndex));
+        Assert.Contains(await _server.Services.GetRequiredService<SmsOutbox>().ReadAsync(leftPhone, 5, Ct),
+            t => t.Body.Contains("已注销", StringComparison.Ordinal));
+        var open = await UserAsync(_server, voidedId);
+        Assert.Equal((WalletAccounts.StatusActive, (Guid?)null), (open.Status, open.ClosingHoldId));
+        Assert.Equal(0, await closure.FinishInterruptedAsync(Ct)); // each finished once: the number released once
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            Assert.Equal(1, await db.Set<PhoneReleaseRow>().CountAsync(r => r.UserId == leftId, Ct));
+        }
         Assert.True((await _server.VerifyAsync()).AllHold);
     }
 

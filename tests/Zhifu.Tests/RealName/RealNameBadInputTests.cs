@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Data.Entities;
@@ -62,6 +63,26 @@ public sealed class RealNameBadInputTests(RealNameServerFixture fixture) : IClas
         }
         await holder.KnownAtAsync(RealNameKit.BankAddress(server), "ICBC");
         await OperatorApiTests.AssertProblemAsync(await RealNameKit.VerifyAsync(client, holder), 429, "REAL_NAME_TOO_MANY_ATTEMPTS");
+    }
+
+    [Fact]
+    public async Task ACC3_attempts_sent_at_once_get_no_more_asks_of_the_sources_than_one_after_another()
+    {
+        var server = fixture.Server;
+        var (client, userId) = await RealNameKit.OpenWalletAsync(server, TestHolder.New());
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => RealNameKit.VerifyAsync(client, TestHolder.New())));
+
+        var codes = new List<string>();
+        foreach (var answer in answers)
+        {
+            codes.Add((await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString()!);
+        }
+        Assert.All(codes, c => Assert.Contains(c, new[] { "IDENTITY_DOUBTFUL", "REAL_NAME_TOO_MANY_ATTEMPTS" }));
+        var asked = codes.Count(c => c == "IDENTITY_DOUBTFUL");
+        Assert.InRange(asked, 0, 5); // five a day, however many arrive at once (the count-then-ask let all twelve ask)
+        await using var db = server.Database.Options.CreateContext();
+        Assert.Equal(asked, await db.Set<RealNameAttemptRow>().CountAsync(a => a.UserId == userId, Ct));
     }
 
     [Fact]

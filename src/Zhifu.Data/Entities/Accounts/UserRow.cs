@@ -48,6 +48,8 @@ public sealed class UserRow
     public DateTimeOffset? ClosedAt { get; set; }
     /// <summary>Claimed by the transfer being decided for this payer (TRF-3's day totals, any server); null when none is.</summary>
     public DateTimeOffset? TransferringSince { get; set; }
+    /// <summary>The ledger's closing hold of a closure under way (ACC-6); cleared when it is recorded closed or the hold goes.</summary>
+    public Guid? ClosingHoldId { get; set; }
 }
 
 internal sealed class UserRowMapping : IEntityTypeConfiguration<UserRow>

@@ -15,7 +15,8 @@ public sealed class RealNameAttemptRow
     public required byte[] IdNumberIndex { get; set; }
     public DateTimeOffset At { get; set; }
 
-    /// <summary><c>verified</c>, <c>doubtful</c> (no source matched), <c>unavailable</c> (no source answered).</summary>
+    /// <summary><c>verified</c>, <c>doubtful</c> (no source matched), <c>unavailable</c> (no source answered); <c>asking</c> while
+    /// the sources are asked (recorded first, so attempts sent at once count each other).</summary>
     public required string Outcome { get; set; }
 
     /// <summary>Each source asked and its answer, e.g. <c>ICBC=matched;CCB=mismatch;ABC=unknown</c>.</summary>

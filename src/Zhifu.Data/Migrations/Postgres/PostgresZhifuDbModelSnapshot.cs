@@ -3021,6 +3021,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("closed_at");
 
+                    b.Property<Guid?>("ClosingHoldId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("closing_hold_id");
+
                     b.Property<Guid>("ConsumptionAccountId")
                         .HasColumnType("uuid")
                         .HasColumnName("consumption_account_id");

@@ -3060,6 +3060,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("closed_at");
 
+                    b.Property<byte[]>("ClosingHoldId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("closing_hold_id");
+
                     b.Property<byte[]>("ConsumptionAccountId")
                         .IsRequired()
                         .HasColumnType("BLOB")

@@ -19,6 +19,7 @@ public sealed class VerificationModel(LedgerVerifications verifications) : PageM
         ["total debits = total credits (pending)"] = "借贷平衡（冻结中）",
         ["every balance equals the sum of its transfers"] = "每个账户余额等于其转账之和",
         ["no flagged account below zero"] = "受限账户无负余额",
+        ["closed accounts match their closing holds"] = "已关闭账户与其关闭冻结一致（ACC-6）",
         ["custody covers customer funds (SET-1)"] = "备付金覆盖客户与商户资金（SET-1）",
         ["every hold is open, posted once, voided once or expired"] = "每笔冻结未了结，或只入账一次、只撤销一次、或已过期",
         ["every applied transfer is explained by one business record"] = "每笔转账都有一条业务记录说明",

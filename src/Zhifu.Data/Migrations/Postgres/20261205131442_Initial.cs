@@ -946,7 +946,8 @@ namespace Zhifu.Data.Migrations.Postgres
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     last_transaction_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    transferring_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    transferring_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    closing_hold_id = table.Column<Guid>(type: "uuid", nullable: true)
                 },
                 constraints: table =>
                 {

@@ -11,7 +11,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteZhifuDb))]
-    [Migration("20261205123606_Initial")]
+    [Migration("20261205131433_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -3062,6 +3062,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.Property<long?>("ClosedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("closed_at");
+
+                    b.Property<byte[]>("ClosingHoldId")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("closing_hold_id");
 
                     b.Property<byte[]>("ConsumptionAccountId")
                         .IsRequired()

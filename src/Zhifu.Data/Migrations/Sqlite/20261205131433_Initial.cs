@@ -946,7 +946,8 @@ namespace Zhifu.Data.Migrations.Sqlite
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     last_transaction_at = table.Column<long>(type: "INTEGER", nullable: true),
                     closed_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    transferring_since = table.Column<long>(type: "INTEGER", nullable: true)
+                    transferring_since = table.Column<long>(type: "INTEGER", nullable: true),
+                    closing_hold_id = table.Column<byte[]>(type: "BLOB", nullable: true)
                 },
                 constraints: table =>
                 {

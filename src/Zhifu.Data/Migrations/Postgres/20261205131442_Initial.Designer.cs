@@ -12,7 +12,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresZhifuDb))]
-    [Migration("20261205123613_Initial")]
+    [Migration("20261205131442_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -3023,6 +3023,10 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ClosedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("closed_at");
+
+                    b.Property<Guid?>("ClosingHoldId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("closing_hold_id");
 
                     b.Property<Guid>("ConsumptionAccountId")
                         .HasColumnType("uuid")
