@@ -18,6 +18,7 @@ public static class LifecycleFeature
         services.AddSingleton<IAccountGuard, AccountGuard>();
         services.AddSingleton<HolderConfirmation>();
         services.AddSingleton<AccountFreezes>();
+        services.AddSingleton<WalletLedgerClosing>();
         services.AddSingleton<AccountClosure>();
         services.AddSingleton<NumberDetachment>();
         services.AddSingleton<Reactivation>();

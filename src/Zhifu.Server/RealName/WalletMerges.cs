@@ -14,11 +14,13 @@ namespace Zhifu.Server.RealName;
 /// 账户合并 (ACC-2): the holder keeps this wallet as the ID number's Class Ⅲ and merges the other into it. The other wallet
 /// is closed first (so nothing new lands in it), then its whole balance moves through the ledger under a merge record:
 /// ordinary balance to ordinary balance, consumption-only funds to consumption-only funds (CARD-3 keeps following the
-/// money). A merge interrupted by a crash is finished on the next start.
+/// money); then its ledger accounts are closed for good (<see cref="Lifecycle.WalletLedgerClosing"/>), so a move that passed
+/// its status check a moment before cannot land there later — money that landed before the closing is moved too. A merge
+/// interrupted by a crash is finished on the next start.
 /// </summary>
 public sealed class WalletMerges(
-    DatabaseOptions database, ILedger ledger, WalletSessions sessions, BankCards cards, PersonalData personalData, ISmsGateway sms,
-    IClock clock)
+    DatabaseOptions database, ILedger ledger, Lifecycle.WalletLedgerClosing closing, WalletSessions sessions, BankCards cards,
+    PersonalData personalData, ISmsGateway sms, IClock clock, ILogger<WalletMerges> logger)
 {
     private const int MoveAttemptsMax = 10;
 
@@ -68,22 +70,28 @@ public sealed class WalletMerges(
             var consumption = ledger.GetAccount(from.ConsumptionAccountId)?.AvailableCreditBalance ?? 0;
             if (wallet == 0 && consumption == 0)
             {
+                // Closed for good; money that arrived before the closing moves with it in the same linked chain.
+                var (sweptWallet, sweptConsumption) = (0L, 0L);
+                var (unsettled, swept) = await closing.CloseAsync(from, (w, c) =>
+                {
+                    (sweptWallet, sweptConsumption) = (w.AvailableCreditBalance, c.AvailableCreditBalance);
+                    return Moves(from, to, sweptWallet, sweptConsumption, merge.Id);
+                });
+                if (swept)
+                {
+                    merge.WalletFen += sweptWallet;
+                    merge.ConsumptionFen += sweptConsumption;
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                if (unsettled is not null)
+                {
+                    // Money still on hold (a payment under way, a delayed transfer) settles into the closed wallet, where
+                    // operators see it: the accounts stay open for it.
+                    logger.LogWarning("merged wallet {UserId} left open in the ledger: {Code}", from.Id, unsettled.Code);
+                }
                 break;
             }
-            var moves = new List<Transfer>();
-            if (wallet > 0)
-            {
-                moves.Add(Move(from.WalletAccountId, to.WalletAccountId, wallet, merge.Id));
-            }
-            if (consumption > 0)
-            {
-                moves.Add(Move(from.ConsumptionAccountId, to.ConsumptionAccountId, consumption, merge.Id));
-            }
-            if (moves.Count == 2)
-            {
-                moves[0] = moves[0] with { Flags = TransferFlags.Linked }; // both parts or neither
-            }
-            var results = await ledger.SubmitAsync(moves, cancellationToken);
+            var results = await ledger.SubmitAsync(Moves(from, to, wallet, consumption, merge.Id), cancellationToken);
             if (results.All(r => r.IsSuccess()))
             {
                 merge.WalletFen += wallet;
@@ -111,6 +119,25 @@ public sealed class WalletMerges(
         await sms.SendAsync(personalData.Unprotect(from.PhoneCipher, PersonalData.Phone), "account",
             $"【知付】按您的选择，本钱包已并入同一身份的钱包 {keeper}（每人限一个Ⅲ类账户），余额 {new Money(merge.WalletFen + merge.ConsumptionFen)} 已转入，本钱包已注销。",
             cancellationToken);
+    }
+
+    /// <summary>The balance and the consumption-only funds each to their kind (CARD-3), both parts or neither.</summary>
+    private static List<Transfer> Moves(UserRow from, UserRow to, long walletFen, long consumptionFen, Guid mergeId)
+    {
+        var moves = new List<Transfer>();
+        if (walletFen > 0)
+        {
+            moves.Add(Move(from.WalletAccountId, to.WalletAccountId, walletFen, mergeId));
+        }
+        if (consumptionFen > 0)
+        {
+            moves.Add(Move(from.ConsumptionAccountId, to.ConsumptionAccountId, consumptionFen, mergeId));
+        }
+        if (moves.Count == 2)
+        {
+            moves[0] = moves[0] with { Flags = TransferFlags.Linked };
+        }
+        return moves;
     }
 
     private static Transfer Move(Guid from, Guid to, long amountFen, Guid mergeId) => new()

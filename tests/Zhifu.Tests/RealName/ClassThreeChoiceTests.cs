@@ -85,6 +85,49 @@ public sealed class ClassThreeChoiceTests(RealNameServerFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task ACC2_money_arriving_while_the_other_wallet_is_merged_follows_it_or_is_refused_never_left_behind()
+    {
+        var (first, second) = await TwoClassThreeCandidatesAsync(faceToFace: true);
+        var (firstWallet, _) = await AccountsOfAsync(first.UserId);
+        var (secondWallet, _) = await AccountsOfAsync(second.UserId);
+        await FundAsync(firstWallet, 30_000);
+        var ledger = Server.Services.GetRequiredService<ILedger>();
+        var adjustments = Server.Services.GetRequiredService<Adjustments>();
+        var custody = Server.Services.GetRequiredService<InstitutionChart>()[InstitutionChart.Custody("ICBC")];
+
+        // 1 fen at a time into the wallet being merged (a transfer or refund already past its checks) until the merge answers.
+        var merging = ChooseAsync(second.Client, Choice(second.UserId, "merge"));
+        var credited = 0L;
+        while (!merging.IsCompleted)
+        {
+            var result = await adjustments.PostAsync(Guid.CreateVersion7(), "test-funding", "arriving", custody, firstWallet, 1, "test", Ct);
+            if (result == TransferResult.Ok)
+            {
+                credited++;
+            }
+            else
+            {
+                Assert.Equal(TransferResult.CreditAccountAlreadyClosed, result);
+            }
+        }
+        Assert.Equal(HttpStatusCode.OK, (await merging).StatusCode);
+
+        var left = ledger.GetAccount(firstWallet)!.Value;
+        Assert.Equal(0, left.PostedCreditBalance); // nothing left behind in the closed wallet (the old merge left what came late)
+        Assert.True(left.Flags.HasFlag(AccountFlags.Closed));
+        Assert.Equal(30_000 + credited, ledger.GetAccount(secondWallet)!.Value.AvailableCreditBalance);
+        await using (var db = Server.Database.Options.CreateContext())
+        {
+            var merge = await db.Set<WalletMergeRow>().AsNoTracking().SingleAsync(m => m.FromUserId == first.UserId, Ct);
+            Assert.Equal(30_000 + credited, merge.WalletFen);
+        }
+        Assert.Equal(TransferResult.CreditAccountAlreadyClosed,
+            await adjustments.PostAsync(Guid.CreateVersion7(), "test-funding", "late", custody, firstWallet, 1, "test", Ct));
+        var report = await Server.VerifyAsync();
+        Assert.True(report.AllHold, string.Join("; ", report.Checks.Where(c => !c.Holds).Select(c => c.Name + ": " + c.Detail)));
+    }
+
+    [Fact]
     public async Task ACC2_keeping_the_other_wallet_as_class_three_leaves_this_one_class_two_and_ends_the_choice()
     {
         var (first, second) = await TwoClassThreeCandidatesAsync();
