@@ -95,6 +95,7 @@ public sealed class AccountClosure(
         var now = clock.UtcNow;
         await using var db = database.CreateContext();
         var user = await db.Set<UserRow>().AsNoTracking().FirstAsync(u => u.Id == userId, CancellationToken.None);
+        var phone = credentials.PhoneOf(user);
         await using (var tx = await db.Database.BeginTransactionAsync(CancellationToken.None))
         {
             var changed = await db.Set<UserRow>().Where(u => u.Id == userId && u.Status != WalletAccounts.StatusClosed)
@@ -108,14 +109,14 @@ public sealed class AccountClosure(
             db.Add(new PhoneReleaseRow
             {
                 Id = Guid.CreateVersion7(), UserId = userId, PhoneIndex = user.PhoneIndex!,
-                PhoneMasked = PersonalDataMask.Phone(credentials.PhoneOf(user)), Cause = PhoneReleaseCauses.Closed, OccurredAt = now,
+                PhoneMasked = PersonalDataMask.Phone(phone), Cause = PhoneReleaseCauses.Closed, OccurredAt = now,
                 RecordedAt = now,
             });
             await db.SaveChangesAsync(CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);
         }
         await sessions.RevokeAllAsync(userId, CancellationToken.None);
-        await sms.SendAsync(credentials.PhoneOf(user), "account", "【知付】您的钱包已注销。感谢使用知付。", CancellationToken.None);
+        await sms.SendAsync(phone, "account", "【知付】您的钱包已注销。感谢使用知付。", CancellationToken.None);
         return now;
     }
 }

@@ -37,10 +37,13 @@ public sealed class SecretAttempts(PasswordHasher passwords, Zhifu.Core.IClock c
     {
         ArgumentNullException.ThrowIfNull(columns);
         var now = clock.UtcNow;
+        var unlocked = row.Where(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil) == null
+            || EF.Property<DateTimeOffset?>(r, columns.LockedUntil) <= now);
+        // The lock: the count starts again and the secret refuses every attempt until it ends.
+        Task<int> LockAsync(IQueryable<TRow> which) => which.ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), 0)
+            .SetProperty(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil), now.AddMinutes(lockMinutes)), CancellationToken.None);
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (await row
-            .Where(r => EF.Property<int>(r, columns.Failed) < max
-                && (EF.Property<DateTimeOffset?>(r, columns.LockedUntil) == null || EF.Property<DateTimeOffset?>(r, columns.LockedUntil) <= now))
+        while (await unlocked.Where(r => EF.Property<int>(r, columns.Failed) < max)
             .ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), r => EF.Property<int>(r, columns.Failed) + 1),
                 CancellationToken.None) == 0) // not cancelled once sent: a counted attempt always reaches its check and answer
         {
@@ -55,10 +58,7 @@ public sealed class SecretAttempts(PasswordHasher passwords, Zhifu.Core.IClock c
             {
                 // Still spent with no lock: attempts that never finished (a server stopped mid-check). Make it an ordinary lock,
                 // which ends, rather than a count nobody gives back.
-                await row.Where(r => EF.Property<int>(r, columns.Failed) >= max
-                        && (EF.Property<DateTimeOffset?>(r, columns.LockedUntil) == null || EF.Property<DateTimeOffset?>(r, columns.LockedUntil) <= now))
-                    .ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), 0)
-                        .SetProperty(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil), now.AddMinutes(lockMinutes)), CancellationToken.None);
+                await LockAsync(unlocked.Where(r => EF.Property<int>(r, columns.Failed) >= max));
                 return SecretCheck.Locked;
             }
             await Task.Delay(InFlightPoll, ct);
@@ -79,9 +79,7 @@ public sealed class SecretAttempts(PasswordHasher passwords, Zhifu.Core.IClock c
             return SecretCheck.Right;
         }
         // wrong: the count stands; the attempt that brought it to the maximum locks the secret, and the count starts again
-        var lockedNow = await row.Where(r => EF.Property<int>(r, columns.Failed) >= max)
-            .ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), 0)
-                .SetProperty(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil), now.AddMinutes(lockMinutes)), CancellationToken.None);
+        var lockedNow = await LockAsync(row.Where(r => EF.Property<int>(r, columns.Failed) >= max));
         return lockedNow == 1 ? SecretCheck.WrongNowLocked : SecretCheck.Wrong;
     }
 }
