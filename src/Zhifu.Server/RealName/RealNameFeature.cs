@@ -29,6 +29,7 @@ public static class RealNameFeature
         services.AddSingleton<LimitAccounts>();
         services.AddSingleton<BalanceLimits>();
         services.AddHostedService<MergeRecovery>();
+        services.AddHostedService<MergeWorker>();
     }
 
     public static void Map(WebApplication app)

@@ -15,8 +15,9 @@ namespace Zhifu.Server.RealName;
 /// is closed first (so nothing new lands in it), then its whole balance moves through the ledger under a merge record:
 /// ordinary balance to ordinary balance, consumption-only funds to consumption-only funds (CARD-3 keeps following the
 /// money); then its ledger accounts are closed for good (<see cref="Lifecycle.WalletLedgerClosing"/>), so a move that passed
-/// its status check a moment before cannot land there later — money that landed before the closing is moved too. A merge
-/// interrupted by a crash is finished on the next start.
+/// its status check a moment before cannot land there later — money that landed before the closing is moved too; money on
+/// hold there leaves the accounts open until it settles (<see cref="FinishLeftOpenAsync"/>). A merge interrupted by a crash is
+/// finished on the next start.
 /// </summary>
 public sealed class WalletMerges(
     DatabaseOptions database, ILedger ledger, Lifecycle.WalletLedgerClosing closing, WalletSessions sessions, BankCards cards,
@@ -42,7 +43,7 @@ public sealed class WalletMerges(
         }
         await sessions.RevokeAllAsync(otherId, cancellationToken);
         await cards.UnbindAllAsync(otherId, cancellationToken);
-        var done = await CompleteAsync(merge.Id, cancellationToken);
+        var (done, _) = await SettleAsync(merge.Id, cancellationToken);
         await NotifyAsync(done, cancellationToken);
         return done;
     }
@@ -54,16 +55,57 @@ public sealed class WalletMerges(
         var open = await db.Set<WalletMergeRow>().Where(m => m.CompletedAt == null).Select(m => m.Id).ToListAsync(cancellationToken);
         foreach (var id in open)
         {
-            await CompleteAsync(id, cancellationToken);
+            await SettleAsync(id, cancellationToken);
         }
     }
 
-    private async Task<WalletMergeRow> CompleteAsync(Guid mergeId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Finishes merges whose wallet was left open in the ledger because money was on hold there at the time: whatever a hold
+    /// gave back since (a review rejected, a delayed transfer returned) moves to the kept wallet — the holder of the merged
+    /// number is told by SMS — and the accounts close once nothing is on hold. At most 100 a round; <see cref="MergeWorker"/>
+    /// runs it every minute. How many merges it closed.
+    /// </summary>
+    public async Task<int> FinishLeftOpenAsync(CancellationToken cancellationToken)
+    {
+        List<Guid> open;
+        await using (var db = database.CreateContext())
+        {
+            open = await db.Set<WalletMergeRow>().Where(m => m.LedgerClosedAt == null && m.CompletedAt != null)
+                .OrderBy(m => m.CompletedAt).Select(m => m.Id).Take(100).ToListAsync(cancellationToken);
+        }
+        var closed = 0;
+        foreach (var id in open)
+        {
+            var (merge, movedFen) = await SettleAsync(id, cancellationToken);
+            closed += merge.LedgerClosedAt is null ? 0 : 1;
+            if (movedFen > 0)
+            {
+                await NotifyLateAsync(merge, movedFen, cancellationToken);
+            }
+        }
+        return closed;
+    }
+
+    /// <summary>
+    /// Moves what the merged wallet holds to the kept one and closes its ledger accounts for good; marks the merge completed
+    /// (first time) and its ledger closed (when it is). The merge as recorded now, and the fen this call moved. Totals are
+    /// added in one statement each time money moves, so two finishers at once (two servers) never lose one's sum.
+    /// </summary>
+    private async Task<(WalletMergeRow Merge, long MovedFen)> SettleAsync(Guid mergeId, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        var merge = await db.Set<WalletMergeRow>().FirstAsync(m => m.Id == mergeId, cancellationToken);
+        var merge = await db.Set<WalletMergeRow>().AsNoTracking().FirstAsync(m => m.Id == mergeId, cancellationToken);
         var from = await db.Set<UserRow>().AsNoTracking().FirstAsync(u => u.Id == merge.FromUserId, cancellationToken);
         var to = await db.Set<UserRow>().AsNoTracking().FirstAsync(u => u.Id == merge.ToUserId, cancellationToken);
+        var moved = 0L;
+        async Task AddAsync(long walletFen, long consumptionFen)
+        {
+            moved += walletFen + consumptionFen;
+            await db.Set<WalletMergeRow>().Where(m => m.Id == mergeId).ExecuteUpdateAsync(set => set
+                .SetProperty(m => m.WalletFen, m => m.WalletFen + walletFen)
+                .SetProperty(m => m.ConsumptionFen, m => m.ConsumptionFen + consumptionFen), CancellationToken.None);
+        }
+        var ledgerClosed = false;
         for (var attempt = 1; ; attempt++)
         {
             var wallet = ledger.GetAccount(from.WalletAccountId)?.AvailableCreditBalance ?? 0;
@@ -79,24 +121,22 @@ public sealed class WalletMerges(
                 });
                 if (swept)
                 {
-                    merge.WalletFen += sweptWallet;
-                    merge.ConsumptionFen += sweptConsumption;
-                    await db.SaveChangesAsync(cancellationToken);
+                    await AddAsync(sweptWallet, sweptConsumption);
                 }
                 if (unsettled is not null)
                 {
-                    // Money still on hold (a payment under way, a delayed transfer) settles into the closed wallet, where
-                    // operators see it: the accounts stay open for it.
-                    logger.LogWarning("merged wallet {UserId} left open in the ledger: {Code}", from.Id, unsettled.Code);
+                    // Money still on hold (a payment under review, a delayed transfer) settles first; FinishLeftOpenAsync moves
+                    // what it gives back and closes the accounts then.
+                    logger.LogWarning("merged wallet {UserId} left open in the ledger until its holds settle: {Code}", from.Id,
+                        unsettled.Code);
                 }
+                ledgerClosed = unsettled is null;
                 break;
             }
             var results = await ledger.SubmitAsync(Moves(from, to, wallet, consumption, merge.Id), cancellationToken);
             if (results.All(r => r.IsSuccess()))
             {
-                merge.WalletFen += wallet;
-                merge.ConsumptionFen += consumption;
-                await db.SaveChangesAsync(cancellationToken);
+                await AddAsync(wallet, consumption);
             }
             else if (!results.Contains(TransferResult.ExceedsCredits) || attempt >= MoveAttemptsMax)
             {
@@ -104,9 +144,16 @@ public sealed class WalletMerges(
             }
             // ExceedsCredits: a payment already under way took part of the balance; read it again and move the rest.
         }
-        merge.CompletedAt = clock.UtcNow;
-        await db.SaveChangesAsync(cancellationToken);
-        return merge;
+        var now = clock.UtcNow;
+        await db.Set<WalletMergeRow>().Where(m => m.Id == mergeId).ExecuteUpdateAsync(set =>
+        {
+            set.SetProperty(m => m.CompletedAt, m => m.CompletedAt ?? now);
+            if (ledgerClosed)
+            {
+                set.SetProperty(m => m.LedgerClosedAt, m => m.LedgerClosedAt ?? now);
+            }
+        }, CancellationToken.None);
+        return (await db.Set<WalletMergeRow>().AsNoTracking().FirstAsync(m => m.Id == mergeId, CancellationToken.None), moved);
     }
 
     /// <summary>CS-3: the closed wallet's phone hears where its money went.</summary>
@@ -119,6 +166,17 @@ public sealed class WalletMerges(
         await sms.SendAsync(personalData.Unprotect(from.PhoneCipher, PersonalData.Phone), "account",
             $"【知付】按您的选择，本钱包已并入同一身份的钱包 {keeper}（每人限一个Ⅲ类账户），余额 {new Money(merge.WalletFen + merge.ConsumptionFen)} 已转入，本钱包已注销。",
             cancellationToken);
+    }
+
+    /// <summary>CS-3: money a hold gave back after the merge followed the rest; the merged number hears how much.</summary>
+    private async Task NotifyLateAsync(WalletMergeRow merge, long movedFen, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var from = await db.Set<UserRow>().AsNoTracking().FirstAsync(u => u.Id == merge.FromUserId, cancellationToken);
+        var to = await db.Set<UserRow>().AsNoTracking().FirstAsync(u => u.Id == merge.ToUserId, cancellationToken);
+        var keeper = PersonalDataMask.Phone(personalData.Unprotect(to.PhoneCipher, PersonalData.Phone));
+        await sms.SendAsync(personalData.Unprotect(from.PhoneCipher, PersonalData.Phone), "account",
+            $"【知付】您已合并的原钱包有 {new Money(movedFen)} 在合并后退回或到账，已转入合并后的钱包 {keeper}。", cancellationToken);
     }
 
     /// <summary>The balance and the consumption-only funds each to their kind (CARD-3), both parts or neither.</summary>
@@ -150,4 +208,12 @@ public sealed class WalletMerges(
         Code = RealNameTransferCodes.WalletMerge,
         BusinessId = mergeId,
     };
+}
+
+/// <summary>Every minute, finishes merges left open in the ledger for money on hold (<see cref="WalletMerges.FinishLeftOpenAsync"/>).</summary>
+public sealed class MergeWorker(WalletMerges merges, IHostApplicationLifetime lifetime, ILogger<MergeWorker> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Hosting.PeriodicWork.RunAsync(TimeSpan.FromMinutes(1),
+        merges.FinishLeftOpenAsync, logger, "Finishing merges left open failed", stoppingToken,
+        before: ct => Hosting.ServerStarted.WaitAsync(lifetime, ct));
 }

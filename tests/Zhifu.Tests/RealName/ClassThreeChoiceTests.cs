@@ -6,6 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Ledger;
 using Zhifu.Data.Entities;
 using Zhifu.Server.Ledger;
+using Zhifu.Server.Notifications;
+using Zhifu.Server.RealName;
+using Zhifu.Server.Security;
+using Zhifu.Server.Transfers;
 using Zhifu.Tests.Hosting;
 using Zhifu.Tests.Infrastructure;
 
@@ -128,6 +132,57 @@ public sealed class ClassThreeChoiceTests(RealNameServerFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task ACC2_money_on_hold_in_the_merged_wallet_follows_the_merge_when_given_back_and_the_wallet_then_closes()
+    {
+        var (first, second) = await TwoClassThreeCandidatesAsync(faceToFace: true);
+        var (firstWallet, _) = await AccountsOfAsync(first.UserId);
+        var (secondWallet, _) = await AccountsOfAsync(second.UserId);
+        var firstPhone = await PhoneOfAsync(first.UserId);
+        await RealNameKit.SetPaymentPasswordAsync(Server, first.Client, firstPhone);
+        await FundAsync(firstWallet, 30_000);
+        // Two delayed transfers (TRF-2) from the wallet about to be merged: their money is on hold there during the merge.
+        var payee = TestHolder.New();
+        var (_, payeeId) = await RealNameKit.VerifiedWalletAsync(Server, payee, FiveBanks);
+        var back = await DelayedTransferAsync(first.Client, payee.Phone, 7_000);
+        var arriving = await DelayedTransferAsync(first.Client, payee.Phone, 3_000);
+        var ledger = Server.Services.GetRequiredService<ILedger>();
+        var merges = Server.Services.GetRequiredService<WalletMerges>();
+
+        Assert.Equal(HttpStatusCode.OK, (await ChooseAsync(second.Client, Choice(second.UserId, "merge"))).StatusCode);
+        Assert.Equal(20_000, ledger.GetAccount(secondWallet)!.Value.AvailableCreditBalance);
+        Assert.False(ledger.GetAccount(firstWallet)!.Value.Flags.HasFlag(AccountFlags.Closed)); // holds still to settle there
+        Assert.Equal(0, await merges.FinishLeftOpenAsync(Ct)); // nothing given back yet: still open, nothing moved
+
+        // One hold gives its money back (a revocation; likewise a review rejected): it lands in the merged wallet.
+        var transfers = Server.Services.GetRequiredService<WalletTransfers>();
+        Assert.Null((await transfers.RevokeAsync(first.UserId, back)).Problem);
+        Assert.Equal(7_000, ledger.GetAccount(firstWallet)!.Value.AvailableCreditBalance);
+        Assert.Equal(0, await merges.FinishLeftOpenAsync(Ct)); // moved on, but the other hold keeps the accounts open
+        Assert.Equal(0, ledger.GetAccount(firstWallet)!.Value.AvailableCreditBalance);
+        Assert.Equal(27_000, ledger.GetAccount(secondWallet)!.Value.AvailableCreditBalance);
+        Assert.Contains(await Server.Services.GetRequiredService<SmsOutbox>().ReadAsync(firstPhone, 5, Ct),
+            t => t.Body.Contains("¥70.00", StringComparison.Ordinal) && t.Body.Contains("已转入合并后的钱包", StringComparison.Ordinal));
+
+        // The other arrives (posted): nothing left on hold, so the next round closes the merged wallet in the ledger for good.
+        Assert.True(await transfers.ReleaseOneAsync((await transfers.FindAsync(arriving))!));
+        Assert.Equal(1, await merges.FinishLeftOpenAsync(Ct));
+        var left = ledger.GetAccount(firstWallet)!.Value;
+        Assert.True(left.Flags.HasFlag(AccountFlags.Closed));
+        Assert.Equal(0, left.PostedCreditBalance);
+        Assert.Equal(27_000, ledger.GetAccount(secondWallet)!.Value.AvailableCreditBalance);
+        Assert.Equal(3_000, ledger.GetAccount((await AccountsOfAsync(payeeId)).Wallet)!.Value.AvailableCreditBalance);
+        await using (var db = Server.Database.Options.CreateContext())
+        {
+            var merge = await db.Set<WalletMergeRow>().AsNoTracking().SingleAsync(m => m.FromUserId == first.UserId, Ct);
+            Assert.Equal(27_000, merge.WalletFen); // 20,000 at the merge + 7,000 given back
+            Assert.NotNull(merge.LedgerClosedAt);
+        }
+        Assert.Equal(0, await merges.FinishLeftOpenAsync(Ct));
+        var report = await Server.VerifyAsync();
+        Assert.True(report.AllHold, string.Join("; ", report.Checks.Where(c => !c.Holds).Select(c => c.Name + ": " + c.Detail)));
+    }
+
+    [Fact]
     public async Task ACC2_keeping_the_other_wallet_as_class_three_leaves_this_one_class_two_and_ends_the_choice()
     {
         var (first, second) = await TwoClassThreeCandidatesAsync();
@@ -202,6 +257,26 @@ public sealed class ClassThreeChoiceTests(RealNameServerFixture fixture) : IClas
         await using var db = Server.Database.Options.CreateContext();
         var user = await db.Set<UserRow>().AsNoTracking().SingleAsync(u => u.Id == userId, Ct);
         return (user.WalletAccountId, user.ConsumptionAccountId);
+    }
+
+    private async Task<string> PhoneOfAsync(Guid userId)
+    {
+        await using var db = Server.Database.Options.CreateContext();
+        var user = await db.Set<UserRow>().AsNoTracking().SingleAsync(u => u.Id == userId, Ct);
+        return Server.Services.GetRequiredService<PersonalData>().Unprotect(user.PhoneCipher, PersonalData.Phone);
+    }
+
+    private static async Task<Guid> DelayedTransferAsync(HttpClient payer, string payeePhone, long fen)
+    {
+        var response = await payer.PostAsJsonAsync("/api/wallet/me/transfers", new
+        {
+            requestId = Guid.NewGuid().ToString("N"), payeePhone, amountFen = fen, arrival = "24h",
+            paymentPassword = RealNameKit.PaymentPassword,
+        }, Ct);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
+        var sent = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("pending", sent.GetProperty("status").GetString());
+        return sent.GetProperty("id").GetGuid();
     }
 
     private async Task FundAsync(Guid account, long fen)

@@ -21,6 +21,13 @@ public sealed class WalletMergeRow
 
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>
+    /// When the merged wallet's ledger accounts were closed for good. Null after <see cref="CompletedAt"/> while money was still
+    /// on hold there (a payment under review, a delayed transfer): the merge worker moves whatever such a hold gives back and
+    /// closes the accounts once nothing is on hold.
+    /// </summary>
+    public DateTimeOffset? LedgerClosedAt { get; set; }
 }
 
 internal sealed class WalletMergeRowMapping : IEntityTypeConfiguration<WalletMergeRow>
@@ -30,5 +37,6 @@ internal sealed class WalletMergeRowMapping : IEntityTypeConfiguration<WalletMer
         e.ToTable("wallet_merges");
         e.HasIndex(x => x.FromUserId);
         e.HasIndex(x => x.ToUserId);
+        e.HasIndex(x => x.CompletedAt, "LedgerOpen").HasFilter("ledger_closed_at IS NULL"); // the merge worker's rounds
     }
 }

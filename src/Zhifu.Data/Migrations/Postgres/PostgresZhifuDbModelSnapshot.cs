@@ -3181,6 +3181,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("from_user_id");
 
+                    b.Property<DateTimeOffset?>("LedgerClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ledger_closed_at");
+
                     b.Property<Guid>("ToUserId")
                         .HasColumnType("uuid")
                         .HasColumnName("to_user_id");
@@ -3197,6 +3201,10 @@ namespace Zhifu.Data.Migrations.Postgres
 
                     b.HasIndex("ToUserId")
                         .HasDatabaseName("ix_wallet_merges_to_user_id");
+
+                    b.HasIndex(new[] { "CompletedAt" }, "LedgerOpen")
+                        .HasDatabaseName("ix_wallet_merges_completed_at")
+                        .HasFilter("ledger_closed_at IS NULL");
 
                     b.ToTable("wallet_merges", (string)null);
                 });

@@ -3223,6 +3223,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("BLOB")
                         .HasColumnName("from_user_id");
 
+                    b.Property<long?>("LedgerClosedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ledger_closed_at");
+
                     b.Property<byte[]>("ToUserId")
                         .IsRequired()
                         .HasColumnType("BLOB")
@@ -3240,6 +3244,10 @@ namespace Zhifu.Data.Migrations.Sqlite
 
                     b.HasIndex("ToUserId")
                         .HasDatabaseName("ix_wallet_merges_to_user_id");
+
+                    b.HasIndex(new[] { "CompletedAt" }, "LedgerOpen")
+                        .HasDatabaseName("ix_wallet_merges_completed_at")
+                        .HasFilter("ledger_closed_at IS NULL");
 
                     b.ToTable("wallet_merges", (string)null);
                 });

@@ -964,7 +964,8 @@ namespace Zhifu.Data.Migrations.Postgres
                     wallet_fen = table.Column<long>(type: "bigint", nullable: false),
                     consumption_fen = table.Column<long>(type: "bigint", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ledger_closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1453,6 +1454,12 @@ namespace Zhifu.Data.Migrations.Postgres
                 table: "users",
                 column: "wallet_account_id",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallet_merges_completed_at",
+                table: "wallet_merges",
+                column: "completed_at",
+                filter: "ledger_closed_at IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_wallet_merges_from_user_id",

@@ -964,7 +964,8 @@ namespace Zhifu.Data.Migrations.Sqlite
                     wallet_fen = table.Column<long>(type: "INTEGER", nullable: false),
                     consumption_fen = table.Column<long>(type: "INTEGER", nullable: false),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    completed_at = table.Column<long>(type: "INTEGER", nullable: true)
+                    completed_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    ledger_closed_at = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1453,6 +1454,12 @@ namespace Zhifu.Data.Migrations.Sqlite
                 table: "users",
                 column: "wallet_account_id",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallet_merges_completed_at",
+                table: "wallet_merges",
+                column: "completed_at",
+                filter: "ledger_closed_at IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_wallet_merges_from_user_id",
