@@ -110,6 +110,12 @@ public sealed class WalletMerges(
         {
             var wallet = ledger.GetAccount(from.WalletAccountId)?.AvailableCreditBalance ?? 0;
             var consumption = ledger.GetAccount(from.ConsumptionAccountId)?.AvailableCreditBalance ?? 0;
+            if (wallet == 0 && consumption == 0 && closing.Settlement(from) == Lifecycle.LifecycleErrors.OpenHolds)
+            {
+                // Money on hold there: nothing to close yet (a closing hold would only be voided again); a later round.
+                logger.LogWarning("merged wallet {UserId} left open in the ledger until its holds settle", from.Id);
+                break;
+            }
             if (wallet == 0 && consumption == 0)
             {
                 // Closed for good; money that arrived before the closing moves with it in the same linked chain.
@@ -125,8 +131,8 @@ public sealed class WalletMerges(
                 }
                 if (unsettled is not null)
                 {
-                    // Money still on hold (a payment under review, a delayed transfer) settles first; FinishLeftOpenAsync moves
-                    // what it gives back and closes the accounts then.
+                    // A hold placed meanwhile (a payment under review, a delayed transfer) settles first; FinishLeftOpenAsync
+                    // moves what it gives back and closes the accounts then.
                     logger.LogWarning("merged wallet {UserId} left open in the ledger until its holds settle: {Code}", from.Id,
                         unsettled.Code);
                 }

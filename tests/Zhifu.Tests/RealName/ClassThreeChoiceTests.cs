@@ -151,7 +151,9 @@ public sealed class ClassThreeChoiceTests(RealNameServerFixture fixture) : IClas
         Assert.Equal(HttpStatusCode.OK, (await ChooseAsync(second.Client, Choice(second.UserId, "merge"))).StatusCode);
         Assert.Equal(20_000, ledger.GetAccount(secondWallet)!.Value.AvailableCreditBalance);
         Assert.False(ledger.GetAccount(firstWallet)!.Value.Flags.HasFlag(AccountFlags.Closed)); // holds still to settle there
+        var closingHolds = await ClosingTransfersAsync(first.UserId);
         Assert.Equal(0, await merges.FinishLeftOpenAsync(Ct)); // nothing given back yet: still open, nothing moved
+        Assert.Equal(closingHolds, await ClosingTransfersAsync(first.UserId)); // and no closing hold tried in vain each round
 
         // One hold gives its money back (a revocation; likewise a review rejected): it lands in the merged wallet.
         var transfers = Server.Services.GetRequiredService<WalletTransfers>();
@@ -257,6 +259,12 @@ public sealed class ClassThreeChoiceTests(RealNameServerFixture fixture) : IClas
         await using var db = Server.Database.Options.CreateContext();
         var user = await db.Set<UserRow>().AsNoTracking().SingleAsync(u => u.Id == userId, Ct);
         return (user.WalletAccountId, user.ConsumptionAccountId);
+    }
+
+    private async Task<int> ClosingTransfersAsync(Guid userId)
+    {
+        await using var db = Server.Database.Options.CreateContext();
+        return await db.LedgerTransfers.CountAsync(t => t.BusinessId == userId && t.Code == LifecycleTransferCodes.AccountClosure, Ct);
     }
 
     private async Task<string> PhoneOfAsync(Guid userId)
