@@ -103,12 +103,15 @@ public sealed partial class LedgerEngine
         }
         if (KnownOutcome(t.Id, out var first))
         {
-            // Idempotency: a repeat answers the first outcome, never moves money twice.
-            if (!SameRequest(t, first.Transfer))
-            {
-                return TransferResult.ExistsWithDifferentFields;
-            }
-            return first.Result == TransferResult.Ok ? TransferResult.Exists : first.Result;
+            return Repeated(t, first); // idempotency: a repeat answers the first outcome, never moves money twice
+        }
+        if (_open.ContainsKey(t.Id))
+        {
+            // The repeat of a hold still open, older than the in-memory cache (after a restart, or held for days): its
+            // stored outcome answers, as for any repeat — it must not open the same hold twice. (Other old ids are caught by
+            // the store's unique key at commit, which replays the batch with their outcomes.)
+            Remember(_store.FindTransfers([t.Id]));
+            return KnownOutcome(t.Id, out first) ? Repeated(t, first) : TransferResult.ExistsWithDifferentFields;
         }
         var kinds = (t.Flags.HasFlag(TransferFlags.Pending) ? 1 : 0) + (t.Flags.HasFlag(TransferFlags.PostPending) ? 1 : 0)
             + (t.Flags.HasFlag(TransferFlags.VoidPending) ? 1 : 0);
@@ -128,6 +131,10 @@ public sealed partial class LedgerEngine
             ? ResolvePending(t, timestamp, out applied)
             : Move(t, timestamp, out applied);
     }
+
+    private static TransferResult Repeated(Transfer t, StoredTransfer first) =>
+        !SameRequest(t, first.Transfer) ? TransferResult.ExistsWithDifferentFields
+        : first.Result == TransferResult.Ok ? TransferResult.Exists : first.Result;
 
     private TransferResult Move(Transfer t, long timestamp, out Transfer applied)
     {

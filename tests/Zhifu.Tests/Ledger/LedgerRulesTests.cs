@@ -135,6 +135,33 @@ public sealed class LedgerRulesTests
     }
 
     [Fact]
+    public async Task A_hold_still_open_sent_again_after_a_restart_answers_exists_and_the_writer_goes_on()
+    {
+        await using var h = await LedgerHarness.CreateAsync();
+        var custody = await h.AccountAsync(AccountCode.CustodyReserve);
+        var wallet = await h.AccountAsync(AccountCode.UserWallet, NoNegative);
+        var transit = await h.AccountAsync(AccountCode.ChannelClearing);
+        await h.SubmitAsync(h.Move(custody, wallet, 2_000)); // enough to hold it twice
+        var hold = h.Move(wallet, transit, 600, TransferFlags.Pending);
+        var fee = h.Move(custody, transit, 1);
+        Assert.Equal([TransferResult.Ok, TransferResult.Ok], await h.SubmitManyAsync([hold with { Flags = hold.Flags | TransferFlags.Linked }, fee]));
+
+        // A worker resubmits the request of a hold still open (e.g. a refund awaiting review) after the server restarted: the
+        // in-memory cache no longer knows the id. Before: the writer opened the same hold again, threw, and stopped for good.
+        h.Restart();
+        Assert.Equal([TransferResult.Exists, TransferResult.Exists],
+            await h.SubmitManyAsync([hold with { Flags = hold.Flags | TransferFlags.Linked }, fee]));
+        h.Restart();
+        Assert.Equal(TransferResult.ExistsWithDifferentFields, await h.SubmitAsync(hold with { AmountFen = 500 }));
+        Assert.Equal(1_400, h.Writer.GetAccount(wallet)!.Value.AvailableCreditBalance); // held once
+        Assert.Equal(1, h.Writer.OpenPendingCount);
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(h.Move(Guid.Empty, Guid.Empty, 0, TransferFlags.PostPending) with { PendingId = hold.Id }));
+        Assert.Equal(TransferResult.Ok, await h.SubmitAsync(h.Move(wallet, custody, 1_400))); // and the writer still works
+        Assert.Equal(0, h.Writer.GetAccount(wallet)!.Value.AvailableCreditBalance);
+        await h.AssertInvariantsAsync();
+    }
+
+    [Fact]
     public async Task Hold_past_its_timeout_is_released_and_can_no_longer_be_posted()
     {
         await using var h = await LedgerHarness.CreateAsync();
