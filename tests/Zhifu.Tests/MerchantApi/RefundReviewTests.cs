@@ -5,7 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
 using Zhifu.Core.Ledger;
 using Zhifu.Data.Entities;
+using Zhifu.Data.Ledger;
 using Zhifu.Server.Accounts;
+using Zhifu.Server.Ledger;
+using Zhifu.Server.Payments.Refunds;
 using Zhifu.Tests.Infrastructure;
 using static Zhifu.Tests.Hosting.OperatorApiTests;
 using static Zhifu.Tests.MerchantApi.MerchantKit;
@@ -78,6 +81,127 @@ public sealed class RefundReviewTests
         Assert.Contains("refund.reject", actions);
         Assert.Contains("merchant.refund-review", actions);
         Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task PAY4_a_refund_that_closed_undecided_after_an_interruption_cannot_be_reviewed_and_frees_its_amount_once()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var server = await ZhifuTestServer.StartAsync(database, "--Payments:PayingRecoverySeconds=1");
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        using var notify = new NotifyReceiver();
+        await PaidOrderAsync(server, merchant, "ORDER-review-cut", 2_000, notify.Url);
+        using (var admin = await StaffAsync(server, "cafe-admin"))
+        {
+            Assert.Equal(200, (int)(await admin.PutAsJsonAsync("/api/merchant/settings/refund-review", new { required = true }, Ct)).StatusCode);
+        }
+        // An operator's adjustment takes the merchant's whole pending balance elsewhere: the refund's hold will be refused.
+        var ledger = server.Services.GetRequiredService<ILedger>();
+        Guid pending;
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            pending = (await db.Merchants.AsNoTracking().SingleAsync(m => m.MchId == merchant.MchId, Ct)).PendingAccountId;
+        }
+        var balance = ledger.GetAccount(pending)!.Value.AvailableCreditBalance;
+        var custody = server.Services.GetRequiredService<InstitutionChart>()[InstitutionChart.Custody("ICBC")];
+        Assert.Equal(TransferResult.Ok, await server.Services.GetRequiredService<Adjustments>().PostAsync(Guid.CreateVersion7(),
+            "test-funding", "PAY-4 interrupted refund test", pending, custody, balance, "test", Ct));
+
+        // The refund is recorded and the process stops before its hold reaches the ledger (the ledger stops here).
+        server.Services.GetRequiredService<LedgerWriter>().Dispose();
+        var applied = await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
+            Refund(outTradeNo: "ORDER-review-cut", outRefundNo: "RV-cut-a", refundFen: 500, totalFen: 2_000, notifyUrl: notify.Url));
+        Assert.Equal("PROCESSING", JsonDocument.Parse(applied.Body).RootElement.GetProperty("status").GetString());
+        var refundId = JsonDocument.Parse(applied.Body).RootElement.GetProperty("refund_id").GetString()!;
+
+        // After the restart the worker submits the hold again; the ledger refuses it, and the refund closes, undecided.
+        await server.RestartAsync();
+        PaymentRefundRow refund;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            await using var db = server.Database.Options.CreateContext();
+            refund = await db.Set<PaymentRefundRow>().AsNoTracking().SingleAsync(r => r.RefundId == refundId, Ct);
+            if (refund.Status != "PROCESSING" || waited.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                break;
+            }
+            await Task.Delay(100, Ct);
+        }
+        Assert.Equal(("CLOSED", "awaiting"), (refund.Status, refund.Review));
+
+        // Nothing to review: approving or rejecting it is refused, and its amount is not given back a second time.
+        using var finance = await StaffAsync(server, "cafe-finance");
+        await AssertProblemAsync(await finance.PostAsJsonAsync($"/api/merchant/refunds/{refundId}/approve", new { note = "" }, Ct), 409,
+            "REFUND_NOT_AWAITING_REVIEW");
+        await AssertProblemAsync(await finance.PostAsJsonAsync($"/api/merchant/refunds/{refundId}/reject", new { note = "" }, Ct), 409,
+            "REFUND_NOT_AWAITING_REVIEW");
+        Assert.Equal(0, (await finance.GetFromJsonAsync<JsonElement>("/api/merchant/refunds?review=awaiting", Ct)).GetArrayLength());
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            var order = await db.Set<PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.Id == refund.OrderId, Ct);
+            Assert.Equal((0L, 0), (order.RefundedFen, order.RefundCount - 1)); // the closed refund still counts as asked
+            Assert.Equal(1, await db.Set<PaymentNotificationRow>().CountAsync(n => n.RecordId == refund.Id && n.EventType == "REFUND.CLOSED", Ct));
+        }
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task PAY4_a_worker_holding_the_refunds_older_hold_request_leaves_the_reviewers_decision_in_flight()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        string refundId;
+        long before;
+        await using (var server = await ZhifuTestServer.StartAsync(database))
+        {
+            var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+            using var notify = new NotifyReceiver();
+            await PaidOrderAsync(server, merchant, "ORDER-review-stale", 2_000, notify.Url);
+            using var admin = await StaffAsync(server, "cafe-admin");
+            Assert.Equal(200, (int)(await admin.PutAsJsonAsync("/api/merchant/settings/refund-review", new { required = true }, Ct)).StatusCode);
+            var applied = await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
+                Refund(outTradeNo: "ORDER-review-stale", outRefundNo: "RV-stale-a", refundFen: 500, totalFen: 2_000));
+            refundId = JsonDocument.Parse(applied.Body).RootElement.GetProperty("refund_id").GetString()!;
+            // Finance approves; the process stops before the approval reaches the ledger (the ledger stops here).
+            server.Services.GetRequiredService<LedgerWriter>().Dispose();
+            using var finance = await StaffAsync(server, "cafe-finance");
+            Assert.Equal(200, (int)(await finance.PostAsJsonAsync($"/api/merchant/refunds/{refundId}/approve", new { note = "" }, Ct)).StatusCode);
+        }
+        await using (var server = await ZhifuTestServer.StartAsync(database))
+        {
+            // A worker that read the refund before the approval was stored submits its hold request again ("exists") and records it.
+            await using var db = server.Database.Options.CreateContext();
+            var refund = await db.Set<PaymentRefundRow>().AsNoTracking().SingleAsync(r => r.RefundId == refundId, Ct);
+            var approval = refund.ChainJson;
+            Assert.NotNull(approval);
+            var order = await db.Set<PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.Id == refund.OrderId, Ct);
+            var hold = server.Services.GetRequiredService<RefundLedger>().Moves(refund,
+                await db.Merchants.AsNoTracking().SingleAsync(m => m.Id == refund.MerchantId, Ct),
+                await db.Users.AsNoTracking().SingleAsync(u => u.Id == order.PayerUserId, Ct), hold: true);
+            var (stale, _) = await server.Services.GetRequiredService<PaymentRefunds>().CommitAsync(refund.Id, hold, firstTry: false);
+            Assert.Equal("PROCESSING", stale!.Status);
+            var after = await db.Set<PaymentRefundRow>().AsNoTracking().SingleAsync(r => r.Id == refund.Id, Ct);
+            Assert.Equal(approval, after.ChainJson); // the approval is still in flight, for its recovery to submit
+            Assert.NotNull(after.SubmittedAt);
+            before = await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone);
+        }
+        await using (var server = await ZhifuTestServer.StartAsync(database, "--Payments:PayingRecoverySeconds=1"))
+        {
+            // …and the recovery submits it: the payer gets the money.
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            string status;
+            do
+            {
+                await Task.Delay(100, Ct);
+                await using var db = server.Database.Options.CreateContext();
+                status = (await db.Set<PaymentRefundRow>().AsNoTracking().SingleAsync(r => r.RefundId == refundId, Ct)).Status;
+            }
+            while (status == "PROCESSING" && waited.Elapsed < TimeSpan.FromSeconds(30));
+            Assert.Equal("SUCCESS", status);
+            Assert.Equal(before + 500, await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone));
+            Assert.Equal(0, await PendingInAsync(server, DemoCards.ZhangSan.Phone));
+            Assert.True((await server.VerifyAsync()).AllHold);
+        }
     }
 
     [Fact]

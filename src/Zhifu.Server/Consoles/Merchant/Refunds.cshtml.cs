@@ -82,7 +82,7 @@ public sealed class RefundsModel(DatabaseOptions database, RefundDesk desk) : Pa
         var merchantId = User.MerchantId();
         await using var db = database.CreateContext();
         var query = db.Set<PaymentRefundRow>().AsNoTracking().Where(r => r.MerchantId == merchantId);
-        query = Review == "all" ? query : query.Where(r => r.Review == Review);
+        query = Review == "all" ? query : PaymentRefunds.InReview(query, Review);
         if (Q is { } number)
         {
             query = query.Where(r => r.OutTradeNo == number || r.TransactionId == number || r.RefundId == number || r.OutRefundNo == number);

@@ -32,9 +32,11 @@ public sealed partial class PaymentRefunds
         await using var db = database.CreateContext();
         await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
         var refund = await db.Set<PaymentRefundRow>().FirstAsync(r => r.Id == refundId, CancellationToken.None);
-        if (refund.ChainJson is null)
+        if (refund.Status != Processing || !InFlight(refund, chain))
         {
-            return (refund, null); // settled meanwhile by the worker or a racing caller
+            // Settled meanwhile by the worker or a racing caller — or this caller's chain is an older one (a worker that read
+            // the hold chain before the review stored its decision): what is in flight now is its submitter's to record.
+            return (refund, null);
         }
         var order = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == refund.OrderId, CancellationToken.None);
         V3Error? error = null;
@@ -79,6 +81,10 @@ public sealed partial class PaymentRefunds
         return error is null ? (refund, null) : (null, error);
     }
 
+    /// <summary>Whether <paramref name="chain"/> is the refund's ledger request in flight (the same transfer ids).</summary>
+    private static bool InFlight(PaymentRefundRow refund, IReadOnlyList<Transfer> chain) =>
+        refund.ChainJson is { } json && JsonSerializer.Deserialize<Transfer[]>(json)!.Select(t => t.Id).SequenceEqual(chain.Select(t => t.Id));
+
     /// <summary>CLOSED: the amount becomes refundable again, and the merchant is told by REFUND.CLOSED.</summary>
     private async Task CloseAsync(ZhifuDb db, PaymentRefundRow refund, PaymentOrderRow order)
     {
@@ -97,7 +103,8 @@ public sealed partial class PaymentRefunds
 
     /// <summary>
     /// 退款审核 (PAY-4): a reviewer of the merchant approves (the holds post) or rejects (they void) a refund awaiting review.
-    /// Deciding again the same way answers the refund; the other way is refused.
+    /// Deciding again the same way answers the refund; the other way is refused, and so is deciding a refund that closed
+    /// undecided (its holds were refused after an interruption: nothing to post or void, its amount already given back).
     /// </summary>
     public async Task<(PaymentRefundRow? Refund, string? Refusal)> ReviewAsync(Guid merchantId, string refundId, bool approve,
         string reviewer, string? note, CancellationToken ct)
@@ -109,7 +116,7 @@ public sealed partial class PaymentRefunds
             return (null, "REFUND_NOT_FOUND");
         }
         var decided = approve ? Approved : Rejected;
-        if (refund.Review != AwaitingReview)
+        if (!Reviewable(refund))
         {
             return refund.Review == decided ? (refund, null) : (null, "REFUND_NOT_AWAITING_REVIEW");
         }

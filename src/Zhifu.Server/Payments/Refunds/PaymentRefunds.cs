@@ -23,6 +23,18 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
 
     public const string NoReview = "none";
     public const string AwaitingReview = "awaiting";
+
+    /// <summary>
+    /// Refunds in review state <paramref name="review"/>. Awaiting review means still to decide (PROCESSING): a refund that
+    /// closed undecided — its holds refused after an interruption, its amount given back — has nothing left to approve.
+    /// </summary>
+    public static IQueryable<PaymentRefundRow> InReview(IQueryable<PaymentRefundRow> refunds, string review) => review == AwaitingReview
+        ? refunds.Where(r => r.Review == review && r.Status == Processing)
+        : refunds.Where(r => r.Review == review);
+
+    /// <summary>Whether a reviewer can still approve or reject <paramref name="refund"/> (see <see cref="InReview"/>).</summary>
+    public static bool Reviewable(PaymentRefundRow refund) =>
+        refund is not null && refund.Review == AwaitingReview && refund.Status == Processing;
     public const string Approved = "approved";
     public const string Rejected = "rejected";
 

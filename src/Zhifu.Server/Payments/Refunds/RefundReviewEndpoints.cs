@@ -61,7 +61,7 @@ public static class RefundReviewEndpoints
         var query = db.Set<PaymentRefundRow>().AsNoTracking().Where(r => r.MerchantId == merchantId);
         if (review is not null)
         {
-            query = query.Where(r => r.Review == review);
+            query = PaymentRefunds.InReview(query, review);
         }
         var rows = await query.OrderByDescending(r => r.CreatedAt).Take(limit ?? 20).ToListAsync(h.RequestAborted);
         return Results.Ok(rows.Select(Dto));
