@@ -41,19 +41,46 @@ public sealed partial class FundMovements
             throw new ArgumentException("a debit card and a linked chain are required"); // CARD-3
         }
         var movement = await FindMovementAsync(movementId);
+        DateTimeOffset? claim = null;
+        var started = movement is null;
         if (movement is null)
         {
+            var now = clock.UtcNow;
             movement = new FundMovementRow
             {
                 Id = movementId, UserId = userId, Kind = kind, CardToken = card.Token, Bank = card.Bank, CardType = "debit",
                 CardMasked = card.Masked, AmountFen = amountFen, WalletLedgerAccountId = walletLedgerAccountId,
-                ClearingAccountId = ClearingFor(card.Bank), Status = Pending, CreatedAt = clock.UtcNow,
+                ClearingAccountId = ClearingFor(card.Bank), Status = Pending, CreatedAt = now,
+                ResolvingSince = now, // the start resolves it (see FundMovementRow.ResolvingSince)
             };
             if (await RecordAsync(movement) is { } twin)
             {
                 return (twin, [TransferResult.Exists]);
             }
         }
+        else if ((claim = await ClaimAsync(movementId)) is not null)
+        {
+            movement = (await FindMovementAsync(movementId))!; // taken up again (a transfer resumed): as it stands now
+        }
+        try
+        {
+            return await HoldAndAskAsync(movement, card, amountFen, walletLedgerAccountId, linkedBefore, review,
+                resolving: started || claim is not null);
+        }
+        finally
+        {
+            if (claim is { } taken)
+            {
+                await ReleaseClaimAsync(movementId, taken);
+            }
+        }
+    }
+
+    /// <param name="resolving">Whether this caller may record the outcome and ask the bank: it started the movement or holds
+    /// its claim. Otherwise only the (idempotent) hold request is repeated and the movement is left to its resolver.</param>
+    private async Task<(FundMovementRow Movement, TransferResult[] HoldResults)> HoldAndAskAsync(FundMovementRow movement,
+        BoundCard card, long amountFen, Guid walletLedgerAccountId, IReadOnlyList<Transfer> linkedBefore, bool review, bool resolving)
+    {
         var results = await ledger.SubmitAsync([.. linkedBefore, new Transfer
         {
             Id = movement.Id,
@@ -65,6 +92,10 @@ public sealed partial class FundMovements
             Flags = TransferFlags.Pending,
             BusinessId = movement.Id,
         }], CancellationToken.None);
+        if (!resolving)
+        {
+            return ((await FindMovementAsync(movement.Id))!, results);
+        }
         if (!results[^1].IsSuccess())
         {
             await FinishAsync(movement, Failed, null, results[^1].ToString());

@@ -48,13 +48,15 @@ public sealed partial class FundMovements
         return RiskHoldOutcome.Done;
     }
 
-    /// <summary>review → pending, by exactly one caller.</summary>
+    /// <summary>review → pending, by exactly one caller, who holds the movement's claim until the outcome is recorded (the
+    /// recovery worker must not resend a movement being voided, nor reverse one being sent).</summary>
     private async Task<bool> LeaveReviewAsync(Guid movementId)
     {
+        var now = clock.UtcNow;
         await using var db = database.CreateContext();
         return await db.Set<FundMovementRow>().Where(m => m.Id == movementId && m.Status == Review)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, Pending).SetProperty(m => m.Version, m => m.Version + 1),
-                CancellationToken.None) == 1;
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, Pending).SetProperty(m => m.ResolvingSince, now)
+                .SetProperty(m => m.Version, m => m.Version + 1), CancellationToken.None) == 1;
     }
 
     private static string Purpose(FundMovementRow movement) => movement.Kind switch

@@ -13,12 +13,17 @@ public sealed partial class FundMovements
         var card = await cards.FindAsync(movement.UserId, movement.CardToken, cancellationToken);
         // CARD-4: a movement whose hold never reached the ledger (the process died, or the ledger was down, between the record
         // and the hold) must never be sent: the bank would move money the ledger never reserved.
-        var held = await HoldCommittedAsync(movement.Id);
-        if (held && card is not null && movement.Resends < options.ResendsMax)
+        var hold = await HoldStatusAsync(movement.Id);
+        var held = hold is not null;
+        if (hold == PendingStatus.Open && card is not null && movement.Resends < options.ResendsMax)
         {
-            // The bank never saw it: send the very same request again (same id, so it can never move money twice).
+            // The bank never saw it: send the very same request again (same id, so it can never move money twice) — only while
+            // its hold still stands, and only if nobody recorded anything of it meanwhile.
             movement.Resends++;
-            await SaveAsync(movement);
+            if (!await SaveAsync(movement))
+            {
+                return;
+            }
             var request = new BankMovementRequest(RequestId(movement), movement.Bank, card.CardNumber, movement.AmountFen,
                 Purpose(movement));
             var answer = movement.Kind == TopUp
@@ -44,11 +49,12 @@ public sealed partial class FundMovements
         }
     }
 
-    private async Task<bool> HoldCommittedAsync(Guid movementId)
+    /// <summary>The movement's ledger hold as it stands (open, posted, voided, expired), or null when it never committed.</summary>
+    private async Task<PendingStatus?> HoldStatusAsync(Guid movementId)
     {
         await using var db = database.CreateContext();
-        return await db.LedgerTransfers.AsNoTracking()
-            .AnyAsync(t => t.Id == movementId && t.Result == (int)TransferResult.Ok, CancellationToken.None);
+        return (PendingStatus?)await db.LedgerPending.AsNoTracking().Where(p => p.Id == movementId).Select(p => (int?)p.Status)
+            .FirstOrDefaultAsync(CancellationToken.None);
     }
 
     /// <summary>Moves the ledger hold to match the bank's answer; unknown keeps it held.</summary>
@@ -89,10 +95,12 @@ public sealed partial class FundMovements
         movement.BankTxnId = bankTxnId ?? movement.BankTxnId;
         movement.FailureCode = code is { Length: > 64 } ? code[..64] : code;
         movement.ResolvedAt = resolved ? clock.UtcNow : null;
+        movement.ResolvingSince = null; // recorded: its resolver lets go (unknown: the recovery worker takes it from here)
         await SaveAsync(movement);
     }
 
-    private async Task SaveAsync(FundMovementRow movement)
+    /// <summary>Writes the movement if nobody else wrote it since it was read (Version); false when someone did.</summary>
+    private async Task<bool> SaveAsync(FundMovementRow movement)
     {
         await using var db = database.CreateContext();
         db.Attach(movement);
@@ -102,11 +110,13 @@ public sealed partial class FundMovements
         try
         {
             await db.SaveChangesAsync(CancellationToken.None);
+            return true;
         }
         catch (DbUpdateConcurrencyException)
         {
             // Another resolver recorded the same bank truth first; the ledger answered both idempotently.
             logger.LogInformation("Fund movement {MovementId} was settled concurrently", movement.Id);
+            return false;
         }
     }
 }

@@ -49,6 +49,7 @@ public sealed partial class FundMovements(
             Status = Pending,
             CreatedAt = clock.UtcNow,
         };
+        movement.ResolvingSince = movement.CreatedAt; // the start resolves it: the recovery worker keeps off until it is recorded
         if (await RecordAsync(movement) is { } twin)
         {
             return (twin, null);
@@ -82,8 +83,32 @@ public sealed partial class FundMovements(
         return (movement, null);
     }
 
-    /// <summary>Settles a movement whose answer was unknown (or that a crash left pending): query, resend, or reverse.</summary>
-    public async Task ResolveAsync(FundMovementRow movement, IBoundCards cards, CancellationToken cancellationToken)
+    /// <summary>
+    /// Settles a movement whose answer was unknown (or that a crash left pending): query, resend, or reverse — only under this
+    /// caller's claim on it, and on the movement as it stands once claimed (another resolver, a risk decision or the start
+    /// may have moved it on since <paramref name="seen"/> was read). Claimed by another: left to them.
+    /// </summary>
+    public async Task ResolveAsync(FundMovementRow seen, IBoundCards cards, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(seen);
+        if (await ClaimAsync(seen.Id) is not { } claim)
+        {
+            return;
+        }
+        try
+        {
+            if (await FindMovementAsync(seen.Id) is { Status: Pending or Unknown } movement)
+            {
+                await ResolveClaimedAsync(movement, cards, cancellationToken);
+            }
+        }
+        finally
+        {
+            await ReleaseClaimAsync(seen.Id, claim);
+        }
+    }
+
+    private async Task ResolveClaimedAsync(FundMovementRow movement, IBoundCards cards, CancellationToken cancellationToken)
     {
         var status = await bank.QueryAsync(RequestId(movement), cancellationToken);
         switch (status.Status)
@@ -103,6 +128,23 @@ public sealed partial class FundMovements(
             default:
                 return; // the query itself went unanswered: ask again next round
         }
+    }
+
+    /// <summary>Claims an unsettled movement for this caller (<see cref="FundMovementRow.ResolvingSince"/>); null when another holds it.</summary>
+    private async Task<DateTimeOffset?> ClaimAsync(Guid movementId)
+    {
+        await using var db = database.CreateContext();
+        return await Hosting.RowClaims.ClaimAsync(
+            db.Set<FundMovementRow>().Where(m => m.Id == movementId && (m.Status == Pending || m.Status == Unknown)),
+            nameof(FundMovementRow.ResolvingSince), clock, TimeSpan.Zero, TimeSpan.FromSeconds(options.ClaimLapseSeconds),
+            CancellationToken.None);
+    }
+
+    private async Task ReleaseClaimAsync(Guid movementId, DateTimeOffset claim)
+    {
+        await using var db = database.CreateContext();
+        await Hosting.RowClaims.ReleaseAsync(db.Set<FundMovementRow>().Where(m => m.Id == movementId),
+            nameof(FundMovementRow.ResolvingSince), claim);
     }
 
     private static string RequestId(FundMovementRow movement) => movement.Id.ToString("N");

@@ -20,6 +20,12 @@ public sealed record FundsOptions
 
     /// <summary>Resends of a request the bank says it never received, before it is reversed (which bars a late original).</summary>
     public int ResendsMax { get; init; } = 2;
+
+    /// <summary>
+    /// How long one resolver's claim on a movement stands before another may take over (its process died): longer than a
+    /// start's ledger hold and bank call together (Bank:TimeoutMs is at most 120 s).
+    /// </summary>
+    public int ClaimLapseSeconds { get; init; } = 180;
 }
 
 /// <summary>A bound card as a money movement needs it: the vault's number, never shown, only sent to the bank.</summary>

@@ -17,12 +17,15 @@ public sealed class FundsRecoveryWorker(
     /// <summary>One round: every unsettled movement older than the grace period. Returns how many were looked at.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var before = clock.UtcNow.AddSeconds(-options.ResolveAfterSeconds);
+        var now = clock.UtcNow;
+        var before = now.AddSeconds(-options.ResolveAfterSeconds);
+        var lapsed = now.AddSeconds(-options.ClaimLapseSeconds);
         List<FundMovementRow> open;
         await using (var db = database.CreateContext())
         {
             open = await db.Set<FundMovementRow>().AsNoTracking()
-                .Where(m => (m.Status == FundMovements.Unknown || m.Status == FundMovements.Pending) && m.CreatedAt <= before)
+                .Where(m => (m.Status == FundMovements.Unknown || m.Status == FundMovements.Pending) && m.CreatedAt <= before
+                    && (m.ResolvingSince == null || m.ResolvingSince < lapsed)) // another resolver at work: theirs
                 .OrderBy(m => m.CreatedAt).Take(options.RecoveryBatchMax).ToListAsync(cancellationToken);
         }
         foreach (var movement in open)

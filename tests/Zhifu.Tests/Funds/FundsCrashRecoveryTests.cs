@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
 using Zhifu.Core.Ledger;
@@ -52,6 +53,52 @@ public sealed class FundsCrashRecoveryTests
         Assert.Equal(("failed", "reversed"), (settled.GetProperty("status").GetString(), settled.GetProperty("failureCode").GetString()));
         Assert.Equal(walletBefore, Available(server, movement.WalletLedgerAccountId));
         Assert.Equal(cardBefore, await CardBalanceAsync(server));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task CARD4_a_movement_another_resolver_holds_is_left_to_it_until_its_claim_lapses()
+    {
+        await using var server = await ZhifuTestServer.StartAsync(null, [.. Settings, "--Funds:ClaimLapseSeconds=2"]);
+        var (movement, cardBefore, walletBefore) = await CrashAfterTheHoldAsync(server, FundMovements.Withdrawal, 3_300);
+        // Another server (its recovery worker, a risk decision voiding it) is resolving it right now.
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            await db.Set<FundMovementRow>().Where(m => m.Id == movement.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ResolvingSince, DateTimeOffset.UtcNow), Ct);
+        }
+        var worker = server.Services.GetRequiredService<FundsRecoveryWorker>();
+        await worker.RunOnceAsync(Ct);
+        Assert.Equal("pending", (await MovementAsync(server, movement.Id)).GetProperty("status").GetString());
+        Assert.Equal(cardBefore, await CardBalanceAsync(server)); // the bank was not asked: nothing resent behind its back
+
+        // That server died: once its claim lapses, this one resolves it (the bank never saw it: sent again, same id).
+        await Task.Delay(TimeSpan.FromSeconds(2.2), Ct);
+        await worker.RunOnceAsync(Ct);
+        Assert.Equal("succeeded", (await MovementAsync(server, movement.Id)).GetProperty("status").GetString());
+        Assert.Equal(cardBefore + 3_300, await CardBalanceAsync(server));
+        Assert.Equal(walletBefore - 3_300, Available(server, movement.WalletLedgerAccountId));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task CARD4_a_movement_whose_hold_was_voided_is_never_sent_to_the_bank()
+    {
+        await using var server = await ZhifuTestServer.StartAsync(null, Settings);
+        var (movement, cardBefore, walletBefore) = await CrashAfterTheHoldAsync(server, FundMovements.Withdrawal, 2_200);
+        // The hold was voided (a risk decision that stopped before recording it): the movement still reads pending.
+        Assert.Equal(TransferResult.Ok, (await server.Services.GetRequiredService<ILedger>().SubmitAsync([new Transfer
+        {
+            Id = Guid.CreateVersion7(), PendingId = movement.Id, Flags = TransferFlags.VoidPending, Ledger = Ledgers.Cny,
+            Code = TransferCode.Withdrawal, BusinessId = movement.Id,
+        }], Ct))[0]);
+
+        await server.Services.GetRequiredService<FundsRecoveryWorker>().RunOnceAsync(Ct);
+
+        var settled = await MovementAsync(server, movement.Id);
+        Assert.Equal(("failed", "reversed"), (settled.GetProperty("status").GetString(), settled.GetProperty("failureCode").GetString()));
+        Assert.Equal(cardBefore, await CardBalanceAsync(server)); // before: resent, and the card got money the wallet kept
+        Assert.Equal(walletBefore, Available(server, movement.WalletLedgerAccountId));
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 

@@ -27,6 +27,15 @@ public sealed class FundMovementRow
     public int Resends { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ResolvedAt { get; set; }
+
+    /// <summary>
+    /// The claim of the one resolver acting on the movement now (its start, a risk decision, the recovery worker on any server):
+    /// while it stands nobody else asks the bank about it — a resend racing a reversal, or a resend racing a void, would let the
+    /// bank and the ledger disagree. Cleared when the outcome is recorded; a claim older than <c>Funds:ClaimLapseSeconds</c>
+    /// belonged to a process that died.
+    /// </summary>
+    public DateTimeOffset? ResolvingSince { get; set; }
+
     public int Version { get; set; }
 }
 

@@ -848,6 +848,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("resolved_at");
 
+                    b.Property<DateTimeOffset?>("ResolvingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolving_since");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)

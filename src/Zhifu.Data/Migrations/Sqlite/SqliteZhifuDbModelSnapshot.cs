@@ -858,6 +858,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("resolved_at");
 
+                    b.Property<long?>("ResolvingSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolving_since");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)

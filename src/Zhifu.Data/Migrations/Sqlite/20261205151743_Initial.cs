@@ -286,6 +286,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     resends = table.Column<int>(type: "INTEGER", nullable: false),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     resolved_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    resolving_since = table.Column<long>(type: "INTEGER", nullable: true),
                     version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>

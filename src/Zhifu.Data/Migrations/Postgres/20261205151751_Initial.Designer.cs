@@ -12,7 +12,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresZhifuDb))]
-    [Migration("20261205145445_Initial")]
+    [Migration("20261205151751_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -850,6 +850,10 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ResolvedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("resolved_at");
+
+                    b.Property<DateTimeOffset?>("ResolvingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolving_since");
 
                     b.Property<string>("Status")
                         .IsRequired()

@@ -11,7 +11,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteZhifuDb))]
-    [Migration("20261205145438_Initial")]
+    [Migration("20261205151743_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -860,6 +860,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.Property<long?>("ResolvedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("resolved_at");
+
+                    b.Property<long?>("ResolvingSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolving_since");
 
                     b.Property<string>("Status")
                         .IsRequired()
