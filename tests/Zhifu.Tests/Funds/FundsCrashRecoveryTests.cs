@@ -123,8 +123,9 @@ public sealed class FundsCrashRecoveryTests
         {
             Id = Guid.CreateVersion7(), UserId = userId, Kind = kind, CardToken = token, Bank = card.Bank, CardType = "debit",
             CardMasked = "6222 **** **** " + card.CardNumber[^4..], AmountFen = fen, WalletLedgerAccountId = user.WalletAccountId,
-            ClearingAccountId = clearing, Status = FundMovements.Pending, CreatedAt = DateTimeOffset.UtcNow,
+            ClearingAccountId = clearing, Status = FundMovements.Pending, CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-4),
         };
+        movement.ResolvingSince = movement.CreatedAt; // the claim of the start that died, lapsed by now (Funds:ClaimLapseSeconds)
         db.Add(movement);
         await db.SaveChangesAsync(Ct);
         var topUp = kind == FundMovements.TopUp;
