@@ -59,6 +59,32 @@ public sealed partial class FundMovements
                 .SetProperty(m => m.Version, m => m.Version + 1), CancellationToken.None) == 1;
     }
 
+    /// <summary>
+    /// Top-ups (<paramref name="riskKind"/> top-up) or withdrawals and transfers to a card (withdrawal) held for review with no
+    /// case (see <see cref="IRiskHold.HeldWithoutCaseAsync"/>). A transfer to a card is decided under the transfer's id.
+    /// </summary>
+    public async Task<IReadOnlyList<RiskEvent>> HeldWithoutCaseAsync(string riskKind, DateTimeOffset before, int max,
+        CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var cases = db.Set<RiskCaseRow>();
+        var kind = riskKind == RiskKinds.TopUp ? TopUp : Withdrawal;
+        var own = await db.Set<FundMovementRow>().AsNoTracking()
+            .Where(m => m.Status == Review && m.Kind == kind && m.CreatedAt < before && !cases.Any(c => c.BusinessId == m.Id))
+            .OrderBy(m => m.CreatedAt).Take(max).ToListAsync(cancellationToken);
+        var held = own.Select(m => new RiskEvent(riskKind, m.Id, m.UserId, m.AmountFen, m.CreatedAt, CardToken: m.CardToken)).ToList();
+        if (riskKind == RiskKinds.Withdrawal)
+        {
+            var toCards = await (from t in db.Set<WalletTransferRow>()
+                                 join m in db.Set<FundMovementRow>() on t.FundMovementId equals (Guid?)m.Id
+                                 where m.Status == Review && m.Kind == CardTransfer && m.CreatedAt < before && !cases.Any(c => c.BusinessId == t.Id)
+                                 orderby m.CreatedAt
+                                 select new { t.Id, m.UserId, m.AmountFen, m.CreatedAt, m.CardToken }).Take(max).ToListAsync(cancellationToken);
+            held.AddRange(toCards.Select(t => new RiskEvent(riskKind, t.Id, t.UserId, t.AmountFen, t.CreatedAt, CardToken: t.CardToken)));
+        }
+        return held;
+    }
+
     private static string Purpose(FundMovementRow movement) => movement.Kind switch
     {
         TopUp => "知付充值",
@@ -77,6 +103,9 @@ public sealed class FundsRiskHold(string kind, FundMovements movements, IBoundCa
 
     public async Task<RiskHoldOutcome> VoidAsync(Guid businessId, CancellationToken cancellationToken) =>
         await movements.VoidReviewAsync(await MovementIdAsync(businessId));
+
+    public Task<IReadOnlyList<RiskEvent>> HeldWithoutCaseAsync(DateTimeOffset before, int max, CancellationToken cancellationToken) =>
+        movements.HeldWithoutCaseAsync(kind, before, max, cancellationToken);
 
     /// <summary>A transfer to a card is decided under the transfer's id; its movement's id is derived from it.</summary>
     private async Task<Guid> MovementIdAsync(Guid businessId) =>

@@ -22,6 +22,16 @@ public sealed class PaymentRiskHold(DatabaseOptions database, ILedger ledger, Wa
 
     public Task<RiskHoldOutcome> VoidAsync(Guid businessId, CancellationToken cancellationToken) => ResolveAsync(businessId, post: false);
 
+    public async Task<IReadOnlyList<RiskEvent>> HeldWithoutCaseAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var cases = db.Set<RiskCaseRow>();
+        var held = await db.Set<PaymentOrderRow>().AsNoTracking()
+            .Where(o => o.State == PaymentOrders.Review && o.PayingSince < before && !cases.Any(c => c.BusinessId == o.Id))
+            .OrderBy(o => o.PayingSince).Take(max).ToListAsync(cancellationToken);
+        return [.. held.Select(o => new RiskEvent(Kind, o.Id, o.PayerUserId!.Value, o.TotalFen, o.PayingSince!.Value, o.MchId))];
+    }
+
     private async Task<RiskHoldOutcome> ResolveAsync(Guid orderId, bool post)
     {
         await using var db = database.CreateContext();

@@ -65,8 +65,11 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
     private static Task<RiskCaseRow?> UndecidedAsync(ZhifuDb db, Guid businessId, CancellationToken ct) =>
         db.Set<RiskCaseRow>().AsNoTracking().FirstOrDefaultAsync(c => c.BusinessId == businessId && c.Status != Decided, ct);
 
-    /// <summary>Opens the case of a movement from its recorded decision (a held payment finished by the recovery worker).</summary>
-    public async Task OpenRecordedAsync(Guid businessId, string kind, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the case of a movement from its recorded decision (a held payment finished by the recovery worker). With no
+    /// recorded decision (the decision log had not written it when the process stopped), from <paramref name="held"/> if given.
+    /// </summary>
+    public async Task OpenRecordedAsync(Guid businessId, string kind, CancellationToken cancellationToken, RiskEvent? held = null)
     {
         await services.GetRequiredService<RiskDecisionLog>().DrainAsync(cancellationToken);
         await using var db = database.CreateContext();
@@ -77,6 +80,36 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
             await OpenAsync(new RiskDecision(d.Id, d.Event(), RiskActions.Parse(d.Action) ?? RiskAction.Review, d.Score,
                 RiskDecisionLog.Hits(d.HitsJson), RiskDecisionLog.Hits(d.DryRunJson)), kind, cancellationToken);
         }
+        else if (held is not null)
+        {
+            await OpenAsync(new RiskDecision(Guid.CreateVersion7(), held, RiskAction.Review, 0, [Recovered], []), kind, cancellationToken);
+        }
+    }
+
+    private static readonly RiskHit Recovered = new("recovered", 0, RiskActions.Name(RiskAction.Review), 0,
+        "处理中断后补开的审核案件，原决策未记录 (held for review; the process stopped before the case and its decision were recorded)");
+
+    /// <summary>How long a movement may be held for review without a case before <see cref="RecoverHeldAsync"/> opens one (its
+    /// own request opens it within moments).</summary>
+    private static readonly TimeSpan HeldCaseGrace = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Opens the case of every movement held for review without one (RISK-1, SEC-3): the process stopped between holding the
+    /// money and opening its case, so nobody could decide it and the money stayed held. At most 100 a kind a round;
+    /// <see cref="HeldCaseWorker"/> runs it every minute. How many it opened.
+    /// </summary>
+    public async Task<int> RecoverHeldAsync(CancellationToken cancellationToken)
+    {
+        var opened = 0;
+        foreach (var hold in services.GetServices<IRiskHold>())
+        {
+            foreach (var held in await hold.HeldWithoutCaseAsync(clock.UtcNow - HeldCaseGrace, 100, cancellationToken))
+            {
+                await OpenRecordedAsync(held.BusinessId, KindReview, cancellationToken, held);
+                opened++;
+            }
+        }
+        return opened;
     }
 
     public async Task<CaseOutcome> AssignAsync(Guid id, string assignee, Lifecycle.OperatorActor by, CancellationToken cancellationToken)
@@ -207,4 +240,12 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
     }
 
     private static string Cut(string text, int max) => text.Length > max ? text[..max] : text;
+}
+
+/// <summary>Every minute, opens the cases of movements held for review without one (<see cref="RiskCases.RecoverHeldAsync"/>).</summary>
+public sealed class HeldCaseWorker(RiskCases cases, IHostApplicationLifetime lifetime, ILogger<HeldCaseWorker> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Hosting.PeriodicWork.RunAsync(TimeSpan.FromMinutes(1),
+        cases.RecoverHeldAsync, logger, "Opening the cases of held movements failed", stoppingToken,
+        before: ct => Hosting.ServerStarted.WaitAsync(lifetime, ct));
 }

@@ -23,6 +23,7 @@ public static class RiskFeature
         services.AddHostedService(sp => sp.GetRequiredService<RiskDecisionLog>());
         services.AddSingleton<IRiskEngine, RiskEngine>();
         services.AddHostedService<RiskWorker>();
+        services.AddHostedService<HeldCaseWorker>();
     }
 
     public static void Map(WebApplication app)

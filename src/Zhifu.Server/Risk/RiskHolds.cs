@@ -22,4 +22,11 @@ public interface IRiskHold
     Task<RiskHoldOutcome> ReleaseAsync(Guid businessId, CancellationToken cancellationToken);
 
     Task<RiskHoldOutcome> VoidAsync(Guid businessId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Movements of this kind held for review since before <paramref name="before"/> that have no case at all — the process
+    /// stopped between holding the money and opening the case, which nobody could then decide — oldest first, at most
+    /// <paramref name="max"/>, as the events their cases are opened from (<see cref="RiskCases.RecoverHeldAsync"/>).
+    /// </summary>
+    Task<IReadOnlyList<RiskEvent>> HeldWithoutCaseAsync(DateTimeOffset before, int max, CancellationToken cancellationToken);
 }

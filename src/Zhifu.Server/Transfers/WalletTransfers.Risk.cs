@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Zhifu.Data.Entities;
 using Zhifu.Server.Risk;
 
@@ -12,6 +13,16 @@ public sealed partial class WalletTransfers : IRiskHold
     string IRiskHold.Kind => RiskKinds.Transfer;
 
     /// <summary>Money held rather than moved: a delayed arrival (TRF-2) or a review (RISK-1).</summary>
+    async Task<IReadOnlyList<RiskEvent>> IRiskHold.HeldWithoutCaseAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var cases = db.Set<RiskCaseRow>();
+        var held = await db.Set<WalletTransferRow>().AsNoTracking()
+            .Where(t => t.Status == UnderReview && t.Kind == KindWallet && t.CreatedAt < before && !cases.Any(c => c.BusinessId == t.Id))
+            .OrderBy(t => t.CreatedAt).Take(max).ToListAsync(cancellationToken);
+        return [.. held.Select(t => new RiskEvent(RiskKinds.Transfer, t.Id, t.PayerUserId, t.AmountFen, t.CreatedAt, PayeeUserId: t.PayeeUserId))];
+    }
+
     private static bool IsHeld(WalletTransferRow row) => row.Arrival != RealTime || row.RiskReview;
 
     private RiskEvent RiskEventOf(Guid id, UserRow payer, TransferOrder order, TransferTarget target) => new(

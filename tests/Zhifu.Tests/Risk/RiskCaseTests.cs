@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
 using Zhifu.Server.Risk;
@@ -90,6 +91,43 @@ public sealed class RiskCaseTests : IAsyncLifetime
         // The feed back: the profile learnt the released movement.
         await FlushProfilesAsync(_server);
         Assert.Equal(1, (await GetAsync(_server, $"/api/ops/risk/profiles/{zhang.UserId}")).GetProperty("movements").GetInt64());
+    }
+
+    [Fact]
+    public async Task RISK1_money_held_for_review_whose_case_was_never_opened_gets_its_case_and_moves_when_decided()
+    {
+        var liBefore = (await (await Party.SignInAsync(_server, DemoCards.LiSi)).BalanceAsync()).Balance;
+        var (zhang, li, transferId, _) = await HeldAsync();
+        var card = await zhang.CardTokenAsync("debit");
+        await PutRuleAsync(_server, "T-FUNDS", "amount", new { minFen = 5_000 }, "review", "topup,withdrawal");
+        var withdrawal = await zhang.Wallet.PostAsJsonAsync("/api/wallet/me/withdrawals",
+            new { requestId = Guid.NewGuid().ToString("N"), cardToken = card, amountFen = 6_000, paymentPassword = Party.PaymentPassword }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, withdrawal.StatusCode);
+        var movementId = (await withdrawal.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        Assert.Equal(2, (await CasesAsync(_server, zhang.UserId)).Length);
+        // The process stopped between holding the money and opening the cases: nobody can decide them, the money stays held.
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            Assert.Equal(2, await db.Set<Zhifu.Data.Entities.RiskCaseRow>().Where(c => c.BusinessId == transferId || c.BusinessId == movementId)
+                .ExecuteDeleteAsync(Ct));
+        }
+        var cases = _server.Services.GetRequiredService<RiskCases>();
+        Assert.Equal(0, await cases.RecoverHeldAsync(Ct)); // within the grace its own request could still be opening it
+
+        _server.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(2, await cases.RecoverHeldAsync(Ct));
+        Assert.Equal(0, await cases.RecoverHeldAsync(Ct)); // once
+        var reopened = await CasesAsync(_server, zhang.UserId);
+        Assert.Equal(2, reopened.Length);
+        Assert.All(reopened, c => Assert.Equal(("review", "open"), (c.GetProperty("kind").GetString(), c.GetProperty("status").GetString())));
+        foreach (var c in reopened)
+        {
+            await PostAsync(_server, $"/api/ops/risk/cases/{c.GetProperty("id")}/decide", new { decision = "release", note = "checked" });
+        }
+        Assert.Equal(liBefore + 60_000, (await li.BalanceAsync()).Balance);
+        Assert.Equal("succeeded", (await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/fund-movements/{movementId}", Ct))
+            .GetProperty("status").GetString());
+        await TransferKit.AssertVerifiedAsync(_server);
     }
 
     [Fact]
