@@ -50,8 +50,8 @@ public sealed partial class FundMovements
             {
                 Id = movementId, UserId = userId, Kind = kind, CardToken = card.Token, Bank = card.Bank, CardType = "debit",
                 CardMasked = card.Masked, AmountFen = amountFen, WalletLedgerAccountId = walletLedgerAccountId,
-                ClearingAccountId = ClearingFor(card.Bank), Status = Pending, CreatedAt = now,
-                ResolvingSince = now, // the start resolves it (see FundMovementRow.ResolvingSince)
+                ClearingAccountId = ClearingFor(card.Bank), Status = review ? Review : Pending, CreatedAt = now,
+                ResolvingSince = review ? null : now, // the start resolves it (see FundMovementRow.ResolvingSince)
             };
             if (await RecordAsync(movement) is { } twin)
             {
@@ -101,11 +101,7 @@ public sealed partial class FundMovements
             await FinishAsync(movement, Failed, null, results[^1].ToString());
             return (movement, results);
         }
-        if (movement.Status == Pending && review)
-        {
-            await FinishAsync(movement, Review, null, null, resolved: false); // the bank waits for the case (RISK-1)
-        }
-        else if (movement.Status == Pending)
+        if (movement.Status == Pending)
         {
             var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, amountFen, Purpose(movement));
             var answer = await bank.CreditAsync(request, CancellationToken.None);

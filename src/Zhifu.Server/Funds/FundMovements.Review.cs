@@ -30,6 +30,10 @@ public sealed partial class FundMovements
             return card is null ? await VoidReviewAsync(movementId) : RiskHoldOutcome.EndedOtherwise; // the card was unbound since
         }
         movement = (await FindMovementAsync(movementId))!;
+        if (await HoldStatusAsync(movementId) != Core.Ledger.PendingStatus.Open)
+        {
+            return await NotHeldAsync(movement); // never held (a crash before the hold): never sent (CARD-4)
+        }
         var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, movement.AmountFen, Purpose(movement));
         var answer = movement.Kind == TopUp ? await bank.DebitAsync(request, CancellationToken.None)
             : await bank.CreditAsync(request, CancellationToken.None);
@@ -44,8 +48,30 @@ public sealed partial class FundMovements
         {
             return RiskHoldOutcome.EndedOtherwise;
         }
-        await ApplyAsync((await FindMovementAsync(movementId))!, BankOutcome.Failed, null, "risk_rejected");
+        var movement = (await FindMovementAsync(movementId))!;
+        if (await HoldStatusAsync(movementId) is null)
+        {
+            return await NotHeldAsync(movement);
+        }
+        await ApplyAsync(movement, BankOutcome.Failed, null, "risk_rejected");
         return RiskHoldOutcome.Done;
+    }
+
+    /// <summary>
+    /// A movement under review whose hold is not open: never held (the process stopped between the record and the hold) —
+    /// failed as not-held, nothing to post or void — or ended otherwise, which the recovery worker settles with the bank.
+    /// </summary>
+    private async Task<RiskHoldOutcome> NotHeldAsync(FundMovementRow movement)
+    {
+        if (await HoldStatusAsync(movement.Id) is null)
+        {
+            await FinishAsync(movement, Failed, null, NotHeld);
+        }
+        else
+        {
+            await ReleaseClaimAsync(movement.Id, movement.ResolvingSince!.Value);
+        }
+        return RiskHoldOutcome.EndedOtherwise;
     }
 
     /// <summary>review → pending, by exactly one caller, who holds the movement's claim until the outcome is recorded (the

@@ -46,10 +46,10 @@ public sealed partial class FundMovements(
             AmountFen = amountFen,
             WalletLedgerAccountId = walletLedgerAccountId,
             ClearingAccountId = ClearingFor(card.Bank),
-            Status = Pending,
+            Status = review ? Review : Pending, // under review from the start: a crash before the case never lets it reach the bank
             CreatedAt = clock.UtcNow,
         };
-        movement.ResolvingSince = movement.CreatedAt; // the start resolves it: the recovery worker keeps off until it is recorded
+        movement.ResolvingSince = review ? null : movement.CreatedAt; // the start resolves it: the recovery worker keeps off
         if (await RecordAsync(movement) is { } twin)
         {
             return (twin, null);
@@ -73,8 +73,7 @@ public sealed partial class FundMovements(
         }
         if (review)
         {
-            await FinishAsync(movement, Review, null, null, resolved: false); // the bank waits for the case (RISK-1)
-            return (movement, null);
+            return (movement, null); // the bank waits for the case (RISK-1)
         }
         // From here on the outcome is always recorded: the caller's cancellation must not strand a hold (CARD-4).
         var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, amountFen, Purpose(movement));

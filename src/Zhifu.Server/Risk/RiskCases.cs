@@ -82,7 +82,12 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
         }
         else if (held is not null)
         {
-            await OpenAsync(new RiskDecision(Guid.CreateVersion7(), held, RiskAction.Review, 0, [Recovered], []), kind, cancellationToken);
+            // The decision is recorded as well, so the case shows why it exists.
+            var recovered = new RiskDecision(Guid.CreateVersion7(), held, RiskAction.Review, 0, [Recovered], []);
+            var log = services.GetRequiredService<RiskDecisionLog>();
+            await log.AppendAsync(recovered, cancellationToken);
+            await log.DrainAsync(cancellationToken);
+            await OpenAsync(recovered, kind, cancellationToken);
         }
     }
 

@@ -131,6 +131,45 @@ public sealed class RiskCaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RISK1_a_withdrawal_recorded_for_review_but_never_held_is_never_sent_when_its_case_is_released()
+    {
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(50_000);
+        var funded = (await zhang.BalanceAsync()).Balance;
+        var token = await zhang.CardTokenAsync("debit");
+        var card = (await _server.Services.GetRequiredService<Zhifu.Server.Funds.IBoundCards>().FindAsync(zhang.UserId, token, Ct))!;
+        var chart = _server.Services.GetRequiredService<Zhifu.Server.Ledger.InstitutionChart>();
+        // What a withdrawal held for review leaves when the process stops between its record and its ledger hold.
+        var movement = new Zhifu.Data.Entities.FundMovementRow
+        {
+            Id = Guid.CreateVersion7(), UserId = zhang.UserId, Kind = Zhifu.Server.Funds.FundMovements.Withdrawal, CardToken = token,
+            Bank = card.Bank, CardType = "debit", CardMasked = card.Masked, AmountFen = 6_000,
+            ClearingAccountId = chart[Zhifu.Server.Ledger.InstitutionChart.Clearing("ICBC")],
+            Status = Zhifu.Server.Funds.FundMovements.Review, CreatedAt = _server.Clock.UtcNow,
+        };
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            movement.WalletLedgerAccountId = (await db.Set<Zhifu.Data.Entities.UserRow>().SingleAsync(u => u.Id == zhang.UserId, Ct)).WalletAccountId;
+            db.Add(movement);
+            await db.SaveChangesAsync(Ct);
+        }
+        _server.Clock.Advance(TimeSpan.FromMinutes(2));
+        await _server.Services.GetRequiredService<Zhifu.Server.Funds.FundsRecoveryWorker>().RunOnceAsync(Ct); // not its to settle
+        Assert.Equal(1, await _server.Services.GetRequiredService<RiskCases>().RecoverHeldAsync(Ct));
+        var opened = Assert.Single(await CasesAsync(_server, zhang.UserId));
+        var detail = await GetAsync(_server, $"/api/ops/risk/cases/{opened.GetProperty("id")}");
+        Assert.Equal("recovered", detail.GetProperty("decision").GetProperty("hits")[0].GetProperty("ruleId").GetString());
+
+        await PostAsync(_server, $"/api/ops/risk/cases/{opened.GetProperty("id")}/decide", new { decision = "release" });
+        var settled = await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/fund-movements/{movement.Id}", Ct);
+        Assert.Equal(("failed", "not-held"), (settled.GetProperty("status").GetString(), settled.GetProperty("failureCode").GetString()));
+        var asked = await _server.Services.GetRequiredService<IBankChannel>().QueryAsync(movement.Id.ToString("N"), Ct);
+        Assert.Equal(BankTransactionStatus.NotFound, asked.Status); // the bank never heard of it: nothing paid out unheld
+        Assert.Equal(funded, (await zhang.BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task RISK4_voiding_a_held_transfer_returns_the_money_and_lists_the_device_so_it_is_blocked_next_time()
     {
         var (zhang, li, transferId, risky) = await HeldAsync(device: "fraudster-phone");
