@@ -101,8 +101,9 @@ public sealed partial class FundMovements
             await FinishAsync(movement, Failed, null, results[^1].ToString());
             return (movement, results);
         }
-        if (movement.Status == Pending)
+        if (movement.Status == Pending && (results[^1] == TransferResult.Ok || await HoldStatusAsync(movement.Id) == PendingStatus.Open))
         {
+            // (a resumed movement's hold answered Exists: asked only while that hold still stands — never for money given back)
             var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, amountFen, Purpose(movement));
             var answer = await bank.CreditAsync(request, CancellationToken.None);
             await ApplyAsync(movement, answer.Outcome, answer.BankTxnId, answer.Code);

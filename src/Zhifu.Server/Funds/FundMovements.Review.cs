@@ -30,9 +30,15 @@ public sealed partial class FundMovements
             return card is null ? await VoidReviewAsync(movementId) : RiskHoldOutcome.EndedOtherwise; // the card was unbound since
         }
         movement = (await FindMovementAsync(movementId))!;
+        if (!await HeldOrBarredAsync(movement))
+        {
+            await FinishAsync(movement, Failed, null, NotHeld); // never held (a crash before the hold): never sent (CARD-4)
+            return RiskHoldOutcome.EndedOtherwise;
+        }
         if (await HoldStatusAsync(movementId) != Core.Ledger.PendingStatus.Open)
         {
-            return await NotHeldAsync(movement); // never held (a crash before the hold): never sent (CARD-4)
+            await ReleaseClaimAsync(movementId, movement.ResolvingSince!.Value); // ended otherwise: the recovery worker settles it
+            return RiskHoldOutcome.EndedOtherwise;
         }
         var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, movement.AmountFen, Purpose(movement));
         var answer = movement.Kind == TopUp ? await bank.DebitAsync(request, CancellationToken.None)
@@ -49,29 +55,50 @@ public sealed partial class FundMovements
             return RiskHoldOutcome.EndedOtherwise;
         }
         var movement = (await FindMovementAsync(movementId))!;
-        if (await HoldStatusAsync(movementId) is null)
+        if (!await HeldOrBarredAsync(movement))
         {
-            return await NotHeldAsync(movement);
+            await FinishAsync(movement, Failed, null, NotHeld); // nothing was held: nothing to void
+            return RiskHoldOutcome.Done;
         }
         await ApplyAsync(movement, BankOutcome.Failed, null, "risk_rejected");
         return RiskHoldOutcome.Done;
     }
 
     /// <summary>
-    /// A movement under review whose hold is not open: never held (the process stopped between the record and the hold) —
-    /// failed as not-held, nothing to post or void — or ended otherwise, which the recovery worker settles with the bank.
+    /// Whether the movement's hold is in the ledger — after making sure, when it is not, that it never will be: a transfer
+    /// under the hold's id that the ledger refuses (0 fen) reserves the id, so a hold request still on its way answers that
+    /// refusal instead of holding money for a movement settled as not held. The ledger's counterpart of the reversal that
+    /// bars a late original at the bank (CARD-4).
     /// </summary>
-    private async Task<RiskHoldOutcome> NotHeldAsync(FundMovementRow movement)
+    private async Task<bool> HeldOrBarredAsync(FundMovementRow movement)
     {
-        if (await HoldStatusAsync(movement.Id) is null)
+        if (await HoldStatusAsync(movement.Id) is not null)
         {
-            await FinishAsync(movement, Failed, null, NotHeld);
+            return true;
         }
-        else
+        await ledger.SubmitAsync([new Core.Ledger.Transfer
         {
-            await ReleaseClaimAsync(movement.Id, movement.ResolvingSince!.Value);
+            Id = movement.Id, Ledger = Core.Ledger.Ledgers.Cny, Code = Code(movement), BusinessId = movement.Id, AmountFen = 0,
+        }], CancellationToken.None);
+        return await HoldStatusAsync(movement.Id) is not null; // the hold got in first after all
+    }
+
+    /// <summary>
+    /// A movement recorded for review whose hold never reached the ledger (the ledger down, the process stopped) is failed as
+    /// not-held once it is barred — unless a decision took it up meanwhile. Nothing was held, so no case is opened for it.
+    /// </summary>
+    public async Task<bool> FailUnheldReviewAsync(FundMovementRow movement)
+    {
+        ArgumentNullException.ThrowIfNull(movement);
+        if (await HeldOrBarredAsync(movement))
+        {
+            return false;
         }
-        return RiskHoldOutcome.EndedOtherwise;
+        var now = clock.UtcNow;
+        await using var db = database.CreateContext();
+        return await db.Set<FundMovementRow>().Where(m => m.Id == movement.Id && m.Status == Review)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, Failed).SetProperty(m => m.FailureCode, NotHeld)
+                .SetProperty(m => m.ResolvedAt, now).SetProperty(m => m.Version, m => m.Version + 1), CancellationToken.None) == 1;
     }
 
     /// <summary>review → pending, by exactly one caller, who holds the movement's claim until the outcome is recorded (the
@@ -96,7 +123,8 @@ public sealed partial class FundMovements
         var cases = db.Set<RiskCaseRow>();
         var kind = riskKind == RiskKinds.TopUp ? TopUp : Withdrawal;
         var own = await db.Set<FundMovementRow>().AsNoTracking()
-            .Where(m => m.Status == Review && m.Kind == kind && m.CreatedAt < before && !cases.Any(c => c.BusinessId == m.Id))
+            .Where(m => m.Status == Review && m.Kind == kind && m.CreatedAt < before && !cases.Any(c => c.BusinessId == m.Id)
+                && db.LedgerPending.Any(p => p.Id == m.Id)) // never held: failed as not-held instead (FailUnheldReviewAsync)
             .OrderBy(m => m.CreatedAt).Take(max).ToListAsync(cancellationToken);
         var held = own.Select(m => new RiskEvent(riskKind, m.Id, m.UserId, m.AmountFen, m.CreatedAt, CardToken: m.CardToken)).ToList();
         if (riskKind == RiskKinds.Withdrawal)
@@ -104,6 +132,7 @@ public sealed partial class FundMovements
             var toCards = await (from t in db.Set<WalletTransferRow>()
                                  join m in db.Set<FundMovementRow>() on t.FundMovementId equals (Guid?)m.Id
                                  where m.Status == Review && m.Kind == CardTransfer && m.CreatedAt < before && !cases.Any(c => c.BusinessId == t.Id)
+                                     && db.LedgerPending.Any(p => p.Id == m.Id)
                                  orderby m.CreatedAt
                                  select new { t.Id, m.UserId, m.AmountFen, m.CreatedAt, m.CardToken }).Take(max).ToListAsync(cancellationToken);
             held.AddRange(toCards.Select(t => new RiskEvent(riskKind, t.Id, t.UserId, t.AmountFen, t.CreatedAt, CardToken: t.CardToken)));

@@ -5,7 +5,14 @@ public static class FundsFeature
 {
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(configuration.GetSection("Funds").Get<FundsOptions>() ?? new FundsOptions());
+        var options = configuration.GetSection("Funds").Get<FundsOptions>() ?? new FundsOptions();
+        var bankTimeoutMs = configuration.GetSection(Banking.BankOptions.SectionName).Get<Banking.BankOptions>()?.TimeoutMs ?? 3000;
+        if (options.ClaimLapseSeconds * 1000L <= 2L * bankTimeoutMs)
+        {
+            // a resolver's claim must outlast its two bank calls (query, then resend or reversal), or a second one takes over mid-way
+            throw new InvalidOperationException("Funds:ClaimLapseSeconds must be longer than two bank calls (2 × Bank:TimeoutMs)");
+        }
+        services.AddSingleton(options);
         services.AddSingleton<FundMovements>();
         services.AddSingleton<OwnCardWithdrawals>();
         services.AddSingleton<WalletFunds>();

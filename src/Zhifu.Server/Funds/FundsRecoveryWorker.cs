@@ -14,6 +14,10 @@ public sealed class FundsRecoveryWorker(
     ILogger<FundsRecoveryWorker> logger)
     : BackgroundService
 {
+    /// <summary>How long a movement recorded for review may be without its hold before it counts as never held (its own
+    /// request places the hold within moments).</summary>
+    private static readonly TimeSpan UnheldReviewGrace = TimeSpan.FromMinutes(1);
+
     /// <summary>One round: every unsettled movement older than the grace period. Returns how many were looked at.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -32,7 +36,20 @@ public sealed class FundsRecoveryWorker(
         {
             await movements.ResolveAsync(movement, cards, cancellationToken);
         }
-        return open.Count;
+        // Recorded for review but never held (the ledger was down, or the process stopped, between the record and the hold).
+        var unheldBefore = now - UnheldReviewGrace;
+        List<FundMovementRow> unheld;
+        await using (var db = database.CreateContext())
+        {
+            unheld = await db.Set<FundMovementRow>().AsNoTracking()
+                .Where(m => m.Status == FundMovements.Review && m.CreatedAt <= unheldBefore && !db.LedgerPending.Any(p => p.Id == m.Id))
+                .OrderBy(m => m.CreatedAt).Take(options.RecoveryBatchMax).ToListAsync(cancellationToken);
+        }
+        foreach (var movement in unheld)
+        {
+            await movements.FailUnheldReviewAsync(movement);
+        }
+        return open.Count + unheld.Count;
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Hosting.PeriodicWork.RunAsync(

@@ -76,11 +76,19 @@ public sealed class WalletMerges(
         var closed = 0;
         foreach (var id in open)
         {
-            var (merge, movedFen) = await SettleAsync(id, cancellationToken);
-            closed += merge.LedgerClosedAt is null ? 0 : 1;
-            if (movedFen > 0)
+            try
             {
-                await NotifyLateAsync(merge, movedFen, cancellationToken);
+                var (merge, movedFen) = await SettleAsync(id, cancellationToken);
+                closed += merge.LedgerClosedAt is null ? 0 : 1;
+                if (movedFen > 0)
+                {
+                    await NotifyLateAsync(merge, movedFen, cancellationToken);
+                }
+            }
+            catch (InvalidOperationException e)
+            {
+                // e.g. the kept wallet was closed since (its holder's ACC-6): this merge's money needs operators; the others go on.
+                logger.LogError(e, "merge {MergeId} left open could not be finished", id);
             }
         }
         return closed;

@@ -110,8 +110,16 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
         {
             foreach (var held in await hold.HeldWithoutCaseAsync(clock.UtcNow - HeldCaseGrace, 100, cancellationToken))
             {
-                await OpenRecordedAsync(held.BusinessId, KindReview, cancellationToken, held);
-                opened++;
+                try
+                {
+                    await OpenRecordedAsync(held.BusinessId, KindReview, cancellationToken, held);
+                    opened++;
+                }
+                catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+                {
+                    services.GetRequiredService<ILogger<RiskCases>>().LogError(e, "case of held {Kind} {BusinessId} not opened; next round",
+                        held.Kind, held.BusinessId); // one failure must not keep every other held movement without its case
+                }
             }
         }
         return opened;

@@ -59,7 +59,7 @@ public sealed class FundsCrashRecoveryTests
     [Fact]
     public async Task CARD4_a_movement_another_resolver_holds_is_left_to_it_until_its_claim_lapses()
     {
-        await using var server = await ZhifuTestServer.StartAsync(null, [.. Settings, "--Funds:ClaimLapseSeconds=2"]);
+        await using var server = await ZhifuTestServer.StartAsync(null, [.. Settings, "--Funds:ClaimLapseSeconds=7"]);
         var (movement, cardBefore, walletBefore) = await CrashAfterTheHoldAsync(server, FundMovements.Withdrawal, 3_300);
         // Another server (its recovery worker, a risk decision voiding it) is resolving it right now.
         await using (var db = server.Database.Options.CreateContext())
@@ -73,7 +73,7 @@ public sealed class FundsCrashRecoveryTests
         Assert.Equal(cardBefore, await CardBalanceAsync(server)); // the bank was not asked: nothing resent behind its back
 
         // That server died: once its claim lapses, this one resolves it (the bank never saw it: sent again, same id).
-        await Task.Delay(TimeSpan.FromSeconds(2.2), Ct);
+        await Task.Delay(TimeSpan.FromSeconds(7.2), Ct); // (the lapse must outlast two bank calls of Bank:TimeoutMs, 3 s)
         await worker.RunOnceAsync(Ct);
         Assert.Equal("succeeded", (await MovementAsync(server, movement.Id)).GetProperty("status").GetString());
         Assert.Equal(cardBefore + 3_300, await CardBalanceAsync(server));
@@ -100,6 +100,15 @@ public sealed class FundsCrashRecoveryTests
         Assert.Equal(cardBefore, await CardBalanceAsync(server)); // before: resent, and the card got money the wallet kept
         Assert.Equal(walletBefore, Available(server, movement.WalletLedgerAccountId));
         Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task CARD4_a_claim_lapse_not_longer_than_two_bank_calls_is_refused_at_start()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var refused = Assert.Throws<InvalidOperationException>(() => Zhifu.Server.Hosting.ServerApp.Build(
+            ZhifuTestServer.Arguments(database, "--Funds:ClaimLapseSeconds=6", "--Bank:TimeoutMs=3000")));
+        Assert.Contains("Funds:ClaimLapseSeconds", refused.Message, StringComparison.Ordinal);
     }
 
     private static readonly string[] Settings = ["--Funds:ResolveAfterSeconds=0", "--Funds:RecoveryIntervalSeconds=3600"];

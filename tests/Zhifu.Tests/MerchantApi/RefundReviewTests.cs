@@ -128,7 +128,7 @@ public sealed class RefundReviewTests
             }
             await Task.Delay(100, Ct);
         }
-        Assert.Equal(("CLOSED", "awaiting"), (refund.Status, refund.Review));
+        Assert.Equal(("CLOSED", "lapsed"), (refund.Status, refund.Review));
 
         // Nothing to review: approving or rejecting it is refused, and its amount is not given back a second time.
         using var finance = await StaffAsync(server, "cafe-finance");

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
+using Zhifu.Core.Ledger;
 using Zhifu.Server.Risk;
 using Zhifu.Tests.Lifecycle;
 using Zhifu.Tests.Transfers;
@@ -131,31 +132,31 @@ public sealed class RiskCaseTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RISK1_a_withdrawal_recorded_for_review_but_never_held_is_never_sent_when_its_case_is_released()
+    public async Task RISK1_a_withdrawal_recorded_for_review_but_never_held_is_failed_as_not_held_and_its_late_hold_refused()
     {
-        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
-        await zhang.FundAsync(50_000);
-        var funded = (await zhang.BalanceAsync()).Balance;
-        var token = await zhang.CardTokenAsync("debit");
-        var card = (await _server.Services.GetRequiredService<Zhifu.Server.Funds.IBoundCards>().FindAsync(zhang.UserId, token, Ct))!;
-        var chart = _server.Services.GetRequiredService<Zhifu.Server.Ledger.InstitutionChart>();
-        // What a withdrawal held for review leaves when the process stops between its record and its ledger hold.
-        var movement = new Zhifu.Data.Entities.FundMovementRow
-        {
-            Id = Guid.CreateVersion7(), UserId = zhang.UserId, Kind = Zhifu.Server.Funds.FundMovements.Withdrawal, CardToken = token,
-            Bank = card.Bank, CardType = "debit", CardMasked = card.Masked, AmountFen = 6_000,
-            ClearingAccountId = chart[Zhifu.Server.Ledger.InstitutionChart.Clearing("ICBC")],
-            Status = Zhifu.Server.Funds.FundMovements.Review, CreatedAt = _server.Clock.UtcNow,
-        };
-        await using (var db = _server.Database.Options.CreateContext())
-        {
-            movement.WalletLedgerAccountId = (await db.Set<Zhifu.Data.Entities.UserRow>().SingleAsync(u => u.Id == zhang.UserId, Ct)).WalletAccountId;
-            db.Add(movement);
-            await db.SaveChangesAsync(Ct);
-        }
+        var (zhang, funded, movement) = await UnheldReviewAsync();
+        var late = LateHold(movement);
         _server.Clock.Advance(TimeSpan.FromMinutes(2));
-        await _server.Services.GetRequiredService<Zhifu.Server.Funds.FundsRecoveryWorker>().RunOnceAsync(Ct); // not its to settle
-        Assert.Equal(1, await _server.Services.GetRequiredService<RiskCases>().RecoverHeldAsync(Ct));
+        Assert.Equal(0, await _server.Services.GetRequiredService<RiskCases>().RecoverHeldAsync(Ct)); // nothing held: no case, no SMS
+        await _server.Services.GetRequiredService<Zhifu.Server.Funds.FundsRecoveryWorker>().RunOnceAsync(Ct);
+
+        var settled = await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/fund-movements/{movement.Id}", Ct);
+        Assert.Equal(("failed", "not-held"), (settled.GetProperty("status").GetString(), settled.GetProperty("failureCode").GetString()));
+        Assert.Empty(await CasesAsync(_server, zhang.UserId));
+        // The hold request still on its way (a slow ledger) can no longer hold money for the failed movement.
+        Assert.False((await _server.Services.GetRequiredService<Zhifu.Core.Ledger.ILedger>().SubmitAsync([late], Ct))[0].IsSuccess());
+        Assert.Equal(funded, (await zhang.BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK1_releasing_a_withdrawal_whose_hold_never_came_fails_it_as_not_held_and_never_asks_the_bank()
+    {
+        var (zhang, funded, movement) = await UnheldReviewAsync();
+        // Its case was opened at once (a repeat of the request found it under review), before its hold reached the ledger.
+        var cases = _server.Services.GetRequiredService<RiskCases>();
+        await cases.OpenRecordedAsync(movement.Id, RiskCases.KindReview, Ct, new RiskEvent(RiskKinds.Withdrawal, movement.Id,
+            zhang.UserId, movement.AmountFen, movement.CreatedAt));
         var opened = Assert.Single(await CasesAsync(_server, zhang.UserId));
         var detail = await GetAsync(_server, $"/api/ops/risk/cases/{opened.GetProperty("id")}");
         Assert.Equal("recovered", detail.GetProperty("decision").GetProperty("hits")[0].GetProperty("ruleId").GetString());
@@ -165,9 +166,40 @@ public sealed class RiskCaseTests : IAsyncLifetime
         Assert.Equal(("failed", "not-held"), (settled.GetProperty("status").GetString(), settled.GetProperty("failureCode").GetString()));
         var asked = await _server.Services.GetRequiredService<IBankChannel>().QueryAsync(movement.Id.ToString("N"), Ct);
         Assert.Equal(BankTransactionStatus.NotFound, asked.Status); // the bank never heard of it: nothing paid out unheld
+        Assert.False((await _server.Services.GetRequiredService<Zhifu.Core.Ledger.ILedger>().SubmitAsync([LateHold(movement)], Ct))[0].IsSuccess());
         Assert.Equal(funded, (await zhang.BalanceAsync()).Balance);
         await TransferKit.AssertVerifiedAsync(_server);
     }
+
+    /// <summary>What a withdrawal held for review leaves when its hold has not reached the ledger (down, or the process stopped).</summary>
+    private async Task<(Party Zhang, long Funded, Zhifu.Data.Entities.FundMovementRow Movement)> UnheldReviewAsync()
+    {
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(50_000);
+        var funded = (await zhang.BalanceAsync()).Balance;
+        var token = await zhang.CardTokenAsync("debit");
+        var card = (await _server.Services.GetRequiredService<Zhifu.Server.Funds.IBoundCards>().FindAsync(zhang.UserId, token, Ct))!;
+        var chart = _server.Services.GetRequiredService<Zhifu.Server.Ledger.InstitutionChart>();
+        var movement = new Zhifu.Data.Entities.FundMovementRow
+        {
+            Id = Guid.CreateVersion7(), UserId = zhang.UserId, Kind = Zhifu.Server.Funds.FundMovements.Withdrawal, CardToken = token,
+            Bank = card.Bank, CardType = "debit", CardMasked = card.Masked, AmountFen = 6_000,
+            ClearingAccountId = chart[Zhifu.Server.Ledger.InstitutionChart.Clearing("ICBC")],
+            Status = Zhifu.Server.Funds.FundMovements.Review, CreatedAt = _server.Clock.UtcNow,
+        };
+        await using var db = _server.Database.Options.CreateContext();
+        movement.WalletLedgerAccountId = (await db.Set<Zhifu.Data.Entities.UserRow>().SingleAsync(u => u.Id == zhang.UserId, Ct)).WalletAccountId;
+        db.Add(movement);
+        await db.SaveChangesAsync(Ct);
+        return (zhang, funded, movement);
+    }
+
+    private static Zhifu.Core.Ledger.Transfer LateHold(Zhifu.Data.Entities.FundMovementRow movement) => new()
+    {
+        Id = movement.Id, DebitAccountId = movement.WalletLedgerAccountId, CreditAccountId = movement.ClearingAccountId,
+        AmountFen = movement.AmountFen, Ledger = Zhifu.Core.Ledger.Ledgers.Cny, Code = Zhifu.Core.Ledger.TransferCode.Withdrawal,
+        Flags = Zhifu.Core.Ledger.TransferFlags.Pending, BusinessId = movement.Id,
+    };
 
     [Fact]
     public async Task RISK4_voiding_a_held_transfer_returns_the_money_and_lists_the_device_so_it_is_blocked_next_time()

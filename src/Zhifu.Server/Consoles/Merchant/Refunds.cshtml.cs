@@ -23,6 +23,7 @@ public sealed class RefundsModel(DatabaseOptions database, RefundDesk desk) : Pa
     [
         (PaymentRefunds.AwaitingReview, "待审核", "awaiting review"), (PaymentRefunds.Approved, "已通过", "approved"),
         (PaymentRefunds.Rejected, "已驳回", "rejected"), (PaymentRefunds.NoReview, "无需审核", "no review"),
+        (PaymentRefunds.Lapsed, "未审核即关闭", "closed before review"),
     ];
 
     public static string ReviewText(string review, bool english) =>

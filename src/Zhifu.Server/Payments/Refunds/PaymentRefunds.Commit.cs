@@ -72,6 +72,10 @@ public sealed partial class PaymentRefunds
             logger.LogWarning("refund {RefundId} refused by the ledger after an interruption ({Results}): closed", refund.RefundId,
                 string.Join(",", results));
             refund.ChainJson = null;
+            if (refund.Review == AwaitingReview)
+            {
+                refund.Review = Lapsed; // closed undecided: out of the review queue, shown as such
+            }
             await CloseAsync(db, refund, order);
         }
         refund.Version++;

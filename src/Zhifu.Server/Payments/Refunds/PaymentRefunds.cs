@@ -38,6 +38,9 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
     public const string Approved = "approved";
     public const string Rejected = "rejected";
 
+    /// <summary>Closed before anyone reviewed it (its holds were refused after an interruption): nothing left to decide.</summary>
+    public const string Lapsed = "lapsed";
+
     /// <summary>
     /// 403 USER_ACCOUNT_ABNORMAL (the protocol's 退款请求失败 for an abnormal user account): the payer's wallet may not receive
     /// money now — closed, dormant or restricted.
