@@ -30,12 +30,13 @@ public sealed partial class FundMovements
             return card is null ? await VoidReviewAsync(movementId) : RiskHoldOutcome.EndedOtherwise; // the card was unbound since
         }
         movement = (await FindMovementAsync(movementId))!;
-        if (!await HeldOrBarredAsync(movement))
+        var hold = await HoldOrBarAsync(movement);
+        if (hold is null)
         {
             await FinishAsync(movement, Failed, null, NotHeld); // never held (a crash before the hold): never sent (CARD-4)
             return RiskHoldOutcome.EndedOtherwise;
         }
-        if (await HoldStatusAsync(movementId) != Core.Ledger.PendingStatus.Open)
+        if (hold != Core.Ledger.PendingStatus.Open)
         {
             await ReleaseClaimAsync(movementId, movement.ResolvingSince!.Value); // ended otherwise: the recovery worker settles it
             return RiskHoldOutcome.EndedOtherwise;
@@ -55,7 +56,7 @@ public sealed partial class FundMovements
             return RiskHoldOutcome.EndedOtherwise;
         }
         var movement = (await FindMovementAsync(movementId))!;
-        if (!await HeldOrBarredAsync(movement))
+        if (await HoldOrBarAsync(movement) is null)
         {
             await FinishAsync(movement, Failed, null, NotHeld); // nothing was held: nothing to void
             return RiskHoldOutcome.Done;
@@ -65,22 +66,22 @@ public sealed partial class FundMovements
     }
 
     /// <summary>
-    /// Whether the movement's hold is in the ledger — after making sure, when it is not, that it never will be: a transfer
-    /// under the hold's id that the ledger refuses (0 fen) reserves the id, so a hold request still on its way answers that
-    /// refusal instead of holding money for a movement settled as not held. The ledger's counterpart of the reversal that
-    /// bars a late original at the bank (CARD-4).
+    /// The movement's hold as it stands in the ledger — or null, after making sure it never will be there: a transfer under
+    /// the hold's id that the ledger refuses (0 fen) reserves the id, so a hold request still on its way answers that refusal
+    /// instead of holding money for a movement settled as not held. The ledger's counterpart of the reversal that bars a late
+    /// original at the bank (CARD-4).
     /// </summary>
-    private async Task<bool> HeldOrBarredAsync(FundMovementRow movement)
+    private async Task<Core.Ledger.PendingStatus?> HoldOrBarAsync(FundMovementRow movement)
     {
-        if (await HoldStatusAsync(movement.Id) is not null)
+        if (await HoldStatusAsync(movement.Id) is { } hold)
         {
-            return true;
+            return hold;
         }
         await ledger.SubmitAsync([new Core.Ledger.Transfer
         {
             Id = movement.Id, Ledger = Core.Ledger.Ledgers.Cny, Code = Code(movement), BusinessId = movement.Id, AmountFen = 0,
         }], CancellationToken.None);
-        return await HoldStatusAsync(movement.Id) is not null; // the hold got in first after all
+        return await HoldStatusAsync(movement.Id); // not null: the hold got in first after all
     }
 
     /// <summary>
@@ -90,7 +91,7 @@ public sealed partial class FundMovements
     public async Task<bool> FailUnheldReviewAsync(FundMovementRow movement)
     {
         ArgumentNullException.ThrowIfNull(movement);
-        if (await HeldOrBarredAsync(movement))
+        if (await HoldOrBarAsync(movement) is not null)
         {
             return false;
         }

@@ -6,7 +6,7 @@ public static class FundsFeature
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Funds").Get<FundsOptions>() ?? new FundsOptions();
-        var bankTimeoutMs = configuration.GetSection(Banking.BankOptions.SectionName).Get<Banking.BankOptions>()?.TimeoutMs ?? 3000;
+        var bankTimeoutMs = (configuration.GetSection(Banking.BankOptions.SectionName).Get<Banking.BankOptions>() ?? new Banking.BankOptions()).TimeoutMs;
         if (options.ClaimLapseSeconds * 1000L <= 2L * bankTimeoutMs)
         {
             // a resolver's claim must outlast its two bank calls (query, then resend or reversal), or a second one takes over mid-way

@@ -22,8 +22,8 @@ public sealed record FundsOptions
     public int ResendsMax { get; init; } = 2;
 
     /// <summary>
-    /// How long one resolver's claim on a movement stands before another may take over (its process died): longer than a
-    /// start's ledger hold and bank call together (Bank:TimeoutMs is at most 120 s).
+    /// How long one resolver's claim on a movement stands before another may take over (its process died): longer than two
+    /// bank calls (the recovery's query, then its resend or reversal; checked against Bank:TimeoutMs at start).
     /// </summary>
     public int ClaimLapseSeconds { get; init; } = 180;
 }

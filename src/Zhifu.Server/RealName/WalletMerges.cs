@@ -118,29 +118,28 @@ public sealed class WalletMerges(
         {
             var wallet = ledger.GetAccount(from.WalletAccountId)?.AvailableCreditBalance ?? 0;
             var consumption = ledger.GetAccount(from.ConsumptionAccountId)?.AvailableCreditBalance ?? 0;
-            if (wallet == 0 && consumption == 0 && closing.Settlement(from) == Lifecycle.LifecycleErrors.OpenHolds)
-            {
-                // Money on hold there: nothing to close yet (a closing hold would only be voided again); a later round.
-                logger.LogWarning("merged wallet {UserId} left open in the ledger until its holds settle", from.Id);
-                break;
-            }
             if (wallet == 0 && consumption == 0)
             {
-                // Closed for good; money that arrived before the closing moves with it in the same linked chain.
+                // Closed for good; money that arrived before the closing moves with it in the same linked chain. With money on
+                // hold there, nothing is tried (a closing hold would only be voided again): a later round.
+                var (unsettled, swept) = (closing.Settlement(from), false);
                 var (sweptWallet, sweptConsumption) = (0L, 0L);
-                var (unsettled, swept) = await closing.CloseAsync(from, (w, c) =>
+                if (unsettled != Lifecycle.LifecycleErrors.OpenHolds)
                 {
-                    (sweptWallet, sweptConsumption) = (w.AvailableCreditBalance, c.AvailableCreditBalance);
-                    return Moves(from, to, sweptWallet, sweptConsumption, merge.Id);
-                });
+                    (unsettled, swept) = await closing.CloseAsync(from, (w, c) =>
+                    {
+                        (sweptWallet, sweptConsumption) = (w.AvailableCreditBalance, c.AvailableCreditBalance);
+                        return Moves(from, to, sweptWallet, sweptConsumption, merge.Id);
+                    });
+                }
                 if (swept)
                 {
                     await AddAsync(sweptWallet, sweptConsumption);
                 }
                 if (unsettled is not null)
                 {
-                    // A hold placed meanwhile (a payment under review, a delayed transfer) settles first; FinishLeftOpenAsync
-                    // moves what it gives back and closes the accounts then.
+                    // A hold (a payment under review, a delayed transfer) settles first; FinishLeftOpenAsync moves what it gives
+                    // back and closes the accounts then.
                     logger.LogWarning("merged wallet {UserId} left open in the ledger until its holds settle: {Code}", from.Id,
                         unsettled.Code);
                 }
@@ -171,26 +170,22 @@ public sealed class WalletMerges(
     }
 
     /// <summary>CS-3: the closed wallet's phone hears where its money went.</summary>
-    private async Task NotifyAsync(WalletMergeRow merge, CancellationToken cancellationToken)
-    {
-        await using var db = database.CreateContext();
-        var from = await db.Set<UserRow>().AsNoTracking().FirstAsync(u => u.Id == merge.FromUserId, cancellationToken);
-        var to = await db.Set<UserRow>().AsNoTracking().FirstAsync(u => u.Id == merge.ToUserId, cancellationToken);
-        var keeper = PersonalDataMask.Phone(personalData.Unprotect(to.PhoneCipher, PersonalData.Phone));
-        await sms.SendAsync(personalData.Unprotect(from.PhoneCipher, PersonalData.Phone), "account",
-            $"【知付】按您的选择，本钱包已并入同一身份的钱包 {keeper}（每人限一个Ⅲ类账户），余额 {new Money(merge.WalletFen + merge.ConsumptionFen)} 已转入，本钱包已注销。",
-            cancellationToken);
-    }
+    private Task NotifyAsync(WalletMergeRow merge, CancellationToken cancellationToken) => TextMergedNumberAsync(merge,
+        keeper => $"【知付】按您的选择，本钱包已并入同一身份的钱包 {keeper}（每人限一个Ⅲ类账户），余额 {new Money(merge.WalletFen + merge.ConsumptionFen)} 已转入，本钱包已注销。",
+        cancellationToken);
 
     /// <summary>CS-3: money a hold gave back after the merge followed the rest; the merged number hears how much.</summary>
-    private async Task NotifyLateAsync(WalletMergeRow merge, long movedFen, CancellationToken cancellationToken)
+    private Task NotifyLateAsync(WalletMergeRow merge, long movedFen, CancellationToken cancellationToken) => TextMergedNumberAsync(merge,
+        keeper => $"【知付】您已合并的原钱包有 {new Money(movedFen)} 在合并后退回或到账，已转入合并后的钱包 {keeper}。", cancellationToken);
+
+    /// <summary>Texts the merged wallet's number; <paramref name="text"/> is given the kept wallet's number, masked.</summary>
+    private async Task TextMergedNumberAsync(WalletMergeRow merge, Func<string, string> text, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
         var from = await db.Set<UserRow>().AsNoTracking().FirstAsync(u => u.Id == merge.FromUserId, cancellationToken);
         var to = await db.Set<UserRow>().AsNoTracking().FirstAsync(u => u.Id == merge.ToUserId, cancellationToken);
         var keeper = PersonalDataMask.Phone(personalData.Unprotect(to.PhoneCipher, PersonalData.Phone));
-        await sms.SendAsync(personalData.Unprotect(from.PhoneCipher, PersonalData.Phone), "account",
-            $"【知付】您已合并的原钱包有 {new Money(movedFen)} 在合并后退回或到账，已转入合并后的钱包 {keeper}。", cancellationToken);
+        await sms.SendAsync(personalData.Unprotect(from.PhoneCipher, PersonalData.Phone), "account", text(keeper), cancellationToken);
     }
 
     /// <summary>The balance and the consumption-only funds each to their kind (CARD-3), both parts or neither.</summary>

@@ -13,6 +13,8 @@ public sealed partial class WalletTransfers : IRiskHold
     string IRiskHold.Kind => RiskKinds.Transfer;
 
     /// <summary>Money held rather than moved: a delayed arrival (TRF-2) or a review (RISK-1).</summary>
+    private static bool IsHeld(WalletTransferRow row) => row.Arrival != RealTime || row.RiskReview;
+
     async Task<IReadOnlyList<RiskEvent>> IRiskHold.HeldWithoutCaseAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
@@ -22,8 +24,6 @@ public sealed partial class WalletTransfers : IRiskHold
             .OrderBy(t => t.CreatedAt).Take(max).ToListAsync(cancellationToken);
         return [.. held.Select(t => new RiskEvent(RiskKinds.Transfer, t.Id, t.PayerUserId, t.AmountFen, t.CreatedAt, PayeeUserId: t.PayeeUserId))];
     }
-
-    private static bool IsHeld(WalletTransferRow row) => row.Arrival != RealTime || row.RiskReview;
 
     private RiskEvent RiskEventOf(Guid id, UserRow payer, TransferOrder order, TransferTarget target) => new(
         target.Card is null ? RiskKinds.Transfer : RiskKinds.Withdrawal, id, payer.Id, order.AmountFen, clock.UtcNow,

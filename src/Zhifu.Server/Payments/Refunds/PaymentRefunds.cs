@@ -24,6 +24,12 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
     public const string NoReview = "none";
     public const string AwaitingReview = "awaiting";
 
+    public const string Approved = "approved";
+    public const string Rejected = "rejected";
+
+    /// <summary>Closed before anyone reviewed it (its holds were refused after an interruption): nothing left to decide.</summary>
+    public const string Lapsed = "lapsed";
+
     /// <summary>
     /// Refunds in review state <paramref name="review"/>. Awaiting review means still to decide (PROCESSING): a refund that
     /// closed undecided — its holds refused after an interruption, its amount given back — has nothing left to approve.
@@ -35,11 +41,6 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
     /// <summary>Whether a reviewer can still approve or reject <paramref name="refund"/> (see <see cref="InReview"/>).</summary>
     public static bool Reviewable(PaymentRefundRow refund) =>
         refund is not null && refund.Review == AwaitingReview && refund.Status == Processing;
-    public const string Approved = "approved";
-    public const string Rejected = "rejected";
-
-    /// <summary>Closed before anyone reviewed it (its holds were refused after an interruption): nothing left to decide.</summary>
-    public const string Lapsed = "lapsed";
 
     /// <summary>
     /// 403 USER_ACCOUNT_ABNORMAL (the protocol's 退款请求失败 for an abnormal user account): the payer's wallet may not receive
