@@ -59,9 +59,10 @@ public sealed class Browser : IAsyncLifetime
         ArgumentNullException.ThrowIfNull(page);
         try
         {
-            // Landed once the page's document is there: the "load" event also waits for every image and script, which on a
-            // loaded machine missed 60 s once with the console already on screen (CI, OpsFinanceTests).
-            await page.WaitForURLAsync(urlGlob, new PageWaitForURLOptions { Timeout = SignInTimeoutMs, WaitUntil = WaitUntilState.DOMContentLoaded });
+            // Landed once the navigation to the console is committed; what the test reads next waits for its own elements. The
+            // "load" and then the "DOMContentLoaded" state each missed 60 s once in CI with the console already on screen
+            // (OpsFinanceTests, OpsPasswordlessTests: "still at …/ops" with the page's text below).
+            await page.WaitForURLAsync(urlGlob, new PageWaitForURLOptions { Timeout = SignInTimeoutMs, WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException)
         {
