@@ -35,7 +35,8 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
         // The busy timeout first: switching to WAL needs a moment's lock, and EF's connections may hold the file at start.
         SqliteBusyWait.Install(_db, tuning.BusyTimeoutMs);
         Exec($"PRAGMA journal_mode=WAL; PRAGMA synchronous={tuning.Synchronous};"
-            + $" PRAGMA wal_autocheckpoint={tuning.WalAutoCheckpointPages}; PRAGMA cache_size=-65536;");
+            + $" PRAGMA cache_size=-65536;");
+        SqliteBusyWait.SignalCommits(_db, tuning.WalAutoCheckpointPages); // the WAL hook checkpoints, at the ledger's own size
         _insertTransfers = Prepare("INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, amount, pending_id,"
             + " timeout, ledger, code, flags, business_id, result, timestamp) VALUES " + Rows(RowsPerStatement, 12));
         // Balances are written as an upsert because it is the one multi-row form of an update SQLite has; the writer only

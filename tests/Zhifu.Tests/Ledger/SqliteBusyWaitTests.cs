@@ -6,8 +6,9 @@ namespace Zhifu.Tests.Ledger;
 
 /// <summary>
 /// The SQLite write-lock wait the ledger and every EF connection use (SqliteBusyWait): a writer that meets another's lock
-/// waits in the handler — not in SQLite's sleeping busy_timeout — and writes once the lock is free; past its timeout it
-/// answers SQLITE_BUSY and writes nothing.
+/// waits in the handler — not in SQLite's sleeping busy_timeout, and without spinning: it blocks until a commit is signalled
+/// or 1 ms has passed — and writes once the lock is free; past its timeout it answers SQLITE_BUSY and writes nothing. The WAL
+/// hook that signals commits replaces SQLite's checkpointing one, so it checkpoints itself.
 /// </summary>
 public sealed class SqliteBusyWaitTests : IDisposable
 {
@@ -16,21 +17,29 @@ public sealed class SqliteBusyWaitTests : IDisposable
     private string File => Path.Combine(_directory, "busy.db");
 
     [Fact]
-    public async Task A_writer_meeting_a_held_lock_waits_in_the_handler_and_writes_once_it_is_free()
+    public async Task A_writer_meeting_a_held_lock_waits_in_the_handler_without_spinning_and_writes_once_it_is_free()
     {
         var (holder, writer) = LockHeld(5_000);
         using var _ = holder;
         using var __ = writer;
-        var before = SqliteBusyWait.Tries;
+        SqliteBusyWait.SignalCommits(holder, SqliteBusyWait.DefaultCheckpointPages);
+        var (before, started) = (SqliteBusyWait.Tries, DateTime.UtcNow);
         var write = Task.Run(() => sqlite3_exec(writer, "INSERT INTO t VALUES (2);"));
-        var deadline = DateTime.UtcNow.AddSeconds(4);
-        while (SqliteBusyWait.Tries - before < SqliteBusyWait.YieldTries + 3) // it waits: in the handler, into its sleeping tries
+        var deadline = started.AddSeconds(4);
+        while (SqliteBusyWait.Tries - before < 30) // it waits in the handler, try after try
         {
             Assert.False(write.IsCompleted, "the write did not wait for the lock");
             Assert.True(DateTime.UtcNow < deadline, "the handler was not called: the connection waits in SQLite's busy_timeout");
             await Task.Delay(5, TestContext.Current.CancellationToken);
         }
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        // Each try after the first blocks for up to 1 ms (no commit happens meanwhile): a spinning handler tries thousands of times.
+        var (tries, waitedMs) = (SqliteBusyWait.Tries - before, (DateTime.UtcNow - started).TotalMilliseconds);
+        Assert.True(tries <= waitedMs + 5, $"{tries} tries in {waitedMs:F0} ms");
+        Assert.False(write.IsCompleted);
+        var commits = SqliteBusyWait.Commits;
         Exec(holder, "COMMIT;");
+        Assert.True(SqliteBusyWait.Commits > commits, "the holder's commit was not signalled");
         Assert.Equal(SQLITE_OK, await write);
         Assert.Equal(2, Count(holder));
     }
@@ -41,11 +50,28 @@ public sealed class SqliteBusyWaitTests : IDisposable
         var (holder, writer) = LockHeld(50);
         using var _ = holder;
         using var __ = writer;
-        var before = SqliteBusyWait.Tries;
+        var started = DateTime.UtcNow;
         Assert.Equal(SQLITE_BUSY, sqlite3_exec(writer, "INSERT INTO t VALUES (2);"));
-        Assert.True(SqliteBusyWait.Tries - before >= SqliteBusyWait.YieldTries + 50); // yields, then ~50 sleeping tries
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(45), "it gave up before its timeout");
         Exec(holder, "COMMIT;");
         Assert.Equal(1, Count(holder));
+    }
+
+    [Theory]
+    [InlineData(10, true)]
+    [InlineData(1_000_000, false)] // the control: without a checkpoint the WAL grows with every commit
+    public void The_commit_signal_checkpoints_once_the_wal_holds_the_pages_given(int checkpointPages, bool bounded)
+    {
+        using var db = Open(File);
+        Exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE t (x INTEGER, filler BLOB);");
+        SqliteBusyWait.SignalCommits(db, checkpointPages);
+        for (var i = 0; i < 200; i++)
+        {
+            Exec(db, $"INSERT INTO t VALUES ({i}, zeroblob(3000));"); // a page or so a commit
+        }
+        var walPages = new FileInfo(File + "-wal").Length / 4_096;
+        Assert.Equal(bounded, walPages < 60);
+        Assert.Equal(200, Count(db));
     }
 
     /// <summary>A connection holding the write lock (one row written, uncommitted) and a writer waiting up to <paramref name="timeoutMs"/>.</summary>
