@@ -92,7 +92,7 @@ public sealed class MerchantFaceTerminalsTests(Browser browser) : IClassFixture<
         await admin.WaitForSelectorAsync($"tr[data-terminal={terminalId}] .store >> text=知付演示咖啡馆·国贸店");
         Assert.Equal("知付演示咖啡馆·国贸店", Str(Assert.Single(await TerminalsAsync(api)), "storeName"));
 
-        // a new key: asked first; the certification stays (it is of the model)
+        // a new key: asked first; the terminal waits for risk to certify it again (the certification vouches for the key's device)
         using var newKey = RSA.Create(2048);
         await row.Locator("details.rotate summary").ClickAsync();
         await row.Locator("textarea[name=newPublicKeyPem]").FillAsync(newKey.ExportSubjectPublicKeyInfoPem());
@@ -101,7 +101,8 @@ public sealed class MerchantFaceTerminalsTests(Browser browser) : IClassFixture<
         Assert.Contains(terminalId, asked(), StringComparison.Ordinal);
         var rotated = Assert.Single(await TerminalsAsync(api));
         Assert.Contains(Str(rotated, "keyRotatedAt")!, await row.Locator(".key").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal("certified", Str(rotated, "state"));
+        Assert.Equal("pending", Str(rotated, "state"));
+        Assert.Contains("重新通过平台安全认证", asked(), StringComparison.Ordinal);
 
         await row.Locator("form.disable button").ClickAsync();
         await admin.WaitForSelectorAsync($"tr[data-terminal={terminalId}] .state >> text=已停用");

@@ -30,19 +30,21 @@ public static class FaceTerminalEndpoints
         {
             var (row, field) = await terminals.RegisterAsync(user.MerchantId(), registration, h.RequestAborted);
             return row is null
-                ? ApiProblem.Create(h, 400, "FACE_TERMINAL_INVALID_FIELD", "终端信息不完整或不正确（公钥须为 2048 位及以上的 RSA 公钥，认证须未过期）",
+                ? ApiProblem.Create(h, 400, "FACE_TERMINAL_INVALID_FIELD", "终端信息不完整或不正确（公钥须为 2048–4096 位的 RSA 公钥，不是私钥；认证须未过期）",
                     "The terminal's details are incomplete or wrong (an RSA key of 2048 bits or more, an unexpired certificate)", field)
                 : Results.Created($"/api/merchant/face-terminals/{row.TerminalId}", Dto(row));
         }).RequireAuthorization(MerchantStaffAuth.Admins);
         merchant.MapPatch("/{terminalId}", async (string terminalId, ChangeRequest change, ClaimsPrincipal user, FaceTerminals terminals,
             HttpContext h) =>
         {
-            var refusal = await terminals.ChangeAsync(user.MerchantId(), terminalId, change.Disable, change.StoreName, change.PublicKeyPem,
+            var refusal = await terminals.ChangeAsync(user, terminalId, change.Disable, change.StoreName, change.PublicKeyPem,
                 h.RequestAborted);
             return refusal switch
             {
                 null => Results.NoContent(),
                 "not-found" => ApiProblem.Create(h, 404, "FACE_TERMINAL_NOT_FOUND", "终端不存在", "No such terminal"),
+                "changed" => ApiProblem.Create(h, 409, "FACE_TERMINAL_CHANGED", "终端刚被他人修改，请刷新后重试",
+                    "The terminal was just changed by someone else: reload and try again"),
                 _ => ApiProblem.Create(h, 400, "FACE_TERMINAL_INVALID_FIELD", "终端信息不正确", "The terminal's details are wrong", refusal),
             };
         }).RequireAuthorization(MerchantStaffAuth.Admins);

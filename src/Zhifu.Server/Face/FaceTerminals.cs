@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -5,6 +6,7 @@ using Zhifu.Core;
 using Zhifu.Data;
 using Zhifu.Data.Entities;
 using Zhifu.Server.Lifecycle;
+using Zhifu.Server.Merchants;
 using Zhifu.Server.Security;
 
 namespace Zhifu.Server.Face;
@@ -31,7 +33,8 @@ public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestN
     public async Task<(FaceTerminalRow? Terminal, string? Field)> RegisterAsync(Guid merchantId, TerminalRegistration r, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var field = Text(r.StoreName, 64) ? Text(r.Model, 64) ? !IsKey(r.PublicKeyPem) ? "publicKeyPem"
+        var publicKey = RsaPublicKeys.Normalize(r.PublicKeyPem);
+        var field = Text(r.StoreName, 64) ? Text(r.Model, 64) ? publicKey is null ? "publicKeyPem"
             : Text(r.CertLab, 64) ? Text(r.CertNumber, 64) ? r.CertExpiresOn is null || r.CertExpiresOn <= Today() ? "certExpiresOn"
             : null : "certNumber" : "certLab" : "model" : "storeName";
         if (field is not null)
@@ -43,7 +46,7 @@ public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestN
         var row = new FaceTerminalRow
         {
             Id = Guid.CreateVersion7(), TerminalId = "FT" + RandomDigits.Of(14), MerchantId = merchantId, MchId = merchant.MchId,
-            StoreName = r.StoreName!.Trim(), Model = r.Model!.Trim(), PublicKeyPem = r.PublicKeyPem!.Trim(), CertLab = r.CertLab!.Trim(),
+            StoreName = r.StoreName!.Trim(), Model = r.Model!.Trim(), PublicKeyPem = publicKey!, CertLab = r.CertLab!.Trim(),
             CertNumber = r.CertNumber!.Trim(), CertExpiresOn = r.CertExpiresOn!.Value, State = FaceTerminalRow.Pending, CreatedAt = clock.UtcNow,
         };
         db.Add(row);
@@ -70,16 +73,29 @@ public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestN
         (row.State, row.ReviewedBy, row.ReviewNote, row.ReviewedAt) =
             (certify ? FaceTerminalRow.Certified : FaceTerminalRow.Rejected, by.Username, note, clock.UtcNow);
         row.Version++;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return "FACE_TERMINAL_NOT_PENDING"; // its merchant changed it meanwhile: nothing written
+        }
         await audit.AppendAsync(by.Username, by.Role, certify ? "face-terminal.certify" : "face-terminal.reject", terminalId, note, ct);
         return null;
     }
 
-    /// <summary>The merchant disables a terminal, moves it to another store, or gives it a new key (it keeps its certification:
-    /// that is of the model). Null when done, else the field at fault or "not-found".</summary>
-    public async Task<string?> ChangeAsync(Guid merchantId, string terminalId, bool? disable, string? storeName, string? publicKeyPem,
+    /// <summary>
+    /// The merchant (an admin: <paramref name="by"/>) disables a terminal, moves it to another store, or gives it a new key.
+    /// Certification vouches for the device that holds the key (FACE-5), so a new key sends a certified (or rejected) terminal
+    /// back to pending until risk certifies it again — else any software given a new key would take face payments as a
+    /// certified terminal; the change is audited. Null when done, else the field at fault or "not-found".
+    /// </summary>
+    public async Task<string?> ChangeAsync(ClaimsPrincipal by, string terminalId, bool? disable, string? storeName, string? publicKeyPem,
         CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(by);
+        var merchantId = by.MerchantId();
         await using var db = database.CreateContext();
         var row = await db.Set<FaceTerminalRow>().FirstOrDefaultAsync(t => t.TerminalId == terminalId && t.MerchantId == merchantId, ct);
         if (row is null)
@@ -90,7 +106,8 @@ public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestN
         {
             return "storeName";
         }
-        if (publicKeyPem is not null && !IsKey(publicKeyPem))
+        var publicKey = RsaPublicKeys.Normalize(publicKeyPem);
+        if (publicKeyPem is not null && publicKey is null)
         {
             return "publicKeyPem";
         }
@@ -99,12 +116,27 @@ public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestN
             row.State = FaceTerminalRow.Disabled;
         }
         row.StoreName = storeName?.Trim() ?? row.StoreName;
-        if (publicKeyPem is not null)
+        if (publicKey is not null)
         {
-            (row.PublicKeyPem, row.KeyRotatedAt) = (publicKeyPem.Trim(), clock.UtcNow);
+            (row.PublicKeyPem, row.KeyRotatedAt) = (publicKey, clock.UtcNow);
+            if (row.State is FaceTerminalRow.Certified or FaceTerminalRow.Rejected)
+            {
+                (row.State, row.ReviewedBy, row.ReviewNote, row.ReviewedAt) = (FaceTerminalRow.Pending, null, null, null);
+            }
         }
         row.Version++;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return "changed"; // reviewed or changed by someone else meanwhile: nothing written, look again
+        }
+        var changes = string.Join(' ', new[] { disable == true ? "disable" : null, storeName is null ? null : "store",
+            publicKey is null ? null : "key" }.Where(c => c is not null));
+        await audit.AppendAsync("merchant:" + by.Identity!.Name, by.FindFirstValue(ClaimTypes.Role)!, "face-terminal.change", terminalId,
+            $"{changes}; state {row.State}", ct);
         return null;
     }
 
@@ -191,12 +223,6 @@ public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestN
     private DateOnly Today() => DateOnly.FromDateTime(ChinaTime.ToChina(clock.UtcNow).DateTime);
 
     private static bool Text(string? value, int max) => value?.Trim() is { Length: > 0 } t && t.Length <= max;
-
-    private static bool IsKey(string? pem)
-    {
-        using var key = KeyOf(pem);
-        return key is not null;
-    }
 
     /// <summary>An RSA public key of 2048 bits or more from PEM, or null.</summary>
     private static RSA? KeyOf(string? pem)

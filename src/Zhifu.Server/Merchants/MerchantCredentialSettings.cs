@@ -37,10 +37,10 @@ public sealed class MerchantCredentialSettings(DatabaseOptions database, Merchan
         {
             return new Refusal(400, "INVALID_SERIAL", "证书序列号须为 8–64 位十六进制字符", "The serial must be 8–64 hex digits", "serial");
         }
-        if (publicKeyPem is not { Length: <= 4096 } || !IsRsa2048(publicKeyPem))
+        if (RsaPublicKeys.Normalize(publicKeyPem) is not { } publicKey)
         {
-            return new Refusal(400, "INVALID_PUBLIC_KEY", "须为 PEM 格式、至少 2048 位的 RSA 公钥",
-                "An RSA public key of at least 2048 bits in PEM form is required", "publicKeyPem");
+            return new Refusal(400, "INVALID_PUBLIC_KEY", "须为 PEM 格式、2048–4096 位的 RSA 公钥（不是私钥）",
+                "An RSA public key of 2048–4096 bits in PEM form is required (not the private key)", "publicKeyPem");
         }
         var merchantId = user.MerchantId();
         await using var db = database.CreateContext();
@@ -54,7 +54,7 @@ public sealed class MerchantCredentialSettings(DatabaseOptions database, Merchan
         {
             return new Refusal(409, "API_KEY_SERIAL_USED", "该证书序列号已登记", "That serial is already registered", "serial");
         }
-        await credentials.AddPublicKeyAsync(merchant, serial, publicKeyPem, ct);
+        await credentials.AddPublicKeyAsync(merchant, serial, publicKey, ct);
         await AuditAsync(user, "merchant.api-key.add", $"{merchant.MchId} {serial}", ct);
         return null;
     }
@@ -112,20 +112,6 @@ public sealed class MerchantCredentialSettings(DatabaseOptions database, Merchan
         credentials.Forget(user.MchId());
         await AuditAsync(user, "merchant.notify-url", notifyUrl ?? "(none)", ct);
         return null;
-    }
-
-    private static bool IsRsa2048(string pem)
-    {
-        try
-        {
-            using var rsa = RSA.Create();
-            rsa.ImportFromPem(pem);
-            return rsa.KeySize >= 2048;
-        }
-        catch (Exception e) when (e is ArgumentException or CryptographicException)
-        {
-            return false;
-        }
     }
 
     private Task AuditAsync(ClaimsPrincipal user, string action, string target, CancellationToken ct) =>

@@ -11,7 +11,8 @@ namespace Zhifu.Tests.Face;
 
 /// <summary>
 /// FACE-5 terminals through real HTTP: registered by the merchant's admin, certified by risk (audited), accepted only while
-/// certified, enabled, unexpired and whitelisted, with every request signed by the terminal's own (rotatable) key.
+/// certified, enabled, unexpired and whitelisted, with every request signed by the terminal's own key — a new key needs a new
+/// certification.
 /// </summary>
 public sealed class FaceTerminalTests
 {
@@ -32,6 +33,9 @@ public sealed class FaceTerminalTests
         };
         Assert.Equal(403, (int)(await cashier.PostAsJsonAsync("/api/merchant/face-terminals", Registration(key.ExportSubjectPublicKeyInfoPem(), expires), Ct)).StatusCode);
         Assert.Equal("publicKeyPem", await FieldAsync(await admin.PostAsJsonAsync("/api/merchant/face-terminals", Registration("not a key", expires), Ct)));
+        // the terminal's private key pasted by mistake is refused, not stored
+        Assert.Equal("publicKeyPem", await FieldAsync(await admin.PostAsJsonAsync("/api/merchant/face-terminals",
+            Registration(key.ExportPkcs8PrivateKeyPem(), expires), Ct)));
         Assert.Equal("certExpiresOn", await FieldAsync(await admin.PostAsJsonAsync("/api/merchant/face-terminals",
             Registration(key.ExportSubjectPublicKeyInfoPem(), expires.AddDays(-60)), Ct)));
         var registered = await admin.PostAsJsonAsync("/api/merchant/face-terminals", Registration(key.ExportSubjectPublicKeyInfoPem(), expires), Ct);
@@ -65,10 +69,21 @@ public sealed class FaceTerminalTests
         Assert.Null(await HelloAsync(server, terminal, terminalId, key, nonce: "nonce-0000001"));
         Assert.Equal("TERMINAL_NONCE_REUSED", await HelloAsync(server, terminal, terminalId, key, nonce: "nonce-0000001"));
 
-        // moved to another store and given a new key: the old key stops working at once
+        // moved to another store and given a new key: the old key stops working at once, and the new one is not trusted until
+        // risk certifies the terminal again (the certification vouches for the device holding the key); the change is audited
         using var rotated = RSA.Create(2048);
+        Assert.Equal("publicKeyPem", await FieldAsync(await admin.PatchAsJsonAsync($"/api/merchant/face-terminals/{terminalId}",
+            new { publicKeyPem = rotated.ExportRSAPrivateKeyPem() }, Ct)));
+        Assert.Null(await HelloAsync(server, terminal, terminalId, key)); // nothing changed by the refused key
         Assert.Equal(204, (int)(await admin.PatchAsJsonAsync($"/api/merchant/face-terminals/{terminalId}",
             new { storeName = "望京店", publicKeyPem = rotated.ExportSubjectPublicKeyInfoPem() }, Ct)).StatusCode);
+        Assert.Equal("TERMINAL_SIGNATURE_INVALID", await HelloAsync(server, terminal, terminalId, key));
+        Assert.Equal("TERMINAL_NOT_CERTIFIED", await HelloAsync(server, terminal, terminalId, rotated));
+        Assert.Contains("face-terminal.change", await RiskKit.AuditActionsAsync(server));
+        using (var risk = await LifecycleClient.OperatorAsync(server, "risk"))
+        {
+            Assert.Equal(204, (int)(await risk.PostAsJsonAsync($"/api/ops/face-terminals/{terminalId}/certify", new { note = "新密钥在认证设备内" }, Ct)).StatusCode);
+        }
         Assert.Equal("TERMINAL_SIGNATURE_INVALID", await HelloAsync(server, terminal, terminalId, key));
         Assert.Null(await HelloAsync(server, terminal, terminalId, rotated));
 

@@ -81,9 +81,17 @@ public sealed class MerchantOnboardingTests
             NativeOrder(mchId, "SHOP-0002", 100_001, "http://127.0.0.1:9/n")),
             403, "RULE_LIMIT"); // its own single payment limit of ¥1,000
 
-        // MER-6 key rotation: add the new API key, switch, revoke the old — the old serial is refused at once
+        // MER-6 key rotation: add the new API key, switch, revoke the old — the old serial is refused at once. The private key
+        // (apiclient_key.pem) pasted instead of the public one, or a key over 4096 bits, is refused and nothing is stored.
         using var newKey = RSA.Create(2048);
         var newSerial = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
+        using var huge = RSA.Create(8192);
+        foreach (var wrong in new[] { newKey.ExportPkcs8PrivateKeyPem(), newKey.ExportRSAPrivateKeyPem(), huge.ExportSubjectPublicKeyInfoPem() })
+        {
+            await AssertProblemAsync(await boss.PostAsJsonAsync("/api/merchant/credentials/api-keys",
+                new { serial = newSerial, publicKeyPem = wrong }, Ct), 400, "INVALID_PUBLIC_KEY");
+        }
+        Assert.Equal(1, (await boss.GetFromJsonAsync<JsonElement>("/api/merchant/credentials", Ct)).GetProperty("apiKeys").GetArrayLength());
         Assert.Equal(200, (int)(await boss.PostAsJsonAsync("/api/merchant/credentials/api-keys",
             new { serial = newSerial, publicKeyPem = newKey.ExportSubjectPublicKeyInfoPem() }, Ct)).StatusCode);
         var rotated = signer.With(serial: newSerial, privateKey: newKey);

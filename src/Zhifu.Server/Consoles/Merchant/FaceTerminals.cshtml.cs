@@ -94,16 +94,18 @@ public sealed class FaceTerminalsModel(FaceTerminals terminals, IAuthorizationSe
         English ? $"{terminalId} is moved to {newStoreName?.Trim()}" : $"已将终端 {terminalId} 迁移到 {newStoreName?.Trim()}");
 
     public Task OnPostRotateAsync(string terminalId, string? newPublicKeyPem) => ChangeAsync(terminalId, null, null, newPublicKeyPem ?? "",
-        English ? $"{terminalId} has a new key: the old one no longer signs" : $"已更换终端 {terminalId} 的公钥，旧密钥立即失效");
+        English ? $"{terminalId} has a new key: the old one no longer signs, and the terminal awaits the platform's certification again"
+            : $"已更换终端 {terminalId} 的公钥，旧密钥立即失效；终端须重新通过平台安全认证");
 
     /// <summary>The refusal for the field <see cref="FaceTerminals"/> names (or "not-found"), by the field it concerns.</summary>
     public static Refusal Invalid(string field) => field switch
     {
         "not-found" => new(404, "FACE_TERMINAL_NOT_FOUND", "终端不存在", "No such terminal"),
+        "changed" => new(409, "FACE_TERMINAL_CHANGED", "终端刚被他人修改，请刷新后重试", "The terminal was just changed by someone else: reload and try again"),
         "storeName" => new(400, InvalidField, "门店名称须为 1–64 个字", "The store name must be 1–64 characters", field),
         "model" => new(400, InvalidField, "终端型号须为 1–64 个字", "The model must be 1–64 characters", field),
-        "publicKeyPem" => new(400, InvalidField, "公钥须为 PEM 格式、2048 位及以上的 RSA 公钥",
-            "The key must be an RSA public key of 2048 bits or more, in PEM", field),
+        "publicKeyPem" => new(400, InvalidField, "公钥须为 PEM 格式、2048–4096 位的 RSA 公钥（不是私钥）",
+            "The key must be an RSA public key of 2048–4096 bits, in PEM (not the private key)", field),
         "certLab" => new(400, InvalidField, "认证机构须为 1–64 个字", "The certification lab must be 1–64 characters", field),
         "certNumber" => new(400, InvalidField, "认证证书编号须为 1–64 个字", "The certificate number must be 1–64 characters", field),
         _ => new(400, InvalidField, "认证有效期须晚于今天（北京时间）", "The certification must expire after today (China time)", field),
@@ -111,7 +113,7 @@ public sealed class FaceTerminalsModel(FaceTerminals terminals, IAuthorizationSe
 
     private async Task ChangeAsync(string terminalId, bool? disable, string? storeName, string? publicKeyPem, string done)
     {
-        var refusal = await terminals.ChangeAsync(User.MerchantId(), terminalId ?? "", disable, storeName, publicKeyPem,
+        var refusal = await terminals.ChangeAsync(User, terminalId ?? "", disable, storeName, publicKeyPem,
             HttpContext.RequestAborted);
         if (refusal is null)
         {
