@@ -6,6 +6,7 @@ using Zhifu.Core;
 using Zhifu.Data;
 using Zhifu.Data.Entities;
 using Zhifu.Server.Accounts;
+using Zhifu.Server.Hosting;
 using Zhifu.Server.Lifecycle;
 using Zhifu.Server.MerchantApi;
 using Zhifu.Server.Payments;
@@ -29,7 +30,8 @@ public sealed record SignRequest(string? PreSignId, string? Kind, string? Paymen
 /// <summary>
 /// 免密支付协议 (PWL-1, PWL-2, PWL-5, PWL-7): merchants pre-sign, users sign in the wallet (never by default, never
 /// pre-ticked: the payment password, a one-time code and an explicit acceptance of the core terms), users and merchants
-/// terminate (effective at once: a charge reads the agreement's state in its own transaction), and the merchant is told by
+/// terminate (effective at once: a termination waits for a charge under way, and a charge reads the state under the
+/// agreement's claim and moves its order to PAYING only while the agreement is signed), and the merchant is told by
 /// a signed, encrypted callback through the payment notification outbox.
 /// </summary>
 public sealed class PasswordlessAgreements(DatabaseOptions database, PasswordlessOptions options, WalletAccounts accounts,
@@ -273,17 +275,20 @@ public sealed class PasswordlessAgreements(DatabaseOptions database, Passwordles
     /// </summary>
     public async Task<int> CancelAsync(Guid userId, string? contractId, CancellationToken ct)
     {
-        await using var db = database.CreateContext();
-        var signed = await db.Set<PasswordlessAgreementRow>()
-            .Where(a => a.UserId == userId && a.State == PasswordlessAgreementRow.Signed && (contractId == null || a.ContractId == contractId))
-            .Take(options.ListMax).ToListAsync(ct);
-        foreach (var row in signed)
+        List<Guid> signed;
+        await using (var db = database.CreateContext())
         {
-            await TerminateAsync(db, row, "USER", "用户在钱包中关闭免密支付");
+            signed = await db.Set<PasswordlessAgreementRow>()
+                .Where(a => a.UserId == userId && a.State == PasswordlessAgreementRow.Signed && (contractId == null || a.ContractId == contractId))
+                .Select(a => a.Id).Take(options.ListMax).ToListAsync(ct);
         }
-        await db.SaveChangesAsync(ct);
+        var terminated = 0;
+        foreach (var id in signed)
+        {
+            terminated += await TerminateClaimedAsync(id, "USER", "用户在钱包中关闭免密支付") ? 1 : 0;
+        }
         notifications.Wake();
-        return signed.Count;
+        return terminated;
     }
 
     /// <summary>通过商户协议号查询签约协议.</summary>
@@ -301,13 +306,51 @@ public sealed class PasswordlessAgreements(DatabaseOptions database, Passwordles
         await using var db = database.CreateContext();
         var row = await db.Set<PasswordlessAgreementRow>().FirstOrDefaultAsync(a => a.MerchantId == merchant.Merchant.Id
             && a.PlanId == planId && a.OutContractCode == outContractCode && a.State != PasswordlessAgreementRow.Pending, ct);
-        if (row is { State: PasswordlessAgreementRow.Signed })
+        if (row is { State: PasswordlessAgreementRow.Signed } && await TerminateClaimedAsync(row.Id, "MERCHANT", remark))
         {
-            await TerminateAsync(db, row, "MERCHANT", remark);
-            await db.SaveChangesAsync(ct);
             notifications.Wake();
         }
-        return row;
+        return row is null ? null : await db.Set<PasswordlessAgreementRow>().AsNoTracking().FirstAsync(a => a.Id == row.Id, ct);
+    }
+
+    /// <summary>How long a termination waits for a charge of the agreement under way (holding its claim) to finish.</summary>
+    private static readonly TimeSpan TerminateClaimWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Terminates a signed agreement under the claim its charges take (PWL-5, PWL-7): a charge under way finishes first (it
+    /// read the agreement signed), and none starts after — a charge reads the state under the claim, and its NOTPAY → PAYING
+    /// statement requires the agreement signed. Past the wait (a charge's server died holding the claim) it terminates anyway:
+    /// that statement still stops a charge that has not reached it. Not cancelled once begun: a revocation always lands. True
+    /// when this call terminated it; false when it was not signed, or another termination came first.
+    /// </summary>
+    private async Task<bool> TerminateClaimedAsync(Guid agreementId, string mode, string remark)
+    {
+        await using var db = database.CreateContext();
+        var agreement = db.Set<PasswordlessAgreementRow>().Where(a => a.Id == agreementId);
+        var claimedAt = await RowClaims.ClaimAsync(agreement, nameof(PasswordlessAgreementRow.ChargingSince), clock, TerminateClaimWait,
+            PasswordlessCharges.ClaimLapse, CancellationToken.None);
+        try
+        {
+            var row = await agreement.FirstOrDefaultAsync(a => a.State == PasswordlessAgreementRow.Signed, CancellationToken.None);
+            if (row is null)
+            {
+                return false;
+            }
+            await TerminateAsync(db, row, mode, remark);
+            await db.SaveChangesAsync(CancellationToken.None);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false; // terminated (or signed over) by another at the same moment: theirs stands
+        }
+        finally
+        {
+            if (claimedAt is { } at)
+            {
+                await RowClaims.ReleaseAsync(agreement, nameof(PasswordlessAgreementRow.ChargingSince), at);
+            }
+        }
     }
 
     private async Task TerminateAsync(ZhifuDb db, PasswordlessAgreementRow row, string mode, string remark)

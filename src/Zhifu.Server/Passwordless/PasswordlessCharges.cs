@@ -90,7 +90,7 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
     private static readonly TimeSpan ClaimWaitMax = TimeSpan.FromSeconds(2);
 
     /// <summary>A charge's claim on its agreement lapses after this (the server deciding it died).</summary>
-    private static readonly TimeSpan ClaimLapse = TimeSpan.FromMinutes(1);
+    internal static readonly TimeSpan ClaimLapse = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// One attempt: the agreement claimed (one charge of an agreement at a time, PWL-3), its limits and today's passwordless
@@ -153,6 +153,10 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
                     CancellationToken.None);
             }
             return ChargeOutcome.Paid;
+        }
+        if (error == PaymentErrors.AgreementClosed)
+        {
+            return await AwaitUserAsync(order, user, merchant, "协议已关闭", ct); // terminated while this charge was being decided
         }
         if (error == Risk.RiskErrors.StepUpRequired)
         {

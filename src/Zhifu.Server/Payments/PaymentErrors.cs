@@ -16,6 +16,9 @@ public static class PaymentErrors
     public static readonly WalletError AlreadyPaid = new(409, "PAYMENT_ALREADY_PAID", "订单已被支付", "The order is already paid");
     public static readonly WalletError InProgress = new(409, "PAYMENT_IN_PROGRESS",
         "订单正在支付中，请稍后查看", "The order is being paid; look again shortly");
+    /// <summary>A passwordless charge whose agreement was terminated before the order was claimed for it (PWL-5, PWL-7).</summary>
+    public static readonly WalletError AgreementClosed = new(409, "PASSWORDLESS_AGREEMENT_CLOSED",
+        "免密支付协议已关闭", "The passwordless agreement is closed");
     public static readonly WalletError InsufficientBalance = new(409, "INSUFFICIENT_BALANCE", "余额不足", "Insufficient balance");
     public static readonly WalletError Unavailable = new(503, "PAYMENT_UNAVAILABLE",
         "支付处理中，结果稍后确认", "The payment is being processed; its result will be confirmed shortly");

@@ -165,9 +165,14 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             // can only leave the merchant's account once the money is posted there, so it waits for the release.
             chain = [.. chain.Select(t => t.Code == PaymentTransferCodes.PaymentFee ? t : t with { Flags = t.Flags | TransferFlags.Pending })];
         }
-        // NOTPAY → PAYING in one conditional statement: one payer (or a close) wins; the loser reads why it lost.
+        // NOTPAY → PAYING in one conditional statement: one payer (or a close) wins; the loser reads why it lost. A passwordless
+        // charge wins only while its agreement is still signed: a termination committed before this statement stops it (PWL-5),
+        // whatever the charge read earlier.
         var (payingSince, chainJson) = (clock.UtcNow, JsonSerializer.Serialize(chain));
-        var won = await db.Set<PaymentOrderRow>().Where(o => o.Id == order.Id && o.State == PaymentOrders.NotPay).ExecuteUpdateAsync(set =>
+        var won = await db.Set<PaymentOrderRow>().Where(o => o.Id == order.Id && o.State == PaymentOrders.NotPay
+            && (passwordlessAgreement == null || db.Set<PasswordlessAgreementRow>()
+                .Any(a => a.Id == passwordlessAgreement && a.State == PasswordlessAgreementRow.Signed)))
+            .ExecuteUpdateAsync(set =>
         {
             set.SetProperty(o => o.State, PaymentOrders.Paying).SetProperty(o => o.PayerUserId, userId)
                 .SetProperty(o => o.PaymentTransferId, attemptId).SetProperty(o => o.PayingSince, payingSince)
@@ -181,7 +186,8 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         if (won == 0)
         {
             var current = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == order.Id, ct);
-            return (null, Unpayable(current, userId) ?? PaymentErrors.InProgress);
+            return (null, Unpayable(current, userId)
+                ?? (passwordlessAgreement is not null && current.State == PaymentOrders.NotPay ? PaymentErrors.AgreementClosed : PaymentErrors.InProgress));
         }
         var outcome = await CommitAsync(order, attemptId, check, chain);
         if (outcome.Item1?.State == PaymentOrders.Review)

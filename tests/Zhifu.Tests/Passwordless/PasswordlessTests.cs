@@ -1,9 +1,12 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Zhifu.Data.Entities;
 using Zhifu.Core.Banking;
 using Zhifu.Server.Notifications;
 using Zhifu.Server.Passwordless;
+using Zhifu.Server.Payments;
 using Zhifu.Tests.Lifecycle;
 using Zhifu.Tests.MerchantApi;
 using Zhifu.Tests.Transfers;
@@ -130,6 +133,58 @@ public sealed class PasswordlessTests : IAsyncLifetime
         Assert.Equal(4, states.Count(s => s == "USERPAYING"));
         Assert.Equal(before - 4_000, (await zhang.BalanceAsync()).Balance);
         Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task PWL5_a_cancel_waits_for_a_charge_under_way_and_a_charge_that_read_the_agreement_before_it_moves_nothing()
+    {
+        var merchant = Merchant();
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(50_000);
+        await SetTermsAsync(new { passwordlessEligible = true, passwordlessPerPaymentFen = 5_000, passwordlessDailyFen = 8_000 });
+        var contractId = await SignAsync(zhang, new
+        {
+            preSignId = await PreSignAsync(merchant, "PWLC0010"), acceptTerms = true, perPaymentLimitFen = 3_000, dailyLimitFen = 5_000,
+        });
+        Guid agreementId;
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            agreementId = (await db.Set<PasswordlessAgreementRow>().FirstAsync(a => a.ContractId == contractId, Ct)).Id;
+        }
+        Task<int> SetClaimAsync(DateTimeOffset? at) => WithDbAsync(db => db.Set<PasswordlessAgreementRow>().Where(a => a.Id == agreementId)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.ChargingSince, at), Ct));
+        Task<string> StateAsync() => WithDbAsync(db => db.Set<PasswordlessAgreementRow>().Where(a => a.Id == agreementId)
+            .Select(a => a.State).FirstAsync(Ct));
+
+        // a charge under way holds the agreement's claim: the user's cancel waits for it to finish, then closes the agreement
+        Assert.Equal(1, await SetClaimAsync(_server.Clock.UtcNow));
+        var cancel = zhang.Wallet.PostAsync("/api/wallet/passwordless/cancel-all", null, Ct);
+        await Task.Delay(400, Ct);
+        Assert.False(cancel.IsCompleted, "the cancel did not wait for the charge under way");
+        Assert.Equal(PasswordlessAgreementRow.Signed, await StateAsync());
+        Assert.Equal(1, await SetClaimAsync(null)); // the charge finished
+        Assert.Equal(1, (await (await cancel).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("closed").GetInt32());
+        Assert.Equal(PasswordlessAgreementRow.Terminated, await StateAsync());
+
+        // a charge that read the agreement as signed before the cancel reaches its NOTPAY → PAYING step after it: refused there,
+        // the order left to the user, nothing moved
+        var before = (await zhang.BalanceAsync()).Balance;
+        var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            MerchantKit.NativeOrder(merchant.MchId, "PWL-LATE-0001", 1_000, "http://127.0.0.1:9/n"));
+        Assert.True(created.Response.IsSuccessStatusCode, created.Body);
+        var order = await WithDbAsync(db => db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.OutTradeNo == "PWL-LATE-0001", Ct));
+        var (paid, error) = await _server.Services.GetRequiredService<WalletPayments>().PayPasswordlessAsync(zhang.UserId, order, agreementId, Ct);
+        Assert.Null(paid);
+        Assert.Equal(PaymentErrors.AgreementClosed, error);
+        Assert.Equal(PaymentOrders.NotPay, (await WithDbAsync(db => db.Set<PaymentOrderRow>().FirstAsync(o => o.Id == order.Id, Ct))).State);
+        Assert.Equal(before, (await zhang.BalanceAsync()).Balance);
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    private async Task<T> WithDbAsync<T>(Func<Zhifu.Data.ZhifuDb, Task<T>> read)
+    {
+        await using var db = _server.Database.Options.CreateContext();
+        return await read(db);
     }
 
     [Fact]
