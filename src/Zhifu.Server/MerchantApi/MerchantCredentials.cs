@@ -106,10 +106,7 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
     /// <summary>Sets (or replaces) a merchant's APIv3 key, notify URL and fee rate; idempotent per merchant.</summary>
     public async Task SetAsync(MerchantRow merchant, string apiV3Key, string? notifyUrl, int feeRatePpm, CancellationToken ct)
     {
-        if (apiV3Key.Length != 32 || !apiV3Key.All(char.IsAsciiLetterOrDigit))
-        {
-            throw new ArgumentException("the APIv3 key is 32 ASCII letters or digits", nameof(apiV3Key));
-        }
+        CheckApiV3Key(apiV3Key);
         ArgumentOutOfRangeException.ThrowIfNegative(feeRatePpm);
         await using var db = database.CreateContext();
         var row = await db.Set<MerchantCredentialRow>().FirstOrDefaultAsync(c => c.MerchantId == merchant.Id, ct);
@@ -124,6 +121,30 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
         row.UpdatedAt = clock.UtcNow;
         await db.SaveChangesAsync(ct);
         Forget(merchant.MchId);
+    }
+
+    /// <summary>
+    /// Replaces only the APIv3 key (MER-6 reset): the notify URL and the fee rate stay as they are now, not as they were read
+    /// before — a notify-URL change or an operator's fee change made meanwhile is kept. Callbacks still due are sealed again
+    /// under the new key at their next attempt (<see cref="Payments.PaymentNotifications"/>).
+    /// </summary>
+    public async Task ReplaceApiV3KeyAsync(MerchantRow merchant, string apiV3Key, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(merchant);
+        CheckApiV3Key(apiV3Key);
+        await using var db = database.CreateContext();
+        var cipher = protector.Protect(apiV3Key, ApiV3KeyPurpose);
+        await db.Set<MerchantCredentialRow>().Where(c => c.MerchantId == merchant.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(c => c.ApiV3KeyCipher, cipher).SetProperty(c => c.UpdatedAt, clock.UtcNow), ct);
+        Forget(merchant.MchId);
+    }
+
+    private static void CheckApiV3Key(string apiV3Key)
+    {
+        if (apiV3Key.Length != 32 || !apiV3Key.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new ArgumentException("the APIv3 key is 32 ASCII letters or digits", nameof(apiV3Key));
+        }
     }
 
     /// <summary>Adds a merchant API public key under its serial (rotation: old serials stay valid until revoked).</summary>

@@ -89,9 +89,8 @@ public sealed class MerchantCredentialSettings(DatabaseOptions database, Merchan
         var merchantId = user.MerchantId();
         await using var db = database.CreateContext();
         var merchant = await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == merchantId, ct);
-        var credential = await db.Set<MerchantCredentialRow>().AsNoTracking().FirstAsync(c => c.MerchantId == merchantId, ct);
         var key = MerchantCredentials.NewApiV3Key();
-        await credentials.SetAsync(merchant, key, credential.NotifyUrl, credential.FeeRatePpm, ct);
+        await credentials.ReplaceApiV3KeyAsync(merchant, key, ct);
         await AuditAsync(user, "merchant.apiv3-key.reset", merchant.MchId, ct);
         return key;
     }

@@ -18,8 +18,12 @@ namespace Zhifu.Server.Payments;
 /// 60m/3h/3h/3h/6h/6h, 24h4m in all).
 /// </summary>
 public sealed class PaymentNotifications(DatabaseOptions database, MerchantCredentials credentials, PlatformKeys keys,
-    IHttpClientFactory http, PaymentsOptions options, Security.AuditLog audit, IClock clock, ILogger<PaymentNotifications> logger)
+    IHttpClientFactory http, PaymentsOptions options, Security.AuditLog audit, Security.PersonalData protector, IClock clock,
+    ILogger<PaymentNotifications> logger)
 {
+    /// <summary>Encryption purpose (associated data) of a notification's kept resource.</summary>
+    public const string ResourcePurpose = "payment-notification-resource";
+
     /// <summary>Sends a notification again now (a failed one, or one the merchant says it lost); its schedule starts over.
     /// Audited. False when there is no such notification.</summary>
     public async Task<bool> ResendAsync(Guid id, Lifecycle.OperatorActor by, CancellationToken cancellationToken)
@@ -67,17 +71,8 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
         {
             return; // 付款码 orders of a merchant without a default notify URL: the merchant learns the result by querying
         }
-        var credential = (await credentials.FindAsync(mchId, CancellationToken.None))?.Credential
-            // a merchant no longer active is not in the cache: read its credentials from the table
-            ?? await db.Set<MerchantCredentialRow>().AsNoTracking().FirstAsync(c => c.MerchantId == merchantId);
-        var plain = Encoding.UTF8.GetBytes(resource.ToJsonString());
-        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)); // 12 characters, used as the GCM nonce bytes
-        var sealedBytes = new byte[plain.Length + 16];
-        using (var aes = new AesGcm(credentials.ApiV3Key(credential), 16))
-        {
-            aes.Encrypt(Encoding.ASCII.GetBytes(nonce), plain, sealedBytes.AsSpan(0, plain.Length), sealedBytes.AsSpan(plain.Length),
-                Encoding.UTF8.GetBytes(originalType));
-        }
+        var credential = await CredentialAsync(merchantId, mchId);
+        var plain = resource.ToJsonString();
         var id = Guid.CreateVersion7();
         var envelope = new JsonObject
         {
@@ -86,17 +81,75 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
             ["resource_type"] = "encrypt-resource",
             ["event_type"] = eventType,
             ["summary"] = summary,
-            ["resource"] = new JsonObject
-            {
-                ["original_type"] = originalType, ["algorithm"] = "AEAD_AES_256_GCM", ["ciphertext"] = Convert.ToBase64String(sealedBytes),
-                ["associated_data"] = originalType, ["nonce"] = nonce,
-            },
+            ["resource"] = Seal(credentials.ApiV3Key(credential), plain, originalType),
         };
         db.Add(new PaymentNotificationRow
         {
             Id = id, RecordId = recordId, MchId = mchId, EventType = eventType, Url = url, Body = envelope.ToJsonString(),
+            ResourceCipher = protector.Protect(plain, ResourcePurpose),
             Status = Pending, NextAttemptAt = clock.UtcNow, CreatedAt = clock.UtcNow,
         });
+    }
+
+    /// <summary>The merchant's credentials: from the cache, or — a merchant no longer active is not in it — from the table.</summary>
+    private async Task<MerchantCredentialRow> CredentialAsync(Guid? merchantId, string mchId)
+    {
+        if ((await credentials.FindAsync(mchId, CancellationToken.None))?.Credential is { } cached)
+        {
+            return cached;
+        }
+        await using var db = database.CreateContext();
+        return await db.Set<MerchantCredentialRow>().AsNoTracking()
+            .FirstAsync(c => merchantId == null ? c.MchId == mchId : c.MerchantId == merchantId);
+    }
+
+    /// <summary>The envelope's <c>resource</c>: <paramref name="plain"/> sealed with AEAD_AES_256_GCM under the APIv3 key.</summary>
+    private static JsonObject Seal(byte[] apiV3Key, string plain, string originalType)
+    {
+        var bytes = Encoding.UTF8.GetBytes(plain);
+        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)); // 12 characters, used as the GCM nonce bytes
+        var sealedBytes = new byte[bytes.Length + 16];
+        using (var aes = new AesGcm(apiV3Key, 16))
+        {
+            aes.Encrypt(Encoding.ASCII.GetBytes(nonce), bytes, sealedBytes.AsSpan(0, bytes.Length), sealedBytes.AsSpan(bytes.Length),
+                Encoding.UTF8.GetBytes(originalType));
+        }
+        return new JsonObject
+        {
+            ["original_type"] = originalType, ["algorithm"] = "AEAD_AES_256_GCM", ["ciphertext"] = Convert.ToBase64String(sealedBytes),
+            ["associated_data"] = originalType, ["nonce"] = nonce,
+        };
+    }
+
+    /// <summary>
+    /// The body to send now: as kept while the merchant's current APIv3 key opens it, else (the key was reset since the event
+    /// was sealed — retries run for a day) the kept resource sealed again under the current key, so a merchant that resets its
+    /// key never receives a callback it cannot read (PAY-5). A server that still caches the old key for a few seconds sends the
+    /// old seal once; the next attempt seals it anew.
+    /// </summary>
+    private async Task<string> CurrentBodyAsync(PaymentNotificationRow row)
+    {
+        if (row.ResourceCipher is null)
+        {
+            return row.Body;
+        }
+        var key = credentials.ApiV3Key(await CredentialAsync(null, row.MchId));
+        var envelope = JsonNode.Parse(row.Body)!.AsObject();
+        var resource = envelope["resource"]!.AsObject();
+        var (sealedBytes, nonce, associated) = (Convert.FromBase64String((string)resource["ciphertext"]!),
+            Encoding.ASCII.GetBytes((string)resource["nonce"]!), Encoding.UTF8.GetBytes((string)resource["associated_data"]!));
+        try
+        {
+            using var aes = new AesGcm(key, 16);
+            aes.Decrypt(nonce, sealedBytes.AsSpan(0, sealedBytes.Length - 16), sealedBytes.AsSpan(sealedBytes.Length - 16),
+                new byte[sealedBytes.Length - 16], associated);
+            return row.Body;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            envelope["resource"] = Seal(key, protector.Unprotect(row.ResourceCipher, ResourcePurpose), (string)resource["original_type"]!);
+            return envelope.ToJsonString();
+        }
     }
 
     /// <summary>Lets the worker deliver now instead of at its next tick.</summary>
@@ -156,6 +209,7 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     {
         try
         {
+            row.Body = await CurrentBodyAsync(row);
             var error = await PostAsync(row, ct);
             row.Attempts++;
             row.LastError = error?[..Math.Min(error.Length, 256)];
@@ -175,8 +229,8 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
             }
             await using var db = database.CreateContext();
             db.Attach(row);
-            foreach (var changed in new[] { nameof(row.Attempts), nameof(row.LastError), nameof(row.Status), nameof(row.DeliveredAt),
-                nameof(row.NextAttemptAt) })
+            foreach (var changed in new[] { nameof(row.Body), nameof(row.Attempts), nameof(row.LastError), nameof(row.Status),
+                nameof(row.DeliveredAt), nameof(row.NextAttemptAt) })
             {
                 db.Entry(row).Property(changed).IsModified = true;
             }

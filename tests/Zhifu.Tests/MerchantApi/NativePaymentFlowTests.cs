@@ -155,7 +155,7 @@ public sealed class NativePaymentFlowTests
         return server.Services.GetRequiredService<ILedger>().GetAccount(user.WalletAccountId)!.Value.AvailableCreditBalance;
     }
 
-    private static System.Net.Http.Headers.HttpHeaders ToHeaders(System.Net.WebHeaderCollection headers)
+    internal static System.Net.Http.Headers.HttpHeaders ToHeaders(System.Net.WebHeaderCollection headers)
     {
         using var message = new HttpRequestMessage();
         foreach (var name in headers.AllKeys)

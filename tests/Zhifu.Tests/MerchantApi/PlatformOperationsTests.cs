@@ -82,6 +82,64 @@ public sealed class PlatformOperationsTests
         await AssertProblemAsync(await service.GetAsync("/api/ops/merchant-notifications?limit=500", Ct), 400, "INVALID_LIMIT");
     }
 
+    [Fact]
+    public async Task PAY5_a_callback_still_due_when_the_merchant_resets_its_apiv3_key_arrives_sealed_under_the_new_key()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        using var notify = new NotifyReceiver();
+        notify.Answers.Enqueue(503);
+        notify.Answers.Enqueue(204);
+        await RefundFlowTests.PaidOrderAsync(server, merchant, "RESEAL-0001", 100, notify.Url);
+        var first = await notify.NextAsync(TimeSpan.FromSeconds(10)); // sealed under the key of the time; answered 503
+        var id = JsonDocument.Parse(first.Body).RootElement.GetProperty("id").GetString()!;
+        using var service = await OperatorSignIn.AsAsync(server.Client(), "service");
+        for (var i = 0; i < 50 && !(await service.GetFromJsonAsync<JsonElement>($"/api/ops/merchant-notifications?mchid={merchant.MchId}&status=pending", Ct))
+            .EnumerateArray().Any(n => n.GetProperty("attempts").GetInt32() == 1); i++)
+        {
+            await Task.Delay(100, Ct); // the failed attempt is recorded
+        }
+
+        // the merchant's admin resets the APIv3 key (MER-6) while the callback waits for its retry
+        var admin = server.Client();
+        (await admin.PostAsJsonAsync("/api/merchant/auth/login", new { username = "cafe-admin", password = "Shop@2026" }, Ct)).EnsureSuccessStatusCode();
+        var reset = await admin.PostAsync("/api/merchant/credentials/apiv3-key", null, Ct);
+        Assert.Equal(200, (int)reset.StatusCode);
+        var newKey = Encoding.ASCII.GetBytes((await reset.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("apiV3Key").GetString()!);
+        Assert.Equal(202, (int)(await service.PostAsync($"/api/ops/merchant-notifications/{id}/resend", null, Ct)).StatusCode);
+        var again = await notify.NextAsync(TimeSpan.FromSeconds(10));
+
+        // the same event, signed by the platform, readable with the new key only; the first was readable with the old only
+        var envelope = JsonDocument.Parse(again.Body).RootElement;
+        Assert.Equal(id, envelope.GetProperty("id").GetString());
+        Assert.True(merchant.VerifyPlatform(NativePaymentFlowTests.ToHeaders(again.Headers), again.Body));
+        var resource = JsonDocument.Parse(Open(newKey, envelope.GetProperty("resource"))!).RootElement;
+        Assert.Equal("RESEAL-0001", resource.GetProperty("out_trade_no").GetString());
+        Assert.Equal("SUCCESS", resource.GetProperty("trade_state").GetString());
+        Assert.Null(Open(merchant.ApiV3Key, envelope.GetProperty("resource")));
+        var firstResource = JsonDocument.Parse(first.Body).RootElement.GetProperty("resource");
+        Assert.Null(Open(newKey, firstResource));
+        Assert.NotNull(Open(merchant.ApiV3Key, firstResource));
+    }
+
+    /// <summary>A callback resource opened with an APIv3 key as a merchant's SDK does (AEAD_AES_256_GCM), or null when it cannot be.</summary>
+    private static string? Open(byte[] apiV3Key, JsonElement resource)
+    {
+        var sealedBytes = Convert.FromBase64String(resource.GetProperty("ciphertext").GetString()!);
+        var plain = new byte[sealedBytes.Length - 16];
+        try
+        {
+            using var aes = new AesGcm(apiV3Key, 16);
+            aes.Decrypt(Encoding.ASCII.GetBytes(resource.GetProperty("nonce").GetString()!), sealedBytes.AsSpan(0, plain.Length),
+                sealedBytes.AsSpan(plain.Length), plain, Encoding.UTF8.GetBytes(resource.GetProperty("associated_data").GetString()!));
+            return Encoding.UTF8.GetString(plain);
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return null;
+        }
+    }
+
     private static RSA ImportPrivate(ZhifuTestServer server)
     {
         var key = RSA.Create();

@@ -19,6 +19,13 @@ public sealed class PaymentNotificationRow
     /// <summary>The envelope exactly as POSTed (ciphertext inside), signed afresh at each attempt.</summary>
     public required string Body { get; set; }
 
+    /// <summary>
+    /// The event's resource in plain JSON, encrypted under the platform's key ring (ACC-8's mechanism): an attempt whose body
+    /// the merchant's current APIv3 key cannot open (the key was reset after the event) seals it again under that key. Null
+    /// on rows written before it was kept.
+    /// </summary>
+    public byte[]? ResourceCipher { get; set; }
+
     /// <summary>pending, delivered or failed (attempts exhausted; an operator may send it again).</summary>
     public required string Status { get; set; }
     public int Attempts { get; set; }

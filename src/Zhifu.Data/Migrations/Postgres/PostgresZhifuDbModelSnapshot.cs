@@ -1900,6 +1900,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("record_id");
 
+                    b.Property<byte[]>("ResourceCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("resource_cipher");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)

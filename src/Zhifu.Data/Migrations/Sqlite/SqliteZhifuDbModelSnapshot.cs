@@ -1926,6 +1926,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("BLOB")
                         .HasColumnName("record_id");
 
+                    b.Property<byte[]>("ResourceCipher")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("resource_cipher");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -573,6 +573,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     event_type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     url = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
                     body = table.Column<string>(type: "TEXT", maxLength: 16384, nullable: false),
+                    resource_cipher = table.Column<byte[]>(type: "BLOB", nullable: true),
                     status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     attempts = table.Column<int>(type: "INTEGER", nullable: false),
                     next_attempt_at = table.Column<long>(type: "INTEGER", nullable: false),

@@ -573,6 +573,7 @@ namespace Zhifu.Data.Migrations.Postgres
                     event_type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     url = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
                     body = table.Column<string>(type: "character varying(16384)", maxLength: 16384, nullable: false),
+                    resource_cipher = table.Column<byte[]>(type: "bytea", nullable: true),
                     status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     attempts = table.Column<int>(type: "integer", nullable: false),
                     next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
