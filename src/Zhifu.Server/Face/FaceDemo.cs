@@ -6,6 +6,7 @@ using Zhifu.Data.Entities;
 using Zhifu.Server.Hosting;
 using Zhifu.Server.Lifecycle;
 using Zhifu.Server.Merchants;
+using Zhifu.Server.Security;
 
 namespace Zhifu.Server.Face;
 
@@ -56,18 +57,7 @@ public sealed class FaceDemo(DatabaseOptions database, FaceTerminals terminals, 
             logger.LogWarning("demo face terminal not seeded: {Refusal}", field ?? review);
             return;
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // owner-only from the first byte
-            File.Delete(FilePath); // a new file gets the mode; an old one would keep its own
-        }
-        await using (var file = new FileStream(FilePath, options))
-        {
-            await JsonSerializer.SerializeAsync(file, new DemoTerminal(terminal.TerminalId, key.ExportPkcs8PrivateKeyPem(), StoreName),
-                cancellationToken: ct);
-        }
+        SecretFiles.Write(FilePath, JsonSerializer.Serialize(new DemoTerminal(terminal.TerminalId, key.ExportPkcs8PrivateKeyPem(), StoreName)));
         logger.LogInformation("demo face terminal {TerminalId} certified; key in {Path}", terminal.TerminalId, FilePath);
     }
 

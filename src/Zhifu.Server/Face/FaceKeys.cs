@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Zhifu.Server.Security;
 
 namespace Zhifu.Server.Face;
 
@@ -39,14 +40,9 @@ public sealed class FaceKeys : IDisposable
         var path = Path.Combine(dataDirectory, "secrets", "face-keys.json");
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             using var fresh = RSA.Create(2048);
-            File.WriteAllText(path, JsonSerializer.Serialize(new KeyFile(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            SecretFiles.Write(path, JsonSerializer.Serialize(new KeyFile(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 fresh.ExportPkcs8PrivateKeyPem())));
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
             logger.LogWarning("No face store keys configured: generated development keys in {KeyFile}", path);
         }
         var file = JsonSerializer.Deserialize<KeyFile>(File.ReadAllText(path)) ?? throw new InvalidOperationException($"unreadable {path}");

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Data;
 using Zhifu.Server.Hosting;
+using Zhifu.Server.Security;
 
 namespace Zhifu.Server.MerchantApi;
 
@@ -42,15 +43,9 @@ public sealed class MerchantDemoCredentials(DatabaseOptions database, MerchantCr
             ["base_url"] = baseUrl,
         };
         var directory = Path.Combine(settings.DataDirectory, "demo", "merchant");
-        Directory.CreateDirectory(directory);
-        foreach (var (name, content) in files)
+        foreach (var (name, content) in files.Append(new KeyValuePair<string, string>("merchant.json", JsonSerializer.Serialize(files))))
         {
-            await File.WriteAllTextAsync(Path.Combine(directory, name), content, ct);
-        }
-        await File.WriteAllTextAsync(Path.Combine(directory, "merchant.json"), JsonSerializer.Serialize(files), ct);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(Path.Combine(directory, "apiclient_key.pem"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            SecretFiles.Write(Path.Combine(directory, name), content); // the private key and the APIv3 key among them
         }
     }
 }

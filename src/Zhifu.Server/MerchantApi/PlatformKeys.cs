@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Zhifu.Server.Security;
 
 namespace Zhifu.Server.MerchantApi;
 
@@ -129,16 +130,7 @@ public sealed class PlatformKeys
         _ring = ring;
     }
 
-    private static void Write(string path, KeyFile file)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(file));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        File.Move(temporary, path, overwrite: true);
-    }
+    private static void Write(string path, KeyFile file) => SecretFiles.Write(path, JsonSerializer.Serialize(file));
 
     /// <summary>The protocol's ids are <c>PUB_KEY_ID_</c> followed by digits.</summary>
     private static string NewKeyId() => "PUB_KEY_ID_" + Zhifu.Core.RandomDigits.Of(32);

@@ -31,13 +31,8 @@ public sealed class SecretKeys
         var path = Path.Combine(dataDirectory, "secrets", "keys.json");
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var generated = new KeyFile(1, new() { ["1"] = NewKey() }, NewKey(), NewKey());
-            File.WriteAllText(path, JsonSerializer.Serialize(generated));
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            SecretFiles.Write(path, JsonSerializer.Serialize(generated));
             logger.LogWarning("No Security keys configured: generated development keys in {KeyFile}", path);
         }
         return FromFile(JsonSerializer.Deserialize<KeyFile>(File.ReadAllText(path))

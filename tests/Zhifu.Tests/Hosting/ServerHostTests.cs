@@ -32,6 +32,31 @@ public sealed class ServerHostTests
     }
 
     [Fact]
+    public async Task Secrets_and_demo_keys_the_server_writes_are_readable_by_its_owner_only()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("Unix file modes");
+        }
+        await using var server = await ZhifuTestServer.StartAsync();
+        var directory = server.Database.Directory;
+        // generated development keys, the platform's signing keys, the face store's keys, the demo merchant's private key and
+        // APIv3 key (each file and merchant.json), the demo terminal's private key
+        var files = Directory.GetFiles(Path.Combine(directory, "secrets"))
+            .Concat(Directory.GetFiles(Path.Combine(directory, "demo", "merchant"))).ToList();
+        Assert.Contains(files, f => f.EndsWith("apiclient_key.pem", StringComparison.Ordinal));
+        Assert.Contains(files, f => f.EndsWith("merchant.json", StringComparison.Ordinal));
+        Assert.Contains(files, f => f.EndsWith("keys.json", StringComparison.Ordinal));
+        foreach (var file in files)
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.True(File.GetUnixFileMode(file) == (UnixFileMode.UserRead | UnixFileMode.UserWrite), $"{file}: {File.GetUnixFileMode(file)}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Health_metrics_and_the_OpenAPI_document_are_served()
     {
         await using var server = await ZhifuTestServer.StartAsync();
