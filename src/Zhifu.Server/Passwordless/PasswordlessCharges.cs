@@ -26,12 +26,13 @@ public enum ChargeOutcome
 /// <summary>
 /// 免密扣款 (PWL-1, PWL-3, PWL-4): a charge under a signed agreement — a merchant's 受理扣款 under its contract, or a
 /// payment-code charge under the user's small-amount agreement. Never silent beyond a limit: the agreement's state, the
-/// merchant's eligibility and every limit (the agreement's, the merchant's, the daily sum) are read at the charge, and a
+/// merchant's eligibility and every limit (the agreement's, the merchant's, the daily sums of the agreement and of all the
+/// user's passwordless payments) are read at the charge, and a
 /// charge beyond any of them, or one risk control does not simply allow, waits for the user's payment password instead.
 /// </summary>
 public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders orders, WalletPayments payments,
-    PasswordlessAgreements agreements, WalletAccounts accounts, WalletCredentials credentials, ISmsGateway sms, IClock clock,
-    ILogger<PasswordlessCharges> logger)
+    PasswordlessAgreements agreements, WalletAccounts accounts, WalletCredentials credentials, ISmsGateway sms,
+    PasswordlessOptions options, IClock clock, ILogger<PasswordlessCharges> logger)
 {
     /// <summary>受理扣款: validates the contract, creates the order idempotently on out_trade_no (PAY-6), then charges it.</summary>
     public async Task<(PaymentOrderRow? Order, V3Error? Error)> ApplyAsync(ApiMerchant merchant, OrderRequest request, CancellationToken ct)
@@ -129,19 +130,45 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         {
             return await AwaitUserAsync(order, user, merchant, "同一协议的其他扣款正在处理", ct); // never past the limits unseen
         }
+        // TRF-3: a passwordless payment is verified by fewer than two factors (none at the moment it is paid), and those are
+        // capped per user and China day across all the user's agreements (Passwordless:UserDailyFen, ¥1,000). The user's
+        // money-decision claim — the one transfers take — lets charges under the user's several agreements see each other.
+        await using var claims = database.CreateContext();
+        var payerRow = claims.Set<UserRow>().Where(u => u.Id == user.Id);
+        var payerClaimedAt = await RowClaims.ClaimAsync(payerRow, nameof(UserRow.TransferringSince), clock, ClaimWaitMax,
+            Transfers.WalletTransfers.PayerClaimLapse, ct);
+        if (payerClaimedAt is not { } at)
+        {
+            return await AwaitUserAsync(order, user, merchant, "同一账户的其他扣款正在处理", ct);
+        }
+        try
+        {
+            return await ChargeWithinLimitsAsync(db, order, agreement, user, merchant, ct);
+        }
+        finally
+        {
+            await RowClaims.ReleaseAsync(payerRow, nameof(UserRow.TransferringSince), at);
+        }
+    }
+
+    private async Task<ChargeOutcome> ChargeWithinLimitsAsync(ZhifuDb db, PaymentOrderRow order, PasswordlessAgreementRow agreement,
+        UserRow user, MerchantRow merchant, CancellationToken ct)
+    {
         var (capPerPayment, capDaily) = agreements.Caps(merchant, agreement.Elderly);
         var perPayment = Math.Min(agreement.PerPaymentLimitFen, capPerPayment);
         var daily = Math.Min(agreement.DailyLimitFen, capDaily);
         var dayStart = ChinaTime.StartOfChinaDay(clock.UtcNow);
         // today's: paid, and still being paid or held (a slow ledger leaves one PAYING; a review holds one)
-        var spentToday = await db.Set<PaymentOrderRow>().Where(o => o.PasswordlessAgreementId == agreementId
+        var today = db.Set<PaymentOrderRow>().Where(o => o.PasswordlessAgreementId != null
             && ((o.State == PaymentOrders.Success && o.SuccessTime >= dayStart)
-                || ((o.State == PaymentOrders.Paying || o.State == PaymentOrders.Review) && o.PayingSince >= dayStart)))
-            .SumAsync(o => (long?)o.TotalFen, ct) ?? 0;
-        if (order.TotalFen > perPayment || spentToday + order.TotalFen > daily)
+                || ((o.State == PaymentOrders.Paying || o.State == PaymentOrders.Review) && o.PayingSince >= dayStart)));
+        var agreementToday = await today.Where(o => o.PasswordlessAgreementId == agreement.Id).SumAsync(o => (long?)o.TotalFen, ct) ?? 0;
+        var userToday = await today.Where(o => o.PayerUserId == user.Id).SumAsync(o => (long?)o.TotalFen, ct) ?? 0;
+        if (order.TotalFen > perPayment || agreementToday + order.TotalFen > daily || userToday + order.TotalFen > options.UserDailyFen)
         {
-            return await AwaitUserAsync(order, user, merchant, "超过免密限额", ct); // PWL-3: falls back to the password
+            return await AwaitUserAsync(order, user, merchant, "超过免密限额", ct); // PWL-3, TRF-3: falls back to the password
         }
+        var agreementId = agreement.Id;
         var (paid, error) = await payments.PayPasswordlessAsync(user.Id, order, agreementId, ct);
         if (paid is not null)
         {

@@ -16,6 +16,12 @@ public sealed record PasswordlessOptions
     public long DefaultPerPaymentFen { get; init; } = 30_000;
     public long DefaultDailyFen { get; init; } = 100_000;
 
+    /// <summary>
+    /// TRF-3: all of a user's passwordless payments in a China day, whichever agreements, in fen (¥1,000: payments verified by
+    /// fewer than two factors, PBOC 2015 No. 43). Beyond it a charge waits for the user's payment password.
+    /// </summary>
+    public long UserDailyFen { get; init; } = 100_000;
+
     /// <summary>PWL-2: from this age (by the ID number) the user is elderly.</summary>
     public int ElderlyAge { get; init; } = 60;
 

@@ -136,6 +136,36 @@ public sealed class PasswordlessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TRF3_a_users_passwordless_payments_under_all_agreements_stay_within_the_users_day()
+    {
+        await _server.DisposeAsync();
+        _server = await TransferKit.StartAsync("--Passwordless:UserDailyFen=6000"); // ¥60 a day of passwordless payments
+        TransferKit.ToBeforeChinaMidnight(_server, TimeSpan.FromHours(10));
+        var merchant = Merchant();
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(50_000);
+        await SetTermsAsync(new { passwordlessEligible = true, passwordlessPerPaymentFen = 5_000, passwordlessDailyFen = 8_000 });
+        var first = await SignAsync(zhang, new
+        {
+            preSignId = await PreSignAsync(merchant, "PWLC0011"), acceptTerms = true, perPaymentLimitFen = 3_000, dailyLimitFen = 5_000,
+        });
+        var preSignId = await PreSignAsync(merchant, "PWLC0012");
+        _server.Clock.Advance(TimeSpan.FromMinutes(2)); // a one-time code may be asked for again
+        var second = await SignAsync(zhang, new
+        {
+            preSignId, acceptTerms = true, perPaymentLimitFen = 3_000, dailyLimitFen = 5_000,
+        });
+        var before = (await zhang.BalanceAsync()).Balance;
+
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, first, "PWL-U-0001", 3_000));
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, second, "PWL-U-0002", 3_000)); // the user's ¥60 reached
+        // the second agreement's own day has ¥20 left, the user's none: the password is asked for
+        Assert.Equal("USERPAYING", await ChargeAsync(merchant, second, "PWL-U-0003", 1));
+        Assert.Equal(before - 6_000, (await zhang.BalanceAsync()).Balance);
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task PWL5_a_cancel_waits_for_a_charge_under_way_and_a_charge_that_read_the_agreement_before_it_moves_nothing()
     {
         var merchant = Merchant();
