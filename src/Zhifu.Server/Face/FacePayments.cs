@@ -110,6 +110,10 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
         {
             return (null, ("FACE_ORDER_INVALID", 400, "订单信息不完整或金额不正确", "The order is incomplete or its amount is wrong"));
         }
+        if (request.FaceToken is { Length: > 0 and <= 64 } retried && await RepeatAsync(terminal, request, retried, ct) is { } repeat)
+        {
+            return repeat;
+        }
         // Single use: the token is claimed before anything else, so of two payments racing with it one goes on; a refusal
         // before the charge is tried hands it back, anything after keeps it used (the user scans again).
         if (request.FaceToken is not { Length: > 0 and <= 64 } faceToken
@@ -143,5 +147,34 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
             return (null, (error.Code, error.Status, error.Zh, error.En));
         }
         return (TransactionView.Of(paid!, money.OpenId(paid!.AppId, payer), clock.UtcNow), null);
+    }
+
+    /// <summary>
+    /// PAY-6: the terminal sends a payment again — its answer was lost — with the token it used: the order this terminal made
+    /// with that out_trade_no and content, paid (or being paid) by the token's payer, answers as before instead of "scan
+    /// again", after which a terminal starting a new out_trade_no would charge the user twice. Null when it is no such repeat.
+    /// </summary>
+    private async Task<(System.Text.Json.Nodes.JsonObject?, (string Code, int Status, string Zh, string En)?)?> RepeatAsync(
+        FaceTerminalRow terminal, FacePayRequest request, string faceToken, CancellationToken ct)
+    {
+        if (await tokens.UsedByAsync(faceToken, terminal.TerminalId, ct) is not { } payer)
+        {
+            return null;
+        }
+        await using var db = database.CreateContext();
+        var order = await db.Set<PaymentOrderRow>().AsNoTracking().FirstOrDefaultAsync(o => o.MchId == terminal.MchId
+            && o.OutTradeNo == request.OutTradeNo && o.TradeType == OrderRequest.FacePay && o.FaceTerminalId == terminal.TerminalId
+            && o.PayerUserId == payer, ct);
+        if (order is null || order.TotalFen != request.AmountFen || order.AppId != request.AppId || order.Description != request.Description)
+        {
+            return null;
+        }
+        return order.State switch
+        {
+            PaymentOrders.Success => (TransactionView.Of(order, money.OpenId(order.AppId, payer), clock.UtcNow), null),
+            PaymentOrders.Paying or PaymentOrders.Review => (null, (PaymentErrors.InProgress.Code, PaymentErrors.InProgress.Status,
+                PaymentErrors.InProgress.Zh, PaymentErrors.InProgress.En)),
+            _ => null,
+        };
     }
 }

@@ -55,6 +55,15 @@ public sealed class FaceTokens(DatabaseOptions database, IClock clock)
             : null;
     }
 
+    /// <summary>The payer a token of this terminal stood for once it has been used (kept while it lasts), else null.</summary>
+    public async Task<Guid?> UsedByAsync(string token, string terminalId, CancellationToken ct)
+    {
+        var hash = BearerValues.Hash(token);
+        await using var db = database.CreateContext();
+        return await db.Set<FaceTokenRow>().Where(t => t.TokenHash == hash && t.TerminalId == terminalId && t.UsedAt != null)
+            .Select(t => (Guid?)t.UserId).FirstOrDefaultAsync(ct);
+    }
+
     /// <summary>Hands a claimed token back: its payment was refused before any charge was tried (a wrong passcode, an order
     /// refused at creation, e.g. an out_trade_no reused with other content), so the user may try again while it lives.</summary>
     public async Task ReleaseAsync(string token)

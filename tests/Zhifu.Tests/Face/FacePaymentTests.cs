@@ -63,6 +63,12 @@ public sealed class FacePaymentTests
         Assert.Equal("FACEPAY", transaction.GetProperty("trade_type").GetString());
         Assert.Equal(before - 1_250, (await zhang.BalanceAsync()).Balance);
         Assert.Equal("FACE_TOKEN_INVALID", Code(await Pay("135790", "FACE-0002"))); // single use
+        // PAY-6: the terminal sends the same payment again (its answer was lost): the first payment's answer, no second charge
+        var again = await Pay("135790", "FACE-0001");
+        Assert.Equal(200, again.Status);
+        Assert.Equal(transaction.GetProperty("transaction_id").GetString(),
+            JsonDocument.Parse(again.Text).RootElement.GetProperty("transaction_id").GetString());
+        Assert.Equal(before - 1_250, (await zhang.BalanceAsync()).Balance);
 
         // guessing a lookalike's digits is bounded per terminal: after 5 wrong sets in 10 minutes even the right ones wait
         for (var i = 1; i <= 4; i++)
