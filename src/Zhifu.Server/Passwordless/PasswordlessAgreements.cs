@@ -211,9 +211,13 @@ public sealed class PasswordlessAgreements(DatabaseOptions database, Passwordles
         {
             return (null, PasswordlessErrors.AlreadySigned);
         }
+        if (request.PerPaymentLimitFen <= 0 || request.DailyLimitFen <= 0)
+        {
+            return (null, PasswordlessErrors.InvalidLimit); // a limit of nothing is refused, never read as "no choice" (the cap)
+        }
         var (capPerPayment, capDaily) = Caps(merchant, elderly);
-        var perPayment = request.PerPaymentLimitFen is > 0 and var p ? p : capPerPayment;
-        var daily = request.DailyLimitFen is > 0 and var d ? d : capDaily;
+        var perPayment = request.PerPaymentLimitFen ?? capPerPayment;
+        var daily = request.DailyLimitFen ?? capDaily;
         if (perPayment > capPerPayment || daily > capDaily || perPayment > daily)
         {
             return (null, PasswordlessErrors.LimitAboveCap(capPerPayment, capDaily));

@@ -286,9 +286,10 @@ public static class PasswordlessEndpoints
     private static IResult? Paging(HttpContext h, int? limit, int? page, int defaultTake, out int skip, out int take)
     {
         take = limit ?? defaultTake;
-        skip = (Math.Max(page ?? 1, 1) - 1) * take;
+        var skipped = ((long)Math.Max(page ?? 1, 1) - 1) * take; // a huge page must not wrap round to a small or negative skip
+        skip = (int)Math.Clamp(skipped, 0, int.MaxValue);
         return ApiProblem.PageLimit(h, limit, PasswordlessQueries.SearchPageMax)
-            ?? (page < 1 || skip > PasswordlessQueries.SearchSkipMax
+            ?? (page < 1 || skipped > PasswordlessQueries.SearchSkipMax
                 ? ApiProblem.Create(h, 400, "INVALID_PAGE", "page 超出范围，请缩小查询条件", "page is out of range; narrow the search", "page")
                 : null);
     }

@@ -52,6 +52,9 @@ public static class PasswordlessErrors
         _ => null,
     };
 
+    public static readonly WalletError InvalidLimit = new(400, "PASSWORDLESS_INVALID_LIMIT",
+        "限额须为大于 0 的金额（元，最多两位小数）", "A limit must be an amount above zero (yuan, at most two decimals)");
+
     public static WalletError LimitAboveCap(long perPayment, long daily) => new(400, "PASSWORDLESS_LIMIT_ABOVE_CAP",
         $"限额不能高于单笔 {new Money(perPayment)}、每日 {new Money(daily)}，且单笔不能高于每日",
         $"Limits may not exceed {new Money(perPayment)} per payment and {new Money(daily)} a day, nor per payment above daily");

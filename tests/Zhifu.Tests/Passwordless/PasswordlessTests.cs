@@ -66,6 +66,11 @@ public sealed class PasswordlessTests : IAsyncLifetime
         Assert.Equal("PASSWORDLESS_TERMS_NOT_ACCEPTED", await SignErrorAsync(zhang, new { preSignId, acceptTerms = false }));
         Assert.Equal("PASSWORDLESS_LIMIT_ABOVE_CAP", await SignErrorAsync(zhang,
             new { preSignId, acceptTerms = true, perPaymentLimitFen = 5_001, paymentPassword = Party.PaymentPassword }));
+        // a limit of nothing (or less) is refused, never taken as "no choice", which would give the merchant's cap
+        Assert.Equal("PASSWORDLESS_INVALID_LIMIT", await SignErrorAsync(zhang,
+            new { preSignId, acceptTerms = true, perPaymentLimitFen = 0, paymentPassword = Party.PaymentPassword }));
+        Assert.Equal("PASSWORDLESS_INVALID_LIMIT", await SignErrorAsync(zhang,
+            new { preSignId, acceptTerms = true, dailyLimitFen = -100, paymentPassword = Party.PaymentPassword }));
         Assert.Equal("OTP_INVALID", await SignErrorAsync(zhang,
             new { preSignId, acceptTerms = true, paymentPassword = Party.PaymentPassword, smsCode = "000000" }));
         var contractId = await SignAsync(zhang, new { preSignId, acceptTerms = true, perPaymentLimitFen = 3_000, dailyLimitFen = 5_000 });
@@ -333,6 +338,10 @@ public sealed class PasswordlessTests : IAsyncLifetime
             var csv = await risk.GetStringAsync("/api/ops/passwordless/report?format=csv", Ct);
             Assert.Contains("1230000109", csv, StringComparison.Ordinal);
             Assert.Contains(",否,2,12.00,1,1,7.00,500.0", csv, StringComparison.Ordinal);
+            // a page far past the end is refused as such; limit × page once wrapped round to a negative skip and a 500
+            var far = await risk.GetAsync("/api/ops/passwordless/disputes?limit=100&page=42949673", Ct);
+            Assert.Equal(400, (int)far.StatusCode);
+            Assert.Equal("INVALID_PAGE", await ErrorCodeAsync(far));
         }
         using (var service = await LifecycleClient.OperatorAsync(_server, "service"))
         {

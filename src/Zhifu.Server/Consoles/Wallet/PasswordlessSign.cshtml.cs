@@ -34,10 +34,10 @@ public sealed class PasswordlessSignModel(PasswordlessAgreements agreements) : W
     public int?[] Answers { get; set; } = new int?[3];
 
     [BindProperty]
-    public decimal? PerPaymentYuan { get; set; }
+    public string? PerPaymentYuan { get; set; }
 
     [BindProperty]
-    public decimal? DailyYuan { get; set; }
+    public string? DailyYuan { get; set; }
 
     [BindProperty]
     public string? PaymentPassword { get; set; }
@@ -94,7 +94,7 @@ public sealed class PasswordlessSignModel(PasswordlessAgreements agreements) : W
             "PASSWORDLESS_TERMS_NOT_ACCEPTED" => "acceptTerms",
             "PASSWORDLESS_ELDERLY_CONFIRM_REQUIRED" => "elderlyConfirm",
             "PASSWORDLESS_ASSESSMENT_NOT_PASSED" => "assessment",
-            "PASSWORDLESS_LIMIT_ABOVE_CAP" => "limits",
+            "PASSWORDLESS_LIMIT_ABOVE_CAP" or "PASSWORDLESS_INVALID_LIMIT" => "limits",
             "BAD_PAYMENT_PASSWORD" or "PAYMENT_PASSWORD_LOCKED" or "PAYMENT_PASSWORD_NOT_SET" => "paymentPassword",
             "OTP_INVALID" => "smsCode",
             _ => null,
@@ -113,7 +113,10 @@ public sealed class PasswordlessSignModel(PasswordlessAgreements agreements) : W
     /// <summary>The answer given to question <paramref name="i"/>, if any (the binder leaves out unanswered ones).</summary>
     public int? Answer(int i) => Answers is { } a && i < a.Length ? a[i] : null;
 
-    private static long? Fen(decimal? yuan) => yuan is > 0 and < 1_000_000 ? (long)Math.Round(yuan.Value * 100) : null;
+    /// <summary>An empty field is no choice (the cap); anything but an amount in yuan with at most two decimals is 0 fen, which
+    /// the service refuses — never read as "no choice", which would give the highest limit.</summary>
+    private static long? Fen(string? yuan) => string.IsNullOrWhiteSpace(yuan) ? null
+        : Zhifu.Core.Money.TryParseYuan(yuan, out var money) ? money.Fen : 0;
 
     private async Task<bool> LoadAsync()
     {
