@@ -96,7 +96,12 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         return row;
     }
 
-    /// <summary>Approves a pending merchant: ledger accounts, credentials (a fresh APIv3 key the merchant resets to read).</summary>
+    /// <summary>
+    /// Approves a pending merchant: ledger accounts, credentials (a fresh APIv3 key the merchant resets to read), then — one
+    /// conditional statement — pending to active. An approval racing a rejection (or another approval) has one winner, and a
+    /// crash before the last step leaves the merchant pending, to approve again (accounts and credentials are idempotent), never
+    /// active without its accounts or credentials.
+    /// </summary>
     public async Task<(MerchantRow? Merchant, string? Refusal)> ApproveAsync(string mchId, string reviewer, string? note,
         CancellationToken ct)
     {
@@ -123,10 +128,8 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         {
             throw new InvalidOperationException("merchant account creation failed: " + string.Join(", ", results));
         }
-        (row.Status, row.ReviewedBy, row.ReviewNote, row.ReviewedAt) = (MerchantRow.Active, reviewer, note, clock.UtcNow);
-        await db.SaveChangesAsync(ct);
         await credentials.SetAsync(row, MerchantCredentials.NewApiV3Key(), null, row.FeeRatePpmApplied, ct);
-        return (row, null);
+        return await DecideAsync(db, row, MerchantRow.Active, reviewer, note);
     }
 
     public async Task<(MerchantRow? Merchant, string? Refusal)> RejectAsync(string mchId, string reviewer, string reason,
@@ -138,8 +141,21 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         {
             return (null, refusal);
         }
-        (row!.Status, row.ReviewedBy, row.ReviewNote, row.ReviewedAt) = (MerchantRow.Rejected, reviewer, reason, clock.UtcNow);
-        await db.SaveChangesAsync(ct);
+        return await DecideAsync(db, row!, MerchantRow.Rejected, reviewer, reason);
+    }
+
+    /// <summary>Pending → <paramref name="status"/> in one conditional statement: of two decisions at once, one wins.</summary>
+    private async Task<(MerchantRow? Merchant, string? Refusal)> DecideAsync(ZhifuDb db, MerchantRow row, int status, string reviewer,
+        string? note)
+    {
+        var at = clock.UtcNow;
+        if (await db.Merchants.Where(m => m.Id == row.Id && m.Status == MerchantRow.Pending).ExecuteUpdateAsync(set => set
+                .SetProperty(m => m.Status, status).SetProperty(m => m.ReviewedBy, reviewer).SetProperty(m => m.ReviewNote, note)
+                .SetProperty(m => m.ReviewedAt, at), CancellationToken.None) == 0)
+        {
+            return (null, "MERCHANT_NOT_PENDING"); // decided by another reviewer a moment ago
+        }
+        (row.Status, row.ReviewedBy, row.ReviewNote, row.ReviewedAt) = (status, reviewer, note, at);
         return (row, null);
     }
 

@@ -25,6 +25,28 @@ public sealed class MerchantOnboardingTests
     };
 
     [Fact]
+    public async Task MER1_an_approval_and_a_rejection_sent_at_once_have_one_winner_and_the_merchant_is_what_the_winner_said()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        using var ops = await OperatorSignIn.AsAsync(server.Client(), "operations");
+        using var risk = await OperatorSignIn.AsAsync(server.Client(), "risk");
+        var applied = await ops.PostAsJsonAsync("/api/ops/merchants", Application(), Ct);
+        var mchId = (await applied.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("mchId").GetString()!;
+
+        var answers = await Task.WhenAll(
+            risk.PostAsJsonAsync($"/api/ops/merchants/{mchId}/approve", new { note = "资料齐全" }, Ct),
+            risk.PostAsJsonAsync($"/api/ops/merchants/{mchId}/reject", new { note = "资料不全" }, Ct));
+
+        var won = Assert.Single(answers, a => a.StatusCode == System.Net.HttpStatusCode.OK);
+        await AssertProblemAsync(Assert.Single(answers, a => a != won), 409, "MERCHANT_NOT_PENDING");
+        var said = (await won.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString();
+        await using var db = server.Database.Options.CreateContext();
+        var row = await db.Merchants.AsNoTracking().FirstAsync(m => m.MchId == mchId, Ct);
+        Assert.Equal(said == "active" ? MerchantRow.Active : MerchantRow.Rejected, row.Status);
+        Assert.Equal(said == "active" ? "资料齐全" : "资料不全", row.ReviewNote);
+    }
+
+    [Fact]
     public async Task A_merchant_is_entered_approved_by_another_operator_and_takes_its_first_signed_order()
     {
         await using var server = await ZhifuTestServer.StartAsync();
