@@ -159,7 +159,7 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         var daily = Math.Min(agreement.DailyLimitFen, capDaily);
         var dayStart = ChinaTime.StartOfChinaDay(clock.UtcNow);
         // today's: paid, and still being paid or held (a slow ledger leaves one PAYING; a review holds one)
-        var today = db.Set<PaymentOrderRow>().Where(o => o.PasswordlessAgreementId != null
+        var today = db.Set<PaymentOrderRow>().Where(o => o.PaidPasswordless
             && ((o.State == PaymentOrders.Success && o.SuccessTime >= dayStart)
                 || ((o.State == PaymentOrders.Paying || o.State == PaymentOrders.Review) && o.PayingSince >= dayStart)));
         var agreementToday = await today.Where(o => o.PasswordlessAgreementId == agreement.Id).SumAsync(o => (long?)o.TotalFen, ct) ?? 0;

@@ -44,7 +44,7 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
         }
         await using var db = database.CreateContext();
         var order = await db.Set<PaymentOrderRow>().AsNoTracking().FirstOrDefaultAsync(o => o.TransactionId == transactionId
-            && o.PayerUserId == userId && o.State == PaymentOrders.Success && o.PasswordlessAgreementId != null, ct);
+            && o.PayerUserId == userId && o.State == PaymentOrders.Success && o.PaidPasswordless, ct);
         if (order is null || await db.Set<PasswordlessDisputeRow>().AnyAsync(d => d.OrderId == order.Id, ct))
         {
             return (null, PasswordlessErrors.DisputeNotAllowed);
@@ -179,7 +179,7 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
         var since = clock.UtcNow.AddDays(-options.DisputeWindowDays);
         await using var db = database.CreateContext();
         var paid = await db.Set<PaymentOrderRow>().AsNoTracking()
-            .Where(o => o.PasswordlessAgreementId != null && o.State == PaymentOrders.Success && o.SuccessTime >= since
+            .Where(o => o.PaidPasswordless && o.State == PaymentOrders.Success && o.SuccessTime >= since
                 && (merchantId == null || o.MerchantId == merchantId))
             .GroupBy(o => o.MerchantId).Select(g => new { g.Key, Count = g.Count(), Fen = g.Sum(o => o.TotalFen) }).ToListAsync(ct);
         var disputes = await db.Set<PasswordlessDisputeRow>().AsNoTracking()

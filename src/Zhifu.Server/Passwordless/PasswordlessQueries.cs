@@ -37,7 +37,7 @@ public sealed class PasswordlessQueries(DatabaseOptions database, PasswordlessOp
         var names = await NamesAsync(db, rows, ct);
         var ids = rows.Select(a => (Guid?)a.Id).ToList();
         var paid = await db.Set<PaymentOrderRow>().AsNoTracking()
-            .Where(o => o.PayerUserId == userId && o.State == PaymentOrders.Success && ids.Contains(o.PasswordlessAgreementId))
+            .Where(o => o.PayerUserId == userId && o.State == PaymentOrders.Success && o.PaidPasswordless && ids.Contains(o.PasswordlessAgreementId))
             .OrderByDescending(o => o.SuccessTime).Take(options.ListMax).ToListAsync(ct);
         var orderIds = paid.Select(o => o.Id).ToList();
         var disputed = (await db.Set<PasswordlessDisputeRow>().AsNoTracking().Where(d => orderIds.Contains(d.OrderId)).Select(d => d.OrderId)

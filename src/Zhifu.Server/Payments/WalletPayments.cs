@@ -177,7 +177,8 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             set.SetProperty(o => o.State, PaymentOrders.Paying).SetProperty(o => o.PayerUserId, userId)
                 .SetProperty(o => o.PaymentTransferId, attemptId).SetProperty(o => o.PayingSince, payingSince)
                 .SetProperty(o => o.FeeFen, fee).SetProperty(o => o.ConsumptionFen, consumption)
-                .SetProperty(o => o.PaymentChainJson, chainJson).SetProperty(o => o.Version, o => o.Version + 1);
+                .SetProperty(o => o.PaymentChainJson, chainJson).SetProperty(o => o.Version, o => o.Version + 1)
+                .SetProperty(o => o.PaidPasswordless, passwordlessAgreement != null);
             if (passwordlessAgreement is { } agreement)
             {
                 set.SetProperty(o => o.PasswordlessAgreementId, agreement);
@@ -238,7 +239,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(order);
         (order.State, order.PayerUserId, order.PaymentTransferId, order.PayingSince, order.PaymentChainJson, order.FeeFen,
-            order.ConsumptionFen) = (PaymentOrders.NotPay, null, null, null, null, 0, 0);
+            order.ConsumptionFen, order.PaidPasswordless) = (PaymentOrders.NotPay, null, null, null, null, 0, 0, false);
         if (order.TradeType != OrderRequest.EntrustedDebit)
         {
             order.PasswordlessAgreementId = null; // a payment-code charge is passwordless only once paid that way

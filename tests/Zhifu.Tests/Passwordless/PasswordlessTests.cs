@@ -98,6 +98,16 @@ public sealed class PasswordlessTests : IAsyncLifetime
         Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-T-0001", 3_000));
         Assert.Equal(before - 5_000, (await zhang.BalanceAsync()).Balance);
 
+        // the user confirms the ¥0.01 one with the password (二次验证): paid, but not a passwordless payment — not listed as
+        // one, not disputable as one, and not spent from the passwordless day
+        var waiting = pending.EnumerateArray().First(p => p.GetProperty("amountFen").GetInt64() == 1).GetProperty("code").GetString();
+        var confirmed = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{waiting}/pay", new { paymentPassword = Party.PaymentPassword }, Ct);
+        Assert.True(confirmed.IsSuccessStatusCode, await confirmed.Content.ReadAsStringAsync(Ct));
+        var confirmedId = (await confirmed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("transactionId").GetString();
+        Assert.Equal(before - 5_001, (await zhang.BalanceAsync()).Balance);
+        Assert.Equal("PASSWORDLESS_DISPUTE_NOT_ALLOWED", await ErrorCodeAsync(await zhang.Wallet.PostAsJsonAsync(
+            $"/api/wallet/passwordless/payments/{confirmedId}/dispute", new { reason = "我没有使用过这项服务" }, Ct)));
+
         // PWL-5: one call shows the agreement and its passwordless payments
         overview = await zhang.Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/passwordless", Ct);
         Assert.Equal("SIGNED", overview.GetProperty("agreements")[0].GetProperty("state").GetString());
@@ -108,7 +118,7 @@ public sealed class PasswordlessTests : IAsyncLifetime
         Assert.Equal(1, (await closed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("closed").GetInt32());
         MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/papay/pay/transactions/apply",
             Apply(contractId, "PWL-T-0005", 100)), 404, "RESOURCE_NOT_EXISTS");
-        Assert.Equal(before - 5_000, (await zhang.BalanceAsync()).Balance);
+        Assert.Equal(before - 5_001, (await zhang.BalanceAsync()).Balance);
         var terminated = await ContractCallbackAsync(merchant);
         Assert.Equal("PAPAY.TERMINATE", terminated.Event);
         Assert.Equal("USER", terminated.Contract.GetProperty("contract_terminate_info").GetProperty("contract_termination_mode").GetString());

@@ -60,6 +60,13 @@ public sealed class PaymentOrderRow
     /// <summary>The passwordless agreement (PWL-1) this order was charged under, or asked to be; null for ordinary payments.</summary>
     public Guid? PasswordlessAgreementId { get; set; }
 
+    /// <summary>
+    /// Paid (or being paid) without the password under <see cref="PasswordlessAgreementId"/> (PWL-1): set by the attempt that
+    /// moved the order to PAYING. A contract order the user confirmed with the password keeps its agreement id but not this —
+    /// it counts in no passwordless limit, list, figure or complaint.
+    /// </summary>
+    public bool PaidPasswordless { get; set; }
+
     /// <summary>刷脸支付 (FACE-5, FACE-6): the terminal that took a FACEPAY order; null for every other kind.</summary>
     public string? FaceTerminalId { get; set; }
 }

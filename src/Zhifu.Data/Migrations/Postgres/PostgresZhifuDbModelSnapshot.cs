@@ -2016,6 +2016,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("out_trade_no");
 
+                    b.Property<bool>("PaidPasswordless")
+                        .HasColumnType("boolean")
+                        .HasColumnName("paid_passwordless");
+
                     b.Property<Guid?>("PasswordlessAgreementId")
                         .HasColumnType("uuid")
                         .HasColumnName("passwordless_agreement_id");

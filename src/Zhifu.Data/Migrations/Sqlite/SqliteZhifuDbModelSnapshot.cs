@@ -2043,6 +2043,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("out_trade_no");
 
+                    b.Property<bool>("PaidPasswordless")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paid_passwordless");
+
                     b.Property<byte[]>("PasswordlessAgreementId")
                         .HasColumnType("BLOB")
                         .HasColumnName("passwordless_agreement_id");

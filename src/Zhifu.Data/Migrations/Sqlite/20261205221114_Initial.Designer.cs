@@ -11,7 +11,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteZhifuDb))]
-    [Migration("20261205215700_Initial")]
+    [Migration("20261205221114_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -2045,6 +2045,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("out_trade_no");
+
+                    b.Property<bool>("PaidPasswordless")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paid_passwordless");
 
                     b.Property<byte[]>("PasswordlessAgreementId")
                         .HasColumnType("BLOB")

@@ -12,7 +12,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresZhifuDb))]
-    [Migration("20261205215705_Initial")]
+    [Migration("20261205221120_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -2018,6 +2018,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("out_trade_no");
+
+                    b.Property<bool>("PaidPasswordless")
+                        .HasColumnType("boolean")
+                        .HasColumnName("paid_passwordless");
 
                     b.Property<Guid?>("PasswordlessAgreementId")
                         .HasColumnType("uuid")

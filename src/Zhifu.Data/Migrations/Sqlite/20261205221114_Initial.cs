@@ -621,6 +621,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     version = table.Column<int>(type: "INTEGER", nullable: false),
                     passwordless_agreement_id = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    paid_passwordless = table.Column<bool>(type: "INTEGER", nullable: false),
                     face_terminal_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true)
                 },
                 constraints: table =>
