@@ -154,7 +154,9 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
     private async Task<ChargeOutcome> ChargeWithinLimitsAsync(ZhifuDb db, PaymentOrderRow order, PasswordlessAgreementRow agreement,
         UserRow user, MerchantRow merchant, CancellationToken ct)
     {
-        var (capPerPayment, capDaily) = agreements.Caps(merchant, agreement.Elderly);
+        // PWL-2: elderly as signed, or since — a user who signed at 59 gets the elderly limits and texts from their 60th birthday
+        var elderly = agreement.Elderly || agreements.IsElderly(user);
+        var (capPerPayment, capDaily) = agreements.Caps(merchant, elderly);
         var perPayment = Math.Min(agreement.PerPaymentLimitFen, capPerPayment);
         var daily = Math.Min(agreement.DailyLimitFen, capDaily);
         var dayStart = ChinaTime.StartOfChinaDay(clock.UtcNow);
@@ -172,7 +174,7 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         var (paid, error) = await payments.PayPasswordlessAsync(user.Id, order, agreementId, ct);
         if (paid is not null)
         {
-            if (agreement.Elderly)
+            if (elderly)
             {
                 // PWL-2, PWL-5: every passwordless payment of an elderly user is pushed at once
                 await sms.SendAsync(credentials.PhoneOf(user), "alert",

@@ -258,6 +258,18 @@ public sealed class PasswordlessTests : IAsyncLifetime
         Assert.Contains(texts, t => t.Kind == "alert" && t.Body.Contains("免密支付", StringComparison.Ordinal)
             && t.Body.Contains("¥8.00", StringComparison.Ordinal));
         Assert.Equal("USERPAYING", await ChargeAsync(merchant, contractId, "PWL-E-0002", 10_001)); // the elderly per-payment cap
+
+        // an agreement signed before the 60th birthday (its flag false) is charged as the user's age is now: the elderly
+        // limits and a text for every payment
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            Assert.Equal(1, await db.Set<PasswordlessAgreementRow>().Where(a => a.ContractId == contractId)
+                .ExecuteUpdateAsync(set => set.SetProperty(a => a.Elderly, false), Ct));
+        }
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-E-0003", 900));
+        texts = await _server.Services.GetRequiredService<SmsOutbox>().ReadAsync(DemoCards.WangWu.Phone, 10, Ct);
+        Assert.Contains(texts, t => t.Kind == "alert" && t.Body.Contains("¥9.00", StringComparison.Ordinal));
+        Assert.Equal("USERPAYING", await ChargeAsync(merchant, contractId, "PWL-E-0004", 10_001));
         Assert.True((await _server.VerifyAsync()).AllHold);
     }
 
