@@ -22,7 +22,8 @@ public sealed record TerminalRegistration(string? StoreName, string? Model, stri
 /// expired, its merchant is active and on the face-pay whitelist (<c>FacePayEligible</c>), and its signature verifies with
 /// its key over the exact request, within ±5 minutes and with a nonce never seen before.
 /// </summary>
-public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestNonces nonces, AuditLog audit, IClock clock)
+public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestNonces nonces, MerchantApi.MerchantApiOptions options,
+    AuditLog audit, IClock clock)
 {
     public const string TerminalHeader = "Zhifu-Terminal";
     public const string TimestampHeader = "Zhifu-Timestamp";
@@ -185,7 +186,9 @@ public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestN
         {
             return (null, "TERMINAL_SIGNATURE_INVALID");
         }
-        if (Math.Abs(clock.UtcNow.ToUnixTimeSeconds() - timestamp) > 300)
+        // the merchant API's window (MerchantApi:TimestampWindowSeconds, 5 minutes), which is also how long nonces are kept
+        // for: a window of its own could outlast the nonces and let a request be replayed
+        if (Math.Abs(clock.UtcNow.ToUnixTimeSeconds() - timestamp) > options.TimestampWindowSeconds)
         {
             return (null, "TERMINAL_TIMESTAMP_EXPIRED");
         }
