@@ -26,6 +26,9 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
     WalletAccounts accounts, WalletCredentials credentials, PaymentOrders orders, WalletPayments payments, MerchantCredentials merchants,
     PaymentLedger money, IClock clock)
 {
+    private static readonly (string Code, int Status, string Zh, string En) NotFound =
+        ("FACE_NOT_FOUND", 404, "未找到匹配的刷脸用户，请使用其他方式付款", "No enrolled face matches; pay another way");
+
 
     /// <summary>A face token, or the refusal (code, status, Chinese, English).</summary>
     public async Task<(string? Token, (string Code, int Status, string Zh, string En)? Refusal)> IdentifyAsync(FaceTerminalRow terminal,
@@ -44,7 +47,7 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
         var match = index.Search(probe);
         if (match.Id is null || match.Similarity < options.MatchThreshold)
         {
-            return (null, ("FACE_NOT_FOUND", 404, "未找到匹配的刷脸用户，请使用其他方式付款", "No enrolled face matches; pay another way"));
+            return (null, NotFound);
         }
         var candidates = new List<Guid> { match.Id.Value };
         if (match.Margin < options.MarginMin && match.SecondId is { } second && match.SecondSimilarity >= options.MatchThreshold)
@@ -89,7 +92,7 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
             {
                 await tokens.MissedDigitsAsync(terminal.TerminalId, ct); // guessing a lookalike pair's digits is bounded per terminal
             }
-            return (null, ("FACE_NOT_FOUND", 404, "未找到匹配的刷脸用户，请使用其他方式付款", "No enrolled face matches; pay another way"));
+            return (null, NotFound);
         }
         return (await tokens.IssueAsync(terminal.TerminalId, payer.Value, ct), null);
     }
@@ -120,6 +123,14 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
             || await tokens.ClaimAsync(faceToken, terminal.TerminalId, ct) is not { } payer)
         {
             return (null, ("FACE_TOKEN_INVALID", 401, "刷脸已过期，请重新刷脸", "The face token expired; scan the face again"));
+        }
+        await using (var db = database.CreateContext())
+        {
+            if (!await db.Set<FaceEnrolmentRow>().AnyAsync(e => e.UserId == payer && e.State == FaceEnrolmentRow.Enrolled, ct))
+            {
+                // FACE-1: consent withdrawn between the scan and the payment is withdrawn at once; the token stays used
+                return (null, NotFound);
+            }
         }
         if (await credentials.VerifyFacePasscodeAsync(payer, request.Passcode, ct) is { } wrong)
         {

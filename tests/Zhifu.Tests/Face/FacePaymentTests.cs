@@ -77,12 +77,18 @@ public sealed class FacePaymentTests
         }
         Assert.Equal("FACE_TOO_MANY_ATTEMPTS", Code(await Identify(capture, liveness: true, last4: DemoCards.ZhangSan.Phone[^4..])));
         server.Clock.Advance(TimeSpan.FromMinutes(11));
-        Assert.Equal(200, (await Identify(capture, liveness: true, last4: DemoCards.ZhangSan.Phone[^4..])).Status);
+        var found = await Identify(capture, liveness: true, last4: DemoCards.ZhangSan.Phone[^4..]);
+        Assert.Equal(200, found.Status);
 
-        // withdrawn faces no longer pay: after both withdraw, the same capture finds nobody
+        // withdrawn faces no longer pay: after both withdraw, the same capture finds nobody, and a token issued just before
+        // the withdrawal pays nothing (FACE-1: consent withdrawn is withdrawn at once)
         (await zhang.Wallet.DeleteAsync("/api/wallet/face", Ct)).EnsureSuccessStatusCode();
         (await li.Wallet.DeleteAsync("/api/wallet/face", Ct)).EnsureSuccessStatusCode();
         Assert.Equal("FACE_NOT_FOUND", Code(await Identify(capture, liveness: true, last4: DemoCards.ZhangSan.Phone[^4..])));
+        token = JsonDocument.Parse(found.Text).RootElement.GetProperty("faceToken").GetString();
+        var balance = (await zhang.BalanceAsync()).Balance;
+        Assert.Equal("FACE_NOT_FOUND", Code(await Pay("135790", "FACE-0003")));
+        Assert.Equal(balance, (await zhang.BalanceAsync()).Balance);
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 
