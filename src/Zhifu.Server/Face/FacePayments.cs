@@ -29,7 +29,6 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
     private static readonly (string Code, int Status, string Zh, string En) NotFound =
         ("FACE_NOT_FOUND", 404, "未找到匹配的刷脸用户，请使用其他方式付款", "No enrolled face matches; pay another way");
 
-
     /// <summary>A face token, or the refusal (code, status, Chinese, English).</summary>
     public async Task<(string? Token, (string Code, int Status, string Zh, string En)? Refusal)> IdentifyAsync(FaceTerminalRow terminal,
         IdentifyRequest request, CancellationToken ct)
