@@ -148,22 +148,32 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
     }
 
     /// <summary>Adds a merchant API public key under its serial (rotation: old serials stay valid until revoked).</summary>
-    public async Task AddPublicKeyAsync(MerchantRow merchant, string serial, string publicKeyPem, CancellationToken ct)
+    /// <returns>False when the serial was registered already — before, or by a request at the same moment (nothing written).</returns>
+    public async Task<bool> AddPublicKeyAsync(MerchantRow merchant, string serial, string publicKeyPem, CancellationToken ct)
     {
         using (var check = RSA.Create())
         {
             check.ImportFromPem(publicKeyPem); // refuse a key we could never verify with
         }
         await using var db = database.CreateContext();
-        if (!await db.Set<MerchantApiKeyRow>().AnyAsync(k => k.MchId == merchant.MchId && k.Serial == serial, ct))
+        if (await db.Set<MerchantApiKeyRow>().AnyAsync(k => k.MchId == merchant.MchId && k.Serial == serial, ct))
         {
-            db.Add(new MerchantApiKeyRow
-            {
-                Serial = serial, MerchantId = merchant.Id, MchId = merchant.MchId, PublicKeyPem = publicKeyPem, CreatedAt = clock.UtcNow,
-            });
-            await db.SaveChangesAsync(ct);
-            Forget(merchant.MchId);
+            return false;
         }
+        db.Add(new MerchantApiKeyRow
+        {
+            Serial = serial, MerchantId = merchant.Id, MchId = merchant.MchId, PublicKeyPem = publicKeyPem, CreatedAt = clock.UtcNow,
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            return false; // the key (mchid, serial) is held by a registration a moment ago
+        }
+        Forget(merchant.MchId);
+        return true;
     }
 
     /// <summary>A new APIv3 key: 32 random letters and digits, as the merchant platform sets them.</summary>

@@ -50,11 +50,10 @@ public sealed class MerchantCredentialSettings(DatabaseOptions database, Merchan
             return new Refusal(409, "API_KEYS_FULL", $"最多 {ApiKeysMax} 个有效证书，请先作废旧证书",
                 $"At most {ApiKeysMax} live keys: revoke an old one first");
         }
-        if (await db.Set<MerchantApiKeyRow>().AnyAsync(k => k.MchId == merchant.MchId && k.Serial == serial, ct))
+        if (!await credentials.AddPublicKeyAsync(merchant, serial, publicKey, ct))
         {
             return new Refusal(409, "API_KEY_SERIAL_USED", "该证书序列号已登记", "That serial is already registered", "serial");
         }
-        await credentials.AddPublicKeyAsync(merchant, serial, publicKey, ct);
         await AuditAsync(user, "merchant.api-key.add", $"{merchant.MchId} {serial}", ct);
         return null;
     }

@@ -114,8 +114,11 @@ public sealed class MerchantOnboardingTests
                 new { serial = newSerial, publicKeyPem = wrong }, Ct), 400, "INVALID_PUBLIC_KEY");
         }
         Assert.Equal(1, (await boss.GetFromJsonAsync<JsonElement>("/api/merchant/credentials", Ct)).GetProperty("apiKeys").GetArrayLength());
-        Assert.Equal(200, (int)(await boss.PostAsJsonAsync("/api/merchant/credentials/api-keys",
-            new { serial = newSerial, publicKeyPem = newKey.ExportSubjectPublicKeyInfoPem() }, Ct)).StatusCode);
+        // the new key sent twice at once (a double click): one registered, the other told the serial is taken — not a 500
+        var added = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => boss.PostAsJsonAsync("/api/merchant/credentials/api-keys",
+            new { serial = newSerial, publicKeyPem = newKey.ExportSubjectPublicKeyInfoPem() }, Ct)));
+        Assert.Single(added, a => (int)a.StatusCode == 200);
+        await AssertProblemAsync(Assert.Single(added, a => (int)a.StatusCode != 200), 409, "API_KEY_SERIAL_USED");
         var rotated = signer.With(serial: newSerial, privateKey: newKey);
         Assert.Equal(200, (int)(await rotated.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
             NativeOrder(mchId, "SHOP-0003", 500, "http://127.0.0.1:9/n"))).Response.StatusCode);
