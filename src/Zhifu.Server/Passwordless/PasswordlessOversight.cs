@@ -3,6 +3,7 @@ using Zhifu.Core;
 using Zhifu.Data;
 using Zhifu.Data.Entities;
 using Zhifu.Server.Accounts;
+using Zhifu.Server.Hosting;
 using Zhifu.Server.Lifecycle;
 using Zhifu.Server.MerchantApi;
 using Zhifu.Server.Notifications;
@@ -101,6 +102,33 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
     /// (<see cref="PasswordlessErrors.FieldOf"/>).
     /// </summary>
     public async Task<WalletError?> DecideAsync(Guid disputeId, bool upheld, long lossFen, string? note, OperatorActor by,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        // One decision at a time (a row claim): two operators deciding at once — one upholding, one rejecting — could leave
+        // the merchant's refund paid under a record that says rejected. A decision whose server died lapses after a minute;
+        // the refund's out_refund_no keeps a decision made again from refunding twice.
+        await using var claims = database.CreateContext();
+        var row = claims.Set<PasswordlessDisputeRow>().Where(d => d.Id == disputeId);
+        if (await RowClaims.ClaimAsync(row, nameof(PasswordlessDisputeRow.DecidingSince), clock, DecideClaimWait, DecideClaimLapse, ct)
+            is not { } claimedAt)
+        {
+            return PasswordlessErrors.DisputeBeingDecided;
+        }
+        try
+        {
+            return await DecideClaimedAsync(disputeId, upheld, lossFen, note, by, ct);
+        }
+        finally
+        {
+            await RowClaims.ReleaseAsync(row, nameof(PasswordlessDisputeRow.DecidingSince), claimedAt);
+        }
+    }
+
+    private static readonly TimeSpan DecideClaimWait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DecideClaimLapse = TimeSpan.FromMinutes(1);
+
+    private async Task<WalletError?> DecideClaimedAsync(Guid disputeId, bool upheld, long lossFen, string? note, OperatorActor by,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(by);

@@ -351,6 +351,15 @@ public sealed class PasswordlessTests : IAsyncLifetime
             var url = $"/api/ops/passwordless/disputes/{open[0].GetProperty("id").GetString()}/decide";
             var tooMuch = await risk.PostAsJsonAsync(url, new { upheld = true, lossFen = 701, note = "超过扣款金额" }, Ct);
             Assert.Equal("PASSWORDLESS_LOSS_OUT_OF_RANGE", await ErrorCodeAsync(tooMuch));
+            // another operator's decision under way holds the dispute: this one is told so and changes nothing
+            var disputeId = Guid.Parse(open[0].GetProperty("id").GetString()!);
+            Task<int> DecidingAsync(DateTimeOffset? at) => WithDbAsync(db => db.Set<PasswordlessDisputeRow>().Where(d => d.Id == disputeId)
+                .ExecuteUpdateAsync(set => set.SetProperty(d => d.DecidingSince, at), Ct));
+            Assert.Equal(1, await DecidingAsync(_server.Clock.UtcNow));
+            var held = await risk.PostAsJsonAsync(url, new { upheld = false, note = "另一位操作员" }, Ct);
+            Assert.Equal("PASSWORDLESS_DISPUTE_BEING_DECIDED", await ErrorCodeAsync(held));
+            Assert.Equal(before, (await zhang.BalanceAsync()).Balance);
+            Assert.Equal(1, await DecidingAsync(null));
             var decided = await risk.PostAsJsonAsync(url, new { upheld = true, lossFen = 700, note = "用户未授权，由商户退款" }, Ct);
             Assert.Equal(204, (int)decided.StatusCode);
             Assert.Equal(before + 700, (await zhang.BalanceAsync()).Balance);

@@ -102,6 +102,9 @@ public sealed class PasswordlessDisputeRow
     public string? DecisionNote { get; set; }
     public DateTimeOffset? DecidedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>A decision under way (a row claim): one operator decides a dispute at a time, refund and record together.</summary>
+    public DateTimeOffset? DecidingSince { get; set; }
 }
 
 internal sealed class PasswordlessAgreementRowMapping : IEntityTypeConfiguration<PasswordlessAgreementRow>

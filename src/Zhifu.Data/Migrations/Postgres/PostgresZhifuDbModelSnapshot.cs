@@ -1754,6 +1754,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("decided_by");
 
+                    b.Property<DateTimeOffset?>("DecidingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deciding_since");
+
                     b.Property<string>("DecisionNote")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")

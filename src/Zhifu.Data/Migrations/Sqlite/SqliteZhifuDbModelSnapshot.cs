@@ -1775,6 +1775,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("decided_by");
 
+                    b.Property<long?>("DecidingSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deciding_since");
+
                     b.Property<string>("DecisionNote")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")

@@ -541,7 +541,8 @@ namespace Zhifu.Data.Migrations.Postgres
                     decided_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     decision_note = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     decided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    deciding_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {

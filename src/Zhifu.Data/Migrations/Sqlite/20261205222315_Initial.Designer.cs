@@ -11,7 +11,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteZhifuDb))]
-    [Migration("20261205221114_Initial")]
+    [Migration("20261205222315_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1777,6 +1777,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("decided_by");
+
+                    b.Property<long?>("DecidingSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deciding_since");
 
                     b.Property<string>("DecisionNote")
                         .HasMaxLength(256)

@@ -541,7 +541,8 @@ namespace Zhifu.Data.Migrations.Sqlite
                     decided_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     decision_note = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     decided_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    deciding_since = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {

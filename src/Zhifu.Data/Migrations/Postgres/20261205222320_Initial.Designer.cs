@@ -12,7 +12,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresZhifuDb))]
-    [Migration("20261205221120_Initial")]
+    [Migration("20261205222320_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1756,6 +1756,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("decided_by");
+
+                    b.Property<DateTimeOffset?>("DecidingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deciding_since");
 
                     b.Property<string>("DecisionNote")
                         .HasMaxLength(256)
