@@ -54,12 +54,16 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
         Guid? codeUser = entrusted?.UserId;
         if (request.AuthCode is not null)
         {
-            codeUser = await codes.ConsumeAsync(request.AuthCode, ct);
-            if (codeUser is null)
+            var (owner, usedBySame) = await codes.ConsumeAsync(request.AuthCode, $"{merchant.Merchant.MchId}/{request.OutTradeNo}", ct);
+            if (owner is null)
             {
-                return (null, V3Error.InvalidRequest("付款码无效、已过期或已被使用，请用户刷新付款码后重试",
-                    "the payment code is invalid, expired or already used; ask the payer to refresh it"));
+                // PAY-6: this very charge used the code a moment ago and its order is being written — answer it as a repeat
+                // once it is there, never "code used", after which the merchant would ask the payer for a second payment
+                return usedBySame ? await RepeatOfChargeUnderWayAsync(merchant.Merchant.MchId, request.OutTradeNo, hash, ct)
+                    : (null, V3Error.InvalidRequest("付款码无效、已过期或已被使用，请用户刷新付款码后重试",
+                        "the payment code is invalid, expired or already used; ask the payer to refresh it"));
             }
+            codeUser = owner;
         }
         var row = new PaymentOrderRow
         {
@@ -90,6 +94,25 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
             }
             return Repeat(raced, hash);
         }
+    }
+
+    /// <summary>
+    /// The order of a payment-code charge whose first request consumed the code and is still writing its order: waited for
+    /// (at most 3 s), then answered as a repeat; still not there, a system error — the merchant queries, as the protocol asks.
+    /// </summary>
+    private async Task<(PaymentOrderRow?, V3Error?)> RepeatOfChargeUnderWayAsync(string mchId, string outTradeNo, string hash,
+        CancellationToken ct)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            if (await FindAsync(mchId, outTradeNo, ct) is { } first)
+            {
+                return Repeat(first, hash);
+            }
+            await Task.Delay(20, ct);
+        }
+        return (null, V3Error.SystemError);
     }
 
     /// <summary>The same content answers the first order; other content is refused; a finished order says so.</summary>

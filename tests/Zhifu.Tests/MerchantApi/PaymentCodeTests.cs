@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
 using Zhifu.Tests.Infrastructure;
 using Zhifu.Tests.Lifecycle;
@@ -53,6 +54,26 @@ public sealed class PaymentCodeTests
         var after = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get,
             $"/v3/pay/transactions/out-trade-no/CODE-0001?mchid={merchant.MchId}")).Body).RootElement;
         Assert.Equal("REFUND", after.GetProperty("trade_state").GetString());
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task PAY6_a_charge_repeated_while_its_first_request_is_writing_the_order_is_never_told_the_code_is_used()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        using var wallet = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
+        var code = await CodeAsync(wallet);
+        // the first request of CODE-0101 has consumed the code and not yet written its order (its answer was lost meanwhile)
+        var codes = server.Services.GetRequiredService<Zhifu.Server.Payments.Codes.PaymentCodes>();
+        Assert.NotNull((await codes.ConsumeAsync(code, $"{merchant.MchId}/CODE-0101", Ct)).Owner);
+
+        // its repeat waits for that order, and without one says "system error, query" — not "the code is used", after which
+        // the merchant would ask the payer for a second payment; another charge with the same code is refused as before
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", Charge(merchant, "CODE-0101", 1_200, code)),
+            500, "SYSTEM_ERROR");
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", Charge(merchant, "CODE-0102", 1_200, code)),
+            400, "INVALID_REQUEST");
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 

@@ -17,6 +17,10 @@ public sealed class PaymentCodeRow
 
     /// <summary>When a merchant charged it, or the wallet replaced it; a used code never charges again.</summary>
     public DateTimeOffset? UsedAt { get; set; }
+
+    /// <summary>The charge that used it: <c>mchid/out_trade_no</c> (null when the wallet replaced it), so a merchant's repeat of
+    /// that very charge is told apart from a code used by another.</summary>
+    public string? UsedFor { get; set; }
 }
 
 internal sealed class PaymentCodeRowMapping : IEntityTypeConfiguration<PaymentCodeRow>
@@ -27,6 +31,7 @@ internal sealed class PaymentCodeRowMapping : IEntityTypeConfiguration<PaymentCo
         e.HasKey(x => x.CodeHash);
         e.HasIndex(x => new { x.UserId, x.UsedAt });
         e.HasIndex(x => x.ExpiresAt);
+        e.Property(x => x.UsedFor).HasMaxLength(80);
         e.Property(x => x.CodeHash).HasMaxLength(64);
     }
 }

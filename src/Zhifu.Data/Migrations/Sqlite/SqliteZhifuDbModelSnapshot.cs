@@ -1862,6 +1862,11 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("used_at");
 
+                    b.Property<string>("UsedFor")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("used_for");
+
                     b.Property<byte[]>("UserId")
                         .IsRequired()
                         .HasColumnType("BLOB")

@@ -28,8 +28,11 @@ public sealed class PaymentCodes(DatabaseOptions database, PaymentsOptions optio
         return (code, expires);
     }
 
-    /// <summary>The code's owner when it is live, marking it used in the same statement (one charge wins); else null.</summary>
-    public async Task<Guid?> ConsumeAsync(string code, CancellationToken ct)
+    /// <summary>
+    /// The code's owner when it is live, marking it used by <paramref name="usedFor"/> (the charge's <c>mchid/out_trade_no</c>)
+    /// in the same statement (one charge wins); else null, and whether that charge itself used it (its repeat).
+    /// </summary>
+    public async Task<(Guid? Owner, bool UsedBySame)> ConsumeAsync(string code, string usedFor, CancellationToken ct)
     {
         var hash = BearerValues.Hash(code);
         var now = clock.UtcNow;
@@ -37,8 +40,9 @@ public sealed class PaymentCodes(DatabaseOptions database, PaymentsOptions optio
         var owner = await db.Set<PaymentCodeRow>().AsNoTracking().Where(c => c.CodeHash == hash).Select(c => (Guid?)c.UserId)
             .FirstOrDefaultAsync(ct);
         var taken = await db.Set<PaymentCodeRow>().Where(c => c.CodeHash == hash && c.UsedAt == null && c.ExpiresAt > now)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct);
-        return taken == 1 ? owner : null;
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now).SetProperty(c => c.UsedFor, usedFor), ct);
+        return taken == 1 ? (owner, false)
+            : (null, await db.Set<PaymentCodeRow>().AnyAsync(c => c.CodeHash == hash && c.UsedFor == usedFor, ct));
     }
 
     /// <summary>Forgets codes expired more than a day ago, so the table stays bounded (at most 1,000 a call).</summary>

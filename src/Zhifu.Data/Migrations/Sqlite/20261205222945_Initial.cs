@@ -557,7 +557,8 @@ namespace Zhifu.Data.Migrations.Sqlite
                     user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     expires_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    used_at = table.Column<long>(type: "INTEGER", nullable: true)
+                    used_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    used_for = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true)
                 },
                 constraints: table =>
                 {
