@@ -38,6 +38,7 @@ internal static partial class SqliteBusyWait
 
     [ThreadStatic] private static long t_waitStarted;
     [ThreadStatic] private static long t_commitsSeen;
+    [ThreadStatic] private static int t_lastTries;
 
     /// <summary>Tries this handler has answered since the process started (a waiting connection's count; diagnostics).</summary>
     public static long Tries => Interlocked.Read(ref _tries);
@@ -69,31 +70,37 @@ internal static partial class SqliteBusyWait
     /// <summary>
     /// Makes <paramref name="db"/>'s commits wake the writers waiting in <see cref="Install"/>'s handler. The WAL hook is also
     /// how SQLite checkpoints (<c>wal_autocheckpoint</c>, which sets its own hook and so must not be set after this), so the
-    /// hook checkpoints as SQLite's own does: passively, once the WAL holds <paramref name="checkpointPages"/> pages.
+    /// hook checkpoints as SQLite's own does: passively, once the WAL holds <paramref name="checkpointPages"/> pages (none
+    /// when it is 0 or less, as <c>wal_autocheckpoint</c>). Where the hook cannot be set, SQLite's own checkpointing is set
+    /// to the same size instead.
     /// </summary>
     public static void SignalCommits(sqlite3 db, int checkpointPages)
     {
         ArgumentNullException.ThrowIfNull(db);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(checkpointPages);
-        if (Volatile.Read(ref _unavailable))
+        if (!Volatile.Read(ref _unavailable))
         {
-            return;
+            try
+            {
+                SetWalHook(db.DangerousGetHandle(), HookPointer, checkpointPages);
+                return;
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                Volatile.Write(ref _unavailable, true);
+            }
         }
-        try
-        {
-            SetWalHook(db.DangerousGetHandle(), HookPointer, checkpointPages);
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            Volatile.Write(ref _unavailable, true); // the connection keeps SQLite's own checkpointing hook
-        }
+        raw.sqlite3_wal_autocheckpoint(db, checkpointPages);
     }
 
     /// <summary>SQLite calls this while the lock is held elsewhere: non-zero tries again, zero answers SQLITE_BUSY.</summary>
     private static int OnBusy(IntPtr timeoutMs, int tries)
     {
         Interlocked.Increment(ref _tries);
-        if (tries == 0)
+        // A wait's tries count up from 0 by one a call; anything else (a count SQLite did not reset for a statement's prepare)
+        // starts a new wait too, so no earlier wait's start time is taken for this one's.
+        var fresh = tries == 0 || tries != t_lastTries + 1;
+        t_lastTries = tries;
+        if (fresh)
         {
             // A commit between SQLite's failed try and this call would not wake the wait below: note the count now and try
             // once more at once; a commit after this point moves the count, and the wait does not start.
@@ -124,7 +131,7 @@ internal static partial class SqliteBusyWait
             _commits++;
             Monitor.PulseAll(Released);
         }
-        if (pages >= (int)checkpointPages)
+        if ((int)checkpointPages > 0 && pages >= (int)checkpointPages)
         {
             Checkpoint(db, schema); // as SQLite's own hook: a checkpoint that cannot finish now is done by a later commit
         }

@@ -45,7 +45,7 @@ public sealed class FaceKeys : IDisposable
                 fresh.ExportPkcs8PrivateKeyPem())));
             logger.LogWarning("No face store keys configured: generated development keys in {KeyFile}", path);
         }
-        var file = JsonSerializer.Deserialize<KeyFile>(File.ReadAllText(path)) ?? throw new InvalidOperationException($"unreadable {path}");
+        var file = JsonSerializer.Deserialize<KeyFile>(SecretFiles.Read(path)) ?? throw new InvalidOperationException($"unreadable {path}");
         var transport = RSA.Create();
         transport.ImportFromPem(file.TransportKeyPem);
         return new FaceKeys(Convert.FromBase64String(file.StoreKey), transport);

@@ -119,7 +119,7 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
         // Single use: the token is claimed before anything else, so of two payments racing with it one goes on; a refusal
         // before the charge is tried hands it back, anything after keeps it used (the user scans again).
         if (request.FaceToken is not { Length: > 0 and <= 64 } faceToken
-            || await tokens.ClaimAsync(faceToken, terminal.TerminalId, ct) is not { } payer)
+            || await tokens.ClaimAsync(faceToken, terminal.TerminalId, UsedFor(terminal, request), ct) is not { } payer)
         {
             return (null, ("FACE_TOKEN_INVALID", 401, "刷脸已过期，请重新刷脸", "The face token expired; scan the face again"));
         }
@@ -143,15 +143,7 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
             await tokens.ReleaseAsync(faceToken);
             return (null, (refused.Code, refused.Status, refused.Message, refused.Message));
         }
-        if (order!.FaceTerminalId is null)
-        {
-            // FACE-6: a claim about this payment names the terminal that took it
-            await using var db = database.CreateContext();
-            await db.Set<PaymentOrderRow>().Where(o => o.Id == order.Id && o.FaceTerminalId == null)
-                .ExecuteUpdateAsync(set => set.SetProperty(o => o.FaceTerminalId, terminal.TerminalId), ct);
-            order.FaceTerminalId = terminal.TerminalId;
-        }
-        var (paid, error) = await payments.PayByFaceAsync(payer, order, ct);
+        var (paid, error) = await payments.PayByFaceAsync(payer, order!, terminal.TerminalId, ct); // FACE-6: names the terminal
         if (error is not null)
         {
             return (null, (error.Code, error.Status, error.Zh, error.En));
@@ -160,31 +152,48 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
     }
 
     /// <summary>
-    /// PAY-6: the terminal sends a payment again — its answer was lost — with the token it used: the order this terminal made
-    /// with that out_trade_no and content, paid (or being paid) by the token's payer, answers as before instead of "scan
-    /// again", after which a terminal starting a new out_trade_no would charge the user twice. Null when it is no such repeat.
+    /// PAY-6: the terminal sends a payment again — its answer was lost — with the token it used: the order this terminal pays
+    /// with that out_trade_no for the token's payer answers as the first request did (waited for up to 3 s while the first is
+    /// still on its way to PAYING) instead of "scan again", after which a terminal starting a new out_trade_no would charge the
+    /// user twice. Null when it is no such repeat, or the first attempt was refused (nothing is being paid).
     /// </summary>
     private async Task<(System.Text.Json.Nodes.JsonObject?, (string Code, int Status, string Zh, string En)?)?> RepeatAsync(
         FaceTerminalRow terminal, FacePayRequest request, string faceToken, CancellationToken ct)
     {
-        if (await tokens.UsedByAsync(faceToken, terminal.TerminalId, ct) is not { } payer)
+        if (await tokens.UsedByAsync(faceToken, terminal.TerminalId, UsedFor(terminal, request), ct) is not { } payer)
         {
             return null;
         }
-        await using var db = database.CreateContext();
-        var order = await db.Set<PaymentOrderRow>().AsNoTracking().FirstOrDefaultAsync(o => o.MchId == terminal.MchId
-            && o.OutTradeNo == request.OutTradeNo && o.TradeType == OrderRequest.FacePay && o.FaceTerminalId == terminal.TerminalId
-            && o.PayerUserId == payer, ct);
-        if (order is null || order.TotalFen != request.AmountFen || order.AppId != request.AppId || order.Description != request.Description)
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
         {
-            return null;
+            await using (var db = database.CreateContext())
+            {
+                var order = await db.Set<PaymentOrderRow>().AsNoTracking().FirstOrDefaultAsync(o => o.MchId == terminal.MchId
+                    && o.OutTradeNo == request.OutTradeNo && o.TradeType == OrderRequest.FacePay && o.FaceTerminalId == terminal.TerminalId
+                    && o.PayerUserId == payer, ct);
+                if (order is not null && (order.TotalFen != request.AmountFen || order.AppId != request.AppId
+                    || order.Description != request.Description))
+                {
+                    return null;
+                }
+                switch (order?.State)
+                {
+                    case PaymentOrders.Success or PaymentOrders.Review:
+                        return (TransactionView.Of(order, money.OpenId(order.AppId, payer), clock.UtcNow), null);
+                    case PaymentOrders.Paying:
+                        return (null, (PaymentErrors.InProgress.Code, PaymentErrors.InProgress.Status, PaymentErrors.InProgress.Zh,
+                            PaymentErrors.InProgress.En));
+                }
+            }
+            if (waited.Elapsed >= TimeSpan.FromSeconds(3))
+            {
+                return null;
+            }
+            await Task.Delay(20, ct);
         }
-        return order.State switch
-        {
-            PaymentOrders.Success => (TransactionView.Of(order, money.OpenId(order.AppId, payer), clock.UtcNow), null),
-            PaymentOrders.Paying or PaymentOrders.Review => (null, (PaymentErrors.InProgress.Code, PaymentErrors.InProgress.Status,
-                PaymentErrors.InProgress.Zh, PaymentErrors.InProgress.En)),
-            _ => null,
-        };
     }
+
+    /// <summary>What a face token is claimed for: this merchant's out_trade_no.</summary>
+    private static string UsedFor(FaceTerminalRow terminal, FacePayRequest request) => $"{terminal.MchId}/{request.OutTradeNo}";
 }

@@ -43,24 +43,26 @@ public sealed class FaceTokens(DatabaseOptions database, IClock clock)
     /// The payer the token stands for, the token marked used in the same statement — of payments racing with one token, one
     /// gets it; null when it is unknown, another terminal's, expired or used.
     /// </summary>
-    public async Task<Guid?> ClaimAsync(string token, string terminalId, CancellationToken ct)
+    public async Task<Guid?> ClaimAsync(string token, string terminalId, string usedFor, CancellationToken ct)
     {
         var (hash, now) = (BearerValues.Hash(token), clock.UtcNow);
         await using var db = database.CreateContext();
         var claimed = await db.Set<FaceTokenRow>()
             .Where(t => t.TokenHash == hash && t.TerminalId == terminalId && t.UsedAt == null && t.ExpiresAt > now)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now).SetProperty(t => t.UsedFor, usedFor), ct);
         return claimed == 1
             ? await db.Set<FaceTokenRow>().Where(t => t.TokenHash == hash).Select(t => (Guid?)t.UserId).FirstAsync(CancellationToken.None)
             : null;
     }
 
-    /// <summary>The payer a token of this terminal stood for once it has been used (kept while it lasts), else null.</summary>
-    public async Task<Guid?> UsedByAsync(string token, string terminalId, CancellationToken ct)
+    /// <summary>The payer a token of this terminal stood for when it was used by <paramref name="usedFor"/> (kept while the
+    /// token lasts), else null.</summary>
+    public async Task<Guid?> UsedByAsync(string token, string terminalId, string usedFor, CancellationToken ct)
     {
         var hash = BearerValues.Hash(token);
         await using var db = database.CreateContext();
-        return await db.Set<FaceTokenRow>().Where(t => t.TokenHash == hash && t.TerminalId == terminalId && t.UsedAt != null)
+        return await db.Set<FaceTokenRow>()
+            .Where(t => t.TokenHash == hash && t.TerminalId == terminalId && t.UsedAt != null && t.UsedFor == usedFor)
             .Select(t => (Guid?)t.UserId).FirstOrDefaultAsync(ct);
     }
 
@@ -71,7 +73,7 @@ public sealed class FaceTokens(DatabaseOptions database, IClock clock)
         var hash = BearerValues.Hash(token);
         await using var db = database.CreateContext();
         await db.Set<FaceTokenRow>().Where(t => t.TokenHash == hash)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, (DateTimeOffset?)null), CancellationToken.None);
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, (DateTimeOffset?)null).SetProperty(t => t.UsedFor, (string?)null), CancellationToken.None);
     }
 
     /// <summary>Whether the terminal gave <see cref="DigitMissesMax"/> wrong sets of digits in the current window.</summary>

@@ -124,6 +124,44 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
     }
 
     /// <summary>
+    /// A new merchant's first credentials (MER-1 approval): a random APIv3 key the merchant resets to read, no notify URL, the
+    /// fee rate — only where it has none yet, so an approval sent twice at once, or made again after a crash, never replaces
+    /// what an approved merchant has.
+    /// </summary>
+    public async Task CreateIfMissingAsync(MerchantRow merchant, int feeRatePpm, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(merchant);
+        await using var db = database.CreateContext();
+        if (await db.Set<MerchantCredentialRow>().AnyAsync(c => c.MerchantId == merchant.Id, ct))
+        {
+            return;
+        }
+        db.Add(new MerchantCredentialRow
+        {
+            MerchantId = merchant.Id, MchId = merchant.MchId, ApiV3KeyCipher = protector.Protect(NewApiV3Key(), ApiV3KeyPurpose),
+            FeeRatePpm = feeRatePpm, UpdatedAt = clock.UtcNow,
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (!ct.IsCancellationRequested)
+        {
+            if (!await HasCredentialAsync(merchant.Id))
+            {
+                throw; // not the other approval's row: a real failure
+            }
+        }
+        Forget(merchant.MchId);
+    }
+
+    private async Task<bool> HasCredentialAsync(Guid merchantId)
+    {
+        await using var db = database.CreateContext();
+        return await db.Set<MerchantCredentialRow>().AnyAsync(c => c.MerchantId == merchantId);
+    }
+
+    /// <summary>
     /// Replaces only the APIv3 key (MER-6 reset): the notify URL and the fee rate stay as they are now, not as they were read
     /// before — a notify-URL change or an operator's fee change made meanwhile is kept. Callbacks still due are sealed again
     /// under the new key at their next attempt (<see cref="Payments.PaymentNotifications"/>).
@@ -168,12 +206,22 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException) when (!ct.IsCancellationRequested)
         {
+            if (!await SerialTakenAsync(merchant.MchId, serial))
+            {
+                throw; // not a registration of the same serial: a real failure
+            }
             return false; // the key (mchid, serial) is held by a registration a moment ago
         }
         Forget(merchant.MchId);
         return true;
+    }
+
+    private async Task<bool> SerialTakenAsync(string mchId, string serial)
+    {
+        await using var db = database.CreateContext();
+        return await db.Set<MerchantApiKeyRow>().AnyAsync(k => k.MchId == mchId && k.Serial == serial);
     }
 
     /// <summary>A new APIv3 key: 32 random letters and digits, as the merchant platform sets them.</summary>

@@ -38,7 +38,7 @@ public sealed class PlatformKeys
             Write(path, new KeyFile(id, new() { [id] = rsa.ExportPkcs8PrivateKeyPem() }));
             logger.LogWarning("No platform signing key: generated {KeyId} in {KeyFile}", id, path);
         }
-        var loaded = JsonSerializer.Deserialize<KeyFile>(File.ReadAllText(path))
+        var loaded = JsonSerializer.Deserialize<KeyFile>(SecretFiles.Read(path))
             ?? throw new InvalidOperationException($"unreadable {path}");
         var keys = loaded.Keys.ToDictionary(k => k.Key, k =>
         {

@@ -128,7 +128,7 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         {
             throw new InvalidOperationException("merchant account creation failed: " + string.Join(", ", results));
         }
-        await credentials.SetAsync(row, MerchantCredentials.NewApiV3Key(), null, row.FeeRatePpmApplied, ct);
+        await credentials.CreateIfMissingAsync(row, row.FeeRatePpmApplied, ct);
         return await DecideAsync(db, row, MerchantRow.Active, reviewer, note);
     }
 

@@ -120,6 +120,17 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
     private async Task<ChargeOutcome> ChargeClaimedAsync(ZhifuDb db, PaymentOrderRow order, Guid agreementId, MerchantRow merchant,
         bool claimed, CancellationToken ct)
     {
+        // a repeat of a charge under way or done (the merchant asked again) reads the order as it is now: nothing to decide
+        var state = await db.Set<PaymentOrderRow>().AsNoTracking().Where(o => o.Id == order.Id).Select(o => o.State).FirstAsync(ct);
+        if (state != PaymentOrders.NotPay)
+        {
+            return state switch
+            {
+                PaymentOrders.Success => ChargeOutcome.Paid,
+                PaymentOrders.Closed => ChargeOutcome.Failed,
+                _ => ChargeOutcome.AwaitingUser,
+            };
+        }
         var agreement = await db.Set<PasswordlessAgreementRow>().AsNoTracking().FirstAsync(a => a.Id == agreementId, ct);
         var user = (await accounts.FindAsync(agreement.UserId!.Value, ct))!;
         if (agreement.State != PasswordlessAgreementRow.Signed)
@@ -131,12 +142,12 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
             return await AwaitUserAsync(order, user, merchant, "同一协议的其他扣款正在处理", ct); // never past the limits unseen
         }
         // TRF-3: a passwordless payment is verified by fewer than two factors (none at the moment it is paid), and those are
-        // capped per user and China day across all the user's agreements (Passwordless:UserDailyFen, ¥1,000). The user's
-        // money-decision claim — the one transfers take — lets charges under the user's several agreements see each other.
+        // capped per user and China day across all the user's agreements (Passwordless:UserDailyFen, ¥1,000). A claim on the
+        // user (taken after the agreement's) lets charges under the user's several agreements see each other's totals.
         await using var claims = database.CreateContext();
         var payerRow = claims.Set<UserRow>().Where(u => u.Id == user.Id);
-        var payerClaimedAt = await RowClaims.ClaimAsync(payerRow, nameof(UserRow.TransferringSince), clock, ClaimWaitMax,
-            Transfers.WalletTransfers.PayerClaimLapse, ct);
+        var payerClaimedAt = await RowClaims.ClaimAsync(payerRow, nameof(UserRow.PasswordlessChargingSince), clock, ClaimWaitMax,
+            ClaimLapse, ct);
         if (payerClaimedAt is not { } at)
         {
             return await AwaitUserAsync(order, user, merchant, "同一账户的其他扣款正在处理", ct);
@@ -147,7 +158,7 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         }
         finally
         {
-            await RowClaims.ReleaseAsync(payerRow, nameof(UserRow.TransferringSince), at);
+            await RowClaims.ReleaseAsync(payerRow, nameof(UserRow.PasswordlessChargingSince), at);
         }
     }
 
@@ -174,14 +185,7 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         var (paid, error) = await payments.PayPasswordlessAsync(user.Id, order, agreementId, ct);
         if (paid is not null)
         {
-            if (elderly)
-            {
-                // PWL-2, PWL-5: every passwordless payment of an elderly user is pushed at once
-                await sms.SendAsync(credentials.PhoneOf(user), "alert",
-                    $"【知付】您的免密支付：{merchant.Name} 扣款 {new Money(order.TotalFen)}。如非本人授权，请在钱包「免密支付」一键关闭并投诉。",
-                    CancellationToken.None);
-            }
-            return ChargeOutcome.Paid;
+            return ChargeOutcome.Paid; // an elderly user is texted on its success (PasswordlessAlerts), here or when finished later
         }
         if (error == PaymentErrors.AgreementClosed)
         {

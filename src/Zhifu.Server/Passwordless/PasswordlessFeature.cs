@@ -8,6 +8,7 @@ public static class PasswordlessFeature
         services.AddSingleton(configuration.GetSection("Passwordless").Get<PasswordlessOptions>() ?? new PasswordlessOptions());
         services.AddSingleton<PasswordlessAgreements>();
         services.AddSingleton<PasswordlessCharges>();
+        services.AddSingleton<Payments.IPaymentSucceeded, PasswordlessAlerts>();
         services.AddSingleton<PasswordlessOversight>();
         services.AddSingleton<PasswordlessQueries>();
         services.AddHostedService<PasswordlessWorker>();

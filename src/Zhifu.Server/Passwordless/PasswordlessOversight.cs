@@ -110,6 +110,10 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
         // the refund's out_refund_no keeps a decision made again from refunding twice.
         await using var claims = database.CreateContext();
         var row = claims.Set<PasswordlessDisputeRow>().Where(d => d.Id == disputeId);
+        if (!await row.AnyAsync(d => d.State == PasswordlessDisputeRow.Open, ct))
+        {
+            return PasswordlessErrors.DisputeNotOpen; // no claim to wait for on a dispute that is not there to decide
+        }
         if (await RowClaims.ClaimAsync(row, nameof(PasswordlessDisputeRow.DecidingSince), clock, DecideClaimWait, DecideClaimLapse, ct)
             is not { } claimedAt)
         {

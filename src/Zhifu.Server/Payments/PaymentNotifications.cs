@@ -147,7 +147,16 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
         }
         catch (AuthenticationTagMismatchException)
         {
-            envelope["resource"] = Seal(key, protector.Unprotect(row.ResourceCipher, ResourcePurpose), (string)resource["original_type"]!);
+            try
+            {
+                envelope["resource"] = Seal(key, protector.Unprotect(row.ResourceCipher, ResourcePurpose), (string)resource["original_type"]!);
+            }
+            catch (CryptographicException e)
+            {
+                // the kept resource cannot be read (its key-ring key retired): send it as it was, on its schedule
+                logger.LogWarning(e, "notification {Id}: its resource could not be sealed again; sent as kept", row.Id);
+                return row.Body;
+            }
             return envelope.ToJsonString();
         }
     }

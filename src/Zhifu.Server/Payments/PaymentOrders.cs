@@ -81,7 +81,8 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
         db.Add(row);
         try
         {
-            await db.SaveChangesAsync(ct);
+            // not cancelled once a payment code is consumed: a dropped request must not leave the code used with no order
+            await db.SaveChangesAsync(request.AuthCode is null ? ct : CancellationToken.None);
             return (row, null);
         }
         catch (DbUpdateException)

@@ -19,7 +19,7 @@ namespace Zhifu.Server.Payments;
 public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, WalletAccounts accounts, WalletCredentials credentials,
     MerchantApi.MerchantCredentials merchants,
     IAccountGuard guard, BalanceLimits limits, PaymentLedger money, PaymentNotifications notifications, Risk.RiskCheck risk,
-    Risk.IRiskEngine engine, Risk.RiskCases cases, IClock clock)
+    Risk.IRiskEngine engine, Risk.RiskCases cases, IEnumerable<IPaymentSucceeded> succeeded, IClock clock, ILogger<WalletPayments> logger)
 {
     /// <summary>
     /// The order a scanned code, an H5 prepay_id or a payment-code charge names, with the merchant's name the payer is shown;
@@ -74,7 +74,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
 
     public Task<(PaymentOrderRow? Order, WalletError? Error)> PayAsync(Guid userId, PaymentOrderRow order, string? password,
         string? verificationCode, Risk.RiskOrigin origin, CancellationToken ct) =>
-        SettleAsync(userId, order, new Authorization(password, verificationCode, null, false), origin, ct);
+        SettleAsync(userId, order, new Authorization(password, verificationCode, null, null), origin, ct);
 
     /// <summary>
     /// 免密支付 (PWL-1, PWL-4): the same payment without the payment password, under a signed agreement whose limits the
@@ -84,17 +84,21 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
     /// </summary>
     public Task<(PaymentOrderRow? Order, WalletError? Error)> PayPasswordlessAsync(Guid userId, PaymentOrderRow order,
         Guid agreementId, CancellationToken ct) =>
-        SettleAsync(userId, order, new Authorization(null, null, agreementId, false), Risk.RiskOrigin.Unknown, ct);
+        SettleAsync(userId, order, new Authorization(null, null, agreementId, null), Risk.RiskOrigin.Unknown, ct);
 
     /// <summary>
     /// 刷脸支付 (FACE-4): the payment of a user the face found and who then typed the face-pay passcode on a certified terminal
     /// (the caller checked it); decided by risk control as any payment — a step-up cannot be answered at a terminal and refuses.
+    /// The order names <paramref name="terminalId"/> from the statement that makes it PAYING: the terminal whose attempt won is
+    /// the one a claim about the payment names (FACE-6), not one whose earlier attempt was refused.
     /// </summary>
-    public Task<(PaymentOrderRow? Order, WalletError? Error)> PayByFaceAsync(Guid userId, PaymentOrderRow order, CancellationToken ct) =>
-        SettleAsync(userId, order, new Authorization(null, null, null, true), Risk.RiskOrigin.Unknown, ct);
+    public Task<(PaymentOrderRow? Order, WalletError? Error)> PayByFaceAsync(Guid userId, PaymentOrderRow order, string terminalId,
+        CancellationToken ct) =>
+        SettleAsync(userId, order, new Authorization(null, null, null, terminalId), Risk.RiskOrigin.Unknown, ct);
 
-    /// <summary>How the payer authorized: the payment password (+ a step-up code), a passwordless agreement, or the face-pay passcode.</summary>
-    private sealed record Authorization(string? Password, string? VerificationCode, Guid? PasswordlessAgreement, bool FacePasscodeVerified);
+    /// <summary>How the payer authorized: the payment password (+ a step-up code), a passwordless agreement, or the face-pay
+    /// passcode typed on a terminal.</summary>
+    private sealed record Authorization(string? Password, string? VerificationCode, Guid? PasswordlessAgreement, string? FaceTerminal);
 
     private async Task<(PaymentOrderRow? Order, WalletError? Error)> SettleAsync(Guid userId, PaymentOrderRow order, Authorization auth,
         Risk.RiskOrigin origin, CancellationToken ct)
@@ -121,7 +125,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         {
             return (null, blocked); // ACC-4 … ACC-6
         }
-        if (passwordlessAgreement is null && !auth.FacePasscodeVerified
+        if (passwordlessAgreement is null && auth.FaceTerminal is null
             && await credentials.VerifyPaymentPasswordAsync(payer, password, ct) is { } wrong)
         {
             return (null, wrong);
@@ -183,6 +187,10 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             {
                 set.SetProperty(o => o.PasswordlessAgreementId, agreement);
             }
+            if (auth.FaceTerminal is { } terminal)
+            {
+                set.SetProperty(o => o.FaceTerminalId, terminal); // FACE-6
+            }
         }, ct);
         if (won == 0)
         {
@@ -231,6 +239,17 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         await notifications.AddSuccessAsync(db, order, money.OpenId(order.AppId, order.PayerUserId!.Value));
         await db.SaveChangesAsync(CancellationToken.None);
         notifications.Wake();
+        foreach (var listener in succeeded)
+        {
+            try
+            {
+                await listener.SucceededAsync(order, CancellationToken.None);
+            }
+            catch (Exception e) when (e is DbUpdateException or InvalidOperationException or HttpRequestException or IOException)
+            {
+                logger.LogWarning(e, "payment {OrderId}: a step after its success failed; the payment stands", order.Id);
+            }
+        }
     }
 
     /// <summary>Nothing was paid: the order is unpaid again, for this payer or another.</summary>

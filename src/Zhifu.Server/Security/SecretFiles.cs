@@ -26,4 +26,15 @@ public static class SecretFiles
         }
         File.Move(temporary, path, overwrite: true);
     }
+
+    /// <summary>Reads a secret file, making it owner-only first if an earlier version left it with the default mode.</summary>
+    public static string Read(string path)
+    {
+        if (!OperatingSystem.IsWindows()
+            && (File.GetUnixFileMode(path) & ~(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute)) != 0)
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return File.ReadAllText(path);
+    }
 }

@@ -35,7 +35,7 @@ public sealed class SecretKeys
             SecretFiles.Write(path, JsonSerializer.Serialize(generated));
             logger.LogWarning("No Security keys configured: generated development keys in {KeyFile}", path);
         }
-        return FromFile(JsonSerializer.Deserialize<KeyFile>(File.ReadAllText(path))
+        return FromFile(JsonSerializer.Deserialize<KeyFile>(SecretFiles.Read(path))
             ?? throw new InvalidOperationException($"unreadable key file {path}"));
     }
 

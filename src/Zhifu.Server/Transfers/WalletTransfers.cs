@@ -51,8 +51,8 @@ public sealed partial class WalletTransfers(DatabaseOptions database, ILedger le
     /// <summary>How long a transfer waits for another transfer of the same payer to be decided before asking to try again.</summary>
     private static readonly TimeSpan ClaimWaitMax = TimeSpan.FromSeconds(10);
 
-    /// <summary>A claim on the payer (a transfer's, a passwordless charge's) lapses after this (the server deciding it died).</summary>
-    internal static readonly TimeSpan PayerClaimLapse = TimeSpan.FromMinutes(2);
+    /// <summary>A transfer's claim on its payer lapses after this (the server deciding it died).</summary>
+    private static readonly TimeSpan ClaimLapse = TimeSpan.FromMinutes(2);
 
     /// <summary>Sends a transfer; the row as it stands (succeeded, pending, processing) or the refusal.</summary>
     public async Task<(WalletTransferRow? Transfer, TransferProblem? Problem)> SendAsync(Guid payerId, TransferOrder order,
@@ -70,7 +70,7 @@ public sealed partial class WalletTransfers(DatabaseOptions database, ILedger le
         // One transfer decision per payer at a time, on whichever server: TRF-3's day totals see each other.
         await using var claims = database.CreateContext();
         var payerRow = claims.Set<UserRow>().Where(u => u.Id == payerId);
-        var claimedAt = await RowClaims.ClaimAsync(payerRow, nameof(UserRow.TransferringSince), clock, ClaimWaitMax, PayerClaimLapse,
+        var claimedAt = await RowClaims.ClaimAsync(payerRow, nameof(UserRow.TransferringSince), clock, ClaimWaitMax, ClaimLapse,
             cancellationToken);
         if (claimedAt is not { } at)
         {

@@ -54,6 +54,14 @@ public sealed class ServerHostTests
                 Assert.True(File.GetUnixFileMode(file) == (UnixFileMode.UserRead | UnixFileMode.UserWrite), $"{file}: {File.GetUnixFileMode(file)}");
             }
         }
+        // a key file an earlier version left readable by others is made owner-only when the server reads it
+        var keys = Path.Combine(directory, "secrets", "keys.json");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            await server.RestartAsync();
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keys));
+        }
     }
 
     [Fact]

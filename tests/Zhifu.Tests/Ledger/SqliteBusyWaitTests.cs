@@ -60,6 +60,7 @@ public sealed class SqliteBusyWaitTests : IDisposable
     [Theory]
     [InlineData(10, true)]
     [InlineData(1_000_000, false)] // the control: without a checkpoint the WAL grows with every commit
+    [InlineData(0, false)] // 0 is "no automatic checkpoint", as wal_autocheckpoint
     public void The_commit_signal_checkpoints_once_the_wal_holds_the_pages_given(int checkpointPages, bool bounded)
     {
         using var db = Open(File);

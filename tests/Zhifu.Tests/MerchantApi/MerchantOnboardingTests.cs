@@ -44,6 +44,16 @@ public sealed class MerchantOnboardingTests
         var row = await db.Merchants.AsNoTracking().FirstAsync(m => m.MchId == mchId, Ct);
         Assert.Equal(said == "active" ? MerchantRow.Active : MerchantRow.Rejected, row.Status);
         Assert.Equal(said == "active" ? "资料齐全" : "资料不全", row.ReviewNote);
+
+        // two approvals at once: one approves, the other is told it is decided; one set of credentials, not replaced
+        var second = await ops.PostAsJsonAsync("/api/ops/merchants", Application("91440300MA5F00003G"), Ct);
+        Assert.True(second.IsSuccessStatusCode, await second.Content.ReadAsStringAsync(Ct));
+        var secondId = (await second.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("mchId").GetString()!;
+        var approvals = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
+            risk.PostAsJsonAsync($"/api/ops/merchants/{secondId}/approve", new { note = "资料齐全" }, Ct)));
+        Assert.Single(approvals, a => a.StatusCode == System.Net.HttpStatusCode.OK);
+        await AssertProblemAsync(Assert.Single(approvals, a => a.StatusCode != System.Net.HttpStatusCode.OK), 409, "MERCHANT_NOT_PENDING");
+        Assert.Equal(1, await db.Set<MerchantCredentialRow>().CountAsync(c => c.MchId == secondId, Ct));
     }
 
     [Fact]

@@ -351,6 +351,8 @@ public sealed class PasswordlessTests : IAsyncLifetime
             var url = $"/api/ops/passwordless/disputes/{open[0].GetProperty("id").GetString()}/decide";
             var tooMuch = await risk.PostAsJsonAsync(url, new { upheld = true, lossFen = 701, note = "超过扣款金额" }, Ct);
             Assert.Equal("PASSWORDLESS_LOSS_OUT_OF_RANGE", await ErrorCodeAsync(tooMuch));
+            Assert.Equal("PASSWORDLESS_DISPUTE_NOT_OPEN", await ErrorCodeAsync(await risk.PostAsJsonAsync(
+                $"/api/ops/passwordless/disputes/{Guid.NewGuid()}/decide", new { upheld = false, note = "没有这个投诉" }, Ct)));
             // another operator's decision under way holds the dispute: this one is told so and changes nothing
             var disputeId = Guid.Parse(open[0].GetProperty("id").GetString()!);
             Task<int> DecidingAsync(DateTimeOffset? at) => WithDbAsync(db => db.Set<PasswordlessDisputeRow>().Where(d => d.Id == disputeId)

@@ -48,6 +48,9 @@ public sealed class UserRow
     public DateTimeOffset? ClosedAt { get; set; }
     /// <summary>Claimed by the transfer being decided for this payer (TRF-3's day totals, any server); null when none is.</summary>
     public DateTimeOffset? TransferringSince { get; set; }
+    /// <summary>A passwordless charge under way (a row claim, TRF-3): the user's charges under several agreements are decided
+    /// one at a time, so the day's total across them is read whole. Apart from transfers' claim, which reads no such total.</summary>
+    public DateTimeOffset? PasswordlessChargingSince { get; set; }
     /// <summary>The ledger's closing hold of a closure under way (ACC-6); cleared when it is recorded closed or the hold goes.</summary>
     public Guid? ClosingHoldId { get; set; }
 }

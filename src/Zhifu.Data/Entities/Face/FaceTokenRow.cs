@@ -19,6 +19,9 @@ public sealed class FaceTokenRow
 
     /// <summary>When a payment claimed it; a claimed token pays no second time (a refusal before the charge hands it back).</summary>
     public DateTimeOffset? UsedAt { get; set; }
+
+    /// <summary>The payment that claimed it, <c>mchid/out_trade_no</c>: that payment's repeat is told apart from another use.</summary>
+    public string? UsedFor { get; set; }
 }
 
 /// <summary>
@@ -39,6 +42,7 @@ internal sealed class FaceTokenRowMapping : IEntityTypeConfiguration<FaceTokenRo
     public void Configure(EntityTypeBuilder<FaceTokenRow> e)
     {
         e.ToTable("face_tokens");
+        e.Property(x => x.UsedFor).HasMaxLength(80);
         e.HasKey(x => x.TokenHash);
         e.HasIndex(x => x.ExpiresAt);
         e.Property(x => x.TokenHash).HasMaxLength(64);

@@ -768,6 +768,11 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("used_at");
 
+                    b.Property<string>("UsedFor")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("used_for");
+
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
@@ -3120,6 +3125,10 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.Property<byte[]>("OpeningDeviceIndex")
                         .HasColumnType("bytea")
                         .HasColumnName("opening_device_index");
+
+                    b.Property<DateTimeOffset?>("PasswordlessChargingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("passwordless_charging_since");
 
                     b.Property<DateTimeOffset?>("PaymentLockedUntil")
                         .HasColumnType("timestamp with time zone")

@@ -776,6 +776,11 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("used_at");
 
+                    b.Property<string>("UsedFor")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("used_for");
+
                     b.Property<byte[]>("UserId")
                         .IsRequired()
                         .HasColumnType("BLOB")
@@ -3160,6 +3165,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.Property<byte[]>("OpeningDeviceIndex")
                         .HasColumnType("BLOB")
                         .HasColumnName("opening_device_index");
+
+                    b.Property<long?>("PasswordlessChargingSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("passwordless_charging_since");
 
                     b.Property<long?>("PaymentLockedUntil")
                         .HasColumnType("INTEGER")

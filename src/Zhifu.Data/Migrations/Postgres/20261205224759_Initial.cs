@@ -259,7 +259,8 @@ namespace Zhifu.Data.Migrations.Postgres
                     user_id = table.Column<Guid>(type: "uuid", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    used_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    used_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    used_for = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -952,6 +953,7 @@ namespace Zhifu.Data.Migrations.Postgres
                     last_transaction_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     transferring_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    passwordless_charging_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     closing_hold_id = table.Column<Guid>(type: "uuid", nullable: true)
                 },
                 constraints: table =>

@@ -259,7 +259,8 @@ namespace Zhifu.Data.Migrations.Sqlite
                     user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     expires_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    used_at = table.Column<long>(type: "INTEGER", nullable: true)
+                    used_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    used_for = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -952,6 +953,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     last_transaction_at = table.Column<long>(type: "INTEGER", nullable: true),
                     closed_at = table.Column<long>(type: "INTEGER", nullable: true),
                     transferring_since = table.Column<long>(type: "INTEGER", nullable: true),
+                    passwordless_charging_since = table.Column<long>(type: "INTEGER", nullable: true),
                     closing_hold_id = table.Column<byte[]>(type: "BLOB", nullable: true)
                 },
                 constraints: table =>
