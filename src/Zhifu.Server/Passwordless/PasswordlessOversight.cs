@@ -238,10 +238,20 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
     {
         var due = clock.UtcNow.AddDays(-options.ReviewReminderDays);
         await using var db = database.CreateContext();
-        var rows = await db.Set<PasswordlessAgreementRow>().Where(a => a.State == PasswordlessAgreementRow.Signed
-            && (a.ReviewRemindedAt ?? a.SignedAt) <= due).OrderBy(a => a.SignedAt).Take(200).ToListAsync(ct);
+        var dueRows = db.Set<PasswordlessAgreementRow>().Where(a => a.State == PasswordlessAgreementRow.Signed
+            && (a.ReviewRemindedAt ?? a.SignedAt) <= due);
+        var rows = await dueRows.AsNoTracking().OrderBy(a => a.SignedAt).Take(200).ToListAsync(ct);
+        var reminded = 0;
         foreach (var row in rows)
         {
+            // each agreement marked on its own, in one conditional statement before its text: one that changed meanwhile (or
+            // that another server reminded) is skipped, and the others are not held back by it or texted twice
+            if (await dueRows.Where(a => a.Id == row.Id).ExecuteUpdateAsync(set => set.SetProperty(a => a.ReviewRemindedAt, clock.UtcNow), ct)
+                == 0)
+            {
+                continue;
+            }
+            reminded++;
             var user = await accounts.FindAsync(row.UserId!.Value, ct);
             if (user is not null)
             {
@@ -250,10 +260,8 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
                 await sms.SendAsync(credentials.PhoneOf(user), "account",
                     $"【知付】您与「{name}」的免密支付协议仍在生效。请在钱包「我的 › 免密支付」核对，不需要的可一键关闭。", ct);
             }
-            row.ReviewRemindedAt = clock.UtcNow;
         }
-        await db.SaveChangesAsync(ct);
-        return rows.Count;
+        return reminded;
     }
 }
 
