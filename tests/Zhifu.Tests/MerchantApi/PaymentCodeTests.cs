@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
 using Zhifu.Tests.Infrastructure;
@@ -75,6 +76,17 @@ public sealed class PaymentCodeTests
         AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", Charge(merchant, "CODE-0102", 1_200, code)),
             400, "INVALID_REQUEST");
         Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task PAY2_codes_issued_at_once_leave_one_live_code()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        using var wallet = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
+        var codes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => CodeAsync(wallet)));
+        Assert.Equal(4, codes.Distinct().Count());
+        await using var db = server.Database.Options.CreateContext();
+        Assert.Equal(1, await db.Set<Zhifu.Data.Entities.PaymentCodeRow>().CountAsync(c => c.UsedAt == null, Ct));
     }
 
     [Fact]

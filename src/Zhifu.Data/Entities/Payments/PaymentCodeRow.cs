@@ -30,6 +30,8 @@ internal sealed class PaymentCodeRowMapping : IEntityTypeConfiguration<PaymentCo
         e.ToTable("payment_codes");
         e.HasKey(x => x.CodeHash);
         e.HasIndex(x => new { x.UserId, x.UsedAt });
+        // one live code per user: of two codes issued at once, the second insert fails and retires the first (PAY-2)
+        e.HasIndex(x => x.UserId, "ix_payment_codes_user_id_unused").IsUnique().HasFilter("used_at IS NULL");
         e.HasIndex(x => x.ExpiresAt);
         e.Property(x => x.UsedFor).HasMaxLength(80);
         e.Property(x => x.CodeHash).HasMaxLength(64);

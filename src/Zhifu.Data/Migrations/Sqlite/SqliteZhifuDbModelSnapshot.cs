@@ -1886,6 +1886,11 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.HasIndex("UserId", "UsedAt")
                         .HasDatabaseName("ix_payment_codes_user_id_used_at");
 
+                    b.HasIndex(new[] { "UserId" }, "ix_payment_codes_user_id_unused")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_codes_user_id")
+                        .HasFilter("used_at IS NULL");
+
                     b.ToTable("payment_codes", (string)null);
                 });
 

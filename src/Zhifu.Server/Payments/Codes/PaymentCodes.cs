@@ -13,20 +13,36 @@ namespace Zhifu.Server.Payments.Codes;
 /// </summary>
 public sealed class PaymentCodes(DatabaseOptions database, PaymentsOptions options, IClock clock)
 {
-    /// <summary>A fresh code for the user; every older unused code of theirs stops working at once.</summary>
+    /// <summary>
+    /// A fresh code for the user; every older unused code of theirs stops working at once. One live code per user is also a
+    /// unique index: of two codes issued at once (the page's refresh and an API call), the later insert fails, retires the
+    /// other and tries again — never two live codes.
+    /// </summary>
     public async Task<(string Code, DateTimeOffset ExpiresAt)> IssueAsync(Guid userId, CancellationToken ct)
     {
-        var now = clock.UtcNow;
-        var code = RandomNumberGenerator.GetInt32(10, 16).ToString(System.Globalization.CultureInfo.InvariantCulture)
-            + RandomDigits.Of(16);
-        await using var db = database.CreateContext();
-        await db.Set<PaymentCodeRow>().Where(c => c.UserId == userId && c.UsedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct);
-        var expires = now.AddSeconds(options.PaymentCodeSeconds);
-        db.Add(new PaymentCodeRow { CodeHash = BearerValues.Hash(code), UserId = userId, CreatedAt = now, ExpiresAt = expires });
-        await db.SaveChangesAsync(ct);
-        return (code, expires);
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = clock.UtcNow;
+            var code = RandomNumberGenerator.GetInt32(10, 16).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                + RandomDigits.Of(16);
+            await using var db = database.CreateContext();
+            await db.Set<PaymentCodeRow>().Where(c => c.UserId == userId && c.UsedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct);
+            var expires = now.AddSeconds(options.PaymentCodeSeconds);
+            db.Add(new PaymentCodeRow { CodeHash = BearerValues.Hash(code), UserId = userId, CreatedAt = now, ExpiresAt = expires });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return (code, expires);
+            }
+            catch (DbUpdateException) when (attempt < IssueTriesMax && !ct.IsCancellationRequested)
+            {
+                // another code of this user was issued at the same moment: retire it too, and try again
+            }
+        }
     }
+
+    private const int IssueTriesMax = 5;
 
     /// <summary>
     /// The code's owner when it is live, marking it used by <paramref name="usedFor"/> (the charge's <c>mchid/out_trade_no</c>)

@@ -1271,6 +1271,13 @@ namespace Zhifu.Data.Migrations.Sqlite
                 column: "expires_at");
 
             migrationBuilder.CreateIndex(
+                name: "ix_payment_codes_user_id",
+                table: "payment_codes",
+                column: "user_id",
+                unique: true,
+                filter: "used_at IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_payment_codes_user_id_used_at",
                 table: "payment_codes",
                 columns: new[] { "user_id", "used_at" });
