@@ -63,6 +63,11 @@ public sealed class MerchantCredentialSettings(DatabaseOptions database, Merchan
         ArgumentNullException.ThrowIfNull(user);
         var merchantId = user.MerchantId();
         await using var db = database.CreateContext();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // The merchant's credentials row, written first, makes one merchant's revocations one at a time (PostgreSQL's row lock,
+        // SQLite's one writer): two revocations at once of its last two keys leave one, never none.
+        await db.Set<MerchantCredentialRow>().Where(c => c.MerchantId == merchantId)
+            .ExecuteUpdateAsync(set => set.SetProperty(c => c.UpdatedAt, clock.UtcNow), ct);
         var keys = await db.Set<MerchantApiKeyRow>().Where(k => k.MerchantId == merchantId && k.RevokedAt == null).ToListAsync(ct);
         var key = keys.FirstOrDefault(k => k.Serial == serial);
         if (key is null)
@@ -76,6 +81,7 @@ public sealed class MerchantCredentialSettings(DatabaseOptions database, Merchan
         }
         key.RevokedAt = clock.UtcNow;
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         credentials.Forget(key.MchId);
         await AuditAsync(user, "merchant.api-key.revoke", $"{key.MchId} {serial}", ct);
         return null;

@@ -137,6 +137,17 @@ public sealed class MerchantOnboardingTests
             NativeOrder(mchId, "SHOP-0004", 500, "http://127.0.0.1:9/n")), 401, "SIGN_ERROR");
         Assert.Equal(200, (int)(await rotated.SendAsync(HttpMethod.Get, $"/v3/pay/transactions/out-trade-no/SHOP-0003?mchid={mchId}"))
             .Response.StatusCode);
+        // its last two live keys revoked at once: one is, the other is refused as the last — never none left
+        using var thirdKey = RSA.Create(2048);
+        var thirdSerial = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
+        Assert.Equal(200, (int)(await boss.PostAsJsonAsync("/api/merchant/credentials/api-keys",
+            new { serial = thirdSerial, publicKeyPem = thirdKey.ExportSubjectPublicKeyInfoPem() }, Ct)).StatusCode);
+        var revoked = await Task.WhenAll(new[] { newSerial, thirdSerial }.Select(s => boss.DeleteAsync($"/api/merchant/credentials/api-keys/{s}", Ct)));
+        Assert.Single(revoked, r => (int)r.StatusCode == 200);
+        await AssertProblemAsync(Assert.Single(revoked, r => (int)r.StatusCode != 200), 409, "API_KEY_LAST");
+        var live = (await boss.GetFromJsonAsync<JsonElement>("/api/merchant/credentials", Ct)).GetProperty("apiKeys").EnumerateArray()
+            .Count(k => k.GetProperty("revokedAt").ValueKind == JsonValueKind.Null);
+        Assert.Equal(1, live);
 
         // terms: high risk takes passwordless and face-pay eligibility away whatever is asked (PWL-3)
         var terms = await risk.PutAsJsonAsync($"/api/ops/merchants/{mchId}/terms",
