@@ -108,8 +108,14 @@ public sealed class MerchantFaceTerminalsTests(Browser browser) : IClassFixture<
         await admin.WaitForSelectorAsync($"tr[data-terminal={terminalId}] .state >> text=已停用");
         Assert.Contains("停用", asked(), StringComparison.Ordinal);
         Assert.Equal("disabled", Str(Assert.Single(await TerminalsAsync(api)), "state"));
-        Assert.Equal(0, await row.Locator("form").CountAsync()); // a disabled terminal stays disabled
+        Assert.Equal(1, await row.Locator("form").CountAsync()); // a disabled terminal can only be enabled again
         await Browser.ShotAsync(admin, "merchant-52-face-terminal-disabled");
+
+        // enabled again (FACE-5): asked first; it waits for the platform's certification again
+        await row.Locator("form.enable button").ClickAsync();
+        await admin.WaitForSelectorAsync($"tr[data-terminal={terminalId}] .state >> text=待认证");
+        Assert.Contains("重新启用", asked(), StringComparison.Ordinal);
+        Assert.Equal("pending", Str(Assert.Single(await TerminalsAsync(api)), "state"));
     }
 
     [Fact]

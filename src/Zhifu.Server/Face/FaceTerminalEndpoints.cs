@@ -16,7 +16,7 @@ public static class FaceTerminalEndpoints
     public sealed record TerminalDto(string TerminalId, string StoreName, string Model, string CertLab, string CertNumber, string CertExpiresOn,
         string State, string? ReviewedBy, string CreatedAt, string? KeyRotatedAt);
 
-    public sealed record ChangeRequest(bool? Disable, string? StoreName, string? PublicKeyPem);
+    public sealed record ChangeRequest(bool? Disable, string? StoreName, string? PublicKeyPem, bool? Enable = null);
 
     public sealed record ReviewRequest(string? Note);
 
@@ -37,14 +37,16 @@ public static class FaceTerminalEndpoints
         merchant.MapPatch("/{terminalId}", async (string terminalId, ChangeRequest change, ClaimsPrincipal user, FaceTerminals terminals,
             HttpContext h) =>
         {
-            var refusal = await terminals.ChangeAsync(user, terminalId, change.Disable, change.StoreName, change.PublicKeyPem,
-                h.RequestAborted);
+            var refusal = change.Enable == true ? await terminals.EnableAsync(user, terminalId, h.RequestAborted)
+                : await terminals.ChangeAsync(user, terminalId, change.Disable, change.StoreName, change.PublicKeyPem, h.RequestAborted);
             return refusal switch
             {
                 null => Results.NoContent(),
                 "not-found" => ApiProblem.Create(h, 404, "FACE_TERMINAL_NOT_FOUND", "终端不存在", "No such terminal"),
                 "changed" => ApiProblem.Create(h, 409, "FACE_TERMINAL_CHANGED", "终端刚被他人修改，请刷新后重试",
                     "The terminal was just changed by someone else: reload and try again"),
+                "not-disabled" => ApiProblem.Create(h, 409, "FACE_TERMINAL_NOT_DISABLED", "只有已停用的终端可以重新启用",
+                    "Only a disabled terminal can be enabled again"),
                 _ => ApiProblem.Create(h, 400, "FACE_TERMINAL_INVALID_FIELD", "终端信息不正确", "The terminal's details are wrong", refusal),
             };
         }).RequireAuthorization(MerchantStaffAuth.Admins);

@@ -141,6 +141,40 @@ public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestN
         return null;
     }
 
+    /// <summary>
+    /// FACE-5: the merchant's admin enables a disabled terminal again. It goes back to pending — a terminal may have been
+    /// disabled because it was lost or tampered with, so risk certifies it again before it takes a face payment; audited.
+    /// Null when done, else "not-found", "not-disabled" or "changed".
+    /// </summary>
+    public async Task<string?> EnableAsync(ClaimsPrincipal by, string terminalId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        var merchantId = by.MerchantId();
+        await using var db = database.CreateContext();
+        var row = await db.Set<FaceTerminalRow>().FirstOrDefaultAsync(t => t.TerminalId == terminalId && t.MerchantId == merchantId, ct);
+        if (row is null)
+        {
+            return "not-found";
+        }
+        if (row.State != FaceTerminalRow.Disabled)
+        {
+            return "not-disabled";
+        }
+        (row.State, row.ReviewedBy, row.ReviewNote, row.ReviewedAt) = (FaceTerminalRow.Pending, null, null, null);
+        row.Version++;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return "changed";
+        }
+        await audit.AppendAsync("merchant:" + by.Identity!.Name, by.FindFirstValue(ClaimTypes.Role)!, "face-terminal.enable", terminalId,
+            "state pending", ct);
+        return null;
+    }
+
     public async Task<IReadOnlyList<FaceTerminalRow>> ListAsync(Guid? merchantId, string? state, CancellationToken ct)
     {
         await using var db = database.CreateContext();

@@ -92,6 +92,15 @@ public sealed class FaceTerminalTests
         Assert.Equal("TERMINAL_CERTIFICATE_EXPIRED", await HelloAsync(server, terminal, terminalId, rotated));
         Assert.Equal(204, (int)(await admin.PatchAsJsonAsync($"/api/merchant/face-terminals/{terminalId}", new { disable = true }, Ct)).StatusCode);
         Assert.Equal("TERMINAL_DISABLED", await HelloAsync(server, terminal, terminalId, rotated));
+
+        // enabled again (FACE-5): back to pending, certified again before it takes anything; only a disabled one can be
+        var enable = $"/api/merchant/face-terminals/{terminalId}";
+        Assert.Equal(204, (int)(await admin.PatchAsJsonAsync(enable, new { enable = true }, Ct)).StatusCode);
+        Assert.Equal("TERMINAL_NOT_CERTIFIED", await HelloAsync(server, terminal, terminalId, rotated));
+        var again = await admin.PatchAsJsonAsync(enable, new { enable = true }, Ct);
+        Assert.Equal(409, (int)again.StatusCode);
+        Assert.Equal("FACE_TERMINAL_NOT_DISABLED", JsonDocument.Parse(await again.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("code").GetString());
+        Assert.Contains("face-terminal.enable", await RiskKit.AuditActionsAsync(server));
     }
 
     /// <summary>What a terminal sends: POST /api/face/terminal/hello signed with its key; null when accepted, else the code.</summary>

@@ -89,6 +89,21 @@ public sealed class FaceTerminalsModel(FaceTerminals terminals, IAuthorizationSe
     public Task OnPostDisableAsync(string terminalId) => ChangeAsync(terminalId, true, null, null,
         English ? $"{terminalId} is disabled" : $"已停用终端 {terminalId}");
 
+    public async Task OnPostEnableAsync(string terminalId)
+    {
+        var refusal = await terminals.EnableAsync(User, terminalId ?? "", HttpContext.RequestAborted);
+        if (refusal is null)
+        {
+            Message = English ? $"{terminalId} is enabled again and awaits the platform's certification"
+                : $"已重新启用终端 {terminalId}，等待平台重新安全认证";
+        }
+        else
+        {
+            (ChangeRefusal, ChangeFor) = (Invalid(refusal), terminalId);
+        }
+        await LoadAsync();
+    }
+
     // an empty field is sent as "" (not null, which the service reads as "leave it"), so it is refused beside the field
     public Task OnPostMoveAsync(string terminalId, string? newStoreName) => ChangeAsync(terminalId, null, newStoreName ?? "", null,
         English ? $"{terminalId} is moved to {newStoreName?.Trim()}" : $"已将终端 {terminalId} 迁移到 {newStoreName?.Trim()}");
@@ -102,6 +117,7 @@ public sealed class FaceTerminalsModel(FaceTerminals terminals, IAuthorizationSe
     {
         "not-found" => new(404, "FACE_TERMINAL_NOT_FOUND", "终端不存在", "No such terminal"),
         "changed" => new(409, "FACE_TERMINAL_CHANGED", "终端刚被他人修改，请刷新后重试", "The terminal was just changed by someone else: reload and try again"),
+        "not-disabled" => new(409, "FACE_TERMINAL_NOT_DISABLED", "只有已停用的终端可以重新启用", "Only a disabled terminal can be enabled again"),
         "storeName" => new(400, InvalidField, "门店名称须为 1–64 个字", "The store name must be 1–64 characters", field),
         "model" => new(400, InvalidField, "终端型号须为 1–64 个字", "The model must be 1–64 characters", field),
         "publicKeyPem" => new(400, InvalidField, "公钥须为 PEM 格式、2048–4096 位的 RSA 公钥（不是私钥）",
