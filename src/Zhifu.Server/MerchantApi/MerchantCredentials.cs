@@ -23,6 +23,9 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
     /// <summary>Merchants (and their public keys) read in the last few seconds, by mchid: every /v3 request needs them.</summary>
     private readonly ConcurrentDictionary<string, Cached> _cache = new(StringComparer.Ordinal);
 
+    /// <summary>Forgets so far: a load that began before one is answered but not cached, for it may hold what was just changed.</summary>
+    private long _forgets;
+
     /// <summary>Merchants the cache may hold; past it the cache starts over (bounded memory).</summary>
     private const int CachedMerchantsMax = 10_000;
 
@@ -37,7 +40,12 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
         (await CachedAsync(mchId, cancellationToken)).Merchant;
 
     /// <summary>Forgets what is cached of a merchant: call after changing its credentials, keys or settings.</summary>
-    public void Forget(string mchId) => _cache.TryRemove(mchId, out _);
+    public void Forget(string mchId)
+    {
+        Interlocked.Increment(ref _forgets);
+        _cache.TryRemove(mchId, out _);
+    }
+
 
     private async Task<Cached> CachedAsync(string mchId, CancellationToken cancellationToken)
     {
@@ -49,9 +57,13 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
         {
             _cache.Clear();
         }
+        var forgets = Interlocked.Read(ref _forgets);
         cached = new Cached(await LoadAsync(mchId, cancellationToken), new ConcurrentDictionary<string, RSA?>(StringComparer.Ordinal),
             clock.UtcNow.AddSeconds(options.CredentialCacheSeconds));
-        _cache[mchId] = cached;
+        if (Interlocked.Read(ref _forgets) == forgets)
+        {
+            _cache[mchId] = cached; // else a change came while loading: the next request loads again
+        }
         return cached;
     }
 
