@@ -92,8 +92,58 @@ public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestN
     /// back to pending until risk certifies it again — else any software given a new key would take face payments as a
     /// certified terminal; the change is audited. Null when done, else the field at fault or "not-found".
     /// </summary>
-    public async Task<string?> ChangeAsync(ClaimsPrincipal by, string terminalId, bool? disable, string? storeName, string? publicKeyPem,
-        CancellationToken ct)
+    public Task<string?> ChangeAsync(ClaimsPrincipal by, string terminalId, bool? disable, string? storeName, string? publicKeyPem,
+        CancellationToken ct) => ChangeOwnAsync(by, terminalId, "face-terminal.change", row =>
+        {
+            if (storeName is not null && !Text(storeName, 64))
+            {
+                return (null, "storeName");
+            }
+            var publicKey = RsaPublicKeys.Normalize(publicKeyPem);
+            if (publicKeyPem is not null && publicKey is null)
+            {
+                return (null, "publicKeyPem");
+            }
+            if (disable == true)
+            {
+                row.State = FaceTerminalRow.Disabled;
+            }
+            row.StoreName = storeName?.Trim() ?? row.StoreName;
+            if (publicKey is not null)
+            {
+                (row.PublicKeyPem, row.KeyRotatedAt) = (publicKey, clock.UtcNow);
+                if (row.State is FaceTerminalRow.Certified or FaceTerminalRow.Rejected)
+                {
+                    (row.State, row.ReviewedBy, row.ReviewNote, row.ReviewedAt) = (FaceTerminalRow.Pending, null, null, null);
+                }
+            }
+            return (string.Join(' ', new[] { disable == true ? "disable" : null, storeName is null ? null : "store",
+                publicKey is null ? null : "key" }.Where(c => c is not null)), null);
+        }, ct);
+
+    /// <summary>
+    /// FACE-5: the merchant's admin enables a disabled terminal again. It goes back to pending — a terminal may have been
+    /// disabled because it was lost or tampered with, so risk certifies it again before it takes a face payment; audited.
+    /// Null when done, else "not-found", "not-disabled" or "changed".
+    /// </summary>
+    public Task<string?> EnableAsync(ClaimsPrincipal by, string terminalId, CancellationToken ct) =>
+        ChangeOwnAsync(by, terminalId, "face-terminal.enable", row =>
+        {
+            if (row.State != FaceTerminalRow.Disabled)
+            {
+                return (null, "not-disabled");
+            }
+            (row.State, row.ReviewedBy, row.ReviewNote, row.ReviewedAt) = (FaceTerminalRow.Pending, null, null, null);
+            return ("enable", null);
+        }, ct);
+
+    /// <summary>
+    /// One change of the signed-in merchant's own terminal: <paramref name="apply"/> changes the row and says what changed,
+    /// or refuses (nothing written); saved under the row's version ("changed" when a review or another change came first)
+    /// and audited as <paramref name="action"/>.
+    /// </summary>
+    private async Task<string?> ChangeOwnAsync(ClaimsPrincipal by, string terminalId, string action,
+        Func<FaceTerminalRow, (string? Changes, string? Refusal)> apply, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(by);
         var merchantId = by.MerchantId();
@@ -103,27 +153,10 @@ public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestN
         {
             return "not-found";
         }
-        if (storeName is not null && !Text(storeName, 64))
+        var (changes, refusal) = apply(row);
+        if (refusal is not null)
         {
-            return "storeName";
-        }
-        var publicKey = RsaPublicKeys.Normalize(publicKeyPem);
-        if (publicKeyPem is not null && publicKey is null)
-        {
-            return "publicKeyPem";
-        }
-        if (disable == true)
-        {
-            row.State = FaceTerminalRow.Disabled;
-        }
-        row.StoreName = storeName?.Trim() ?? row.StoreName;
-        if (publicKey is not null)
-        {
-            (row.PublicKeyPem, row.KeyRotatedAt) = (publicKey, clock.UtcNow);
-            if (row.State is FaceTerminalRow.Certified or FaceTerminalRow.Rejected)
-            {
-                (row.State, row.ReviewedBy, row.ReviewNote, row.ReviewedAt) = (FaceTerminalRow.Pending, null, null, null);
-            }
+            return refusal;
         }
         row.Version++;
         try
@@ -134,44 +167,8 @@ public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestN
         {
             return "changed"; // reviewed or changed by someone else meanwhile: nothing written, look again
         }
-        var changes = string.Join(' ', new[] { disable == true ? "disable" : null, storeName is null ? null : "store",
-            publicKey is null ? null : "key" }.Where(c => c is not null));
-        await audit.AppendAsync("merchant:" + by.Identity!.Name, by.FindFirstValue(ClaimTypes.Role)!, "face-terminal.change", terminalId,
+        await audit.AppendAsync("merchant:" + by.Identity!.Name, by.FindFirstValue(ClaimTypes.Role)!, action, terminalId,
             $"{changes}; state {row.State}", ct);
-        return null;
-    }
-
-    /// <summary>
-    /// FACE-5: the merchant's admin enables a disabled terminal again. It goes back to pending — a terminal may have been
-    /// disabled because it was lost or tampered with, so risk certifies it again before it takes a face payment; audited.
-    /// Null when done, else "not-found", "not-disabled" or "changed".
-    /// </summary>
-    public async Task<string?> EnableAsync(ClaimsPrincipal by, string terminalId, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(by);
-        var merchantId = by.MerchantId();
-        await using var db = database.CreateContext();
-        var row = await db.Set<FaceTerminalRow>().FirstOrDefaultAsync(t => t.TerminalId == terminalId && t.MerchantId == merchantId, ct);
-        if (row is null)
-        {
-            return "not-found";
-        }
-        if (row.State != FaceTerminalRow.Disabled)
-        {
-            return "not-disabled";
-        }
-        (row.State, row.ReviewedBy, row.ReviewNote, row.ReviewedAt) = (FaceTerminalRow.Pending, null, null, null);
-        row.Version++;
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return "changed";
-        }
-        await audit.AppendAsync("merchant:" + by.Identity!.Name, by.FindFirstValue(ClaimTypes.Role)!, "face-terminal.enable", terminalId,
-            "state pending", ct);
         return null;
     }
 
