@@ -136,7 +136,6 @@ internal static partial class SqliteBusyWait
             Checkpoint(db, schema); // as SQLite's own hook: a checkpoint that cannot finish now is done by a later commit
         }
         return raw.SQLITE_OK; // anything else would fail the statement that committed, though its commit stands
-
     }
 
     [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_busy_handler")]
