@@ -8,6 +8,14 @@ using Zhifu.Server.Security;
 
 namespace Zhifu.Server.MerchantApi;
 
+/// <summary>What became of adding a merchant API key.</summary>
+public enum AddKeyOutcome
+{
+    Added,
+    SerialUsed,
+    Full,
+}
+
 /// <summary>An authenticated merchant of a /v3 request.</summary>
 public sealed record ApiMerchant(MerchantRow Merchant, MerchantCredentialRow Credential);
 
@@ -85,6 +93,8 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
     /// </summary>
     public async Task<RSA?> PublicKeyAsync(string mchId, string serial, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(serial);
+        serial = serial.ToUpperInvariant(); // hex: SDKs send it as the certificate shows it, in either case
         var cached = await CachedAsync(mchId, cancellationToken);
         if (cached.Keys.TryGetValue(serial, out var known))
         {
@@ -197,43 +207,49 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
         }
     }
 
-    /// <summary>Adds a merchant API public key under its serial (rotation: old serials stay valid until revoked).</summary>
-    /// <returns>False when the serial was registered already — before, or by a request at the same moment (nothing written).</returns>
-    public async Task<bool> AddPublicKeyAsync(MerchantRow merchant, string serial, string publicKeyPem, CancellationToken ct)
+    /// <summary>
+    /// Adds a merchant API public key under its serial (rotation: old serials stay valid until revoked), with at most
+    /// <paramref name="liveMax"/> live keys. One merchant's key changes are one at a time (<see cref="LockKeysAsync"/>), so two
+    /// adds at once of one serial, or past the limit, are told apart and refused.
+    /// </summary>
+    public async Task<AddKeyOutcome> AddPublicKeyAsync(MerchantRow merchant, string serial, string publicKeyPem, int liveMax,
+        CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(merchant);
         using (var check = RSA.Create())
         {
             check.ImportFromPem(publicKeyPem); // refuse a key we could never verify with
         }
         await using var db = database.CreateContext();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockKeysAsync(db, merchant.Id, ct);
         if (await db.Set<MerchantApiKeyRow>().AnyAsync(k => k.MchId == merchant.MchId && k.Serial == serial, ct))
         {
-            return false;
+            return AddKeyOutcome.SerialUsed;
+        }
+        if (await db.Set<MerchantApiKeyRow>().CountAsync(k => k.MerchantId == merchant.Id && k.RevokedAt == null, ct) >= liveMax)
+        {
+            return AddKeyOutcome.Full;
         }
         db.Add(new MerchantApiKeyRow
         {
             Serial = serial, MerchantId = merchant.Id, MchId = merchant.MchId, PublicKeyPem = publicKeyPem, CreatedAt = clock.UtcNow,
         });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException) when (!ct.IsCancellationRequested)
-        {
-            if (!await SerialTakenAsync(merchant.MchId, serial))
-            {
-                throw; // not a registration of the same serial: a real failure
-            }
-            return false; // the key (mchid, serial) is held by a registration a moment ago
-        }
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         Forget(merchant.MchId);
-        return true;
+        return AddKeyOutcome.Added;
     }
 
-    private async Task<bool> SerialTakenAsync(string mchId, string serial)
+    /// <summary>
+    /// Inside the caller's transaction, makes one merchant's key changes one at a time: its credentials row is written first
+    /// (PostgreSQL's row lock until commit; SQLite has one writer), so counts of live keys read after it stand until commit.
+    /// </summary>
+    public Task<int> LockKeysAsync(ZhifuDb db, Guid merchantId, CancellationToken ct)
     {
-        await using var db = database.CreateContext();
-        return await db.Set<MerchantApiKeyRow>().AnyAsync(k => k.MchId == mchId && k.Serial == serial);
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Set<MerchantCredentialRow>().Where(c => c.MerchantId == merchantId)
+            .ExecuteUpdateAsync(set => set.SetProperty(c => c.UpdatedAt, clock.UtcNow), ct);
     }
 
     /// <summary>A new APIv3 key: 32 random letters and digits, as the merchant platform sets them.</summary>

@@ -29,7 +29,7 @@ public sealed class MerchantDemoCredentials(DatabaseOptions database, MerchantCr
         using var rsa = RSA.Create(2048);
         var serial = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)); // 40 hex digits, like an API certificate's serial
         var apiV3Key = MerchantCredentials.NewApiV3Key();
-        await credentials.AddPublicKeyAsync(merchant, serial, rsa.ExportSubjectPublicKeyInfoPem(), ct);
+        await credentials.AddPublicKeyAsync(merchant, serial, rsa.ExportSubjectPublicKeyInfoPem(), int.MaxValue, ct);
         await credentials.SetAsync(merchant, apiV3Key, NotifyUrl, options.DefaultFeeRatePpm, ct);
         var baseUrl = options.PublicBaseUrl ?? (configuration["urls"] ?? ServerSettings.DefaultUrl).Split(';')[0].TrimEnd('/') + "/";
         var files = new Dictionary<string, string>

@@ -42,17 +42,17 @@ public sealed class MerchantCredentialSettings(DatabaseOptions database, Merchan
             return new Refusal(400, "INVALID_PUBLIC_KEY", "须为 PEM 格式、2048–4096 位的 RSA 公钥（不是私钥）",
                 "An RSA public key of 2048–4096 bits in PEM form is required (not the private key)", "publicKeyPem");
         }
+        serial = serial.ToUpperInvariant(); // hex, kept in upper case: a serial is one whichever case it is typed in
         var merchantId = user.MerchantId();
         await using var db = database.CreateContext();
         var merchant = await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == merchantId, ct);
-        if (await db.Set<MerchantApiKeyRow>().CountAsync(k => k.MerchantId == merchantId && k.RevokedAt == null, ct) >= ApiKeysMax)
+        switch (await credentials.AddPublicKeyAsync(merchant, serial, publicKey, ApiKeysMax, ct))
         {
-            return new Refusal(409, "API_KEYS_FULL", $"最多 {ApiKeysMax} 个有效证书，请先作废旧证书",
-                $"At most {ApiKeysMax} live keys: revoke an old one first");
-        }
-        if (!await credentials.AddPublicKeyAsync(merchant, serial, publicKey, ct))
-        {
-            return new Refusal(409, "API_KEY_SERIAL_USED", "该证书序列号已登记", "That serial is already registered", "serial");
+            case AddKeyOutcome.Full:
+                return new Refusal(409, "API_KEYS_FULL", $"最多 {ApiKeysMax} 个有效证书，请先作废旧证书",
+                    $"At most {ApiKeysMax} live keys: revoke an old one first");
+            case AddKeyOutcome.SerialUsed:
+                return new Refusal(409, "API_KEY_SERIAL_USED", "该证书序列号已登记", "That serial is already registered", "serial");
         }
         await AuditAsync(user, "merchant.api-key.add", $"{merchant.MchId} {serial}", ct);
         return null;
@@ -64,10 +64,9 @@ public sealed class MerchantCredentialSettings(DatabaseOptions database, Merchan
         var merchantId = user.MerchantId();
         await using var db = database.CreateContext();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        // The merchant's credentials row, written first, makes one merchant's revocations one at a time (PostgreSQL's row lock,
-        // SQLite's one writer): two revocations at once of its last two keys leave one, never none.
-        await db.Set<MerchantCredentialRow>().Where(c => c.MerchantId == merchantId)
-            .ExecuteUpdateAsync(set => set.SetProperty(c => c.UpdatedAt, clock.UtcNow), ct);
+        // one merchant's key changes one at a time: two revocations at once of its last two keys leave one, never none
+        await credentials.LockKeysAsync(db, merchantId, ct);
+        serial = serial.ToUpperInvariant();
         var keys = await db.Set<MerchantApiKeyRow>().Where(k => k.MerchantId == merchantId && k.RevokedAt == null).ToListAsync(ct);
         var key = keys.FirstOrDefault(k => k.Serial == serial);
         if (key is null)

@@ -140,7 +140,7 @@ public sealed class MerchantApiProtocolTests : IAsyncLifetime
         }
         var key = RSA.Create(2048);
         var credentials = _server.Services.GetRequiredService<MerchantCredentials>();
-        await credentials.AddPublicKeyAsync(row, "5157F09EFDC096DE15EBE81A47057A7232F1B8E1", key.ExportSubjectPublicKeyInfoPem(), Ct);
+        await credentials.AddPublicKeyAsync(row, "5157F09EFDC096DE15EBE81A47057A7232F1B8E1", key.ExportSubjectPublicKeyInfoPem(), 5, Ct);
         await credentials.SetAsync(row, MerchantCredentials.NewApiV3Key(), null, 6000, Ct);
         return _merchant.With(mchId: row.MchId, serial: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1", privateKey: key);
     }

@@ -140,8 +140,11 @@ public sealed class MerchantOnboardingTests
         // its last two live keys revoked at once: one is, the other is refused as the last — never none left
         using var thirdKey = RSA.Create(2048);
         var thirdSerial = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
+        // a serial is hex, one whichever case: registered in lower case, the SDK's upper case finds it
         Assert.Equal(200, (int)(await boss.PostAsJsonAsync("/api/merchant/credentials/api-keys",
-            new { serial = thirdSerial, publicKeyPem = thirdKey.ExportSubjectPublicKeyInfoPem() }, Ct)).StatusCode);
+            new { serial = thirdSerial.ToLowerInvariant(), publicKeyPem = thirdKey.ExportSubjectPublicKeyInfoPem() }, Ct)).StatusCode);
+        Assert.Equal(200, (int)(await signer.With(serial: thirdSerial, privateKey: thirdKey).SendAsync(HttpMethod.Get,
+            $"/v3/pay/transactions/out-trade-no/SHOP-0003?mchid={mchId}")).Response.StatusCode);
         var revoked = await Task.WhenAll(new[] { newSerial, thirdSerial }.Select(s => boss.DeleteAsync($"/api/merchant/credentials/api-keys/{s}", Ct)));
         Assert.Single(revoked, r => (int)r.StatusCode == 200);
         await AssertProblemAsync(Assert.Single(revoked, r => (int)r.StatusCode != 200), 409, "API_KEY_LAST");
