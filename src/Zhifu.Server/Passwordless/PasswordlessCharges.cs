@@ -144,8 +144,7 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         // TRF-3: a passwordless payment is verified by fewer than two factors (none at the moment it is paid), and those are
         // capped per user and China day across all the user's agreements (Passwordless:UserDailyFen, ¥1,000). A claim on the
         // user (taken after the agreement's) lets charges under the user's several agreements see each other's totals.
-        await using var claims = database.CreateContext();
-        var payerRow = claims.Set<UserRow>().Where(u => u.Id == user.Id);
+        var payerRow = db.Set<UserRow>().Where(u => u.Id == user.Id);
         var payerClaimedAt = await RowClaims.ClaimAsync(payerRow, nameof(UserRow.PasswordlessChargingSince), clock, ClaimWaitMax,
             ClaimLapse, ct);
         if (payerClaimedAt is not { } at)
@@ -175,13 +174,17 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         var today = db.Set<PaymentOrderRow>().Where(o => o.PaidPasswordless
             && ((o.State == PaymentOrders.Success && o.SuccessTime >= dayStart)
                 || ((o.State == PaymentOrders.Paying || o.State == PaymentOrders.Review) && o.PayingSince >= dayStart)));
-        var agreementToday = await today.Where(o => o.PasswordlessAgreementId == agreement.Id).SumAsync(o => (long?)o.TotalFen, ct) ?? 0;
-        var userToday = await today.Where(o => o.PayerUserId == user.Id).SumAsync(o => (long?)o.TotalFen, ct) ?? 0;
+        // one read for both sums: the agreement's payments are among its user's
+        var agreementId = agreement.Id;
+        var spent = await today.Where(o => o.PayerUserId == user.Id).GroupBy(o => o.PayerUserId).Select(g => new
+        {
+            User = g.Sum(o => o.TotalFen), Agreement = g.Sum(o => o.PasswordlessAgreementId == agreementId ? o.TotalFen : 0),
+        }).FirstOrDefaultAsync(ct);
+        var (userToday, agreementToday) = (spent?.User ?? 0, spent?.Agreement ?? 0);
         if (order.TotalFen > perPayment || agreementToday + order.TotalFen > daily || userToday + order.TotalFen > options.UserDailyFen)
         {
             return await AwaitUserAsync(order, user, merchant, "超过免密限额", ct); // PWL-3, TRF-3: falls back to the password
         }
-        var agreementId = agreement.Id;
         var (paid, error) = await payments.PayPasswordlessAsync(user.Id, order, agreementId, ct);
         if (paid is not null)
         {
