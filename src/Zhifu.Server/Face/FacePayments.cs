@@ -134,7 +134,7 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
         if (await credentials.VerifyFacePasscodeAsync(payer, request.Passcode, ct) is { } wrong)
         {
             await tokens.ReleaseAsync(faceToken);
-            return (null, (wrong.Code, wrong.Status, wrong.Zh, wrong.En));
+            return (null, Refusal(wrong));
         }
         var (order, refused) = await orders.CreateAsync(merchant, new OrderRequest(OrderRequest.FacePay, request.AppId, merchant.Merchant.MchId,
             request.Description, request.OutTradeNo, null, null, null, request.AmountFen, "CNY"), ct);
@@ -146,7 +146,7 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
         var (paid, error) = await payments.PayByFaceAsync(payer, order!, terminal.TerminalId, ct); // FACE-6: names the terminal
         if (error is not null)
         {
-            return (null, (error.Code, error.Status, error.Zh, error.En));
+            return (null, Refusal(error));
         }
         return (TransactionView.Of(paid!, money.OpenId(paid!.AppId, payer), clock.UtcNow), null);
     }
@@ -182,8 +182,7 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
                     case PaymentOrders.Success or PaymentOrders.Review:
                         return (TransactionView.Of(order, money.OpenId(order.AppId, payer), clock.UtcNow), null);
                     case PaymentOrders.Paying:
-                        return (null, (PaymentErrors.InProgress.Code, PaymentErrors.InProgress.Status, PaymentErrors.InProgress.Zh,
-                            PaymentErrors.InProgress.En));
+                        return (null, Refusal(PaymentErrors.InProgress));
                 }
             }
             if (waited.Elapsed >= TimeSpan.FromSeconds(3))
@@ -193,6 +192,8 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
             await Task.Delay(20, ct);
         }
     }
+
+    private static (string Code, int Status, string Zh, string En) Refusal(WalletError error) => (error.Code, error.Status, error.Zh, error.En);
 
     /// <summary>What a face token is claimed for: this merchant's out_trade_no.</summary>
     private static string UsedFor(FaceTerminalRow terminal, FacePayRequest request) => $"{terminal.MchId}/{request.OutTradeNo}";

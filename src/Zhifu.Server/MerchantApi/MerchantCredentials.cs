@@ -54,7 +54,6 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
         _cache.TryRemove(mchId, out _);
     }
 
-
     private async Task<Cached> CachedAsync(string mchId, CancellationToken cancellationToken)
     {
         if (_cache.TryGetValue(mchId, out var cached) && cached.Until > clock.UtcNow)

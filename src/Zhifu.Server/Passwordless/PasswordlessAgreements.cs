@@ -310,11 +310,15 @@ public sealed class PasswordlessAgreements(DatabaseOptions database, Passwordles
         await using var db = database.CreateContext();
         var row = await db.Set<PasswordlessAgreementRow>().FirstOrDefaultAsync(a => a.MerchantId == merchant.Merchant.Id
             && a.PlanId == planId && a.OutContractCode == outContractCode && a.State != PasswordlessAgreementRow.Pending, ct);
-        if (row is { State: PasswordlessAgreementRow.Signed } && await TerminateClaimedAsync(row.Id, "MERCHANT", remark))
+        if (row is not { State: PasswordlessAgreementRow.Signed })
+        {
+            return row; // ended already (or none): answered as it is
+        }
+        if (await TerminateClaimedAsync(row.Id, "MERCHANT", remark))
         {
             notifications.Wake();
         }
-        return row is null ? null : await db.Set<PasswordlessAgreementRow>().AsNoTracking().FirstAsync(a => a.Id == row.Id, ct);
+        return await db.Set<PasswordlessAgreementRow>().AsNoTracking().FirstAsync(a => a.Id == row.Id, ct); // as terminated, by whom
     }
 
     /// <summary>How long a termination waits for a charge of the agreement under way (holding its claim) to finish.</summary>

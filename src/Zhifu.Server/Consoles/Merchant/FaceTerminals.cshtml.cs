@@ -89,20 +89,9 @@ public sealed class FaceTerminalsModel(FaceTerminals terminals, IAuthorizationSe
     public Task OnPostDisableAsync(string terminalId) => ChangeAsync(terminalId, true, null, null,
         English ? $"{terminalId} is disabled" : $"已停用终端 {terminalId}");
 
-    public async Task OnPostEnableAsync(string terminalId)
-    {
-        var refusal = await terminals.EnableAsync(User, terminalId ?? "", HttpContext.RequestAborted);
-        if (refusal is null)
-        {
-            Message = English ? $"{terminalId} is enabled again and awaits the platform's certification"
-                : $"已重新启用终端 {terminalId}，等待平台重新安全认证";
-        }
-        else
-        {
-            (ChangeRefusal, ChangeFor) = (Invalid(refusal), terminalId);
-        }
-        await LoadAsync();
-    }
+    public Task OnPostEnableAsync(string terminalId) => ApplyAsync(terminalId,
+        terminals.EnableAsync(User, terminalId ?? "", HttpContext.RequestAborted),
+        English ? $"{terminalId} is enabled again and awaits the platform's certification" : $"已重新启用终端 {terminalId}，等待平台重新安全认证");
 
     // an empty field is sent as "" (not null, which the service reads as "leave it"), so it is refused beside the field
     public Task OnPostMoveAsync(string terminalId, string? newStoreName) => ChangeAsync(terminalId, null, newStoreName ?? "", null,
@@ -127,10 +116,14 @@ public sealed class FaceTerminalsModel(FaceTerminals terminals, IAuthorizationSe
         _ => new(400, InvalidField, "认证有效期须晚于今天（北京时间）", "The certification must expire after today (China time)", field),
     };
 
-    private async Task ChangeAsync(string terminalId, bool? disable, string? storeName, string? publicKeyPem, string done)
+    private Task ChangeAsync(string terminalId, bool? disable, string? storeName, string? publicKeyPem, string done) =>
+        ApplyAsync(terminalId, terminals.ChangeAsync(User, terminalId ?? "", disable, storeName, publicKeyPem, HttpContext.RequestAborted),
+            done);
+
+    /// <summary>Shows what a change of <paramref name="terminalId"/> came to: <paramref name="done"/>, or the refusal beside it.</summary>
+    private async Task ApplyAsync(string terminalId, Task<string?> change, string done)
     {
-        var refusal = await terminals.ChangeAsync(User, terminalId ?? "", disable, storeName, publicKeyPem,
-            HttpContext.RequestAborted);
+        var refusal = await change;
         if (refusal is null)
         {
             Message = done;
