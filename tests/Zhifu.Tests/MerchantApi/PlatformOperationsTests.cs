@@ -57,19 +57,8 @@ public sealed class PlatformOperationsTests
         await using var server = await ZhifuTestServer.StartAsync();
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
         using var notify = new NotifyReceiver();
-        notify.Answers.Enqueue(503);
-        notify.Answers.Enqueue(204);
-        await RefundFlowTests.PaidOrderAsync(server, merchant, "OUTBOX-0001", 100, notify.Url);
-        await notify.NextAsync(TimeSpan.FromSeconds(10)); // answered 503: the next try is 15 s away
         using var service = await OperatorSignIn.AsAsync(server.Client(), "service");
-        JsonElement row = default;
-        for (var i = 0; i < 50 && row.ValueKind == JsonValueKind.Undefined; i++)
-        {
-            var list = await service.GetFromJsonAsync<JsonElement>(
-                $"/api/ops/merchant-notifications?mchid={merchant.MchId}&status=pending", Ct);
-            row = list.EnumerateArray().FirstOrDefault(n => n.GetProperty("attempts").GetInt32() == 1);
-            await Task.Delay(100, Ct);
-        }
+        var (_, row) = await FailedCallbackAsync(server, merchant, notify, service, "OUTBOX-0001");
         Assert.Equal("HTTP 503", row.GetProperty("lastError").GetString());
         await AssertProblemAsync(await (await OperatorSignIn.AsAsync(server.Client(), "finance"))
             .PostAsync($"/api/ops/merchant-notifications/{row.GetProperty("id").GetGuid()}/resend", null, Ct), 403, "OPS_ROLE_FORBIDDEN");
@@ -88,17 +77,9 @@ public sealed class PlatformOperationsTests
         await using var server = await ZhifuTestServer.StartAsync();
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
         using var notify = new NotifyReceiver();
-        notify.Answers.Enqueue(503);
-        notify.Answers.Enqueue(204);
-        await RefundFlowTests.PaidOrderAsync(server, merchant, "RESEAL-0001", 100, notify.Url);
-        var first = await notify.NextAsync(TimeSpan.FromSeconds(10)); // sealed under the key of the time; answered 503
-        var id = JsonDocument.Parse(first.Body).RootElement.GetProperty("id").GetString()!;
         using var service = await OperatorSignIn.AsAsync(server.Client(), "service");
-        for (var i = 0; i < 50 && !(await service.GetFromJsonAsync<JsonElement>($"/api/ops/merchant-notifications?mchid={merchant.MchId}&status=pending", Ct))
-            .EnumerateArray().Any(n => n.GetProperty("attempts").GetInt32() == 1); i++)
-        {
-            await Task.Delay(100, Ct); // the failed attempt is recorded
-        }
+        var (first, _) = await FailedCallbackAsync(server, merchant, notify, service, "RESEAL-0001"); // sealed under the key of the time
+        var id = JsonDocument.Parse(first.Body).RootElement.GetProperty("id").GetString()!;
 
         // the merchant's admin resets the APIv3 key (MER-6) while the callback waits for its retry
         var admin = server.Client();
@@ -120,6 +101,28 @@ public sealed class PlatformOperationsTests
         var firstResource = JsonDocument.Parse(first.Body).RootElement.GetProperty("resource");
         Assert.Null(Open(newKey, firstResource));
         Assert.NotNull(Open(merchant.ApiV3Key, firstResource));
+    }
+
+    /// <summary>
+    /// A paid order whose first callback the merchant answered 503 (the next try 15 s away; the one after is answered 204),
+    /// once that attempt is recorded in the outbox: the callback as received, and its outbox row as the operator sees it.
+    /// </summary>
+    private static async Task<((System.Net.WebHeaderCollection Headers, string Body) Callback, JsonElement Row)> FailedCallbackAsync(
+        ZhifuTestServer server, MerchantSigner merchant, NotifyReceiver notify, HttpClient service, string outTradeNo)
+    {
+        notify.Answers.Enqueue(503);
+        notify.Answers.Enqueue(204);
+        await RefundFlowTests.PaidOrderAsync(server, merchant, outTradeNo, 100, notify.Url);
+        var callback = await notify.NextAsync(TimeSpan.FromSeconds(10));
+        JsonElement row = default;
+        for (var i = 0; i < 50 && row.ValueKind == JsonValueKind.Undefined; i++)
+        {
+            var list = await service.GetFromJsonAsync<JsonElement>(
+                $"/api/ops/merchant-notifications?mchid={merchant.MchId}&status=pending", Ct);
+            row = list.EnumerateArray().FirstOrDefault(n => n.GetProperty("attempts").GetInt32() == 1);
+            await Task.Delay(100, Ct);
+        }
+        return (callback, row);
     }
 
     /// <summary>A callback resource opened with an APIv3 key as a merchant's SDK does (AEAD_AES_256_GCM), or null when it cannot be.</summary>
