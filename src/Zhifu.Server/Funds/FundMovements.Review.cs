@@ -27,7 +27,10 @@ public sealed partial class FundMovements
         var card = await cards.FindAsync(movement.UserId, movement.CardToken, cancellationToken);
         if (card is null || !await LeaveReviewAsync(movementId))
         {
-            return card is null ? await VoidReviewAsync(movementId) : RiskHoldOutcome.EndedOtherwise; // the card was unbound since
+            // the card was unbound since: the money goes back, and the case records the void it really was (RISK-4)
+            return card is null
+                ? await VoidReviewAsync(movementId) is RiskHoldOutcome.Done ? RiskHoldOutcome.VoidedInstead : RiskHoldOutcome.EndedOtherwise
+                : RiskHoldOutcome.EndedOtherwise;
         }
         movement = (await FindMovementAsync(movementId))!;
         var hold = await HoldOrBarAsync(movement);
@@ -121,7 +124,7 @@ public sealed partial class FundMovements
         CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        var cases = db.Set<RiskCaseRow>();
+        var cases = RiskCases.UndecidedReviews(db);
         var kind = riskKind == RiskKinds.TopUp ? TopUp : Withdrawal;
         var own = await db.Set<FundMovementRow>().AsNoTracking()
             .Where(m => m.Status == Review && m.Kind == kind && m.CreatedAt < before && !cases.Any(c => c.BusinessId == m.Id)

@@ -25,7 +25,7 @@ public sealed class PaymentRiskHold(DatabaseOptions database, ILedger ledger, Wa
     public async Task<IReadOnlyList<RiskEvent>> HeldWithoutCaseAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        var cases = db.Set<RiskCaseRow>();
+        var cases = RiskCases.UndecidedReviews(db);
         var held = await db.Set<PaymentOrderRow>().AsNoTracking()
             .Where(o => o.State == PaymentOrders.Review && o.PayingSince < before && !cases.Any(c => c.BusinessId == o.Id))
             .OrderBy(o => o.PayingSince).Take(max).ToListAsync(cancellationToken);

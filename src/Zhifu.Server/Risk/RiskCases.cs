@@ -28,13 +28,14 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
     public const string Fraud = "fraud";
     public const int FraudDeviceListDays = 180;
 
-    /// <summary>Opens the case of a decision (one per movement: a retried refused request adds nothing) and alerts the user.</summary>
+    /// <summary>Opens the case of a decision (one undecided case of each kind per movement: a retried refused request adds
+    /// nothing) and alerts the user.</summary>
     public async Task<RiskCaseRow> OpenAsync(RiskDecision decision, string kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decision);
         var e = decision.Event;
         await using var db = database.CreateContext();
-        if (await UndecidedAsync(db, e.BusinessId, cancellationToken) is { } existing)
+        if (await UndecidedAsync(db, e.BusinessId, kind, cancellationToken) is { } existing)
         {
             return existing;
         }
@@ -52,7 +53,7 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
         {
             // Opened a moment ago by another caller (the unique index on undecided cases): one case, one alert.
             await using var again = database.CreateContext();
-            if (await UndecidedAsync(again, e.BusinessId, CancellationToken.None) is not { } raced)
+            if (await UndecidedAsync(again, e.BusinessId, kind, CancellationToken.None) is not { } raced)
             {
                 throw;
             }
@@ -62,8 +63,16 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
         return row;
     }
 
-    private static Task<RiskCaseRow?> UndecidedAsync(ZhifuDb db, Guid businessId, CancellationToken ct) =>
-        db.Set<RiskCaseRow>().AsNoTracking().FirstOrDefaultAsync(c => c.BusinessId == businessId && c.Status != Decided, ct);
+    private static Task<RiskCaseRow?> UndecidedAsync(ZhifuDb db, Guid businessId, string kind, CancellationToken ct) =>
+        db.Set<RiskCaseRow>().AsNoTracking().FirstOrDefaultAsync(c => c.BusinessId == businessId && c.Kind == kind && c.Status != Decided, ct);
+
+    /// <summary>The review cases still to decide: a movement held for review without one has nobody to decide it
+    /// (<see cref="IRiskHold.HeldWithoutCaseAsync"/>) — an alert case, or a review case decided before it was paid again, does not count.</summary>
+    public static IQueryable<RiskCaseRow> UndecidedReviews(ZhifuDb db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Set<RiskCaseRow>().Where(c => c.Kind == KindReview && c.Status != Decided);
+    }
 
     /// <summary>
     /// Opens the case of a movement from its recorded decision (a held payment finished by the recovery worker). With no
@@ -156,50 +165,93 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
         return note;
     }
 
-    /// <summary>Decides a case: release or void for a review (the held money moves accordingly), legitimate or fraud for an
-    /// alert. A repeated decision answers the first.</summary>
+    /// <summary>How long a second decision of the same case waits for the one under way before it is told so.</summary>
+    private static readonly TimeSpan DecidingWaitMax = TimeSpan.FromSeconds(3);
+
+    /// <summary>After this a decision's claim is taken as that of a stopped server: the decision may be carried out again.</summary>
+    private static readonly TimeSpan DecidingLapse = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Decides a case: release or void for a review (the held money moves accordingly), legitimate or fraud for an alert. A
+    /// repeated decision answers the first. One decision at a time (<see cref="RiskCaseRow.DecidingSince"/>), and the decision
+    /// is written on the case before any money moves (<see cref="RiskCaseRow.DecidingAs"/>): a second operator's other decision
+    /// is refused rather than meeting money the first one moved, and once the money has moved the case is decided and audited
+    /// whatever else was done to it meanwhile (an assignment), never left open.
+    /// </summary>
     public async Task<CaseOutcome> DecideAsync(Guid id, string decision, Lifecycle.OperatorActor by, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(by);
         await using var db = database.CreateContext();
-        var row = await db.Set<RiskCaseRow>().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var cases = db.Set<RiskCaseRow>().Where(c => c.Id == id);
+        var row = await cases.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
         if (row is null)
         {
             return new(null, "CASE_NOT_FOUND");
         }
+        if (row.Status != Decided && !(row.Kind == KindReview ? decision is Release or Void : decision is Legitimate or Fraud))
+        {
+            return new(row, "CASE_DECISION_INVALID");
+        }
+        if (row.Status != Decided
+            && await Hosting.RowClaims.ClaimAsync(cases, nameof(RiskCaseRow.DecidingSince), clock, DecidingWaitMax, DecidingLapse,
+                cancellationToken) is { } claim)
+        {
+            try
+            {
+                return await DecideClaimedAsync(db, id, decision, by);
+            }
+            finally
+            {
+                await Hosting.RowClaims.ReleaseAsync(cases, nameof(RiskCaseRow.DecidingSince), claim);
+            }
+        }
+        row = await cases.AsNoTracking().FirstAsync(CancellationToken.None);
+        return row.Status != Decided ? new(row, "CASE_BEING_DECIDED")
+            : row.Decision == decision ? new(row, null)
+            : new(row, "CASE_ALREADY_DECIDED");
+    }
+
+    private async Task<CaseOutcome> DecideClaimedAsync(ZhifuDb db, Guid id, string decision, Lifecycle.OperatorActor by)
+    {
+        var cases = db.Set<RiskCaseRow>().Where(c => c.Id == id);
+        var row = await cases.AsNoTracking().FirstAsync(CancellationToken.None);
         if (row.Status == Decided)
         {
             return row.Decision == decision ? new(row, null) : new(row, "CASE_ALREADY_DECIDED");
         }
-        var allowed = row.Kind == KindReview ? decision is Release or Void : decision is Legitimate or Fraud;
-        if (!allowed)
+        if (row.DecidingAs is { } started && started != decision)
         {
-            return new(row, "CASE_DECISION_INVALID");
+            return new(row, "CASE_BEING_DECIDED"); // an earlier decision may have moved the money: only it can finish the case
         }
         var recorded = decision;
         if (row.Kind == KindReview)
         {
+            await cases.ExecuteUpdateAsync(s => s.SetProperty(c => c.DecidingAs, decision), CancellationToken.None);
             var hold = services.GetServices<IRiskHold>().FirstOrDefault(h => h.Kind == row.BusinessKind);
             var outcome = hold is null ? RiskHoldOutcome.Unavailable
                 : decision == Release ? await hold.ReleaseAsync(row.BusinessId, CancellationToken.None)
                 : await hold.VoidAsync(row.BusinessId, CancellationToken.None);
-            if (outcome == RiskHoldOutcome.Unavailable)
+            switch (outcome)
             {
-                return new(row, "LEDGER_UNAVAILABLE");
-            }
-            if (outcome == RiskHoldOutcome.EndedOtherwise)
-            {
-                recorded = "revoked"; // the payer took it back first: the case closes with what really happened
+                case RiskHoldOutcome.Unavailable:
+                    // nothing was applied (LedgerUnavailableException): the case is as it was, open to either decision
+                    await cases.ExecuteUpdateAsync(s => s.SetProperty(c => c.DecidingAs, (string?)null), CancellationToken.None);
+                    return new(row, "LEDGER_UNAVAILABLE");
+                case RiskHoldOutcome.EndedOtherwise:
+                    recorded = "revoked"; // the payer took it back first: the case closes with what really happened
+                    break;
+                case RiskHoldOutcome.VoidedInstead:
+                    recorded = Void;
+                    break;
             }
         }
-        (row.Status, row.Decision, row.DecidedBy, row.DecidedAt) = (Decided, recorded, by.CreatedBy, clock.UtcNow);
-        row.Version++;
-        var saved = await SaveAsync(db, row);
-        if (saved.ErrorCode is null)
-        {
-            await FeedBackAsync(row, recorded);
-        }
-        return await AuditedAsync(saved, by, "risk-case.decide", $"decided {recorded}");
+        var (at, decidedBy) = (clock.UtcNow, by.CreatedBy);
+        await cases.ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, Decided).SetProperty(c => c.Decision, recorded)
+            .SetProperty(c => c.DecidedBy, decidedBy).SetProperty(c => c.DecidedAt, at).SetProperty(c => c.DecidingAs, (string?)null)
+            .SetProperty(c => c.Version, c => c.Version + 1), CancellationToken.None);
+        row = await cases.AsNoTracking().FirstAsync(CancellationToken.None);
+        await FeedBackAsync(row, recorded);
+        return await AuditedAsync(new(row, null), by, "risk-case.decide", $"decided {recorded}");
     }
 
     /// <summary>RISK-4 "decisions feed back": legitimate habits are learnt, a fraudulent device is listed.</summary>

@@ -20,6 +20,8 @@ public static class RiskErrors
     public static readonly WalletError ListEntryNotFound = new(404, "RISK_LIST_ENTRY_NOT_FOUND", "找不到该名单条目", "No such list entry");
     public static readonly WalletError CaseNotFound = new(404, "CASE_NOT_FOUND", "找不到该案件", "No such case");
     public static readonly WalletError CaseDecided = new(409, "CASE_ALREADY_DECIDED", "案件已作出决定", "The case is already decided");
+    public static readonly WalletError CaseBeingDecided = new(409, "CASE_BEING_DECIDED", "该案件的另一决定正在执行或已开始执行，请刷新后查看",
+        "Another decision of this case is being carried out (or was started); reload it");
     public static readonly WalletError CaseChanged = new(409, "CASE_CHANGED", "案件刚被他人处理，请刷新后重试", "Someone else just acted on the case; reload it");
     public static readonly WalletError CaseDecisionInvalid = new(400, "CASE_DECISION_INVALID",
         "审核案件的决定为 release 或 void，告警案件为 legitimate 或 fraud", "A review case is decided release or void, an alert case legitimate or fraud");
@@ -31,6 +33,7 @@ public static class RiskErrors
         "CASE_NOT_FOUND" => CaseNotFound,
         "CASE_ALREADY_DECIDED" => CaseDecided,
         "CASE_CHANGED" => CaseChanged,
+        "CASE_BEING_DECIDED" => CaseBeingDecided,
         "CASE_DECISION_INVALID" => CaseDecisionInvalid,
         _ => Unavailable,
     };

@@ -9,6 +9,8 @@ public enum RiskHoldOutcome
     EndedOtherwise,
     /// <summary>The ledger could not answer; try again.</summary>
     Unavailable,
+    /// <summary>Asked to release, but it could no longer go ahead (its card was unbound meanwhile): voided instead.</summary>
+    VoidedInstead,
 }
 
 /// <summary>
@@ -24,8 +26,9 @@ public interface IRiskHold
     Task<RiskHoldOutcome> VoidAsync(Guid businessId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Movements of this kind held for review since before <paramref name="before"/> that have no case at all — the process
-    /// stopped between holding the money and opening the case, which nobody could then decide — oldest first, at most
+    /// Movements of this kind held for review since before <paramref name="before"/> with no review case to decide them
+    /// (<see cref="RiskCases.UndecidedReviews"/>) — the process stopped between holding the money and opening the case, which
+    /// nobody could then decide — oldest first, at most
     /// <paramref name="max"/>, as the events their cases are opened from (<see cref="RiskCases.RecoverHeldAsync"/>).
     /// </summary>
     Task<IReadOnlyList<RiskEvent>> HeldWithoutCaseAsync(DateTimeOffset before, int max, CancellationToken cancellationToken);

@@ -110,7 +110,15 @@ public sealed partial class WalletTransfers
         {
             return true;
         }
-        var results = await ledger.SubmitAsync(HeldChain.Resolve(holds, post), CancellationToken.None);
+        TransferResult[] results;
+        try
+        {
+            results = await ledger.SubmitAsync(HeldChain.Resolve(holds, post), CancellationToken.None);
+        }
+        catch (LedgerUnavailableException)
+        {
+            return null; // nothing applied: the revocation, case decision or release worker answers "try again"
+        }
         if (HeldChain.Outcome(results, post) is { } outcome)
         {
             return outcome;

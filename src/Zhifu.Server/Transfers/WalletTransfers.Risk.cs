@@ -18,7 +18,7 @@ public sealed partial class WalletTransfers : IRiskHold
     async Task<IReadOnlyList<RiskEvent>> IRiskHold.HeldWithoutCaseAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        var cases = db.Set<RiskCaseRow>();
+        var cases = RiskCases.UndecidedReviews(db);
         var held = await db.Set<WalletTransferRow>().AsNoTracking()
             .Where(t => t.Status == UnderReview && t.Kind == KindWallet && t.CreatedAt < before && !cases.Any(c => c.BusinessId == t.Id))
             .OrderBy(t => t.CreatedAt).Take(max).ToListAsync(cancellationToken);

@@ -132,6 +132,92 @@ public sealed class RiskCaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RISK1_an_open_alert_case_on_a_held_movement_does_not_stand_in_for_its_review_case()
+    {
+        // A payer blocked on an order opens an alert case under the order's id; another payer's payment of it held for review
+        // needs a review case of its own, or nobody can release or void the held money.
+        var liBefore = (await (await Party.SignInAsync(_server, DemoCards.LiSi)).BalanceAsync()).Balance;
+        var (zhang, li, transferId, review) = await HeldAsync();
+        var cases = _server.Services.GetRequiredService<RiskCases>();
+        var blocked = new RiskDecision(Guid.CreateVersion7(), new RiskEvent("transfer", transferId, zhang.UserId, 60_000, _server.Clock.UtcNow),
+            RiskAction.Block, 150, [new RiskHit("T-BLOCK", 1, "block", 150, "device")], []);
+        var alert = await cases.OpenAsync(blocked, RiskCases.KindAlert, Ct);
+        Assert.NotEqual(review.GetProperty("id").GetGuid(), alert.Id);
+        Assert.Equal(RiskCases.KindAlert, alert.Kind);
+        // The review case lost (as when the alert answered for it): the recovery worker opens one despite the open alert.
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            Assert.Equal(1, await db.Set<Zhifu.Data.Entities.RiskCaseRow>().Where(c => c.Id == review.GetProperty("id").GetGuid())
+                .ExecuteDeleteAsync(Ct));
+        }
+        _server.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, await cases.RecoverHeldAsync(Ct));
+        var reopened = (await CasesAsync(_server, zhang.UserId)).Single(c => c.GetProperty("kind").GetString() == "review");
+        await PostAsync(_server, $"/api/ops/risk/cases/{reopened.GetProperty("id")}/decide", new { decision = "release" });
+        Assert.Equal(liBefore + 60_000, (await li.BalanceAsync()).Balance);
+        Assert.Equal(0, await cases.RecoverHeldAsync(Ct));
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK4_a_decision_once_started_is_the_only_one_that_can_finish_its_case_and_moves_the_money_once()
+    {
+        // An operator's release was under way (its money may have moved) when its server stopped; a second operator's void
+        // must not meet the released money and close the case as something else.
+        var liBefore = (await (await Party.SignInAsync(_server, DemoCards.LiSi)).BalanceAsync()).Balance;
+        var (zhang, li, transferId, risky) = await HeldAsync();
+        var id = risky.GetProperty("id").GetGuid();
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            var now = _server.Clock.UtcNow;
+            await db.Set<Zhifu.Data.Entities.RiskCaseRow>().Where(c => c.Id == id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.DecidingAs, "release").SetProperty(c => c.DecidingSince, now), Ct);
+        }
+        using var risk = await LifecycleClient.OperatorAsync(_server, "risk");
+        await risk.RefusedAsync($"/api/ops/risk/cases/{id}/decide", new { decision = "void" }, 409, "CASE_BEING_DECIDED"); // under way
+        _server.Clock.Advance(TimeSpan.FromMinutes(3)); // the claim of the stopped server lapsed; its decision still stands
+        await risk.RefusedAsync($"/api/ops/risk/cases/{id}/decide", new { decision = "void" }, 409, "CASE_BEING_DECIDED");
+        Assert.Equal("open", (await GetAsync(_server, $"/api/ops/risk/cases/{id}")).GetProperty("case").GetProperty("status").GetString());
+
+        var decided = await PostAsync(_server, $"/api/ops/risk/cases/{id}/decide", new { decision = "release" });
+        Assert.Equal(("decided", "release"), (decided.GetProperty("status").GetString(), decided.GetProperty("decision").GetString()));
+        Assert.Equal(liBefore + 60_000, (await li.BalanceAsync()).Balance);
+        Assert.Equal("succeeded", (await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/transfers/{transferId}", Ct))
+            .GetProperty("status").GetString());
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            var row = await db.Set<Zhifu.Data.Entities.RiskCaseRow>().AsNoTracking().SingleAsync(c => c.Id == id, Ct);
+            Assert.Equal((null, null), (row.DecidingAs, row.DecidingSince));
+            Assert.Equal(1, await db.Set<Zhifu.Data.Entities.AuditRow>().CountAsync(a => a.Target == $"risk-case:{id}" && a.Action == "risk-case.decide", Ct));
+        }
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK4_releasing_a_withdrawal_whose_card_was_unbound_meanwhile_records_the_void_it_was()
+    {
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(50_000);
+        var funded = (await zhang.BalanceAsync()).Balance;
+        var card = await zhang.CardTokenAsync("debit");
+        await PutRuleAsync(_server, "T-FUNDS", "amount", new { minFen = 5_000 }, "review", "withdrawal");
+        var response = await zhang.Wallet.PostAsJsonAsync("/api/wallet/me/withdrawals",
+            new { requestId = Guid.NewGuid().ToString("N"), cardToken = card, amountFen = 6_000, paymentPassword = Party.PaymentPassword }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var movementId = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.NoContent, (await zhang.Wallet.DeleteAsync($"/api/wallet/me/cards/{card}", Ct)).StatusCode);
+
+        var open = Assert.Single(await CasesAsync(_server, zhang.UserId));
+        var decided = await PostAsync(_server, $"/api/ops/risk/cases/{open.GetProperty("id")}/decide", new { decision = "release" });
+
+        Assert.Equal("void", decided.GetProperty("decision").GetString()); // RISK-4: the record says what happened to the money
+        Assert.Equal("failed", (await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/fund-movements/{movementId}", Ct))
+            .GetProperty("status").GetString());
+        Assert.Equal(funded, (await zhang.BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task RISK1_a_withdrawal_recorded_for_review_but_never_held_is_failed_as_not_held_and_its_late_hold_refused()
     {
         var (zhang, funded, movement) = await UnheldReviewAsync();

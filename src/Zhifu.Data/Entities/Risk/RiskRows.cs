@@ -88,6 +88,13 @@ public sealed class RiskCaseRow
     public string? Decision { get; set; }
     public string? DecidedBy { get; set; }
     public DateTimeOffset? DecidedAt { get; set; }
+
+    /// <summary>The decision being carried out (a review case's money may be moving): once set, only it can complete the case.</summary>
+    public string? DecidingAs { get; set; }
+
+    /// <summary>When the decision under way was claimed: one decision of a case at a time (it lapses if its server stopped).</summary>
+    public DateTimeOffset? DecidingSince { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
     public int Version { get; set; }
 }
@@ -173,8 +180,9 @@ internal sealed class RiskCaseRowMapping : IEntityTypeConfiguration<RiskCaseRow>
         e.ToTable("risk_cases");
         e.HasIndex(x => new { x.Status, x.CreatedAt });
         e.HasIndex(x => x.BusinessId);
-        // One undecided case per money movement, whatever opens it at the same moment (the request, the recovery worker).
-        e.HasIndex(x => x.BusinessId, "UndecidedBusinessId").IsUnique().HasFilter("status <> 'decided'")
+        // One undecided case of each kind per money movement, whatever opens it at the same moment (the request, the recovery
+        // worker): an open alert (a payer blocked on an order) does not stand in for the review case of a hold on it.
+        e.HasIndex(x => new { x.BusinessId, x.Kind }, "UndecidedBusinessId").IsUnique().HasFilter("status <> 'decided'")
             .HasDatabaseName("ux_risk_cases_undecided_business_id");
         e.HasIndex(x => x.UserId);
         e.Property(x => x.Kind).HasMaxLength(16);
@@ -183,6 +191,7 @@ internal sealed class RiskCaseRowMapping : IEntityTypeConfiguration<RiskCaseRow>
         e.Property(x => x.Status).HasMaxLength(16);
         e.Property(x => x.AssignedTo).HasMaxLength(64);
         e.Property(x => x.Decision).HasMaxLength(16);
+        e.Property(x => x.DecidingAs).HasMaxLength(16);
         e.Property(x => x.DecidedBy).HasMaxLength(64);
         e.Property(x => x.Version).IsConcurrencyToken();
     }

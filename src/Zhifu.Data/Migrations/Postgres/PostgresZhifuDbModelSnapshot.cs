@@ -2514,6 +2514,15 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("decided_by");
 
+                    b.Property<string>("DecidingAs")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("deciding_as");
+
+                    b.Property<DateTimeOffset?>("DecidingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deciding_since");
+
                     b.Property<string>("Decision")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
@@ -2562,7 +2571,7 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_risk_cases_status_created_at");
 
-                    b.HasIndex(new[] { "BusinessId" }, "UndecidedBusinessId")
+                    b.HasIndex(new[] { "BusinessId", "Kind" }, "UndecidedBusinessId")
                         .IsUnique()
                         .HasDatabaseName("ux_risk_cases_undecided_business_id")
                         .HasFilter("status <> 'decided'");

@@ -2547,6 +2547,15 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("decided_by");
 
+                    b.Property<string>("DecidingAs")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deciding_as");
+
+                    b.Property<long?>("DecidingSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deciding_since");
+
                     b.Property<string>("Decision")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
@@ -2597,7 +2606,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_risk_cases_status_created_at");
 
-                    b.HasIndex(new[] { "BusinessId" }, "UndecidedBusinessId")
+                    b.HasIndex(new[] { "BusinessId", "Kind" }, "UndecidedBusinessId")
                         .IsUnique()
                         .HasDatabaseName("ux_risk_cases_undecided_business_id")
                         .HasFilter("status <> 'decided'");

@@ -754,6 +754,8 @@ namespace Zhifu.Data.Migrations.Sqlite
                     decision = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
                     decided_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     decided_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    deciding_as = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    deciding_since = table.Column<long>(type: "INTEGER", nullable: true),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
@@ -1401,7 +1403,7 @@ namespace Zhifu.Data.Migrations.Sqlite
             migrationBuilder.CreateIndex(
                 name: "ux_risk_cases_undecided_business_id",
                 table: "risk_cases",
-                column: "business_id",
+                columns: new[] { "business_id", "kind" },
                 unique: true,
                 filter: "status <> 'decided'");
 

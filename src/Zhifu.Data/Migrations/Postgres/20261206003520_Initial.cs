@@ -754,6 +754,8 @@ namespace Zhifu.Data.Migrations.Postgres
                     decision = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
                     decided_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     decided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    deciding_as = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    deciding_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     version = table.Column<int>(type: "integer", nullable: false)
                 },
@@ -1401,7 +1403,7 @@ namespace Zhifu.Data.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "ux_risk_cases_undecided_business_id",
                 table: "risk_cases",
-                column: "business_id",
+                columns: new[] { "business_id", "kind" },
                 unique: true,
                 filter: "status <> 'decided'");
 
