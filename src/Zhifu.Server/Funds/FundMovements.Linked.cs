@@ -41,6 +41,10 @@ public sealed partial class FundMovements
             throw new ArgumentException("a debit card and a linked chain are required"); // CARD-3
         }
         var movement = await FindMovementAsync(movementId);
+        if (movement is not null && !IsRequest(movement, userId, kind, card, amountFen))
+        {
+            return (movement, [TransferResult.ExistsWithDifferentFields]); // another request's movement: never touched from here
+        }
         DateTimeOffset? claim = null;
         var started = movement is null;
         if (movement is null)
@@ -55,7 +59,7 @@ public sealed partial class FundMovements
             };
             if (await RecordAsync(movement) is { } twin)
             {
-                return (twin, [TransferResult.Exists]);
+                return (twin, [IsRequest(twin, userId, kind, card, amountFen) ? TransferResult.Exists : TransferResult.ExistsWithDifferentFields]);
             }
         }
         else if ((claim = await ClaimAsync(movementId)) is not null)

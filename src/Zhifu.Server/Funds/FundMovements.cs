@@ -52,7 +52,7 @@ public sealed partial class FundMovements(
         movement.ResolvingSince = review ? null : movement.CreatedAt; // the start resolves it: the recovery worker keeps off
         if (await RecordAsync(movement) is { } twin)
         {
-            return (twin, null);
+            return IsRequest(twin, userId, kind, card, amountFen) ? (twin, null) : (null, FundsErrors.RequestIdReused);
         }
         var topUp = kind == TopUp;
         var hold = await ledger.SubmitAsync([new Transfer
@@ -81,6 +81,14 @@ public sealed partial class FundMovements(
         await ApplyAsync(movement, answer.Outcome, answer.BankTxnId, answer.Code);
         return (movement, null);
     }
+
+    /// <summary>
+    /// Whether a movement recorded under a request's id is that request: the same id reused for another movement (a top-up
+    /// and a withdrawal sent at once under one requestId, both past the caller's earlier look) must never take over, hold
+    /// for, or record the outcome of the movement already under way (CARD-4).
+    /// </summary>
+    private static bool IsRequest(FundMovementRow movement, Guid userId, string kind, BoundCard card, long amountFen) =>
+        movement.UserId == userId && movement.Kind == kind && movement.CardToken == card.Token && movement.AmountFen == amountFen;
 
     /// <summary>
     /// Settles a movement whose answer was unknown (or that a crash left pending): query, resend, or reverse — only under this

@@ -47,6 +47,10 @@ public sealed class OwnCardWithdrawals(FundMovements movements, BalanceLimits li
         {
             return (movement, null, null);
         }
+        if (results[^1] == TransferResult.ExistsWithDifferentFields)
+        {
+            return (null, FundsErrors.RequestIdReused, null); // the requestId is another movement's, racing this one
+        }
         if (limits.Explain(check, results) is { } lostRace)
         {
             return (null, null, lostRace); // another withdrawal or payment used the allowance between the check and the commit

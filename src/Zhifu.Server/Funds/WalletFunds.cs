@@ -80,7 +80,15 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
         {
             // CARD-3: money from a credit card lands in the consumption-only funds.
             var account = card.CardType == BankCardType.Credit ? user.ConsumptionAccountId : user.WalletAccountId;
-            (movement, var error) = await movements.StartAsync(movementId, userId, kind, card, amountFen, account, review);
+            WalletError? error;
+            try
+            {
+                (movement, error) = await movements.StartAsync(movementId, userId, kind, card, amountFen, account, review);
+            }
+            catch (Core.Ledger.LedgerUnavailableException)
+            {
+                return Refused(FundsErrors.Unavailable); // nothing held; the recovery worker ends the record as not held (CARD-4)
+            }
             if (error is not null)
             {
                 return Refused(error);

@@ -109,6 +109,43 @@ public sealed class WithdrawalClassLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CARD4_a_requestId_reused_for_another_movement_while_the_first_is_unknown_is_refused_and_the_first_left_to_recovery()
+    {
+        // A top-up and a withdrawal sent at once under one requestId both pass the early repeat check; the second must not take
+        // over the first's record (it marked the unknown top-up failed and stranded its hold).
+        var wang = await WithdrawalKit.SignInAsync(_server, DemoCards.WangWu);
+        var card = DemoCards.WangWu.Cards[0];
+        var token = await wang.TokenAsync(card);
+        var bound = (await _server.Services.GetRequiredService<IBoundCards>().FindAsync(wang.UserId, token, Ct))!;
+        var wallet = (await _server.Services.GetRequiredService<Zhifu.Server.Accounts.WalletAccounts>().FindAsync(wang.UserId, Ct))!.WalletAccountId;
+        var movements = _server.Services.GetRequiredService<FundMovements>();
+        var (before, cardBefore) = (await wang.BalanceAsync(), await wang.Bank.BalanceAsync(card.CardNumber, Ct));
+        var id = Guid.CreateVersion7(); // the movement id both requests derive from the one requestId
+        await wang.Bank.SetFaultsAsync(new BankAdminClient.Faults(UnknownRate: 1.0, Seed: 3), Ct);
+        var (topUp, error) = await movements.StartAsync(id, wang.UserId, FundMovements.TopUp, bound, 5_000, wallet);
+        Assert.Null(error);
+        Assert.Equal(FundMovements.Unknown, topUp!.Status);
+
+        var (withdrawn, refused, _) = await _server.Services.GetRequiredService<OwnCardWithdrawals>()
+            .WithdrawAsync(id, wang.UserId, bound, 3_000, wallet, review: false, Ct);
+        Assert.Null(withdrawn);
+        Assert.Equal("REQUEST_ID_REUSED", refused?.Code);
+        var (twin, reused) = await movements.StartAsync(id, wang.UserId, FundMovements.TopUp, bound, 6_000, wallet);
+        Assert.Null(twin);
+        Assert.Equal("REQUEST_ID_REUSED", reused?.Code);
+        Assert.Equal(FundMovements.Unknown, (await movements.FindMovementAsync(id))!.Status); // untouched
+
+        await wang.Bank.SetFaultsAsync(new BankAdminClient.Faults(), Ct);
+        await _server.Services.GetRequiredService<FundsRecoveryWorker>().RunOnceAsync(Ct);
+        var settled = (await movements.FindMovementAsync(id))!;
+        Assert.Contains(settled.Status, new[] { FundMovements.Succeeded, FundMovements.Failed });
+        var moved = settled.Status == FundMovements.Succeeded ? 5_000 : 0;
+        Assert.Equal(before + moved, await wang.BalanceAsync());
+        Assert.Equal(cardBefore - moved, await wang.Bank.BalanceAsync(card.CardNumber, Ct));
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task ACC2_class_two_withdrawals_to_the_own_card_do_not_consume_the_yearly_limit()
     {
         var li = await WithdrawalKit.SignInAsync(_server, DemoCards.LiSi); // Class Ⅱ, ¥300 of demo funding
