@@ -102,6 +102,8 @@ public static class ServerApp
         }
         services.AddBankChannel(configuration);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = StandardProblems.Customize);
+        // A ledger that could not take a request applied nothing of it: "try again" (503), wherever it surfaced, never a 500.
+        services.Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = StandardProblems.StatusOf);
         services.AddDataProtection().SetApplicationName("zhifu")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "secrets", "data-protection")));
         services.AddOpenApi();

@@ -18,7 +18,13 @@ public static class StandardProblems
         [413] = ("PAYLOAD_TOO_LARGE", "请求内容过大", "The request body is too large"),
         [415] = ("UNSUPPORTED_MEDIA_TYPE", "请使用 application/json", "Use application/json"),
         [500] = ("INTERNAL_ERROR", "系统繁忙，请稍后再试", "Something went wrong on our side; please try again later"),
+        [503] = ("LEDGER_UNAVAILABLE", "账务系统暂不可用，请稍后再试", "The ledger is unavailable; try again"),
     };
+
+    /// <summary>The status of an unexpected failure: 503 for a ledger that took nothing of the request (nothing changed, so
+    /// trying again is safe), 500 for the rest.</summary>
+    public static int StatusOf(Exception exception) =>
+        exception is Core.Ledger.LedgerUnavailableException ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
 
     public static void Customize(ProblemDetailsContext context)
     {

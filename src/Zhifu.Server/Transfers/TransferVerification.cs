@@ -34,7 +34,8 @@ public sealed class TransferVerification(DatabaseOptions database, PersonalData 
         await using var db = database.CreateContext();
         var today = await db.Set<WalletTransferRow>()
             .Where(t => t.PayerUserId == payerId && t.CreatedAt >= dayStart
-                && (t.Status == WalletTransfers.Processing || t.Status == WalletTransfers.Pending || t.Status == WalletTransfers.Succeeded))
+                && (t.Status == WalletTransfers.Processing || t.Status == WalletTransfers.Pending || t.Status == WalletTransfers.Succeeded
+                    || t.Status == WalletTransfers.UnderReview)) // held for risk review: still today's, if released
             .Select(t => new { t.AmountFen, t.OwnAccount, t.Kind }).ToListAsync(ct);
         // Own accounts "at the same institution" are own wallets; the holder's own bank card is outside it and counts.
         var nonCounter = today.Where(t => !(t.OwnAccount && t.Kind == WalletTransfers.KindWallet)).Sum(t => t.AmountFen);

@@ -18,7 +18,10 @@ public sealed partial class WalletTransfers
         }
         catch (LedgerUnavailableException)
         {
-            return (null, TransferProblem.From(TransferErrors.Unavailable)); // nothing applied; the row stays processing for recovery
+            // Nothing applied yet, but the row stays processing and the release worker submits it once the ledger is back
+            // (RecoverAsync): answered as under way (202, processing), as its repeats are — a "try again" would have the
+            // client send a second transfer beside this one.
+            return (row, null);
         }
         if (!results[^1].IsSuccess())
         {

@@ -56,6 +56,34 @@ public sealed class TransferRecoveryTests : IAsyncLifetime
         await TransferKit.AssertVerifiedAsync(_server);
     }
 
+    [Fact]
+    public async Task TRF1_a_transfer_the_ledger_could_not_take_is_answered_as_under_way_and_moves_once_when_the_ledger_is_back()
+    {
+        var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
+        Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, 100)).StatusCode); // the day's limit accounts made
+        var (zhangBefore, liBefore) = ((await zhang.BalanceAsync()).Balance, (await li.BalanceAsync()).Balance);
+        var requestId = Party.NewRequestId();
+        _server.Services.GetRequiredService<Zhifu.Data.Ledger.LedgerWriter>().Dispose(); // the ledger takes no more requests
+
+        var response = await zhang.SendAsync(li, 1_500, requestId: requestId);
+
+        // Not 503 "try again": the transfer is recorded and will move; a client sending it again under a new key moved it twice.
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var receipt = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("processing", receipt.GetProperty("status").GetString());
+        await _server.RestartAsync();
+        (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
+        _server.Clock.Advance(TimeSpan.FromSeconds(31));
+        await _server.Services.GetRequiredService<DelayedTransferRelease>().RunOnceAsync(Ct);
+        Assert.Equal("succeeded", (await _server.Services.GetRequiredService<WalletTransfers>().FindAsync(receipt.GetProperty("id").GetGuid()))!.Status);
+        Assert.Equal(zhangBefore - 1_500, (await zhang.BalanceAsync()).Balance);
+        Assert.Equal(liBefore + 1_500, (await li.BalanceAsync()).Balance);
+        var again = await (await zhang.SendAsync(li, 1_500, requestId: requestId)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal((receipt.GetProperty("id").GetGuid(), "succeeded"), (again.GetProperty("id").GetGuid(), again.GetProperty("status").GetString()));
+        Assert.Equal(liBefore + 1_500, (await li.BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

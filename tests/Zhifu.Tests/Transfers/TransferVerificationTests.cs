@@ -50,6 +50,20 @@ public sealed class TransferVerificationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TRF3_a_transfer_held_for_risk_review_counts_in_the_day_total_of_the_next()
+    {
+        // Released later, it moves today's money: the next transfer beyond ¥50,000 with it needs the second factor.
+        var (zhang, li) = await LargeAsync(10_000_000);
+        await Zhifu.Tests.Risk.RiskKit.PutRuleAsync(_server, "T-REVIEW", "amount", new { minFen = 4_000_000 }, "review", "transfer", score: 50);
+        var held = await zhang.SendAsync(li, 4_500_000);
+        Assert.Equal(HttpStatusCode.Accepted, held.StatusCode);
+        Assert.Equal("review", (await held.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
+
+        await AssertProblemAsync(await zhang.SendAsync(li, 4_500_000), 403, "SECOND_FACTOR_REQUIRED");
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task TRF3_transfers_of_one_payer_decided_on_two_servers_at_once_see_each_others_day_total()
     {
         var (zhang, li) = await LargeAsync(10_000_000);
