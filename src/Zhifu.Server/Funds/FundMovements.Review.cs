@@ -24,6 +24,10 @@ public sealed partial class FundMovements
         {
             return RiskHoldOutcome.EndedOtherwise;
         }
+        if (!await MayMoveAsync(movement))
+        {
+            return RiskHoldOutcome.Restricted; // held until the restriction is lifted, or voided by the case
+        }
         var card = await cards.FindAsync(movement.UserId, movement.CardToken, cancellationToken);
         if (card is null || !await LeaveReviewAsync(movementId))
         {

@@ -15,7 +15,7 @@ public sealed partial class FundMovements
         // and the hold) must never be sent: the bank would move money the ledger never reserved.
         var hold = await HoldStatusAsync(movement.Id);
         var held = hold is not null;
-        if (hold == PendingStatus.Open && card is not null && movement.Resends < options.ResendsMax)
+        if (hold == PendingStatus.Open && card is not null && movement.Resends < options.ResendsMax && await MayMoveAsync(movement))
         {
             // The bank never saw it: send the very same request again (same id, so it can never move money twice) — only while
             // its hold still stands, and only if nobody recorded anything of it meanwhile.
@@ -32,7 +32,8 @@ public sealed partial class FundMovements
             await ApplyAsync(movement, answer.Outcome, answer.BankTxnId, answer.Code);
             return;
         }
-        // Give up on it: a reversal of a request the bank never saw succeeds and bars the original from ever arriving late.
+        // Give up on it (resends used up, the card unbound, or the wallet frozen or listed since — ACC-5, ACC-6): a reversal of
+        // a request the bank never saw succeeds and bars the original from ever arriving late.
         var reversal = await bank.ReverseAsync(new BankReversalRequest(RequestId(movement),
             DerivedIds.For(movement.Id, "reversal").ToString("N")), cancellationToken);
         if (reversal.Outcome == BankOutcome.Succeeded)

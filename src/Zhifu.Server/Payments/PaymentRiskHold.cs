@@ -13,7 +13,7 @@ namespace Zhifu.Server.Payments;
 /// (the order succeeds and the merchant is notified, PAY-5) or voids them all (the order is unpaid again, the payer's money
 /// and limits are back).
 /// </summary>
-public sealed class PaymentRiskHold(DatabaseOptions database, ILedger ledger, WalletPayments payments)
+public sealed class PaymentRiskHold(DatabaseOptions database, ILedger ledger, WalletPayments payments, Lifecycle.IAccountGuard guard)
     : IRiskHold
 {
     public string Kind => RiskKinds.Payment;
@@ -39,6 +39,10 @@ public sealed class PaymentRiskHold(DatabaseOptions database, ILedger ledger, Wa
         if (order?.State != PaymentOrders.Review)
         {
             return RiskHoldOutcome.EndedOtherwise;
+        }
+        if (post && await guard.EnsureCanTransactAsync(order.PayerUserId!.Value, Lifecycle.Business.NonCounterOut, CancellationToken.None) is not null)
+        {
+            return RiskHoldOutcome.Restricted; // the payer's wallet was frozen or listed since (ACC-5, ACC-6): not paid past it
         }
         var holds = JsonSerializer.Deserialize<Transfer[]>(order.PaymentChainJson!)!;
         TransferResult[] results;

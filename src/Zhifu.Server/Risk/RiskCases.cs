@@ -233,10 +233,10 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
                 : await hold.VoidAsync(row.BusinessId, CancellationToken.None);
             switch (outcome)
             {
-                case RiskHoldOutcome.Unavailable:
-                    // nothing was applied (LedgerUnavailableException): the case is as it was, open to either decision
+                case RiskHoldOutcome.Unavailable or RiskHoldOutcome.Restricted:
+                    // nothing was applied: the case is as it was, open to either decision
                     await cases.ExecuteUpdateAsync(s => s.SetProperty(c => c.DecidingAs, (string?)null), CancellationToken.None);
-                    return new(row, "LEDGER_UNAVAILABLE");
+                    return new(row, outcome == RiskHoldOutcome.Restricted ? "CASE_PARTY_RESTRICTED" : "LEDGER_UNAVAILABLE");
                 case RiskHoldOutcome.EndedOtherwise:
                     recorded = "revoked"; // the payer took it back first: the case closes with what really happened
                     break;

@@ -13,6 +13,11 @@ namespace Zhifu.Server.Transfers;
 public sealed class DelayedTransferRelease(DatabaseOptions database, WalletTransfers transfers, IClock clock, TransferOptions options,
     ILogger<DelayedTransferRelease> logger) : BackgroundService
 {
+    /// <summary>Where the next round's pages start: after the last row of this round's, back at the beginning once a page
+    /// comes back short — every row is reached in turn however many at the front keep waiting (a payer frozen since, a card
+    /// transfer whose bank answer is still unknown), instead of the same oldest page every round.</summary>
+    private DateTimeOffset? _dueAfter, _stuckAfter;
+
     /// <summary>One round; returns how many delayed transfers arrived.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -21,17 +26,30 @@ public sealed class DelayedTransferRelease(DatabaseOptions database, WalletTrans
         List<WalletTransferRow> due, stuck;
         await using (var db = database.CreateContext())
         {
-            due = await db.Set<WalletTransferRow>().AsNoTracking()
-                .Where(t => t.Status == WalletTransfers.Pending && t.ArrivesAt <= now)
-                .OrderBy(t => t.ArrivesAt).Take(options.ReleaseBatchMax).ToListAsync(cancellationToken);
-            stuck = await db.Set<WalletTransferRow>().AsNoTracking()
-                .Where(t => t.Status == WalletTransfers.Processing && (t.Kind == WalletTransfers.KindCard || t.CreatedAt <= stale))
-                .OrderBy(t => t.CreatedAt).Take(options.ReleaseBatchMax).ToListAsync(cancellationToken);
+            var dueQuery = db.Set<WalletTransferRow>().AsNoTracking().Where(t => t.Status == WalletTransfers.Pending && t.ArrivesAt <= now);
+            if (_dueAfter is { } dueAfter)
+            {
+                dueQuery = dueQuery.Where(t => t.ArrivesAt > dueAfter);
+            }
+            var stuckQuery = db.Set<WalletTransferRow>().AsNoTracking()
+                .Where(t => t.Status == WalletTransfers.Processing && (t.Kind == WalletTransfers.KindCard || t.CreatedAt <= stale));
+            if (_stuckAfter is { } stuckAfter)
+            {
+                stuckQuery = stuckQuery.Where(t => t.CreatedAt > stuckAfter);
+            }
+            due = await dueQuery.OrderBy(t => t.ArrivesAt).Take(options.ReleaseBatchMax).ToListAsync(cancellationToken);
+            stuck = await stuckQuery.OrderBy(t => t.CreatedAt).Take(options.ReleaseBatchMax).ToListAsync(cancellationToken);
         }
+        _dueAfter = due.Count < options.ReleaseBatchMax ? null : due[^1].ArrivesAt;
+        _stuckAfter = stuck.Count < options.ReleaseBatchMax ? null : stuck[^1].CreatedAt;
         var arrived = 0;
         foreach (var row in due)
         {
-            arrived += await transfers.ReleaseOneAsync(row) ? 1 : 0;
+            // ACC-4 … ACC-6: a payer or payee restricted since it was sent keeps it held (the payer may still revoke it)
+            if (await transfers.PartiesMayMoveAsync(row))
+            {
+                arrived += await transfers.ReleaseOneAsync(row) ? 1 : 0;
+            }
         }
         foreach (var row in stuck)
         {

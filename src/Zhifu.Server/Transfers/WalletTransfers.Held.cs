@@ -3,6 +3,7 @@ using Zhifu.Core;
 using Zhifu.Core.Ledger;
 using Zhifu.Data.Entities;
 using Zhifu.Server.Ledger;
+using Zhifu.Server.Lifecycle;
 
 namespace Zhifu.Server.Transfers;
 
@@ -45,6 +46,19 @@ public sealed partial class WalletTransfers
             await notices.RevokedAsync(row);
         }
         return (row, null);
+    }
+
+    /// <summary>
+    /// Whether held money of a wallet transfer may move now: its payer may still pay out and its payee still receive (ACC-4 …
+    /// ACC-6). A freeze or listing since the transfer was sent keeps it held — the payer can still revoke it — instead of
+    /// delivering it past the restriction; it moves once the restriction is lifted.
+    /// </summary>
+    public async Task<bool> PartiesMayMoveAsync(WalletTransferRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return await guard.EnsureCanTransactAsync(row.PayerUserId, Business.NonCounterOut, CancellationToken.None) is null
+            && (row.PayeeUserId is not { } payee
+                || await guard.EnsureCanTransactAsync(payee, Business.NonCounterIn, CancellationToken.None) is null);
     }
 
     /// <summary>Posts a due delayed transfer (the release worker); false when the payer's revocation won.</summary>

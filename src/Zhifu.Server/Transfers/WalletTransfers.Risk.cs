@@ -62,6 +62,10 @@ public sealed partial class WalletTransfers : IRiskHold
         }
         else
         {
+            if (!await PartiesMayMoveAsync(row))
+            {
+                return RiskHoldOutcome.Restricted;
+            }
             switch (await ResolveLegsAsync(row, post: true, withMoney: true))
             {
                 case null:

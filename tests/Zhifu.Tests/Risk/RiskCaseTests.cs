@@ -194,6 +194,28 @@ public sealed class RiskCaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RISK4_ACC6_a_held_transfer_is_not_released_past_a_freeze_of_its_payer_since_and_can_be_voided()
+    {
+        var liBefore = (await (await Party.SignInAsync(_server, DemoCards.LiSi)).BalanceAsync()).Balance;
+        var (zhang, li, transferId, risky) = await HeldAsync();
+        var id = risky.GetProperty("id").GetGuid();
+        using var risk = await LifecycleClient.OperatorAsync(_server, "risk");
+        (await risk.PostAsJsonAsync($"/api/ops/accounts/{zhang.UserId}/freeze", new { reason = "司法冻结 court order" }, Ct)).EnsureSuccessStatusCode();
+
+        await risk.RefusedAsync($"/api/ops/risk/cases/{id}/decide", new { decision = "release" }, 409, "CASE_PARTY_RESTRICTED");
+        Assert.Equal(liBefore, (await li.BalanceAsync()).Balance);
+        Assert.Equal("open", (await GetAsync(_server, $"/api/ops/risk/cases/{id}")).GetProperty("case").GetProperty("status").GetString());
+
+        var decided = await PostAsync(_server, $"/api/ops/risk/cases/{id}/decide", new { decision = "void" }); // still decidable
+        Assert.Equal("void", decided.GetProperty("decision").GetString());
+        Assert.Equal(_zhangFunded, (await zhang.BalanceAsync()).Balance); // back with the payer (frozen, but theirs)
+        Assert.Equal(liBefore, (await li.BalanceAsync()).Balance);
+        Assert.Equal("failed", (await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/transfers/{transferId}", Ct))
+            .GetProperty("status").GetString());
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task RISK4_releasing_a_withdrawal_whose_card_was_unbound_meanwhile_records_the_void_it_was()
     {
         var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);

@@ -68,6 +68,38 @@ public sealed class TransferFlowTests : IAsyncLifetime
         await TransferKit.AssertVerifiedAsync(_server);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ACC6_TRF2_a_delayed_transfer_whose_payer_or_payee_is_frozen_meanwhile_stays_held_until_the_freeze_is_lifted(bool payee)
+    {
+        var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
+        var liBefore = (await li.BalanceAsync()).Balance;
+        var id = (await zhang.SentAsync(li, 10_000, arrival: "2h")).GetProperty("id").GetGuid();
+        var frozen = payee ? li.UserId : zhang.UserId;
+        using (var risk = await LifecycleClient.OperatorAsync(_server, "risk"))
+        {
+            (await risk.PostAsJsonAsync($"/api/ops/accounts/{frozen}/freeze", new { reason = "涉嫌诈骗 suspected fraud" }, Ct)).EnsureSuccessStatusCode();
+        }
+        var worker = _server.Services.GetRequiredService<DelayedTransferRelease>();
+        var transfers = _server.Services.GetRequiredService<WalletTransfers>();
+
+        _server.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(0, await worker.RunOnceAsync(Ct)); // due, but not delivered past the freeze
+        Assert.Equal("pending", (await transfers.FindAsync(id))!.Status);
+        Assert.Equal(liBefore, (await (await li.AgainAsync()).BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+
+        using (var risk = await LifecycleClient.OperatorAsync(_server, "risk"))
+        {
+            (await risk.PostAsJsonAsync($"/api/ops/accounts/{frozen}/unfreeze", new { reason = "解除 lifted" }, Ct)).EnsureSuccessStatusCode();
+        }
+        Assert.Equal(1, await worker.RunOnceAsync(Ct));
+        Assert.Equal("succeeded", (await transfers.FindAsync(id))!.Status);
+        Assert.Equal(liBefore + 10_000, (await (await li.AgainAsync()).BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
     [Fact]
     public async Task TRF2_a_delayed_transfer_is_held_until_the_worker_releases_it_at_its_time()
     {
