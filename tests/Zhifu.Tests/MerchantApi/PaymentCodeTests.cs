@@ -116,6 +116,30 @@ public sealed class PaymentCodeTests
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 
+    [Fact]
+    public async Task PAY4_a_charge_paid_over_7_days_ago_cannot_be_reversed_past_refund_review()
+    {
+        // 撤销 refunds in full without review; the protocol allows it within 7 days of the payment, later only a refund does.
+        await using var server = await ClockedServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).WithClock(() => server.Clock.UtcNow);
+        using var wallet = await WalletAsync(server.BaseAddress, DemoCards.LiSi.Phone);
+        var code = await CodeAsync(wallet);
+        await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay", Charge(merchant, "CODE-0201", 700, code));
+        var pending = await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/payment-code/pending", Ct);
+        Assert.Equal(200, (int)(await wallet.PostAsJsonAsync($"/api/wallet/payments/{pending[0].GetProperty("code").GetString()}/pay",
+            new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
+        server.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/out-trade-no/CODE-0201/reverse",
+            JsonSerializer.Serialize(new { appid = "wxd678efh567hg6787", mchid = merchant.MchId })), 400, "INVALID_REQUEST");
+        var query = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get,
+            $"/v3/pay/transactions/out-trade-no/CODE-0201?mchid={merchant.MchId}")).Body).RootElement;
+        Assert.Equal("SUCCESS", query.GetProperty("trade_state").GetString());
+        await using var db = server.Database.Options.CreateContext();
+        Assert.Equal(0, await db.Set<Zhifu.Data.Entities.PaymentRefundRow>().CountAsync(Ct));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
     private static async Task<string> CodeAsync(HttpClient wallet)
     {
         var issued = await wallet.PostAsync("/api/wallet/me/payment-code", null, Ct);

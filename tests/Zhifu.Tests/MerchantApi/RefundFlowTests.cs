@@ -86,6 +86,34 @@ public sealed class RefundFlowTests
     }
 
     [Fact]
+    public async Task PAY6_a_repeat_while_the_first_request_is_still_at_the_ledger_is_asked_to_retry_not_told_PROCESSING()
+    {
+        // The first request may still be refused (NOT_ENOUGH) and then leaves no refund: a repeat answered PROCESSING meanwhile
+        // would have the merchant wait for a refund and a callback that never come.
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        using var notify = new NotifyReceiver();
+        await PaidOrderAsync(server, merchant, "ORDER-refund-07", 5_000, notify.Url);
+        string Body() => Refund(outTradeNo: "ORDER-refund-07", outRefundNo: "R-07-a", refundFen: 2_000, totalFen: 5_000, notifyUrl: notify.Url);
+        Assert.Equal(200, (int)(await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds", Body())).Response.StatusCode);
+        await using var db = server.Database.Options.CreateContext();
+        var refunds = db.Set<Zhifu.Data.Entities.PaymentRefundRow>().Where(r => r.OutRefundNo == "R-07-a");
+        var done = await refunds.AsNoTracking().SingleAsync(Ct);
+        var now = DateTimeOffset.UtcNow;
+        // as it stood while its first request was at the ledger
+        await refunds.ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, "PROCESSING").SetProperty(r => r.ChainJson, "[]")
+            .SetProperty(r => r.SubmittedAt, now).SetProperty(r => r.Version, 0), Ct);
+
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds", Body()), 429, "FREQUENCY_LIMITED");
+
+        await refunds.ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, done.Status).SetProperty(r => r.ChainJson, (string?)null)
+            .SetProperty(r => r.SubmittedAt, (DateTimeOffset?)null).SetProperty(r => r.Version, done.Version), Ct);
+        var again = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds", Body())).Body).RootElement;
+        Assert.Equal((done.RefundId, "SUCCESS"), (again.GetProperty("refund_id").GetString(), again.GetProperty("status").GetString()));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task Refunds_of_unpaid_unknown_or_other_merchants_orders_and_bad_amounts_are_refused_and_write_nothing()
     {
         await using var server = await ZhifuTestServer.StartAsync();

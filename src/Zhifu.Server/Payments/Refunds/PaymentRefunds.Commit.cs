@@ -55,7 +55,7 @@ public sealed partial class PaymentRefunds
                     "REFUND.SUCCESS", "退款成功", "refund", RefundView.Notice(refund, order));
             }
         }
-        else if (firstTry)
+        else if (firstTry && InFirstTry(refund))
         {
             db.Remove(refund);
             await GiveBackAsync(db, refund, removed: true);
@@ -79,11 +79,29 @@ public sealed partial class PaymentRefunds
             await CloseAsync(db, refund, order);
         }
         refund.Version++;
-        await db.SaveChangesAsync(CancellationToken.None);
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // another caller (a worker on another replica, a reviewer) recorded this outcome first: answer the refund as it is
+            await tx.RollbackAsync(CancellationToken.None);
+            return (await FindAsync(refundId), null);
+        }
         await tx.CommitAsync(CancellationToken.None);
         notifications.Wake();
         return error is null ? (refund, null) : (null, error);
     }
+
+    /// <summary>
+    /// Whether the refund's first ledger request may still be under way: submitted less than <c>PayingRecoverySeconds</c> ago.
+    /// Within it a refusal removes the refund (nothing moved; the same out_refund_no may be sent again) and repeats are asked to
+    /// wait; past it the worker owns the request and a refusal closes the refund (REFUND.CLOSED) instead of removing one a
+    /// repeat was already answered PROCESSING about.
+    /// </summary>
+    private bool InFirstTry(PaymentRefundRow refund) => refund.Status == Processing && refund.ChainJson is not null
+        && refund.SubmittedAt > clock.UtcNow.AddSeconds(-options.PayingRecoverySeconds) && refund.Version == 0;
 
     /// <summary>Whether <paramref name="chain"/> is the refund's ledger request in flight (the same transfer ids).</summary>
     private static bool InFlight(PaymentRefundRow refund, IReadOnlyList<Transfer> chain) =>

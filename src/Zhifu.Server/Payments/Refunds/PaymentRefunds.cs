@@ -52,12 +52,21 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
     /// <summary>Attempts at reserving the refund on the order when other refunds of it race (optimistic version check).</summary>
     private const int ReserveAttemptsMax = 4;
 
-    /// <summary>撤销 of a paid payment-code charge: a full refund without review, once (out_refund_no "REVERSE" + out_trade_no).</summary>
+    /// <summary>How long after its payment a payment-code charge may be reversed (the protocol: 7 天以内的交易单可调用撤销); later,
+    /// only a refund (with its review, PAY-4) gives the money back.</summary>
+    public static readonly TimeSpan ReverseWindow = TimeSpan.FromDays(7);
+
+    /// <summary>撤销 of a paid payment-code charge: a full refund without review, once (out_refund_no "REVERSE" + out_trade_no),
+    /// within <see cref="ReverseWindow"/> of its payment.</summary>
     public async Task<V3Error?> ReverseAsync(ApiMerchant merchant, PaymentOrderRow order, CancellationToken ct)
     {
         if (order.TradeType != OrderRequest.MicroPay)
         {
             return V3Error.InvalidRequest("仅付款码支付订单可以撤销", "only payment-code charges can be reversed");
+        }
+        if (order.SuccessTime is { } paid && clock.UtcNow > paid + ReverseWindow)
+        {
+            return V3Error.InvalidRequest("超过 7 天的交易单不能撤销，请调用申请退款", "a payment over 7 days old cannot be reversed; request a refund");
         }
         var request = new RefundRequest(null, order.OutTradeNo, "REVERSE" + order.OutTradeNo, "撤销", null, order.TotalFen, order.TotalFen);
         var (_, _, error) = await ApplyAsync(merchant, request, ct, review: false);
@@ -75,10 +84,21 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
             if (await db.Set<PaymentRefundRow>().AsNoTracking()
                 .FirstOrDefaultAsync(r => r.MchId == mchId && r.OutRefundNo == request.OutRefundNo, ct) is { } earlier)
             {
-                return earlier.RequestHash == hash
-                    ? (earlier, await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == earlier.OrderId, ct), null)
-                    : (null, null, V3Error.InvalidRequest("out_refund_no 已用于另一笔内容不同的退款",
+                if (earlier.RequestHash != hash)
+                {
+                    return (null, null, V3Error.InvalidRequest("out_refund_no 已用于另一笔内容不同的退款",
                         "out_refund_no already used for a different refund"));
+                }
+                if (InFirstTry(earlier))
+                {
+                    // Its first request is still at the ledger and may yet be refused, leaving no refund: PROCESSING now would
+                    // promise a refund that then vanished (PAY-5, PAY-6). Ask again in a moment, when the first answer stands.
+                    return (null, null, V3Error.FrequencyLimited with
+                    {
+                        Message = "该退款正在处理，请稍后重试 (this refund's first request is still under way; retry shortly)",
+                    });
+                }
+                return (earlier, await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == earlier.OrderId, ct), null);
             }
             var order = await db.Set<PaymentOrderRow>().FirstOrDefaultAsync(o => o.MchId == mchId
                 && (request.TransactionId != null ? o.TransactionId == request.TransactionId : o.OutTradeNo == request.OutTradeNo), ct);
