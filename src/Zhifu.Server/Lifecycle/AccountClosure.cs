@@ -44,6 +44,11 @@ public sealed class AccountClosure(
         {
             return (null, unsettled);
         }
+        if (await db.Set<WalletMergeRow>().AnyAsync(m => m.ToUserId == userId && m.LedgerClosedAt == null, cancellationToken))
+        {
+            // ACC-2 merge left open: what its holds give back moves here later, and a closed wallet could not take it
+            return (null, LifecycleErrors.MergeUnsettled);
+        }
         if (await confirmation.ConfirmAsync(user, paymentPassword, otp, HolderConfirmation.CloseAccount, cancellationToken) is { } refused)
         {
             return (null, refused);

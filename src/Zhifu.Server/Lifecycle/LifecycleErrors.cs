@@ -34,6 +34,9 @@ public static class LifecycleErrors
         "尚有在途资金或未完成的交易，请完成后再注销", "Money is still on hold or in transit; close once it has settled");
     public static readonly WalletError ClosureInProgress = new(409, "CLOSURE_IN_PROGRESS",
         "注销申请正在处理中，请稍后再查看", "A closure of this wallet is already under way; check again shortly");
+    public static readonly WalletError MergeUnsettled = new(409, "MERGE_UNSETTLED",
+        "合并进本账户的另一账户尚有在途资金（审核中或延时到账），到账后方可注销",
+        "Money of a wallet merged into this one is still on hold (under review or arriving later); close once it has arrived");
     public static readonly WalletError ClosureBlocked = new(409, "CLOSURE_BLOCKED",
         "账户被冻结或列入涉案名单，暂不能注销", "A frozen or listed wallet cannot be closed");
     public static readonly WalletError ConfirmationRequired = new(400, "CONFIRMATION_REQUIRED",

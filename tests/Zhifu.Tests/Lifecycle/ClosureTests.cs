@@ -95,6 +95,39 @@ public sealed class ClosureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACC2_ACC6_a_wallet_another_was_merged_into_is_not_closed_while_that_merge_still_has_money_on_hold()
+    {
+        // The merged wallet had a delayed transfer on its way in: what it gives back moves here later, and a closed wallet could
+        // not take it (the money would sit in the merged wallet nobody can reach).
+        var phone = NewPhone();
+        var (wallet, userId) = await OpenWalletAsync(_server, phone);
+        var merge = new Zhifu.Data.Entities.WalletMergeRow
+        {
+            Id = Guid.CreateVersion7(), FromUserId = Guid.CreateVersion7(), ToUserId = userId, CreatedAt = _server.Clock.UtcNow,
+            CompletedAt = _server.Clock.UtcNow,
+        };
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            db.Add(merge);
+            await db.SaveChangesAsync(Ct);
+        }
+        var code = await CodeAsync(_server, wallet, phone, "close-account");
+        await wallet.RefusedAsync("/api/wallet/me/close", new { paymentPassword = PaymentPassword, otp = code }, 409, "MERGE_UNSETTLED");
+        Assert.Equal(WalletAccounts.StatusActive, (await UserAsync(_server, userId)).Status);
+
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            var closedAt = _server.Clock.UtcNow;
+            await db.Set<Zhifu.Data.Entities.WalletMergeRow>().Where(m => m.Id == merge.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LedgerClosedAt, closedAt), Ct); // the merge worker finished it
+        }
+        Assert.Equal(HttpStatusCode.OK, (await wallet.PostAsJsonAsync("/api/wallet/me/close",
+            new { paymentPassword = PaymentPassword, otp = code }, Ct)).StatusCode);
+        Assert.Equal(WalletAccounts.StatusClosed, (await UserAsync(_server, userId)).Status);
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task A_wallet_frozen_by_an_operator_is_not_closed_but_the_holders_own_freeze_does_not_stop_closure()
     {
         var phone = NewPhone();
