@@ -107,6 +107,32 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
     }
 
     [Fact]
+    public async Task Risk_staff_record_a_legal_freeze_beside_a_risk_freeze_and_customer_service_is_not_offered_it()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var page = await browser.PageAsync(server.BaseAddress);
+        await SignedInAsync(page, "risk");
+        await page.ClickAsync("nav >> text=用户");
+        await page.FillAsync("#phone", ZhangSan);
+        await page.ClickAsync("button:has-text('查询')");
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await page.Locator(".user .freeze-legal input[name=reason]").FillAsync("法院协助冻结通知书 (2026)京0105执123号");
+        await page.Locator(".user .freeze-legal button.danger").ClickAsync();
+        await page.WaitForSelectorAsync("text=已冻结");
+        Assert.Contains("司法冻结", await page.Locator(".user .restrictions").First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator(".user .freeze-risk button.danger").CountAsync()); // the risk freeze is its own, still offered
+        await Browser.ShotAsync(page, "ops-07b-legal-freeze");
+
+        var service = await browser.PageAsync(server.BaseAddress);
+        await SignedInAsync(service, "service");
+        await service.ClickAsync("nav >> text=用户");
+        await service.FillAsync("#phone", ZhangSan);
+        await service.ClickAsync("button:has-text('查询')");
+        await service.WaitForSelectorAsync(".user .freeze-risk");
+        Assert.Equal(0, await service.Locator(".user .freeze-legal").CountAsync()); // neither set nor lifted by customer service
+    }
+
+    [Fact]
     public async Task Customer_service_finds_a_user_masked_freezes_the_wallet_with_a_reason_and_the_auditor_sees_it()
     {
         await using var server = await ZhifuTestServer.StartAsync();

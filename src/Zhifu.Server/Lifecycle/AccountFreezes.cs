@@ -58,9 +58,19 @@ public sealed class AccountFreezes(
         return null;
     }
 
-    public async Task<(AccountRestrictionRow? Freeze, WalletError? Error)> FreezeByOperatorAsync(Guid userId, string reason,
+    /// <summary>The restriction kind of an operator's freeze: 司法 (<paramref name="legal"/>) or 风控.</summary>
+    public static string OperatorKind(bool legal) => legal ? RestrictionKinds.LegalFreeze : RestrictionKinds.OperatorFreeze;
+
+    /// <summary>Freezes for a risk reason, or on a legal order (<paramref name="legal"/>: risk and operations staff only). The two
+    /// are separate restrictions: a wallet may carry both, and each is lifted on its own.</summary>
+    public async Task<(AccountRestrictionRow? Freeze, WalletError? Error)> FreezeByOperatorAsync(Guid userId, string reason, bool legal,
         OperatorActor by, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(by);
+        if (legal && !MaySetLegal(by))
+        {
+            return (null, LifecycleErrors.LegalFreezeRole);
+        }
         var user = await accounts.FindAsync(userId, cancellationToken);
         if (user is null)
         {
@@ -70,27 +80,38 @@ public sealed class AccountFreezes(
         {
             return (null, WalletErrors.AccountClosed);
         }
-        if (await restrictions.FindOpenAsync(userId, RestrictionKinds.OperatorFreeze, cancellationToken) is not null)
+        var kind = OperatorKind(legal);
+        if (await restrictions.FindOpenAsync(userId, kind, cancellationToken) is not null)
         {
             return (null, LifecycleErrors.AlreadyFrozen);
         }
-        var freeze = await restrictions.AddAsync(userId, RestrictionKinds.OperatorFreeze, reason, by.CreatedBy, cancellationToken);
-        await audit.AppendAsync(by.Username, by.Role, "account.freeze", $"user:{userId}", $"reason: {reason}", cancellationToken);
+        var freeze = await restrictions.AddAsync(userId, kind, reason, by.CreatedBy, cancellationToken);
+        await audit.AppendAsync(by.Username, by.Role, "account.freeze", $"user:{userId}", $"{kind}; reason: {reason}", cancellationToken);
         return (freeze, null);
     }
 
-    public async Task<WalletError?> UnfreezeByOperatorAsync(Guid userId, string reason, OperatorActor by,
+    /// <summary>Lifts the operator freeze of that basis only (a risk freeze lifted leaves a legal one in force).</summary>
+    public async Task<WalletError?> UnfreezeByOperatorAsync(Guid userId, string reason, bool legal, OperatorActor by,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(by);
+        if (legal && !MaySetLegal(by))
+        {
+            return LifecycleErrors.LegalFreezeRole;
+        }
         if (await accounts.FindAsync(userId, cancellationToken) is null)
         {
             return LifecycleErrors.UserNotFound;
         }
-        if (await restrictions.LiftAsync(userId, RestrictionKinds.OperatorFreeze, by.CreatedBy, cancellationToken) == 0)
+        var kind = OperatorKind(legal);
+        if (await restrictions.LiftAsync(userId, kind, by.CreatedBy, cancellationToken) == 0)
         {
             return LifecycleErrors.NotFrozen;
         }
-        await audit.AppendAsync(by.Username, by.Role, "account.unfreeze", $"user:{userId}", $"reason: {reason}", cancellationToken);
+        await audit.AppendAsync(by.Username, by.Role, "account.unfreeze", $"user:{userId}", $"{kind}; reason: {reason}", cancellationToken);
         return null;
     }
+
+    /// <summary>Who may set or lift a legal freeze: risk and operations staff, not customer service.</summary>
+    public static bool MaySetLegal(OperatorActor by) => by?.Role is "risk" or "operations";
 }

@@ -9,6 +9,10 @@ public static class LifecycleErrors
         "账户已由本人挂失冻结，请使用支付密码和短信验证码解冻", "The holder froze this wallet; unfreeze it with the payment password and an SMS code");
     public static readonly WalletError FrozenByOperator = new(403, "ACCOUNT_FROZEN_BY_OPERATOR",
         "账户因风险或司法原因已被冻结，请联系客服", "The wallet is frozen for risk or legal reasons; contact customer service");
+    public static readonly WalletError LegalFreezeRole = new(403, "LEGAL_FREEZE_ROLE",
+        "司法冻结只能由风控或运营人员设置和解除", "Only risk and operations staff may set or lift a legal freeze");
+    public static readonly WalletError InvalidFreezeBasis = new(400, "FREEZE_BASIS_INVALID",
+        "冻结依据须为 risk（风控）或 legal（司法）", "The freeze basis is risk or legal");
     public static readonly WalletError Dormant = new(403, "ACCOUNT_DORMANT",
         "账户开立后规定期限内无交易，已暂停全部业务，请重新核验身份后恢复（ACC-4）",
         "No transaction within the dormancy period after opening: all business is suspended until you re-verify your identity (ACC-4)");
@@ -77,7 +81,7 @@ public static class LifecycleErrors
         RestrictionKinds.Closed => WalletErrors.AccountClosed,
         RestrictionKinds.NumberDetached => NumberDetached,
         RestrictionKinds.Involved => Involved,
-        RestrictionKinds.OperatorFreeze => FrozenByOperator,
+        RestrictionKinds.OperatorFreeze or RestrictionKinds.LegalFreeze => FrozenByOperator,
         RestrictionKinds.HolderFreeze => FrozenByHolder,
         RestrictionKinds.Dormant => Dormant,
         RestrictionKinds.InvolvedPerson => NonCounterSuspended,

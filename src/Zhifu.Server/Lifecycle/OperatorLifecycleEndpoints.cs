@@ -12,6 +12,9 @@ namespace Zhifu.Server.Lifecycle;
 public static class OperatorLifecycleEndpoints
 {
     public sealed record ReasonRequest(string? Reason);
+
+    /// <param name="Basis"><c>risk</c> (风控, the default) or <c>legal</c> (司法).</param>
+    public sealed record FreezeRequest(string? Reason, string? Basis);
     public sealed record RebindRequest(string? Phone, string? IdNumber, string? Ticket);
     public sealed record FrozenDto(Guid UserId, string Kind, string Reason, string Since, string By);
     public sealed record ReboundDto(Guid UserId, string Phone);
@@ -27,28 +30,44 @@ public static class OperatorLifecycleEndpoints
     internal static Action<Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder> Roles(params string[] roles) =>
         p => p.AddAuthenticationSchemes(OperatorAuth.Scheme).RequireRole(roles);
 
-    private static async Task<IResult> FreezeAsync(Guid userId, ReasonRequest request, ClaimsPrincipal principal, AccountFreezes freezes,
+    private static async Task<IResult> FreezeAsync(Guid userId, FreezeRequest request, ClaimsPrincipal principal, AccountFreezes freezes,
         HttpContext context)
     {
         if (LifecycleInput.Reason(request.Reason) is not { } reason)
         {
             return LifecycleErrors.ReasonRequired.ToResult(context);
         }
-        var (freeze, error) = await freezes.FreezeByOperatorAsync(userId, reason, OperatorActor.Of(principal), context.RequestAborted);
+        if (LegalBasis(request.Basis) is not { } legal)
+        {
+            return LifecycleErrors.InvalidFreezeBasis.ToResult(context);
+        }
+        var (freeze, error) = await freezes.FreezeByOperatorAsync(userId, reason, legal, OperatorActor.Of(principal), context.RequestAborted);
         return error?.ToResult(context)
             ?? Results.Ok(new FrozenDto(userId, freeze!.Kind, freeze.Reason, ChinaTime.Format(freeze.CreatedAt), freeze.CreatedBy));
     }
 
-    private static async Task<IResult> UnfreezeAsync(Guid userId, ReasonRequest request, ClaimsPrincipal principal, AccountFreezes freezes,
+    private static async Task<IResult> UnfreezeAsync(Guid userId, FreezeRequest request, ClaimsPrincipal principal, AccountFreezes freezes,
         HttpContext context)
     {
         if (LifecycleInput.Reason(request.Reason) is not { } reason)
         {
             return LifecycleErrors.ReasonRequired.ToResult(context);
         }
-        var error = await freezes.UnfreezeByOperatorAsync(userId, reason, OperatorActor.Of(principal), context.RequestAborted);
+        if (LegalBasis(request.Basis) is not { } legal)
+        {
+            return LifecycleErrors.InvalidFreezeBasis.ToResult(context);
+        }
+        var error = await freezes.UnfreezeByOperatorAsync(userId, reason, legal, OperatorActor.Of(principal), context.RequestAborted);
         return error?.ToResult(context) ?? Results.NoContent();
     }
+
+    /// <summary>Whether a freeze's basis is legal (司法); null when it is neither risk nor legal.</summary>
+    internal static bool? LegalBasis(string? basis) => basis switch
+    {
+        null or "" or "risk" => false,
+        "legal" => true,
+        _ => null,
+    };
 
     private static async Task<IResult> RebindAsync(Guid userId, RebindRequest request, ClaimsPrincipal principal,
         NumberDetachment detachment, HttpContext context)

@@ -115,6 +115,37 @@ public sealed class FreezeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACC6_a_risk_freeze_and_a_legal_freeze_are_separate_and_lifting_one_leaves_the_other()
+    {
+        var demo = (await _server.Services.GetRequiredService<Zhifu.Server.Accounts.WalletAccounts>()
+            .FindByPhoneAsync(DemoCards.WangWu.Phone, Ct))!;
+        using var risk = await OperatorAsync(_server, "risk");
+        using var service = await OperatorAsync(_server, "service");
+        Assert.Equal(HttpStatusCode.OK, (await risk.PostAsJsonAsync($"/api/ops/accounts/{demo.Id}/freeze",
+            new { reason = "风控：疑似电诈收款 suspected scam proceeds" }, Ct)).StatusCode);
+        // a court order arriving meanwhile is recorded as its own freeze, not refused as "already frozen"
+        var legal = await risk.PostAsJsonAsync($"/api/ops/accounts/{demo.Id}/freeze",
+            new { reason = "法院协助冻结通知书 (2026)京0105执123号", basis = "legal" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, legal.StatusCode);
+        Assert.Equal("legal-freeze", (await legal.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("kind").GetString());
+        await risk.RefusedAsync($"/api/ops/accounts/{demo.Id}/freeze", new { reason = "again", basis = "legal" }, 409, "ALREADY_FROZEN");
+
+        // customer service may lift the risk freeze, never the legal one; the wallet stays frozen by it
+        await service.RefusedAsync($"/api/ops/accounts/{demo.Id}/unfreeze", new { reason = "x", basis = "legal" }, 403, "LEGAL_FREEZE_ROLE");
+        await service.RefusedAsync($"/api/ops/accounts/{Guid.CreateVersion7()}/freeze", new { reason = "x", basis = "legal" }, 403, "LEGAL_FREEZE_ROLE");
+        Assert.Equal(HttpStatusCode.NoContent, (await service.PostAsJsonAsync($"/api/ops/accounts/{demo.Id}/unfreeze",
+            new { reason = "风控核实无误 cleared" }, Ct)).StatusCode);
+        Assert.Equal("ACCOUNT_FROZEN_BY_OPERATOR", await GuardAsync(_server, demo.Id, Business.NonCounterOut));
+        await risk.RefusedAsync($"/api/ops/accounts/{demo.Id}/unfreeze", new { reason = "x", basis = "nonsense" }, 400, "FREEZE_BASIS_INVALID");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await risk.PostAsJsonAsync($"/api/ops/accounts/{demo.Id}/unfreeze",
+            new { reason = "法院解除冻结通知书", basis = "legal" }, Ct)).StatusCode);
+        Assert.Null(await GuardAsync(_server, demo.Id, Business.NonCounterOut));
+        await using var db = _server.Database.Options.CreateContext();
+        Assert.Equal(4, await db.Set<AuditRow>().CountAsync(a => a.Target == $"user:{demo.Id}" && a.Action.StartsWith("account."), Ct));
+    }
+
+    [Fact]
     public async Task Bad_freeze_requests_get_a_stable_code_and_write_nothing()
     {
         var phone = NewPhone();

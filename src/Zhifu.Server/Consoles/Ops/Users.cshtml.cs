@@ -19,33 +19,38 @@ public sealed class UsersModel(AccountFreezes freezes) : PageModel
     public string? SearchError { get; private set; }
     public string? ReasonError { get; private set; }
     public Guid? ActedOn { get; private set; }
+    public string? ActedBasis { get; private set; }
     public string? Message { get; private set; }
     public string? Error { get; private set; }
     public bool CanFreeze => User.IsInRole("risk") || User.IsInRole("operations") || User.IsInRole("service");
 
     public async Task OnGetAsync() => await SearchAsync();
 
-    public Task<IActionResult> OnPostFreezeAsync(Guid userId, string? reason) =>
-        ActAsync(userId, reason, async (r, by) => (await freezes.FreezeByOperatorAsync(userId, r, by, HttpContext.RequestAborted)).Error,
+    /// <summary>Whether this operator may set or lift a legal (司法) freeze: risk and operations, not customer service.</summary>
+    public bool CanFreezeLegally => AccountFreezes.MaySetLegal(OperatorActor.Of(User));
+
+    public Task<IActionResult> OnPostFreezeAsync(Guid userId, string? reason, string? basis) =>
+        ActAsync(userId, reason, basis, async (r, legal, by) => (await freezes.FreezeByOperatorAsync(userId, r, legal, by, HttpContext.RequestAborted)).Error,
             "已冻结", "Frozen");
 
-    public Task<IActionResult> OnPostUnfreezeAsync(Guid userId, string? reason) =>
-        ActAsync(userId, reason, (r, by) => freezes.UnfreezeByOperatorAsync(userId, r, by, HttpContext.RequestAborted), "已解除冻结", "Unfrozen");
+    public Task<IActionResult> OnPostUnfreezeAsync(Guid userId, string? reason, string? basis) =>
+        ActAsync(userId, reason, basis, (r, legal, by) => freezes.UnfreezeByOperatorAsync(userId, r, legal, by, HttpContext.RequestAborted),
+            "已解除冻结", "Unfrozen");
 
-    private async Task<IActionResult> ActAsync(Guid userId, string? reason, Func<string, OperatorActor, Task<WalletError?>> act, string zh,
-        string en)
+    private async Task<IActionResult> ActAsync(Guid userId, string? reason, string? basis, Func<string, bool, OperatorActor, Task<WalletError?>> act,
+        string zh, string en)
     {
-        if (!CanFreeze)
+        if (!CanFreeze || OperatorLifecycleEndpoints.LegalBasis(basis) is not { } legal)
         {
             return Forbid();
         }
         var english = ConsoleText.IsEnglish(HttpContext);
-        ActedOn = userId;
+        (ActedOn, ActedBasis) = (userId, legal ? "legal" : "risk");
         if (LifecycleInput.Reason(reason) is not { } why)
         {
             ReasonError = english ? "Give the reason (1–256 characters)" : "请填写原因（1–256 字）";
         }
-        else if (await act(why, OperatorActor.Of(User)) is { } error)
+        else if (await act(why, legal, OperatorActor.Of(User)) is { } error)
         {
             Error = english ? error.En : error.Zh;
         }
