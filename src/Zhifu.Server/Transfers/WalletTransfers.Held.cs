@@ -30,6 +30,13 @@ public sealed partial class WalletTransfers
             return (null, TransferProblem.From(row.Status == Succeeded && row.Arrival != RealTime ? TransferErrors.AlreadyArrived
                 : TransferErrors.NotRevocable));
         }
+        if (row.Status == Pending && row.ArrivesAt <= clock.UtcNow && await PartiesMayMoveAsync(row))
+        {
+            // TRF-2: revocable during the delay only. Past its arrival time it is due (the worker has not reached it yet): it
+            // arrives now rather than going back. Held past it by a restriction of either party, it may still be taken back.
+            await ReleaseOneAsync(row);
+            return (null, TransferProblem.From(TransferErrors.AlreadyArrived));
+        }
         switch (await ResolveLegsAsync(row, post: false, withMoney: true))
         {
             case false:

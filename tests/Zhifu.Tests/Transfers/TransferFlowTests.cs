@@ -68,6 +68,21 @@ public sealed class TransferFlowTests : IAsyncLifetime
         await TransferKit.AssertVerifiedAsync(_server);
     }
 
+    [Fact]
+    public async Task TRF2_a_delayed_transfer_past_its_arrival_time_is_no_longer_revocable_and_arrives_when_asked()
+    {
+        var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
+        var liBefore = (await li.BalanceAsync()).Balance;
+        var id = (await zhang.SentAsync(li, 10_000, arrival: "2h")).GetProperty("id").GetGuid();
+        _server.Clock.Advance(TimeSpan.FromHours(2)); // due; the release worker has not come round yet
+
+        await AssertProblemAsync(await (await zhang.AgainAsync()).RevokeAsync(id), 409, "TRANSFER_ALREADY_ARRIVED");
+        Assert.Equal("succeeded", (await _server.Services.GetRequiredService<WalletTransfers>().FindAsync(id))!.Status);
+        Assert.Equal(liBefore + 10_000, (await (await li.AgainAsync()).BalanceAsync()).Balance);
+        Assert.Equal(0, await _server.Services.GetRequiredService<DelayedTransferRelease>().RunOnceAsync(Ct)); // once
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
