@@ -11,6 +11,7 @@ public static class MerchantApiFeature
         services.AddSingleton(configuration.GetSection("MerchantApi").Get<MerchantApiOptions>() ?? new MerchantApiOptions());
         services.AddSingleton(configuration.GetSection("Payments").Get<PaymentsOptions>() ?? new PaymentsOptions());
         services.AddSingleton<Statements.IStatementSource, Payments.PaymentStatementSource>();
+        services.AddSingleton<Statements.IStatementSource, Payments.Refunds.RefundStatementSource>();
         services.AddSingleton<Statements.ITransactionSource, Payments.PaymentTransactionSource>();
         services.AddSingleton(sp => PlatformKeys.Load(sp.GetRequiredService<ServerSettings>().DataDirectory,
             sp.GetRequiredService<ILogger<PlatformKeys>>()));

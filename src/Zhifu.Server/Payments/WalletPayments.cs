@@ -180,7 +180,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         {
             set.SetProperty(o => o.State, PaymentOrders.Paying).SetProperty(o => o.PayerUserId, userId)
                 .SetProperty(o => o.PaymentTransferId, attemptId).SetProperty(o => o.PayingSince, payingSince)
-                .SetProperty(o => o.FeeFen, fee).SetProperty(o => o.ConsumptionFen, consumption)
+                .SetProperty(o => o.FeeFen, fee).SetProperty(o => o.FeeRatePpm, credential.FeeRatePpm).SetProperty(o => o.ConsumptionFen, consumption)
                 .SetProperty(o => o.PaymentChainJson, chainJson).SetProperty(o => o.Version, o => o.Version + 1)
                 .SetProperty(o => o.PaidPasswordless, passwordlessAgreement != null);
             if (passwordlessAgreement is { } agreement)

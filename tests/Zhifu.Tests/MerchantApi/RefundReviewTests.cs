@@ -220,6 +220,31 @@ public sealed class RefundReviewTests
             404, "REFUND_NOT_FOUND");
     }
 
+    [Fact]
+    public async Task PAY4_the_staff_member_who_requested_a_refund_cannot_approve_it_another_reviewer_can()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        await PaidOrderAsync(server, merchant, "ORDER-review-maker", 2_000, "http://127.0.0.1:9/notify");
+        using var admin = await StaffAsync(server, "cafe-admin");
+        using var finance = await StaffAsync(server, "cafe-finance");
+        Assert.Equal(200, (int)(await admin.PutAsJsonAsync("/api/merchant/settings/refund-review", new { required = true }, Ct)).StatusCode);
+        var requested = await finance.PostAsJsonAsync("/api/merchant/refunds",
+            new { requestId = "maker-1", outTradeNo = "ORDER-review-maker", amountFen = 800, reason = "顾客退货" }, Ct);
+        Assert.True(requested.IsSuccessStatusCode, await requested.Content.ReadAsStringAsync(Ct));
+        var refundId = (await requested.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("refundId").GetString()!;
+        var before = await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone);
+
+        await AssertProblemAsync(await finance.PostAsJsonAsync($"/api/merchant/refunds/{refundId}/approve", new { note = "" }, Ct), 403,
+            "REFUND_REVIEWER_IS_REQUESTER");
+        Assert.Equal(before, await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone)); // nothing moved
+
+        var approved = await admin.PostAsJsonAsync($"/api/merchant/refunds/{refundId}/approve", new { note = "核实" }, Ct);
+        Assert.Equal("SUCCESS", (await approved.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
+        Assert.Equal(before + 800, await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
     internal static async Task<HttpClient> StaffAsync(ZhifuTestServer server, string username)
     {
         var client = server.Client();

@@ -79,6 +79,43 @@ public sealed class TradeBillTests
             400, "INVALID_REQUEST");
     }
 
+    [Fact]
+    public async Task A_bill_row_keeps_its_shape_whatever_the_goods_text_and_shows_the_rate_the_payment_was_charged_at()
+    {
+        await using var server = await ClockedServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).WithClock(() => server.Clock.UtcNow);
+        var day = DateOnly.FromDateTime(ChinaTime.ToChina(server.Clock.UtcNow).DateTime).ToString("yyyy-MM-dd");
+        var order = JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["appid"] = "wxd678efh567hg6787", ["mchid"] = merchant.MchId, ["description"] = "拿铁,大杯\n加`冰`", ["out_trade_no"] = "BILL-0002",
+            ["attach"] = "a,`b\r\n", ["notify_url"] = "http://127.0.0.1:9/n",
+            ["amount"] = new Dictionary<string, object> { ["total"] = 10_000, ["currency"] = "CNY" },
+        });
+        var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", order);
+        using (var wallet = await WalletAsync(server.BaseAddress, "13800138001"))
+        {
+            Assert.Equal(200, (int)(await wallet.PostAsJsonAsync($"/api/wallet/payments/{CodeOf(created.Body)}/pay",
+                new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
+        }
+        using (var risk = await LifecycleClient.OperatorAsync(server, "risk"))
+        {
+            Assert.True((await risk.PutAsJsonAsync($"/api/ops/merchants/{merchant.MchId}/terms", new { feeRatePpm = 3_800 }, Ct))
+                .IsSuccessStatusCode); // the rate changes after the payment
+        }
+        server.Clock.Advance(TimeSpan.FromDays(1));
+        var answer = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get, $"/v3/bill/tradebill?bill_date={day}&bill_type=ALL")).Body)
+            .RootElement;
+        var csv = await (await merchant.Http.SendAsync(Signed(merchant, new Uri(answer.GetProperty("download_url").GetString()!).PathAndQuery),
+            Ct)).Content.ReadAsByteArrayAsync(Ct);
+
+        var lines = Encoding.UTF8.GetString(csv[3..]).Split('\n');
+        Assert.Equal(5, lines.Length); // header, the one payment, summary header and line, and the final newline
+        var payment = lines[1].Split(",`");
+        Assert.Equal(27, payment.Length);
+        Assert.Equal(["拿铁，大杯 加'冰'", "a，'b  ", "0.60%"], new[] { payment[20], payment[21], payment[23] });
+        Assert.Equal(["0.60%", "0.605%", "0.38%", "1.00%"], new[] { 6_000, 6_050, 3_800, 10_000 }.Select(Zhifu.Server.Payments.Bills.TradeBill.Rate));
+    }
+
     private static HttpRequestMessage Signed(MerchantSigner merchant, string pathAndQuery)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);

@@ -44,6 +44,10 @@ public sealed class PaymentOrderRow
     public DateTimeOffset? PayingSince { get; set; }
     public long FeeFen { get; set; }
 
+    /// <summary>The fee rate (parts per million) <see cref="FeeFen"/> was charged at: the trade bill's 费率 for this payment,
+    /// whatever the merchant's rate is by the time the bill is read.</summary>
+    public int FeeRatePpm { get; set; }
+
     /// <summary>Of the total, what came from the payer's consumption-only funds (CARD-3); refunds return it there first.</summary>
     public long ConsumptionFen { get; set; }
 

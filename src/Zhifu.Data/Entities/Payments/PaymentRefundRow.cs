@@ -36,6 +36,13 @@ public sealed class PaymentRefundRow
 
     /// <summary>none (no review), awaiting, approved or rejected (PAY-4).</summary>
     public required string Review { get; set; }
+
+    /// <summary>Who asked for it (a console staff member <c>staff:…</c>, an operator <c>ops:…</c>, or <c>api</c>): under review
+    /// (PAY-4) the reviewer must be someone else.</summary>
+    public string? RequestedBy { get; set; }
+
+    /// <summary>The payer it returns money to (the order's): the payer's statement lists it (PAY-3).</summary>
+    public Guid PayerUserId { get; set; }
     public string? ReviewedBy { get; set; }
     public string? ReviewNote { get; set; }
 
@@ -56,6 +63,8 @@ internal sealed class PaymentRefundRowMapping : IEntityTypeConfiguration<Payment
         e.HasIndex(x => new { x.MchId, x.OutRefundNo }).IsUnique();
         e.HasIndex(x => x.RefundId).IsUnique();
         e.HasIndex(x => x.OrderId);
+        e.HasIndex(x => new { x.PayerUserId, x.CreatedAt });
+        e.Property(x => x.RequestedBy).HasMaxLength(64);
         e.HasIndex(x => new { x.MerchantId, x.Review, x.CreatedAt });
         e.HasIndex(x => new { x.Status, x.SubmittedAt });
         e.Property(x => x.RefundId).HasMaxLength(32);

@@ -2039,6 +2039,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("fee_fen");
 
+                    b.Property<int>("FeeRatePpm")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fee_rate_ppm");
+
                     b.Property<string>("MchId")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -2227,6 +2231,11 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("out_trade_no");
 
+                    b.Property<byte[]>("PayerUserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("payer_user_id");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(80)
                         .HasColumnType("TEXT")
@@ -2247,6 +2256,11 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("request_hash");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by");
 
                     b.Property<string>("Review")
                         .IsRequired()
@@ -2302,6 +2316,9 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.HasIndex("MchId", "OutRefundNo")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_refunds_mch_id_out_refund_no");
+
+                    b.HasIndex("PayerUserId", "CreatedAt")
+                        .HasDatabaseName("ix_payment_refunds_payer_user_id_created_at");
 
                     b.HasIndex("Status", "SubmittedAt")
                         .HasDatabaseName("ix_payment_refunds_status_submitted_at");

@@ -79,6 +79,7 @@ public static class WalletText
         "top-up" => en ? "Top-up" : "充值",
         "withdrawal" => en ? "Withdrawal" : "提现",
         "payment" => en ? "Payment" : "付款",
+        "refund" => en ? "Refund" : "退款",
         "transfer-out" => en ? "Transfer out" : "转出",
         "transfer-in" => en ? "Transfer in" : "转入",
         "transfer-to-card" => en ? "To bank card" : "转到银行卡",

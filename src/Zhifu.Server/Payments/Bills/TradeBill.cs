@@ -45,14 +45,13 @@ public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
         var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).ToUniversalTime(); // stored as UTC
         var to = from.AddDays(1);
         await using var db = database.CreateContext();
-        var rate = await db.Set<MerchantCredentialRow>().Where(c => c.MerchantId == merchantId).Select(c => c.FeeRatePpm).FirstAsync(ct);
         var rows = new List<(DateTimeOffset At, Dictionary<string, string> Cells, long Settled, long Refund, long Fee, long Total)>();
         if (billType != RefundOnly)
         {
             var paid = await db.Set<PaymentOrderRow>().AsNoTracking()
                 .Where(o => o.MerchantId == merchantId && o.SuccessTime >= from && o.SuccessTime < to)
                 .Take(RowsMax + 1).ToListAsync(ct);
-            rows.AddRange(paid.Select(o => (o.SuccessTime!.Value, Cells(o, rate, money.OpenId(o.AppId, o.PayerUserId!.Value)),
+            rows.AddRange(paid.Select(o => (o.SuccessTime!.Value, Cells(o, money.OpenId(o.AppId, o.PayerUserId!.Value)),
                 o.TotalFen, 0L, o.FeeFen, o.TotalFen)));
         }
         if (billType != SuccessOnly)
@@ -61,7 +60,7 @@ public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
                 .Where(r => r.MerchantId == merchantId && r.SuccessTime >= from && r.SuccessTime < to)
                 .Join(db.Set<PaymentOrderRow>(), r => r.OrderId, o => o.Id, (r, o) => new { r, o }).Take(RowsMax + 1).ToListAsync(ct);
             rows.AddRange(refunds.Select(x => (x.r.SuccessTime!.Value,
-                RefundCells(x.r, x.o, rate, money.OpenId(x.o.AppId, x.o.PayerUserId!.Value)),
+                RefundCells(x.r, x.o, money.OpenId(x.o.AppId, x.o.PayerUserId!.Value)),
                 0L, x.r.RefundFen, -x.r.FeeRefundFen, 0L)));
         }
         if (rows.Count == 0)
@@ -74,9 +73,11 @@ public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
         }
         var columns = billType switch { SuccessOnly => SuccessColumns, RefundOnly => RefundColumns, _ => AllColumns };
         var csv = new StringBuilder().Append(string.Join(',', columns)).Append('\n');
-        foreach (var row in rows.OrderBy(r => r.At))
+        // in time order, ties by transaction and refund id: the same day's file (and its hash_value) is the same every time
+        foreach (var row in rows.OrderBy(r => r.At).ThenBy(r => r.Cells["微信订单号"], StringComparer.Ordinal)
+            .ThenBy(r => r.Cells["微信退款单号"], StringComparer.Ordinal))
         {
-            csv.Append(string.Join(',', columns.Select(c => "`" + row.Cells.GetValueOrDefault(c, "")))).Append('\n');
+            csv.Append(string.Join(',', columns.Select(c => "`" + Cell(row.Cells.GetValueOrDefault(c, ""))))).Append('\n');
         }
         csv.Append(SummaryHeader).Append('\n');
         csv.Append(string.Join(',', new[]
@@ -87,18 +88,32 @@ public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
         return [.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes(csv.ToString())];
     }
 
-    private static Dictionary<string, string> Cells(PaymentOrderRow o, int ratePpm, string openId) => new()
+    /// <summary>
+    /// A cell's text as the bill can carry it: the file is split into lines on line breaks and into cells on ",`" (the SDKs'
+    /// parsers; plain CSV readers on ","), so a merchant's goods description or attach with a line break, a comma or a backtick
+    /// would break its row — line breaks and other control characters become spaces, "," becomes "，" and "`" becomes "'".
+    /// </summary>
+    private static string Cell(string text) => string.Create(text.Length, text, static (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            var c = source[i];
+            span[i] = char.IsControl(c) ? ' ' : c == ',' ? '，' : c == '`' ? '\'' : c;
+        }
+    });
+
+    private static Dictionary<string, string> Cells(PaymentOrderRow o, string openId) => new()
     {
         ["交易时间"] = Time(o.SuccessTime!.Value), ["公众账号ID"] = o.AppId, ["商户号"] = o.MchId, ["特约商户号"] = "0", ["设备号"] = "",
         ["微信订单号"] = o.TransactionId, ["商户订单号"] = o.OutTradeNo, ["用户标识"] = openId, ["交易类型"] = o.TradeType, ["交易状态"] = "SUCCESS",
         ["付款银行"] = "OTHERS", ["货币种类"] = o.Currency, ["应结订单金额"] = Yuan(o.TotalFen), ["代金券金额"] = Yuan(0), ["微信退款单号"] = "0",
         ["商户退款单号"] = "0", ["退款金额"] = Yuan(0), ["充值券退款金额"] = Yuan(0), ["商品名称"] = o.Description, ["商户数据包"] = o.Attach ?? "",
-        ["手续费"] = Fee(o.FeeFen), ["费率"] = Rate(ratePpm), ["订单金额"] = Yuan(o.TotalFen), ["申请退款金额"] = Yuan(0), ["费率备注"] = "",
+        ["手续费"] = Fee(o.FeeFen), ["费率"] = Rate(o.FeeRatePpm), ["订单金额"] = Yuan(o.TotalFen), ["申请退款金额"] = Yuan(0), ["费率备注"] = "",
     };
 
-    private static Dictionary<string, string> RefundCells(PaymentRefundRow r, PaymentOrderRow o, int ratePpm, string openId)
+    private static Dictionary<string, string> RefundCells(PaymentRefundRow r, PaymentOrderRow o, string openId)
     {
-        var cells = Cells(o, ratePpm, openId);
+        var cells = Cells(o, openId);
         cells["交易时间"] = Time(r.SuccessTime!.Value);
         cells["交易状态"] = "REFUND";
         cells["应结订单金额"] = Yuan(0);
@@ -123,6 +138,6 @@ public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
     /// <summary>Fees are written with 5 decimals in the protocol's bills: 6 fen → 0.06000.</summary>
     private static string Fee(long fen) => Yuan(fen) + "000";
 
-    /// <summary>The fee rate as the bill writes it: 6000 ppm → 0.60%.</summary>
-    private static string Rate(int ppm) => $"{ppm / 10_000}.{ppm % 10_000 / 100:00}%";
+    /// <summary>The fee rate the payment was charged at, as the bill writes it: 6000 ppm → 0.60%, 6050 ppm → 0.605% (never rounded).</summary>
+    public static string Rate(int ppm) => $"{ppm / 10_000}.{(ppm % 10_000).ToString("0000", CultureInfo.InvariantCulture).TrimEnd('0').PadRight(2, '0')}%";
 }

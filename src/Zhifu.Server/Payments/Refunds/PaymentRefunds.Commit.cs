@@ -146,6 +146,10 @@ public sealed partial class PaymentRefunds
         {
             return (null, "REFUND_IN_PROGRESS"); // its hold is still being placed
         }
+        if (approve && refund.RequestedBy == reviewer)
+        {
+            return (null, "REFUND_REVIEWER_IS_REQUESTER"); // PAY-4: a review is a second person's (the requester may still reject)
+        }
         var merchant = await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == merchantId, ct);
         var order = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == refund.OrderId, ct);
         var payer = await db.Users.AsNoTracking().FirstAsync(u => u.Id == order.PayerUserId, ct);

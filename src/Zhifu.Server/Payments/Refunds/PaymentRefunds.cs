@@ -49,6 +49,9 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
     public static V3Error PayerUnavailable { get; } = new(403, "USER_ACCOUNT_ABNORMAL",
         "退款请求失败：付款用户的账户已注销或受限，请通过其他方式退款 (the payer's wallet cannot receive money; refund by other means)");
 
+    /// <summary>The requester of a refund asked through the merchant API (no person is named).</summary>
+    public const string RequestedByApi = "api";
+
     /// <summary>Attempts at reserving the refund on the order when other refunds of it race (optimistic version check).</summary>
     private const int ReserveAttemptsMax = 4;
 
@@ -73,8 +76,10 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
         return error;
     }
 
+    /// <param name="requestedBy">Who asks (<c>api</c> for the merchant API; <c>merchant:{username}</c> from the console): under
+    /// review the approver must be someone else (PAY-4).</param>
     public async Task<(PaymentRefundRow? Refund, PaymentOrderRow? Order, V3Error? Error)> ApplyAsync(ApiMerchant merchant,
-        RefundRequest request, CancellationToken ct, bool? review = null)
+        RefundRequest request, CancellationToken ct, bool? review = null, string requestedBy = RequestedByApi)
     {
         var mchId = merchant.Merchant.MchId;
         var hash = request.Hash();
@@ -125,6 +130,7 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
                 return (null, null, PayerUnavailable);
             }
             var refund = await NewRefundAsync(db, order, request, hash, review ?? merchant.Merchant.RefundReviewRequired, ct);
+            refund.RequestedBy = requestedBy;
             (order.RefundedFen, order.RefundCount) = (order.RefundedFen + refund.RefundFen, order.RefundCount + 1);
             order.Version++;
             var chain = money.Moves(refund, merchant.Merchant, payer, hold: refund.Review == AwaitingReview);
@@ -190,6 +196,7 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
             FeeRefundFen = RefundLedger.FeeShareFen(order.FeeFen, order.TotalFen, order.RefundedFen, earlier.Sum(r => r.FeeRefundFen),
                 request.RefundFen),
             RequestHash = hash, Status = Processing, Review = review ? AwaitingReview : NoReview, CreatedAt = now,
+            PayerUserId = order.PayerUserId!.Value,
         };
     }
 

@@ -48,15 +48,18 @@ public sealed class RefundDesk(DatabaseOptions database, MerchantCredentials cre
                 "requestId must be 1–64 of 0-9A-Za-z_-|*@"));
         }
         var (refund, _, refusal) = await refunds.ApplyAsync(merchant, new RefundRequest(null, outTradeNo, requestId, reason, null, amountFen,
-            total.Value), ct);
+            total.Value), ct, requestedBy: StaffName(user));
         if (refusal is not null)
         {
             return (null, new Refusal(refusal.Status, "REFUND_" + refusal.Code, refusal.Message, refusal.Message, "amount"));
         }
-        await audit.AppendAsync("merchant:" + user.Identity!.Name, user.FindFirstValue(ClaimTypes.Role)!, "refund.request",
+        await audit.AppendAsync(StaffName(user), user.FindFirstValue(ClaimTypes.Role)!, "refund.request",
             refund!.RefundId, $"{mchId} {outTradeNo} {new Money(amountFen)}", ct);
         return (refund, null);
     }
+
+    /// <summary>How a staff member is named on the refunds they request and review.</summary>
+    private static string StaffName(ClaimsPrincipal user) => "merchant:" + user.Identity!.Name;
 
     public async Task<(PaymentRefundRow? Refund, Refusal? Refusal)> ReviewAsync(ClaimsPrincipal user, string refundId, bool approve,
         string? note, CancellationToken ct)
@@ -67,7 +70,7 @@ public sealed class RefundDesk(DatabaseOptions database, MerchantCredentials cre
         {
             return (null, new Refusal(400, "INVALID_REVIEW", "备注不超过 200 字", "The note is at most 200 characters", "note"));
         }
-        var reviewer = "merchant:" + user.Identity!.Name;
+        var reviewer = StaffName(user);
         var (refund, refusal) = await refunds.ReviewAsync(user.MerchantId(), refundId, approve, reviewer, note, ct);
         switch (refusal)
         {
@@ -75,6 +78,8 @@ public sealed class RefundDesk(DatabaseOptions database, MerchantCredentials cre
                 return (null, new Refusal(404, refusal, "退款单不存在", "No such refund"));
             case "REFUND_NOT_AWAITING_REVIEW":
                 return (null, new Refusal(409, refusal, "该退款不在待审核状态", "The refund is not awaiting review"));
+            case "REFUND_REVIEWER_IS_REQUESTER":
+                return (null, new Refusal(403, refusal, "退款须由申请人以外的人员审核通过", "A refund is approved by someone other than who requested it"));
             case not null:
                 return (null, new Refusal(409, refusal, "退款正在处理中，请稍后再试", "The refund is being processed; try again shortly"));
         }
@@ -93,6 +98,6 @@ public sealed class RefundDesk(DatabaseOptions database, MerchantCredentials cre
         merchant.RefundReviewRequired = required;
         await db.SaveChangesAsync(ct);
         credentials.Forget(merchant.MchId);
-        await audit.AppendAsync("merchant:" + user.Identity!.Name, "admin", "merchant.refund-review", merchant.MchId, required ? "on" : "off", ct);
+        await audit.AppendAsync(StaffName(user), "admin", "merchant.refund-review", merchant.MchId, required ? "on" : "off", ct);
     }
 }

@@ -616,6 +616,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     payment_transfer_id = table.Column<byte[]>(type: "BLOB", nullable: true),
                     paying_since = table.Column<long>(type: "INTEGER", nullable: true),
                     fee_fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    fee_rate_ppm = table.Column<int>(type: "INTEGER", nullable: false),
                     consumption_fen = table.Column<long>(type: "INTEGER", nullable: false),
                     refunded_fen = table.Column<long>(type: "INTEGER", nullable: false),
                     refund_count = table.Column<int>(type: "INTEGER", nullable: false),
@@ -652,6 +653,8 @@ namespace Zhifu.Data.Migrations.Sqlite
                     request_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     review = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    requested_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    payer_user_id = table.Column<byte[]>(type: "BLOB", nullable: false),
                     reviewed_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     review_note = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     chain_json = table.Column<string>(type: "TEXT", maxLength: 8192, nullable: true),
@@ -1348,6 +1351,11 @@ namespace Zhifu.Data.Migrations.Sqlite
                 name: "ix_payment_refunds_order_id",
                 table: "payment_refunds",
                 column: "order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_refunds_payer_user_id_created_at",
+                table: "payment_refunds",
+                columns: new[] { "payer_user_id", "created_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_payment_refunds_refund_id",

@@ -12,7 +12,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresZhifuDb))]
-    [Migration("20261206003520_Initial")]
+    [Migration("20261206005746_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -2016,6 +2016,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("fee_fen");
 
+                    b.Property<int>("FeeRatePpm")
+                        .HasColumnType("integer")
+                        .HasColumnName("fee_rate_ppm");
+
                     b.Property<string>("MchId")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -2201,6 +2205,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("out_trade_no");
 
+                    b.Property<Guid>("PayerUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payer_user_id");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)")
@@ -2221,6 +2229,11 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("request_hash");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("requested_by");
 
                     b.Property<string>("Review")
                         .IsRequired()
@@ -2276,6 +2289,9 @@ namespace Zhifu.Data.Migrations.Postgres
                     b.HasIndex("MchId", "OutRefundNo")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_refunds_mch_id_out_refund_no");
+
+                    b.HasIndex("PayerUserId", "CreatedAt")
+                        .HasDatabaseName("ix_payment_refunds_payer_user_id_created_at");
 
                     b.HasIndex("Status", "SubmittedAt")
                         .HasDatabaseName("ix_payment_refunds_status_submitted_at");
