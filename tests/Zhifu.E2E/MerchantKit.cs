@@ -15,7 +15,7 @@ internal static class MerchantKit
     /// The sign-in captcha the test server draws every time (<c>MerchantConsole:CaptchaFixed</c>, passed as a server argument):
     /// the picture, the single-use cookie and the hashed check stay the production ones; only the code is known in advance.
     /// </summary>
-    public const string Captcha = "E2E42";
+    public const string Captcha = MerchantStaffSignIn.Captcha;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -38,11 +38,11 @@ internal static class MerchantKit
         return (await paid.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("transactionId").GetString()!;
     }
 
-    /// <summary>A client signed in to the merchant console API as <paramref name="username"/> (the API takes no captcha).</summary>
+    /// <summary>A client signed in to the merchant console API as <paramref name="username"/> (with the captcha, as the page).</summary>
     public static async Task<HttpClient> StaffApiAsync(ZhifuTestServer server, string username)
     {
         var client = server.Client();
-        var login = await client.PostAsJsonAsync("/api/merchant/auth/login", new { username, password = StaffPassword }, Ct);
+        var login = await MerchantStaffSignIn.LoginAsync(client, username, StaffPassword, Ct);
         Assert.True(login.IsSuccessStatusCode, await login.Content.ReadAsStringAsync(Ct));
         return client;
     }

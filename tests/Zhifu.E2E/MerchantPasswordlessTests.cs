@@ -59,8 +59,7 @@ public sealed class MerchantPasswordlessTests(Browser browser) : IClassFixture<B
         Assert.Equal(403, refused!.Status);
         Assert.EndsWith("/merchant/denied", cashier.Url, StringComparison.Ordinal);
         using var api = server.Client(); // and the console API refuses the cashier as well
-        var login = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(api, "/api/merchant/auth/login",
-            new { username = "cafe-cashier", password = StaffPassword }, Ct);
+        var login = await MerchantStaffSignIn.LoginAsync(api, "cafe-cashier", StaffPassword, Ct);
         Assert.True(login.IsSuccessStatusCode, await login.Content.ReadAsStringAsync(Ct));
         Assert.Equal(403, (int)(await api.GetAsync("/api/merchant/passwordless/contracts", Ct)).StatusCode);
         await Browser.ShotAsync(cashier, "merchant-41-passwordless-cashier-denied");

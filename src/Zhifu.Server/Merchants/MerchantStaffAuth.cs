@@ -78,6 +78,7 @@ public static class MerchantStaffAuth
     public static void Map(WebApplication app)
     {
         var group = app.MapGroup("/api/merchant/auth").WithTags("Merchant console: sign-in");
+        group.MapGet("/captcha", CaptchaAsync).AllowAnonymous();
         group.MapPost("/login", LoginAsync).AllowAnonymous();
         group.MapPost("/logout", async (HttpContext c) =>
         {
@@ -167,11 +168,40 @@ public static class MerchantStaffAuth
         return Session(principal);
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest? request, HttpContext context)
+    /// <summary>Sign-in through the console API: username, password and the captcha (MER-2), as on the console's page.</summary>
+    public sealed record StaffLoginRequest(string? Username, string? Password, string? Captcha);
+
+    /// <summary>Where the API's captcha cookie goes: only to its sign-in.</summary>
+    private const string CaptchaPath = "/api/merchant/auth";
+
+    /// <summary>A captcha for the API sign-in: its picture (SVG), its challenge in an HttpOnly cookie.</summary>
+    private static IResult CaptchaAsync(HttpContext context, MerchantCaptcha captchas, MerchantConsoleOptions options)
     {
-        if (LoginRequest.Invalid(request, context) is { } invalid)
+        var (id, svg) = captchas.Issue();
+        context.Response.Cookies.Append(MerchantCaptcha.Cookie, id, new CookieOptions
+        {
+            HttpOnly = true, SameSite = SameSiteMode.Strict, Path = CaptchaPath, Secure = context.Request.IsHttps,
+            MaxAge = TimeSpan.FromSeconds(options.CaptchaSeconds), IsEssential = true,
+        });
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Content(svg, "image/svg+xml");
+    }
+
+    /// <summary>
+    /// The console API's sign-in issues the console's own session, so it asks what the console's page asks: the captcha
+    /// first (used up, right or wrong) — a script cannot try passwords on every staff name without reading one per try (MER-2).
+    /// </summary>
+    private static async Task<IResult> LoginAsync(StaffLoginRequest? request, HttpContext context, MerchantCaptcha captchas)
+    {
+        var captchaRight = captchas.Check(context.Request.Cookies[MerchantCaptcha.Cookie], request?.Captcha);
+        if (LoginRequest.Invalid(request is null ? null : new LoginRequest(request.Username, request.Password), context) is { } invalid)
         {
             return invalid;
+        }
+        if (!captchaRight)
+        {
+            return ApiProblem.Create(context, 400, "CAPTCHA_INVALID", "验证码错误或已过期，请重新获取（GET /api/merchant/auth/captcha）",
+                "The captcha is wrong or has expired; get a new one (GET /api/merchant/auth/captcha)");
         }
         var (session, refusal) = await SignInAsync(context, request!.Username!, request.Password!);
         return refusal?.ToResult(context) ?? Results.Ok(session);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Zhifu.Server.Face;
+using Zhifu.Tests.Infrastructure;
 using Zhifu.Tests.Lifecycle;
 using Zhifu.Tests.Risk;
 using Zhifu.Tests.Transfers;
@@ -123,7 +124,7 @@ public sealed class FaceTerminalTests
     internal static async Task<HttpClient> StaffAsync(ClockedServer server, string username)
     {
         var client = server.Client();
-        (await client.PostAsJsonAsync("/api/merchant/auth/login", new { username, password = "Shop@2026" }, Ct)).EnsureSuccessStatusCode();
+        (await MerchantStaffSignIn.LoginAsync(client, username, "Shop@2026", Ct)).EnsureSuccessStatusCode();
         return client;
     }
 

@@ -73,6 +73,7 @@ public sealed class ZhifuTestServer : IAsyncDisposable
             "--Ledger:Sqlite:Synchronous=NORMAL",
             "--Risk:SeedDefaultRules=false", // tests start with no risk rules; risk tests write the ones they need
             "--Demo:FaceTerminal=false", // no face-pay whitelist or terminal unless a test makes them (or asks for the demo's)
+            "--MerchantConsole:CaptchaFixed=E2E42", // the merchant sign-in captcha tests answer (MerchantStaffSignIn.Captcha)
         };
         if (db.Options.Provider == DatabaseProvider.Postgres)
         {

@@ -86,8 +86,8 @@ public sealed class MerchantOnboardingTests
             new { username = "shop-boss", role = "admin" }, Ct))
             .Content.ReadFromJsonAsync<JsonElement>(Ct);
         using var boss = server.Client();
-        Assert.Equal(200, (int)(await boss.PostAsJsonAsync("/api/merchant/auth/login",
-            new { username = "shop-boss", password = created.GetProperty("initialPassword").GetString() }, Ct)).StatusCode);
+        Assert.Equal(200, (int)(await MerchantStaffSignIn.LoginAsync(boss, "shop-boss", created.GetProperty("initialPassword").GetString()!, Ct))
+            .StatusCode);
         await AssertProblemAsync(await boss.GetAsync("/api/merchant/credentials", Ct), 403, "MERCHANT_ROLE_FORBIDDEN");
         Assert.Equal(200, (int)(await boss.PostAsJsonAsync("/api/merchant/auth/password",
             new { currentPassword = created.GetProperty("initialPassword").GetString(), newPassword = "ShopBoss2026" }, Ct)).StatusCode);
@@ -186,8 +186,8 @@ public sealed class MerchantOnboardingTests
         Assert.Equal(200, (int)(await cashier.GetAsync("/api/merchant/refunds", Ct)).StatusCode);
         Assert.Equal(200, (int)(await admin.PutAsJsonAsync("/api/merchant/staff/cafe-cashier", new { disable = true }, Ct)).StatusCode);
         await AssertProblemAsync(await cashier.GetAsync("/api/merchant/refunds", Ct), 401, "MERCHANT_SIGN_IN_REQUIRED");
-        await AssertProblemAsync(await server.Client().PostAsJsonAsync("/api/merchant/auth/login",
-            new { username = "cafe-cashier", password = "Shop@2026" }, Ct), 401, "MERCHANT_BAD_CREDENTIALS");
+        await AssertProblemAsync(await MerchantStaffSignIn.LoginAsync(server.Client(), "cafe-cashier", "Shop@2026", Ct), 401,
+            "MERCHANT_BAD_CREDENTIALS");
         // the last live API key cannot be revoked
         var credentials = await admin.GetFromJsonAsync<JsonElement>("/api/merchant/credentials", Ct);
         var serial = credentials.GetProperty("apiKeys")[0].GetProperty("serial").GetString();

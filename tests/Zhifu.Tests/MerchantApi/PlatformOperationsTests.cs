@@ -83,7 +83,7 @@ public sealed class PlatformOperationsTests
 
         // the merchant's admin resets the APIv3 key (MER-6) while the callback waits for its retry
         var admin = server.Client();
-        (await admin.PostAsJsonAsync("/api/merchant/auth/login", new { username = "cafe-admin", password = "Shop@2026" }, Ct)).EnsureSuccessStatusCode();
+        (await MerchantStaffSignIn.LoginAsync(admin, "cafe-admin", "Shop@2026", Ct)).EnsureSuccessStatusCode();
         var reset = await admin.PostAsync("/api/merchant/credentials/apiv3-key", null, Ct);
         Assert.Equal(200, (int)reset.StatusCode);
         var newKey = Encoding.ASCII.GetBytes((await reset.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("apiV3Key").GetString()!);

@@ -210,10 +210,16 @@ public sealed class RefundReviewTests
         await using var server = await ZhifuTestServer.StartAsync();
         using var client = server.Client();
         await AssertProblemAsync(await client.GetAsync("/api/merchant/refunds", Ct), 401, "MERCHANT_SIGN_IN_REQUIRED");
+        await AssertProblemAsync(await MerchantStaffSignIn.LoginAsync(client, "cafe-admin", "nope", Ct), 401, "MERCHANT_BAD_CREDENTIALS");
+        await AssertProblemAsync(await MerchantStaffSignIn.LoginAsync(client, "", "", Ct), 400, "INVALID_REQUEST");
+        // MER-2: no captcha, or a wrong one, and the password is not even checked; a captcha is used once
         await AssertProblemAsync(await client.PostAsJsonAsync("/api/merchant/auth/login",
-            new { username = "cafe-admin", password = "nope" }, Ct), 401, "MERCHANT_BAD_CREDENTIALS");
-        await AssertProblemAsync(await client.PostAsJsonAsync("/api/merchant/auth/login", new { username = "", password = "" }, Ct),
-            400, "INVALID_REQUEST");
+            new { username = "cafe-admin", password = "Shop@2026" }, Ct), 400, "CAPTCHA_INVALID");
+        await AssertProblemAsync(await MerchantStaffSignIn.LoginAsync(client, "cafe-admin", "Shop@2026", Ct, captcha: "XXXXX"), 400,
+            "CAPTCHA_INVALID");
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/merchant/auth/login",
+            new { username = "cafe-admin", password = "Shop@2026", captcha = MerchantStaffSignIn.Captcha }, Ct), 400, "CAPTCHA_INVALID");
+        await AssertProblemAsync(await client.GetAsync("/api/merchant/refunds", Ct), 401, "MERCHANT_SIGN_IN_REQUIRED");
         using var admin = await StaffAsync(server, "cafe-admin");
         await AssertProblemAsync(await admin.GetAsync("/api/merchant/refunds?limit=1000", Ct), 400, "INVALID_LIMIT");
         await AssertProblemAsync(await admin.PostAsJsonAsync("/api/merchant/refunds/50000/approve", new { note = "" }, Ct),
@@ -248,7 +254,7 @@ public sealed class RefundReviewTests
     internal static async Task<HttpClient> StaffAsync(ZhifuTestServer server, string username)
     {
         var client = server.Client();
-        var login = await client.PostAsJsonAsync("/api/merchant/auth/login", new { username, password = "Shop@2026" }, Ct);
+        var login = await MerchantStaffSignIn.LoginAsync(client, username, "Shop@2026", Ct);
         Assert.Equal(200, (int)login.StatusCode);
         return client;
     }

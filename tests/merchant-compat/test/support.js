@@ -159,9 +159,14 @@ async function payAsZhangSan(code, amountFen = 1) {
   return (await zhangSan()).pay(code, amountFen);
 }
 
-/** A merchant console session (cookie sign-in): the set-cookie answer is sent back on every call. */
+/** A merchant console session (cookie sign-in with the captcha, MER-2; run.sh starts the server with the fixed code
+ * E2E42): the set-cookie answers are sent back on every call. */
 async function staff(username) {
-  const login = await call('/api/merchant/auth/login', json('POST', { username, password: 'Shop@2026' }));
+  const challenge = await call('/api/merchant/auth/captcha');
+  assert.equal(challenge.status, 200);
+  const captchaCookie = challenge.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const login = await call('/api/merchant/auth/login',
+    json('POST', { username, password: 'Shop@2026', captcha: 'E2E42' }, { cookie: captchaCookie }));
   assert.equal(login.status, 200, await login.clone().text());
   const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   assert.ok(cookie.includes('zhifu.merchant='), 'the sign-in sets the console cookie');
