@@ -26,9 +26,18 @@ public sealed class OpsMerchantTermsTests(Browser browser) : IClassFixture<Brows
         await page.FillAsync("#pwl-daily", "80");
         await page.ClickAsync("#save-terms");
         await page.WaitForSelectorAsync("#pwl-error >> text=单笔高于每日");
-        Assert.Equal("90.00", await page.InputValueAsync("#pwl-per-payment")); // what was typed stays to be corrected
+        Assert.Equal("90", await page.InputValueAsync("#pwl-per-payment")); // what was typed stays to be corrected
         Assert.False(await DetailAsync(server, "passwordlessEligible")); // nothing saved
         await Browser.ShotAsync(page, "ops-30-merchant-terms-error");
+
+        // text that is not an amount is refused by its field, never saved as an empty box (the platform's default limit)
+        await page.FillAsync("#single-limit", "5000元");
+        await page.FillAsync("#pwl-per-payment", "50");
+        await page.ClickAsync("#save-terms");
+        await page.WaitForSelectorAsync("#single-limit-error");
+        Assert.Equal("5000元", await page.InputValueAsync("#single-limit"));
+        Assert.False(await DetailAsync(server, "passwordlessEligible")); // nothing saved
+        await page.FillAsync("#single-limit", "");
 
         Assert.True(await page.IsCheckedAsync("#passwordless-eligible"));
         await page.FillAsync("#pwl-per-payment", "50");

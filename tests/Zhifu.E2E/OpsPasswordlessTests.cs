@@ -46,6 +46,9 @@ public sealed class OpsPasswordlessTests(Browser browser) : IClassFixture<Browse
         await service.SelectOptionAsync("#state", "TERMINATED"); // the state filter runs on the server
         await service.ClickAsync("#search button[type=submit]");
         await service.WaitForSelectorAsync("text=没有符合条件的协议");
+        var far = await service.GotoAsync($"/ops/passwordless?phone={ZhangSan}&pageNumber=2147483647"); // no negative OFFSET (a 500 on PostgreSQL)
+        Assert.Equal(200, far!.Status);
+        Assert.Contains("页码过大", await service.InnerTextAsync("main"), StringComparison.Ordinal);
         await using (var db = server.Database.Options.CreateContext())
         {
             Assert.True(await db.Set<AuditRow>().AnyAsync(a => a.Action == "passwordless.agreements.search" && a.Actor == "service"

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Zhifu.Core;
 using Zhifu.Data;
 using Zhifu.Server.Lifecycle;
 using Zhifu.Server.Merchants;
@@ -29,11 +30,13 @@ public sealed class MerchantModel(DatabaseOptions database, PersonalData persona
     public bool CanChangeTerms => OperatorMerchantEndpoints.TermsRoles.Split(',').Any(User.IsInRole);
 
     [BindProperty] public string? RiskLevel { get; set; }
-    [BindProperty] public decimal? SinglePaymentLimitYuan { get; set; }
+    // Amounts bind as the text typed: a decimal property left "5000元" unbound (null), which read as an empty box — the
+    // platform's default — and saved a limit nobody asked for. Text that is not yuan is refused by the field instead.
+    [BindProperty] public string? SinglePaymentLimitYuan { get; set; }
     [BindProperty] public bool PasswordlessEligible { get; set; }
     [BindProperty] public bool FacePayEligible { get; set; }
-    [BindProperty] public decimal? PasswordlessPerPaymentYuan { get; set; }
-    [BindProperty] public decimal? PasswordlessDailyYuan { get; set; }
+    [BindProperty] public string? PasswordlessPerPaymentYuan { get; set; }
+    [BindProperty] public string? PasswordlessDailyYuan { get; set; }
 
     /// <summary>The terms form's refusal, by the field it names.</summary>
     public Dictionary<string, string> TermErrors { get; } = [];
@@ -67,8 +70,10 @@ public sealed class MerchantModel(DatabaseOptions database, PersonalData persona
         return await LoadAsync() ? Page() : NotFound();
     }
 
-    /// <summary>Yuan as typed → fen; an empty box is 0 (the platform's default); a negative or absurd one stays out of range.</summary>
-    private static long? Fen(decimal? yuan) => yuan is null ? 0 : yuan is >= 0 and < 100_000_000 ? (long)Math.Round(yuan.Value * 100) : -1;
+    /// <summary>Yuan as typed → fen; an empty box is 0 (the platform's default); text that is not a yuan amount (two decimals at
+    /// most), a negative or an absurd one is out of range (-1), which the terms refuse with the field's message.</summary>
+    private static long? Fen(string? yuan) => string.IsNullOrWhiteSpace(yuan) ? 0
+        : Money.TryParseYuan(yuan, out var money) && money.Fen is >= 0 and < 10_000_000_000 ? money.Fen : -1;
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
 

@@ -51,7 +51,7 @@ public sealed class AgreementsModel(PasswordlessQueries queries) : PageModel
         {
             MchIdError = en ? "A merchant id has at most 32 characters" : "商户号最多 32 位";
         }
-        var skip = (PageNumber - 1) * PageSize;
+        var skip = (PageNumber - 1L) * PageSize; // a huge page number must not wrap to a negative OFFSET (a 500 on PostgreSQL)
         if (skip > PasswordlessQueries.SearchSkipMax)
         {
             PageError = en ? "Too far back: narrow the search" : "页码过大，请缩小查询条件";
@@ -60,7 +60,7 @@ public sealed class AgreementsModel(PasswordlessQueries queries) : PageModel
         {
             return;
         }
-        var found = await queries.SearchAsync(new AgreementSearch(Phone, MchId, State, skip, PageSize), OperatorActor.Of(User),
+        var found = await queries.SearchAsync(new AgreementSearch(Phone, MchId, State, (int)skip, PageSize), OperatorActor.Of(User),
             HttpContext.RequestAborted);
         (Rows, Total) = (found.Rows, found.Total);
     }
