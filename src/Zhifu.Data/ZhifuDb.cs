@@ -79,6 +79,7 @@ public abstract class ZhifuDb(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Username).HasMaxLength(64);
             e.Property(x => x.Role).HasMaxLength(32);
             e.Property(x => x.PasswordHash).HasMaxLength(256);
+            e.Property(x => x.SessionStamp).HasMaxLength(32);
             e.HasIndex(x => x.Username).IsUnique();
         });
         modelBuilder.Entity<MetaRow>(e =>

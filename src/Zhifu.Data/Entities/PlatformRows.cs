@@ -87,6 +87,7 @@ public sealed class OperatorRow : IPasswordSignIn
     public bool MustChangePassword { get; set; }
     public int FailedSignIns { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
+    public string SessionStamp { get; set; } = IPasswordSignIn.NewStamp();
     public DateTimeOffset CreatedAt { get; set; }
 }
 

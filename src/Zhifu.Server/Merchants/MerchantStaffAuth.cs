@@ -58,9 +58,10 @@ public static class MerchantStaffAuth
     {
         var name = context.Principal?.Identity?.Name;
         var role = context.Principal?.FindFirstValue(ClaimTypes.Role);
+        var stamp = StaffSessions.LiveStamp(context.Principal, StaffSessions.Now(context.HttpContext));
         await using var db = context.HttpContext.RequestServices.GetRequiredService<DatabaseOptions>().CreateContext();
-        var valid = name is not null
-            && await db.Set<Zhifu.Data.Entities.MerchantStaffRow>().AnyAsync(s => s.Username == name && s.Role == role
+        var valid = name is not null && stamp is not null
+            && await db.Set<Zhifu.Data.Entities.MerchantStaffRow>().AnyAsync(s => s.Username == name && s.Role == role && s.SessionStamp == stamp
             && s.DisabledAt == null && db.Merchants.Any(m => m.Id == s.MerchantId && m.Status == Zhifu.Data.Entities.MerchantRow.Active),
             context.HttpContext.RequestAborted);
         if (!valid)
@@ -82,12 +83,16 @@ public static class MerchantStaffAuth
         group.MapPost("/login", LoginAsync).AllowAnonymous();
         group.MapPost("/logout", async (HttpContext c) =>
         {
-            await c.SignOutAsync(Scheme);
+            await SignOutAsync(c);
             return Results.NoContent();
         });
         group.MapGet("/me", (ClaimsPrincipal user) => Results.Ok(Session(user))).RequireAuthorization(SessionOnly);
         group.MapPost("/password", PasswordAsync).RequireAuthorization(SessionOnly);
     }
+
+    /// <summary>Signs the staff member out and ends every session of theirs (<see cref="StaffSessions"/>).</summary>
+    public static Task SignOutAsync(HttpContext context) =>
+        StaffSessions.SignOutAsync(context, Scheme, (db, name) => db.Set<Zhifu.Data.Entities.MerchantStaffRow>().Where(s => s.Username == name));
 
     /// <summary>The signed-in staff member's merchant.</summary>
     public static Guid MerchantId(this ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(MerchantClaim)!);
@@ -140,6 +145,7 @@ public static class MerchantStaffAuth
                 "currentPassword"));
         }
         (staff.PasswordHash, staff.MustChangePassword) = (services.GetRequiredService<PasswordHasher>().Hash(newPassword!), false);
+        staff.SessionStamp = Zhifu.Data.Entities.IPasswordSignIn.NewStamp(); // every other session ends (ACC-7); this one is issued anew
         await db.SaveChangesAsync(context.RequestAborted);
         await services.GetRequiredService<AuditLog>().AppendAsync("merchant:" + staff.Username, staff.Role, "merchant.staff.password",
             staff.Username, "", context.RequestAborted);
@@ -149,11 +155,11 @@ public static class MerchantStaffAuth
     private static async Task<StaffSession> IssueAsync(HttpContext context, Zhifu.Data.Entities.MerchantStaffRow staff, string mchId)
     {
         var services = context.RequestServices;
-        var claims = new List<Claim>
-        {
+        List<Claim> claims =
+        [
             new(ClaimTypes.Name, staff.Username), new(ClaimTypes.Role, staff.Role), new(MerchantClaim, staff.MerchantId.ToString()),
-            new(MchIdClaim, mchId),
-        };
+            new(MchIdClaim, mchId), .. StaffSessions.Claims(staff, StaffSessions.Now(context)),
+        ];
         if (staff.MustChangePassword)
         {
             claims.Add(new Claim(MustChangeClaim, "1"));

@@ -31,8 +31,11 @@ public static class OperatorAuth
             .Get<OperatorLockoutOptions>() ?? new OperatorLockoutOptions());
         services.AddSingleton<PasswordSignIn>();
         services.AddAuthentication(Scheme).AddCookie(Scheme, o =>
+        {
             StaffCookie.Configure(o, "zhifu.ops", "OPS_SIGN_IN_REQUIRED", "请先登录", "Sign in first", "OPS_ROLE_FORBIDDEN",
-                "/ops/login"));
+                "/ops/login");
+            o.Events.OnValidatePrincipal = StillValidAsync;
+        });
         services.AddAuthorizationBuilder();
     }
 
@@ -42,7 +45,7 @@ public static class OperatorAuth
         group.MapPost("/login", LoginAsync).AllowAnonymous();
         group.MapPost("/logout", async (HttpContext c) =>
         {
-            await c.SignOutAsync(Scheme);
+            await SignOutAsync(c);
             return Results.NoContent();
         });
         group.MapGet("/me", (ClaimsPrincipal user) =>
@@ -86,7 +89,8 @@ public static class OperatorAuth
             return (null, refusal);
         }
         var now = services.GetRequiredService<IClock>().UtcNow;
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, op!.Username), new Claim(ClaimTypes.Role, op.Role)], Scheme);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, op!.Username), new Claim(ClaimTypes.Role, op.Role),
+            .. StaffSessions.Claims(op, StaffSessions.Now(context))], Scheme);
         await context.SignInAsync(Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties
         {
             ExpiresUtc = now.AddMinutes(services.GetRequiredService<OperatorLockoutOptions>().SessionMinutes),
@@ -94,5 +98,26 @@ public static class OperatorAuth
         });
         logger.LogInformation("Operator {Username} ({Role}) signed in", op.Username, op.Role);
         return (new OperatorSession(op.Username, op.Role), null);
+    }
+
+    /// <summary>Signs the operator out and ends every session of theirs (<see cref="StaffSessions"/>).</summary>
+    public static Task SignOutAsync(HttpContext context) =>
+        StaffSessions.SignOutAsync(context, Scheme, (db, name) => db.Operators.Where(o => o.Username == name));
+
+    /// <summary>
+    /// A session lives while its operator does, with the same role, under the stamp it was issued with and within
+    /// <see cref="StaffSessions.AbsoluteMax"/> of its sign-in (SEC-2): each request checks the account, not just the cookie.
+    /// </summary>
+    private static async Task StillValidAsync(CookieValidatePrincipalContext context)
+    {
+        var (name, role) = (context.Principal?.Identity?.Name, context.Principal?.FindFirstValue(ClaimTypes.Role));
+        var stamp = StaffSessions.LiveStamp(context.Principal, StaffSessions.Now(context.HttpContext));
+        await using var db = context.HttpContext.RequestServices.GetRequiredService<DatabaseOptions>().CreateContext();
+        if (stamp is null || name is null
+            || !await db.Operators.AnyAsync(o => o.Username == name && o.Role == role && o.SessionStamp == stamp, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(Scheme);
+        }
     }
 }

@@ -10,6 +10,15 @@ public interface IPasswordSignIn
     string PasswordHash { get; set; }
     int FailedSignIns { get; set; }
     DateTimeOffset? LockedUntil { get; set; }
+
+    /// <summary>
+    /// Names the account's current sessions: each session cookie carries it and is valid only while it is the same. A new one
+    /// (sign-out, password change) ends every session issued before — the cookie alone is not a session (SEC-2).
+    /// </summary>
+    string SessionStamp { get; set; }
+
+    /// <summary>A new random stamp.</summary>
+    static string NewStamp() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }
 
 /// <summary>商户员工 — a person of a merchant who signs in to the merchant console with one role (MER-2, MER-5).</summary>
@@ -24,6 +33,7 @@ public sealed class MerchantStaffRow : IPasswordSignIn
     public required string PasswordHash { get; set; }
     public int FailedSignIns { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
+    public string SessionStamp { get; set; } = IPasswordSignIn.NewStamp();
 
     /// <summary>An initial password (given by an operator or an admin) must be changed before anything else (ACC-7).</summary>
     public bool MustChangePassword { get; set; }
@@ -43,5 +53,6 @@ internal sealed class MerchantStaffRowMapping : IEntityTypeConfiguration<Merchan
         e.Property(x => x.Username).HasMaxLength(64);
         e.Property(x => x.Role).HasMaxLength(16);
         e.Property(x => x.PasswordHash).HasMaxLength(256);
+        e.Property(x => x.SessionStamp).HasMaxLength(32);
     }
 }

@@ -1427,6 +1427,12 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("character varying(16)")
                         .HasColumnName("role");
 
+                    b.Property<string>("SessionStamp")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("session_stamp");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1548,6 +1554,12 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("role");
+
+                    b.Property<string>("SessionStamp")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("session_stamp");
 
                     b.Property<string>("Username")
                         .IsRequired()

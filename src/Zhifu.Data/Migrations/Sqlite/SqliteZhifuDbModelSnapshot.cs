@@ -1447,6 +1447,12 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("role");
 
+                    b.Property<string>("SessionStamp")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_stamp");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1568,6 +1574,12 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("role");
+
+                    b.Property<string>("SessionStamp")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_stamp");
 
                     b.Property<string>("Username")
                         .IsRequired()

@@ -14,7 +14,7 @@ public sealed class LogoutModel : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        await HttpContext.SignOutAsync(MerchantStaffAuth.Scheme);
+        await MerchantStaffAuth.SignOutAsync(HttpContext);
         return Redirect("/merchant/login");
     }
 }

@@ -14,7 +14,7 @@ public sealed class LogoutModel : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        await HttpContext.SignOutAsync(OperatorAuth.Scheme);
+        await OperatorAuth.SignOutAsync(HttpContext);
         return Redirect("/ops/login");
     }
 }

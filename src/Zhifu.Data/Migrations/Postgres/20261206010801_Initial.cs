@@ -389,6 +389,7 @@ namespace Zhifu.Data.Migrations.Postgres
                     password_hash = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
                     failed_sign_ins = table.Column<int>(type: "integer", nullable: false),
                     locked_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    session_stamp = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     must_change_password = table.Column<bool>(type: "boolean", nullable: false),
                     disabled_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
@@ -476,6 +477,7 @@ namespace Zhifu.Data.Migrations.Postgres
                     must_change_password = table.Column<bool>(type: "boolean", nullable: false),
                     failed_sign_ins = table.Column<int>(type: "integer", nullable: false),
                     locked_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    session_stamp = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>

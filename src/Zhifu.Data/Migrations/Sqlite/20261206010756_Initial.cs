@@ -389,6 +389,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     password_hash = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
                     failed_sign_ins = table.Column<int>(type: "INTEGER", nullable: false),
                     locked_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    session_stamp = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     must_change_password = table.Column<bool>(type: "INTEGER", nullable: false),
                     disabled_at = table.Column<long>(type: "INTEGER", nullable: true),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false)
@@ -476,6 +477,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     must_change_password = table.Column<bool>(type: "INTEGER", nullable: false),
                     failed_sign_ins = table.Column<int>(type: "INTEGER", nullable: false),
                     locked_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    session_stamp = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
