@@ -12,7 +12,7 @@ namespace Zhifu.Server.Accounts;
 /// </summary>
 public sealed class WalletCredentials(
     DatabaseOptions database, PasswordHasher passwords, SecretAttempts attempts, PersonalData personalData, OneTimeCodes codes,
-    WalletSessions sessions, AccountsOptions options)
+    WalletSessions sessions, AccountsOptions options, Zhifu.Core.IClock clock)
 {
     public async Task<(string? Token, UserRow? User, WalletError? Error)> LoginAsync(string phone, string password, string? deviceId,
         CancellationToken cancellationToken)
@@ -154,6 +154,7 @@ public sealed class WalletCredentials(
         }
         user.PhoneIndex = newIndex;
         user.PhoneCipher = personalData.Protect(newPhone, PersonalData.Phone);
+        user.PhoneBoundAt = clock.UtcNow; // ACC-6: a carrier's late event about the number's earlier holder does not reach this wallet
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -108,8 +108,12 @@ public sealed class InvolvedAccountList(DatabaseOptions database, PersonalData p
         var now = clock.UtcNow;
         var (id, phone, idNumber) = (user.Id, user.PhoneIndex, user.IdNumberIndex);
         await using var db = database.CreateContext();
+        var releases = db.Set<PhoneReleaseRow>();
+        // A listing by number reaches the number's holder at the listing — not the next holder, after the carrier passed it on
+        // (a release recorded after the listing): the penalty follows the person (ACC-5), the wallet is not the new holder's (ACC-6).
         var entries = await Active(db, now)
-            .Where(e => e.UserId == id || (phone != null && e.PhoneIndex == phone) || (idNumber != null && e.IdNumberIndex == idNumber))
+            .Where(e => e.UserId == id || (idNumber != null && e.IdNumberIndex == idNumber)
+                || (phone != null && e.PhoneIndex == phone && !releases.Any(r => r.PhoneIndex == phone && r.OccurredAt > e.ListedAt)))
             .ToListAsync(cancellationToken);
         var found = new List<ActiveRestriction>();
         foreach (var e in entries)
@@ -134,10 +138,11 @@ public sealed class InvolvedAccountList(DatabaseOptions database, PersonalData p
         var idNumber = subject.IdNumber is { Length: > 0 } n ? personalData.BlindIndex(n, PersonalData.IdNumber) : null;
         var device = subject.DeviceId is { Length: > 0 } d ? personalData.BlindIndex(d, "device") : null;
         await using var db = database.CreateContext();
+        var releases = db.Set<PhoneReleaseRow>();
         var entries = await Active(db, now)
             .Where(e => e.Category != InvolvedCategories.Involved)
-            .Where(e => e.PhoneIndex == phone || (idNumber != null && e.IdNumberIndex == idNumber)
-                || (device != null && e.DeviceIndex == device))
+            .Where(e => (e.PhoneIndex == phone && !releases.Any(r => r.PhoneIndex == phone && r.OccurredAt > e.ListedAt))
+                || (idNumber != null && e.IdNumberIndex == idNumber) || (device != null && e.DeviceIndex == device))
             .ToListAsync(cancellationToken);
         return entries.Any(e => PenaltyEnd(e, regulation.InvolvedOpeningRefusalYears) > now) ? LifecycleErrors.OpeningRefused : null;
     }

@@ -41,8 +41,8 @@ public sealed class NumberDetachment(
         {
             return DetachOutcome.NoWallet;
         }
-        // A late or repeated event must never detach the wallet the number's new holder opened after it.
-        if (user.CreatedAt > occurredAt)
+        // A late or repeated event must never detach the wallet the number's new holder opened — or moved to the number — after it.
+        if ((user.PhoneBoundAt ?? user.CreatedAt) > occurredAt)
         {
             return DetachOutcome.OpenedAfterEvent;
         }
@@ -103,7 +103,7 @@ public sealed class NumberDetachment(
             return WalletErrors.PhoneTaken;
         }
         // The new number and the lifted restriction commit together.
-        (user.PhoneIndex, user.PhoneCipher) = (newIndex, personalData.Protect(newPhone, PersonalData.Phone));
+        (user.PhoneIndex, user.PhoneCipher, user.PhoneBoundAt) = (newIndex, personalData.Protect(newPhone, PersonalData.Phone), clock.UtcNow);
         foreach (var row in detached)
         {
             (row.LiftedAt, row.LiftedBy) = (clock.UtcNow, by.CreatedBy);

@@ -78,6 +78,27 @@ public sealed class CarrierEventTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACC6_a_late_event_about_a_number_leaves_the_wallet_that_took_the_number_after_it()
+    {
+        var phone = NewPhone();
+        var (_, userId) = await OpenWalletAsync(_server, phone);
+        _server.Clock.Advance(TimeSpan.FromDays(30));
+        await CarrierEventAsync(_server, phone, "cancel", _server.Clock.UtcNow.AddMinutes(-1));
+        var newPhone = NewPhone();
+        using (var service = await OperatorAsync(_server, "service"))
+        {
+            (await service.PostAsJsonAsync($"/api/ops/accounts/{userId}/rebind-phone", new { phone = newPhone, ticket = "T-20261206-1" }, Ct))
+                .EnsureSuccessStatusCode();
+        }
+
+        // The carrier reports late that the number's previous holder gave it up a week ago — before this wallet took it.
+        var late = await CarrierEventAsync(_server, newPhone, "transfer", _server.Clock.UtcNow.AddDays(-7));
+        Assert.Equal("opened-after-event", (await late.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("outcome").GetString());
+        Assert.Null(await GuardAsync(_server, userId, Business.NonCounterOut));
+        Assert.NotNull((await UserAsync(_server, userId)).PhoneIndex);
+    }
+
+    [Fact]
     public async Task A_cancelled_number_of_a_real_name_wallet_is_rebound_only_for_the_holders_own_id()
     {
         var phone = NewPhone();

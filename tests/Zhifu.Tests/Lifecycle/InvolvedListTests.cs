@@ -108,6 +108,26 @@ public sealed class InvolvedListTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACC5_ACC6_a_listing_of_a_wallets_holder_does_not_pass_with_the_number_to_its_next_holder()
+    {
+        // The listed person's penalty follows them (ID, device, this wallet); their number, once the carrier gave it to someone
+        // else, does not refuse the new holder's wallet nor suspend it.
+        var phone = NewPhone();
+        var (_, sellerId) = await OpenWalletAsync(_server, phone);
+        using var risk = await OperatorAsync(_server, "risk");
+        await ListAsync(risk, new { category = "sold", userId = sellerId, reason = "出售账户 sold the wallet", source = "internal-risk" });
+        var screen = _server.Services.GetRequiredService<IOpeningScreen>();
+        Assert.Equal("OPENING_REFUSED_INVOLVED", (await screen.RefusalAsync(new OpeningSubject(phone, null, null), Ct))?.Code);
+
+        _server.Clock.Advance(TimeSpan.FromDays(90));
+        Assert.Equal(HttpStatusCode.Accepted, (await CarrierEventAsync(_server, phone, "transfer", _server.Clock.UtcNow.AddDays(-1))).StatusCode);
+        Assert.Null(await screen.RefusalAsync(new OpeningSubject(phone, null, null), Ct));
+        var (_, newHolderId) = await OpenWalletAsync(_server, phone, device: "the-new-holders-own-phone");
+        Assert.Null(await GuardAsync(_server, newHolderId, Business.NonCounterOut));
+        Assert.Equal("ACCOUNT_NUMBER_DETACHED", await GuardAsync(_server, sellerId, Business.NonCounterOut)); // the seller's stays restricted
+    }
+
+    [Fact]
     public async Task A_person_listed_by_id_number_or_phone_is_refused_new_accounts_and_the_subject_is_never_stored_in_clear()
     {
         const string IdNumber = "11010519491231002X";

@@ -44,6 +44,10 @@ public sealed class UserRow
     public required string AgreementVersion { get; set; }
     public DateTimeOffset AgreementAcceptedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the current number was bound to the wallet (a phone change or a counter rebind); null: at opening. A
+    /// carrier's event about the number from before it must not detach the wallet that took the number after it (ACC-6).</summary>
+    public DateTimeOffset? PhoneBoundAt { get; set; }
     public DateTimeOffset? LastTransactionAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
     /// <summary>Claimed by the transfer being decided for this payer (TRF-3's day totals, any server); null when none is.</summary>

@@ -3181,6 +3181,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)")
                         .HasColumnName("payment_password_hash");
 
+                    b.Property<DateTimeOffset?>("PhoneBoundAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("phone_bound_at");
+
                     b.Property<byte[]>("PhoneCipher")
                         .IsRequired()
                         .HasColumnType("bytea")

@@ -3222,6 +3222,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("payment_password_hash");
 
+                    b.Property<long?>("PhoneBoundAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("phone_bound_at");
+
                     b.Property<byte[]>("PhoneCipher")
                         .IsRequired()
                         .HasColumnType("BLOB")

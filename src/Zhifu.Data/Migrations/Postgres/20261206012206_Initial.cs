@@ -957,6 +957,7 @@ namespace Zhifu.Data.Migrations.Postgres
                     agreement_version = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     agreement_accepted_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    phone_bound_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     last_transaction_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     transferring_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),

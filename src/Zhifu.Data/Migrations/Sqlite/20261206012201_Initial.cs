@@ -957,6 +957,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     agreement_version = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     agreement_accepted_at = table.Column<long>(type: "INTEGER", nullable: false),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    phone_bound_at = table.Column<long>(type: "INTEGER", nullable: true),
                     last_transaction_at = table.Column<long>(type: "INTEGER", nullable: true),
                     closed_at = table.Column<long>(type: "INTEGER", nullable: true),
                     transferring_since = table.Column<long>(type: "INTEGER", nullable: true),
