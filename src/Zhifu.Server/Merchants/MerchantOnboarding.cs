@@ -50,6 +50,8 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         "MERCHANT_FOUR_EYES" => (403, "进件人不能审核自己提交的商户", "Whoever applied cannot review the application"),
         "MERCHANT_NOT_ACTIVE" => (409, "商户未生效，不能调整条款", "The merchant is not active"),
         "MERCHANT_HIGH_RISK" => (409, "高风险商户不能开通免密支付或刷脸支付", "A high-risk merchant may not take passwordless or face payments"),
+        "PASSWORDLESS_LIMITS_INVALID" => (400, "免密单笔限额不能高于每日限额（含已设定的一项）",
+            "The passwordless per-payment limit cannot exceed the daily one (including the one already set)"),
         _ => (404, "找不到该商户", "No such merchant"),
     };
 
@@ -181,6 +183,10 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         row.PasswordlessPerPaymentFen = terms.PasswordlessPerPaymentFen ?? row.PasswordlessPerPaymentFen; // PWL-3
         row.PasswordlessDailyFen = terms.PasswordlessDailyFen ?? row.PasswordlessDailyFen;
         row.FacePayEligible = mayBeEligible && (terms.FacePayEligible ?? row.FacePayEligible);
+        if (row.PasswordlessPerPaymentFen > 0 && row.PasswordlessDailyFen > 0 && row.PasswordlessPerPaymentFen > row.PasswordlessDailyFen)
+        {
+            return (null, "PASSWORDLESS_LIMITS_INVALID"); // PWL-3: one limit changed against the other as it stands, not only both at once
+        }
         if (terms.FeeRatePpm is { } fee)
         {
             await db.Set<MerchantCredentialRow>().Where(c => c.MerchantId == row.Id)

@@ -308,6 +308,10 @@ public sealed class PasswordlessTests : IAsyncLifetime
         await SetTermsAsync(new { riskLevel = "low", passwordlessEligible = true });
         var refused = await SetTermsRawAsync(new { passwordlessPerPaymentFen = 9_000, passwordlessDailyFen = 8_000 });
         Assert.Equal(400, (int)refused.StatusCode);
+        // one limit against the other as it stands is checked too: a daily limit set, then a per-payment one above it
+        await SetTermsAsync(new { passwordlessDailyFen = 8_000 });
+        await Zhifu.Tests.Hosting.OperatorApiTests.AssertProblemAsync(await SetTermsRawAsync(new { passwordlessPerPaymentFen = 9_000 }), 400,
+            "PASSWORDLESS_LIMITS_INVALID");
         Assert.True((await _server.VerifyAsync()).AllHold);
     }
 
