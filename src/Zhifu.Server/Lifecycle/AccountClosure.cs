@@ -18,7 +18,7 @@ namespace Zhifu.Server.Lifecycle;
 /// </summary>
 public sealed class AccountClosure(
     DatabaseOptions database, WalletLedgerClosing closing, AccountRestrictions restrictions, HolderConfirmation confirmation,
-    WalletCredentials credentials, WalletSessions sessions, ISmsGateway sms, IClock clock)
+    WalletCredentials credentials, WalletSessions sessions, ISmsGateway sms, IClock clock, ILogger<AccountClosure> logger)
 {
     /// <summary>Restrictions the holder may close through: their own loss freeze, and dormancy (closing re-verifies anyway).</summary>
     private static readonly HashSet<string> ClosableThrough = [RestrictionKinds.HolderFreeze, RestrictionKinds.Dormant];
@@ -70,21 +70,29 @@ public sealed class AccountClosure(
         await using var db = database.CreateContext();
         var marked = await db.Set<UserRow>().AsNoTracking()
             .Where(u => u.ClosingHoldId != null && u.Status != WalletAccounts.StatusClosed)
-            .Select(u => new { u.Id, HoldId = u.ClosingHoldId!.Value }).Take(100).ToListAsync(ct);
+            .OrderBy(u => u.Id).Select(u => new { u.Id, HoldId = u.ClosingHoldId!.Value }).Take(100).ToListAsync(ct);
         var finished = 0;
         foreach (var m in marked)
         {
-            switch (await closing.HoldStatusAsync(m.HoldId))
+            try
             {
-                case PendingStatus.Posted:
-                    await FinishAsync(m.Id);
-                    finished++;
-                    break;
-                case PendingStatus.Open:
-                    break; // a closure under way, or its hold not lapsed yet
-                default:
-                    await closing.ForgetAsync(m.Id, m.HoldId);
-                    break;
+                switch (await closing.HoldStatusAsync(m.HoldId))
+                {
+                    case PendingStatus.Posted:
+                        await FinishAsync(m.Id);
+                        finished++;
+                        break;
+                    case PendingStatus.Open:
+                        break; // a closure under way, or its hold not lapsed yet
+                    default:
+                        await closing.ForgetAsync(m.Id, m.HoldId);
+                        break;
+                }
+            }
+            catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+            {
+                // one closure that cannot be finished now must not hold up every other one behind it
+                logger.LogError(e, "Closure of {UserId} not finished; next round", m.Id);
             }
         }
         return finished;
@@ -111,17 +119,22 @@ public sealed class AccountClosure(
                 await tx.RollbackAsync(CancellationToken.None);
                 return (await db.Set<UserRow>().AsNoTracking().FirstAsync(u => u.Id == userId, CancellationToken.None)).ClosedAt!.Value;
             }
-            db.Add(new PhoneReleaseRow
+            if (user.PhoneIndex is { } index) // detached by the carrier meanwhile: its release is recorded already
             {
-                Id = Guid.CreateVersion7(), UserId = userId, PhoneIndex = user.PhoneIndex!,
-                PhoneMasked = PersonalDataMask.Phone(phone), Cause = PhoneReleaseCauses.Closed, OccurredAt = now,
-                RecordedAt = now,
-            });
+                db.Add(new PhoneReleaseRow
+                {
+                    Id = Guid.CreateVersion7(), UserId = userId, PhoneIndex = index, PhoneMasked = PersonalDataMask.Phone(phone),
+                    Cause = PhoneReleaseCauses.Closed, OccurredAt = now, RecordedAt = now,
+                });
+            }
             await db.SaveChangesAsync(CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);
         }
         await sessions.RevokeAllAsync(userId, CancellationToken.None);
-        await sms.SendAsync(phone, "account", "【知付】您的钱包已注销。感谢使用知付。", CancellationToken.None);
+        if (user.PhoneIndex is not null) // never to a number that has passed to someone else
+        {
+            await sms.SendAsync(phone, "account", "【知付】您的钱包已注销。感谢使用知付。", CancellationToken.None);
+        }
         return now;
     }
 }

@@ -303,6 +303,15 @@ public sealed class ClosureTests : IAsyncLifetime
         {
             Assert.Equal(1, await db.Set<PhoneReleaseRow>().CountAsync(r => r.UserId == leftId, Ct));
         }
+
+        // The carrier detached the number between the ledger's closing and the record: the closure still finishes (its number's
+        // release is the carrier's), no text goes to the number's new holder, and it holds up no other closure behind it.
+        var (_, detachedId, detachedPhone) = await PostedButNotRecordedAsync();
+        Assert.Equal(HttpStatusCode.Accepted, (await CarrierEventAsync(_server, detachedPhone, "transfer", _server.Clock.UtcNow)).StatusCode);
+        var texts = (await _server.Services.GetRequiredService<SmsOutbox>().ReadAsync(detachedPhone, 10, Ct)).Count;
+        Assert.Equal(1, await closure.FinishInterruptedAsync(Ct));
+        Assert.Equal(WalletAccounts.StatusClosed, (await UserAsync(_server, detachedId)).Status);
+        Assert.Equal(texts, (await _server.Services.GetRequiredService<SmsOutbox>().ReadAsync(detachedPhone, 10, Ct)).Count);
         Assert.True((await _server.VerifyAsync()).AllHold);
     }
 
