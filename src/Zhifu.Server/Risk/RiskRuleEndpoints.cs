@@ -13,8 +13,10 @@ namespace Zhifu.Server.Risk;
 /// <summary>Operator API for rules (RISK-2) and decisions (RISK-1): risk staff change rules; risk and audit read.</summary>
 public static class RiskRuleEndpoints
 {
+    /// <param name="ExpectedVersion">Optional: the version the change was made from (0 for a new rule); another version in force
+    /// by now answers 409 RISK_RULE_CHANGED instead of replacing it.</param>
     public sealed record RuleRequest(string? Type, string? Kinds, JsonElement? Parameters, string? Action, int? Score, string? Mode,
-        string? Description);
+        string? Description, int? ExpectedVersion = null);
 
     public sealed record RuleDto(string RuleId, int Version, string Type, string Kinds, JsonElement Parameters, string Action, int Score,
         string Mode, string Description, string CreatedBy, string CreatedAt);
@@ -45,8 +47,11 @@ public static class RiskRuleEndpoints
         {
             return Invalid(context, "type, kinds, parameters, action, score, mode and description (1–256) are required");
         }
-        var (row, error) = await rules.PutAsync(ruleId, definition, OperatorActor.Of(principal), context.RequestAborted);
-        return error is not null ? Invalid(context, error) : Results.Ok(Dto(row!));
+        var (row, error) = await rules.PutAsync(ruleId, definition, OperatorActor.Of(principal), context.RequestAborted,
+            request.ExpectedVersion);
+        return error == RiskRules.VersionChanged
+            ? ApiProblem.Create(context, 409, error, "该规则已被他人修改为新版本，请重新读取后再改", "The rule has a newer version by now; read it again")
+            : error is not null ? Invalid(context, error) : Results.Ok(Dto(row!));
     }
 
     private static async Task<IResult> DryRunAsync(RuleRequest request, RiskDryRun dryRun, HttpContext context)

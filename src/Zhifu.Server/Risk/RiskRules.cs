@@ -39,9 +39,14 @@ public sealed class RiskRules(DatabaseOptions database, Security.AuditLog audit,
         _current = new RiskRuleSet(rules);
     }
 
-    /// <summary>Writes a new version of <paramref name="ruleId"/> (version 1 when new); the error when it does not compile.</summary>
+    /// <summary>The error of a put whose expected version is no longer the rule's latest.</summary>
+    public const string VersionChanged = "RISK_RULE_CHANGED";
+
+    /// <summary>Writes a new version of <paramref name="ruleId"/> (version 1 when new); the error when it does not compile, or
+    /// <see cref="VersionChanged"/> when <paramref name="expectedVersion"/> (the version the editor read; 0: a new rule) is not
+    /// the latest any more — another operator's edit in between is not silently undone.</summary>
     public async Task<(RiskRuleRow? Row, string? Error)> PutAsync(string ruleId, RiskRuleDefinition d, Lifecycle.OperatorActor by,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, int? expectedVersion = null)
     {
         ArgumentNullException.ThrowIfNull(by);
         ArgumentNullException.ThrowIfNull(d);
@@ -52,6 +57,10 @@ public sealed class RiskRules(DatabaseOptions database, Security.AuditLog audit,
         }
         await using var db = database.CreateContext();
         var version = await db.Set<RiskRuleRow>().Where(r => r.RuleId == ruleId).Select(r => (int?)r.Version).MaxAsync(cancellationToken);
+        if (expectedVersion is { } expected && expected != (version ?? 0))
+        {
+            return (null, VersionChanged);
+        }
         if (version is null && await db.Set<RiskRuleRow>().Select(r => r.RuleId).Distinct().CountAsync(cancellationToken) >= RulesMax)
         {
             return (null, $"at most {RulesMax} rules");

@@ -145,6 +145,13 @@ public sealed class RiskOperatorTests : IAsyncLifetime
         Assert.Equal(2, (await AuditActionsAsync(_server)).Count(a => a == "risk-rule.put"));
 
         using var risk = await LifecycleClient.OperatorAsync(_server, "risk");
+        // an edit made from version 1 while version 2 is in force does not silently undo version 2
+        await risk.RefusedPutAsync("/api/ops/risk/rules/T-V", new
+        {
+            type = "amount", kinds = "*", parameters = new { minFen = 3_000 }, action = "step-up", score = 1, mode = "active",
+            description = "from v1", expectedVersion = 1,
+        }, 409, "RISK_RULE_CHANGED");
+        Assert.Equal(2, (await GetAsync(_server, "/api/ops/risk/rules?ruleId=T-V", "audit")).GetArrayLength());
         object Bad(string type, object parameters, string action = "block") =>
             new { type, kinds = "*", parameters, action, score = 1, mode = "active", description = "bad" };
         await risk.RefusedPutAsync("/api/ops/risk/rules/T-BAD", Bad("teleport", new { }), 400, "RISK_RULE_INVALID");
