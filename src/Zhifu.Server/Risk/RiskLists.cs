@@ -44,7 +44,10 @@ public sealed class RiskLists(DatabaseOptions database, PersonalData personalDat
     public RiskListSnapshot Snapshot => _snapshot;
 
     /// <summary>The engine's key for a device: its keyed blind index in hex.</summary>
-    public string DeviceKey(string deviceId) => Convert.ToHexStringLower(personalData.BlindIndex(deviceId, "device"));
+    /// <summary>The list key of a device id: its blind index, of the id trimmed and in lower case — a device listed as
+    /// " ABC-1 " is the session's "abc-1" (RISK-3), never a silent miss.</summary>
+    public string DeviceKey(string deviceId) =>
+        Convert.ToHexStringLower(personalData.BlindIndex((deviceId ?? "").Trim().ToLowerInvariant(), "device"));
 
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
@@ -71,8 +74,8 @@ public sealed class RiskLists(DatabaseOptions database, PersonalData personalDat
         {
             Account => (listing.UserId!.Value.ToString("N"), "user " + listing.UserId),
             Device => (DeviceKey(listing.DeviceId!), "device " + PersonalDataMask.IdNumber(listing.DeviceId)),
-            Card => (listing.CardToken!, "card " + listing.CardToken),
-            _ => (listing.MchId!, "merchant " + listing.MchId),
+            Card => (listing.CardToken!.Trim(), "card " + listing.CardToken.Trim()),
+            _ => (listing.MchId!.Trim(), "merchant " + listing.MchId.Trim()),
         };
         var entry = await AddKeyAsync(listing.List, key, masked, listing.Reason, listing.Source, listing.ExpiresAt, by.CreatedBy,
             cancellationToken);

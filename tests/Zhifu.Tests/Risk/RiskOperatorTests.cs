@@ -96,7 +96,7 @@ public sealed class RiskOperatorTests : IAsyncLifetime
     {
         var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
         await zhang.FundAsync(100_000);
-        await PutRuleAsync(_server, "T-LISTS", "list-hit", new { lists = new[] { "account", "card", "merchant", "payee" } }, "block",
+        await PutRuleAsync(_server, "T-LISTS", "list-hit", new { lists = new[] { "account", "card", "merchant", "payee", "device" } }, "block",
             score: 150);
         var entry = await PostAsync(_server, "/api/ops/risk/lists", new
         {
@@ -116,7 +116,8 @@ public sealed class RiskOperatorTests : IAsyncLifetime
         var card = await zhang.CardTokenAsync("debit");
         await PostAsync(_server, "/api/ops/risk/lists", new
         {
-            list = "card", cardToken = card, reason = "card reported stolen", source = "bank", expiresAt = _server.Clock.UtcNow.AddHours(1),
+            list = "card", cardToken = $" {card} ", reason = "card reported stolen", source = "bank", // pasted with spaces: still that card
+            expiresAt = _server.Clock.UtcNow.AddHours(1),
         });
         var topUp = await zhang.Wallet.PostAsJsonAsync("/api/wallet/me/top-ups",
             new { requestId = Guid.NewGuid().ToString("N"), cardToken = card, amountFen = 1_000, paymentPassword = Party.PaymentPassword }, Ct);
@@ -126,6 +127,11 @@ public sealed class RiskOperatorTests : IAsyncLifetime
         var later = await zhang.Wallet.PostAsJsonAsync("/api/wallet/me/top-ups",
             new { requestId = Guid.NewGuid().ToString("N"), cardToken = card, amountFen = 1_000, paymentPassword = Party.PaymentPassword }, Ct);
         Assert.True(later.IsSuccessStatusCode, await later.Content.ReadAsStringAsync(Ct));
+
+        // a device listed as typed by an operator (upper case, spaces) is the session's device id all the same
+        await PostAsync(_server, "/api/ops/risk/lists", new { list = "device", deviceId = "  PHONE-Z9 ", reason = "mule farm", source = "police" });
+        var onListed = await OnDeviceAsync(_server, DemoCards.ZhangSan, "phone-z9");
+        Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(await onListed.SendAsync(li, 100)));
 
         using var ops = await LifecycleClient.OperatorAsync(_server, "risk");
         await ops.RefusedAsync("/api/ops/risk/lists", new { list = "card", userId = li.UserId, reason = "x", source = "y" }, 400,
