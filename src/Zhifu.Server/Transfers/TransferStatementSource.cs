@@ -7,8 +7,9 @@ namespace Zhifu.Server.Transfers;
 
 /// <summary>
 /// The transfers' statement lines: <c>transfer-out</c> and <c>transfer-to-card</c> for the payer (negative; pending and revoked
-/// delayed transfers show with that status, refused ones — no money moved — not at all), <c>transfer-in</c> for the payee
-/// once the money has arrived. A transfer to a card leaves through a fund movement's bank hold: its line names that
+/// delayed transfers show with that status, refused ones — no money moved — not at all) at the time sent, <c>transfer-in</c>
+/// for the payee once the money has arrived, at the time it arrived (a 24-hour transfer sent yesterday is today's income, and
+/// a client paging from its newest line still finds it). A transfer to a card leaves through a fund movement's bank hold: its line names that
 /// movement in <see cref="StatementEntry.AlsoExplainedBy"/>, so the detail shows the hold and its post or void, and Funds
 /// shows no second line for it.
 /// </summary>
@@ -26,14 +27,24 @@ public sealed class TransferStatementSource(DatabaseOptions database) : IStateme
         bool Wants(string kind) => query.Kinds is null || query.Kinds.Contains(kind);
         var (outgoing, incoming, toCard) = (Wants(Out), Wants(In), Wants(ToCard));
         await using var db = database.CreateContext();
-        var rows = db.Set<WalletTransferRow>().AsNoTracking().Where(t =>
-            (t.PayerUserId == query.UserId && t.Status != WalletTransfers.Processing && t.Status != WalletTransfers.Failed
-                && ((outgoing && t.Kind == WalletTransfers.KindWallet) || (toCard && t.Kind == WalletTransfers.KindCard)))
-            || (incoming && t.PayeeUserId == query.UserId && t.Status == WalletTransfers.Succeeded));
         var bounded = query with { Limit = Math.Clamp(query.Limit, 1, 500) };
-        var page = await StatementWindow.PageOf(rows, bounded, t => t.CreatedAt, t => t.Id)
-            .ToListAsync(cancellationToken);
-        return [.. page.Select(t => Entry(t, query.UserId))];
+        var page = new List<StatementEntry>();
+        if (outgoing || toCard)
+        {
+            var sent = db.Set<WalletTransferRow>().AsNoTracking().Where(t =>
+                t.PayerUserId == query.UserId && t.Status != WalletTransfers.Processing && t.Status != WalletTransfers.Failed
+                && ((outgoing && t.Kind == WalletTransfers.KindWallet) || (toCard && t.Kind == WalletTransfers.KindCard)));
+            page.AddRange((await StatementWindow.PageOf(sent, bounded, t => t.CreatedAt, t => t.Id).ToListAsync(cancellationToken))
+                .Select(t => Entry(t, query.UserId)));
+        }
+        if (incoming)
+        {
+            var received = db.Set<WalletTransferRow>().AsNoTracking().Where(t =>
+                t.PayeeUserId == query.UserId && t.Status == WalletTransfers.Succeeded && t.ResolvedAt != null);
+            page.AddRange((await StatementWindow.PageOf(received, bounded, t => t.ResolvedAt!.Value, t => t.Id).ToListAsync(cancellationToken))
+                .Select(t => Entry(t, query.UserId)));
+        }
+        return [.. page.Order(StatementOrder.NewestFirst).Take(bounded.Limit)];
     }
 
     /// <summary>A direct lookup by id (the payer's line, or the payee's once arrived), instead of paging for it.</summary>
@@ -51,7 +62,7 @@ public sealed class TransferStatementSource(DatabaseOptions database) : IStateme
     {
         if (t.PayerUserId != userId)
         {
-            return new(t.Id, t.CreatedAt, In, t.AmountFen, t.Status, "转账收入", "Transfer received", t.PayerShown);
+            return new(t.Id, t.ResolvedAt ?? t.CreatedAt, In, t.AmountFen, t.Status, "转账收入", "Transfer received", t.PayerShown);
         }
         return t.Kind == WalletTransfers.KindCard
             ? new(t.Id, t.CreatedAt, ToCard, -t.AmountFen, t.Status, $"转账到银行卡-{t.PayeeNameMasked}", $"Transfer to card {t.PayeeNameMasked}",

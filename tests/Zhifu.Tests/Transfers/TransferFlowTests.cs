@@ -143,6 +143,12 @@ public sealed class TransferFlowTests : IAsyncLifetime
         Assert.Equal("succeeded", (await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/transfers/{id}", Ct))
             .GetProperty("status").GetString());
         Assert.Contains((await li.TextsAsync()), t => t.Contains("向您转账 ¥100.00", StringComparison.Ordinal));
+        // the payer's line is dated when sent, the payee's when the money arrived (their day's income, their newest line)
+        DateTimeOffset LineAt(JsonElement statement) => DateTimeOffset.Parse(statement.GetProperty("entries")[0].GetProperty("at").GetString()!,
+            System.Globalization.CultureInfo.InvariantCulture);
+        var sentAt = LineAt(await zhang.Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/statement?kind=transfer-out", Ct));
+        var arrivedAt = LineAt(await li.Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/statement?kind=transfer-in", Ct));
+        Assert.True(arrivedAt - sentAt >= TimeSpan.FromHours(2), $"{sentAt} → {arrivedAt}");
         await AssertProblemAsync(await zhang.RevokeAsync(id), 409, "TRANSFER_ALREADY_ARRIVED");
         await TransferKit.AssertVerifiedAsync(_server);
     }

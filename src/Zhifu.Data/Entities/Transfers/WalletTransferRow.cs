@@ -95,7 +95,7 @@ internal sealed class WalletTransferRowMapping : IEntityTypeConfiguration<Wallet
         e.ToTable("wallet_transfers");
         e.HasIndex(x => new { x.PayerUserId, x.RequestId }).IsUnique();
         e.HasIndex(x => new { x.PayerUserId, x.CreatedAt });
-        e.HasIndex(x => new { x.PayeeUserId, x.CreatedAt });
+        e.HasIndex(x => new { x.PayeeUserId, x.ResolvedAt }); // the payee's statement: a transfer is theirs from its arrival
         e.HasIndex(x => new { x.Status, x.ArrivesAt });
         e.Property(x => x.RequestId).HasMaxLength(64);
         e.Property(x => x.Kind).HasMaxLength(8);

@@ -3565,8 +3565,8 @@ namespace Zhifu.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_wallet_transfers");
 
-                    b.HasIndex("PayeeUserId", "CreatedAt")
-                        .HasDatabaseName("ix_wallet_transfers_payee_user_id_created_at");
+                    b.HasIndex("PayeeUserId", "ResolvedAt")
+                        .HasDatabaseName("ix_wallet_transfers_payee_user_id_resolved_at");
 
                     b.HasIndex("PayerUserId", "CreatedAt")
                         .HasDatabaseName("ix_wallet_transfers_payer_user_id_created_at");

@@ -1510,9 +1510,9 @@ namespace Zhifu.Data.Migrations.Sqlite
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_wallet_transfers_payee_user_id_created_at",
+                name: "ix_wallet_transfers_payee_user_id_resolved_at",
                 table: "wallet_transfers",
-                columns: new[] { "payee_user_id", "created_at" });
+                columns: new[] { "payee_user_id", "resolved_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_wallet_transfers_payer_user_id_created_at",
