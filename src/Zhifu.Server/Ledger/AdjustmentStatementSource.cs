@@ -31,7 +31,7 @@ public sealed class AdjustmentStatementSource(DatabaseOptions database) : IState
             return [];
         }
         var (wallet, consumption) = accounts;
-        var rows = db.Adjustments.AsNoTracking().Where(a => a.CreditAccountId == wallet || a.CreditAccountId == consumption
+        var rows = Shown(db).Where(a => a.CreditAccountId == wallet || a.CreditAccountId == consumption
             || a.DebitAccountId == wallet || a.DebitAccountId == consumption);
         var page = await StatementWindow.PageOf(rows, query, a => a.CreatedAt, a => a.Id)
             .ToListAsync(cancellationToken);
@@ -46,10 +46,18 @@ public sealed class AdjustmentStatementSource(DatabaseOptions database) : IState
             return null;
         }
         var (wallet, consumption) = accounts;
-        var row = await db.Adjustments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == recordId && (a.CreditAccountId == wallet
+        var row = await Shown(db).FirstOrDefaultAsync(a => a.Id == recordId && (a.CreditAccountId == wallet
             || a.CreditAccountId == consumption || a.DebitAccountId == wallet || a.DebitAccountId == consumption), cancellationToken);
         return row is null ? null : (await EntriesAsync(db, [row], wallet, consumption, cancellationToken)).FirstOrDefault();
     }
+
+    /// <summary>
+    /// The adjustments a statement shows: all but a compensation the ledger refused (the fund short in a race), which moved
+    /// nothing and was undone — left out in SQL, before the page is cut, so a page never comes back short and its cursor never
+    /// skips the adjustments behind the ones left out.
+    /// </summary>
+    private static IQueryable<AdjustmentRow> Shown(ZhifuDb db) => db.Adjustments.AsNoTracking().Where(a => a.Kind != Face.FaceClaims.CompensationKind
+        || !db.LedgerTransfers.Any(t => t.Id == a.Id && t.Result != (int)TransferResult.Ok));
 
     private static async Task<(Guid Wallet, Guid Consumption)?> AccountsOfAsync(ZhifuDb db, Guid userId, CancellationToken ct)
     {
@@ -68,9 +76,7 @@ public sealed class AdjustmentStatementSource(DatabaseOptions database) : IState
         var ids = page.Select(a => a.Id).ToList();
         var outcomes = await db.LedgerTransfers.AsNoTracking().Where(t => ids.Contains(t.Id))
             .Select(t => new { t.Id, t.Result }).ToDictionaryAsync(t => t.Id, t => t.Result, ct);
-        // a compensation the ledger refused (the fund short in a race) moved nothing and was undone: not the user's business
-        return [.. page.Where(a => a.Kind != Face.FaceClaims.CompensationKind || !outcomes.TryGetValue(a.Id, out var r) || r == (int)TransferResult.Ok)
-            .Select(a =>
+        return [.. page.Select(a =>
         {
             var into = a.CreditAccountId == wallet || a.CreditAccountId == consumption;
             var status = !outcomes.TryGetValue(a.Id, out var result) ? "pending"

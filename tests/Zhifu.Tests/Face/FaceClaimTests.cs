@@ -221,7 +221,12 @@ public sealed class FaceClaimTests
         await using (var db = server.Database.Options.CreateContext())
         {
             Assert.True(await db.Set<AuditRow>().AnyAsync(a => a.Target == other && a.Action == "face-claim.decide-undone", Ct));
+            Assert.True(await db.Adjustments.AnyAsync(a => a.Kind == FaceClaims.CompensationKind, Ct)); // recorded, then refused
         }
+        // the refused compensation is no statement line, and a page of one still brings the adjustment behind it
+        var adjustments = (await zhang.Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/statement?kind=adjustment&limit=1", Ct))
+            .GetProperty("entries");
+        Assert.Equal("调账", Assert.Single(adjustments.EnumerateArray()).GetProperty("title").GetString()); // the test's funding
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 
