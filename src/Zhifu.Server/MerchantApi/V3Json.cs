@@ -40,7 +40,19 @@ public static class V3Json
         {
             return V3Error.ParamError($"{name} 须为字符串", $"{name} must be a string");
         }
-        value = element.GetString()!;
+        try
+        {
+            value = element.GetString()!; // the parser leaves invalid UTF-8 inside a string to be found here
+        }
+        catch (InvalidOperationException)
+        {
+            return V3Error.ParamError($"{name} 不是有效的 UTF-8 文本", $"{name} is not valid UTF-8 text");
+        }
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            value = null; // a NUL cannot be stored (PostgreSQL text) and is no merchant's text
+            return V3Error.ParamError($"{name} 含有不允许的字符", $"{name} contains a character that is not allowed");
+        }
         if (value.Length == 0 && required)
         {
             return V3Error.ParamError($"缺少参数 {name}", $"{name} is required");

@@ -173,7 +173,9 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         // charge wins only while its agreement is still signed: a termination committed before this statement stops it (PWL-5),
         // whatever the charge read earlier.
         var (payingSince, chainJson) = (clock.UtcNow, JsonSerializer.Serialize(chain));
-        var won = await db.Set<PaymentOrderRow>().Where(o => o.Id == order.Id && o.State == PaymentOrders.NotPay
+        // …and only while the order is still open for payment: its expiry may have passed during the checks above (the password
+        // hash, risk), and a query since then answered it as failed — a final state the merchant acted on (PAY-3).
+        var won = await db.Set<PaymentOrderRow>().Where(o => o.Id == order.Id && o.State == PaymentOrders.NotPay && o.ExpiresAt >= payingSince
             && (passwordlessAgreement == null || db.Set<PasswordlessAgreementRow>()
                 .Any(a => a.Id == passwordlessAgreement && a.State == PasswordlessAgreementRow.Signed)))
             .ExecuteUpdateAsync(set =>

@@ -86,6 +86,7 @@ public sealed class MerchantApiProtocolTests : IAsyncLifetime
     [InlineData("""{"appid":"wx1","mchid":"1230000109","description":"d","out_trade_no":"1","notify_url":"http://127.0.0.1:9/n","amount":{"total":1}}""", "PARAM_ERROR")]
     [InlineData("""{"appid":"wx1","mchid":"1230000109","description":"d","out_trade_no":"ORDER-1","notify_url":"http://127.0.0.1:9/n","amount":{"total":1},"time_expire":"tomorrow"}""", "PARAM_ERROR")]
     [InlineData("""{"appid":"wx1","mchid":"1900000001","description":"d","out_trade_no":"ORDER-1","notify_url":"http://127.0.0.1:9/n","amount":{"total":1}}""", "PARAM_ERROR")]
+    [InlineData("""{"appid":"wx1","mchid":"1230000109","description":"d","out_trade_no":"ORDER-1","notify_url":"http://127.0.0.1:9/n","amount":{"total":1},"attach":"a\u0000b"}""", "PARAM_ERROR")]
     public async Task Bad_order_bodies_are_refused_with_the_protocol_code(string body, string code) =>
         await RefusedAsync(_merchant.SendAsync(HttpMethod.Post, Native, body), 400, code);
 

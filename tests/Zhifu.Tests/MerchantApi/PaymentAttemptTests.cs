@@ -19,6 +19,37 @@ namespace Zhifu.Tests.MerchantApi;
 public sealed class PaymentAttemptTests
 {
     [Fact]
+    public async Task PAY3_an_order_whose_expiry_passes_while_its_payment_is_checked_is_not_paid()
+    {
+        // The checks before the NOTPAY → PAYING statement (password hash, risk) take time; the expiry may pass meanwhile and a
+        // query then answers the order failed (PAYERROR / NOTPAY past time_expire) — a final state the merchant acts on.
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        var code = CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(merchant.MchId, "ORDER-expiring-01", 500, "http://127.0.0.1:9/notify"))).Body);
+        var payments = server.Services.GetRequiredService<WalletPayments>();
+        var (seen, _) = await payments.FindAsync(code, Ct); // as the payer's request read it: open for payment
+        var payer = (await server.Services.GetRequiredService<Zhifu.Server.Accounts.WalletAccounts>().FindByPhoneAsync(DemoCards.ZhangSan.Phone, Ct))!;
+        var before = await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone);
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            var past = DateTimeOffset.UtcNow.AddSeconds(-1); // …and expired by the time its statement runs
+            await db.Set<PaymentOrderRow>().Where(o => o.Id == seen!.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.ExpiresAt, past), Ct);
+        }
+
+        var (paid, error) = await payments.PayAsync(payer.Id, seen!, PaymentPassword, null, Zhifu.Server.Risk.RiskOrigin.Unknown, Ct);
+
+        Assert.Null(paid);
+        Assert.Equal("PAYMENT_EXPIRED", error?.Code);
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            Assert.Equal(PaymentOrders.NotPay, (await db.Set<PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.Id == seen!.Id, Ct)).State);
+        }
+        Assert.Equal(before, await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task PAY3_a_stale_attempts_refusal_leaves_an_order_paid_by_a_later_attempt_as_it_is()
     {
         await using var server = await ZhifuTestServer.StartAsync();
