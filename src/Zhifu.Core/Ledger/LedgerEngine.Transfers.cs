@@ -42,7 +42,11 @@ public sealed partial class LedgerEngine
         for (var k = 0; k < chain.Length; k++)
         {
             stamps[k] = NextTimestamp();
-            results[k] = ApplyOne(chain[k], stamps[k], out applied[k]);
+            results[k] = EarlierInChain(chain, k, results) is { } j
+                // the same id twice in one chain: the repeat answers the first (not yet stored while the chain is open) and
+                // never moves money a second time — as a repeat in a later request would
+                ? Repeated(chain[k], new StoredTransfer(applied[j], stamps[j], results[j]))
+                : ApplyOne(chain[k], stamps[k], out applied[k]);
             if (!results[k].IsSuccess())
             {
                 failedAt = k;
@@ -77,6 +81,20 @@ public sealed partial class LedgerEngine
                 RecordFailure(chain[k], results[k]);
             }
         }
+    }
+
+    /// <summary>The position of an earlier member of <paramref name="chain"/> applied under the same id as member
+    /// <paramref name="k"/>, or null.</summary>
+    private static int? EarlierInChain(ReadOnlySpan<Transfer> chain, int k, Span<TransferResult> results)
+    {
+        for (var j = 0; j < k; j++)
+        {
+            if (chain[j].Id == chain[k].Id && chain[k].Id != Guid.Empty && results[j] == TransferResult.Ok)
+            {
+                return j;
+            }
+        }
+        return null;
     }
 
     /// <summary>A first failure reserves the id so a repeat answers the same outcome; repeats and empty ids are not stored.</summary>

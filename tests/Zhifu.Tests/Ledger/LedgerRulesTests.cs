@@ -68,6 +68,32 @@ public sealed class LedgerRulesTests
     }
 
     [Fact]
+    public async Task The_same_id_twice_in_one_chain_moves_money_once_and_fails_no_other_request_of_the_batch()
+    {
+        await using var h = await LedgerHarness.CreateAsync();
+        var custody = await h.AccountAsync(AccountCode.CustodyReserve);
+        var wallet = await h.AccountAsync(AccountCode.UserWallet, NoNegative);
+        var other = await h.AccountAsync(AccountCode.UserWallet, NoNegative);
+
+        // the repeat answers the first inside the chain (not yet stored while the chain is open) and moves nothing a second time
+        var twice = h.Move(custody, wallet, 100, TransferFlags.Linked);
+        Assert.Equal([TransferResult.Ok, TransferResult.Exists, TransferResult.Ok],
+            await h.SubmitManyAsync([twice, twice, h.Move(custody, other, 7)]));
+        Assert.Equal(100, h.Writer.GetAccount(wallet)!.Value.CreditsPosted);
+
+        // a different body under the same id fails its chain, moving nothing; a request sharing its batch commits all the same
+        var again = h.Move(custody, wallet, 100, TransferFlags.Linked);
+        var (refused, unrelated) = (h.SubmitManyAsync([again, again with { AmountFen = 101 }, h.Move(custody, other, 5)]),
+            h.SubmitAsync(h.Move(custody, other, 3)));
+        Assert.Equal([TransferResult.LinkedEventFailed, TransferResult.ExistsWithDifferentFields, TransferResult.LinkedEventFailed], await refused);
+        Assert.Equal(TransferResult.Ok, await unrelated);
+        Assert.Equal((100L, 10L), (h.Writer.GetAccount(wallet)!.Value.CreditsPosted, h.Writer.GetAccount(other)!.Value.CreditsPosted));
+        h.Restart();
+        Assert.Equal((100L, 10L), (h.Writer.GetAccount(wallet)!.Value.CreditsPosted, h.Writer.GetAccount(other)!.Value.CreditsPosted)); // as stored
+        await h.AssertInvariantsAsync();
+    }
+
+    [Fact]
     public async Task Linked_transfers_apply_all_or_nothing()
     {
         await using var h = await LedgerHarness.CreateAsync();
