@@ -8,8 +8,10 @@ namespace Zhifu.Tests.Ledger;
 /// The SQLite write-lock wait the ledger and every EF connection use (SqliteBusyWait): a writer that meets another's lock
 /// waits in the handler — not in SQLite's sleeping busy_timeout, and without spinning: it blocks until a commit is signalled
 /// or 1 ms has passed — and writes once the lock is free; past its timeout it answers SQLITE_BUSY and writes nothing. The WAL
-/// hook that signals commits replaces SQLite's checkpointing one, so it checkpoints itself.
+/// hook that signals commits replaces SQLite's checkpointing one, so it checkpoints itself. Alone (not beside other test
+/// classes): its counts of tries and commits are the process's, which other SQLite writers would add to.
 /// </summary>
+[Collection(nameof(SqliteBusyWaitTests))]
 public sealed class SqliteBusyWaitTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("zhifu-busy-").FullName;
@@ -111,3 +113,7 @@ public sealed class SqliteBusyWaitTests : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 }
+
+/// <summary>Runs <see cref="SqliteBusyWaitTests"/> with no other test class at the same time.</summary>
+[CollectionDefinition(nameof(SqliteBusyWaitTests), DisableParallelization = true)]
+public sealed class SqliteBusyWaitCollection;
