@@ -177,42 +177,63 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     public Task WaitAsync(TimeSpan interval, CancellationToken ct) => _wake.WaitAsync(interval, ct);
 
     /// <summary>Attempts under way, by notification id: each one's row is left out of later rounds until it is saved.</summary>
-    private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
+    private readonly ConcurrentDictionary<Guid, (Task Attempt, string MchId)> _inFlight = new();
 
     /// <summary>
-    /// One round: due notifications not already under way start their attempt, up to
-    /// <see cref="PaymentsOptions.NotifyConcurrency"/> in flight, without waiting for them — so a slow or silent merchant
-    /// endpoint (held up to the POST timeout) holds up no one else's notifications, not even the next round's. Each attempt
-    /// saves its own outcome and wakes the worker for what may be due next.
+    /// One round: due notifications not already under way start their attempt, oldest due first, up to
+    /// <see cref="PaymentsOptions.NotifyConcurrency"/> in flight and <see cref="PaymentsOptions.NotifyPerMerchant"/> to one
+    /// merchant, without waiting for them — so a slow or silent merchant endpoint (held up to the POST timeout) holds up no one
+    /// else's notifications, not even the next round's: its retries, always the oldest due, take its share of the slots and the
+    /// rest go to other merchants (PAY-5). Each attempt saves its own outcome and wakes the worker for what may be due next.
     /// </summary>
     public async Task DeliverDueAsync(CancellationToken ct)
     {
-        var free = Math.Max(1, options.NotifyConcurrency) - _inFlight.Count;
-        if (free <= 0)
+        var (total, perMerchant) = (Math.Max(1, options.NotifyConcurrency), Math.Max(1, options.NotifyPerMerchant));
+        // A few reads at most: each leaves out the merchants whose share is taken by then, so rows of others behind a long run
+        // of one merchant's are reached.
+        for (var read = 0; read < 4; read++)
         {
-            return;
-        }
-        // Taken before reading: a row not under way then has its last attempt saved (an attempt leaves after saving), and only
-        // this loop starts attempts — so no row is attempted twice at once.
-        var busy = _inFlight.Keys.ToHashSet();
-        List<PaymentNotificationRow> due;
-        await using (var db = database.CreateContext())
-        {
-            var now = clock.UtcNow;
-            due = await db.Set<PaymentNotificationRow>().AsNoTracking().Where(n => n.Status == Pending && n.NextAttemptAt <= now)
-                .OrderBy(n => n.NextAttemptAt).Take(free + busy.Count).ToListAsync(ct);
-        }
-        foreach (var row in due.Where(r => !busy.Contains(r.Id)).Take(free))
-        {
-            // registered before it starts: an attempt that ends at once must find itself there to leave
-            var attempt = new Task<Task>(() => AttemptAsync(row, ct));
-            _inFlight[row.Id] = attempt.Unwrap();
-            attempt.Start(TaskScheduler.Default);
+            var free = total - _inFlight.Count;
+            if (free <= 0)
+            {
+                return;
+            }
+            // Taken before reading: a row not under way then has its last attempt saved (an attempt leaves after saving), and only
+            // this loop starts attempts — so no row is attempted twice at once.
+            var busy = _inFlight.ToDictionary(e => e.Key, e => e.Value.MchId);
+            var counts = busy.Values.GroupBy(m => m, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            var full = counts.Where(c => c.Value >= perMerchant).Select(c => c.Key).ToList();
+            List<PaymentNotificationRow> due;
+            await using (var db = database.CreateContext())
+            {
+                var now = clock.UtcNow;
+                due = await db.Set<PaymentNotificationRow>().AsNoTracking()
+                    .Where(n => n.Status == Pending && n.NextAttemptAt <= now && !full.Contains(n.MchId))
+                    .OrderBy(n => n.NextAttemptAt).Take(free + busy.Count).ToListAsync(ct);
+            }
+            var started = 0;
+            foreach (var row in due.Where(r => !busy.ContainsKey(r.Id)))
+            {
+                if (started == free || counts.GetValueOrDefault(row.MchId) >= perMerchant)
+                {
+                    continue;
+                }
+                counts[row.MchId] = counts.GetValueOrDefault(row.MchId) + 1;
+                started++;
+                // registered before it starts: an attempt that ends at once must find itself there to leave
+                var attempt = new Task<Task>(() => AttemptAsync(row, ct));
+                _inFlight[row.Id] = (attempt.Unwrap(), row.MchId);
+                attempt.Start(TaskScheduler.Default);
+            }
+            if (due.Count < free + busy.Count || started == free)
+            {
+                return; // every due row was seen, or the slots are taken
+            }
         }
     }
 
     /// <summary>Waits (at most <paramref name="limit"/>) for the attempts under way, e.g. when the server stops.</summary>
-    public Task DrainAsync(TimeSpan limit) => Task.WhenAll(_inFlight.Values).WaitAsync(limit);
+    public Task DrainAsync(TimeSpan limit) => Task.WhenAll(_inFlight.Values.Select(v => v.Attempt)).WaitAsync(limit);
 
     private async Task AttemptAsync(PaymentNotificationRow row, CancellationToken ct)
     {

@@ -18,6 +18,10 @@ public sealed record PaymentsOptions
     /// <summary>Notification POSTs in flight at once (a round attempts at most 32).</summary>
     public int NotifyConcurrency { get; init; } = 8;
 
+    /// <summary>Of those, at most this many to one merchant: a merchant whose endpoint is silent holds its own share, never
+    /// every slot (its retries are always the oldest due rows).</summary>
+    public int NotifyPerMerchant { get; init; } = 2;
+
     /// <summary>Refunds one order may have, closed ones included (the protocol allows 50).</summary>
     public int RefundsPerOrderMax { get; init; } = 50;
 

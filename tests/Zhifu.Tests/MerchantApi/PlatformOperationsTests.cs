@@ -52,6 +52,43 @@ public sealed class PlatformOperationsTests
     }
 
     [Fact]
+    public async Task PAY5_a_merchant_whose_endpoint_is_silent_holds_its_own_share_of_the_callback_slots_not_everyones()
+    {
+        // A merchant's endpoint accepts connections and never answers; its 20 callbacks are due before anyone else's. They
+        // take their share of the 8 slots for the 30 s timeout — not all of them: another merchant's callback goes out at once.
+        await using var server = await ZhifuTestServer.StartAsync(null, "--Payments:NotifyTimeoutSeconds=30");
+        var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start(64);
+        try
+        {
+            var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}/notify";
+            await using (var db = server.Database.Options.CreateContext())
+            {
+                var due = DateTimeOffset.UtcNow.AddMinutes(-1);
+                for (var i = 0; i < 20; i++)
+                {
+                    db.Add(new Zhifu.Data.Entities.PaymentNotificationRow
+                    {
+                        Id = Guid.CreateVersion7(), RecordId = Guid.CreateVersion7(), MchId = "1999999999", EventType = "TRANSACTION.SUCCESS",
+                        Url = url, Body = "{}", Status = "pending", NextAttemptAt = due, CreatedAt = due,
+                    });
+                }
+                await db.SaveChangesAsync(Ct);
+            }
+            var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+            using var notify = new NotifyReceiver();
+            await RefundFlowTests.PaidOrderAsync(server, merchant, "ORDER-fair-01", 100, notify.Url);
+
+            var callback = await notify.NextAsync(TimeSpan.FromSeconds(10)); // not after the silent ones' 30 s
+            Assert.Contains("TRANSACTION.SUCCESS", callback.Body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            silent.Stop();
+        }
+    }
+
+    [Fact]
     public async Task A_failing_callback_is_visible_in_the_outbox_and_an_operator_sends_it_again_at_once()
     {
         await using var server = await ZhifuTestServer.StartAsync();
