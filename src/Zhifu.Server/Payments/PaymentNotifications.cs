@@ -25,10 +25,22 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     public const string ResourcePurpose = "payment-notification-resource";
 
     /// <summary>Sends a notification again now (a failed one, or one the merchant says it lost); its schedule starts over.
-    /// Audited. False when there is no such notification.</summary>
+    /// Audited. False when there is no such notification. An attempt of it under way is let finish first: it saves the row as
+    /// it saw it, which would otherwise undo the re-send (a last attempt failing would leave it failed, the operator told 202).</summary>
     public async Task<bool> ResendAsync(Guid id, Lifecycle.OperatorActor by, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(by);
+        if (_inFlight.TryGetValue(id, out var underWay))
+        {
+            try
+            {
+                await underWay.Attempt.WaitAsync(TimeSpan.FromSeconds(options.NotifyTimeoutSeconds + 5), cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // an attempt stuck past its own timeout: the re-send goes ahead
+            }
+        }
         await using var db = database.CreateContext();
         var row = await db.Set<PaymentNotificationRow>().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
         if (row is null)

@@ -89,6 +89,49 @@ public sealed class PlatformOperationsTests
     }
 
     [Fact]
+    public async Task PAY5_a_resend_while_the_last_attempt_is_under_way_is_not_undone_by_that_attempt()
+    {
+        await using var server = await ZhifuTestServer.StartAsync(null, "--Payments:NotifyTimeoutSeconds=2");
+        var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start(8);
+        try
+        {
+            var row = new Zhifu.Data.Entities.PaymentNotificationRow
+            {
+                Id = Guid.CreateVersion7(), RecordId = Guid.CreateVersion7(), MchId = "1230000109", EventType = "TRANSACTION.SUCCESS",
+                Url = $"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}/notify", Body = "{}", Status = "pending",
+                Attempts = 16, NextAttemptAt = DateTimeOffset.UtcNow.AddMinutes(-1), CreatedAt = DateTimeOffset.UtcNow.AddDays(-1),
+            };
+            await using (var db = server.Database.Options.CreateContext())
+            {
+                db.Add(row); // its last attempt is due
+                await db.SaveChangesAsync(Ct);
+            }
+            for (var waited = 0; !silent.Pending() && waited < 200; waited++)
+            {
+                await Task.Delay(25, Ct); // until that attempt is connected and waiting for an answer
+            }
+            Assert.True(silent.Pending(), "the last attempt did not start");
+
+            using var service = await OperatorSignIn.AsAsync(server.Client(), "service");
+            Assert.Equal(202, (int)(await service.PostAsync($"/api/ops/merchant-notifications/{row.Id}/resend", null, Ct)).StatusCode);
+            await Task.Delay(TimeSpan.FromSeconds(3), Ct); // past the 2 s the old attempt can still take to record itself
+
+            await using (var db = server.Database.Options.CreateContext())
+            {
+                var after = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+                    db.Set<Zhifu.Data.Entities.PaymentNotificationRow>(), n => n.Id == row.Id, Ct);
+                Assert.Equal("pending", after.Status); // sent again from the start, not left "failed" by the old attempt
+                Assert.True(after.Attempts <= 1, $"{after.Attempts} attempts"); // (its new first attempt has ended meanwhile, or not)
+            }
+        }
+        finally
+        {
+            silent.Stop();
+        }
+    }
+
+    [Fact]
     public async Task A_failing_callback_is_visible_in_the_outbox_and_an_operator_sends_it_again_at_once()
     {
         await using var server = await ZhifuTestServer.StartAsync();
