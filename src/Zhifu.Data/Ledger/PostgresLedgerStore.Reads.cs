@@ -8,6 +8,7 @@ public sealed partial class PostgresLedgerStore
     /// <inheritdoc />
     public LedgerSnapshot Load()
     {
+        EnsureOpen();
         var accounts = new List<AccountBalance>();
         using (var cmd = new NpgsqlCommand("SELECT id, ledger, code, flags, debits_pending, debits_posted, credits_pending,"
             + " credits_posted, timestamp FROM ledger_accounts", _connection))
@@ -39,6 +40,7 @@ public sealed partial class PostgresLedgerStore
     /// <inheritdoc />
     public IReadOnlyList<StoredTransfer> FindTransfers(IReadOnlyCollection<Guid> ids)
     {
+        EnsureOpen();
         using var cmd = new NpgsqlCommand("SELECT id, debit_account_id, credit_account_id, amount, pending_id, timeout, ledger, code,"
             + " flags, business_id, result, timestamp FROM ledger_transfers WHERE id = ANY($1)", _connection);
         cmd.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids.ToArray() });
@@ -67,6 +69,7 @@ public sealed partial class PostgresLedgerStore
     /// <inheritdoc />
     public PendingStatus? FindPendingStatus(Guid pendingId)
     {
+        EnsureOpen();
         using var cmd = new NpgsqlCommand("SELECT status FROM ledger_pending WHERE id = $1", _connection);
         cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = pendingId });
         return cmd.ExecuteScalar() is int status ? (PendingStatus)status : null;

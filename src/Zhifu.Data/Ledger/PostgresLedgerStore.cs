@@ -23,20 +23,43 @@ public sealed partial class PostgresLedgerStore : ILedgerStore
         WHERE p.id = u.id AND p.status = 0
         """;
 
-    private readonly NpgsqlConnection _connection;
+    private readonly string _connectionString;
+    private NpgsqlConnection _connection;
 
     /// <summary>Opens the ledger's own connection on an already migrated database.</summary>
     public PostgresLedgerStore(string connectionString)
     {
-        _connection = new NpgsqlConnection(connectionString);
-        _connection.Open();
-        using var set = new NpgsqlCommand("SET plan_cache_mode = force_generic_plan", _connection);
+        _connectionString = connectionString;
+        _connection = Open(connectionString);
+    }
+
+    private static NpgsqlConnection Open(string connectionString)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var set = new NpgsqlCommand("SET plan_cache_mode = force_generic_plan", connection);
         set.ExecuteNonQuery();
+        return connection;
+    }
+
+    /// <summary>
+    /// Opens the connection again when the server dropped it (a restart, a failover, an idle kill): a broken connection stays
+    /// broken, and every batch after it would fail — the writer's retries too — until the process restarted.
+    /// </summary>
+    private void EnsureOpen()
+    {
+        if (_connection.State == System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+        _connection.Dispose();
+        _connection = Open(_connectionString);
     }
 
     /// <inheritdoc />
     public void Commit(LedgerBatch batch)
     {
+        EnsureOpen();
         using var tx = _connection.BeginTransaction();
         try
         {

@@ -51,4 +51,38 @@ public sealed class LedgerFailureTests
         Assert.Equal([TransferResult.Exists], await writer.SubmitAsync([refused], ct));
         Assert.Equal(150, writer.GetAccount(wallet)!.Value.CreditsPosted);
     }
+
+    [Fact]
+    public async Task PostgreSQL_dropping_the_ledgers_connection_costs_one_batch_not_the_ledger()
+    {
+        Assert.SkipWhen(TestDatabase.PostgresServer is null, "terminates a PostgreSQL backend");
+        await using var database = await TestDatabase.CreateAsync();
+        var ct = TestContext.Current.CancellationToken;
+        using var writer = new LedgerWriter(Databases.OpenLedgerStore(database.Options, new SqliteTuning()), SystemClock.Instance,
+            new LedgerWriterOptions { CommitAttemptsMax = 2 });
+        var (custody, wallet) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        await writer.CreateAccountsAsync([
+            new NewAccount { Id = custody, Ledger = Ledgers.Cny, Code = AccountCode.CustodyReserve },
+            new NewAccount { Id = wallet, Ledger = Ledgers.Cny, Code = AccountCode.UserWallet, Flags = AccountFlags.DebitsMustNotExceedCredits },
+        ], ct);
+        Transfer Fund(long amount) => new()
+        {
+            Id = Guid.CreateVersion7(), DebitAccountId = custody, CreditAccountId = wallet, AmountFen = amount,
+            Ledger = Ledgers.Cny, Code = TransferCode.Adjustment, BusinessId = Guid.CreateVersion7(),
+        };
+        Assert.Equal([TransferResult.Ok], await writer.SubmitAsync([Fund(100)], ct));
+
+        // the server drops every other connection to the database (a restart, a failover, an idle kill)
+        await using (var admin = new Npgsql.NpgsqlConnection(database.Options.ConnectionString))
+        {
+            await admin.OpenAsync(ct);
+            await using var kill = new Npgsql.NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", admin);
+            Assert.True((long)(await kill.ExecuteScalarAsync(ct))! >= 1);
+        }
+
+        Assert.Equal([TransferResult.Ok], await writer.SubmitAsync([Fund(50)], ct)); // the retry opens the connection again
+        Assert.Equal(150, writer.GetAccount(wallet)!.Value.CreditsPosted);
+        Assert.Equal([TransferResult.Ok], await writer.SubmitAsync([Fund(1)], ct));
+    }
 }
