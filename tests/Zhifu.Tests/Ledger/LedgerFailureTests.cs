@@ -20,17 +20,8 @@ public sealed class LedgerFailureTests
             Databases.OpenLedgerStore(database.Options, new SqliteTuning { Synchronous = "NORMAL", BusyTimeoutMs = 50 }),
             SystemClock.Instance, new LedgerWriterOptions { CommitAttemptsMax = 2 });
         var ct = TestContext.Current.CancellationToken;
-        var custody = Guid.CreateVersion7();
-        var wallet = Guid.CreateVersion7();
-        await writer.CreateAccountsAsync([
-            new NewAccount { Id = custody, Ledger = Ledgers.Cny, Code = AccountCode.CustodyReserve },
-            new NewAccount { Id = wallet, Ledger = Ledgers.Cny, Code = AccountCode.UserWallet, Flags = AccountFlags.DebitsMustNotExceedCredits },
-        ], ct);
-        Transfer Fund(long amount) => new()
-        {
-            Id = Guid.CreateVersion7(), DebitAccountId = custody, CreditAccountId = wallet, AmountFen = amount,
-            Ledger = Ledgers.Cny, Code = TransferCode.Adjustment, BusinessId = businessId,
-        };
+        var (wallet, fund) = await FundedWalletAsync(writer);
+        Transfer Fund(long amount) => fund(amount) with { BusinessId = businessId };
         Assert.Equal([TransferResult.Ok], await writer.SubmitAsync([Fund(100)], ct));
 
         var refused = Fund(50);
@@ -60,17 +51,8 @@ public sealed class LedgerFailureTests
         var ct = TestContext.Current.CancellationToken;
         using var writer = new LedgerWriter(Databases.OpenLedgerStore(database.Options, new SqliteTuning()), SystemClock.Instance,
             new LedgerWriterOptions { CommitAttemptsMax = 2 });
-        var (custody, wallet) = (Guid.CreateVersion7(), Guid.CreateVersion7());
-        await writer.CreateAccountsAsync([
-            new NewAccount { Id = custody, Ledger = Ledgers.Cny, Code = AccountCode.CustodyReserve },
-            new NewAccount { Id = wallet, Ledger = Ledgers.Cny, Code = AccountCode.UserWallet, Flags = AccountFlags.DebitsMustNotExceedCredits },
-        ], ct);
-        Transfer Fund(long amount) => new()
-        {
-            Id = Guid.CreateVersion7(), DebitAccountId = custody, CreditAccountId = wallet, AmountFen = amount,
-            Ledger = Ledgers.Cny, Code = TransferCode.Adjustment, BusinessId = Guid.CreateVersion7(),
-        };
-        Assert.Equal([TransferResult.Ok], await writer.SubmitAsync([Fund(100)], ct));
+        var (wallet, fund) = await FundedWalletAsync(writer);
+        Assert.Equal([TransferResult.Ok], await writer.SubmitAsync([fund(100)], ct));
 
         // the server drops every other connection to the database (a restart, a failover, an idle kill)
         await using (var admin = new Npgsql.NpgsqlConnection(database.Options.ConnectionString))
@@ -81,8 +63,23 @@ public sealed class LedgerFailureTests
             Assert.True((long)(await kill.ExecuteScalarAsync(ct))! >= 1);
         }
 
-        Assert.Equal([TransferResult.Ok], await writer.SubmitAsync([Fund(50)], ct)); // the retry opens the connection again
+        Assert.Equal([TransferResult.Ok], await writer.SubmitAsync([fund(50)], ct)); // the retry opens the connection again
         Assert.Equal(150, writer.GetAccount(wallet)!.Value.CreditsPosted);
-        Assert.Equal([TransferResult.Ok], await writer.SubmitAsync([Fund(1)], ct));
+        Assert.Equal([TransferResult.Ok], await writer.SubmitAsync([fund(1)], ct));
+    }
+
+    /// <summary>A custody account and a wallet that cannot go negative, and the transfer that funds the wallet from custody.</summary>
+    private static async Task<(Guid Wallet, Func<long, Transfer> Fund)> FundedWalletAsync(LedgerWriter writer)
+    {
+        var (custody, wallet) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        await writer.CreateAccountsAsync([
+            new NewAccount { Id = custody, Ledger = Ledgers.Cny, Code = AccountCode.CustodyReserve },
+            new NewAccount { Id = wallet, Ledger = Ledgers.Cny, Code = AccountCode.UserWallet, Flags = AccountFlags.DebitsMustNotExceedCredits },
+        ], TestContext.Current.CancellationToken);
+        return (wallet, amount => new Transfer
+        {
+            Id = Guid.CreateVersion7(), DebitAccountId = custody, CreditAccountId = wallet, AmountFen = amount,
+            Ledger = Ledgers.Cny, Code = TransferCode.Adjustment, BusinessId = Guid.CreateVersion7(),
+        });
     }
 }
