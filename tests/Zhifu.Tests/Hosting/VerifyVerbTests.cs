@@ -31,6 +31,19 @@ public sealed class VerifyVerbTests
         Assert.Equal(1, exit);
         Assert.Contains("[VIOLATED] every balance equals the sum of its transfers", output, StringComparison.Ordinal);
         Assert.Contains("[VIOLATED] total debits = total credits (posted)", output, StringComparison.Ordinal);
+
+        // An imbalance in one ledger is not hidden by the opposite one in another (money and an allowance ledger summed).
+        await using (var db = database.Options.CreateContext())
+        {
+            await db.Database.ExecuteSqlRawAsync("UPDATE ledger_accounts SET credits_posted = credits_posted - 1 WHERE code = 100", Ct);
+            await db.Database.ExecuteSqlRawAsync(
+                "UPDATE ledger_accounts SET credits_posted = credits_posted + 1 WHERE id = (SELECT id FROM ledger_accounts WHERE ledger = 1 ORDER BY id LIMIT 1)", Ct);
+            var allowance = Guid.CreateVersion7(); // an account of an allowance ledger (2) with one debit nothing credits
+            await db.Database.ExecuteSqlAsync($"INSERT INTO ledger_accounts (id, ledger, code, flags, debits_pending, debits_posted, credits_pending, credits_posted, timestamp) VALUES ({allowance}, 2, 900, 0, 0, 1, 0, 0, 1)", Ct);
+        }
+        (exit, output) = await RunAsync(database, "verify");
+        Assert.Equal(1, exit);
+        Assert.Contains("[VIOLATED] total debits = total credits (posted)", output, StringComparison.Ordinal);
     }
 
     [Fact]
