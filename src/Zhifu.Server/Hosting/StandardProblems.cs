@@ -21,8 +21,8 @@ public static class StandardProblems
         [503] = ("LEDGER_UNAVAILABLE", "账务系统暂不可用，请稍后再试", "The ledger is unavailable; try again"),
     };
 
-    /// <summary>The status of an unexpected failure: 503 for a ledger that took nothing of the request (nothing changed, so
-    /// trying again is safe), 500 for the rest.</summary>
+    /// <summary>The status of an unexpected failure: 503 for a ledger that took nothing of the request ("try again": the money
+    /// did not move — what the feature recorded before asking the ledger is its own recovery's to settle), 500 for the rest.</summary>
     public static int StatusOf(Exception exception) =>
         exception is Core.Ledger.LedgerUnavailableException ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
 

@@ -194,7 +194,7 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     /// <summary>
     /// One round: due notifications not already under way start their attempt, oldest due first, up to
     /// <see cref="PaymentsOptions.NotifyConcurrency"/> in flight and <see cref="PaymentsOptions.NotifyPerMerchant"/> to one
-    /// merchant, without waiting for them — so a slow or silent merchant endpoint (held up to the POST timeout) holds up no one
+    /// merchant (more when nobody else has anything due, but never the last share), without waiting for them — so a slow or silent merchant endpoint (held up to the POST timeout) holds up no one
     /// else's notifications, not even the next round's: its retries, always the oldest due, take its share of the slots and the
     /// rest go to other merchants (PAY-5). Each attempt saves its own outcome and wakes the worker for what may be due next.
     /// </summary>
@@ -202,10 +202,12 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     {
         var (total, perMerchant) = (Math.Max(1, options.NotifyConcurrency), Math.Max(1, options.NotifyPerMerchant));
         // A few reads at most: each leaves out the merchants whose share is taken by then, so rows of others behind a long run
-        // of one merchant's are reached.
-        for (var read = 0; read < 4; read++)
+        // of one merchant's are reached. Once no other merchant has anything due, merchants at their share may take the slots
+        // left but one share, kept free for whoever's callback comes due next.
+        var capped = true;
+        for (var read = 0; read < 5; read++)
         {
-            var free = total - _inFlight.Count;
+            var free = total - _inFlight.Count - (capped ? 0 : perMerchant);
             if (free <= 0)
             {
                 return;
@@ -220,13 +222,13 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
             {
                 var now = clock.UtcNow;
                 due = await db.Set<PaymentNotificationRow>().AsNoTracking()
-                    .Where(n => n.Status == Pending && n.NextAttemptAt <= now && !full.Contains(n.MchId))
+                    .Where(n => n.Status == Pending && n.NextAttemptAt <= now && (!capped || !full.Contains(n.MchId)))
                     .OrderBy(n => n.NextAttemptAt).Take(free + busy.Count).ToListAsync(ct);
             }
             var started = 0;
             foreach (var row in due.Where(r => !busy.ContainsKey(r.Id)))
             {
-                if (started == free || counts.GetValueOrDefault(row.MchId) >= perMerchant)
+                if (started == free || (capped && counts.GetValueOrDefault(row.MchId) >= perMerchant))
                 {
                     continue;
                 }
@@ -237,9 +239,17 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
                 _inFlight[row.Id] = (attempt.Unwrap(), row.MchId);
                 attempt.Start(TaskScheduler.Default);
             }
-            if (due.Count < free + busy.Count || started == free)
+            if (started == free)
             {
-                return; // every due row was seen, or the slots are taken
+                return; // the slots are taken
+            }
+            if (due.Count < free + busy.Count)
+            {
+                if (!capped)
+                {
+                    return; // every due row was seen
+                }
+                capped = false; // every due row of a merchant with room was seen, and slots are left
             }
         }
     }

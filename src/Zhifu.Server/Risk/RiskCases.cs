@@ -250,7 +250,10 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
             .SetProperty(c => c.DecidedBy, decidedBy).SetProperty(c => c.DecidedAt, at).SetProperty(c => c.DecidingAs, (string?)null)
             .SetProperty(c => c.Version, c => c.Version + 1), CancellationToken.None);
         row = await cases.AsNoTracking().FirstAsync(CancellationToken.None);
-        await FeedBackAsync(row, recorded);
+        if (recorded == decision)
+        {
+            await FeedBackAsync(row, recorded); // a release that had to void is no finding of fraud: nothing to learn or list
+        }
         return await AuditedAsync(new(row, null), by, "risk-case.decide", $"decided {recorded}");
     }
 

@@ -34,8 +34,8 @@ public sealed partial class WalletTransfers
         {
             // TRF-2: revocable during the delay only. Past its arrival time it is due (the worker has not reached it yet): it
             // arrives now rather than going back. Held past it by a restriction of either party, it may still be taken back.
-            await ReleaseOneAsync(row);
-            return (null, TransferProblem.From(TransferErrors.AlreadyArrived));
+            return (null, TransferProblem.From(await ReleaseOneAsync(row) || (await FindAsync(row.Id))?.Status == Succeeded
+                ? TransferErrors.AlreadyArrived : TransferErrors.Unavailable)); // (the ledger unavailable: nothing arrived yet)
         }
         switch (await ResolveLegsAsync(row, post: false, withMoney: true))
         {
@@ -68,7 +68,8 @@ public sealed partial class WalletTransfers
                 || await guard.EnsureCanTransactAsync(payee, Business.NonCounterIn, CancellationToken.None) is null);
     }
 
-    /// <summary>Posts a due delayed transfer (the release worker); false when the payer's revocation won.</summary>
+    /// <summary>Posts a due delayed transfer (the release worker); false when the payer's revocation won or the ledger could not
+    /// answer (the transfer stays pending for the next round).</summary>
     public async Task<bool> ReleaseOneAsync(WalletTransferRow row)
     {
         var released = await ResolveLegsAsync(row, post: true, withMoney: true);

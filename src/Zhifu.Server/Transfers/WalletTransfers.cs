@@ -108,7 +108,13 @@ public sealed partial class WalletTransfers(DatabaseOptions database, ILedger le
             var outcome = target.Card is { } card
                 ? await SubmitCardAsync(row, payer, card, legs)
                 : await SubmitWalletAsync(row, payer, target.Payee!, legs);
-            await RiskFollowUpAsync(outcome.Item1, decision);
+            if (outcome.Item1 is not { Kind: KindWallet, Status: Processing })
+            {
+                // (a wallet transfer still processing — the ledger could not take it yet — has no money held or moved to open a
+                // case about or to learn from; recovery holds it, and the held-without-case worker opens the case of a held one.
+                // A card transfer stays processing while its fund movement is held for review: its case opens now.)
+                await RiskFollowUpAsync(outcome.Item1, decision);
+            }
             return outcome;
         }
         finally

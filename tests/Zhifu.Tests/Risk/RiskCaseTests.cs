@@ -218,7 +218,7 @@ public sealed class RiskCaseTests : IAsyncLifetime
     [Fact]
     public async Task RISK4_releasing_a_withdrawal_whose_card_was_unbound_meanwhile_records_the_void_it_was()
     {
-        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        var zhang = await OnDeviceAsync(_server, DemoCards.ZhangSan, "phone-w"); // its device, which no finding of fraud may list
         await zhang.FundAsync(50_000);
         var funded = (await zhang.BalanceAsync()).Balance;
         var card = await zhang.CardTokenAsync("debit");
@@ -236,6 +236,10 @@ public sealed class RiskCaseTests : IAsyncLifetime
         Assert.Equal("failed", (await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/fund-movements/{movementId}", Ct))
             .GetProperty("status").GetString());
         Assert.Equal(funded, (await zhang.BalanceAsync()).Balance);
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            Assert.False(await db.Set<Zhifu.Data.Entities.RiskListEntryRow>().AnyAsync(e => e.Source == "risk-case", Ct)); // not fraud
+        }
         await TransferKit.AssertVerifiedAsync(_server);
     }
 

@@ -37,8 +37,8 @@ public sealed class PaymentRefundRow
     /// <summary>none (no review), awaiting, approved or rejected (PAY-4).</summary>
     public required string Review { get; set; }
 
-    /// <summary>Who asked for it (a console staff member <c>staff:…</c>, an operator <c>ops:…</c>, or <c>api</c>): under review
-    /// (PAY-4) the reviewer must be someone else.</summary>
+    /// <summary>Who asked for it (a console staff member <c>merchant:{username}</c>, or <c>api</c> for the merchant API): under
+    /// review (PAY-4) a staff member does not approve their own request.</summary>
     public string? RequestedBy { get; set; }
 
     /// <summary>The payer it returns money to (the order's): the payer's statement lists it (PAY-3).</summary>
