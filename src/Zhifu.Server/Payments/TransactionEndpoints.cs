@@ -101,6 +101,10 @@ public static class TransactionEndpoints
             var refusal = order.State == PaymentOrders.Success
                 ? (await refunds.ReverseAsync(merchant, order, context.RequestAborted))
                 : await orders.CloseAsync(mchId, out_trade_no, context.RequestAborted);
+            if (refusal == V3Error.OrderPaid && await orders.FindAsync(mchId, out_trade_no, context.RequestAborted) is { } paid)
+            {
+                refusal = await refunds.ReverseAsync(merchant, paid, context.RequestAborted); // paid between the look and the close
+            }
             return refusal?.ToResult() ?? V3Protocol.Json(new System.Text.Json.Nodes.JsonObject
             {
                 ["appid"] = order.AppId, ["mchid"] = order.MchId, ["out_trade_no"] = order.OutTradeNo,
