@@ -60,6 +60,20 @@ public sealed class MerchantCaptcha
         return (id, Draw(code));
     }
 
+    /// <summary>A new challenge for the sign-in at <paramref name="path"/> (the console's page, the console API's): its id in an
+    /// HttpOnly cookie sent only there, its picture returned.</summary>
+    public string IssueTo(HttpContext context, string path)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (id, svg) = Issue();
+        context.Response.Cookies.Append(Cookie, id, new CookieOptions
+        {
+            HttpOnly = true, SameSite = SameSiteMode.Strict, Path = path, Secure = context.Request.IsHttps,
+            MaxAge = TimeSpan.FromSeconds(_options.CaptchaSeconds), IsEssential = true,
+        });
+        return svg;
+    }
+
     /// <summary>Whether <paramref name="answer"/> is the code of challenge <paramref name="id"/>; the challenge is used up either way.</summary>
     public bool Check(string? id, string? answer)
     {

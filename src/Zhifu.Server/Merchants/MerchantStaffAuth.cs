@@ -54,22 +54,10 @@ public static class MerchantStaffAuth
     /// A session ends the moment its staff member is disabled, re-roled or their merchant stops being active (SEC-2): each
     /// request checks the account, not just the cookie.
     /// </summary>
-    private static async Task StillValidAsync(CookieValidatePrincipalContext context)
-    {
-        var name = context.Principal?.Identity?.Name;
-        var role = context.Principal?.FindFirstValue(ClaimTypes.Role);
-        var stamp = StaffSessions.LiveStamp(context.Principal, StaffSessions.Now(context.HttpContext));
-        await using var db = context.HttpContext.RequestServices.GetRequiredService<DatabaseOptions>().CreateContext();
-        var valid = name is not null && stamp is not null
-            && await db.Set<Zhifu.Data.Entities.MerchantStaffRow>().AnyAsync(s => s.Username == name && s.Role == role && s.SessionStamp == stamp
-            && s.DisabledAt == null && db.Merchants.Any(m => m.Id == s.MerchantId && m.Status == Zhifu.Data.Entities.MerchantRow.Active),
-            context.HttpContext.RequestAborted);
-        if (!valid)
-        {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(Scheme);
-        }
-    }
+    private static Task StillValidAsync(CookieValidatePrincipalContext context) => StaffSessions.ValidateAsync(context, Scheme,
+        (db, name, role, stamp) => db.Set<Zhifu.Data.Entities.MerchantStaffRow>().Where(s => s.Username == name && s.Role == role
+            && s.SessionStamp == stamp && s.DisabledAt == null
+            && db.Merchants.Any(m => m.Id == s.MerchantId && m.Status == Zhifu.Data.Entities.MerchantRow.Active)));
 
     /// <summary>Signed in as staff of a merchant, with the initial password already changed.</summary>
     private static Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder Staff(
@@ -181,14 +169,9 @@ public static class MerchantStaffAuth
     private const string CaptchaPath = "/api/merchant/auth";
 
     /// <summary>A captcha for the API sign-in: its picture (SVG), its challenge in an HttpOnly cookie.</summary>
-    private static IResult CaptchaAsync(HttpContext context, MerchantCaptcha captchas, MerchantConsoleOptions options)
+    private static IResult CaptchaAsync(HttpContext context, MerchantCaptcha captchas)
     {
-        var (id, svg) = captchas.Issue();
-        context.Response.Cookies.Append(MerchantCaptcha.Cookie, id, new CookieOptions
-        {
-            HttpOnly = true, SameSite = SameSiteMode.Strict, Path = CaptchaPath, Secure = context.Request.IsHttps,
-            MaxAge = TimeSpan.FromSeconds(options.CaptchaSeconds), IsEssential = true,
-        });
+        var svg = captchas.IssueTo(context, CaptchaPath);
         context.Response.Headers.CacheControl = "no-store";
         return Results.Content(svg, "image/svg+xml");
     }

@@ -108,16 +108,6 @@ public static class OperatorAuth
     /// A session lives while its operator does, with the same role, under the stamp it was issued with and within
     /// <see cref="StaffSessions.AbsoluteMax"/> of its sign-in (SEC-2): each request checks the account, not just the cookie.
     /// </summary>
-    private static async Task StillValidAsync(CookieValidatePrincipalContext context)
-    {
-        var (name, role) = (context.Principal?.Identity?.Name, context.Principal?.FindFirstValue(ClaimTypes.Role));
-        var stamp = StaffSessions.LiveStamp(context.Principal, StaffSessions.Now(context.HttpContext));
-        await using var db = context.HttpContext.RequestServices.GetRequiredService<DatabaseOptions>().CreateContext();
-        if (stamp is null || name is null
-            || !await db.Operators.AnyAsync(o => o.Username == name && o.Role == role && o.SessionStamp == stamp, context.HttpContext.RequestAborted))
-        {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(Scheme);
-        }
-    }
+    private static Task StillValidAsync(CookieValidatePrincipalContext context) => StaffSessions.ValidateAsync(context, Scheme,
+        (db, name, role, stamp) => db.Operators.Where(o => o.Username == name && o.Role == role && o.SessionStamp == stamp));
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Data.Entities;
 
@@ -34,6 +35,26 @@ public static class StaffSessions
         && now - DateTimeOffset.FromUnixTimeSeconds(signedIn) < AbsoluteMax
             ? stamp
             : null;
+
+    /// <summary>
+    /// The per-request check of a session (the cookie handler's OnValidatePrincipal): rejected — and its cookie removed — unless
+    /// its sign-in is within <see cref="AbsoluteMax"/> and <paramref name="account"/> finds the account as the session names it
+    /// (name, role, current stamp, and whatever else the scheme requires of it).
+    /// </summary>
+    public static async Task ValidateAsync<TRow>(CookieValidatePrincipalContext context, string scheme,
+        Func<Data.ZhifuDb, string, string?, string, IQueryable<TRow>> account) where TRow : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(account);
+        var (name, role) = (context.Principal?.Identity?.Name, context.Principal?.FindFirstValue(ClaimTypes.Role));
+        var stamp = LiveStamp(context.Principal, Now(context.HttpContext));
+        await using var db = context.HttpContext.RequestServices.GetRequiredService<Data.DatabaseOptions>().CreateContext();
+        if (stamp is null || name is null || !await account(db, name, role, stamp).AnyAsync(context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(scheme);
+        }
+    }
 
     /// <summary>Ends every session of the account(s) <paramref name="rows"/> select: they take a new stamp.</summary>
     public static Task<int> EndAllAsync<TRow>(IQueryable<TRow> rows) where TRow : class, IPasswordSignIn

@@ -11,7 +11,7 @@ namespace Zhifu.Server.Consoles.Merchant;
 /// goes to do that.
 /// </summary>
 [AllowAnonymous]
-public sealed class LoginModel(MerchantCaptcha captchas, MerchantConsoleOptions options) : PageModel
+public sealed class LoginModel(MerchantCaptcha captchas) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -71,14 +71,5 @@ public sealed class LoginModel(MerchantCaptcha captchas, MerchantConsoleOptions 
             ? r : "/merchant");
     }
 
-    private void NewCaptcha()
-    {
-        var (id, svg) = captchas.Issue();
-        Response.Cookies.Append(MerchantCaptcha.Cookie, id, new CookieOptions
-        {
-            HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/merchant/login", Secure = Request.IsHttps,
-            MaxAge = TimeSpan.FromSeconds(options.CaptchaSeconds), IsEssential = true,
-        });
-        CaptchaSvg = svg;
-    }
+    private void NewCaptcha() => CaptchaSvg = captchas.IssueTo(HttpContext, "/merchant/login");
 }
