@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Zhifu.E2E;
@@ -51,23 +52,24 @@ public sealed class Browser : IAsyncLifetime
     public const int SignInTimeoutMs = 60_000;
 
     /// <summary>
-    /// Waits for a submitted sign-in to land on <paramref name="urlGlob"/>; one that does not (refused, or the server too slow)
-    /// fails here with the page it stayed on, its text and a screenshot, instead of as a bare timeout further on.
+    /// Waits for a submitted sign-in to land on the console at <paramref name="path"/>; one that does not (refused, or the server
+    /// too slow) fails here with the page it stayed on, its text and a screenshot, instead of as a bare timeout further on.
     /// </summary>
-    public static async Task LandedAsync(IPage page, string urlGlob, string who)
+    public static async Task LandedAsync(IPage page, string path, string who)
     {
         ArgumentNullException.ThrowIfNull(page);
         try
         {
-            // Landed once the navigation to the console is committed; what the test reads next waits for its own elements. The
-            // "load" and then the "DOMContentLoaded" state each missed 60 s once in CI with the console already on screen
-            // (OpsFinanceTests, OpsPasswordlessTests: "still at …/ops" with the page's text below).
-            await page.WaitForURLAsync(urlGlob, new PageWaitForURLOptions { Timeout = SignInTimeoutMs, WaitUntil = WaitUntilState.Commit });
+            // The browser side polls the address until it ends in the path. Not page.WaitForURLAsync: it compares the client's copy
+            // of the address and then waits for a navigation, so a navigation landing between the two is never seen; it missed
+            // 60 s in CI with the console already on screen ("still at …/merchant", "still at …/ops").
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path) + "$"),
+                new PageAssertionsToHaveURLOptions { Timeout = SignInTimeoutMs });
         }
-        catch (TimeoutException)
+        catch (PlaywrightException)
         {
             await ShotAsync(page, "sign-in-not-landed-" + who);
-            Assert.Fail($"signing in as {who} did not reach {urlGlob} within {SignInTimeoutMs / 1_000} s; still at {page.Url}: "
+            Assert.Fail($"signing in as {who} did not reach {path} within {SignInTimeoutMs / 1_000} s; still at {page.Url}: "
                 + await page.InnerTextAsync("body"));
         }
     }

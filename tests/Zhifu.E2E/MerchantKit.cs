@@ -62,7 +62,7 @@ internal static class MerchantKit
     public static async Task SignedInAsync(IPage page, string username)
     {
         await SignInAsync(page, username);
-        await Browser.LandedAsync(page, "**/merchant", username);
+        await Browser.LandedAsync(page, "/merchant", username);
     }
 
     /// <summary>Accepts every confirm() and remembers the last question.</summary>

@@ -82,7 +82,7 @@ internal static class OpsKit
     public static async Task SignedInAsync(IPage page, string username)
     {
         await SignInAsync(page, username);
-        await Browser.LandedAsync(page, "**/ops", username);
+        await Browser.LandedAsync(page, "/ops", username);
     }
 
     /// <summary>Signs in on the console's own page, as a person would.</summary>
