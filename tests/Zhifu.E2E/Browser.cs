@@ -60,11 +60,7 @@ public sealed class Browser : IAsyncLifetime
         ArgumentNullException.ThrowIfNull(page);
         try
         {
-            // The browser side polls the address until it ends in the path. Not page.WaitForURLAsync: it compares the client's copy
-            // of the address and then waits for a navigation, so a navigation landing between the two is never seen; it missed
-            // 60 s in CI with the console already on screen ("still at …/merchant", "still at …/ops").
-            await Assertions.Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path) + "$"),
-                new PageAssertionsToHaveURLOptions { Timeout = SignInTimeoutMs });
+            await AtAsync(page, "**" + path, SignInTimeoutMs);
         }
         catch (PlaywrightException)
         {
@@ -72,6 +68,18 @@ public sealed class Browser : IAsyncLifetime
             Assert.Fail($"signing in as {who} did not reach {path} within {SignInTimeoutMs / 1_000} s; still at {page.Url}: "
                 + await page.InnerTextAsync("body"));
         }
+    }
+
+    /// <summary>
+    /// Waits until the page's address matches <paramref name="glob"/> (<c>**</c> anything, <c>*</c> anything but '/'), polled on
+    /// the browser side. Not page.WaitForURLAsync after the action: it compares the client's copy of the address and then waits
+    /// for a navigation, so a navigation landing between the two is never seen (it missed 60 s in CI with the page already there).
+    /// </summary>
+    public static Task AtAsync(IPage page, string glob, float timeoutMs = 30_000)
+    {
+        ArgumentNullException.ThrowIfNull(glob);
+        var pattern = string.Join(".*", glob.Split("**").Select(part => string.Join("[^/]*", part.Split('*').Select(Regex.Escape))));
+        return Assertions.Expect(page).ToHaveURLAsync(new Regex("^" + pattern + "$"), new PageAssertionsToHaveURLOptions { Timeout = timeoutMs });
     }
 
     /// <summary>Saves a full-page screenshot named after the test and the step.</summary>

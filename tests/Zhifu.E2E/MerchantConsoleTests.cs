@@ -55,7 +55,7 @@ public sealed class MerchantConsoleTests(Browser browser) : IClassFixture<Browse
         // found by its transaction_id; the detail; a refund above what is refundable is refused next to the amount
         await cashier.FillAsync("#q", transactionId);
         await cashier.ClickAsync("#filters button[type=submit]");
-        await cashier.WaitForURLAsync("**/merchant?q=*");
+        await Browser.AtAsync(cashier, "**/merchant?q=*");
         Assert.Equal(1, await cashier.Locator("#orders tbody tr").CountAsync());
         Assert.Contains("¥88.00", await cashier.InnerTextAsync("#orders tbody tr"), StringComparison.Ordinal);
         await cashier.ClickAsync("#orders tbody tr a");
@@ -170,7 +170,7 @@ public sealed class MerchantConsoleTests(Browser browser) : IClassFixture<Browse
         // the new cashier signs in with the initial password and can do nothing before changing it
         var newcomer = await browser.PageAsync(server.BaseAddress);
         await SignInAsync(newcomer, "cafe-new", initial);
-        await newcomer.WaitForURLAsync("**/merchant/password");
+        await Browser.AtAsync(newcomer, "**/merchant/password");
         await newcomer.GotoAsync("/merchant");
         Assert.EndsWith("/merchant/password", newcomer.Url, StringComparison.Ordinal);
         await newcomer.FillAsync("#currentPassword", initial);
@@ -183,7 +183,7 @@ public sealed class MerchantConsoleTests(Browser browser) : IClassFixture<Browse
         await newcomer.FillAsync("#newPassword", "Newcomer2026");
         await newcomer.FillAsync("#confirmPassword", "Newcomer2026");
         await newcomer.ClickAsync("main button[type=submit]");
-        await newcomer.WaitForURLAsync("**/merchant");
+        await Browser.AtAsync(newcomer, "**/merchant");
         await newcomer.WaitForSelectorAsync("#orders");
 
         // the admin disables the account: its session ends at once; the console speaks English on request

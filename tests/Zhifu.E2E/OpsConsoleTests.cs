@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Zhifu.Tests.Infrastructure;
 using static Zhifu.E2E.OpsKit;
@@ -24,7 +25,7 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
         await page.FillAsync("#username", "risk");
         await page.FillAsync("#password", OperatorPassword);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/ops/risk/cases");
+        await Browser.AtAsync(page, "**/ops/risk/cases");
         await Browser.ShotAsync(page, "ops-01-cases");
         var row = page.Locator("#cases tbody tr").First;
         Assert.Contains("¥150.00", await row.InnerTextAsync(), StringComparison.Ordinal);
@@ -99,11 +100,56 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
         await SignedInAsync(page, "risk");
         Assert.Contains("Open risk cases", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         await page.ClickAsync("text=Sign out");
-        await page.WaitForURLAsync("**/ops/login");
+        await Browser.AtAsync(page, "**/ops/login");
         var again = await page.GotoAsync("/ops/risk/cases");
         Assert.Contains("/ops/login", page.Url, StringComparison.Ordinal); // the session ended
         Assert.Equal(200, again!.Status);
         await Browser.ShotAsync(page, "ops-06-english-signed-out");
+    }
+
+    [Fact]
+    public async Task A_new_operator_changes_the_initial_password_before_the_console_opens_and_can_change_it_again_later()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var (initial, refusal) = await server.Services.GetRequiredService<Zhifu.Server.Security.OperatorAccounts>()
+            .AddAsync("dora", "service", "cli:e2e", Ct); // what `zhifu operator add dora service` does
+        Assert.Null(refusal);
+        var page = await browser.PageAsync(server.BaseAddress);
+        await SignInAsync(page, "dora", initial!);
+        await Browser.AtAsync(page, "**/ops/password", Browser.SignInTimeoutMs);
+        Assert.Contains("首次登录：请先修改初始密码", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("nav a").CountAsync()); // no menu until it is changed
+        await Browser.ShotAsync(page, "ops-08-initial-password");
+
+        await page.GotoAsync("/ops/users"); // nothing else opens: back to the change
+        await Browser.AtAsync(page, "**/ops/password");
+        await page.ClickAsync("text=退出"); // signing out works from here too
+        await Browser.AtAsync(page, "**/ops/login");
+        await SignInAsync(page, "dora", initial!);
+        await Browser.AtAsync(page, "**/ops/password", Browser.SignInTimeoutMs);
+
+        await page.FillAsync("#currentPassword", initial!);
+        await page.FillAsync("#newPassword", "Dora2026care");
+        await page.FillAsync("#confirmPassword", "Dora2026cure");
+        await page.ClickAsync("main button[type=submit]");
+        Assert.Contains("两次输入的新密码不一致", await page.InnerTextAsync(".field-error"), StringComparison.Ordinal);
+        await page.FillAsync("#currentPassword", initial!);
+        await page.FillAsync("#newPassword", "Dora2026care");
+        await page.FillAsync("#confirmPassword", "Dora2026care");
+        await page.ClickAsync("main button[type=submit]");
+        await Browser.AtAsync(page, "**/ops", Browser.SignInTimeoutMs);
+        await page.ClickAsync("nav >> text=用户");
+        await Browser.AtAsync(page, "**/ops/users");
+
+        await page.ClickAsync("#nav-password"); // a later change, by choice
+        await page.FillAsync("#currentPassword", "Dora2026care");
+        await page.FillAsync("#newPassword", "Dora2027care");
+        await page.FillAsync("#confirmPassword", "Dora2027care");
+        await page.ClickAsync("main button[type=submit]");
+        await page.WaitForSelectorAsync("text=密码已修改");
+        await Browser.ShotAsync(page, "ops-09-password-changed");
+        var signIn = await server.Client().PostAsJsonAsync("/api/ops/auth/login", new { username = "dora", password = "Dora2027care" }, Ct);
+        Assert.True(signIn.IsSuccessStatusCode, await signIn.Content.ReadAsStringAsync(Ct));
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class OpsTransactionsTests(Browser browser) : IClassFixture<Browse
         // kind: transfers only
         await page.SelectOptionAsync("#kind", "transfer");
         await page.ClickAsync("#filters button[type=submit]");
-        await page.WaitForURLAsync("**kind=transfer**");
+        await Browser.AtAsync(page, "**kind=transfer**");
         var kinds = await page.Locator("#transactions tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.kind)");
         Assert.Equal(["transfer"], kinds);
 
@@ -54,7 +54,7 @@ public sealed class OpsTransactionsTests(Browser browser) : IClassFixture<Browse
         var amounts = await page.Locator("#transactions tbody td.num").AllInnerTextsAsync();
         Assert.Equal(["¥88.88", "¥1.20"], amounts);
         await page.ClickAsync("#transactions thead a:has-text('金额')"); // the header turns the order round
-        await page.WaitForURLAsync("**sort=amount-asc**");
+        await Browser.AtAsync(page, "**sort=amount-asc**");
         Assert.Equal(["¥1.20", "¥88.88"], await page.Locator("#transactions tbody td.num").AllInnerTextsAsync());
         await page.GotoAsync("/ops/transactions?min=abc");
         Assert.Contains("金额须为元", await page.InnerTextAsync("#filters"), StringComparison.Ordinal); // beside its field, not guessed
@@ -73,7 +73,7 @@ public sealed class OpsTransactionsTests(Browser browser) : IClassFixture<Browse
         Assert.Contains("第 1 页，共 4 笔", await page.InnerTextAsync("#pager"), StringComparison.Ordinal);
         var firstPage = await page.Locator("#transactions tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.id)");
         await page.ClickAsync("#pager >> text=下一页");
-        await page.WaitForURLAsync("**page=2**");
+        await Browser.AtAsync(page, "**page=2**");
         var secondPage = await page.Locator("#transactions tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.id)");
         Assert.Equal(2, firstPage.Length);
         Assert.Equal(2, secondPage.Length);
@@ -85,7 +85,7 @@ public sealed class OpsTransactionsTests(Browser browser) : IClassFixture<Browse
         await page.GotoAsync("/ops/transactions");
         await page.FillAsync("#q", "E2E-TX-001");
         await page.ClickAsync("#filters button[type=submit]");
-        await page.WaitForURLAsync("**q=E2E-TX-001**");
+        await Browser.AtAsync(page, "**q=E2E-TX-001**");
         Assert.Equal(1, await page.Locator("#transactions tbody tr").CountAsync());
         await Browser.ShotAsync(page, "ops-tx-02-by-number");
         await page.ClickAsync("#transactions tbody a");
@@ -170,7 +170,7 @@ public sealed class OpsTransactionsTests(Browser browser) : IClassFixture<Browse
         await page.FillAsync("#licenceNo", "91440300MA5F00002D");
         await page.FillAsync("#feePercent", "0.6");
         await page.ClickAsync("#onboarding button[type=submit]");
-        await page.WaitForURLAsync("**/ops/merchants?status=pending**");
+        await Browser.AtAsync(page, "**/ops/merchants?status=pending**");
         Assert.Contains("已提交进件", await page.InnerTextAsync("[role=status]"), StringComparison.Ordinal);
         var row = page.Locator("#merchants tbody tr", new PageLocatorOptions { HasTextString = "杭州知付测试书店" });
         Assert.Equal(1, await row.CountAsync());

@@ -155,7 +155,7 @@ public sealed class WalletConsoleMoreTests(Browser browser) : IClassFixture<Brow
         AcceptDialogs(home);
         await home.GotoAsync("/wallet/security");
         await home.ClickAsync("#logout");
-        await home.WaitForURLAsync("**/wallet/login");
+        await Browser.AtAsync(home, "**/wallet/login");
         await home.FillAsync("#phone", ZhangSan);
         await home.FillAsync("#password", UserPassword);
         await home.ClickAsync("button[type=submit]");

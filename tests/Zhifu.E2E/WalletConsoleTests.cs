@@ -20,7 +20,7 @@ public sealed class WalletConsoleTests(Browser browser) : IClassFixture<Browser>
         await page.WaitForSelectorAsync("text=手机号或密码错误");
         await page.FillAsync("#password", UserPassword);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/wallet/bills");
+        await Browser.AtAsync(page, "**/wallet/bills");
         await page.GotoAsync("/wallet");
         var before = await page.InnerTextAsync("#balance");
         Assert.Equal("¥500.00", before);
@@ -340,7 +340,7 @@ public sealed class WalletConsoleTests(Browser browser) : IClassFixture<Browser>
         var thisMonth = ChinaNow().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         await page.FillAsync("#month", thisMonth);
         await page.ClickAsync("#bill-filters button");
-        await page.WaitForURLAsync($"**/wallet/bills?month={thisMonth}*");
+        await Browser.AtAsync(page, $"**/wallet/bills?month={thisMonth}*");
         Assert.Equal(10, await page.Locator("#bills li").CountAsync());
     }
 

@@ -77,17 +77,23 @@ public sealed class MerchantRow
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>An operator of the institution with one role (SEC-1).</summary>
+/// <summary>An operator of the institution with one role (SEC-1), created by the server's <c>operator</c> verb.</summary>
 public sealed class OperatorRow : IPasswordSignIn
 {
     public Guid Id { get; set; }
     public required string Username { get; set; }
     public required string Role { get; set; }
     public required string PasswordHash { get; set; }
+
+    /// <summary>An initial password (from <c>operator add</c> or <c>operator reset-password</c>) must be changed before anything
+    /// else (ACC-7).</summary>
     public bool MustChangePassword { get; set; }
     public int FailedSignIns { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
     public string SessionStamp { get; set; } = IPasswordSignIn.NewStamp();
+
+    /// <summary>A disabled operator cannot sign in and their sessions end; the row stays for the audit trail.</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
 

@@ -37,7 +37,7 @@ public static class OperatorAccountEndpoints
         {
             return Hosting.ApiProblem.Create(context, 400, "TICKET_REQUIRED", "请填写业务受理单号", "Give the service ticket number");
         }
-        var initial = SmsCommands.InitialPassword();
+        var initial = Security.StaffPasswords.NewInitial();
         var (user, error) = await accounts.OpenAsync(new OpeningRequest(request.Phone!, OpeningChannels.Counter, options.AgreementVersion,
             passwords.Hash(initial), MustChangeLoginPassword: true, DeviceId: null), context.RequestAborted);
         if (error is not null)

@@ -78,21 +78,11 @@ public sealed class SmsCommands(
 
     private async Task OpenAsync(string phone, CancellationToken cancellationToken)
     {
-        var initial = InitialPassword();
+        var initial = Security.StaffPasswords.NewInitial();
         var (_, error) = await accounts.OpenAsync(new OpeningRequest(phone, OpeningChannels.Sms, options.AgreementVersion,
             passwords.Hash(initial), MustChangeLoginPassword: true, DeviceId: null), cancellationToken);
         await sms.SendAsync(phone, "account", error is null
             ? $"【知付】钱包已开通。初始登录密码 {initial}，请登录后立即修改，并设置支付密码。"
             : $"【知付】开通未成功：{error.Zh}", cancellationToken);
-    }
-
-    /// <summary>A random initial password meeting the login password rule (letters and digits).</summary>
-    public static string InitialPassword()
-    {
-        const string letters = "abcdefghjkmnpqrstuvwxyz";
-        var chars = Enumerable.Range(0, 10).Select(i => i % 2 == 0
-            ? letters[RandomNumberGenerator.GetInt32(letters.Length)]
-            : (char)('2' + RandomNumberGenerator.GetInt32(8))).ToArray();
-        return new string(chars);
     }
 }

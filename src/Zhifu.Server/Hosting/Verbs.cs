@@ -5,8 +5,8 @@ using Zhifu.Server.Ledger;
 namespace Zhifu.Server.Hosting;
 
 /// <summary>
-/// The server binary's verbs: <c>serve</c> (default), <c>migrate</c>, <c>verify</c>, <c>seed-demo</c>, and <c>demo-pay</c> (pays an
-/// order as a demo user through the running server).
+/// The server binary's verbs: <c>serve</c> (default), <c>migrate</c>, <c>verify</c>, <c>seed-demo</c>, <c>operator</c> (the
+/// operator accounts, <see cref="OperatorVerb"/>) and <c>demo-pay</c> (pays an order as a demo user through the running server).
 /// </summary>
 public static class Verbs
 {
@@ -33,10 +33,16 @@ public static class Verbs
                 }
                 Console.WriteLine("Demo world seeded.");
                 return 0;
+            case "operator":
+                await MigrateAsync(args);
+                await using (var app = ServerApp.Build(args))
+                {
+                    return await OperatorVerb.RunAsync(args, app.Services);
+                }
             case "demo-pay":
                 return await DemoPayVerb.RunAsync(args);
             default:
-                await Console.Error.WriteLineAsync($"unknown verb '{verb}': use serve, migrate, verify, seed-demo or demo-pay");
+                await Console.Error.WriteLineAsync($"unknown verb '{verb}': use serve, migrate, verify, seed-demo, operator or demo-pay");
                 return 2;
         }
     }

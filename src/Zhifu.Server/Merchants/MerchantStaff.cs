@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
 using Zhifu.Data;
@@ -90,7 +89,7 @@ public sealed class MerchantStaff(DatabaseOptions database, PasswordHasher passw
         {
             return (null, null, "STAFF_FULL");
         }
-        var password = InitialPassword();
+        var password = StaffPasswords.NewInitial();
         var row = new MerchantStaffRow
         {
             Id = Guid.CreateVersion7(), MerchantId = merchantId, Username = username, Role = role, PasswordHash = passwords.Hash(password),
@@ -136,18 +135,5 @@ public sealed class MerchantStaff(DatabaseOptions database, PasswordHasher passw
         }
         await db.SaveChangesAsync(ct);
         return (row, null);
-    }
-
-    /// <summary>12 characters from an alphabet without look-alikes, with at least one letter and one digit.</summary>
-    private static string InitialPassword()
-    {
-        const string letters = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
-        const string digits = "23456789";
-        var all = letters + digits;
-        var chars = Enumerable.Range(0, 10).Select(_ => all[RandomNumberGenerator.GetInt32(all.Length)])
-            .Append(letters[RandomNumberGenerator.GetInt32(letters.Length)])
-            .Append(digits[RandomNumberGenerator.GetInt32(digits.Length)]).ToArray();
-        RandomNumberGenerator.Shuffle(chars.AsSpan());
-        return new string(chars);
     }
 }

@@ -114,27 +114,14 @@ public static class MerchantStaffAuth
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(user);
-        if (!Accounts.CredentialRules.IsStrongLoginPassword(newPassword) || newPassword == currentPassword)
-        {
-            return (null, new Refusal(400, "WEAK_PASSWORD", "新密码须为 8–64 位且含字母和数字，并与原密码不同",
-                "The new password must be 8–64 characters with letters and digits, and differ from the current one", "newPassword"));
-        }
         var services = context.RequestServices;
         await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
         var staff = await db.Set<Zhifu.Data.Entities.MerchantStaffRow>()
             .FirstAsync(s => s.Username == user.Identity!.Name, context.RequestAborted);
-        var refusal = await services.GetRequiredService<PasswordSignIn>().CheckAsync(db, staff, currentPassword ?? "", context.RequestAborted);
-        if (refusal is not null)
+        if (await StaffPasswords.ChangeAsync(services, db, staff, currentPassword, newPassword, "MERCHANT", context.RequestAborted) is { } refusal)
         {
-            return (null, new Refusal(refusal == SignInRefusal.Locked ? 423 : 401,
-                refusal == SignInRefusal.Locked ? "MERCHANT_LOCKED" : "MERCHANT_BAD_CREDENTIALS",
-                refusal == SignInRefusal.Locked ? "密码错误次数过多，账户已锁定，请稍后再试" : "原密码错误",
-                refusal == SignInRefusal.Locked ? "Too many wrong passwords: the account is locked for a while" : "The current password is wrong",
-                "currentPassword"));
+            return (null, refusal);
         }
-        (staff.PasswordHash, staff.MustChangePassword) = (services.GetRequiredService<PasswordHasher>().Hash(newPassword!), false);
-        staff.SessionStamp = Zhifu.Data.Entities.IPasswordSignIn.NewStamp(); // every other session ends (ACC-7); this one is issued anew
-        await db.SaveChangesAsync(context.RequestAborted);
         await services.GetRequiredService<AuditLog>().AppendAsync("merchant:" + staff.Username, staff.Role, "merchant.staff.password",
             staff.Username, "", context.RequestAborted);
         return (await IssueAsync(context, staff, user.MchId()), null);

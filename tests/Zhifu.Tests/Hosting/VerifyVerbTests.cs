@@ -52,10 +52,11 @@ public sealed class VerifyVerbTests
         await using var database = await TestDatabase.CreateAsync();
         var (exit, output) = await RunAsync(database, "launch-rockets");
         Assert.Equal(2, exit);
-        Assert.Contains("use serve, migrate, verify, seed-demo or demo-pay", output, StringComparison.Ordinal);
+        Assert.Contains("use serve, migrate, verify, seed-demo, operator or demo-pay", output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Exit, string Output)> RunAsync(TestDatabase database, string verb)
+    /// <summary>Runs the server binary with <paramref name="words"/> (the verb and its words) on <paramref name="database"/>.</summary>
+    internal static async Task<(int Exit, string Output)> RunAsync(TestDatabase database, params string[] words)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -64,7 +65,10 @@ public sealed class VerifyVerbTests
             WorkingDirectory = database.Directory,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "zhifu.dll"));
-        start.ArgumentList.Add(verb);
+        foreach (var word in words)
+        {
+            start.ArgumentList.Add(word);
+        }
         foreach (var arg in ZhifuTestServer.Arguments(database))
         {
             start.ArgumentList.Add(arg);

@@ -53,10 +53,10 @@ public sealed class StaffSessionTests
     }
 
     /// <summary>A client that keeps no cookies: each request carries exactly the cookie the test gives it.</summary>
-    private static HttpClient Raw(ZhifuTestServer server) =>
+    internal static HttpClient Raw(ZhifuTestServer server) =>
         new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = server.BaseAddress };
 
-    private static async Task<string> SignInAsync(HttpClient raw, string path, object body, string cookie)
+    internal static async Task<string> SignInAsync(HttpClient raw, string path, object body, string cookie)
     {
         var response = await raw.PostAsJsonAsync(path, body, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -73,23 +73,23 @@ public sealed class StaffSessionTests
         return CookieOf(response, "zhifu.merchant")!;
     }
 
-    private static string? CookieOf(HttpResponseMessage response, string name) =>
+    internal static string? CookieOf(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues("Set-Cookie", out var values)
             ? values.Select(v => v.Split(';')[0]).FirstOrDefault(v => v.StartsWith(name + "=", StringComparison.Ordinal))
             : null;
 
-    private static HttpRequestMessage Request(HttpMethod method, string path, string cookie)
+    internal static HttpRequestMessage Request(HttpMethod method, string path, string cookie)
     {
         var request = new HttpRequestMessage(method, path);
         request.Headers.Add("Cookie", cookie);
         return request;
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient raw, HttpMethod method, string path, string cookie)
+    internal static async Task<HttpResponseMessage> SendAsync(HttpClient raw, HttpMethod method, string path, string cookie)
     {
         using var request = Request(method, path, cookie);
         return await raw.SendAsync(request, Ct);
     }
 
-    private static Task<HttpResponseMessage> GetAsync(HttpClient raw, string path, string cookie) => SendAsync(raw, HttpMethod.Get, path, cookie);
+    internal static Task<HttpResponseMessage> GetAsync(HttpClient raw, string path, string cookie) => SendAsync(raw, HttpMethod.Get, path, cookie);
 }

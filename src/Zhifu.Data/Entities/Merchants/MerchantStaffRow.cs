@@ -11,6 +11,9 @@ public interface IPasswordSignIn
     int FailedSignIns { get; set; }
     DateTimeOffset? LockedUntil { get; set; }
 
+    /// <summary>An initial password (given by someone else) must be changed before anything else (ACC-7).</summary>
+    bool MustChangePassword { get; set; }
+
     /// <summary>
     /// Names the account's current sessions: each session cookie carries it and is valid only while it is the same. A new one
     /// (sign-out, password change) ends every session issued before — the cookie alone is not a session (SEC-2).

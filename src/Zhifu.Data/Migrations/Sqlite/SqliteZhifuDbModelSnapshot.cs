@@ -1551,6 +1551,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("disabled_at");
+
                     b.Property<int>("FailedSignIns")
                         .HasColumnType("INTEGER")
                         .HasColumnName("failed_sign_ins");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -22,9 +23,9 @@ public sealed class LoginModel : PageModel
     public string? PasswordError { get; private set; }
     public string? Error { get; private set; }
 
-    public void OnGet()
-    {
-    }
+    /// <summary>An operator whose initial password is still to be changed is sent back to its change (ACC-7).</summary>
+    public async Task<IActionResult> OnGetAsync() =>
+        (await HttpContext.AuthenticateAsync(OperatorAuth.PasswordScheme)).Succeeded ? Redirect("/ops/password") : Page();
 
     public async Task<IActionResult> OnPostAsync()
     {
@@ -41,13 +42,17 @@ public sealed class LoginModel : PageModel
         {
             return Page();
         }
-        var (_, refusal) = await OperatorAuth.SignInAsync(HttpContext, Username!.Trim(), Password!);
+        var (session, refusal) = await OperatorAuth.SignInAsync(HttpContext, Username!.Trim(), Password!);
         if (refusal is not null)
         {
             Error = refusal == SignInRefusal.Locked
                 ? (en ? "Too many wrong passwords: the account is locked for a while" : "密码错误次数过多，账户已锁定，请稍后再试")
                 : (en ? "Wrong username or password" : "用户名或密码错误");
             return Page();
+        }
+        if (session!.MustChangePassword)
+        {
+            return Redirect("/ops/password"); // an initial password is changed before anything else (ACC-7)
         }
         return LocalRedirect(ReturnUrl is { Length: > 1 } r && Url.IsLocalUrl(r) && r.StartsWith("/ops", StringComparison.OrdinalIgnoreCase)
             ? r : "/ops");

@@ -6,8 +6,10 @@ using Zhifu.Server.Security;
 
 namespace Zhifu.Server.Consoles.Ops;
 
-/// <summary>Ends the operator's session (a POST with the anti-forgery token, like every form here).</summary>
+/// <summary>Ends the operator's session (a POST with the anti-forgery token, like every form here), the full one or the one that
+/// may only change its initial password: the token is checked against whichever the browser holds.</summary>
 [AllowAnonymous]
+[Authorize(AuthenticationSchemes = OperatorAuth.AnySession)]
 public sealed class LogoutModel : PageModel
 {
     public IActionResult OnGet() => Redirect("/ops");

@@ -478,6 +478,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     failed_sign_ins = table.Column<int>(type: "INTEGER", nullable: false),
                     locked_until = table.Column<long>(type: "INTEGER", nullable: true),
                     session_stamp = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    disabled_at = table.Column<long>(type: "INTEGER", nullable: true),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>

@@ -478,6 +478,7 @@ namespace Zhifu.Data.Migrations.Postgres
                     failed_sign_ins = table.Column<int>(type: "integer", nullable: false),
                     locked_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     session_stamp = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    disabled_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
