@@ -8,10 +8,21 @@ namespace Zhifu.Server.MerchantApi;
 /// <summary>
 /// The protocol layer under /v3 (PAY-6): every request is read whole (bounded), its <c>WECHATPAY2-SHA256-RSA2048</c>
 /// signature verified over the exact bytes sent, its timestamp and nonce checked against replay; every response —
-/// refusals included, so an SDK sees the API's own error — is signed with the platform key (<c>Wechatpay-*</c> headers).
+/// refusals included, so an SDK sees the API's own error — is signed with the platform key (<c>Wechatpay-*</c> headers), but the
+/// bill file's (<see cref="UnsignedAnswer"/>).
 /// </summary>
 public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
 {
+    /// <summary>
+    /// Marks the one endpoint whose answer the protocol leaves unsigned — the bill file (下载账单: "该接口响应的信息请求头中不包含
+    /// 微信接口响应的签名值，因此需要跳过验签的流程"; the merchant checks the file against the applied hash_value instead) — so it is
+    /// streamed as it is written rather than held whole to be signed. Its request is authenticated like every other.
+    /// </summary>
+    public sealed class UnsignedAnswer
+    {
+        public static readonly UnsignedAnswer Instance = new();
+    }
+
     private const string MerchantKey = "v3.merchant";
     private const string BodyKey = "v3.body";
 
@@ -36,6 +47,12 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
             if (await AuthenticateAsync(context, credentials, nonces, options, limits, clock) is { } refusal)
             {
                 await WriteAsync(context, buffer, refusal);
+            }
+            else if (context.GetEndpoint()?.Metadata.GetMetadata<UnsignedAnswer>() is not null)
+            {
+                context.Response.Body = original; // streamed as written, unsigned, as the protocol answers it
+                await next(context);
+                return;
             }
             else
             {

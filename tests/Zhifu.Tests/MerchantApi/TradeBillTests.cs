@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
+using Zhifu.Data.Entities;
+using Zhifu.Server.Payments.Bills;
 using Zhifu.Tests.Lifecycle;
 using static Zhifu.Tests.MerchantApi.MerchantKit;
 
@@ -32,11 +35,14 @@ public sealed class TradeBillTests
         var apply = $"/v3/bill/tradebill?bill_date={day}&bill_type=ALL";
         MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, apply), 400, "STATEMENT_CREATING"); // the day is not over
 
-        server.Clock.Advance(TimeSpan.FromDays(1));
+        AdvanceTo(server, day, TimeSpan.FromSeconds(30)); // the day is over, but not by TradeBill.ReadyAfter: late commits may land
+        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, apply), 400, "STATEMENT_CREATING");
+        server.Clock.Advance(TradeBill.ReadyAfter);
         var answer = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get, apply)).Body).RootElement;
         Assert.Equal("SHA1", answer.GetProperty("hash_type").GetString());
         var url = new Uri(answer.GetProperty("download_url").GetString()!);
         var file = await merchant.Http.SendAsync(Signed(merchant, url.PathAndQuery), Ct);
+        Assert.False(file.Headers.Contains("Wechatpay-Signature")); // the protocol leaves the file unsigned: its hash is the check
         var csv = await file.Content.ReadAsByteArrayAsync(Ct);
         Assert.Equal(answer.GetProperty("hash_value").GetString(), Convert.ToHexStringLower(SHA1.HashData(csv)));
         Assert.Equal(Encoding.UTF8.Preamble.ToArray(), csv[..3]); // the byte-order mark the SDKs' bill parsers skip
@@ -74,9 +80,15 @@ public sealed class TradeBillTests
         MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, "/v3/bill/tradebill?bill_date=2020-01-01"),
             400, "INVALID_REQUEST");
         server.Clock.Advance(TimeSpan.FromSeconds(31));
-        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, url.PathAndQuery), 400, "INVALID_REQUEST");
-        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, "/v3/billdownload/file?token=forged.token"),
-            400, "INVALID_REQUEST");
+        MerchantKit.AssertV3Error(await DownloadAsync(merchant, url.PathAndQuery), 400, "INVALID_REQUEST");
+        MerchantKit.AssertV3Error(await DownloadAsync(merchant, "/v3/billdownload/file?token=forged.token"), 400, "INVALID_REQUEST");
+    }
+
+    /// <summary>A download as the SDKs make it: signed, its answer not verified (the protocol leaves the download unsigned).</summary>
+    private static async Task<(HttpResponseMessage Response, string Body)> DownloadAsync(MerchantSigner merchant, string pathAndQuery)
+    {
+        var response = await merchant.Http.SendAsync(Signed(merchant, pathAndQuery), Ct);
+        return (response, await response.Content.ReadAsStringAsync(Ct));
     }
 
     [Fact]
@@ -102,7 +114,7 @@ public sealed class TradeBillTests
             Assert.True((await risk.PutAsJsonAsync($"/api/ops/merchants/{merchant.MchId}/terms", new { feeRatePpm = 3_800 }, Ct))
                 .IsSuccessStatusCode); // the rate changes after the payment
         }
-        server.Clock.Advance(TimeSpan.FromDays(1));
+        AdvanceTo(server, day, TradeBill.ReadyAfter);
         var answer = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get, $"/v3/bill/tradebill?bill_date={day}&bill_type=ALL")).Body)
             .RootElement;
         var csv = await (await merchant.Http.SendAsync(Signed(merchant, new Uri(answer.GetProperty("download_url").GetString()!).PathAndQuery),
@@ -113,7 +125,87 @@ public sealed class TradeBillTests
         var payment = lines[1].Split(",`");
         Assert.Equal(27, payment.Length);
         Assert.Equal(["拿铁，大杯 加'冰'", "a，'b  ", "0.60%"], new[] { payment[20], payment[21], payment[23] });
-        Assert.Equal(["0.60%", "0.605%", "0.38%", "1.00%"], new[] { 6_000, 6_050, 3_800, 10_000 }.Select(Zhifu.Server.Payments.Bills.TradeBill.Rate));
+        Assert.Equal(["0.60%", "0.605%", "0.38%", "1.00%"], new[] { 6_000, 6_050, 3_800, 10_000 }.Select(TradeBill.Rate));
+    }
+
+    [Fact]
+    public async Task A_day_of_thousands_of_payments_and_refunds_is_written_in_time_order_with_its_totals_and_the_same_every_time()
+    {
+        await using var server = await ClockedServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).WithClock(() => server.Clock.UtcNow);
+        var day = DateOnly.FromDateTime(ChinaTime.ToChina(server.Clock.UtcNow).DateTime).ToString("yyyy-MM-dd");
+        var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(merchant.MchId, "BILL-BIG-0", 10_000, "http://127.0.0.1:9/n"));
+        using (var wallet = await WalletAsync(server.BaseAddress, "13800138001"))
+        {
+            Assert.Equal(200, (int)(await wallet.PostAsJsonAsync($"/api/wallet/payments/{CodeOf(created.Body)}/pay",
+                new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
+        }
+        Assert.Equal(200, (int)(await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
+            RefundFlowTests.Refund(outTradeNo: "BILL-BIG-0", outRefundNo: "BILL-BIG-R-0", refundFen: 100, totalFen: 10_000)))
+            .Response.StatusCode);
+
+        // the day's records as a busy merchant's: copies of the real payment and refund, spread over the day, some at one moment
+        const int Payments = 3_000, Refunds = 600;
+        var start = new DateTimeOffset(DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue),
+            TimeSpan.FromHours(8)).ToUniversalTime();
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            var order = await db.Set<PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.OutTradeNo == "BILL-BIG-0", Ct);
+            var refund = await db.Set<PaymentRefundRow>().AsNoTracking().SingleAsync(r => r.OutRefundNo == "BILL-BIG-R-0", Ct);
+            for (var i = 1; i <= Payments; i++)
+            {
+                db.Add(Copy(order, o =>
+                {
+                    (o.Id, o.TransactionId, o.OutTradeNo, o.Code) = (Guid.CreateVersion7(), $"4200{i:D24}", $"BILL-BIG-{i}", $"big-{i}");
+                    (o.TotalFen, o.FeeFen, o.SuccessTime) = (100 + i, 1, start.AddSeconds((i * 7919) % 86_000 / 10 * 10));
+                }));
+            }
+            for (var i = 1; i <= Refunds; i++)
+            {
+                db.Add(Copy(refund, r =>
+                {
+                    (r.Id, r.RefundId, r.OutRefundNo) = (Guid.CreateVersion7(), $"5030{i:D24}", $"BILL-BIG-R-{i}");
+                    (r.RefundFen, r.FeeRefundFen, r.SuccessTime) = (10 + i, 0, start.AddSeconds((i * 104_729) % 86_000 / 10 * 10));
+                }));
+            }
+            await db.SaveChangesAsync(Ct);
+        }
+
+        AdvanceTo(server, day, TradeBill.ReadyAfter);
+        var apply = $"/v3/bill/tradebill?bill_date={day}&bill_type=ALL";
+        var answer = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get, apply)).Body).RootElement;
+        var csv = await (await merchant.Http.SendAsync(Signed(merchant, new Uri(answer.GetProperty("download_url").GetString()!).PathAndQuery),
+            Ct)).Content.ReadAsByteArrayAsync(Ct);
+        Assert.Equal(answer.GetProperty("hash_value").GetString(), Convert.ToHexStringLower(SHA1.HashData(csv)));
+        var again = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get, apply)).Body).RootElement;
+        Assert.Equal(answer.GetProperty("hash_value").GetString(), again.GetProperty("hash_value").GetString()); // the same file
+
+        var lines = Encoding.UTF8.GetString(csv[3..]).Split('\n');
+        var rows = lines[1..^3].Select(l => l.Split(",`")).ToList();
+        Assert.Equal(1 + Payments + 1 + Refunds, rows.Count);
+        var times = rows.Select(r => r[0].TrimStart('`')).ToList();
+        Assert.Equal(times.Order(StringComparer.Ordinal), times); // in time order, payments and refunds merged
+        var settled = 10_000 + Enumerable.Range(1, Payments).Sum(i => 100L + i);
+        var refunded = 100 + Enumerable.Range(1, Refunds).Sum(i => 10L + i);
+        var summary = lines[^2].Split(',');
+        Assert.Equal([$"`{rows.Count}", "`" + TradeBill.Yuan(settled), "`" + TradeBill.Yuan(refunded), "`" + TradeBill.Yuan(settled)],
+            new[] { summary[0], summary[1], summary[2], summary[5] });
+    }
+
+    /// <summary>Moves the server's clock to <paramref name="after"/> past the end of <paramref name="day"/> (China time).</summary>
+    private static void AdvanceTo(ClockedServer server, string day, TimeSpan after)
+    {
+        var end = new DateTimeOffset(DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture).AddDays(1).ToDateTime(TimeOnly.MinValue),
+            TimeSpan.FromHours(8));
+        server.Clock.Advance(end + after - server.Clock.UtcNow);
+    }
+
+    private static T Copy<T>(T row, Action<T> change) where T : class
+    {
+        var copy = JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(row))!;
+        change(copy);
+        return copy;
     }
 
     private static HttpRequestMessage Signed(MerchantSigner merchant, string pathAndQuery)

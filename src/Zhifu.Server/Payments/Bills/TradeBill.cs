@@ -19,9 +19,6 @@ public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
     public const string SuccessOnly = "SUCCESS";
     public const string RefundOnly = "REFUND";
 
-    /// <summary>Rows one bill may hold; a day beyond it is refused rather than built half (put a limit on everything).</summary>
-    public const int RowsMax = 200_000;
-
     private static readonly string[] AllColumns =
     [
         "交易时间", "公众账号ID", "商户号", "特约商户号", "设备号", "微信订单号", "商户订单号", "用户标识", "交易类型", "交易状态", "付款银行",
@@ -39,54 +36,105 @@ public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
 
     private const string SummaryHeader = "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额";
 
-    /// <summary>The bill's CSV (UTF-8), or null when the day has nothing of this type; throws past <see cref="RowsMax"/>.</summary>
-    public async Task<byte[]?> BuildAsync(Guid merchantId, DateOnly day, string billType, CancellationToken ct)
+    /// <summary>
+    /// 账单生成: the day's bill can be applied for once the day has ended in China time and this long has passed, so a payment
+    /// stamped in the day's last moment has been committed before anyone reads the day (its file and hash never change after).
+    /// </summary>
+    public static readonly TimeSpan ReadyAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>Whether the day has anything of <paramref name="billType"/> (a bill exists).</summary>
+    public async Task<bool> ExistsAsync(Guid merchantId, DateOnly day, string billType, CancellationToken ct)
+    {
+        var (from, to) = Bounds(day);
+        await using var db = database.CreateContext();
+        return (billType != RefundOnly && await db.Set<PaymentOrderRow>()
+                .AnyAsync(o => o.MerchantId == merchantId && o.SuccessTime >= from && o.SuccessTime < to, ct))
+            || (billType != SuccessOnly && await db.Set<PaymentRefundRow>()
+                .AnyAsync(r => r.MerchantId == merchantId && r.SuccessTime >= from && r.SuccessTime < to, ct));
+    }
+
+    /// <summary>
+    /// Writes the bill's CSV (UTF-8 with its byte-order mark) to <paramref name="output"/> row by row, as the database reads them —
+    /// a day of any size in constant memory: payments and refunds each read in (time, transaction id, refund id) order and
+    /// merged, so the same day's file (and its hash_value) is the same every time; the totals are summed on the way.
+    /// </summary>
+    public async Task WriteAsync(Guid merchantId, DateOnly day, string billType, Stream output, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var (from, to) = Bounds(day);
+        var columns = billType switch { SuccessOnly => SuccessColumns, RefundOnly => RefundColumns, _ => AllColumns };
+        await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024, leaveOpen: true)
+            { NewLine = "\n" };
+        await writer.WriteLineAsync(string.Join(',', columns));
+        await using var paymentsDb = database.CreateContext();
+        await using var refundsDb = database.CreateContext();
+        var payments = billType == RefundOnly ? Empty() : paymentsDb.Set<PaymentOrderRow>().AsNoTracking()
+            .Where(o => o.MerchantId == merchantId && o.SuccessTime >= from && o.SuccessTime < to)
+            .OrderBy(o => o.SuccessTime).ThenBy(o => o.TransactionId).AsAsyncEnumerable()
+            .Select(o => new Line(o.SuccessTime!.Value, o.TransactionId, "0", Cells(o, money.OpenId(o.AppId, o.PayerUserId!.Value)),
+                o.TotalFen, 0L, o.FeeFen, o.TotalFen));
+        var refunds = billType == SuccessOnly ? Empty() : refundsDb.Set<PaymentRefundRow>().AsNoTracking()
+            .Where(r => r.MerchantId == merchantId && r.SuccessTime >= from && r.SuccessTime < to)
+            .Join(refundsDb.Set<PaymentOrderRow>(), r => r.OrderId, o => o.Id, (r, o) => new { r, o })
+            .OrderBy(x => x.r.SuccessTime).ThenBy(x => x.o.TransactionId).ThenBy(x => x.r.RefundId).AsAsyncEnumerable()
+            .Select(x => new Line(x.r.SuccessTime!.Value, x.o.TransactionId, x.r.RefundId,
+                RefundCells(x.r, x.o, money.OpenId(x.o.AppId, x.o.PayerUserId!.Value)), 0L, x.r.RefundFen, -x.r.FeeRefundFen, 0L));
+        long count = 0, settled = 0, refunded = 0, fees = 0, total = 0;
+        await foreach (var line in Merge(payments, refunds, ct))
+        {
+            await writer.WriteLineAsync(string.Join(',', columns.Select(c => "`" + Cell(line.Cells.GetValueOrDefault(c, "")))));
+            (count, settled, refunded, fees, total) =
+                (count + 1, settled + line.Settled, refunded + line.Refund, fees + line.Fee, total + line.Total);
+        }
+        await writer.WriteLineAsync(SummaryHeader);
+        await writer.WriteLineAsync(string.Join(',', new[]
+        {
+            count.ToString(CultureInfo.InvariantCulture), Yuan(settled), Yuan(refunded), Yuan(0), Fee(fees), Yuan(total), Yuan(refunded),
+        }.Select(v => "`" + v)));
+    }
+
+    /// <summary>One detail row of the bill, with what orders it and what it adds to the totals.</summary>
+    private sealed record Line(DateTimeOffset At, string TransactionId, string RefundId, Dictionary<string, string> Cells, long Settled,
+        long Refund, long Fee, long Total);
+
+    private static (DateTimeOffset From, DateTimeOffset To) Bounds(DateOnly day)
     {
         var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).ToUniversalTime(); // stored as UTC
-        var to = from.AddDays(1);
-        await using var db = database.CreateContext();
-        var rows = new List<(DateTimeOffset At, Dictionary<string, string> Cells, long Settled, long Refund, long Fee, long Total)>();
-        if (billType != RefundOnly)
-        {
-            var paid = await db.Set<PaymentOrderRow>().AsNoTracking()
-                .Where(o => o.MerchantId == merchantId && o.SuccessTime >= from && o.SuccessTime < to)
-                .Take(RowsMax + 1).ToListAsync(ct);
-            rows.AddRange(paid.Select(o => (o.SuccessTime!.Value, Cells(o, money.OpenId(o.AppId, o.PayerUserId!.Value)),
-                o.TotalFen, 0L, o.FeeFen, o.TotalFen)));
-        }
-        if (billType != SuccessOnly)
-        {
-            var refunds = await db.Set<PaymentRefundRow>().AsNoTracking()
-                .Where(r => r.MerchantId == merchantId && r.SuccessTime >= from && r.SuccessTime < to)
-                .Join(db.Set<PaymentOrderRow>(), r => r.OrderId, o => o.Id, (r, o) => new { r, o }).Take(RowsMax + 1).ToListAsync(ct);
-            rows.AddRange(refunds.Select(x => (x.r.SuccessTime!.Value,
-                RefundCells(x.r, x.o, money.OpenId(x.o.AppId, x.o.PayerUserId!.Value)),
-                0L, x.r.RefundFen, -x.r.FeeRefundFen, 0L)));
-        }
-        if (rows.Count == 0)
-        {
-            return null;
-        }
-        if (rows.Count > RowsMax)
-        {
-            throw new InvalidOperationException($"the bill of {day} has more than {RowsMax} rows");
-        }
-        var columns = billType switch { SuccessOnly => SuccessColumns, RefundOnly => RefundColumns, _ => AllColumns };
-        var csv = new StringBuilder().Append(string.Join(',', columns)).Append('\n');
-        // in time order, ties by transaction and refund id: the same day's file (and its hash_value) is the same every time
-        foreach (var row in rows.OrderBy(r => r.At).ThenBy(r => r.Cells["微信订单号"], StringComparer.Ordinal)
-            .ThenBy(r => r.Cells["微信退款单号"], StringComparer.Ordinal))
-        {
-            csv.Append(string.Join(',', columns.Select(c => "`" + Cell(row.Cells.GetValueOrDefault(c, ""))))).Append('\n');
-        }
-        csv.Append(SummaryHeader).Append('\n');
-        csv.Append(string.Join(',', new[]
-        {
-            rows.Count.ToString(CultureInfo.InvariantCulture), Yuan(rows.Sum(r => r.Settled)), Yuan(rows.Sum(r => r.Refund)), Yuan(0),
-            Fee(rows.Sum(r => r.Fee)), Yuan(rows.Sum(r => r.Total)), Yuan(rows.Sum(r => r.Refund)),
-        }.Select(v => "`" + v))).Append('\n');
-        return [.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes(csv.ToString())];
+        return (from, from.AddDays(1));
     }
+
+    private static async IAsyncEnumerable<Line> Empty()
+    {
+        await Task.CompletedTask;
+        yield break;
+    }
+
+    /// <summary>Two sequences each in (time, transaction id, refund id) order, merged into one in that order; ties between a
+    /// payment and a refund of the same moment go by the ids compared ordinally.</summary>
+    private static async IAsyncEnumerable<Line> Merge(IAsyncEnumerable<Line> first, IAsyncEnumerable<Line> second,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var a = first.GetAsyncEnumerator(ct);
+        await using var b = second.GetAsyncEnumerator(ct);
+        var (hasA, hasB) = (await a.MoveNextAsync(), await b.MoveNextAsync());
+        while (hasA || hasB)
+        {
+            if (hasA && (!hasB || Before(a.Current, b.Current)))
+            {
+                yield return a.Current;
+                hasA = await a.MoveNextAsync();
+            }
+            else
+            {
+                yield return b.Current;
+                hasB = await b.MoveNextAsync();
+            }
+        }
+    }
+
+    private static bool Before(Line x, Line y) => x.At != y.At ? x.At < y.At
+        : string.CompareOrdinal(x.TransactionId, y.TransactionId) is var byId && byId != 0 ? byId < 0
+        : string.CompareOrdinal(x.RefundId, y.RefundId) <= 0;
 
     /// <summary>
     /// A cell's text as the bill can carry it: the file is split into lines on line breaks and into cells on ",`" (the SDKs'

@@ -12,7 +12,8 @@ namespace Zhifu.Server.Payments.Bills;
 /// <summary>
 /// 申请交易账单 and 下载账单 over the merchant API: <c>GET /v3/bill/tradebill?bill_date&amp;bill_type&amp;tar_type</c> answers
 /// {hash_type SHA1, hash_value of the uncompressed CSV, download_url}; the URL (a signed GET by the same merchant, valid
-/// 30 s) gives the file, gzipped when asked. A day can be billed once it has ended in China time, up to three months back.
+/// 30 s) gives the file, gzipped when asked, streamed as the database reads it. A day can be billed once it has ended in China
+/// time (and <see cref="TradeBill.ReadyAfter"/> has passed), up to three months back.
 /// </summary>
 public static class TradeBillEndpoints
 {
@@ -23,7 +24,7 @@ public static class TradeBillEndpoints
     public static void Map(IEndpointRouteBuilder v3)
     {
         v3.MapGet("/bill/tradebill", ApplyAsync);
-        v3.MapGet("/billdownload/file", DownloadAsync);
+        v3.MapGet("/billdownload/file", DownloadAsync).WithMetadata(V3Protocol.UnsignedAnswer.Instance);
     }
 
     private static async Task<IResult> ApplyAsync(string? bill_date, string? bill_type, string? tar_type, HttpContext context,
@@ -48,13 +49,12 @@ public static class TradeBillEndpoints
             return V3Error.InvalidRequest("仅支持三个月内的账单下载申请，请检查 bill_date",
                 "only bills of the last three months; check bill_date").ToResult();
         }
-        if (day >= today)
+        if (ChinaTime.ToChina(clock.UtcNow - TradeBill.ReadyAfter).DateTime < day.AddDays(1).ToDateTime(TimeOnly.MinValue))
         {
             return new V3Error(400, "STATEMENT_CREATING", "账单生成中，请在该日结束后再申请 (the bill is made once the day has ended)").ToResult();
         }
         var merchant = V3Protocol.Merchant(context).Merchant;
-        var csv = await bills.BuildAsync(merchant.Id, day, type, context.RequestAborted);
-        if (csv is null)
+        if (!await bills.ExistsAsync(merchant.Id, day, type, context.RequestAborted))
         {
             return new V3Error(400, "NO_STATEMENT_EXIST", "账单文件不存在：当日无此类交易 (no transactions of this type that day)").ToResult();
         }
@@ -64,9 +64,14 @@ public static class TradeBillEndpoints
             TokenPurpose));
         var url = $"{context.Request.Scheme}://{context.Request.Host}/v3/billdownload/file?token={token}"
             + (tar_type is null ? "" : "&tartype=gzip");
+        using var sha1 = SHA1.Create();
+        await using (var hashing = new CryptoStream(Stream.Null, sha1, CryptoStreamMode.Write))
+        {
+            await bills.WriteAsync(merchant.Id, day, type, hashing, context.RequestAborted); // the file as the download writes it
+        }
         return V3Protocol.Json(new System.Text.Json.Nodes.JsonObject
         {
-            ["hash_type"] = "SHA1", ["hash_value"] = Convert.ToHexStringLower(SHA1.HashData(csv)), ["download_url"] = url,
+            ["hash_type"] = "SHA1", ["hash_value"] = Convert.ToHexStringLower(sha1.Hash!), ["download_url"] = url,
         });
     }
 
@@ -99,16 +104,17 @@ public static class TradeBillEndpoints
             return new V3Error(403, "NO_AUTH", "请检查本次请求的商户是否与申请账单的商户一致 (another merchant's bill)").ToResult();
         }
         var day = DateOnly.ParseExact(fields[1], "yyyyMMdd", CultureInfo.InvariantCulture);
-        var csv = await bills.BuildAsync(merchant.Id, day, fields[2], context.RequestAborted) ?? [];
-        if (fields[3] == "0")
+        var (type, gzip) = (fields[2], fields[3] == "1");
+        // streamed as it is read: a day of any size in constant memory
+        return Results.Stream(async body =>
         {
-            return Results.Bytes(csv, "text/csv; charset=utf-8");
-        }
-        using var gz = new MemoryStream();
-        await using (var zip = new GZipStream(gz, CompressionLevel.Optimal))
-        {
-            await zip.WriteAsync(csv, context.RequestAborted);
-        }
-        return Results.Bytes(gz.ToArray(), "application/x-gzip");
+            if (!gzip)
+            {
+                await bills.WriteAsync(merchant.Id, day, type, body, context.RequestAborted);
+                return;
+            }
+            await using var zip = new GZipStream(body, CompressionLevel.Optimal, leaveOpen: true);
+            await bills.WriteAsync(merchant.Id, day, type, zip, context.RequestAborted);
+        }, gzip ? "application/x-gzip" : "text/csv; charset=utf-8");
     }
 }
