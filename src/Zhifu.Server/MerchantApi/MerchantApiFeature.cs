@@ -9,7 +9,8 @@ public static class MerchantApiFeature
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(configuration.GetSection("MerchantApi").Get<MerchantApiOptions>() ?? new MerchantApiOptions());
-        services.AddSingleton(configuration.GetSection("Payments").Get<PaymentsOptions>() ?? new PaymentsOptions());
+        var payments = configuration.GetSection("Payments").Get<PaymentsOptions>() ?? new PaymentsOptions();
+        services.AddSingleton(payments);
         services.AddSingleton<Statements.IStatementSource, Payments.PaymentStatementSource>();
         services.AddSingleton<Statements.IStatementSource, Payments.Refunds.RefundStatementSource>();
         services.AddSingleton<Statements.ITransactionSource, Payments.PaymentTransactionSource>();
@@ -38,9 +39,12 @@ public static class MerchantApiFeature
         services.AddSingleton<Payments.Refunds.RefundLedger>();
         services.AddSingleton<Payments.Refunds.PaymentRefunds>();
         services.AddHostedService<PaymentWorker>();
+        var privateNetworks = payments.NotifyPrivateNetworks ?? configuration.GetValue("Demo:Seed", true);
         services.AddHttpClient(nameof(PaymentNotifications)).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
         {
             AllowAutoRedirect = false, // a notify_url must answer itself, not send us elsewhere
+            UseProxy = false, // the connection goes where the guard below let it
+            ConnectCallback = privateNetworks ? null : NotifyAddresses.ConnectPublicAsync,
         });
     }
 

@@ -15,6 +15,13 @@ public sealed record PaymentsOptions
     /// <summary>Timeout of one notification POST, in seconds.</summary>
     public int NotifyTimeoutSeconds { get; init; } = 5;
 
+    /// <summary>
+    /// Whether callbacks may go to loopback, private and other non-public addresses (<see cref="NotifyAddresses"/>). Unset: only
+    /// where the demo world is seeded (<c>Demo:Seed</c>, a machine of one's own); a production deployment (<c>Demo:Seed=false</c>)
+    /// posts to public addresses only unless this says otherwise (e.g. merchants on a private line).
+    /// </summary>
+    public bool? NotifyPrivateNetworks { get; init; }
+
     /// <summary>Notification POSTs in flight at once (a round attempts at most 32).</summary>
     public int NotifyConcurrency { get; init; } = 8;
 

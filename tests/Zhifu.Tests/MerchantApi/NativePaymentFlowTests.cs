@@ -11,6 +11,8 @@ using Zhifu.Server.Ledger;
 using Zhifu.Tests.Infrastructure;
 using static Zhifu.Tests.MerchantApi.MerchantKit;
 
+using Zhifu.Server.Payments;
+
 namespace Zhifu.Tests.MerchantApi;
 
 /// <summary>PAY-1, PAY-3, PAY-5: a native order created over the v3 API, paid from a wallet, queried, and notified.</summary>
@@ -127,6 +129,37 @@ public sealed class NativePaymentFlowTests
         first = await DeliveredAsync(server, "ORDER-held-0001");
         Assert.Equal((1, "delivered"), (first.Attempts, first.Status));
         Assert.Equal(1, slow.Count); // rounds went on meanwhile, and none sent the held one again
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task PAY5_a_production_server_sends_no_callback_to_a_non_public_address_and_the_outbox_says_why()
+    {
+        await using var server = await ZhifuTestServer.StartAsync(null, "--Payments:NotifyPrivateNetworks=false");
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        using var notify = new NotifyReceiver(); // on 127.0.0.1: the platform's own machine
+        var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(merchant.MchId, "ORDER-ssrf-0001", 1_000, notify.Url));
+        Assert.Equal(200, (int)created.Response.StatusCode);
+        using var wallet = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
+        Assert.Equal(200, (int)(await wallet.PostAsJsonAsync($"/api/wallet/payments/{CodeOf(created.Body)}/pay",
+            new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
+
+        var notification = await NotificationAsync(server, "ORDER-ssrf-0001");
+        for (var i = 0; i < 100 && notification.Attempts == 0; i++)
+        {
+            await Task.Delay(100, Ct);
+            notification = await NotificationAsync(server, "ORDER-ssrf-0001");
+        }
+        Assert.Equal(1, notification.Attempts);
+        Assert.NotEqual("delivered", notification.Status); // it stays due: retried on the schedule, refused each time
+        Assert.Contains("not a public address", notification.LastError, StringComparison.Ordinal);
+        Assert.Equal(0, notify.Count);
+
+        Assert.All(new[] { "127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1",
+            "::ffff:10.1.2.3", "fd00::1", "fe80::1", "224.0.0.1" }, a => Assert.True(NotifyAddresses.IsNonPublic(System.Net.IPAddress.Parse(a)), a));
+        Assert.All(new[] { "8.8.8.8", "101.226.103.1", "172.32.0.1", "2400:3200::1" },
+            a => Assert.False(NotifyAddresses.IsNonPublic(System.Net.IPAddress.Parse(a)), a));
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 
