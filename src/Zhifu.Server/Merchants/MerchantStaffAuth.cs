@@ -114,17 +114,15 @@ public static class MerchantStaffAuth
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(user);
-        var services = context.RequestServices;
-        await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
-        var staff = await db.Set<Zhifu.Data.Entities.MerchantStaffRow>()
-            .FirstAsync(s => s.Username == user.Identity!.Name, context.RequestAborted);
-        if (await StaffPasswords.ChangeAsync(services, db, staff, currentPassword, newPassword, "MERCHANT", context.RequestAborted) is { } refusal)
+        var name = user.Identity!.Name;
+        var (staff, refusal) = await StaffPasswords.ChangeAsync(context,
+            db => db.Set<Zhifu.Data.Entities.MerchantStaffRow>().Where(s => s.Username == name), currentPassword, newPassword, "MERCHANT",
+            s => ("merchant:" + s.Username, s.Role, "merchant.staff.password", s.Username));
+        if (refusal is not null)
         {
             return (null, refusal);
         }
-        await services.GetRequiredService<AuditLog>().AppendAsync("merchant:" + staff.Username, staff.Role, "merchant.staff.password",
-            staff.Username, "", context.RequestAborted);
-        return (await IssueAsync(context, staff, user.MchId()), null);
+        return (await IssueAsync(context, staff!, user.MchId()), null);
     }
 
     private static async Task<StaffSession> IssueAsync(HttpContext context, Zhifu.Data.Entities.MerchantStaffRow staff, string mchId)

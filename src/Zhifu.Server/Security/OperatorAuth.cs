@@ -104,16 +104,14 @@ public static class OperatorAuth
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(user);
-        var services = context.RequestServices;
-        await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
-        var op = await db.Operators.FirstAsync(o => o.Username == user.Identity!.Name, context.RequestAborted);
-        if (await StaffPasswords.ChangeAsync(services, db, op, currentPassword, newPassword, "OPS", context.RequestAborted) is { } refusal)
+        var name = user.Identity!.Name;
+        var (op, refusal) = await StaffPasswords.ChangeAsync(context, db => db.Operators.Where(o => o.Username == name), currentPassword,
+            newPassword, "OPS", o => (o.Username, o.Role, "operator.password", o.Username));
+        if (refusal is not null)
         {
             return (null, refusal);
         }
-        await services.GetRequiredService<AuditLog>().AppendAsync(op.Username, op.Role, "operator.password", op.Username, "",
-            context.RequestAborted);
-        return (await IssueAsync(context, op), null);
+        return (await IssueAsync(context, op!), null);
     }
 
     private static async Task<IResult> LoginAsync(LoginRequest? request, HttpContext context)

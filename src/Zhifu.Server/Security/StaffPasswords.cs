@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Zhifu.Data;
 using Zhifu.Data.Entities;
+using Microsoft.EntityFrameworkCore;
 using Zhifu.Server.Hosting;
 
 namespace Zhifu.Server.Security;
@@ -26,36 +27,43 @@ public static class StaffPasswords
     }
 
     /// <summary>
-    /// Changes <paramref name="account"/>'s password when <paramref name="currentPassword"/> is right (counted like a sign-in, with
-    /// the lockout) and <paramref name="newPassword"/> is strong and different; clears the must-change mark and takes a new
-    /// session stamp, so every session issued before ends. Null when changed; otherwise the refusal, its codes prefixed with
+    /// Changes the password of the signed-in account <paramref name="account"/> selects when <paramref name="currentPassword"/> is
+    /// right (counted like a sign-in, with the lockout) and <paramref name="newPassword"/> is strong and different; clears the
+    /// must-change mark and takes a new session stamp, so every session issued before ends (the caller issues its own anew); the
+    /// change is audited as <paramref name="audit"/> says. The account, or the refusal — its codes prefixed with
     /// <paramref name="codePrefix"/> (<c>OPS</c>, <c>MERCHANT</c>) as the console's sign-in answers them.
     /// </summary>
-    public static async Task<Refusal?> ChangeAsync<TRow>(IServiceProvider services, ZhifuDb db, TRow account, string? currentPassword,
-        string? newPassword, string codePrefix, CancellationToken ct) where TRow : class, IPasswordSignIn
+    public static async Task<(TRow? Account, Refusal? Refusal)> ChangeAsync<TRow>(HttpContext context, Func<ZhifuDb, IQueryable<TRow>> account,
+        string? currentPassword, string? newPassword, string codePrefix, Func<TRow, (string Actor, string Role, string Action, string Target)> audit)
+        where TRow : class, IPasswordSignIn
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(audit);
         if (!Accounts.CredentialRules.IsStrongLoginPassword(newPassword) || newPassword == currentPassword)
         {
-            return new Refusal(400, "WEAK_PASSWORD", "新密码须为 8–64 位且含字母和数字，并与原密码不同",
-                "The new password must be 8–64 characters with letters and digits, and differ from the current one", "newPassword");
+            return (null, new Refusal(400, "WEAK_PASSWORD", "新密码须为 8–64 位且含字母和数字，并与原密码不同",
+                "The new password must be 8–64 characters with letters and digits, and differ from the current one", "newPassword"));
         }
-        var refusal = await services.GetRequiredService<PasswordSignIn>().CheckAsync(db, account, currentPassword ?? "", ct);
+        var (services, ct) = (context.RequestServices, context.RequestAborted);
+        await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
+        var row = await account(db).FirstAsync(ct);
+        var refusal = await services.GetRequiredService<PasswordSignIn>().CheckAsync(db, row, currentPassword ?? "", ct);
         if (refusal == SignInRefusal.Locked)
         {
-            return new Refusal(423, codePrefix + "_LOCKED", "密码错误次数过多，账户已锁定，请稍后再试",
-                "Too many wrong passwords: the account is locked for a while", "currentPassword");
+            return (null, new Refusal(423, codePrefix + "_LOCKED", "密码错误次数过多，账户已锁定，请稍后再试",
+                "Too many wrong passwords: the account is locked for a while", "currentPassword"));
         }
         if (refusal is not null)
         {
-            return new Refusal(401, codePrefix + "_BAD_CREDENTIALS", "原密码错误", "The current password is wrong", "currentPassword");
+            return (null, new Refusal(401, codePrefix + "_BAD_CREDENTIALS", "原密码错误", "The current password is wrong", "currentPassword"));
         }
-        account.PasswordHash = services.GetRequiredService<PasswordHasher>().Hash(newPassword!);
-        account.MustChangePassword = false;
-        account.SessionStamp = IPasswordSignIn.NewStamp(); // every other session ends (ACC-7); the caller issues this one anew
+        row.PasswordHash = services.GetRequiredService<PasswordHasher>().Hash(newPassword!);
+        row.MustChangePassword = false;
+        row.SessionStamp = IPasswordSignIn.NewStamp(); // every other session ends (ACC-7)
         await db.SaveChangesAsync(ct);
-        return null;
+        var (actor, role, action, target) = audit(row);
+        await services.GetRequiredService<AuditLog>().AppendAsync(actor, role, action, target, "", ct);
+        return (row, null);
     }
 }

@@ -19,16 +19,8 @@ public sealed class TradeBillTests
     public async Task A_finished_days_bill_lists_payments_and_refunds_with_totals_and_matches_its_hash()
     {
         await using var server = await ClockedServer.StartAsync();
-        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).WithClock(() => server.Clock.UtcNow);
-        var day = DateOnly.FromDateTime(ChinaTime.ToChina(server.Clock.UtcNow).DateTime).ToString("yyyy-MM-dd");
-        var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
-            NativeOrder(merchant.MchId, "BILL-0001", 10_000, "http://127.0.0.1:9/n"));
-        using (var wallet = await WalletAsync(server.BaseAddress, "13800138001"))
-        {
-            var paid = await wallet.PostAsJsonAsync($"/api/wallet/payments/{CodeOf(created.Body)}/pay",
-                new { paymentPassword = PaymentPassword }, Ct);
-            Assert.Equal(200, (int)paid.StatusCode);
-        }
+        var (merchant, day) = Today(server);
+        await PaidAsync(server, merchant, NativeOrder(merchant.MchId, "BILL-0001", 10_000, "http://127.0.0.1:9/n"));
         Assert.Equal(200, (int)(await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
             RefundFlowTests.Refund(outTradeNo: "BILL-0001", outRefundNo: "BILL-R-1", refundFen: 2_500, totalFen: 10_000)))
             .Response.StatusCode);
@@ -95,20 +87,14 @@ public sealed class TradeBillTests
     public async Task A_bill_row_keeps_its_shape_whatever_the_goods_text_and_shows_the_rate_the_payment_was_charged_at()
     {
         await using var server = await ClockedServer.StartAsync();
-        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).WithClock(() => server.Clock.UtcNow);
-        var day = DateOnly.FromDateTime(ChinaTime.ToChina(server.Clock.UtcNow).DateTime).ToString("yyyy-MM-dd");
+        var (merchant, day) = Today(server);
         var order = JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["appid"] = "wxd678efh567hg6787", ["mchid"] = merchant.MchId, ["description"] = "拿铁,大杯\n加`冰`", ["out_trade_no"] = "BILL-0002",
             ["attach"] = "a,`b\r\n", ["notify_url"] = "http://127.0.0.1:9/n",
             ["amount"] = new Dictionary<string, object> { ["total"] = 10_000, ["currency"] = "CNY" },
         });
-        var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", order);
-        using (var wallet = await WalletAsync(server.BaseAddress, "13800138001"))
-        {
-            Assert.Equal(200, (int)(await wallet.PostAsJsonAsync($"/api/wallet/payments/{CodeOf(created.Body)}/pay",
-                new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
-        }
+        await PaidAsync(server, merchant, order);
         using (var risk = await LifecycleClient.OperatorAsync(server, "risk"))
         {
             Assert.True((await risk.PutAsJsonAsync($"/api/ops/merchants/{merchant.MchId}/terms", new { feeRatePpm = 3_800 }, Ct))
@@ -132,15 +118,8 @@ public sealed class TradeBillTests
     public async Task A_day_of_thousands_of_payments_and_refunds_is_written_in_time_order_with_its_totals_and_the_same_every_time()
     {
         await using var server = await ClockedServer.StartAsync();
-        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).WithClock(() => server.Clock.UtcNow);
-        var day = DateOnly.FromDateTime(ChinaTime.ToChina(server.Clock.UtcNow).DateTime).ToString("yyyy-MM-dd");
-        var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
-            NativeOrder(merchant.MchId, "BILL-BIG-0", 10_000, "http://127.0.0.1:9/n"));
-        using (var wallet = await WalletAsync(server.BaseAddress, "13800138001"))
-        {
-            Assert.Equal(200, (int)(await wallet.PostAsJsonAsync($"/api/wallet/payments/{CodeOf(created.Body)}/pay",
-                new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
-        }
+        var (merchant, day) = Today(server);
+        await PaidAsync(server, merchant, NativeOrder(merchant.MchId, "BILL-BIG-0", 10_000, "http://127.0.0.1:9/n"));
         Assert.Equal(200, (int)(await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
             RefundFlowTests.Refund(outTradeNo: "BILL-BIG-0", outRefundNo: "BILL-BIG-R-0", refundFen: 100, totalFen: 10_000)))
             .Response.StatusCode);
@@ -191,6 +170,20 @@ public sealed class TradeBillTests
         var summary = lines[^2].Split(',');
         Assert.Equal([$"`{rows.Count}", "`" + TradeBill.Yuan(settled), "`" + TradeBill.Yuan(refunded), "`" + TradeBill.Yuan(settled)],
             new[] { summary[0], summary[1], summary[2], summary[5] });
+    }
+
+    /// <summary>The demo merchant on the server's clock, and the China day it is.</summary>
+    private static (MerchantSigner Merchant, string Day) Today(ClockedServer server) =>
+        (MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).WithClock(() => server.Clock.UtcNow),
+            DateOnly.FromDateTime(ChinaTime.ToChina(server.Clock.UtcNow).DateTime).ToString("yyyy-MM-dd"));
+
+    /// <summary>Creates the native order and pays it from 张三's wallet.</summary>
+    private static async Task PaidAsync(ClockedServer server, MerchantSigner merchant, string order)
+    {
+        var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", order);
+        using var wallet = await WalletAsync(server.BaseAddress, "13800138001");
+        Assert.Equal(200, (int)(await wallet.PostAsJsonAsync($"/api/wallet/payments/{CodeOf(created.Body)}/pay",
+            new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
     }
 
     /// <summary>Moves the server's clock to <paramref name="after"/> past the end of <paramref name="day"/> (China time).</summary>
