@@ -148,6 +148,8 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
         await page.ClickAsync("main button[type=submit]");
         await page.WaitForSelectorAsync("text=密码已修改");
         await Browser.ShotAsync(page, "ops-09-password-changed");
+        await page.ClickAsync("text=退出"); // the page's forms belong to the session the change issued
+        await Browser.AtAsync(page, "**/ops/login");
         var signIn = await server.Client().PostAsJsonAsync("/api/ops/auth/login", new { username = "dora", password = "Dora2027care" }, Ct);
         Assert.True(signIn.IsSuccessStatusCode, await signIn.Content.ReadAsStringAsync(Ct));
     }

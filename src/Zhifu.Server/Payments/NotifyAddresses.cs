@@ -18,7 +18,8 @@ public static class NotifyAddresses
         IPNetwork.Parse("169.254.0.0/16"), IPNetwork.Parse("172.16.0.0/12"), IPNetwork.Parse("192.0.0.0/24"),
         IPNetwork.Parse("192.168.0.0/16"), IPNetwork.Parse("198.18.0.0/15"), IPNetwork.Parse("224.0.0.0/3"),
         IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"),
-        IPNetwork.Parse("ff00::/8"), IPNetwork.Parse("64:ff9b::/96"),
+        IPNetwork.Parse("ff00::/8"), IPNetwork.Parse("64:ff9b::/96"), IPNetwork.Parse("64:ff9b:1::/48"), IPNetwork.Parse("::/96"),
+        IPNetwork.Parse("100::/64"), IPNetwork.Parse("2001::/32"), IPNetwork.Parse("2002::/16"), IPNetwork.Parse("fec0::/10"),
     ];
 
     /// <summary>Loopback, private, shared, link-local, multicast, reserved or unspecified — anything but the public internet.</summary>
@@ -30,26 +31,37 @@ public static class NotifyAddresses
     }
 
     /// <summary>
-    /// The callback client's connect step when private networks are not allowed: resolves the host and connects to its first
-    /// public address; a host with none is refused (the outbox records why and retries on the protocol's schedule).
+    /// The callback client's connect step when private networks are not allowed: resolves the host and connects to its public
+    /// addresses in turn until one answers; a host with none is refused (the outbox records why and retries on the protocol's
+    /// schedule).
     /// </summary>
     public static async ValueTask<Stream> ConnectPublicAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         var host = context.DnsEndPoint.Host;
         var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
-        var target = addresses.FirstOrDefault(a => !IsNonPublic(a))
-            ?? throw new HttpRequestException("notify_url 的主机不是公网地址，已拒绝回调 (the notify_url host is not a public address: refused)");
-        var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
+        var targets = addresses.Where(a => !IsNonPublic(a)).ToList();
+        if (targets.Count == 0)
         {
-            await socket.ConnectAsync(new IPEndPoint(target, context.DnsEndPoint.Port), ct);
-            return new NetworkStream(socket, ownsSocket: true);
+            throw new HttpRequestException("notify_url 的主机不是公网地址，已拒绝回调 (the notify_url host is not a public address: refused)");
         }
-        catch
+        for (var i = 0; ; i++)
         {
-            socket.Dispose();
-            throw;
+            var socket = new Socket(targets[i].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(targets[i], context.DnsEndPoint.Port), ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException) when (i + 1 < targets.Count)
+            {
+                socket.Dispose(); // the next address
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
         }
     }
 }

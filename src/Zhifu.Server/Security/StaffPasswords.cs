@@ -58,10 +58,18 @@ public static class StaffPasswords
         {
             return (null, new Refusal(401, codePrefix + "_BAD_CREDENTIALS", "原密码错误", "The current password is wrong", "currentPassword"));
         }
-        row.PasswordHash = services.GetRequiredService<PasswordHasher>().Hash(newPassword!);
-        row.MustChangePassword = false;
-        row.SessionStamp = IPasswordSignIn.NewStamp(); // every other session ends (ACC-7)
-        await db.SaveChangesAsync(ct);
+        var (hash, loaded, stamp) = (services.GetRequiredService<PasswordHasher>().Hash(newPassword!), row.SessionStamp,
+            IPasswordSignIn.NewStamp());
+        // only over the account as it was checked: a reset or a sign-out everywhere meanwhile (a new stamp) wins, not this
+        if (await db.Set<TRow>().Where(r => EF.Property<Guid>(r, nameof(IPasswordSignIn.Id)) == row.Id
+                && EF.Property<string>(r, nameof(IPasswordSignIn.SessionStamp)) == loaded)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.PasswordHash, hash).SetProperty(r => r.MustChangePassword, false)
+                .SetProperty(r => r.SessionStamp, stamp), CancellationToken.None) == 0)
+        {
+            return (null, new Refusal(409, codePrefix + "_SESSION_ENDED", "账户刚被修改（如密码被重置或已在别处退出），请重新登录",
+                "The account changed meanwhile (its password reset, or signed out everywhere): sign in again"));
+        }
+        (row.PasswordHash, row.MustChangePassword, row.SessionStamp) = (hash, false, stamp); // every other session ends (ACC-7)
         var (actor, role, action, target) = audit(row);
         await services.GetRequiredService<AuditLog>().AppendAsync(actor, role, action, target, "", ct);
         return (row, null);

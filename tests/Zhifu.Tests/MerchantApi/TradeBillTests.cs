@@ -71,6 +71,8 @@ public sealed class TradeBillTests
         MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, "/v3/bill/tradebill?bill_date=2026-13-01"), 400, "PARAM_ERROR");
         MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, "/v3/bill/tradebill?bill_date=2020-01-01"),
             400, "INVALID_REQUEST");
+        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, "/v3/bill/tradebill?bill_date=9999-12-31"),
+            400, "STATEMENT_CREATING"); // the last day there is: not over yet, and no overflow on the way
         server.Clock.Advance(TimeSpan.FromSeconds(31));
         MerchantKit.AssertV3Error(await DownloadAsync(merchant, url.PathAndQuery), 400, "INVALID_REQUEST");
         MerchantKit.AssertV3Error(await DownloadAsync(merchant, "/v3/billdownload/file?token=forged.token"), 400, "INVALID_REQUEST");

@@ -34,9 +34,9 @@ public abstract class PasswordPage : PageModel
     /// <summary>Changes the password as the console's API does; null when changed.</summary>
     protected abstract Task<Refusal?> ChangeAsync(string currentPassword, string? newPassword);
 
-    public void OnGet()
-    {
-    }
+    /// <summary>After a change the page is shown anew (<paramref name="done"/>), under the session the change issued: forms
+    /// rendered under the old one would carry anti-forgery tokens of a session that no longer is.</summary>
+    public void OnGet(bool done) => Done = done;
 
     public async Task<IActionResult> OnPostAsync()
     {
@@ -64,11 +64,6 @@ public abstract class PasswordPage : PageModel
             }
             return Page();
         }
-        if (wasForced)
-        {
-            return Redirect(Home);
-        }
-        Done = true;
-        return Page();
+        return wasForced ? Redirect(Home) : Redirect(Request.Path + "?done=true");
     }
 }

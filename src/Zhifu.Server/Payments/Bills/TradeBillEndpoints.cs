@@ -49,7 +49,7 @@ public static class TradeBillEndpoints
             return V3Error.InvalidRequest("仅支持三个月内的账单下载申请，请检查 bill_date",
                 "only bills of the last three months; check bill_date").ToResult();
         }
-        if (ChinaTime.ToChina(clock.UtcNow - TradeBill.ReadyAfter).DateTime < day.AddDays(1).ToDateTime(TimeOnly.MinValue))
+        if (day >= DateOnly.FromDateTime(ChinaTime.ToChina(clock.UtcNow - TradeBill.ReadyAfter).DateTime))
         {
             return new V3Error(400, "STATEMENT_CREATING", "账单生成中，请在该日结束后再申请 (the bill is made once the day has ended)").ToResult();
         }
@@ -105,16 +105,28 @@ public static class TradeBillEndpoints
         }
         var day = DateOnly.ParseExact(fields[1], "yyyyMMdd", CultureInfo.InvariantCulture);
         var (type, gzip) = (fields[2], fields[3] == "1");
-        // streamed as it is read: a day of any size in constant memory
-        return Results.Stream(async body =>
+        // Written whole to a temporary file first, then sent from it: a day of any size in constant memory, the database's
+        // reads over before a slow client reads the answer, and a failure while writing answered as one (nothing sent yet).
+        var file = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
+            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
         {
-            if (!gzip)
+            if (gzip)
             {
-                await bills.WriteAsync(merchant.Id, day, type, body, context.RequestAborted);
-                return;
+                await using var zip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
+                await bills.WriteAsync(merchant.Id, day, type, zip, context.RequestAborted);
             }
-            await using var zip = new GZipStream(body, CompressionLevel.Optimal, leaveOpen: true);
-            await bills.WriteAsync(merchant.Id, day, type, zip, context.RequestAborted);
-        }, gzip ? "application/x-gzip" : "text/csv; charset=utf-8");
+            else
+            {
+                await bills.WriteAsync(merchant.Id, day, type, file, context.RequestAborted);
+            }
+            file.Position = 0;
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            throw;
+        }
+        return Results.Stream(file, gzip ? "application/x-gzip" : "text/csv; charset=utf-8"); // disposed (deleted) once sent
     }
 }
