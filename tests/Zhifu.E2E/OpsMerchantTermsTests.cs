@@ -66,6 +66,42 @@ public sealed class OpsMerchantTermsTests(Browser browser) : IClassFixture<Brows
         Assert.False(await page.IsCheckedAsync("#passwordless-eligible"));
     }
 
+    [Fact]
+    public async Task Operations_suspends_a_merchants_trading_with_a_reason_and_resumes_it()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var page = await browser.PageAsync(server.BaseAddress);
+        await SignedInAsync(page, "ops");
+        await page.GotoAsync("/ops/merchants/1230000109");
+        string? asked = null;
+        page.Dialog += async (_, dialog) =>
+        {
+            asked = dialog.Message;
+            await dialog.AcceptAsync();
+        };
+        await page.ClickAsync("#suspension-submit"); // no reason
+        await page.WaitForSelectorAsync("#suspension .field-error");
+        Assert.Equal("active", await StatusAsync(server)); // nothing changed
+        await page.FillAsync("#suspension-reason", "交易异常，暂停交易待核查");
+        await page.ClickAsync("#suspension-submit");
+        await page.WaitForSelectorAsync("text=已暂停交易");
+        Assert.Equal("确定暂停该商户的交易？", asked);
+        Assert.Equal("suspended", await StatusAsync(server));
+        Assert.Contains("恢复交易", await page.InnerTextAsync("#suspension h2"), StringComparison.Ordinal);
+        await Browser.ShotAsync(page, "ops-32-merchant-suspended");
+
+        await page.FillAsync("#suspension-reason", "核查完毕");
+        await page.ClickAsync("#suspension-submit");
+        await page.WaitForSelectorAsync("text=已恢复交易");
+        Assert.Equal("active", await StatusAsync(server));
+    }
+
+    private static async Task<string?> StatusAsync(ZhifuTestServer server)
+    {
+        using var ops = await OperatorAsync(server, "risk");
+        return JsonDocument.Parse(await ops.GetStringAsync("/api/ops/merchants/1230000109", Ct)).RootElement.GetProperty("status").GetString();
+    }
+
     private static async Task<bool> DetailAsync(ZhifuTestServer server, string field)
     {
         using var ops = await OperatorAsync(server, "risk");

@@ -103,7 +103,7 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
     {
         ArgumentNullException.ThrowIfNull(terminal);
         ArgumentNullException.ThrowIfNull(request);
-        if (await merchants.FindAsync(terminal.MchId, ct) is not { } merchant)
+        if (await merchants.FindAsync(terminal.MchId, ct) is not { Merchant.Status: Data.Entities.MerchantRow.Active } merchant)
         {
             return (null, ("MERCHANT_NOT_FACE_PAY_ELIGIBLE", 403, "商户暂停收款", "The merchant cannot take payments"));
         }

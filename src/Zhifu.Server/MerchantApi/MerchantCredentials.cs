@@ -40,7 +40,8 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
     private sealed record Cached(ApiMerchant? Merchant, ConcurrentDictionary<string, RSA?> Keys, DateTimeOffset Until);
 
     /// <summary>
-    /// The merchant and its credentials, or null when the mchid has none or the merchant is not active. Kept for
+    /// The merchant and its credentials, or null when the mchid has none or the merchant is neither active nor suspended
+    /// (a suspended one takes no new payment: check <see cref="ApiMerchant.Merchant"/>'s status before charging). Kept for
     /// <c>MerchantApi:CredentialCacheSeconds</c> (10): a change made here is seen at once, one made by another server
     /// process within that time.
     /// </summary>
@@ -83,7 +84,9 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
             return null;
         }
         var merchant = await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.Id == credential.MerchantId, cancellationToken);
-        return merchant is { Status: MerchantRow.Active } ? new ApiMerchant(merchant, credential) : null;
+        // a suspended merchant keeps the API for what it owes its payers (queries, closes, refunds, bills, callbacks);
+        // PaymentOrders.CreateAsync and the wallet refuse it new payments
+        return merchant is { Status: MerchantRow.Active or MerchantRow.Suspended } ? new ApiMerchant(merchant, credential) : null;
     }
 
     /// <summary>

@@ -11,7 +11,8 @@ namespace Zhifu.Server.Merchants;
 
 /// <summary>
 /// Merchants in the Operator API (MER-1, SEC-1, SEC-2): operations enters a merchant, risk approves or rejects it (not the
-/// same person), risk or operations change its terms; every role may read them, masked. Every change is audited.
+/// same person), risk or operations change its terms and suspend or resume it; every role may read them, masked. Every change
+/// is audited.
 /// </summary>
 public static class OperatorMerchantEndpoints
 {
@@ -47,6 +48,41 @@ public static class OperatorMerchantEndpoints
         group.MapPost("/{mchid}/reject", (string mchid, ReviewRequest? body, ClaimsPrincipal user, IServiceProvider s, HttpContext h) =>
             ReviewAsync(mchid, false, body?.Note, user, s, h)).RequireAuthorization(OperatorLifecycleEndpoints.Roles("risk"));
         group.MapPut("/{mchid}/terms", SetTermsAsync).RequireAuthorization(OperatorLifecycleEndpoints.Roles(TermsRoles.Split(',')));
+        group.MapPost("/{mchid}/suspend", (string mchid, SuspensionRequest? body, ClaimsPrincipal user, IServiceProvider s, HttpContext h) =>
+            SuspendAsync(mchid, true, body, user, s, h)).RequireAuthorization(OperatorLifecycleEndpoints.Roles(TermsRoles.Split(',')));
+        group.MapPost("/{mchid}/resume", (string mchid, SuspensionRequest? body, ClaimsPrincipal user, IServiceProvider s, HttpContext h) =>
+            SuspendAsync(mchid, false, body, user, s, h)).RequireAuthorization(OperatorLifecycleEndpoints.Roles(TermsRoles.Split(',')));
+    }
+
+    /// <summary>Why a merchant is suspended or resumed (1–256 characters, in the audit log).</summary>
+    public sealed record SuspensionRequest(string? Reason);
+
+    private static async Task<IResult> SuspendAsync(string mchid, bool suspend, SuspensionRequest? body, ClaimsPrincipal user,
+        IServiceProvider services, HttpContext h)
+    {
+        if (LifecycleInput.Reason(body?.Reason) is not { } reason)
+        {
+            return LifecycleErrors.ReasonRequired.ToResult(h);
+        }
+        var (row, refusal) = await services.GetRequiredService<MerchantOnboarding>().SetSuspendedAsync(mchid, suspend, reason,
+            OperatorActor.Of(user), h.RequestAborted);
+        return await AnswerAsync(row, refusal, services, h);
+    }
+
+    /// <summary>The merchant as it now is, or the refusal: 404 for an unknown one, else as <see cref="MerchantOnboarding.Explain"/> says.</summary>
+    private static async Task<IResult> AnswerAsync(MerchantRow? row, string? refusal, IServiceProvider services, HttpContext h)
+    {
+        if (refusal == "MERCHANT_NOT_FOUND")
+        {
+            return NotFound(h);
+        }
+        if (refusal is not null)
+        {
+            var (status, zh, en) = MerchantOnboarding.Explain(refusal);
+            return ApiProblem.Create(h, status, refusal, zh, en);
+        }
+        await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
+        return Results.Ok(await DetailAsync(db, row!, services.GetRequiredService<PersonalData>(), h.RequestAborted));
     }
 
     private static async Task<IResult> ApplyAsync(MerchantApplication? application, ClaimsPrincipal user, MerchantOnboarding onboarding,
@@ -99,38 +135,19 @@ public static class OperatorMerchantEndpoints
         }
         var (row, refusal) = await services.GetRequiredService<MerchantOnboarding>().ReviewAsync(mchid, approve, note, OperatorActor.Of(user),
             h.RequestAborted);
-        if (refusal == "MERCHANT_NOT_FOUND")
-        {
-            return NotFound(h);
-        }
-        if (refusal is not null)
-        {
-            var (status, zh, en) = MerchantOnboarding.Explain(refusal);
-            return ApiProblem.Create(h, status, refusal, zh, en);
-        }
-        await using var db = services.GetRequiredService<DatabaseOptions>().CreateContext();
-        return Results.Ok(await DetailAsync(db, row!, services.GetRequiredService<PersonalData>(), h.RequestAborted));
+        return await AnswerAsync(row, refusal, services, h);
     }
 
-    private static async Task<IResult> SetTermsAsync(string mchid, MerchantTerms terms, ClaimsPrincipal user, MerchantOnboarding onboarding,
-        DatabaseOptions database, PersonalData personal, HttpContext h)
+    private static async Task<IResult> SetTermsAsync(string mchid, MerchantTerms terms, ClaimsPrincipal user, IServiceProvider services,
+        HttpContext h)
     {
         if (terms.Problem() is { } problem)
         {
             return ApiProblem.Create(h, 400, "MERCHANT_INVALID_FIELD", problem.Zh, problem.En, problem.Field);
         }
-        var (row, refusal) = await onboarding.ChangeTermsAsync(mchid, terms, OperatorActor.Of(user), h.RequestAborted);
-        if (refusal == "MERCHANT_NOT_FOUND")
-        {
-            return NotFound(h);
-        }
-        if (refusal is not null)
-        {
-            var (status, zh, en) = MerchantOnboarding.Explain(refusal);
-            return ApiProblem.Create(h, status, refusal, zh, en);
-        }
-        await using var db = database.CreateContext();
-        return Results.Ok(await DetailAsync(db, row!, personal, h.RequestAborted));
+        var (row, refusal) = await services.GetRequiredService<MerchantOnboarding>().ChangeTermsAsync(mchid, terms, OperatorActor.Of(user),
+            h.RequestAborted);
+        return await AnswerAsync(row, refusal, services, h);
     }
 
     public static async Task<MerchantDto> DetailAsync(ZhifuDb db, MerchantRow m, PersonalData personal, CancellationToken ct)

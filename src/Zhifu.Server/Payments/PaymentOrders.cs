@@ -32,6 +32,12 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
         {
             return (null, V3Error.MchIdMismatch);
         }
+        if (merchant.Merchant.Status != MerchantRow.Active)
+        {
+            // suspended: no new payment; the repeat of an order made before answers as it did (PAY-6)
+            return await FindAsync(merchant.Merchant.MchId, request.OutTradeNo, ct) is { } made ? Repeat(made, request.Hash())
+                : (null, new V3Error(403, "NO_AUTH", "商户交易权限已暂停，请联系平台 (the merchant's trading is suspended)"));
+        }
         var now = clock.UtcNow;
         if (request.TimeExpire is { } expire && expire <= now)
         {

@@ -44,6 +44,10 @@ public sealed class PaymentRiskHold(DatabaseOptions database, ILedger ledger, Wa
         {
             return RiskHoldOutcome.Restricted; // the payer's wallet was frozen or listed since (ACC-5, ACC-6): not paid past it
         }
+        if (post && !await db.Merchants.AnyAsync(m => m.Id == order.MerchantId && m.Status == MerchantRow.Active, CancellationToken.None))
+        {
+            return RiskHoldOutcome.Restricted; // the merchant was suspended since: no money released to it (void gives it back)
+        }
         var holds = JsonSerializer.Deserialize<Transfer[]>(order.PaymentChainJson!)!;
         TransferResult[] results;
         try

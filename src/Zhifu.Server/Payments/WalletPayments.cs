@@ -130,7 +130,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         {
             return (null, wrong);
         }
-        if (await merchants.FindAsync(order.MchId, ct) is not { } api)
+        if (await merchants.FindAsync(order.MchId, ct) is not { Merchant.Status: MerchantRow.Active } api)
         {
             return (null, PaymentErrors.MerchantUnavailable); // suspended or gone since the order was made
         }

@@ -23,8 +23,8 @@ public static class RiskErrors
     public static readonly WalletError CaseBeingDecided = new(409, "CASE_BEING_DECIDED", "该案件的另一决定正在执行或已开始执行，请刷新后查看",
         "Another decision of this case is being carried out (or was started); reload it");
     public static readonly WalletError CasePartyRestricted = new(409, "CASE_PARTY_RESTRICTED",
-        "付款方或收款方账户现已被限制（冻结、涉案或休眠），暂不能放行；可待限制解除后放行，或作废退回",
-        "A party's wallet is restricted now (frozen, involved or dormant): it cannot be released; release it once lifted, or void it");
+        "付款方或收款方账户现已被限制（冻结、涉案、休眠，或商户已暂停交易），暂不能放行；可待限制解除后放行，或作废退回",
+        "A party is restricted now (a wallet frozen, involved or dormant, or the merchant suspended): it cannot be released; release it once lifted, or void it");
     public static readonly WalletError CaseChanged = new(409, "CASE_CHANGED", "案件刚被他人处理，请刷新后重试", "Someone else just acted on the case; reload it");
     public static readonly WalletError CaseDecisionInvalid = new(400, "CASE_DECISION_INVALID",
         "审核案件的决定为 release 或 void，告警案件为 legitimate 或 fraud", "A review case is decided release or void, an alert case legitimate or fraud");

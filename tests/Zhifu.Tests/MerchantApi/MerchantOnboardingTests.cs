@@ -193,4 +193,65 @@ public sealed class MerchantOnboardingTests
         var serial = credentials.GetProperty("apiKeys")[0].GetProperty("serial").GetString();
         await AssertProblemAsync(await admin.DeleteAsync($"/api/merchant/credentials/api-keys/{serial}", Ct), 409, "API_KEY_LAST");
     }
+
+    [Fact]
+    public async Task MER1_a_suspended_merchant_takes_no_new_payment_while_queries_and_refunds_go_on_until_it_is_resumed()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        using var wallet = await WalletAsync(server.BaseAddress, "13800138001");
+        var paidOrder = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(merchant.MchId, "SUSPEND-PAID", 3_000, "http://127.0.0.1:9/n"));
+        Assert.Equal(200, (int)(await wallet.PostAsJsonAsync($"/api/wallet/payments/{CodeOf(paidOrder.Body)}/pay",
+            new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
+        var openBody = NativeOrder(merchant.MchId, "SUSPEND-OPEN", 2_000, "http://127.0.0.1:9/n");
+        var open = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", openBody);
+        Assert.Equal(200, (int)open.Response.StatusCode);
+
+        using var risk = await OperatorSignIn.AsAsync(server.Client(), "risk");
+        using var service = await OperatorSignIn.AsAsync(server.Client(), "service");
+        var suspend = $"/api/ops/merchants/{merchant.MchId}/suspend";
+        await AssertProblemAsync(await service.PostAsJsonAsync(suspend, new { reason = "投诉集中" }, Ct), 403, "OPS_ROLE_FORBIDDEN");
+        await AssertProblemAsync(await risk.PostAsJsonAsync(suspend, new { reason = " " }, Ct), 400, "REASON_REQUIRED");
+        await AssertProblemAsync(await risk.PostAsJsonAsync($"/api/ops/merchants/1239999999/suspend", new { reason = "x" }, Ct), 404,
+            "MERCHANT_NOT_FOUND");
+        var suspended = await risk.PostAsJsonAsync(suspend, new { reason = "交易异常，涉嫌套现，暂停交易待核查" }, Ct);
+        Assert.Equal("suspended", (await suspended.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
+        await AssertProblemAsync(await risk.PostAsJsonAsync(suspend, new { reason = "again" }, Ct), 409, "MERCHANT_NOT_ACTIVE");
+
+        // no new payment: no new order (a repeat of one made before answers as it did), no paying of an open one
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(merchant.MchId, "SUSPEND-NEW", 1_000, "http://127.0.0.1:9/n")), 403, "NO_AUTH");
+        var repeat = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", openBody);
+        Assert.Equal((200, open.Body), ((int)repeat.Response.StatusCode, repeat.Body));
+        var balance = await NativePaymentFlowTests.BalanceAsync(server, "13800138001");
+        var refused = await wallet.PostAsJsonAsync($"/api/wallet/payments/{CodeOf(open.Body)}/pay", new { paymentPassword = PaymentPassword }, Ct);
+        Assert.Equal(409, (int)refused.StatusCode);
+        Assert.Equal("PAYMENT_MERCHANT_UNAVAILABLE", (await refused.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
+        Assert.Equal(balance, await NativePaymentFlowTests.BalanceAsync(server, "13800138001"));
+
+        // what it owes its payers goes on: the paid order is queried and refunded
+        var query = await merchant.SendAsync(HttpMethod.Get, $"/v3/pay/transactions/out-trade-no/SUSPEND-PAID?mchid={merchant.MchId}");
+        Assert.Equal("SUCCESS", JsonDocument.Parse(query.Body).RootElement.GetProperty("trade_state").GetString());
+        var refund = await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
+            RefundFlowTests.Refund(outTradeNo: "SUSPEND-PAID", outRefundNo: "SUSPEND-R-1", refundFen: 1_000, totalFen: 3_000));
+        Assert.Equal(200, (int)refund.Response.StatusCode);
+        Assert.Equal(balance + 1_000, await NativePaymentFlowTests.BalanceAsync(server, "13800138001"));
+
+        var resume = $"/api/ops/merchants/{merchant.MchId}/resume";
+        var resumed = await risk.PostAsJsonAsync(resume, new { reason = "核查完毕，恢复交易" }, Ct);
+        Assert.Equal("active", (await resumed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
+        await AssertProblemAsync(await risk.PostAsJsonAsync(resume, new { reason = "again" }, Ct), 409, "MERCHANT_NOT_SUSPENDED");
+        Assert.Equal(200, (int)(await wallet.PostAsJsonAsync($"/api/wallet/payments/{CodeOf(open.Body)}/pay",
+            new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
+
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            var audit = await db.Set<AuditRow>().AsNoTracking()
+                .Where(a => a.Target == merchant.MchId && (a.Action == "merchant.suspend" || a.Action == "merchant.resume"))
+                .OrderBy(a => a.Sequence).Select(a => a.Action + " " + a.Details).ToListAsync(Ct);
+            Assert.Equal(["merchant.suspend 交易异常，涉嫌套现，暂停交易待核查", "merchant.resume 核查完毕，恢复交易"], audit);
+        }
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
 }

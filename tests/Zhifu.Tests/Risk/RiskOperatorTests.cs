@@ -89,6 +89,19 @@ public sealed class RiskOperatorTests : IAsyncLifetime
         Assert.Equal("NOTPAY", await StateAsync("RISK-HOLD-2"));
         Assert.Equal(funded - 6_000, (await zhang.BalanceAsync()).Balance);
         await TransferKit.AssertVerifiedAsync(_server);
+
+        // a merchant suspended since the payment was held is not paid by a release: the case stays open until it is resumed
+        await PayAsync("RISK-HOLD-3");
+        var third = (await CasesAsync(_server, zhang.UserId)).First(c => c.GetProperty("status").GetString() == "open").GetProperty("id");
+        await PostAsync(_server, $"/api/ops/merchants/{merchant.MchId}/suspend", new { reason = "暂停交易待核查" });
+        using var risk = await LifecycleClient.OperatorAsync(_server, "risk");
+        await risk.RefusedAsync($"/api/ops/risk/cases/{third}/decide", new { decision = "release" }, 409, "CASE_PARTY_RESTRICTED");
+        Assert.Equal("NOTPAY", await StateAsync("RISK-HOLD-3"));
+        await PostAsync(_server, $"/api/ops/merchants/{merchant.MchId}/resume", new { reason = "核查完毕" });
+        await PostAsync(_server, $"/api/ops/risk/cases/{third}/decide", new { decision = "release" });
+        Assert.Equal("SUCCESS", await StateAsync("RISK-HOLD-3"));
+        Assert.Equal(funded - 12_000, (await zhang.BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
     }
 
     [Fact]

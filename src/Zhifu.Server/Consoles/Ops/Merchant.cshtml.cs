@@ -77,6 +77,35 @@ public sealed class MerchantModel(DatabaseOptions database, PersonalData persona
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
 
+    [BindProperty] public string? SuspensionReason { get; set; }
+    public string? SuspensionError { get; private set; }
+
+    /// <summary>暂停 / 恢复交易 (<see cref="MerchantOnboarding.SetSuspendedAsync"/>, audited with the reason): risk or operations.</summary>
+    public async Task<IActionResult> OnPostSuspensionAsync(bool suspend)
+    {
+        if (!CanChangeTerms)
+        {
+            return Forbid();
+        }
+        var en = ConsoleText.IsEnglish(HttpContext);
+        if (Lifecycle.LifecycleInput.Reason(SuspensionReason) is not { } reason)
+        {
+            SuspensionError = en ? Lifecycle.LifecycleErrors.ReasonRequired.En : Lifecycle.LifecycleErrors.ReasonRequired.Zh;
+        }
+        else if ((await onboarding.SetSuspendedAsync(MchId, suspend, reason, OperatorActor.Of(User), HttpContext.RequestAborted)).Refusal
+                 is { } refusal)
+        {
+            var (_, zh, english) = MerchantOnboarding.Explain(refusal);
+            Error = en ? english : zh;
+        }
+        else
+        {
+            Message = suspend ? (en ? "Trading suspended" : "已暂停交易") : (en ? "Trading resumed" : "已恢复交易");
+            SuspensionReason = null; // said and audited: the next change asks for its own
+        }
+        return await LoadAsync() ? Page() : NotFound();
+    }
+
     public async Task<IActionResult> OnPostAsync(bool approve)
     {
         if (!CanReview)
