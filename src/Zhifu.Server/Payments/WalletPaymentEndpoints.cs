@@ -25,7 +25,8 @@ public static class WalletPaymentEndpoints
         {
             var (order, merchant) = await FindAsync(code, s, h.RequestAborted);
             return order is null ? PaymentErrors.NotFound.ToResult(h)
-                : Results.Ok(Dto(order, merchant!, s.GetRequiredService<WalletPayments>().Unpayable(order, user.UserId()) is null));
+                : Results.Ok(Dto(order, merchant!,
+                    await s.GetRequiredService<WalletPayments>().UnpayableAsync(order, user.UserId(), h.RequestAborted) is null));
         });
         group.MapPost("/{code}/pay", async (string code, PayRequest request, ClaimsPrincipal user, IServiceProvider s, HttpContext h) =>
         {

@@ -72,6 +72,15 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         _ => clock.UtcNow > order.ExpiresAt ? PaymentErrors.Expired : null,
     };
 
+    /// <summary>What the payer is shown before paying: <see cref="Unpayable"/>, and an open order of a merchant whose trading is
+    /// suspended (MER-1) as the payment would answer it.</summary>
+    public async Task<WalletError?> UnpayableAsync(PaymentOrderRow order, Guid userId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        return Unpayable(order, userId) ?? (order.State == PaymentOrders.Success
+            || await merchants.FindAsync(order.MchId, ct) is { Merchant.Status: MerchantRow.Active } ? null : PaymentErrors.MerchantUnavailable);
+    }
+
     public Task<(PaymentOrderRow? Order, WalletError? Error)> PayAsync(Guid userId, PaymentOrderRow order, string? password,
         string? verificationCode, Risk.RiskOrigin origin, CancellationToken ct) =>
         SettleAsync(userId, order, new Authorization(password, verificationCode, null, null), origin, ct);

@@ -224,6 +224,8 @@ public sealed class MerchantOnboardingTests
             NativeOrder(merchant.MchId, "SUSPEND-NEW", 1_000, "http://127.0.0.1:9/n")), 403, "NO_AUTH");
         var repeat = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", openBody);
         Assert.Equal((200, open.Body), ((int)repeat.Response.StatusCode, repeat.Body));
+        Assert.False((await wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/payments/{CodeOf(open.Body)}", Ct))
+            .GetProperty("payable").GetBoolean()); // the payer is told before typing the password
         var balance = await NativePaymentFlowTests.BalanceAsync(server, "13800138001");
         var refused = await wallet.PostAsJsonAsync($"/api/wallet/payments/{CodeOf(open.Body)}/pay", new { paymentPassword = PaymentPassword }, Ct);
         Assert.Equal(409, (int)refused.StatusCode);
@@ -242,6 +244,8 @@ public sealed class MerchantOnboardingTests
         var resumed = await risk.PostAsJsonAsync(resume, new { reason = "核查完毕，恢复交易" }, Ct);
         Assert.Equal("active", (await resumed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
         await AssertProblemAsync(await risk.PostAsJsonAsync(resume, new { reason = "again" }, Ct), 409, "MERCHANT_NOT_SUSPENDED");
+        Assert.True((await wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/payments/{CodeOf(open.Body)}", Ct))
+            .GetProperty("payable").GetBoolean());
         Assert.Equal(200, (int)(await wallet.PostAsJsonAsync($"/api/wallet/payments/{CodeOf(open.Body)}/pay",
             new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
 

@@ -92,7 +92,7 @@ public sealed class PayModel(WalletPayments payments) : WalletPage
             return false;
         }
         Paid = Order.State == PaymentOrders.Success && Order.PayerUserId == UserId;
-        Unpayable = Paid ? null : payments.Unpayable(Order, UserId) is { } why ? Say(why) : null;
+        Unpayable = Paid ? null : await payments.UnpayableAsync(Order, UserId, Aborted) is { } why ? Say(why) : null;
         return true;
     }
 
