@@ -109,6 +109,7 @@ public static class ServerApp
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
         OperatorAuth.AddServices(services);
+        TrustedProxies.AddServices(services, configuration);
         // The three consoles (/wallet, /merchant, /ops) are Razor Pages under Consoles/, server-rendered, anti-forgery on every form.
         services.AddRazorPages(o => o.RootDirectory = "/Consoles");
         // Chinese stays Chinese in the HTML (not &#x…; escapes): readable source, smaller pages; still HTML-encoded.
@@ -118,6 +119,10 @@ public static class ServerApp
 
     private static void MapEndpoints(WebApplication app)
     {
+        if (app.Configuration.GetSection(TrustedProxies.Section).Get<string[]>() is { Length: > 0 })
+        {
+            app.UseForwardedHeaders(); // first: everything after sees the client's scheme, host and address
+        }
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSerilogRequestLogging();

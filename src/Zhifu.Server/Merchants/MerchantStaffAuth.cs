@@ -51,13 +51,14 @@ public static class MerchantStaffAuth
     }
 
     /// <summary>
-    /// A session ends the moment its staff member is disabled, re-roled or their merchant stops being active (SEC-2): each
-    /// request checks the account, not just the cookie.
+    /// A session ends the moment its staff member is disabled, re-roled or their merchant stops being active or suspended
+    /// (rejected, SEC-2): each request checks the account, not just the cookie.
     /// </summary>
     private static Task StillValidAsync(CookieValidatePrincipalContext context) => StaffSessions.ValidateAsync(context, Scheme,
         (db, name, role, stamp) => db.Set<Zhifu.Data.Entities.MerchantStaffRow>().Where(s => s.Username == name && s.Role == role
             && s.SessionStamp == stamp && s.DisabledAt == null
-            && db.Merchants.Any(m => m.Id == s.MerchantId && m.Status == Zhifu.Data.Entities.MerchantRow.Active)));
+            && db.Merchants.Any(m => m.Id == s.MerchantId
+                && (m.Status == Zhifu.Data.Entities.MerchantRow.Active || m.Status == Zhifu.Data.Entities.MerchantRow.Suspended))));
 
     /// <summary>Signed in as staff of a merchant, with the initial password already changed.</summary>
     private static Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder Staff(
@@ -201,7 +202,10 @@ public static class MerchantStaffAuth
         }
         var merchant = staff is null ? null
             : await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.Id == staff.MerchantId, context.RequestAborted);
-        if (refusal is not null || merchant is not { Status: Zhifu.Data.Entities.MerchantRow.Active } || staff!.DisabledAt is not null)
+        // a suspended merchant's staff still sign in: its refunds (their review among them), orders and bills go on; the console
+        // starts no payment
+        if (refusal is not null || merchant is not { Status: Zhifu.Data.Entities.MerchantRow.Active or Zhifu.Data.Entities.MerchantRow.Suspended }
+            || staff!.DisabledAt is not null)
         {
             logger.LogWarning("Merchant staff sign-in refused");
             return (null, new Refusal(401, "MERCHANT_BAD_CREDENTIALS", "用户名或密码错误", "Wrong username or password"));

@@ -184,7 +184,9 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         var (payingSince, chainJson) = (clock.UtcNow, JsonSerializer.Serialize(chain));
         // …and only while the order is still open for payment: its expiry may have passed during the checks above (the password
         // hash, risk), and a query since then answered it as failed — a final state the merchant acted on (PAY-3).
+        // …and only to a merchant still trading: a suspension made by another server process is seen here, not after its cache
         var won = await db.Set<PaymentOrderRow>().Where(o => o.Id == order.Id && o.State == PaymentOrders.NotPay && o.ExpiresAt >= payingSince
+            && db.Merchants.Any(m => m.Id == o.MerchantId && m.Status == MerchantRow.Active)
             && (passwordlessAgreement == null || db.Set<PasswordlessAgreementRow>()
                 .Any(a => a.Id == passwordlessAgreement && a.State == PasswordlessAgreementRow.Signed)))
             .ExecuteUpdateAsync(set =>
@@ -207,6 +209,9 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         {
             var current = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == order.Id, ct);
             return (null, Unpayable(current, userId)
+                ?? (current.State == PaymentOrders.NotPay
+                    && !await db.Merchants.AnyAsync(m => m.Id == current.MerchantId && m.Status == MerchantRow.Active, ct)
+                    ? PaymentErrors.MerchantUnavailable : null)
                 ?? (passwordlessAgreement is not null && current.State == PaymentOrders.NotPay ? PaymentErrors.AgreementClosed : PaymentErrors.InProgress));
         }
         var outcome = await CommitAsync(order, attemptId, check, chain);

@@ -130,4 +130,30 @@ public sealed class ServerHostTests
         var accounts = await client.GetFromJsonAsync<JsonElement[]>("/api/ops/ledger/institution-accounts", Ct);
         return accounts!.ToDictionary(a => a.GetProperty("key").GetString()!, a => a.GetProperty("balanceFen").GetInt64());
     }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_sessions_are_secure_over_https_and_anyone_elses_forwarded_headers_are_ignored()
+    {
+        static async Task<string> OpsCookieAsync(ZhifuTestServer server)
+        {
+            using var client = server.Client();
+            using var login = new HttpRequestMessage(HttpMethod.Post, "/api/ops/auth/login")
+            {
+                Content = JsonContent.Create(new { username = "risk", password = "Zhifu@2026" }),
+            };
+            login.Headers.Add("X-Forwarded-Proto", "https");
+            login.Headers.Add("X-Forwarded-Host", "pay.example.cn");
+            login.Headers.Add("X-Forwarded-For", "203.0.113.7");
+            var answer = await client.SendAsync(login, Ct);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            return answer.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("zhifu.ops=", StringComparison.Ordinal));
+        }
+
+        await using (var direct = await ZhifuTestServer.StartAsync())
+        {
+            Assert.DoesNotContain("secure", await OpsCookieAsync(direct), StringComparison.OrdinalIgnoreCase); // nobody is trusted
+        }
+        await using var proxied = await ZhifuTestServer.StartAsync(null, "--Hosting:TrustedProxies:0=127.0.0.1", "--Hosting:TrustedProxies:1=10.0.0.0/8");
+        Assert.Contains("secure", await OpsCookieAsync(proxied), StringComparison.OrdinalIgnoreCase);
+    }
 }

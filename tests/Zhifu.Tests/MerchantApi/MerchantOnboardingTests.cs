@@ -232,6 +232,13 @@ public sealed class MerchantOnboardingTests
         Assert.Equal("PAYMENT_MERCHANT_UNAVAILABLE", (await refused.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
         Assert.Equal(balance, await NativePaymentFlowTests.BalanceAsync(server, "13800138001"));
 
+        // its staff still sign in to the console (refunds and their review, orders, bills), which starts no payment
+        using (var cafe = server.Client())
+        {
+            Assert.Equal(200, (int)(await MerchantStaffSignIn.LoginAsync(cafe, "cafe-finance", "Shop@2026", Ct)).StatusCode);
+            Assert.Equal(200, (int)(await cafe.GetAsync("/api/merchant/auth/me", Ct)).StatusCode);
+        }
+
         // what it owes its payers goes on: the paid order is queried and refunded
         var query = await merchant.SendAsync(HttpMethod.Get, $"/v3/pay/transactions/out-trade-no/SUSPEND-PAID?mchid={merchant.MchId}");
         Assert.Equal("SUCCESS", JsonDocument.Parse(query.Body).RootElement.GetProperty("trade_state").GetString());
