@@ -39,6 +39,10 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
     {
         ArgumentNullException.ThrowIfNull(merchant);
         ArgumentNullException.ThrowIfNull(request);
+        if (merchant.Merchant.Status == MerchantRow.Suspended)
+        {
+            return await orders.CreateAsync(merchant, request, ct); // a charge made before answers as it did (PAY-6); nothing new
+        }
         if (!PasswordlessAgreements.Eligible(merchant.Merchant))
         {
             return (null, PasswordlessV3Errors.NotEligible);

@@ -439,6 +439,34 @@ public sealed class PasswordlessTests : IAsyncLifetime
         return JsonDocument.Parse(answer.Body).RootElement.GetProperty("pre_entrustweb_id").GetString()!;
     }
 
+    [Fact]
+    public async Task PWL1_a_suspended_merchant_charges_nothing_new_and_a_charge_made_before_answers_as_it_did()
+    {
+        var merchant = Merchant();
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(10_000);
+        await SetTermsAsync(new { passwordlessEligible = true });
+        var contractId = await SignAsync(zhang, new
+        {
+            preSignId = await PreSignAsync(merchant, "PWLC0031"), acceptTerms = true, perPaymentLimitFen = 3_000, dailyLimitFen = 5_000,
+        });
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-SUSP-1", 1_000));
+        var first = await merchant.SendAsync(HttpMethod.Post, "/v3/papay/pay/transactions/apply", Apply(contractId, "PWL-SUSP-1", 1_000));
+        var before = (await zhang.BalanceAsync()).Balance;
+        using (var risk = await LifecycleClient.OperatorAsync(_server, "risk"))
+        {
+            (await risk.PostAsJsonAsync($"/api/ops/merchants/{merchant.MchId}/suspend", new { reason = "暂停交易待核查" }, Ct))
+                .EnsureSuccessStatusCode();
+        }
+
+        var repeat = await merchant.SendAsync(HttpMethod.Post, "/v3/papay/pay/transactions/apply", Apply(contractId, "PWL-SUSP-1", 1_000));
+        Assert.Equal((200, first.Body), ((int)repeat.Response.StatusCode, repeat.Body)); // PAY-6: the lost answer, not a refusal
+        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/papay/pay/transactions/apply",
+            Apply(contractId, "PWL-SUSP-2", 1_000)), 403, "NO_AUTH");
+        Assert.Equal(before, (await zhang.BalanceAsync()).Balance);
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
     private static string Apply(string contractId, string outTradeNo, long fen) => JsonSerializer.Serialize(new
     {
         appid = AppId, out_trade_no = outTradeNo, description = "会员自动续费", transaction_notify_url = "http://127.0.0.1:9/notify",
