@@ -88,6 +88,8 @@ public sealed class OpsMerchantTermsTests(Browser browser) : IClassFixture<Brows
         Assert.Equal("确定暂停该商户的交易？", asked);
         Assert.Equal("suspended", await StatusAsync(server));
         Assert.Contains("恢复交易", await page.InnerTextAsync("#suspension h2"), StringComparison.Ordinal);
+        Assert.Contains("ops · 交易异常，暂停交易待核查", await page.InnerTextAsync("#suspension-why"), StringComparison.Ordinal); // who and why
+        Assert.Equal(1, await page.Locator("#terms").CountAsync()); // its terms can still be changed before it resumes
         await Browser.ShotAsync(page, "ops-32-merchant-suspended");
 
         await page.FillAsync("#suspension-reason", "核查完毕");

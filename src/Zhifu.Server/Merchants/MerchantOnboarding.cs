@@ -201,9 +201,9 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         {
             return (null, "MERCHANT_NOT_FOUND");
         }
-        if (row.Status != MerchantRow.Active)
+        if (row.Status is not (MerchantRow.Active or MerchantRow.Suspended))
         {
-            return (null, "MERCHANT_NOT_ACTIVE");
+            return (null, "MERCHANT_NOT_ACTIVE"); // a suspended one's terms change too: eligibility taken away before it resumes
         }
         row.RiskLevel = terms.RiskLevel ?? row.RiskLevel;
         row.SinglePaymentLimitFen = terms.SinglePaymentLimitFen ?? row.SinglePaymentLimitFen;

@@ -232,6 +232,10 @@ public sealed class MerchantOnboardingTests
         Assert.Equal("PAYMENT_MERCHANT_UNAVAILABLE", (await refused.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
         Assert.Equal(balance, await NativePaymentFlowTests.BalanceAsync(server, "13800138001"));
 
+        // its terms still change (eligibility taken away before it resumes)
+        Assert.Equal(200, (int)(await risk.PutAsJsonAsync($"/api/ops/merchants/{merchant.MchId}/terms", new { riskLevel = "medium" }, Ct))
+            .StatusCode);
+
         // its staff still sign in to the console (refunds and their review, orders, bills), which starts no payment
         using (var cafe = server.Client())
         {

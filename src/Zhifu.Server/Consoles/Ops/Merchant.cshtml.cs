@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
 using Zhifu.Data;
+using Zhifu.Data.Entities;
 using Zhifu.Server.Lifecycle;
 using Zhifu.Server.Merchants;
 using Zhifu.Server.Security;
@@ -134,11 +135,20 @@ public sealed class MerchantModel(DatabaseOptions database, PersonalData persona
         return await LoadAsync() ? Page() : NotFound();
     }
 
+    /// <summary>When, by whom and why a suspended merchant was suspended (its audit entry).</summary>
+    public (string At, string By, string Reason)? Suspension { get; private set; }
+
     private async Task<bool> LoadAsync()
     {
         await using var db = database.CreateContext();
         var row = await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.MchId == MchId, HttpContext.RequestAborted);
         Merchant = row is null ? null : await OperatorMerchantEndpoints.DetailAsync(db, row, personal, HttpContext.RequestAborted);
+        if (row?.Status == MerchantRow.Suspended
+            && await db.Set<AuditRow>().AsNoTracking().Where(a => a.Target == MchId && a.Action == "merchant.suspend")
+                .OrderByDescending(a => a.Sequence).FirstOrDefaultAsync(HttpContext.RequestAborted) is { } entry)
+        {
+            Suspension = (ChinaTime.Format(entry.At), entry.Actor, entry.Details);
+        }
         return Merchant is not null;
     }
 }
