@@ -140,6 +140,29 @@ public sealed class PaymentCodeTests
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 
+    [Fact]
+    public async Task MER1_a_charge_waiting_for_the_payer_is_not_offered_while_its_merchant_is_suspended()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        using var wallet = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
+        var charged = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay",
+            Charge(merchant, "CODE-SUSP-1", 800, await CodeAsync(wallet)));
+        Assert.Equal("USERPAYING", JsonDocument.Parse(charged.Body).RootElement.GetProperty("trade_state").GetString());
+        var pending = await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/payment-code/pending", Ct);
+        var code = Assert.Single(pending.EnumerateArray()).GetProperty("code").GetString();
+
+        using var risk = await OperatorSignIn.AsAsync(server.Client(), "risk");
+        (await risk.PostAsJsonAsync($"/api/ops/merchants/{merchant.MchId}/suspend", new { reason = "暂停交易待核查" }, Ct)).EnsureSuccessStatusCode();
+        Assert.Equal(0, (await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/payment-code/pending", Ct)).GetArrayLength());
+        var refused = await wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = PaymentPassword }, Ct);
+        Assert.Equal(409, (int)refused.StatusCode);
+
+        (await risk.PostAsJsonAsync($"/api/ops/merchants/{merchant.MchId}/resume", new { reason = "核查完毕" }, Ct)).EnsureSuccessStatusCode();
+        Assert.Equal(1, (await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/payment-code/pending", Ct)).GetArrayLength());
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
     private static async Task<string> CodeAsync(HttpClient wallet)
     {
         var issued = await wallet.PostAsync("/api/wallet/me/payment-code", null, Ct);

@@ -35,7 +35,7 @@ public sealed class HolderPaymentCodes(PaymentCodes codes, IAccountGuard guard, 
         await using var db = database.CreateContext();
         var pending = await db.Set<PaymentOrderRow>().AsNoTracking()
             .Where(o => o.CodeUserId == userId && o.State == PaymentOrders.NotPay && o.ExpiresAt > now)
-            .Join(db.Merchants, o => o.MerchantId, m => m.Id, (o, m) => new { o, m.Name })
+            .Join(db.Merchants.Where(m => m.Status == MerchantRow.Active), o => o.MerchantId, m => m.Id, (o, m) => new { o, m.Name }) // MER-1
             .OrderByDescending(x => x.o.CreatedAt).Take(10).ToListAsync(ct);
         return [.. pending.Select(x => new PendingCharge(x.o.Code, x.Name, x.o.Description, x.o.TotalFen, x.o.ExpiresAt))];
     }
