@@ -94,6 +94,14 @@ public sealed class WalletCredentials(
         return null;
     }
 
+    /// <summary>
+    /// While the holder's own loss freeze stands (ACC-6) no password changes by a code to the phone: the phone may be what was
+    /// lost, and a new payment password is what unfreezing asks for. The holder unfreezes first (payment password and code).
+    /// </summary>
+    private static Task<bool> HolderFrozenAsync(Data.ZhifuDb db, Guid userId, CancellationToken ct) =>
+        db.Set<AccountRestrictionRow>().AnyAsync(r => r.UserId == userId && r.Kind == Lifecycle.RestrictionKinds.HolderFreeze
+            && r.LiftedAt == null, ct);
+
     /// <summary>Sets or changes the payment password after a one-time code to the bound phone.</summary>
     public async Task<WalletError?> SetPaymentPasswordAsync(Guid userId, string? code, string? newPassword, CancellationToken cancellationToken)
     {
@@ -103,6 +111,10 @@ public sealed class WalletCredentials(
         }
         await using var db = database.CreateContext();
         var user = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
+        if (await HolderFrozenAsync(db, userId, cancellationToken))
+        {
+            return WalletErrors.CredentialsFrozen;
+        }
         if (!await codes.ConsumeAsync(PhoneOf(user), "payment-password", code, cancellationToken))
         {
             return WalletErrors.BadCode;
@@ -125,6 +137,10 @@ public sealed class WalletCredentials(
         }
         await using var db = database.CreateContext();
         var user = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
+        if (await HolderFrozenAsync(db, userId, cancellationToken))
+        {
+            return WalletErrors.CredentialsFrozen;
+        }
         if (!await codes.ConsumeAsync(PhoneOf(user), "login-password", code, cancellationToken))
         {
             return WalletErrors.BadCode;

@@ -22,6 +22,8 @@ public static class WalletErrors
     public static readonly WalletError FacePasscodeSameAsPaymentPassword = new(400, "FACE_PASSCODE_SAME_AS_PAYMENT_PASSWORD",
         "支付口令不能与支付密码相同", "The passcode must differ from the payment password");
     public static readonly WalletError BadCode = new(400, "OTP_INVALID", "验证码错误或已过期", "The one-time code is wrong or expired");
+    public static readonly WalletError CredentialsFrozen = new(409, "CREDENTIALS_FROZEN",
+        "钱包已挂失冻结，不能修改密码；请先解除冻结（或到柜台办理）", "The wallet is frozen as lost: passwords cannot change; unfreeze it first (or at a counter)");
     public static readonly WalletError AgreementRequired = new(400, "AGREEMENT_NOT_ACCEPTED",
         "请阅读并同意《知付支付服务协议》", "Read and accept the Zhifu payment service agreement");
     public static readonly WalletError AgreementOutdated = new(400, "AGREEMENT_VERSION_OUTDATED",

@@ -89,12 +89,12 @@ public sealed class WalletSessions(DatabaseOptions database, IClock clock, Accou
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken) > 0;
     }
 
-    /// <summary>Ends every session of a user (after a password change, a freeze or a closure).</summary>
-    public async Task RevokeAllAsync(Guid userId, CancellationToken cancellationToken)
+    /// <summary>Ends every session of a user (after a password change, a freeze or a closure) but <paramref name="except"/>.</summary>
+    public async Task RevokeAllAsync(Guid userId, CancellationToken cancellationToken, Guid? except = null)
     {
         await using var db = database.CreateContext();
         var now = clock.UtcNow;
-        await db.Set<WalletSessionRow>().Where(s => s.UserId == userId && s.RevokedAt == null)
+        await db.Set<WalletSessionRow>().Where(s => s.UserId == userId && s.RevokedAt == null && s.Id != except)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken);
     }
 }

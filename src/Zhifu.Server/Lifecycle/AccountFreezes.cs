@@ -12,11 +12,15 @@ namespace Zhifu.Server.Lifecycle;
 /// </summary>
 public sealed class AccountFreezes(
     WalletAccounts accounts, AccountRestrictions restrictions, HolderConfirmation confirmation, WalletCredentials credentials,
-    ISmsGateway sms, AuditLog audit)
+    Accounts.WalletSessions sessions, ISmsGateway sms, AuditLog audit)
 {
     public const string HolderReason = "本人挂失 reported lost by the holder";
 
-    public async Task<(AccountRestrictionRow? Freeze, WalletError? Error)> FreezeByHolderAsync(Guid userId,
+    /// <summary>
+    /// 挂失冻结 by the holder from <paramref name="fromSession"/>: no money moves, and every other session of the wallet ends —
+    /// the lost phone's among them, whose open wallet would otherwise go on (and could ask for codes sent to that very phone).
+    /// </summary>
+    public async Task<(AccountRestrictionRow? Freeze, WalletError? Error)> FreezeByHolderAsync(Guid userId, Guid fromSession,
         CancellationToken cancellationToken)
     {
         var user = (await accounts.FindAsync(userId, cancellationToken))!;
@@ -27,9 +31,11 @@ public sealed class AccountFreezes(
         // Idempotent: a holder who taps twice on a bad network is frozen once, since the first tap.
         if (await restrictions.FindOpenAsync(userId, RestrictionKinds.HolderFreeze, cancellationToken) is { } open)
         {
+            await sessions.RevokeAllAsync(userId, CancellationToken.None, except: fromSession);
             return (open, null);
         }
         var freeze = await restrictions.AddAsync(userId, RestrictionKinds.HolderFreeze, HolderReason, "holder", cancellationToken);
+        await sessions.RevokeAllAsync(userId, CancellationToken.None, except: fromSession);
         if (user.PhoneIndex is not null)
         {
             await sms.SendAsync(credentials.PhoneOf(user), "alert", "【知付】您的钱包已挂失冻结，资金收付已暂停。如非本人操作，请立即联系客服。",

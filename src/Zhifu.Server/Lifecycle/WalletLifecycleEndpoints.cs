@@ -24,7 +24,7 @@ public static class WalletLifecycleEndpoints
         // Loss freeze needs nothing but a session: the phone (and its SMS codes) may be in someone else's hands.
         me.MapPost("/freeze", async (ClaimsPrincipal u, AccountFreezes freezes, HttpContext h) =>
         {
-            var (freeze, error) = await freezes.FreezeByHolderAsync(u.UserId(), h.RequestAborted);
+            var (freeze, error) = await freezes.FreezeByHolderAsync(u.UserId(), u.SessionId(), h.RequestAborted);
             return error?.ToResult(h) ?? Results.Ok(new FrozenDto(freeze!.Kind, ChinaTime.Format(freeze.CreatedAt)));
         });
         me.MapPost("/unfreeze", async (ConfirmRequest r, ClaimsPrincipal u, AccountFreezes freezes, HttpContext h) =>

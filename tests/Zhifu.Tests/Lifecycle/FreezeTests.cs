@@ -28,10 +28,13 @@ public sealed class FreezeTests : IAsyncLifetime
     {
         var phone = NewPhone();
         var (wallet, userId) = await OpenWalletAsync(_server, phone);
+        using var lost = await SignInAsync(_server, phone); // the wallet still open on the phone that was taken
 
         // ACC-6: no payment password, no code — the phone may be gone.
         var frozen = await wallet.PostAsync("/api/wallet/me/freeze", null, Ct);
         Assert.Equal(HttpStatusCode.OK, frozen.StatusCode);
+        // …and the lost phone's session ends with it, while the one that froze goes on
+        Assert.Equal(HttpStatusCode.Unauthorized, (await lost.GetAsync("/api/wallet/me", Ct)).StatusCode);
         Assert.Equal("holder-freeze", (await frozen.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("kind").GetString());
         Assert.Equal(HttpStatusCode.OK, (await wallet.PostAsync("/api/wallet/me/freeze", null, Ct)).StatusCode); // a second tap: still once
         Assert.Equal("ACCOUNT_FROZEN_BY_HOLDER", await GuardAsync(_server, userId, Business.NonCounterOut));
@@ -47,6 +50,17 @@ public sealed class FreezeTests : IAsyncLifetime
         Assert.Contains("holder", only.GetProperty("en").GetString());
         var texts = await _server.Services.GetRequiredService<Zhifu.Server.Notifications.SmsOutbox>().ReadAsync(phone, 1, Ct);
         Assert.Contains("挂失冻结", texts[0].Body); // CS-3: the holder is told at once
+        // no password changes by a code to the phone while it stands: a new payment password is what unfreezing asks for
+        async Task<string> AccountCodeAsync(string purpose)
+        {
+            _server.Clock.Advance(TimeSpan.FromSeconds(61)); // past the resend interval
+            (await wallet.PostAsJsonAsync("/api/wallet/me/otp", new { purpose }, Ct)).EnsureSuccessStatusCode();
+            return await LatestCodeAsync(_server, phone);
+        }
+        await wallet.RefusedAsync("/api/wallet/me/payment-password", new { otp = await AccountCodeAsync("payment-password"),
+            paymentPassword = "258369" }, 409, "CREDENTIALS_FROZEN");
+        await wallet.RefusedAsync("/api/wallet/me/login-password", new { otp = await AccountCodeAsync("login-password"),
+            newPassword = "NewPassw0rd2x" }, 409, "CREDENTIALS_FROZEN");
 
         // Unfreezing needs both factors: a wrong payment password, then a wrong code, are refused.
         var code = await CodeAsync(_server, wallet, phone, "unfreeze");

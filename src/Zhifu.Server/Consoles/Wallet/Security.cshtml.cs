@@ -44,7 +44,7 @@ public sealed class SecurityModel(WalletAccounts accounts, WalletCredentials cre
     /// <summary>Loss freeze: one tap and a confirm(); nothing else, as the phone and its codes may be in someone else's hands.</summary>
     public async Task OnPostFreezeAsync()
     {
-        var (freeze, error) = await freezes.FreezeByHolderAsync(UserId, Aborted);
+        var (freeze, error) = await freezes.FreezeByHolderAsync(UserId, User.SessionId(), Aborted);
         if (error is null)
         {
             Message = T($"钱包已冻结（{ChinaTime.Format(freeze!.CreatedAt)}），资金收付已暂停。", $"Your wallet is frozen ({ChinaTime.Format(freeze!.CreatedAt)}): no money moves.");
