@@ -12,6 +12,24 @@ namespace Zhifu.E2E;
 public sealed class WalletConsoleMoreTests(Browser browser) : IClassFixture<Browser>
 {
     [Fact]
+    public async Task Wallet_pages_are_never_cached_and_odd_addresses_are_told_not_failed()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var page = await browser.PageAsync(server.BaseAddress, WalletKit.Width, WalletKit.Height);
+        var login = await page.GotoAsync("/wallet/login?returnUrl=%2Fwallet%0a");
+        Assert.Contains("no-store", login!.Headers["cache-control"], StringComparison.Ordinal); // ACC-8: nothing kept for the Back button on a shared phone
+        await page.FillAsync("#phone", OpsKit.ZhangSan);
+        await page.FillAsync("#password", OpsKit.UserPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForSelectorAsync("#balance", new() { Timeout = Browser.SignInTimeoutMs }); // a return address with a line break: home
+
+        var bills = await page.GotoAsync("/wallet/bills?month=9999-12");
+        Assert.Equal(200, bills!.Status);
+        Assert.Contains("月份格式应为", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Contains("no-store", bills.Headers["cache-control"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_picture_of_the_merchant_qr_code_is_uploaded_and_paid_and_bad_pictures_are_told_by_the_field()
     {
         await using var server = await ZhifuTestServer.StartAsync();

@@ -75,9 +75,9 @@ public sealed class WalletSessions(DatabaseOptions database, IClock clock, Accou
         var now = clock.UtcNow;
         var idleSince = now.AddMinutes(-options.SessionIdleMinutes);
         await using var db = database.CreateContext();
-        var rows = await db.Set<WalletSessionRow>().AsNoTracking()
-            .Where(s => s.UserId == userId && s.RevokedAt == null).ToListAsync(cancellationToken);
-        return [.. rows.Where(s => s.ExpiresAt > now && s.LastSeenAt > idleSince).OrderByDescending(s => s.LastSeenAt).Take(50)];
+        return await db.Set<WalletSessionRow>().AsNoTracking()
+            .Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now && s.LastSeenAt > idleSince)
+            .OrderByDescending(s => s.LastSeenAt).Take(50).ToListAsync(cancellationToken);
     }
 
     /// <summary>Ends one of the user's own sessions (signing a lost device out); false when it is not theirs or already ended.</summary>

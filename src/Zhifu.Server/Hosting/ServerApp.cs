@@ -124,6 +124,17 @@ public static class ServerApp
             app.UseForwardedHeaders(); // first: everything after sees the client's scheme, host and address
         }
         app.UseExceptionHandler();
+        // The consoles' pages show balances, bills, codes and personal data: none is kept by a browser or a proxy (ACC-8), so
+        // the Back button after signing out on a shared phone shows nothing.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/wallet") || context.Request.Path.StartsWithSegments("/merchant")
+                || context.Request.Path.StartsWithSegments("/ops"))
+            {
+                context.Response.Headers.CacheControl = "no-store";
+            }
+            return next(context);
+        });
         app.UseStatusCodePages();
         app.UseSerilogRequestLogging();
         app.UseHttpMetrics();

@@ -43,7 +43,8 @@ public sealed class BillsModel(WalletStatements statements) : WalletPage
         string? from = null, to = null;
         if (!string.IsNullOrEmpty(Month))
         {
-            if (DateOnly.TryParseExact(Month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
+            if (DateOnly.TryParseExact(Month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)
+                && first.Year is >= 2000 and <= 9000) // a month the statement can take (and one more month never overflows)
             {
                 from = first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 to = first.AddMonths(1).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture); // a day is inclusive
