@@ -27,6 +27,12 @@ public sealed class WalletConsoleMoreTests(Browser browser) : IClassFixture<Brow
         Assert.Equal(200, bills!.Status);
         Assert.Contains("月份格式应为", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         Assert.Contains("no-store", bills.Headers["cache-control"], StringComparison.Ordinal);
+
+        await page.GotoAsync("/wallet/realname"); // what the class allows, in words
+        var realName = await page.InnerTextAsync("main");
+        Assert.Contains("消费、转账", realName, StringComparison.Ordinal);
+        Assert.DoesNotContain("consumption", realName, StringComparison.Ordinal);
+        Assert.DoesNotContain("class-", realName, StringComparison.Ordinal);
     }
 
     [Fact]
