@@ -10,6 +10,7 @@ public sealed class PasswordModel : Shared.PasswordPage
 {
     public override bool MustChange => MerchantStaffAuth.Session(User).MustChangePassword;
     public override string Home => "/merchant";
+    public override (string Href, string Zh, string En) Back => ("/merchant/account", "返回账户设置", "Back to the account");
 
     protected override async Task<Refusal?> ChangeAsync(string currentPassword, string? newPassword) =>
         (await MerchantStaffAuth.ChangePasswordAsync(HttpContext, User, currentPassword, newPassword)).Refusal;

@@ -10,6 +10,7 @@ public sealed class PasswordModel : Shared.PasswordPage
 {
     public override bool MustChange => OperatorAuth.Session(User).MustChangePassword;
     public override string Home => "/ops";
+    public override (string Href, string Zh, string En) Back => ("/ops", "返回概览", "Back to the dashboard");
 
     protected override async Task<Refusal?> ChangeAsync(string currentPassword, string? newPassword) =>
         (await OperatorAuth.ChangePasswordAsync(HttpContext, User, currentPassword, newPassword)).Refusal;

@@ -26,6 +26,9 @@ public abstract class PasswordPage : PageModel
     /// <summary>Where the console starts once the initial password is changed.</summary>
     public abstract string Home { get; }
 
+    /// <summary>The page's way back once the password is no initial one.</summary>
+    public abstract (string Href, string Zh, string En) Back { get; }
+
     public bool Done { get; private set; }
     public string? CurrentError { get; private set; }
     public string? NewError { get; private set; }
