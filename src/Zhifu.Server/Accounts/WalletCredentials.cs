@@ -12,7 +12,7 @@ namespace Zhifu.Server.Accounts;
 /// </summary>
 public sealed class WalletCredentials(
     DatabaseOptions database, PasswordHasher passwords, SecretAttempts attempts, PersonalData personalData, OneTimeCodes codes,
-    WalletSessions sessions, AccountsOptions options, Zhifu.Core.IClock clock)
+    WalletSessions sessions, Lifecycle.AccountRestrictions restrictions, AccountsOptions options, Zhifu.Core.IClock clock)
 {
     public async Task<(string? Token, UserRow? User, WalletError? Error)> LoginAsync(string phone, string password, string? deviceId,
         CancellationToken cancellationToken)
@@ -94,14 +94,6 @@ public sealed class WalletCredentials(
         return null;
     }
 
-    /// <summary>
-    /// While the holder's own loss freeze stands (ACC-6) no password changes by a code to the phone: the phone may be what was
-    /// lost, and a new payment password is what unfreezing asks for. The holder unfreezes first (payment password and code).
-    /// </summary>
-    private static Task<bool> HolderFrozenAsync(Data.ZhifuDb db, Guid userId, CancellationToken ct) =>
-        db.Set<AccountRestrictionRow>().AnyAsync(r => r.UserId == userId && r.Kind == Lifecycle.RestrictionKinds.HolderFreeze
-            && r.LiftedAt == null, ct);
-
     /// <summary>Sets or changes the payment password after a one-time code to the bound phone.</summary>
     public async Task<WalletError?> SetPaymentPasswordAsync(Guid userId, string? code, string? newPassword, CancellationToken cancellationToken)
     {
@@ -111,7 +103,9 @@ public sealed class WalletCredentials(
         }
         await using var db = database.CreateContext();
         var user = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
-        if (await HolderFrozenAsync(db, userId, cancellationToken))
+        // ACC-6: while the holder's own loss freeze stands no password changes by a code to the phone — the phone may be what
+        // was lost, and a new payment password is what unfreezing asks for; the holder unfreezes first
+        if (await restrictions.FindOpenAsync(userId, Lifecycle.RestrictionKinds.HolderFreeze, cancellationToken) is not null)
         {
             return WalletErrors.CredentialsFrozen;
         }
@@ -137,7 +131,9 @@ public sealed class WalletCredentials(
         }
         await using var db = database.CreateContext();
         var user = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
-        if (await HolderFrozenAsync(db, userId, cancellationToken))
+        // ACC-6: while the holder's own loss freeze stands no password changes by a code to the phone — the phone may be what
+        // was lost, and a new payment password is what unfreezing asks for; the holder unfreezes first
+        if (await restrictions.FindOpenAsync(userId, Lifecycle.RestrictionKinds.HolderFreeze, cancellationToken) is not null)
         {
             return WalletErrors.CredentialsFrozen;
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Zhifu.Server.Security;
 
 namespace Zhifu.Server.Hosting;
@@ -34,8 +33,7 @@ public static class OperatorVerb
             case ["list"]:
                 foreach (var op in await accounts.ListAsync(ct))
                 {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{op.Username,-32} {op.Role,-10} {op.Status,-20} {op.CreatedAt.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm}"));
+                    Console.WriteLine($"{op.Username,-32} {op.Role,-10} {op.Status,-20} {Zhifu.Core.ChinaTime.Format(op.CreatedAt)}");
                 }
                 return 0;
             default:

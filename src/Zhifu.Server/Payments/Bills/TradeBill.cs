@@ -68,12 +68,12 @@ public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
         await writer.WriteLineAsync(string.Join(',', columns));
         await using var paymentsDb = database.CreateContext();
         await using var refundsDb = database.CreateContext();
-        var payments = billType == RefundOnly ? Empty() : paymentsDb.Set<PaymentOrderRow>().AsNoTracking()
+        var payments = billType == RefundOnly ? AsyncEnumerable.Empty<Line>() : paymentsDb.Set<PaymentOrderRow>().AsNoTracking()
             .Where(o => o.MerchantId == merchantId && o.SuccessTime >= from && o.SuccessTime < to)
             .OrderBy(o => o.SuccessTime).ThenBy(o => o.TransactionId).AsAsyncEnumerable()
             .Select(o => new Line(o.SuccessTime!.Value, o.TransactionId, "0", Cells(o, money.OpenId(o.AppId, o.PayerUserId!.Value)),
                 o.TotalFen, 0L, o.FeeFen, o.TotalFen));
-        var refunds = billType == SuccessOnly ? Empty() : refundsDb.Set<PaymentRefundRow>().AsNoTracking()
+        var refunds = billType == SuccessOnly ? AsyncEnumerable.Empty<Line>() : refundsDb.Set<PaymentRefundRow>().AsNoTracking()
             .Where(r => r.MerchantId == merchantId && r.SuccessTime >= from && r.SuccessTime < to)
             .Join(refundsDb.Set<PaymentOrderRow>(), r => r.OrderId, o => o.Id, (r, o) => new { r, o })
             .OrderBy(x => x.r.SuccessTime).ThenBy(x => x.o.TransactionId).ThenBy(x => x.r.RefundId).AsAsyncEnumerable()
@@ -101,12 +101,6 @@ public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
     {
         var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).ToUniversalTime(); // stored as UTC
         return (from, from.AddDays(1));
-    }
-
-    private static async IAsyncEnumerable<Line> Empty()
-    {
-        await Task.CompletedTask;
-        yield break;
     }
 
     /// <summary>Two sequences each in (time, transaction id, refund id) order, merged into one in that order; ties between a
