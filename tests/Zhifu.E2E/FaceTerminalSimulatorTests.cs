@@ -11,7 +11,6 @@ namespace Zhifu.E2E;
 /// </summary>
 public sealed class FaceTerminalSimulatorTests(Browser browser) : IClassFixture<Browser>
 {
-    private const string WangWu = "18620003000";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]

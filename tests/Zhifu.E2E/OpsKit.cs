@@ -14,6 +14,7 @@ internal static class OpsKit
     public const string PaymentPassword = "147258";
     public const string ZhangSan = "13800138001";
     public const string LiSi = "13912345678";
+    public const string WangWu = "18620003000"; // born 1958
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -36,6 +36,39 @@ public sealed class WalletConsoleMoreTests(Browser browser) : IClassFixture<Brow
     }
 
     [Fact]
+    public async Task Wang_wu_forgot_his_login_password_and_resets_it_with_a_code_and_his_id_number()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var page = await browser.PageAsync(server.BaseAddress, WalletKit.Width, WalletKit.Height);
+        await page.GotoAsync("/wallet/login");
+        await page.ClickAsync("#forgot");
+        await Browser.AtAsync(page, "**/wallet/forgot");
+        await page.FillAsync("#phone", WangWu);
+        await page.ClickAsync("#send-code");
+        await page.WaitForSelectorAsync("text=验证码已发送");
+        await page.FillAsync("#otp", await LatestCodeAsync(server, WangWu));
+        await page.FillAsync("#new-password", "Wang@2027new");
+        await page.FillAsync("#confirm-password", "Wang@2027nwe");
+        await page.ClickAsync("#reset");
+        await page.WaitForSelectorAsync("text=两次输入的新密码不一致"); // told before the code is spent
+        await page.FillAsync("#id-number", "44010619581102155x"); // as typed on a phone keyboard: a small x
+        await page.FillAsync("#new-password", "Wang@2027new");
+        await page.FillAsync("#confirm-password", "Wang@2027new");
+        await AssertFitsAsync(page);
+        await Browser.ShotAsync(page, "wallet-40-forgot-password");
+        await page.ClickAsync("#reset");
+        await page.WaitForSelectorAsync("#reset-done");
+        Assert.Contains("/wallet/login", page.Url, StringComparison.Ordinal);
+        await page.FillAsync("#phone", WangWu);
+        await page.FillAsync("#password", UserPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForSelectorAsync("text=手机号或密码错误"); // the old password is gone
+        await page.FillAsync("#password", "Wang@2027new");
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForSelectorAsync("#balance", new PageWaitForSelectorOptions { Timeout = Browser.SignInTimeoutMs });
+    }
+
+    [Fact]
     public async Task A_picture_of_the_merchant_qr_code_is_uploaded_and_paid_and_bad_pictures_are_told_by_the_field()
     {
         await using var server = await ZhifuTestServer.StartAsync();

@@ -14,7 +14,6 @@ namespace Zhifu.E2E;
 /// </summary>
 public sealed class WalletPasswordlessTests(Browser browser) : IClassFixture<Browser>
 {
-    private const string WangWu = "18620003000"; // born 1958
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]

@@ -13,6 +13,7 @@ public static class AccountsFeature
         services.AddSingleton<WalletAccounts>();
         services.AddSingleton<WalletCredentials>();
         services.AddSingleton<WalletSignUp>();
+        services.AddSingleton<LoginPasswordReset>();
         services.AddSingleton<SmsCommands>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, WalletAuthenticationHandler>(WalletSessions.Scheme, null);
         services.AddAuthorizationBuilder().AddPolicy(WalletSessions.Scheme, p => p

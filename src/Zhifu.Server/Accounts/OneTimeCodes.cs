@@ -23,10 +23,14 @@ public sealed class OneTimeCodes(DatabaseOptions database, PersonalData personal
         "risk-verify", // RISK-1: the second verification risk control asks for (step-up)
         "passwordless-sign", // PWL-1: opening a passwordless agreement needs the payment password plus this code
         "face-passcode", // FACE-4: setting the face-pay passcode
+        LoginPasswordReset.CodePurpose, // ACC-7: a forgotten login password, asked for without a session
     };
 
-    /// <summary>Sends a new code; null when sent, else the refusal.</summary>
-    public async Task<WalletError?> SendAsync(string phone, string purpose, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a new code; null when sent, else the refusal. With <paramref name="deliver"/> false the code is recorded (and
+    /// counted towards the phone's limits) but not texted: the same answer for a phone that must not learn it has no wallet.
+    /// </summary>
+    public async Task<WalletError?> SendAsync(string phone, string purpose, CancellationToken cancellationToken, bool deliver = true)
     {
         var now = clock.UtcNow;
         var index = personalData.BlindIndex(phone, PersonalData.Phone);
@@ -50,6 +54,10 @@ public sealed class OneTimeCodes(DatabaseOptions database, PersonalData personal
             ExpiresAt = now.AddSeconds(options.OneTimeCodeSeconds),
         });
         await db.SaveChangesAsync(cancellationToken);
+        if (!deliver)
+        {
+            return null;
+        }
         var minutes = options.OneTimeCodeSeconds / 60;
         await sms.SendAsync(phone, "otp", $"【知付】验证码 {code}，{minutes} 分钟内有效，仅用于{PurposeText(purpose)}。请勿告诉他人。", cancellationToken);
         return null;
@@ -104,6 +112,7 @@ public sealed class OneTimeCodes(DatabaseOptions database, PersonalData personal
         "transfer-verify" => "大额转账验证", // TRF-3: the holder must know what the code authorizes
         "passwordless-sign" => "开通免密支付", // PWL-1: never opened without the user knowing
         "face-passcode" => "设置刷脸支付口令",
+        LoginPasswordReset.CodePurpose => "找回登录密码",
         _ => "身份验证",
     };
 }

@@ -16,6 +16,7 @@ public static class WalletAccountEndpoints
     public sealed record SessionDto(string Token, Guid UserId, string Phone, bool MustChangeLoginPassword);
     public sealed record PaymentPasswordRequest(string? Otp, string? PaymentPassword);
     public sealed record LoginPasswordRequest(string? Otp, string? NewPassword);
+    public sealed record ResetLoginPasswordRequest(string? Phone, string? Otp, string? IdNumber, string? NewPassword);
     public sealed record PhoneRequest(string? CurrentOtp, string? NewPhone, string? NewOtp);
     public sealed record ProfileDto(Guid UserId, string Phone, string? Name, int AccountClass, long BalanceFen, string Balance,
         long ConsumptionOnlyFen, bool PaymentPasswordSet, bool MustChangeLoginPassword, string OpenedVia, string AgreementVersion,
@@ -30,6 +31,8 @@ public static class WalletAccountEndpoints
         open.MapPost("/otp", SendCodeAsync);
         open.MapPost("/accounts", OpenAsync);
         open.MapPost("/sessions", LoginAsync);
+        open.MapPost("/login-password/reset", async (ResetLoginPasswordRequest r, LoginPasswordReset reset, HttpContext h) =>
+            Done(h, await reset.ResetAsync(r.Phone, r.Otp, r.IdNumber, r.NewPassword, h.RequestAborted)));
 
         var me = app.MapGroup("/api/wallet/me").WithTags("Wallet: accounts").RequireAuthorization(WalletSessions.Scheme);
         me.MapGet("", ProfileAsync);
@@ -50,9 +53,14 @@ public static class WalletAccountEndpoints
 
     private static IResult Done(HttpContext context, WalletError? error) => error?.ToResult(context) ?? Results.NoContent();
 
-    private static async Task<IResult> SendCodeAsync(CodeRequest request, WalletSignUp signUp, HttpContext context)
+    private static async Task<IResult> SendCodeAsync(CodeRequest request, WalletSignUp signUp, LoginPasswordReset reset, HttpContext context)
     {
-        // Without a session a code can only be asked for opening a wallet; everything else goes to the bound phone.
+        // Without a session a code can only be asked for opening a wallet or for a forgotten login password; everything else
+        // goes to the bound phone of a signed-in holder.
+        if (request.Purpose == LoginPasswordReset.CodePurpose)
+        {
+            return (await reset.SendCodeAsync(request.Phone, context.RequestAborted))?.ToResult(context) ?? Results.Accepted();
+        }
         if (CredentialRules.IsPhone(request.Phone) && request.Purpose != WalletSignUp.CodePurpose)
         {
             return WalletErrors.InvalidPurpose.ToResult(context);
@@ -64,7 +72,8 @@ public static class WalletAccountEndpoints
     private static async Task<IResult> SendMyCodeAsync(MyCodeRequest request, ClaimsPrincipal principal, OneTimeCodes codes,
         WalletAccounts accounts, WalletCredentials credentials, HttpContext context)
     {
-        if (request.Purpose is null || request.Purpose == "open-account" || !OneTimeCodes.Purposes.Contains(request.Purpose))
+        if (request.Purpose is null or WalletSignUp.CodePurpose or LoginPasswordReset.CodePurpose
+            || !OneTimeCodes.Purposes.Contains(request.Purpose))
         {
             return WalletErrors.InvalidPurpose.ToResult(context);
         }

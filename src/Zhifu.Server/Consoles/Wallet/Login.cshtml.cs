@@ -22,6 +22,9 @@ public sealed class LoginModel(WalletCredentials credentials, AccountsOptions op
     public string? PasswordError { get; private set; }
     public string? Error { get; private set; }
 
+    /// <summary>Arrived from a completed 找回登录密码 (<c>?reset=1</c>).</summary>
+    public bool WasReset => Request.Query["reset"] == "1";
+
     public void OnGet()
     {
     }
