@@ -66,6 +66,9 @@ public sealed class WalletConsoleMoreTests(Browser browser) : IClassFixture<Brow
         await page.FillAsync("#password", "Wang@2027new");
         await page.ClickAsync("button[type=submit]");
         await page.WaitForSelectorAsync("#balance", new PageWaitForSelectorOptions { Timeout = Browser.SignInTimeoutMs });
+        // ACC-8: the session's cookie lives as long as the browser does (closing it on a shared phone forgets the sign-in)
+        var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "zhifu.wallet");
+        Assert.Equal(-1, cookie.Expires);
     }
 
     [Fact]

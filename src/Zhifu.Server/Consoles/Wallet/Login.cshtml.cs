@@ -7,7 +7,7 @@ namespace Zhifu.Server.Consoles.Wallet;
 
 /// <summary>The wallet's sign-in (ACC-7): the Wallet API's own password check, lockout and session, carried in a cookie.</summary>
 [AllowAnonymous]
-public sealed class LoginModel(WalletCredentials credentials, AccountsOptions options) : PageModel
+public sealed class LoginModel(WalletCredentials credentials) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -51,7 +51,7 @@ public sealed class LoginModel(WalletCredentials credentials, AccountsOptions op
             Error = WalletText.Say(HttpContext, error);
             return Page();
         }
-        WalletText.SignIn(HttpContext, token!, options);
+        WalletText.SignIn(HttpContext, token!);
         return LocalRedirect(WalletText.Local(ReturnUrl, "/wallet") ?? "/wallet");
     }
 }

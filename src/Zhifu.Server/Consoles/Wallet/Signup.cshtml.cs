@@ -7,7 +7,7 @@ namespace Zhifu.Server.Consoles.Wallet;
 
 /// <summary>Self-service opening (ACC-1) through <see cref="WalletSignUp"/>, exactly as the Wallet API opens; then signed in.</summary>
 [AllowAnonymous]
-public sealed class SignupModel(WalletSignUp signUp, AccountsOptions options, IConfiguration configuration) : PageModel
+public sealed class SignupModel(WalletSignUp signUp, IConfiguration configuration) : PageModel
 {
     [BindProperty]
     public string? Phone { get; set; }
@@ -56,7 +56,7 @@ public sealed class SignupModel(WalletSignUp signUp, AccountsOptions options, IC
             WalletText.BrowserDevice(HttpContext), HttpContext.RequestAborted);
         if (error is null)
         {
-            WalletText.SignIn(HttpContext, token!, options);
+            WalletText.SignIn(HttpContext, token!);
             return Redirect("/wallet");
         }
         var text = WalletText.Say(HttpContext, error);

@@ -21,16 +21,15 @@ public static class WalletText
 
     /// <summary>
     /// Puts a wallet session's opaque token in the HttpOnly, SameSite=Strict <see cref="WalletAuthenticationHandler.Cookie"/>
-    /// for the wallet's pages; the session store decides how long it lives (idle and maximum age, as for the API).
+    /// for the wallet's pages; the session store decides how long it lives (idle and maximum age, as for the API). A browser
+    /// session cookie (ACC-8): closing the browser on a shared or borrowed phone forgets it, whatever the session has left.
     /// </summary>
-    public static void SignIn(HttpContext context, string token, AccountsOptions options)
+    public static void SignIn(HttpContext context, string token)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(options);
         context.Response.Cookies.Append(WalletAuthenticationHandler.Cookie, token, new CookieOptions
         {
             HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = context.Request.IsHttps, Path = "/wallet", IsEssential = true,
-            MaxAge = TimeSpan.FromHours(options.SessionMaxHours),
         });
     }
 
