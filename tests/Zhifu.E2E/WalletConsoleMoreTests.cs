@@ -33,6 +33,11 @@ public sealed class WalletConsoleMoreTests(Browser browser) : IClassFixture<Brow
         Assert.Contains("消费、转账", realName, StringComparison.Ordinal);
         Assert.DoesNotContain("consumption", realName, StringComparison.Ordinal);
         Assert.DoesNotContain("class-", realName, StringComparison.Ordinal);
+
+        var receipt = await page.GotoAsync($"/wallet/transfers/{Guid.NewGuid()}"); // a receipt that is nobody's: told, not a bare 404
+        Assert.Equal(404, receipt!.Status);
+        Assert.Contains("找不到这笔转账", await page.InnerTextAsync("#error"), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#receipt").CountAsync());
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class TransferReceiptModel(WalletTransfers transfers) : WalletPage
     public string? Error { get; private set; }
     public string? Message { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFoundPage();
 
     public async Task<IActionResult> OnPostRevokeAsync()
     {
@@ -26,7 +26,15 @@ public sealed class TransferReceiptModel(WalletTransfers transfers) : WalletPage
         {
             Error = En ? problem.En : problem.Zh;
         }
-        return await LoadAsync() ? Page() : NotFound();
+        return await LoadAsync() ? Page() : NotFoundPage();
+    }
+
+    /// <summary>A receipt that is not this holder's (or none at all) is told in words, as a 404, and shows nothing of it.</summary>
+    private IActionResult NotFoundPage()
+    {
+        (Error, Message) = (T("找不到这笔转账，请从账单中查看", "No such transfer: look in your bills"), null);
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return Page();
     }
 
     private async Task<bool> LoadAsync()
