@@ -27,6 +27,12 @@ public sealed record AccountsOptions
     /// <summary>Most codes to one phone per hour, whatever the purpose.</summary>
     public int OneTimeCodesPerHourMax { get; init; } = 10;
 
+    /// <summary>
+    /// Most 找回登录密码 codes to one phone a day (ACC-7): anyone may ask for them, so they have their own small budget, and
+    /// each try at the holder's ID number or payment password spends one — at most this many guesses a day.
+    /// </summary>
+    public int ResetCodesPerDayMax { get; init; } = 3;
+
     /// <summary>A wallet session ends after this much idle time.</summary>
     public int SessionIdleMinutes { get; init; } = 30;
 

@@ -27,17 +27,22 @@ public sealed class OneTimeCodes(DatabaseOptions database, PersonalData personal
     };
 
     /// <summary>
-    /// Sends a new code; null when sent, else the refusal. With <paramref name="deliver"/> false the code is recorded (and
-    /// counted towards the phone's limits) but not texted: the same answer for a phone that must not learn it has no wallet.
+    /// Sends a new code; null when sent, else the refusal. Codes asked for without a session (a forgotten login password) have
+    /// a budget of their own, <see cref="AccountsOptions.ResetCodesPerDayMax"/> a day, and do not count towards the hourly one
+    /// of the holder's own codes: a stranger who knows the number can send the holder at most that many texts and never uses
+    /// up the codes the holder needs (unfreeze, transfers, risk step-ups).
     /// </summary>
-    public async Task<WalletError?> SendAsync(string phone, string purpose, CancellationToken cancellationToken, bool deliver = true)
+    public async Task<WalletError?> SendAsync(string phone, string purpose, CancellationToken cancellationToken)
     {
         var now = clock.UtcNow;
         var index = personalData.BlindIndex(phone, PersonalData.Phone);
         await using var db = database.CreateContext();
-        var recent = await db.Set<OneTimeCodeRow>().Where(c => c.PhoneIndex == index && c.CreatedAt > now.AddHours(-1))
+        var anonymous = purpose == LoginPasswordReset.CodePurpose;
+        var since = anonymous ? now.AddDays(-1) : now.AddHours(-1);
+        var recent = await db.Set<OneTimeCodeRow>()
+            .Where(c => c.PhoneIndex == index && c.CreatedAt > since && (c.Purpose == LoginPasswordReset.CodePurpose) == anonymous)
             .Select(c => new { c.Purpose, c.CreatedAt }).ToListAsync(cancellationToken);
-        if (recent.Count >= options.OneTimeCodesPerHourMax
+        if (recent.Count >= (anonymous ? options.ResetCodesPerDayMax : options.OneTimeCodesPerHourMax)
             || recent.Any(c => c.Purpose == purpose && c.CreatedAt > now.AddSeconds(-options.OneTimeCodeResendSeconds)))
         {
             return WalletErrors.TooManyCodes;
@@ -54,10 +59,6 @@ public sealed class OneTimeCodes(DatabaseOptions database, PersonalData personal
             ExpiresAt = now.AddSeconds(options.OneTimeCodeSeconds),
         });
         await db.SaveChangesAsync(cancellationToken);
-        if (!deliver)
-        {
-            return null;
-        }
         var minutes = options.OneTimeCodeSeconds / 60;
         await sms.SendAsync(phone, "otp", $"【知付】验证码 {code}，{minutes} 分钟内有效，仅用于{PurposeText(purpose)}。请勿告诉他人。", cancellationToken);
         return null;

@@ -16,7 +16,6 @@ public static class WalletAccountEndpoints
     public sealed record SessionDto(string Token, Guid UserId, string Phone, bool MustChangeLoginPassword);
     public sealed record PaymentPasswordRequest(string? Otp, string? PaymentPassword);
     public sealed record LoginPasswordRequest(string? Otp, string? NewPassword);
-    public sealed record ResetLoginPasswordRequest(string? Phone, string? Otp, string? IdNumber, string? NewPassword);
     public sealed record PhoneRequest(string? CurrentOtp, string? NewPhone, string? NewOtp);
     public sealed record ProfileDto(Guid UserId, string Phone, string? Name, int AccountClass, long BalanceFen, string Balance,
         long ConsumptionOnlyFen, bool PaymentPasswordSet, bool MustChangeLoginPassword, string OpenedVia, string AgreementVersion,
@@ -31,8 +30,8 @@ public static class WalletAccountEndpoints
         open.MapPost("/otp", SendCodeAsync);
         open.MapPost("/accounts", OpenAsync);
         open.MapPost("/sessions", LoginAsync);
-        open.MapPost("/login-password/reset", async (ResetLoginPasswordRequest r, LoginPasswordReset reset, HttpContext h) =>
-            Done(h, await reset.ResetAsync(r.Phone, r.Otp, r.IdNumber, r.NewPassword, h.RequestAborted)));
+        open.MapPost("/login-password/reset", async (LoginPasswordReset.ResetRequest r, LoginPasswordReset reset, HttpContext h) =>
+            Done(h, await reset.ResetAsync(r, h.RequestAborted)));
 
         var me = app.MapGroup("/api/wallet/me").WithTags("Wallet: accounts").RequireAuthorization(WalletSessions.Scheme);
         me.MapGet("", ProfileAsync);

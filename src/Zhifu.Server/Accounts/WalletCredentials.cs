@@ -30,7 +30,16 @@ public sealed class WalletCredentials(
         {
             return (null, null, error);
         }
-        return (await sessions.CreateAsync(user.Id, deviceId, cancellationToken), user, null);
+        var token = await sessions.CreateAsync(user.Id, deviceId, cancellationToken);
+        // A reset or change of the login password committed while this one was being checked ended every session before this
+        // one existed: a session won with the old password must not outlive it.
+        if (await db.Set<UserRow>().AsNoTracking().AnyAsync(u => u.Id == user.Id && u.LoginPasswordHash == user.LoginPasswordHash,
+                CancellationToken.None))
+        {
+            return (token, user, null);
+        }
+        await sessions.RevokeTokenAsync(token);
+        return (null, null, WalletErrors.BadCredentials);
     }
 
     /// <summary>Checks the payment password before money moves; counts failures and locks (ACC-7).</summary>
@@ -144,7 +153,7 @@ public sealed class WalletCredentials(
         user.LoginPasswordHash = passwords.Hash(newPassword!);
         user.MustChangeLoginPassword = false;
         await db.SaveChangesAsync(cancellationToken);
-        await sessions.RevokeAllAsync(userId, cancellationToken);
+        await sessions.RevokeAllAsync(userId, CancellationToken.None); // committed: every other session ends, whatever the request does
         return null;
     }
 

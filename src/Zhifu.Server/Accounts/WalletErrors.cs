@@ -42,6 +42,10 @@ public static class WalletErrors
     public static readonly WalletError BadPaymentPassword = new(401, "BAD_PAYMENT_PASSWORD", "支付密码错误", "Wrong payment password");
     public static readonly WalletError PaymentLocked = new(423, "PAYMENT_PASSWORD_LOCKED",
         "支付密码错误次数过多，已暂时锁定", "Too many wrong payment passwords: payments are locked for a while");
+    public static readonly WalletError PhoneHasNoWallet = new(404, "PHONE_HAS_NO_WALLET", "该手机号尚未开通钱包，请核对号码",
+        "This phone number has no wallet: check the number");
+    public static readonly WalletError PaymentPasswordRequired = new(400, "PAYMENT_PASSWORD_REQUIRED", "请输入支付密码",
+        "Give the payment password");
     public static readonly WalletError PaymentPasswordNotSet = new(409, "PAYMENT_PASSWORD_NOT_SET", "请先设置支付密码", "Set a payment password first");
     public static readonly WalletError MustChangePassword = new(403, "PASSWORD_CHANGE_REQUIRED",
         "初始密码须修改后才能办理业务", "Change the initial password before doing business");

@@ -61,6 +61,17 @@ public sealed class WalletSessions(DatabaseOptions database, IClock clock, Accou
         return (session.UserId, session.Id, session.DeviceId);
     }
 
+    /// <summary>Ends the session a token names (one just issued that must not stand).</summary>
+    public async Task RevokeTokenAsync(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var hash = SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token));
+        var now = clock.UtcNow;
+        await using var db = database.CreateContext();
+        await db.Set<WalletSessionRow>().Where(s => s.TokenHash == hash && s.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), CancellationToken.None);
+    }
+
     public async Task RevokeAsync(Guid sessionId, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();

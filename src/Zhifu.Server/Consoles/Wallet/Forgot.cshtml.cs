@@ -7,7 +7,8 @@ namespace Zhifu.Server.Consoles.Wallet;
 
 /// <summary>
 /// 找回登录密码 (ACC-7) through <see cref="LoginPasswordReset"/>, exactly as the Wallet API resets: a code to the phone, the ID
-/// number of a real-name wallet, the new password twice; then back to the sign-in page. The ID number is never written back.
+/// number of a real-name wallet (else the payment password, when set), the new password twice; then back to the sign-in page.
+/// Neither the ID number nor any password is ever written back into the form.
 /// </summary>
 [AllowAnonymous]
 public sealed class ForgotModel(LoginPasswordReset reset, IConfiguration configuration) : PageModel
@@ -22,6 +23,9 @@ public sealed class ForgotModel(LoginPasswordReset reset, IConfiguration configu
     public string? IdNumber { get; set; }
 
     [BindProperty]
+    public string? PaymentPassword { get; set; }
+
+    [BindProperty]
     public string? NewPassword { get; set; }
 
     [BindProperty]
@@ -31,7 +35,7 @@ public sealed class ForgotModel(LoginPasswordReset reset, IConfiguration configu
     public string? Message { get; private set; }
     public string? PhoneError { get; private set; }
     public string? OtpError { get; private set; }
-    public string? IdNumberError { get; private set; }
+    public string? IdentityError { get; private set; }
     public string? PasswordError { get; private set; }
     public string? Error { get; private set; }
 
@@ -48,9 +52,7 @@ public sealed class ForgotModel(LoginPasswordReset reset, IConfiguration configu
         }
         else
         {
-            Message = ConsoleText.IsEnglish(HttpContext)
-                ? "If this number has a wallet, a code is on its way by SMS"
-                : "如该手机号已开通钱包，验证码已发送，请查收短信";
+            Message = ConsoleText.IsEnglish(HttpContext) ? "The code is on its way by SMS" : "验证码已发送，请查收短信";
         }
         return Page();
     }
@@ -63,7 +65,8 @@ public sealed class ForgotModel(LoginPasswordReset reset, IConfiguration configu
             PasswordError = ConsoleText.IsEnglish(HttpContext) ? "The two new passwords differ" : "两次输入的新密码不一致";
             return Page();
         }
-        var error = await reset.ResetAsync(Phone, Otp?.Trim(), IdNumber, NewPassword, HttpContext.RequestAborted);
+        var error = await reset.ResetAsync(new LoginPasswordReset.ResetRequest(Phone, Otp?.Trim(), IdNumber, PaymentPassword, NewPassword),
+            HttpContext.RequestAborted);
         if (error is null)
         {
             return Redirect("/wallet/login?reset=1");
@@ -71,14 +74,18 @@ public sealed class ForgotModel(LoginPasswordReset reset, IConfiguration configu
         var text = WalletText.Say(HttpContext, error);
         switch (error.Code)
         {
-            case "INVALID_PHONE":
+            case "INVALID_PHONE" or "PHONE_HAS_NO_WALLET":
                 PhoneError = text;
                 break;
             case "OTP_INVALID":
                 OtpError = text;
                 break;
-            case "INVALID_ID_NUMBER" or "ID_NUMBER_REQUIRED" or "ID_NUMBER_MISMATCH":
-                IdNumberError = text + (ConsoleText.IsEnglish(HttpContext) ? " — ask for a new code and try again" : "，请重新获取验证码后再试");
+            case "INVALID_ID_NUMBER":
+                IdentityError = text;
+                break;
+            case "ID_NUMBER_REQUIRED" or "ID_NUMBER_MISMATCH" or "PAYMENT_PASSWORD_REQUIRED" or "BAD_PAYMENT_PASSWORD" or "PAYMENT_PASSWORD_LOCKED":
+                // the code went with the try
+                (IdentityError, Otp) = (text + (ConsoleText.IsEnglish(HttpContext) ? " — get a new code and try again" : "，请重新获取验证码后再试"), null);
                 break;
             case "WEAK_LOGIN_PASSWORD":
                 PasswordError = text;
