@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Zhifu.Core;
 using Zhifu.Core.Ledger;
+using Zhifu.Server.Hosting;
 using Zhifu.Server.Security;
 
 namespace Zhifu.Server.Accounts;
@@ -27,11 +28,11 @@ public static class WalletAccountEndpoints
         var open = app.MapGroup("/api/wallet").WithTags("Wallet: accounts");
         open.MapGet("/agreement", (AccountsOptions o) => new AgreementDto(o.AgreementVersion, WalletSignUp.AgreementTitle,
             WalletSignUp.AgreementSummary));
-        open.MapPost("/otp", SendCodeAsync);
+        open.MapPost("/otp", SendCodeAsync).RequireRateLimiting(SignInRateLimit.WalletPolicy);
         open.MapPost("/accounts", OpenAsync);
-        open.MapPost("/sessions", LoginAsync);
+        open.MapPost("/sessions", LoginAsync).RequireRateLimiting(SignInRateLimit.WalletPolicy);
         open.MapPost("/login-password/reset", async (LoginPasswordReset.ResetRequest r, LoginPasswordReset reset, HttpContext h) =>
-            Done(h, await reset.ResetAsync(r, h.RequestAborted)));
+            Done(h, await reset.ResetAsync(r, h.RequestAborted))).RequireRateLimiting(SignInRateLimit.WalletPolicy);
 
         var me = app.MapGroup("/api/wallet/me").WithTags("Wallet: accounts").RequireAuthorization(WalletSessions.Scheme);
         me.MapGet("", ProfileAsync);

@@ -22,7 +22,7 @@ public sealed class WalletCredentials(
         var user = await db.Set<UserRow>().FirstOrDefaultAsync(u => u.PhoneIndex == index, cancellationToken);
         if (user is null || user.LoginPasswordHash is null)
         {
-            passwords.Verify(password, DummyHash); // same work whether or not the phone has a wallet: no account probing by timing
+            passwords.VerifyNone(password); // same work whether or not the phone has a wallet: no account probing by timing
             return (null, null, WalletErrors.BadCredentials);
         }
         var error = await CheckAsync(user, password, Secret.Login, cancellationToken);
@@ -188,8 +188,6 @@ public sealed class WalletCredentials(
     }
 
     public string PhoneOf(UserRow user) => personalData.Unprotect(user.PhoneCipher, PersonalData.Phone);
-
-    private static readonly string DummyHash = "$argon2id$v=19$m=1024,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
     private enum Secret
     {

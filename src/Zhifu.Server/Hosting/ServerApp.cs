@@ -110,6 +110,7 @@ public static class ServerApp
         services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
         OperatorAuth.AddServices(services);
         TrustedProxies.AddServices(services, configuration);
+        SignInRateLimit.AddServices(services, configuration);
         // The three consoles (/wallet, /merchant, /ops) are Razor Pages under Consoles/, server-rendered, anti-forgery on every form.
         services.AddRazorPages(o => o.RootDirectory = "/Consoles");
         // Chinese stays Chinese in the HTML (not &#x…; escapes): readable source, smaller pages; still HTML-encoded.
@@ -138,6 +139,7 @@ public static class ServerApp
         app.UseStatusCodePages();
         app.UseSerilogRequestLogging();
         app.UseHttpMetrics();
+        app.UseRateLimiter(); // only the endpoints and pages that name a policy (SignInRateLimit)
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/healthz");

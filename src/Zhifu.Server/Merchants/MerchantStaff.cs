@@ -107,12 +107,19 @@ public sealed class MerchantStaff(DatabaseOptions database, PasswordHasher passw
         return (row, password, null);
     }
 
-    /// <summary>Changes a role, disables (true) or enables (false) an account; refused when it would leave the merchant without an
-    /// enabled admin.</summary>
+    /// <summary>
+    /// Changes a role, disables (true) or enables (false) an account; refused when it would leave the merchant without an enabled
+    /// admin. One merchant's staff changes are one at a time: its merchant row is written first (PostgreSQL's row lock until
+    /// commit; SQLite has one writer), so the count of enabled admins read after it stands until commit — two admins disabling
+    /// each other at once cannot both win. A disabled account or a new role ends the account's sessions for good (a new
+    /// session stamp): enabling it again does not bring back a cookie issued before.
+    /// </summary>
     public async Task<(MerchantStaffRow? Staff, string? Refusal)> ChangeAsync(Guid merchantId, string username, string? role, bool? disable,
         CancellationToken ct)
     {
         await using var db = database.CreateContext();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Merchants.Where(m => m.Id == merchantId).ExecuteUpdateAsync(set => set.SetProperty(m => m.Status, m => m.Status), ct);
         var row = await db.Set<MerchantStaffRow>().FirstOrDefaultAsync(s => s.MerchantId == merchantId && s.Username == username, ct);
         if (row is null)
         {
@@ -124,6 +131,10 @@ public sealed class MerchantStaff(DatabaseOptions database, PasswordHasher passw
         {
             return (null, "STAFF_LAST_ADMIN");
         }
+        if ((disable == true && row.DisabledAt is null) || (role is not null && role != row.Role))
+        {
+            row.SessionStamp = IPasswordSignIn.NewStamp();
+        }
         row.Role = role ?? row.Role;
         if (disable == true)
         {
@@ -134,6 +145,7 @@ public sealed class MerchantStaff(DatabaseOptions database, PasswordHasher passw
             row.DisabledAt = null;
         }
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return (row, null);
     }
 }

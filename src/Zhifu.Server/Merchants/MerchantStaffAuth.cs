@@ -68,8 +68,8 @@ public static class MerchantStaffAuth
     public static void Map(WebApplication app)
     {
         var group = app.MapGroup("/api/merchant/auth").WithTags("Merchant console: sign-in");
-        group.MapGet("/captcha", CaptchaAsync).AllowAnonymous();
-        group.MapPost("/login", LoginAsync).AllowAnonymous();
+        group.MapGet("/captcha", CaptchaAsync).AllowAnonymous().RequireRateLimiting(Hosting.SignInRateLimit.Policy);
+        group.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(Hosting.SignInRateLimit.Policy);
         group.MapPost("/logout", async (HttpContext c) =>
         {
             await SignOutAsync(c);

@@ -64,7 +64,7 @@ public static class OperatorAuth
     public static void Map(WebApplication app)
     {
         var group = app.MapGroup("/api/ops/auth").WithTags("Operator sign-in");
-        group.MapPost("/login", LoginAsync).AllowAnonymous();
+        group.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(Hosting.SignInRateLimit.Policy);
         group.MapPost("/logout", async (HttpContext c) =>
         {
             await SignOutAsync(c);

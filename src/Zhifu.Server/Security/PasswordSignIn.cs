@@ -28,7 +28,7 @@ public enum SignInRefusal
 /// without checking the password; each wrong password counts — before it is checked (<see cref="SecretAttempts"/>) — and the
 /// one reaching the maximum locks the account for a while.
 /// </summary>
-public sealed class PasswordSignIn(SecretAttempts attempts, OperatorLockoutOptions lockout)
+public sealed class PasswordSignIn(SecretAttempts attempts, PasswordHasher passwords, OperatorLockoutOptions lockout)
 {
     private static readonly SecretColumns Columns =
         new(nameof(IPasswordSignIn.PasswordHash), nameof(IPasswordSignIn.FailedSignIns), nameof(IPasswordSignIn.LockedUntil));
@@ -40,6 +40,7 @@ public sealed class PasswordSignIn(SecretAttempts attempts, OperatorLockoutOptio
         ArgumentNullException.ThrowIfNull(db);
         if (who is null)
         {
+            passwords.VerifyNone(password); // as long as a wrong password takes: the time does not tell which usernames exist
             return SignInRefusal.BadCredentials;
         }
         var id = who.Id;

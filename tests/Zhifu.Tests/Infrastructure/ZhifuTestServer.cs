@@ -74,6 +74,9 @@ public sealed class ZhifuTestServer : IAsyncDisposable
             "--Risk:SeedDefaultRules=false", // tests start with no risk rules; risk tests write the ones they need
             "--Demo:FaceTerminal=false", // no face-pay whitelist or terminal unless a test makes them (or asks for the demo's)
             "--MerchantConsole:CaptchaFixed=E2E42", // the merchant sign-in captcha tests answer (MerchantStaffSignIn.Captcha)
+            // every test signs in from 127.0.0.1, many times a minute; the limit's own test lowers these again
+            "--Security:SignInRateLimit:StaffPermitsPerMinute=100000",
+            "--Security:SignInRateLimit:WalletPermitsPerMinute=100000",
         };
         if (db.Options.Provider == DatabaseProvider.Postgres)
         {

@@ -188,6 +188,16 @@ public sealed class MerchantOnboardingTests
         await AssertProblemAsync(await cashier.GetAsync("/api/merchant/refunds", Ct), 401, "MERCHANT_SIGN_IN_REQUIRED");
         await AssertProblemAsync(await MerchantStaffSignIn.LoginAsync(server.Client(), "cafe-cashier", "Shop@2026", Ct), 401,
             "MERCHANT_BAD_CREDENTIALS");
+        // enabled again, the account signs in afresh: the session it had (a stolen cookie, say) stays ended
+        Assert.Equal(200, (int)(await admin.PutAsJsonAsync("/api/merchant/staff/cafe-cashier", new { disable = false }, Ct)).StatusCode);
+        await AssertProblemAsync(await cashier.GetAsync("/api/merchant/refunds", Ct), 401, "MERCHANT_SIGN_IN_REQUIRED");
+        using (var again = await RefundReviewTests.StaffAsync(server, "cafe-cashier"))
+        {
+            Assert.Equal(200, (int)(await again.GetAsync("/api/merchant/refunds", Ct)).StatusCode);
+            Assert.Equal(200, (int)(await admin.PutAsJsonAsync("/api/merchant/staff/cafe-cashier", new { role = "finance" }, Ct)).StatusCode);
+            Assert.Equal(200, (int)(await admin.PutAsJsonAsync("/api/merchant/staff/cafe-cashier", new { role = "cashier" }, Ct)).StatusCode);
+            await AssertProblemAsync(await again.GetAsync("/api/merchant/refunds", Ct), 401, "MERCHANT_SIGN_IN_REQUIRED"); // a role change too
+        }
         // the last live API key cannot be revoked
         var credentials = await admin.GetFromJsonAsync<JsonElement>("/api/merchant/credentials", Ct);
         var serial = credentials.GetProperty("apiKeys")[0].GetProperty("serial").GetString();

@@ -49,7 +49,13 @@ public sealed class IndexModel(DatabaseOptions database, MerchantConsoleOptions 
     private async Task<IActionResult> ExportAsync(string format)
     {
         await using var db = database.CreateContext();
-        var rows = Search(db).Take(options.ExportRowsMax).AsAsyncEnumerable();
+        var query = Search(db);
+        if (Filter.HasErrors)
+        {
+            await OnGetAsync(); // the list with the fields' messages, not a file of other orders than those asked for
+            return Page();
+        }
+        var rows = query.Take(options.ExportRowsMax).AsAsyncEnumerable();
         await OrderExport.SendAsync(Response, format, $"orders-{User.MchId()}-{ChinaTime.ToChina(clock.UtcNow):yyyyMMdd-HHmmss}", rows,
             clock.UtcNow, ConsoleText.IsEnglish(HttpContext), HttpContext.RequestAborted);
         return new EmptyResult();

@@ -11,6 +11,7 @@ namespace Zhifu.Server.Consoles.Merchant;
 /// goes to do that.
 /// </summary>
 [AllowAnonymous]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Hosting.SignInRateLimit.Policy)]
 public sealed class LoginModel(MerchantCaptcha captchas) : PageModel
 {
     [BindProperty(SupportsGet = true)]

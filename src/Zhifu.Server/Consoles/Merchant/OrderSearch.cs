@@ -56,6 +56,9 @@ public sealed class OrderSearch
     public string? AmountError { get; private set; }
     public string? DateError { get; private set; }
 
+    /// <summary>A field the filter could not read (and so left out): an export would not be what the merchant asked for.</summary>
+    public bool HasErrors => AmountError is not null || DateError is not null;
+
     /// <summary>The filter as a query string (for paging links and export links), without the page.</summary>
     public string QueryString() => string.Join('&', new[]
         {
@@ -143,9 +146,10 @@ public sealed class OrderSearch
     private static long? Yuan(string? text) =>
         !string.IsNullOrWhiteSpace(text) && Money.TryParseYuan(text.Trim(), out var money) && money.Fen <= 100_000_000_000 ? money.Fen : null;
 
-    /// <summary>The start of a China calendar day.</summary>
+    /// <summary>The start of a China calendar day of 2000–9000 (a date picker lets year 1 or 9999 through; their ends overflow).</summary>
     private static DateTimeOffset? Day(string? text) =>
         DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            && day.Year is >= 2000 and <= 9000
             ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), ChinaTime.Zone.GetUtcOffset(day.ToDateTime(TimeOnly.MinValue)))
             : null;
 }

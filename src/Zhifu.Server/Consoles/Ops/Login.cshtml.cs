@@ -8,6 +8,7 @@ namespace Zhifu.Server.Consoles.Ops;
 
 /// <summary>The operator console's sign-in (SEC-2): the same password check, lockout and session as the Operator API.</summary>
 [AllowAnonymous]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Hosting.SignInRateLimit.Policy)]
 public sealed class LoginModel : PageModel
 {
     [BindProperty(SupportsGet = true)]

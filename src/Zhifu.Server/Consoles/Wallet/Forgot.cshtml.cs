@@ -11,6 +11,7 @@ namespace Zhifu.Server.Consoles.Wallet;
 /// Neither the ID number nor any password is ever written back into the form.
 /// </summary>
 [AllowAnonymous]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Hosting.SignInRateLimit.WalletPolicy)]
 public sealed class ForgotModel(LoginPasswordReset reset, IConfiguration configuration) : PageModel
 {
     [BindProperty]

@@ -7,6 +7,7 @@ namespace Zhifu.Server.Consoles.Wallet;
 
 /// <summary>The wallet's sign-in (ACC-7): the Wallet API's own password check, lockout and session, carried in a cookie.</summary>
 [AllowAnonymous]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Hosting.SignInRateLimit.WalletPolicy)]
 public sealed class LoginModel(WalletCredentials credentials) : PageModel
 {
     [BindProperty(SupportsGet = true)]

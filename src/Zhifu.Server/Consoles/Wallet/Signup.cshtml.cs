@@ -7,6 +7,7 @@ namespace Zhifu.Server.Consoles.Wallet;
 
 /// <summary>Self-service opening (ACC-1) through <see cref="WalletSignUp"/>, exactly as the Wallet API opens; then signed in.</summary>
 [AllowAnonymous]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Hosting.SignInRateLimit.WalletPolicy)]
 public sealed class SignupModel(WalletSignUp signUp, IConfiguration configuration) : PageModel
 {
     [BindProperty]

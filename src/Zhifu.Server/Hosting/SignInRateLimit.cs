@@ -1,0 +1,56 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Zhifu.Server.Hosting;
+
+/// <summary>Section <c>Security:SignInRateLimit</c>: how many sign-in, captcha and anonymous code requests one client address may make.</summary>
+public sealed record SignInRateLimitOptions
+{
+    /// <summary>The operator and merchant consoles: requests a minute per client address (a token bucket of this size).</summary>
+    public int StaffPermitsPerMinute { get; init; } = 30;
+
+    /// <summary>
+    /// The wallet (app and H5): more, as many holders share one address behind a mobile carrier's NAT; each account's lockout
+    /// and each phone's code budget still apply.
+    /// </summary>
+    public int WalletPermitsPerMinute { get; init; } = 120;
+}
+
+/// <summary>
+/// ACC-7, MER-2, SEC-1: the doors anyone may knock on — the three consoles' sign-ins, the merchant captcha, the wallet's
+/// anonymous codes and password reset — answer one client address at most <see cref="SignInRateLimitOptions.PermitsPerMinute"/>
+/// times a minute, then 429 <c>TOO_MANY_REQUESTS</c>. Per-account lockouts stop guessing one account's password; this stops
+/// one machine from spreading guesses over every account, solving captchas by the thousand, or flushing the captcha store.
+/// The address is the connection's, or the one a trusted proxy forwarded (<see cref="TrustedProxies"/>).
+/// </summary>
+public static class SignInRateLimit
+{
+    /// <summary>The policy the operator and merchant sign-ins and the captcha name (<c>RequireRateLimiting</c>, <c>[EnableRateLimiting]</c>).</summary>
+    public const string Policy = "sign-in";
+
+    /// <summary>The policy the wallet's sign-ins, anonymous codes and password reset name.</summary>
+    public const string WalletPolicy = "wallet-sign-in";
+
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Security:SignInRateLimit").Get<SignInRateLimitOptions>() ?? new SignInRateLimitOptions();
+        services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(Policy, context => PerAddress(context, options.StaffPermitsPerMinute));
+            o.AddPolicy(WalletPolicy, context => PerAddress(context, options.WalletPermitsPerMinute));
+            o.OnRejected = async (rejected, _) =>
+            {
+                rejected.HttpContext.Response.Headers.RetryAfter = "60";
+                await ApiProblem.Create(rejected.HttpContext, 429, "TOO_MANY_REQUESTS", "请求过于频繁，请稍后再试",
+                    "Too many requests: try again later").ExecuteAsync(rejected.HttpContext);
+            };
+        });
+    }
+
+    private static RateLimitPartition<string> PerAddress(HttpContext context, int perMinute) => RateLimitPartition.GetTokenBucketLimiter(
+        context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Math.Max(1, perMinute), TokensPerPeriod = Math.Max(1, perMinute), ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+            QueueLimit = 0, AutoReplenishment = true,
+        });
+}

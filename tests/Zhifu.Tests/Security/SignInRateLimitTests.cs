@@ -1,0 +1,47 @@
+using System.Net;
+using System.Net.Http.Json;
+using Zhifu.Tests.Hosting;
+using Zhifu.Tests.Infrastructure;
+
+namespace Zhifu.Tests.Security;
+
+/// <summary>
+/// ACC-7, MER-2, SEC-1: one client address may knock on the sign-in doors (console sign-ins, the merchant captcha, the
+/// wallet's anonymous codes and reset) only so often a minute; per-account lockouts cannot stop guesses spread over accounts.
+/// </summary>
+public sealed class SignInRateLimitTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task One_address_is_answered_429_after_its_sign_in_requests_of_the_minute_and_other_routes_go_on()
+    {
+        await using var server = await ZhifuTestServer.StartAsync(null,
+            "--Security:SignInRateLimit:StaffPermitsPerMinute=3", "--Security:SignInRateLimit:WalletPermitsPerMinute=4");
+        using var client = server.Client();
+        for (var i = 0; i < 3; i++)
+        {
+            await OperatorApiTests.AssertProblemAsync(await client.PostAsJsonAsync("/api/ops/auth/login",
+                new { username = "ops", password = $"Wrong{i}password" }, Ct), 401, "OPS_BAD_CREDENTIALS");
+        }
+        var refused = await client.PostAsJsonAsync("/api/ops/auth/login", new { username = "ops", password = "Zhifu@2026" }, Ct);
+        Assert.Equal("60", refused.Headers.RetryAfter?.ToString());
+        await OperatorApiTests.AssertProblemAsync(refused, 429, "TOO_MANY_REQUESTS"); // even the right password: not checked at all
+        // the merchant console's captcha and sign-in are the same door
+        await OperatorApiTests.AssertProblemAsync(await client.GetAsync("/api/merchant/auth/captcha", Ct), 429, "TOO_MANY_REQUESTS");
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/merchant/login", Ct)).StatusCode);
+
+        // the wallet has a budget of its own (many holders share an address behind a carrier's NAT)
+        for (var i = 0; i < 4; i++)
+        {
+            await OperatorApiTests.AssertProblemAsync(await client.PostAsJsonAsync("/api/wallet/sessions",
+                new { phone = "13800138001", password = $"Wrong{i}password" }, Ct), 401, "BAD_CREDENTIALS");
+        }
+        await OperatorApiTests.AssertProblemAsync(await client.PostAsJsonAsync("/api/wallet/otp",
+            new { phone = "13800138001", purpose = "reset-login-password" }, Ct), 429, "TOO_MANY_REQUESTS");
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/wallet/login", Ct)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz", Ct)).StatusCode); // nothing else is limited
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/wallet/agreement", Ct)).StatusCode);
+    }
+}
