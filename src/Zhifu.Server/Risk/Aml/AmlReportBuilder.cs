@@ -43,11 +43,20 @@ public sealed class AmlReportBuilder(AmlSources sources, AmlRegulation regulatio
         var (start, end) = Span(day);
         var lookback = kind == Suspicious ? TimeSpan.FromHours(regulation.PassThrough.WindowHours) : TimeSpan.Zero;
         var (moves, truncated) = await sources.LoadAsync(start - lookback, end, null, options.SourceRowsMax, ct);
-        var dayMoves = moves.Where(m => m.At >= start).ToList();
+        // Customers, not accounts (art. 5 以客户为单位): a verified person's wallets are judged together; a movement between
+        // two of them is none of the customer's. The dormant-wallet rule alone looks at each wallet.
+        var people = await sources.PeopleAsync(moves.SelectMany(m => new[] { m.CustomerKey, m.CounterpartyKey }), ct);
+        var byPerson = moves.Select(m => m with
+            {
+                CustomerKey = people.GetValueOrDefault(m.CustomerKey, m.CustomerKey),
+                CounterpartyKey = people.GetValueOrDefault(m.CounterpartyKey, m.CounterpartyKey),
+            })
+            .Where(m => m.CustomerKey != m.CounterpartyKey).ToList();
+        var dayMoves = byPerson.Where(m => m.At >= start).ToList();
         var text = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var rows = kind == LargeValue
             ? await LargeValueRowsAsync(text, dayMoves, ct)
-            : await SuspiciousRowsAsync(text, moves, dayMoves, start, ct);
+            : await SuspiciousRowsAsync(text, byPerson, dayMoves, [.. moves.Where(m => m.At >= start)], start, ct);
         if (rows.Count > options.ReportRowsMax)
         {
             (rows, truncated) = (rows[..options.ReportRowsMax], true);
@@ -68,12 +77,12 @@ public sealed class AmlReportBuilder(AmlSources sources, AmlRegulation regulatio
     }
 
     private async Task<List<IReadOnlyList<string>>> SuspiciousRowsAsync(string day, List<AmlMovement> moves, List<AmlMovement> dayMoves,
-        DateTimeOffset start, CancellationToken ct)
+        List<AmlMovement> walletDayMoves, DateTimeOffset start, CancellationToken ct)
     {
         var hits = SuspiciousCriteria.FindStructuring(dayMoves, regulation.Structuring)
             .Concat(SuspiciousCriteria.FindPassThrough(moves, start, regulation.PassThrough))
             .Concat(SuspiciousCriteria.FindCounterparties(dayMoves, regulation.Counterparties))
-            .Concat(await DormantAsync(dayMoves, start, ct)).ToList();
+            .Concat(await DormantAsync(walletDayMoves, start, ct)).ToList();
         var customers = await sources.CustomersAsync(hits.Select(h => h.CustomerKey), ct);
         return [.. hits.Select(h => (IReadOnlyList<string>)
         [

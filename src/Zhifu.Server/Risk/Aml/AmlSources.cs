@@ -91,6 +91,29 @@ public sealed class AmlSources(DatabaseOptions database, PersonalData personalDa
         return ([.. moves.OrderBy(m => m.At).ThenBy(m => m.Reference, StringComparer.Ordinal)], truncated);
     }
 
+    /// <summary>
+    /// The person behind each wallet of <paramref name="keys"/> whose holder's ID number is verified (<c>P:</c> and the ID
+    /// number's blind index): the reports judge a customer, not an account, and one person may hold several wallets (a second
+    /// wallet at the institution, recognised by that index as transfers recognise it). Wallets without one stay themselves.
+    /// </summary>
+    public async Task<Dictionary<string, string>> PeopleAsync(IEnumerable<string> keys, CancellationToken ct)
+    {
+        var users = keys.Where(k => k.StartsWith("U:", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal)
+            .Select(k => Guid.Parse(k[2..])).ToList();
+        var people = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using var db = database.CreateContext();
+        foreach (var chunk in users.Chunk(LookupChunk))
+        {
+            var rows = await db.Users.AsNoTracking().Where(u => chunk.Contains(u.Id) && u.IdNumberIndex != null)
+                .Select(u => new { u.Id, u.IdNumberIndex }).ToListAsync(ct);
+            foreach (var u in rows)
+            {
+                people[UserKey(u.Id)] = PersonKey(u.IdNumberIndex!);
+            }
+        }
+        return people;
+    }
+
     /// <summary>The customers and counterparties behind <paramref name="keys"/>, masked (ACC-8); cards are not looked up.</summary>
     public async Task<Dictionary<string, AmlCustomer>> CustomersAsync(IEnumerable<string> keys, CancellationToken ct)
     {
@@ -112,6 +135,24 @@ public sealed class AmlSources(DatabaseOptions database, PersonalData personalDa
                         : PersonalDataMask.IdNumber(personalData.Unprotect(u.IdNumberCipher, PersonalData.IdNumber)),
                     u.CreatedAt);
             }
+        }
+        foreach (var key in distinct.Where(k => k.StartsWith("P:", StringComparison.Ordinal)))
+        {
+            // a person's wallets: one customer (art. 5 以客户为单位), named by them all; at most as many as hits, so one query each
+            var index = Convert.FromHexString(key[2..]);
+            var wallets = await db.Users.AsNoTracking().Where(u => u.IdNumberIndex == index).OrderBy(u => u.CreatedAt)
+                .Select(u => new { u.Id, u.PhoneCipher, u.NameCipher, u.IdNumberCipher, u.CreatedAt }).Take(LookupChunk).ToListAsync(ct);
+            if (wallets.Count == 0)
+            {
+                continue;
+            }
+            var named = wallets.FirstOrDefault(w => w.NameCipher is not null && w.IdNumberCipher is not null) ?? wallets[0];
+            found[key] = new AmlCustomer(key, true, string.Join(";", wallets.Select(w => w.Id)),
+                named.NameCipher is null ? "" : PersonalDataMask.Name(personalData.Unprotect(named.NameCipher, PersonalData.Name)),
+                string.Join(";", wallets.Select(w => PersonalDataMask.Phone(personalData.Unprotect(w.PhoneCipher, PersonalData.Phone)))),
+                named.IdNumberCipher is null ? ""
+                    : PersonalDataMask.IdNumber(personalData.Unprotect(named.IdNumberCipher, PersonalData.IdNumber)),
+                wallets[0].CreatedAt);
         }
         foreach (var chunk in merchants.Chunk(LookupChunk))
         {

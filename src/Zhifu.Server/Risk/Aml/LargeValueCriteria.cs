@@ -29,6 +29,7 @@ public static class LargeValueCriteria
         return lines;
     }
 
-    /// <summary>Wallets are natural persons' accounts; merchants (and, later, enterprise wallets) are not.</summary>
-    public static bool IsNaturalPerson(string customerKey) => customerKey.StartsWith("U:", StringComparison.Ordinal);
+    /// <summary>Wallets and the people holding them are natural persons; merchants (and, later, enterprise wallets) are not.</summary>
+    public static bool IsNaturalPerson(string customerKey) =>
+        customerKey.StartsWith("U:", StringComparison.Ordinal) || customerKey.StartsWith("P:", StringComparison.Ordinal);
 }

@@ -1,6 +1,8 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net.Http.Json;
 using Zhifu.Core;
 using Zhifu.Core.Banking;
+using Zhifu.Data.Entities;
 using Zhifu.Tests.Lifecycle;
 using Zhifu.Tests.MerchantApi;
 using Zhifu.Tests.Transfers;
@@ -48,6 +50,40 @@ public sealed class LargeValueReportTests
         Assert.Equal(3, liRows.Count);
         Assert.All(liRows, r => Assert.Equal(("收入 in", "¥199.99"), (r["资金方向 Direction"], r["当日单边累计 Day total"])));
         Assert.Equal(5, rows.Count);
+    }
+
+    [Fact]
+    public async Task RISK6_a_persons_wallets_are_one_customer_summed_together_and_moves_between_them_are_not_counted()
+    {
+        var (server, zhang, li, wang) = await StartAsync("--Regulation:Aml:LargeValueNaturalPersonFen=10000");
+        await using var _ = server;
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            // 王五's wallet is the second wallet of 张三 (the same ID number's blind index, as the institution recognises one)
+            var zhangRow = await db.Set<UserRow>().SingleAsync(u => u.Id == zhang.UserId, Ct);
+            await db.Set<UserRow>().Where(u => u.Id == wang.UserId)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.IdNumberIndex, zhangRow.IdNumberIndex), Ct);
+        }
+        var first = (await zhang.SentAsync(li, 6_000)).GetProperty("id").GetGuid();
+        server.Clock.Advance(TimeSpan.FromMinutes(5));
+        var second = (await wang.SentAsync(li, 4_000)).GetProperty("id").GetGuid(); // ¥60 + ¥40 by one person: the threshold
+        await zhang.SentAsync(wang, 50_000); // ¥500 between the person's own wallets: no movement of the customer's
+
+        var rows = await ReportRowsAsync(server, "large-value");
+
+        var person = rows.Where(r => r["客户号 Customer id"].Contains(Id(zhang), StringComparison.Ordinal)).ToList();
+        Assert.Equal([first.ToString("N"), second.ToString("N")], person.Select(r => r["交易编号 Transaction id"]));
+        Assert.All(person, r =>
+        {
+            Assert.Equal([Id(zhang), Id(wang)], r["客户号 Customer id"].Split(';').Order(StringComparer.Ordinal)
+                .OrderBy(id => id == Id(zhang) ? 0 : 1)); // both wallets name the one customer
+            Assert.Equal(PersonalDataMask.Name(DemoCards.ZhangSan.Name), r["客户名称 Name (masked)"]);
+            Assert.Equal(("支出 out", "¥100.00"), (r["资金方向 Direction"], r["当日单边累计 Day total"]));
+            Assert.Equal("自然人 natural person", r["客户类型 Customer type"]);
+            Assert.Equal(2, r["手机号 Phone (masked)"].Split(';').Length);
+        });
+        Assert.Equal(4, rows.Count); // and 李四's two inflows of his ¥100.00 income
+        Assert.DoesNotContain(rows, r => r["交易金额 Amount"] == "¥500.00");
     }
 
     [Fact]
