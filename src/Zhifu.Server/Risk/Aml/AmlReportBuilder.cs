@@ -42,7 +42,7 @@ public sealed class AmlReportBuilder(AmlSources sources, AmlRegulation regulatio
     {
         var (start, end) = Span(day);
         var lookback = kind == Suspicious ? TimeSpan.FromHours(regulation.PassThrough.WindowHours) : TimeSpan.Zero;
-        var (moves, truncated) = await sources.LoadAsync(start - lookback, end, null, options.SourceRowsMax, ct);
+        var (moves, truncated) = await sources.LoadAsync(start - lookback, end, options.SourceRowsMax, ct);
         // Customers, not accounts (art. 5 以客户为单位): a verified person's wallets are judged together; a movement between
         // two of them is none of the customer's. The dormant-wallet rule alone looks at each wallet.
         var people = await sources.PeopleAsync(moves.SelectMany(m => new[] { m.CustomerKey, m.CounterpartyKey }), ct);
@@ -100,16 +100,14 @@ public sealed class AmlReportBuilder(AmlSources sources, AmlRegulation regulatio
         var idleFrom = start.AddDays(-rule.IdleDays);
         var customers = await sources.CustomersAsync(candidates.Select(c => c.Key), ct);
         var hits = new List<AmlHit>();
-        foreach (var wallet in candidates.Where(c => customers.TryGetValue(c.Key, out var who) && who.OpenedAt <= idleFrom))
+        var idle = candidates.Where(c => customers.TryGetValue(c.Key, out var who) && who.OpenedAt <= idleFrom).ToList();
+        var active = await sources.ActiveAsync([.. idle.Select(w => Guid.Parse(w.Key[2..]))], idleFrom, start, ct);
+        foreach (var wallet in idle.Where(w => !active.Contains(Guid.Parse(w.Key[2..]))))
         {
-            var (before, _) = await sources.LoadAsync(idleFrom, start, Guid.Parse(wallet.Key[2..]), 1, ct);
-            if (before.Count == 0)
-            {
-                var moved = SuspiciousCriteria.Sum(wallet);
-                hits.Add(new AmlHit(SuspiciousCriteria.Dormant, "休眠账户异常启用 dormant wallet reactivated", wallet.Key, moved,
-                    [.. wallet], $"此前 {rule.IdleDays} 天无交易，当日收付合计 {new Money(moved)} / no transaction in the "
-                    + $"{rule.IdleDays} days before, then {new Money(moved)} moved in the day"));
-            }
+            var moved = SuspiciousCriteria.Sum(wallet);
+            hits.Add(new AmlHit(SuspiciousCriteria.Dormant, "休眠账户异常启用 dormant wallet reactivated", wallet.Key, moved,
+                [.. wallet], $"此前 {rule.IdleDays} 天无交易，当日收付合计 {new Money(moved)} / no transaction in the "
+                + $"{rule.IdleDays} days before, then {new Money(moved)} moved in the day"));
         }
         return hits;
     }

@@ -20,17 +20,16 @@ public sealed class AmlSources(DatabaseOptions database, PersonalData personalDa
     private const int LookupChunk = 500;
 
     /// <summary>
-    /// Every movement in [<paramref name="from"/>, <paramref name="to"/>), or only those of one wallet; at most
-    /// <paramref name="max"/> rows per source, with <c>Truncated</c> set when a source had more.
+    /// Every movement in [<paramref name="from"/>, <paramref name="to"/>); at most <paramref name="max"/> rows per source, with
+    /// <c>Truncated</c> set when a source had more.
     /// </summary>
-    public async Task<(List<AmlMovement> Moves, bool Truncated)> LoadAsync(DateTimeOffset from, DateTimeOffset to, Guid? user, int max,
+    public async Task<(List<AmlMovement> Moves, bool Truncated)> LoadAsync(DateTimeOffset from, DateTimeOffset to, int max,
         CancellationToken ct)
     {
         await using var db = database.CreateContext();
         var moves = new List<AmlMovement>();
         var transfers = await db.Set<WalletTransferRow>().AsNoTracking()
             .Where(t => t.Status == WalletTransfers.Succeeded && t.ResolvedAt >= from && t.ResolvedAt < to)
-            .Where(t => user == null || t.PayerUserId == user || t.PayeeUserId == user)
             .OrderBy(t => t.ResolvedAt).Take(max + 1)
             .Select(t => new
             {
@@ -53,7 +52,6 @@ public sealed class AmlSources(DatabaseOptions database, PersonalData personalDa
         }
         var payments = await db.Set<PaymentOrderRow>().AsNoTracking()
             .Where(o => o.State == Paid && o.SuccessTime >= from && o.SuccessTime < to && o.PayerUserId != null)
-            .Where(o => user == null || o.PayerUserId == user)
             .OrderBy(o => o.SuccessTime).Take(max + 1)
             .Select(o => new { o.TransactionId, o.MerchantId, o.PayerUserId, o.TotalFen, o.SuccessTime }).ToListAsync(ct);
         foreach (var o in payments.Take(max))
@@ -67,7 +65,7 @@ public sealed class AmlSources(DatabaseOptions database, PersonalData personalDa
             .Where(r => r.Status == Paid && r.SuccessTime >= from && r.SuccessTime < to)
             .Join(db.Set<PaymentOrderRow>(), r => r.OrderId, o => o.Id,
                 (r, o) => new { r.RefundId, r.MerchantId, o.PayerUserId, r.RefundFen, r.SuccessTime })
-            .Where(r => r.PayerUserId != null && (user == null || r.PayerUserId == user))
+            .Where(r => r.PayerUserId != null)
             .OrderBy(r => r.SuccessTime).Take(max + 1).ToListAsync(ct);
         foreach (var r in refunds.Take(max))
         {
@@ -78,7 +76,7 @@ public sealed class AmlSources(DatabaseOptions database, PersonalData personalDa
         }
         var funds = await db.Set<FundMovementRow>().AsNoTracking()
             .Where(f => f.Status == FundMovements.Succeeded && (f.Kind == FundMovements.TopUp || f.Kind == FundMovements.Withdrawal))
-            .Where(f => f.ResolvedAt >= from && f.ResolvedAt < to && (user == null || f.UserId == user))
+            .Where(f => f.ResolvedAt >= from && f.ResolvedAt < to)
             .OrderBy(f => f.ResolvedAt).Take(max + 1)
             .Select(f => new { f.Id, f.UserId, f.Kind, f.CardToken, f.Bank, f.CardMasked, f.AmountFen, f.ResolvedAt }).ToListAsync(ct);
         foreach (var f in funds.Take(max))
@@ -89,6 +87,39 @@ public sealed class AmlSources(DatabaseOptions database, PersonalData personalDa
         }
         var truncated = transfers.Count > max || payments.Count > max || refunds.Count > max || funds.Count > max;
         return ([.. moves.OrderBy(m => m.At).ThenBy(m => m.Reference, StringComparer.Ordinal)], truncated);
+    }
+
+    /// <summary>
+    /// Which of <paramref name="users"/>' wallets had any finished movement in [<paramref name="from"/>, <paramref name="to"/>):
+    /// four queries per 500 wallets, however many there are (the dormant-wallet rule asks it of every wallet that moved much).
+    /// </summary>
+    public async Task<HashSet<Guid>> ActiveAsync(IReadOnlyCollection<Guid> users, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        var active = new HashSet<Guid>();
+        await using var db = database.CreateContext();
+        foreach (var chunk in users.Chunk(LookupChunk))
+        {
+            var transfers = await db.Set<WalletTransferRow>().AsNoTracking()
+                .Where(t => t.Status == WalletTransfers.Succeeded && t.ResolvedAt >= from && t.ResolvedAt < to
+                    && (chunk.Contains(t.PayerUserId) || (t.PayeeUserId != null && chunk.Contains(t.PayeeUserId.Value))))
+                .Select(t => new { t.PayerUserId, t.PayeeUserId }).Distinct().ToListAsync(ct);
+            active.UnionWith(transfers.SelectMany(t => t.PayeeUserId is { } payee ? new[] { t.PayerUserId, payee } : [t.PayerUserId]));
+            active.UnionWith(await db.Set<PaymentOrderRow>().AsNoTracking()
+                .Where(o => o.State == Paid && o.SuccessTime >= from && o.SuccessTime < to && o.PayerUserId != null
+                    && chunk.Contains(o.PayerUserId.Value))
+                .Select(o => o.PayerUserId!.Value).Distinct().ToListAsync(ct));
+            active.UnionWith(await db.Set<PaymentRefundRow>().AsNoTracking()
+                .Where(r => r.Status == Paid && r.SuccessTime >= from && r.SuccessTime < to && chunk.Contains(r.PayerUserId))
+                .Select(r => r.PayerUserId).Distinct().ToListAsync(ct));
+            active.UnionWith(await db.Set<FundMovementRow>().AsNoTracking()
+                .Where(f => f.Status == FundMovements.Succeeded && (f.Kind == FundMovements.TopUp || f.Kind == FundMovements.Withdrawal)
+                    && f.ResolvedAt >= from && f.ResolvedAt < to && chunk.Contains(f.UserId))
+                .Select(f => f.UserId).Distinct().ToListAsync(ct));
+        }
+        active.IntersectWith(users);
+        return active;
     }
 
     /// <summary>
