@@ -48,7 +48,7 @@ public static class OperatorAccountEndpoints
             context.RequestAborted);
         var masked = PersonalDataMask.Phone(request.Phone);
         await audit.AppendAsync(principal.Identity!.Name!, principal.FindFirstValue(ClaimTypes.Role)!, "account.open-assisted",
-            $"user:{user!.Id}", $"phone {masked}, ticket {request.Ticket}", context.RequestAborted);
+            $"user:{user!.Id}", $"phone {masked}, ticket {request.Ticket}");
         return Results.Created($"/api/ops/accounts/{user.Id}", new OpenedDto(user.Id, masked, OpeningChannels.Counter));
     }
 }

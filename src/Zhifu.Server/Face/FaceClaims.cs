@@ -200,7 +200,7 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
         {
             return NotOpen;
         }
-        await audit.AppendAsync(by.Username, by.Role, "face-claim.assign", claim.TransactionId, "taken", ct);
+        await audit.AppendAsync(by.Username, by.Role, "face-claim.assign", claim.TransactionId, "taken");
         return null;
     }
 
@@ -267,7 +267,7 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
             return Busy; // another operator decided it first, or a refund of the payment went in meanwhile
         }
         await audit.AppendAsync(by.Username, by.Role, "face-claim.decide", claim.TransactionId,
-            $"{claim.State}, compensating {lossFen} fen: {note}", CancellationToken.None);
+            $"{claim.State}, compensating {lossFen} fen: {note}");
         if (lossFen > 0)
         {
             return await CompensateAsync(claim);
@@ -321,7 +321,7 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
             return RecoveryNotPending;
         }
         await audit.AppendAsync(by.Username, by.Role, "face-claim.recover", claim.TransactionId,
-            $"{claim.RecoveryState} {claim.RecoveredFen} fen: {note}", CancellationToken.None);
+            $"{claim.RecoveryState} {claim.RecoveredFen} fen: {note}");
         return fromMerchant ? await RecoverFromMerchantAsync(claim) : null;
     }
 
@@ -463,7 +463,7 @@ public sealed class FaceClaims(DatabaseOptions database, FaceOptions options, Fa
             if (await SavedAsync(db, CancellationToken.None))
             {
                 await audit.AppendAsync("system", "system", recovery ? "face-claim.recover-undone" : "face-claim.decide-undone",
-                    claim.TransactionId, why.Code, CancellationToken.None);
+                    claim.TransactionId, why.Code);
                 return why;
             }
         }

@@ -82,7 +82,7 @@ public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestN
         {
             return "FACE_TERMINAL_NOT_PENDING"; // its merchant changed it meanwhile: nothing written
         }
-        await audit.AppendAsync(by.Username, by.Role, certify ? "face-terminal.certify" : "face-terminal.reject", terminalId, note, ct);
+        await audit.AppendAsync(by.Username, by.Role, certify ? "face-terminal.certify" : "face-terminal.reject", terminalId, note);
         return null;
     }
 
@@ -168,7 +168,7 @@ public sealed class FaceTerminals(DatabaseOptions database, MerchantApi.RequestN
             return "changed"; // reviewed or changed by someone else meanwhile: nothing written, look again
         }
         await audit.AppendAsync("merchant:" + by.Identity!.Name, by.FindFirstValue(ClaimTypes.Role)!, action, terminalId,
-            $"{changes}; state {row.State}", ct);
+            $"{changes}; state {row.State}");
         return null;
     }
 

@@ -92,7 +92,7 @@ public sealed class AccountFreezes(
             return (null, LifecycleErrors.AlreadyFrozen);
         }
         var freeze = await restrictions.AddAsync(userId, kind, reason, by.CreatedBy, cancellationToken);
-        await audit.AppendAsync(by.Username, by.Role, "account.freeze", $"user:{userId}", $"{kind}; reason: {reason}", cancellationToken);
+        await audit.AppendAsync(by.Username, by.Role, "account.freeze", $"user:{userId}", $"{kind}; reason: {reason}");
         return (freeze, null);
     }
 
@@ -114,7 +114,7 @@ public sealed class AccountFreezes(
         {
             return LifecycleErrors.NotFrozen;
         }
-        await audit.AppendAsync(by.Username, by.Role, "account.unfreeze", $"user:{userId}", $"{kind}; reason: {reason}", cancellationToken);
+        await audit.AppendAsync(by.Username, by.Role, "account.unfreeze", $"user:{userId}", $"{kind}; reason: {reason}");
         return null;
     }
 

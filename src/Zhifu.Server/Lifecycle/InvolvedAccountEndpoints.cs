@@ -43,7 +43,7 @@ public static class InvolvedAccountEndpoints
             return error.ToResult(context);
         }
         await audit.AppendAsync(by.Username, by.Role, "involved-list.add", $"involved:{entry!.Id}",
-            $"{entry.Category} {entry.SubjectMasked}, source {entry.Source}, reason: {entry.Reason}", context.RequestAborted);
+            $"{entry.Category} {entry.SubjectMasked}, source {entry.Source}, reason: {entry.Reason}");
         return Results.Created($"/api/ops/involved-accounts/{entry.Id}", ToDto(entry, clock.UtcNow));
     }
 
@@ -61,7 +61,7 @@ public static class InvolvedAccountEndpoints
             return error.ToResult(context);
         }
         await audit.AppendAsync(by.Username, by.Role, "involved-list.remove", $"involved:{id}",
-            $"{entry!.Category} {entry.SubjectMasked}, reason: {reason}", context.RequestAborted);
+            $"{entry!.Category} {entry.SubjectMasked}, reason: {reason}");
         return Results.Ok(ToDto(entry, clock.UtcNow));
     }
 

@@ -59,8 +59,7 @@ public sealed class NumberDetachment(
             OccurredAt = occurredAt, RecordedAt = clock.UtcNow,
         });
         await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync("carrier", "carrier", "account.number-detached", $"user:{user.Id}", $"phone {masked}, {cause}",
-            cancellationToken);
+        await audit.AppendAsync("carrier", "carrier", "account.number-detached", $"user:{user.Id}", $"phone {masked}, {cause}");
         return DetachOutcome.Detached;
     }
 
@@ -117,8 +116,7 @@ public sealed class NumberDetachment(
             return WalletErrors.PhoneTaken; // the number opened a wallet in the meantime
         }
         var masked = PersonalDataMask.Phone(newPhone);
-        await audit.AppendAsync(by.Username, by.Role, "account.rebind-phone", $"user:{userId}", $"new phone {masked}, ticket {ticket}",
-            cancellationToken);
+        await audit.AppendAsync(by.Username, by.Role, "account.rebind-phone", $"user:{userId}", $"new phone {masked}, ticket {ticket}");
         await sms.SendAsync(newPhone, "account", "【知付】您的钱包已在柜面绑定本手机号，可使用原登录密码登录。",
             cancellationToken);
         return null;

@@ -76,7 +76,7 @@ public static class OperatorUserSearch
             found.Add(await DescribeAsync(user, database, personalData, restrictions, ct));
         }
         var key = phone is not null ? "phone " + PersonalDataMask.Phone(phone) : "id " + PersonalDataMask.IdNumber(normalizedId);
-        await services.GetRequiredService<AuditLog>().AppendAsync(by.Username, by.Role, "user.search", key, $"{found.Count} found", ct);
+        await services.GetRequiredService<AuditLog>().AppendAsync(by.Username, by.Role, "user.search", key, $"{found.Count} found");
         return (found, null);
     }
 

@@ -98,6 +98,6 @@ public static class OperatorMerchantApiEndpoints
     private static Task AuditAsync(AuditLog audit, ClaimsPrincipal user, string action, string target, HttpContext h)
     {
         var actor = OperatorActor.Of(user);
-        return audit.AppendAsync(actor.Username, actor.Role, action, target, "", h.RequestAborted);
+        return audit.AppendAsync(actor.Username, actor.Role, action, target, "");
     }
 }

@@ -118,5 +118,5 @@ public sealed class MerchantCredentialSettings(DatabaseOptions database, Merchan
     }
 
     private Task AuditAsync(ClaimsPrincipal user, string action, string target, CancellationToken ct) =>
-        audit.AppendAsync("merchant:" + user.Identity!.Name, user.FindFirstValue(ClaimTypes.Role)!, action, target, "", ct);
+        audit.AppendAsync("merchant:" + user.Identity!.Name, user.FindFirstValue(ClaimTypes.Role)!, action, target, "");
 }

@@ -24,7 +24,7 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         var (row, refusal) = approve ? await ApproveAsync(mchId, by.CreatedBy, note, ct) : await RejectAsync(mchId, by.CreatedBy, note!, ct);
         if (refusal is null)
         {
-            await audit.AppendAsync(by.Username, by.Role, approve ? "merchant.approve" : "merchant.reject", mchId, note ?? "", ct);
+            await audit.AppendAsync(by.Username, by.Role, approve ? "merchant.approve" : "merchant.reject", mchId, note ?? "");
         }
         return (row, refusal);
     }
@@ -38,7 +38,7 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         var (row, refusal) = await SetTermsAsync(mchId, terms, ct);
         if (refusal is null)
         {
-            await audit.AppendAsync(by.Username, by.Role, "merchant.terms", mchId, System.Text.Json.JsonSerializer.Serialize(terms), ct);
+            await audit.AppendAsync(by.Username, by.Role, "merchant.terms", mchId, System.Text.Json.JsonSerializer.Serialize(terms));
         }
         return (row, refusal);
     }
@@ -67,7 +67,7 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
         }
         row.Status = to;
         credentials.Forget(mchId);
-        await audit.AppendAsync(by.Username, by.Role, suspend ? "merchant.suspend" : "merchant.resume", mchId, reason, CancellationToken.None);
+        await audit.AppendAsync(by.Username, by.Role, suspend ? "merchant.suspend" : "merchant.resume", mchId, reason);
         return (row, null);
     }
 
@@ -103,7 +103,7 @@ public sealed class MerchantOnboarding(DatabaseOptions database, ILedger ledger,
             return (null, problems);
         }
         var row = await ApplyAsync(application, by.CreatedBy, ct);
-        await audit.AppendAsync(by.Username, by.Role, "merchant.apply", row.MchId, $"{row.Name} MCC {row.Mcc} risk {row.RiskLevel}", ct);
+        await audit.AppendAsync(by.Username, by.Role, "merchant.apply", row.MchId, $"{row.Name} MCC {row.Mcc} risk {row.RiskLevel}");
         return (row, []);
     }
 

@@ -43,7 +43,7 @@ public sealed class MerchantStaff(DatabaseOptions database, PasswordHasher passw
                 ? new Refusal(409, refusal, $"员工账号已达上限 {StaffMax} 个", $"At most {StaffMax} staff accounts")
                 : new Refusal(409, refusal, "该用户名已被使用", "That username is taken", "username"));
         }
-        await audit.AppendAsync(actor, actorRole, "merchant.staff.create", row!.Username, row.Role, ct);
+        await audit.AppendAsync(actor, actorRole, "merchant.staff.create", row!.Username, row.Role);
         return (row, password, null);
     }
 
@@ -69,7 +69,7 @@ public sealed class MerchantStaff(DatabaseOptions database, PasswordHasher passw
                 : new Refusal(409, refusal, "商户须至少保留一名启用的管理员", "The merchant must keep at least one enabled admin"));
         }
         await audit.AppendAsync("merchant:" + admin, "admin", "merchant.staff.change", username,
-            $"role {row!.Role} disabled {row.DisabledAt is not null}", ct);
+            $"role {row!.Role} disabled {row.DisabledAt is not null}");
         return (row, null);
     }
 

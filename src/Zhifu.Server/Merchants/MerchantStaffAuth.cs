@@ -204,11 +204,23 @@ public static class MerchantStaffAuth
             : await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.Id == staff.MerchantId, context.RequestAborted);
         // a suspended merchant's staff still sign in: its refunds (their review among them), orders and bills go on; the console
         // starts no payment
-        if (refusal is not null || merchant is not { Status: Zhifu.Data.Entities.MerchantRow.Active or Zhifu.Data.Entities.MerchantRow.Suspended }
-            || staff!.DisabledAt is not null)
+        if (refusal is not null || merchant is null)
         {
             logger.LogWarning("Merchant staff sign-in refused");
             return (null, new Refusal(401, "MERCHANT_BAD_CREDENTIALS", "用户名或密码错误", "Wrong username or password"));
+        }
+        // the password was right: the one who knows it is told why the door stays shut, and whom to ask
+        if (staff!.DisabledAt is not null)
+        {
+            logger.LogWarning("Merchant staff sign-in refused: account disabled");
+            return (null, new Refusal(403, "MERCHANT_STAFF_DISABLED", "您的账号已被停用，请联系本商户的管理员",
+                "Your account is disabled: ask your merchant's admin"));
+        }
+        if (merchant.Status is not (Zhifu.Data.Entities.MerchantRow.Active or Zhifu.Data.Entities.MerchantRow.Suspended))
+        {
+            logger.LogWarning("Merchant staff sign-in refused: merchant not in business");
+            return (null, new Refusal(403, "MERCHANT_NOT_ACTIVE", "商户未生效，不能登录；请联系平台运营人员",
+                "The merchant is not in business: ask the platform's operations staff")); // staff are only made for approved ones
         }
         var session = await IssueAsync(context, staff, merchant.MchId);
         logger.LogInformation("Merchant staff {Username} ({Role}) of {MchId} signed in", staff.Username, staff.Role, merchant.MchId);

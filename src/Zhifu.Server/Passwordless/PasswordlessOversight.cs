@@ -171,7 +171,7 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
             (upheld ? PasswordlessDisputeRow.Upheld : PasswordlessDisputeRow.Rejected, upheld ? lossFen : 0, by.Username, note, clock.UtcNow);
         await db.SaveChangesAsync(ct);
         await audit.AppendAsync(by.Username, by.Role, "passwordless.dispute.decide", dispute.TransactionId,
-            $"{dispute.State} loss {dispute.LossFen} fen: {note}", ct);
+            $"{dispute.State} loss {dispute.LossFen} fen: {note}");
         return null;
     }
 
@@ -191,7 +191,7 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
         await db.Merchants.Where(m => m.Id == merchantId).ExecuteUpdateAsync(s => s.SetProperty(m => m.PasswordlessEligible, false), ct);
         merchants.Forget(figures.MchId);
         await audit.AppendAsync("system", "system", "merchant.passwordless-revoked", figures.MchId,
-            $"dispute rate {figures.DisputeRatePpm} ppm ≥ {options.DisputeRateThresholdPpm} ppm over {figures.Payments} payments", ct);
+            $"dispute rate {figures.DisputeRatePpm} ppm ≥ {options.DisputeRateThresholdPpm} ppm over {figures.Payments} payments");
         logger.LogWarning("merchant {MchId} lost passwordless eligibility: dispute rate {Rate} ppm", figures.MchId, figures.DisputeRatePpm);
         return true;
     }

@@ -94,7 +94,7 @@ public sealed class PasswordlessQueries(DatabaseOptions database, PasswordlessOp
         if (search.Phone is not null)
         {
             await audit.AppendAsync(by.Username, by.Role, "passwordless.agreements.search", "phone " + PersonalDataMask.Phone(search.Phone),
-                $"{total} found", ct);
+                $"{total} found");
         }
         return new AgreementPage([.. rows.Select(a => new AgreementHit(phones[a.UserId!.Value], Dto(a, names)))], total);
     }

@@ -50,8 +50,7 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
         (row.Status, row.Attempts, row.NextAttemptAt, row.DeliveredAt) = (Pending, 0, clock.UtcNow, null);
         await db.SaveChangesAsync(cancellationToken);
         Wake();
-        await audit.AppendAsync(by.Username, by.Role, "merchant-notification.resend", $"{row.MchId} {row.EventType} {row.Id}", "",
-            cancellationToken);
+        await audit.AppendAsync(by.Username, by.Role, "merchant-notification.resend", $"{row.MchId} {row.EventType} {row.Id}", "");
         return true;
     }
 

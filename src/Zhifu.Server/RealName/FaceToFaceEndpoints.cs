@@ -33,7 +33,7 @@ public static class FaceToFaceEndpoints
             return error.ToResult(context);
         }
         await audit.AppendAsync(principal.Identity!.Name!, principal.FindFirstValue(ClaimTypes.Role)!, "real-name.face-to-face",
-            $"user:{userId}", $"ticket {ticket}, class {before} -> {after}", context.RequestAborted);
+            $"user:{userId}", $"ticket {ticket}, class {before} -> {after}");
         return Results.Ok(new FaceToFaceDto(userId, before, after, AccountClasses.Name(after)));
     }
 }

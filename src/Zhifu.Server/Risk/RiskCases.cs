@@ -289,7 +289,7 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
         if (outcome.ErrorCode is null && outcome.Case is { } row)
         {
             await audit.AppendAsync(by.Username, by.Role, action, $"risk-case:{row.Id}",
-                $"{row.Kind} case on {row.BusinessKind} {row.BusinessId} ({new Money(row.AmountFen)}): {details}", CancellationToken.None);
+                $"{row.Kind} case on {row.BusinessKind} {row.BusinessId} ({new Money(row.AmountFen)}): {details}");
         }
         return outcome;
     }

@@ -80,7 +80,7 @@ public sealed class RiskLists(DatabaseOptions database, PersonalData personalDat
         var entry = await AddKeyAsync(listing.List, key, masked, listing.Reason, listing.Source, listing.ExpiresAt, by.CreatedBy,
             cancellationToken);
         await audit.AppendAsync(by.Username, by.Role, "risk-list.add", $"risk-list:{entry.Id}",
-            $"{entry.List} {entry.SubjectMasked}, source {entry.Source}, reason: {entry.Reason}", cancellationToken);
+            $"{entry.List} {entry.SubjectMasked}, source {entry.Source}, reason: {entry.Reason}");
         return entry;
     }
 
@@ -115,8 +115,7 @@ public sealed class RiskLists(DatabaseOptions database, PersonalData personalDat
         (entry.RemovedAt, entry.RemovedBy, entry.RemovalReason) = (clock.UtcNow, by.CreatedBy, reason);
         await db.SaveChangesAsync(cancellationToken);
         await ReloadAsync(CancellationToken.None);
-        await audit.AppendAsync(by.Username, by.Role, "risk-list.remove", $"risk-list:{id}", $"{entry.List} {entry.SubjectMasked}, reason: {reason}",
-            cancellationToken);
+        await audit.AppendAsync(by.Username, by.Role, "risk-list.remove", $"risk-list:{id}", $"{entry.List} {entry.SubjectMasked}, reason: {reason}");
         return entry;
     }
 

@@ -81,7 +81,7 @@ public sealed class RiskRules(DatabaseOptions database, Security.AuditLog audit,
         }
         await ReloadAsync(CancellationToken.None);
         await audit.AppendAsync(by.Username, by.Role, "risk-rule.put", $"risk-rule:{ruleId}",
-            $"v{row.Version} {row.Type} [{row.Kinds}] {row.ParametersJson} → {row.Action} ({row.Score}), {row.Mode}", CancellationToken.None);
+            $"v{row.Version} {row.Type} [{row.Kinds}] {row.ParametersJson} → {row.Action} ({row.Score}), {row.Mode}");
         return (row, null);
     }
 

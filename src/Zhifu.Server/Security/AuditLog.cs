@@ -9,16 +9,23 @@ using Zhifu.Data.Entities;
 namespace Zhifu.Server.Security;
 
 /// <summary>
-/// The tamper-evident audit log (SEC-1): each entry's hash covers its fields and the previous entry's hash. Details must
-/// never carry personal data in clear — mask it first (ACC-8).
+/// The tamper-evident audit log (SEC-1): each entry's hash is an HMAC-SHA256 of its fields, each length-prefixed, and of the
+/// previous entry's hash, under a key derived from the server's secrets — which live outside the database, so whoever can
+/// rewrite the table cannot rewrite the chain to match. Details must never carry personal data in clear — mask it first (ACC-8).
 /// </summary>
-public sealed class AuditLog(DatabaseOptions database, IClock clock)
+public sealed class AuditLog(DatabaseOptions database, IClock clock, SecretKeys keys)
 {
     private const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly byte[] _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, keys.BlindIndexKey, 32, info: "zhifu audit chain v1"u8.ToArray());
 
-    public async Task AppendAsync(string actor, string role, string action, string target, string details, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends an entry. It takes no cancellation: an entry is asked for once the change it records is made, and no client
+    /// going away may leave that change unaudited (SEC-1).
+    /// </summary>
+    public async Task AppendAsync(string actor, string role, string action, string target, string details)
     {
+        var cancellationToken = CancellationToken.None;
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -39,7 +46,7 @@ public sealed class AuditLog(DatabaseOptions database, IClock clock)
                     PreviousHash = last?.Hash ?? Genesis,
                     Hash = "",
                 };
-                row.Hash = HashOf(row);
+                row.Hash = HashOf(row, _key);
                 db.Set<AuditRow>().Add(row);
                 try
                 {
@@ -67,7 +74,7 @@ public sealed class AuditLog(DatabaseOptions database, IClock clock)
         await foreach (var row in db.Set<AuditRow>().AsNoTracking().OrderBy(a => a.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             count++;
-            if (row.Sequence != count || row.PreviousHash != previous || row.Hash != HashOf(row))
+            if (row.Sequence != count || row.PreviousHash != previous || row.Hash != HashOf(row, _key))
             {
                 return (count, row.Sequence);
             }
@@ -78,10 +85,23 @@ public sealed class AuditLog(DatabaseOptions database, IClock clock)
 
     private static DateTimeOffset ToMilliseconds(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
 
-    private static string HashOf(AuditRow row)
+    /// <summary>The entry's HMAC: each field as its UTF-8 length (4 bytes, little-endian) then its bytes, so no text typed into one
+    /// field can pass for another's.</summary>
+    private static string HashOf(AuditRow row, byte[] key)
     {
-        var text = string.Join('\u001f', row.Sequence.ToString(CultureInfo.InvariantCulture), row.At.UtcTicks.ToString(CultureInfo.InvariantCulture),
-            row.Actor, row.Role, row.Action, row.Target, row.Details, row.PreviousHash);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+        Span<byte> length = stackalloc byte[4];
+        foreach (var field in new[]
+        {
+            row.Sequence.ToString(CultureInfo.InvariantCulture), row.At.UtcTicks.ToString(CultureInfo.InvariantCulture), row.Actor, row.Role,
+            row.Action, row.Target, row.Details, row.PreviousHash,
+        })
+        {
+            var bytes = Encoding.UTF8.GetBytes(field);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
+            hmac.AppendData(length);
+            hmac.AppendData(bytes);
+        }
+        return Convert.ToHexStringLower(hmac.GetHashAndReset());
     }
 }

@@ -49,7 +49,7 @@ public sealed class OperatorAccounts(DatabaseOptions database, PasswordHasher pa
         {
             return (null, $"operator {username} exists"); // created concurrently
         }
-        await audit.AppendAsync(actor, "system", "operator.create", username, role, ct);
+        await audit.AppendAsync(actor, "system", "operator.create", username, role);
         return (initial, null);
     }
 
@@ -69,7 +69,7 @@ public sealed class OperatorAccounts(DatabaseOptions database, PasswordHasher pa
         {
             return (null, $"no operator {username}");
         }
-        await audit.AppendAsync(actor, "system", "operator.password-reset", username, "", ct);
+        await audit.AppendAsync(actor, "system", "operator.password-reset", username, "");
         return (initial, null);
     }
 
@@ -92,7 +92,7 @@ public sealed class OperatorAccounts(DatabaseOptions database, PasswordHasher pa
             op.DisabledAt = null;
         }
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(actor, "system", disable ? "operator.disable" : "operator.enable", username, "", ct);
+        await audit.AppendAsync(actor, "system", disable ? "operator.disable" : "operator.enable", username, "");
         return null;
     }
 

@@ -71,7 +71,7 @@ public static class StaffPasswords
         }
         (row.PasswordHash, row.MustChangePassword, row.SessionStamp) = (hash, false, stamp); // every other session ends (ACC-7)
         var (actor, role, action, target) = audit(row);
-        await services.GetRequiredService<AuditLog>().AppendAsync(actor, role, action, target, "", ct);
+        await services.GetRequiredService<AuditLog>().AppendAsync(actor, role, action, target, "");
         return (row, null);
     }
 }

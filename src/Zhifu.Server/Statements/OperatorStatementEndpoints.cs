@@ -43,7 +43,7 @@ public static class OperatorStatementEndpoints
         }
         var by = OperatorActor.Of(principal);
         await audit.AppendAsync(by.Username, by.Role, "user.statement", id.ToString(),
-            $"{page!.Entries.Count} lines; {context.Request.QueryString.Value}", ct);
+            $"{page!.Entries.Count} lines; {context.Request.QueryString.Value}");
         return Results.Ok(page);
     }
 
@@ -62,7 +62,7 @@ public static class OperatorStatementEndpoints
             return error.ToResult(context);
         }
         var by = OperatorActor.Of(principal);
-        await audit.AppendAsync(by.Username, by.Role, "user.statement-entry", id.ToString(), $"record {detail!.Entry.RecordId}", ct);
+        await audit.AppendAsync(by.Username, by.Role, "user.statement-entry", id.ToString(), $"record {detail!.Entry.RecordId}");
         return Results.Ok(detail);
     }
 

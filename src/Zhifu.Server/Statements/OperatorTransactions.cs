@@ -56,7 +56,7 @@ public sealed class OperatorTransactions(DatabaseOptions database, IEnumerable<I
         // Counted only so far as anyone can page (the list says "more than" beyond it), so a count never scans without end.
         var total = await arms.Aggregate(Queryable.Concat).Take(CountMax).CountAsync(ct);
         var page = await SliceAsync(arms, filter.Sort, (filter.PageNumber - 1) * filter.PageSize, filter.PageSize, ct);
-        await audit.AppendAsync(by.Username, by.Role, "transactions.list", "", $"{page.Count} of {total}; {filter.QueryString()}", ct);
+        await audit.AppendAsync(by.Username, by.Role, "transactions.list", "", $"{page.Count} of {total}; {filter.QueryString()}");
         return new Page(await ShowAsync(page, ct), total);
     }
 
@@ -72,7 +72,7 @@ public sealed class OperatorTransactions(DatabaseOptions database, IEnumerable<I
         var arms = Arms(db, filter.Kind).Select(arm => Filtered(arm, filter)).ToList();
         var rows = await SliceAsync(arms, filter.Sort, 0, ExportRowsMax, ct);
         await audit.AppendAsync(by.Username, by.Role, "transactions.export", format,
-            $"{rows.Count} rows{(rows.Count == ExportRowsMax ? " (the cap)" : "")}; {filter.QueryString(("size", null))}", ct);
+            $"{rows.Count} rows{(rows.Count == ExportRowsMax ? " (the cap)" : "")}; {filter.QueryString(("size", null))}");
         return await ShowAsync(rows, ct);
     }
 
@@ -98,7 +98,7 @@ public sealed class OperatorTransactions(DatabaseOptions database, IEnumerable<I
         var related = relatedIds.Count == 0 ? []
             : await AllLines(db, null).Where(l => relatedIds.Contains(l.Id)).OrderBy(l => l.At).ToListAsync(ct);
         var postings = await transfers.AllOfAsync([id, .. relatedIds], PostingsMax, ct);
-        await audit.AppendAsync(by.Username, by.Role, "transactions.view", id.ToString(), line.Kind, ct);
+        await audit.AppendAsync(by.Username, by.Role, "transactions.view", id.ToString(), line.Kind);
         var shown = await ShowAsync([line, .. related], ct);
         return new Detail(shown[0], history, shown.Skip(1).ToList(), postings);
     }

@@ -62,7 +62,7 @@ public static class TransferOperatorEndpoints
         string Show(object? v) => v is null ? "auto" : Convert.ToString(v, CultureInfo.InvariantCulture)!;
         await services.GetRequiredService<AuditLog>().AppendAsync(actor.Username, actor.Role, "transfer-limits.set", userId.ToString(),
             $"single={Show(request.SingleAmountFen)} daily={Show(request.DailyAmountFen)} count={Show(request.DailyCount)} "
-            + $"yearly={Show(request.YearlyAmountFen)} reason={reason}", CancellationToken.None);
+            + $"yearly={Show(request.YearlyAmountFen)} reason={reason}");
         return Results.Ok(await TransferLimitDto.OfAsync(user, services.GetRequiredService<TransferLimits>(), context.RequestAborted));
     }
 }

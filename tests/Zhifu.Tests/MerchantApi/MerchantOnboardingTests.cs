@@ -186,8 +186,10 @@ public sealed class MerchantOnboardingTests
         Assert.Equal(200, (int)(await cashier.GetAsync("/api/merchant/refunds", Ct)).StatusCode);
         Assert.Equal(200, (int)(await admin.PutAsJsonAsync("/api/merchant/staff/cafe-cashier", new { disable = true }, Ct)).StatusCode);
         await AssertProblemAsync(await cashier.GetAsync("/api/merchant/refunds", Ct), 401, "MERCHANT_SIGN_IN_REQUIRED");
-        await AssertProblemAsync(await MerchantStaffSignIn.LoginAsync(server.Client(), "cafe-cashier", "Shop@2026", Ct), 401,
-            "MERCHANT_BAD_CREDENTIALS");
+        await AssertProblemAsync(await MerchantStaffSignIn.LoginAsync(server.Client(), "cafe-cashier", "Shop@2026", Ct), 403,
+            "MERCHANT_STAFF_DISABLED"); // the right password: told why, and whom to ask
+        await AssertProblemAsync(await MerchantStaffSignIn.LoginAsync(server.Client(), "cafe-cashier", "Wrong@2026", Ct), 401,
+            "MERCHANT_BAD_CREDENTIALS"); // a wrong one learns nothing
         // enabled again, the account signs in afresh: the session it had (a stolen cookie, say) stays ended
         Assert.Equal(200, (int)(await admin.PutAsJsonAsync("/api/merchant/staff/cafe-cashier", new { disable = false }, Ct)).StatusCode);
         await AssertProblemAsync(await cashier.GetAsync("/api/merchant/refunds", Ct), 401, "MERCHANT_SIGN_IN_REQUIRED");

@@ -54,7 +54,7 @@ public sealed class RefundDesk(DatabaseOptions database, MerchantCredentials cre
             return (null, new Refusal(refusal.Status, "REFUND_" + refusal.Code, refusal.Message, refusal.Message, "amount"));
         }
         await audit.AppendAsync(StaffName(user), user.FindFirstValue(ClaimTypes.Role)!, "refund.request",
-            refund!.RefundId, $"{mchId} {outTradeNo} {new Money(amountFen)}", ct);
+            refund!.RefundId, $"{mchId} {outTradeNo} {new Money(amountFen)}");
         return (refund, null);
     }
 
@@ -84,7 +84,7 @@ public sealed class RefundDesk(DatabaseOptions database, MerchantCredentials cre
                 return (null, new Refusal(409, refusal, "退款正在处理中，请稍后再试", "The refund is being processed; try again shortly"));
         }
         await audit.AppendAsync(reviewer, user.FindFirstValue(ClaimTypes.Role)!, approve ? "refund.approve" : "refund.reject", refundId,
-            $"{refund!.MchId} {new Money(refund.RefundFen)} {note}", ct);
+            $"{refund!.MchId} {new Money(refund.RefundFen)} {note}");
         return (refund, null);
     }
 
@@ -98,6 +98,6 @@ public sealed class RefundDesk(DatabaseOptions database, MerchantCredentials cre
         merchant.RefundReviewRequired = required;
         await db.SaveChangesAsync(ct);
         credentials.Forget(merchant.MchId);
-        await audit.AppendAsync(StaffName(user), "admin", "merchant.refund-review", merchant.MchId, required ? "on" : "off", ct);
+        await audit.AppendAsync(StaffName(user), "admin", "merchant.refund-review", merchant.MchId, required ? "on" : "off");
     }
 }

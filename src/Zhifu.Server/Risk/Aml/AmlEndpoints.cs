@@ -94,7 +94,7 @@ public static class AmlEndpoints
         }
         var by = OperatorActor.Of(principal);
         await audit.AppendAsync(by.Username, by.Role, "aml.download", $"aml-report:{row.Id}",
-            $"{row.Kind} {Text(row.Day)} v{row.Version}, sha256 {row.Sha256}", context.RequestAborted);
+            $"{row.Kind} {Text(row.Day)} v{row.Version}, sha256 {row.Sha256}");
         context.Response.Headers["X-Content-SHA256"] = row.Sha256;
         return Results.File(row.Content, "text/csv; charset=utf-8", FileName(row.Kind, row.Day, row.Version));
     }

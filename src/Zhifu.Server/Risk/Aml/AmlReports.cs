@@ -31,8 +31,7 @@ public sealed class AmlReports(DatabaseOptions database, AmlReportBuilder builde
         {
             var row = (await GenerateAsync(day, k, by.CreatedBy, onlyIfMissing: false, ct))!;
             await audit.AppendAsync(by.Username, by.Role, "aml.generate", $"aml-report:{row.Id}",
-                $"{k} {day:yyyy-MM-dd} v{row.Version}, {row.RowCount} rows, sha256 {row.Sha256}, reason: {reason}",
-                CancellationToken.None); // stored: its audit line follows whatever the request does (SEC-1)
+                $"{k} {day:yyyy-MM-dd} v{row.Version}, {row.RowCount} rows, sha256 {row.Sha256}, reason: {reason}");
             made.Add(row);
         }
         return made;
