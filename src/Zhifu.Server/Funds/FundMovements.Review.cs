@@ -55,20 +55,34 @@ public sealed partial class FundMovements
         return RiskHoldOutcome.Done;
     }
 
-    /// <summary>The case voided it: the hold is voided as if the bank had refused.</summary>
+    /// <summary>The failure code of a movement a risk decision voided — set as it leaves review, so nothing ever sends it.</summary>
+    public const string RiskRejected = "risk_rejected";
+
+    /// <summary>
+    /// The case voided it: the hold is voided as if the bank had refused. It leaves review marked <see cref="RiskRejected"/> in
+    /// the same statement: a void interrupted after that (a crash, the ledger down) is finished by the recovery worker by a
+    /// reversal, never by sending it to the bank, and by this decision when it is made again.
+    /// </summary>
     public async Task<RiskHoldOutcome> VoidReviewAsync(Guid movementId)
     {
-        if (!await LeaveReviewAsync(movementId))
+        if (!await LeaveReviewAsync(movementId, RiskRejected))
         {
-            return RiskHoldOutcome.EndedOtherwise;
+            // this decision's own earlier void, interrupted — or finished by the recovery worker since
+            return await FindMovementAsync(movementId) is { FailureCode: RiskRejected } earlier && earlier.Status != Succeeded
+                ? earlier.Status == Failed ? RiskHoldOutcome.Done : await VoidLeftAsync(earlier)
+                : RiskHoldOutcome.EndedOtherwise;
         }
-        var movement = (await FindMovementAsync(movementId))!;
+        return await VoidLeftAsync((await FindMovementAsync(movementId))!);
+    }
+
+    private async Task<RiskHoldOutcome> VoidLeftAsync(FundMovementRow movement)
+    {
         if (await HoldOrBarAsync(movement) is null)
         {
             await FinishAsync(movement, Failed, null, NotHeld); // nothing was held: nothing to void
             return RiskHoldOutcome.Done;
         }
-        await ApplyAsync(movement, BankOutcome.Failed, null, "risk_rejected");
+        await ApplyAsync(movement, BankOutcome.Failed, null, RiskRejected);
         return RiskHoldOutcome.Done;
     }
 
@@ -110,14 +124,15 @@ public sealed partial class FundMovements
     }
 
     /// <summary>review → pending, by exactly one caller, who holds the movement's claim until the outcome is recorded (the
-    /// recovery worker must not resend a movement being voided, nor reverse one being sent).</summary>
-    private async Task<bool> LeaveReviewAsync(Guid movementId)
+    /// recovery worker must not resend a movement being voided, nor reverse one being sent); a void leaves its mark
+    /// (<paramref name="voiding"/>) in the same statement.</summary>
+    private async Task<bool> LeaveReviewAsync(Guid movementId, string? voiding = null)
     {
         var now = clock.UtcNow;
         await using var db = database.CreateContext();
         return await db.Set<FundMovementRow>().Where(m => m.Id == movementId && m.Status == Review)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, Pending).SetProperty(m => m.ResolvingSince, now)
-                .SetProperty(m => m.Version, m => m.Version + 1), CancellationToken.None) == 1;
+                .SetProperty(m => m.FailureCode, voiding).SetProperty(m => m.Version, m => m.Version + 1), CancellationToken.None) == 1;
     }
 
     /// <summary>

@@ -15,7 +15,9 @@ public sealed partial class FundMovements
         // and the hold) must never be sent: the bank would move money the ledger never reserved.
         var hold = await HoldStatusAsync(movement.Id);
         var held = hold is not null;
-        if (hold == PendingStatus.Open && card is not null && movement.Resends < options.ResendsMax && await MayMoveAsync(movement))
+        // …nor a movement a risk decision voided (its void interrupted): the bank never saw it and never will.
+        if (hold == PendingStatus.Open && card is not null && movement.Resends < options.ResendsMax && movement.FailureCode != RiskRejected
+            && await MayMoveAsync(movement))
         {
             // The bank never saw it: send the very same request again (same id, so it can never move money twice) — only while
             // its hold still stands, and only if nobody recorded anything of it meanwhile.
@@ -40,7 +42,7 @@ public sealed partial class FundMovements
         {
             if (held)
             {
-                await ApplyAsync(movement, BankOutcome.Failed, null, "reversed");
+                await ApplyAsync(movement, BankOutcome.Failed, null, movement.FailureCode == RiskRejected ? RiskRejected : "reversed");
             }
             else
             {

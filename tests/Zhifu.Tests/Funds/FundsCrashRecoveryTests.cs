@@ -82,6 +82,31 @@ public sealed class FundsCrashRecoveryTests
     }
 
     [Fact]
+    public async Task RISK1_CARD4_a_risk_void_interrupted_after_leaving_review_is_finished_by_a_reversal_never_sent_to_the_bank()
+    {
+        await using var server = await ZhifuTestServer.StartAsync(null, [.. Settings, "--Funds:ClaimLapseSeconds=7"]);
+        var (movement, cardBefore, walletBefore) = await CrashAfterTheHoldAsync(server, FundMovements.Withdrawal, 3_100);
+        // A risk decision voiding it left review (its mark set in the same statement) and stopped before voiding the hold.
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            await db.Set<FundMovementRow>().Where(m => m.Id == movement.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.ResolvingSince, DateTimeOffset.UtcNow).SetProperty(m => m.FailureCode, FundMovements.RiskRejected), Ct);
+        }
+        var worker = server.Services.GetRequiredService<FundsRecoveryWorker>();
+        await Task.Delay(TimeSpan.FromSeconds(7.2), Ct); // its claim lapses
+        await worker.RunOnceAsync(Ct);
+
+        var settled = await MovementAsync(server, movement.Id);
+        Assert.Equal(("failed", FundMovements.RiskRejected), (settled.GetProperty("status").GetString(), settled.GetProperty("failureCode").GetString()));
+        Assert.Equal(cardBefore, await CardBalanceAsync(server)); // before: sent again, and the rejected withdrawal paid out
+        Assert.Equal(walletBefore, Available(server, movement.WalletLedgerAccountId));
+        // the decision made again finds its own void done
+        Assert.Equal(Zhifu.Server.Risk.RiskHoldOutcome.Done,
+            await server.Services.GetRequiredService<FundMovements>().VoidReviewAsync(movement.Id));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task CARD4_a_movement_whose_hold_was_voided_is_never_sent_to_the_bank()
     {
         await using var server = await ZhifuTestServer.StartAsync(null, Settings);
