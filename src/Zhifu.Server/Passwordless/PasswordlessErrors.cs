@@ -36,6 +36,8 @@ public static class PasswordlessErrors
 
     public static readonly WalletError DisputeBeingDecided = new(409, "PASSWORDLESS_DISPUTE_BEING_DECIDED",
         "另一位操作员正在处理该投诉，请稍后刷新查看", "Another operator is deciding this dispute; look again shortly");
+    public static readonly WalletError DisputeRefunded = new(409, "PASSWORDLESS_DISPUTE_REFUNDED",
+        "该投诉已按成立退款给用户，只能以成立结案", "The user was already refunded for this dispute as upheld: only upholding can close it");
     public static readonly WalletError MerchantUnavailable = new(409, "PASSWORDLESS_MERCHANT_UNAVAILABLE",
         "商户已停用，无法由商户退款", "The merchant is not active and cannot refund");
 

@@ -151,6 +151,12 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
         {
             return PasswordlessErrors.LossOutOfRange(dispute.AmountFen);
         }
+        var refundNo = "PWLD" + dispute.Id.ToString("N");
+        if (!upheld && await db.Set<PaymentRefundRow>().AnyAsync(r => r.MchId == dispute.MchId && r.OutRefundNo == refundNo, ct))
+        {
+            // an upheld decision refunded the user and stopped before recording itself: only upholding it can close the dispute
+            return PasswordlessErrors.DisputeRefunded;
+        }
         if (upheld && lossFen > 0)
         {
             var merchant = await merchants.FindAsync(dispute.MchId, ct);
@@ -160,7 +166,7 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
                 return PasswordlessErrors.MerchantUnavailable;
             }
             var (_, _, refused) = await refunds.ApplyAsync(merchant, new Payments.Refunds.RefundRequest(order.TransactionId, order.OutTradeNo,
-                "PWLD" + dispute.Id.ToString("N"), "免密支付投诉成立", null, lossFen, order.TotalFen), ct, review: false);
+                refundNo, "免密支付投诉成立", null, lossFen, order.TotalFen), ct, review: false);
             if (refused is not null)
             {
                 logger.LogWarning("dispute {Id}: the merchant's refund was refused: {Code}", dispute.Id, refused.Code);
@@ -169,7 +175,7 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
         }
         (dispute.State, dispute.LossFen, dispute.DecidedBy, dispute.DecisionNote, dispute.DecidedAt) =
             (upheld ? PasswordlessDisputeRow.Upheld : PasswordlessDisputeRow.Rejected, upheld ? lossFen : 0, by.Username, note, clock.UtcNow);
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(CancellationToken.None); // the user may have been refunded: the decision is recorded whatever the request does
         await audit.AppendAsync(by.Username, by.Role, "passwordless.dispute.decide", dispute.TransactionId,
             $"{dispute.State} loss {dispute.LossFen} fen: {note}");
         return null;

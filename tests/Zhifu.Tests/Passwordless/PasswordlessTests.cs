@@ -366,9 +366,18 @@ public sealed class PasswordlessTests : IAsyncLifetime
             Assert.Equal("PASSWORDLESS_DISPUTE_BEING_DECIDED", await ErrorCodeAsync(held));
             Assert.Equal(before, (await zhang.BalanceAsync()).Balance);
             Assert.Equal(1, await DecidingAsync(null));
+            // an upheld decision that refunded the user and stopped before recording itself: a rejection can no longer close it
+            var order = await WithDbAsync(db => db.Set<PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.TransactionId == transactionId, Ct));
+            var apiMerchant = (await _server.Services.GetRequiredService<Zhifu.Server.MerchantApi.MerchantCredentials>().FindAsync("1230000109", Ct))!;
+            Assert.Null((await _server.Services.GetRequiredService<Zhifu.Server.Payments.Refunds.PaymentRefunds>().ApplyAsync(apiMerchant,
+                new Zhifu.Server.Payments.Refunds.RefundRequest(order.TransactionId, order.OutTradeNo, "PWLD" + disputeId.ToString("N"),
+                    "免密支付投诉成立", null, 700, order.TotalFen), Ct, review: false)).Error);
+            Assert.Equal(before + 700, (await zhang.BalanceAsync()).Balance);
+            Assert.Equal("PASSWORDLESS_DISPUTE_REFUNDED",
+                await ErrorCodeAsync(await risk.PostAsJsonAsync(url, new { upheld = false, note = "驳回" }, Ct)));
             var decided = await risk.PostAsJsonAsync(url, new { upheld = true, lossFen = 700, note = "用户未授权，由商户退款" }, Ct);
             Assert.Equal(204, (int)decided.StatusCode);
-            Assert.Equal(before + 700, (await zhang.BalanceAsync()).Balance);
+            Assert.Equal(before + 700, (await zhang.BalanceAsync()).Balance); // the refund made once
             var twice = await risk.PostAsJsonAsync(url, new { upheld = true, lossFen = 700, note = "再次处理" }, Ct);
             Assert.Equal("PASSWORDLESS_DISPUTE_NOT_OPEN", await ErrorCodeAsync(twice)); // never refunded twice
             Assert.Equal(before + 700, (await zhang.BalanceAsync()).Balance);
