@@ -305,5 +305,25 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
         await page.WaitForSelectorAsync("text=已移出名单");
         Assert.DoesNotContain("公安协查通知", await page.InnerTextAsync("#entries"), StringComparison.Ordinal); // active only
         await Browser.ShotAsync(page, "ops-12-lists");
+
+        // an expiry no day can end (a date picker lets year 9999 through) or no date at all is told, never a 500 or "never expires"
+        foreach (var expires in new[] { "9999-12-31", "next week" })
+        {
+            await page.SelectOptionAsync("#newList", "merchant");
+            await page.FillAsync("#subject", "1230000109");
+            await page.FillAsync("#reason", "到期日测试");
+            await page.EvalOnSelectorAsync("#expires", "(e, v) => { e.type = 'text'; e.value = v; }", expires);
+            await page.ClickAsync("form >> button:has-text('列入')");
+            await page.WaitForSelectorAsync("text=到期日须为日期");
+            Assert.DoesNotContain("到期日测试", await page.InnerTextAsync("#entries"), StringComparison.Ordinal);
+        }
+        // a score that is no whole number is told, not saved as the default
+        await page.GotoAsync("/ops/risk/rules");
+        await page.FillAsync("#ruleId", "E2E-SCORE");
+        await page.FillAsync("#description", "分值测试");
+        await page.EvalOnSelectorAsync("#score", "e => { e.type = 'text'; e.value = '1e3x'; }");
+        await page.ClickAsync("form >> button:has-text('保存为新版本')");
+        await page.WaitForSelectorAsync("text=分值须为整数");
+        Assert.DoesNotContain("E2E-SCORE", await page.InnerTextAsync("table"), StringComparison.Ordinal);
     }
 }

@@ -32,6 +32,13 @@ public sealed class ListsModel(RiskLists lists, IClock clock) : PageModel
         {
             return Forbid();
         }
+        if (ModelState[nameof(expires)]?.Errors.Count > 0 || expires is { Year: < 2000 or > 9000 })
+        {
+            // an unreadable date would bind as none — a listing that never expires — and year 1 or 9999 cannot be a day's end
+            FormError = ConsoleText.IsEnglish(HttpContext) ? "The expiry is a date (yyyy-mm-dd)" : "到期日须为日期（年-月-日）";
+            await LoadAsync();
+            return Page();
+        }
         subject = subject?.Trim();
         var request = new RiskListEndpoints.ListingRequest(newList,
             newList == RiskLists.Account ? (Guid.TryParse(subject, out var id) ? id : Guid.Empty) : null,

@@ -39,6 +39,10 @@ public sealed class RulesModel(RiskRules rules) : PageModel
         {
             FormError = en ? "A rule id is 1–32 letters, digits or '-'" : "规则编号须为 1–32 位字母、数字或 -";
         }
+        else if (ModelState[nameof(Score)]?.Errors.Count > 0)
+        {
+            FormError = en ? "The score is a whole number" : "分值须为整数"; // not bound: never saved as the default instead
+        }
         else if (Description?.Trim() is not { Length: > 0 and <= 256 } description || Parameters is not { Length: <= 2048 })
         {
             FormError = en ? "A description (1–256) and parameters are required" : "请填写说明（1–256 字）和参数";
