@@ -109,8 +109,7 @@ public sealed partial class FundMovements
         {
             // (a resumed movement's hold answered Exists: asked only while that hold still stands — never for money given back)
             var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, amountFen, Purpose(movement));
-            var answer = await bank.CreditAsync(request, CancellationToken.None);
-            await ApplyAsync(movement, answer.Outcome, answer.BankTxnId, answer.Code);
+            await RecordAnswerAsync(movement, await bank.CreditAsync(request, CancellationToken.None));
         }
         return (movement, results);
     }

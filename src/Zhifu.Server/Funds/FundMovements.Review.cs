@@ -49,10 +49,9 @@ public sealed partial class FundMovements
             return RiskHoldOutcome.EndedOtherwise;
         }
         var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, movement.AmountFen, Purpose(movement));
-        var answer = movement.Kind == TopUp ? await bank.DebitAsync(request, CancellationToken.None)
-            : await bank.CreditAsync(request, CancellationToken.None);
-        await ApplyAsync(movement, answer.Outcome, answer.BankTxnId, answer.Code);
-        return RiskHoldOutcome.Done;
+        await RecordAnswerAsync(movement, movement.Kind == TopUp ? await bank.DebitAsync(request, CancellationToken.None)
+            : await bank.CreditAsync(request, CancellationToken.None));
+        return RiskHoldOutcome.Done; // asked: whatever the ledger could record now, the case's decision is carried out
     }
 
     /// <summary>The failure code of a movement a risk decision voided — set as it leaves review, so nothing ever sends it.</summary>

@@ -60,6 +60,25 @@ public sealed partial class FundMovements
             .FirstOrDefaultAsync(CancellationToken.None);
     }
 
+    /// <summary>
+    /// Records the bank's answer to a request just sent (the start, a release from review). Should the ledger fail to record
+    /// it, the movement stays pending with its hold, and the recovery worker settles it by asking the bank again once the
+    /// claim lapses: the caller answers "in progress" — never "nothing happened, try again" after the bank moved money, which
+    /// a second request would move again (CARD-4).
+    /// </summary>
+    private async Task RecordAnswerAsync(FundMovementRow movement, BankMovementResult answer)
+    {
+        try
+        {
+            await ApplyAsync(movement, answer.Outcome, answer.BankTxnId, answer.Code);
+        }
+        catch (LedgerUnavailableException)
+        {
+            logger.LogWarning("Fund movement {MovementId}: the bank answered {Outcome} but the ledger could not record it; recovery settles it",
+                movement.Id, answer.Outcome);
+        }
+    }
+
     /// <summary>Moves the ledger hold to match the bank's answer; unknown keeps it held.</summary>
     private async Task ApplyAsync(FundMovementRow movement, BankOutcome outcome, string? bankTxnId, string? code)
     {

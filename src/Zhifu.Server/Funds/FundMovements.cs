@@ -78,7 +78,7 @@ public sealed partial class FundMovements(
         // From here on the outcome is always recorded: the caller's cancellation must not strand a hold (CARD-4).
         var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, amountFen, Purpose(movement));
         var answer = topUp ? await bank.DebitAsync(request, CancellationToken.None) : await bank.CreditAsync(request, CancellationToken.None);
-        await ApplyAsync(movement, answer.Outcome, answer.BankTxnId, answer.Code);
+        await RecordAnswerAsync(movement, answer);
         return (movement, null);
     }
 

@@ -57,6 +57,41 @@ public sealed class FundsCrashRecoveryTests
     }
 
     [Fact]
+    public async Task CARD4_a_top_up_the_bank_made_but_the_ledger_could_not_record_is_answered_in_progress_and_settled_once()
+    {
+        await using var server = await ZhifuTestServer.StartAsync(null, [.. Settings, "--Funds:ClaimLapseSeconds=7"]);
+        using var wallet = await WalletClient.SignInAsync(server, DemoCards.LiSi.Phone, "Demo@2026");
+        var card = DemoCards.LiSi.Cards[0];
+        var token = (await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/cards", Ct)).EnumerateArray()
+            .First(c => c.GetProperty("cardNumber").GetString()!.EndsWith(card.CardNumber[^4..], StringComparison.Ordinal))
+            .GetProperty("token").GetString()!;
+        var balanceBefore = (await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/balance", Ct)).GetProperty("balanceFen").GetInt64();
+        var cardBefore = await CardBalanceAsync(server);
+        using var http = new HttpClient();
+        var bank = new BankAdminClient(http, server.Services.GetRequiredService<BankChannelAddress>().BaseAddress!);
+        await bank.SetFaultsAsync(new BankAdminClient.Faults(LatencyMs: 1_500), Ct);
+        var topUp = wallet.PostAsJsonAsync("/api/wallet/me/top-ups",
+            new { requestId = "ledger-down-0001", cardToken = token, amountFen = 5_500, paymentPassword = "147258" }, Ct);
+        await Task.Delay(700, Ct); // held, and the bank is being asked: now the ledger stops taking anything
+        server.Services.GetRequiredService<Zhifu.Data.Ledger.LedgerWriter>().Dispose();
+        var answer = await topUp;
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, answer.StatusCode); // before: 503 "nothing held, try again", after the bank took the money
+        var id = (await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        Assert.Equal(cardBefore - 5_500, await CardBalanceAsync(server));
+
+        await bank.SetFaultsAsync(new BankAdminClient.Faults(), Ct);
+        await server.RestartAsync();
+        await Task.Delay(TimeSpan.FromSeconds(7.2), Ct); // the start's claim lapses
+        await server.Services.GetRequiredService<FundsRecoveryWorker>().RunOnceAsync(Ct);
+        Assert.Equal("succeeded", (await MovementAsync(server, id)).GetProperty("status").GetString());
+        using var after = await WalletClient.SignInAsync(server, DemoCards.LiSi.Phone, "Demo@2026");
+        Assert.Equal(balanceBefore + 5_500,
+            (await after.GetFromJsonAsync<JsonElement>("/api/wallet/me/balance", Ct)).GetProperty("balanceFen").GetInt64());
+        Assert.Equal(cardBefore - 5_500, await CardBalanceAsync(server)); // once
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task CARD4_a_movement_another_resolver_holds_is_left_to_it_until_its_claim_lapses()
     {
         await using var server = await ZhifuTestServer.StartAsync(null, [.. Settings, "--Funds:ClaimLapseSeconds=7"]);
