@@ -111,6 +111,10 @@ internal sealed partial class HttpBankChannel(
         var answer = reply.Kind == BankReplyKind.Answered ? reply.Read<BankWire.MovementAnswer>(BankWire.Json) : null;
         var result = (reply.Kind, answer?.Status) switch
         {
+            // the id was used before with other fields (a resend after a deploy changed the memo): that says nothing of the
+            // original, which may have moved money — unknown, so the next query decides, never a void of its hold (CARD-4)
+            (BankReplyKind.Refused, _) when reply.Code == BankErrorCodes.RequestIdConflict =>
+                new BankMovementResult(BankOutcome.Unknown, null, reply.Code, reply.Message),
             (BankReplyKind.Refused, _) => new BankMovementResult(BankOutcome.Failed, null, reply.Code, reply.Message),
             (_, "succeeded") => new BankMovementResult(BankOutcome.Succeeded, answer!.BankTxnId, null, null),
             (_, "failed") => new BankMovementResult(BankOutcome.Failed, answer!.BankTxnId, answer.Code, answer.Message),
