@@ -6,11 +6,14 @@ public static class FundsFeature
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Funds").Get<FundsOptions>() ?? new FundsOptions();
-        var bankTimeoutMs = (configuration.GetSection(Banking.BankOptions.SectionName).Get<Banking.BankOptions>() ?? new Banking.BankOptions()).TimeoutMs;
-        if (options.ClaimLapseSeconds * 1000L <= 2L * bankTimeoutMs)
+        var bank = configuration.GetSection(Banking.BankOptions.SectionName).Get<Banking.BankOptions>() ?? new Banking.BankOptions();
+        // A resolver's claim must outlast its bank calls — the query (each of its attempts, and the pauses between them), then a
+        // resend or reversal — or a second resolver takes over mid-way: one resends while the other reverses.
+        var roundMs = (bank.QueryAttemptsMax + 1L) * bank.TimeoutMs + 100L * ((1L << Math.Max(0, bank.QueryAttemptsMax - 1)) - 1);
+        if (options.ClaimLapseSeconds * 1000L <= roundMs)
         {
-            // a resolver's claim must outlast its two bank calls (query, then resend or reversal), or a second one takes over mid-way
-            throw new InvalidOperationException("Funds:ClaimLapseSeconds must be longer than two bank calls (2 × Bank:TimeoutMs)");
+            throw new InvalidOperationException(
+                $"Funds:ClaimLapseSeconds must be longer than a resolver's bank calls: (Bank:QueryAttemptsMax + 1) × Bank:TimeoutMs and the query's pauses, {roundMs} ms");
         }
         services.AddSingleton(options);
         services.AddSingleton<FundMovements>();

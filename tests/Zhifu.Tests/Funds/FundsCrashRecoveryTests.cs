@@ -59,7 +59,7 @@ public sealed class FundsCrashRecoveryTests
     [Fact]
     public async Task CARD4_a_top_up_the_bank_made_but_the_ledger_could_not_record_is_answered_in_progress_and_settled_once()
     {
-        await using var server = await ZhifuTestServer.StartAsync(null, [.. Settings, "--Funds:ClaimLapseSeconds=7"]);
+        await using var server = await ZhifuTestServer.StartAsync(null, [.. Settings, "--Funds:ClaimLapseSeconds=7", "--Bank:QueryAttemptsMax=1"]);
         using var wallet = await WalletClient.SignInAsync(server, DemoCards.LiSi.Phone, "Demo@2026");
         var card = DemoCards.LiSi.Cards[0];
         var token = (await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/cards", Ct)).EnumerateArray()
@@ -94,7 +94,7 @@ public sealed class FundsCrashRecoveryTests
     [Fact]
     public async Task CARD4_a_movement_another_resolver_holds_is_left_to_it_until_its_claim_lapses()
     {
-        await using var server = await ZhifuTestServer.StartAsync(null, [.. Settings, "--Funds:ClaimLapseSeconds=7"]);
+        await using var server = await ZhifuTestServer.StartAsync(null, [.. Settings, "--Funds:ClaimLapseSeconds=7", "--Bank:QueryAttemptsMax=1"]);
         var (movement, cardBefore, walletBefore) = await CrashAfterTheHoldAsync(server, FundMovements.Withdrawal, 3_300);
         // Another server (its recovery worker, a risk decision voiding it) is resolving it right now.
         await using (var db = server.Database.Options.CreateContext())
@@ -119,7 +119,7 @@ public sealed class FundsCrashRecoveryTests
     [Fact]
     public async Task RISK1_CARD4_a_risk_void_interrupted_after_leaving_review_is_finished_by_a_reversal_never_sent_to_the_bank()
     {
-        await using var server = await ZhifuTestServer.StartAsync(null, [.. Settings, "--Funds:ClaimLapseSeconds=7"]);
+        await using var server = await ZhifuTestServer.StartAsync(null, [.. Settings, "--Funds:ClaimLapseSeconds=7", "--Bank:QueryAttemptsMax=1"]);
         var (movement, cardBefore, walletBefore) = await CrashAfterTheHoldAsync(server, FundMovements.Withdrawal, 3_100);
         // A risk decision voiding it left review (its mark set in the same statement) and stopped before voiding the hold.
         await using (var db = server.Database.Options.CreateContext())
@@ -163,12 +163,16 @@ public sealed class FundsCrashRecoveryTests
     }
 
     [Fact]
-    public async Task CARD4_a_claim_lapse_not_longer_than_two_bank_calls_is_refused_at_start()
+    public async Task CARD4_a_claim_lapse_not_longer_than_a_resolvers_bank_calls_is_refused_at_start()
     {
         await using var database = await TestDatabase.CreateAsync();
         var refused = Assert.Throws<InvalidOperationException>(() => Zhifu.Server.Hosting.ServerApp.Build(
             ZhifuTestServer.Arguments(database, "--Funds:ClaimLapseSeconds=6", "--Bank:TimeoutMs=3000")));
         Assert.Contains("Funds:ClaimLapseSeconds", refused.Message, StringComparison.Ordinal);
+        // three query attempts of 3 s, their pauses and a resend: 12.3 s — a 12 s lapse was accepted before, and is not now
+        refused = Assert.Throws<InvalidOperationException>(() => Zhifu.Server.Hosting.ServerApp.Build(
+            ZhifuTestServer.Arguments(database, "--Funds:ClaimLapseSeconds=12", "--Bank:TimeoutMs=3000", "--Bank:QueryAttemptsMax=3")));
+        Assert.Contains("12300 ms", refused.Message, StringComparison.Ordinal);
     }
 
     private static readonly string[] Settings = ["--Funds:ResolveAfterSeconds=0", "--Funds:RecoveryIntervalSeconds=3600"];
