@@ -32,9 +32,11 @@ public sealed class WalletCredentials(
         }
         var token = await sessions.CreateAsync(user.Id, deviceId, cancellationToken);
         // A reset or change of the login password committed while this one was being checked ended every session before this
-        // one existed: a session won with the old password must not outlive it.
-        if (await db.Set<UserRow>().AsNoTracking().AnyAsync(u => u.Id == user.Id && u.LoginPasswordHash == user.LoginPasswordHash,
-                CancellationToken.None))
+        // one existed: a session won with the old password must not outlive it. The hash also moves when a right password is
+        // hashed again at new work factors (SecretAttempts) — that one the password still opens.
+        var now = await db.Set<UserRow>().AsNoTracking().Where(u => u.Id == user.Id).Select(u => u.LoginPasswordHash)
+            .FirstAsync(CancellationToken.None);
+        if (now == user.LoginPasswordHash || (now is not null && passwords.Verify(password, now)))
         {
             return (token, user, null);
         }
