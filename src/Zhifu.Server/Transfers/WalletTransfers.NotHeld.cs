@@ -13,16 +13,22 @@ public sealed partial class WalletTransfers
 
     /// <summary>
     /// CARD-4: the movement was failed as <c>not-held</c> (the process died, or the ledger was down, between the record and the
-    /// linked [legs…, hold]) and none of the transfer's limit legs is in the ledger either. Nothing moved and nothing is held,
+    /// linked [legs…, hold]) — or failed otherwise (the ledger refused the linked request) with no hold in the ledger, its
+    /// transfer not followed before the process died — and none of the transfer's limit legs is in the ledger either. Nothing moved and nothing is held,
     /// so there is nothing to void: the ledger would refuse a void of a hold it never had and the transfer would never finish.
     /// </summary>
     private async Task<bool> NeverHeldAsync(WalletTransferRow row, FundMovementRow movement)
     {
-        if (movement.Status != FundMovements.Failed || movement.FailureCode != MovementNotHeld)
+        if (movement.Status != FundMovements.Failed)
         {
             return false;
         }
         await using var db = database.CreateContext();
+        // failed as not held, or failed for another reason (the ledger refused the linked hold) with no hold in the ledger
+        if (movement.FailureCode != MovementNotHeld && await db.LedgerPending.AnyAsync(p => p.Id == movement.Id, CancellationToken.None))
+        {
+            return false;
+        }
         var legIds = await db.Set<WalletTransferLegRow>().AsNoTracking().Where(l => l.TransferId == row.Id).Select(l => l.LegId)
             .ToListAsync(CancellationToken.None);
         // Linked with the hold, the legs can only have been held with it; a request still on its way that holds them after all

@@ -67,6 +67,34 @@ public sealed class CardTransferNotHeldTests : IAsyncLifetime
         Assert.True(report.AllHold, string.Join("; ", report.Checks.Where(c => !c.Holds).Select(c => c.Name + ": " + c.Detail)));
     }
 
+    [Fact]
+    public async Task CARD4_a_card_transfer_whose_linked_hold_the_ledger_refused_and_whose_process_died_then_fails_not_stays_processing()
+    {
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        var card = DemoCards.ZhangSan.Cards.First(c => c.CardType == BankCardType.Debit);
+        var token = await CardTokenOfAsync(zhang, card);
+        var before = ((await zhang.BalanceAsync()).Balance, await LimitsLeftAsync(zhang));
+        var id = await WrittenButNeverHeldAsync(zhang, card, token, 4_400);
+        // the ledger refused the linked [legs…, hold] and its movement was recorded failed with that code; the process died
+        // before the transfer followed
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(db.Set<FundMovementRow>()
+                .Where(m => m.Id == DerivedIds.For(id, "fund-movement")), set => set.SetProperty(m => m.Status, FundMovements.Failed)
+                .SetProperty(m => m.FailureCode, "ExceedsCredits").SetProperty(m => m.ResolvingSince, (DateTimeOffset?)null), Ct);
+        }
+
+        var release = _server.Services.GetRequiredService<DelayedTransferRelease>();
+        await release.RunOnceAsync(Ct);
+        _server.Clock.Advance(TimeSpan.FromSeconds(31));
+        await release.RunOnceAsync(Ct);
+
+        var row = (await _server.Services.GetRequiredService<WalletTransfers>().FindAsync(id))!;
+        Assert.Equal("failed", row.Status); // before: processing for ever, and counted in the day's totals (TRF-3)
+        Assert.Equal(before, ((await zhang.BalanceAsync()).Balance, await LimitsLeftAsync(zhang)));
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
     /// <summary>What <c>SendAsync</c> had written when the process died: the row, its limit legs and the fund movement.</summary>
     private async Task<Guid> WrittenButNeverHeldAsync(Party payer, DemoCard card, string token, long fen)
     {
