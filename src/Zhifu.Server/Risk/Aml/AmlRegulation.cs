@@ -86,7 +86,10 @@ public sealed record AmlOptions
     /// <summary>Minutes after China midnight before yesterday's reports are made (late bank answers settle first).</summary>
     public int GenerateAfterMinutes { get; init; } = 30;
 
-    /// <summary>Days back the worker fills in after a stop (never before the first wallet was opened).</summary>
+    /// <summary>
+    /// Days the worker fills in per round after a stop, oldest missing first, however long the stop was (back to the first
+    /// wallet, at most <see cref="RetroactiveDaysMax"/>): a long stop is made up over several rounds, never skipped.
+    /// </summary>
     public int CatchUpDays { get; init; } = 7;
 
     /// <summary>Rows read per source per report; beyond it the report is marked truncated.</summary>

@@ -4,8 +4,9 @@ namespace Zhifu.Server.Risk.Aml;
 
 /// <summary>
 /// Makes yesterday's reports (RISK-6) once a China day is over: every <c>Risk:Aml:WorkerIntervalSeconds</c> it checks,
-/// and from <c>GenerateAfterMinutes</c> past midnight Asia/Shanghai it stores version 1 of each kind that is missing for the
-/// last <c>CatchUpDays</c> days (a stopped server catches up), never before the first wallet was opened.
+/// and from <c>GenerateAfterMinutes</c> past midnight Asia/Shanghai it stores version 1 of each kind that is missing —
+/// oldest missing day first, <c>CatchUpDays</c> days a round — back to the first wallet's day (a stopped server catches up,
+/// however long it was stopped).
 /// </summary>
 public sealed class AmlReportWorker(
     AmlReports reports, AmlOptions options, IClock clock, IHostApplicationLifetime lifetime, ILogger<AmlReportWorker> logger)
@@ -22,10 +23,11 @@ public sealed class AmlReportWorker(
             return 0;
         }
         var yesterday = DateOnly.FromDateTime(now.DateTime).AddDays(-1);
+        var from = first > yesterday.AddDays(-options.RetroactiveDaysMax) ? first : yesterday.AddDays(-options.RetroactiveDaysMax);
         var made = 0;
-        for (var day = yesterday.AddDays(1 - Math.Max(1, options.CatchUpDays)); day <= yesterday; day = day.AddDays(1))
+        foreach (var day in (await reports.DaysMissingAsync(from, yesterday, ct)).Take(Math.Max(1, options.CatchUpDays)))
         {
-            foreach (var kind in day < first ? [] : AmlReportBuilder.Kinds)
+            foreach (var kind in AmlReportBuilder.Kinds)
             {
                 if (await reports.GenerateAsync(day, kind, By, onlyIfMissing: true, ct) is { } row)
                 {

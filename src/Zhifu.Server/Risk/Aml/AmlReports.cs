@@ -102,6 +102,23 @@ public sealed class AmlReports(DatabaseOptions database, AmlReportBuilder builde
     }
 
     /// <summary>The China day the first wallet was opened: no report is due before it.</summary>
+    /// <summary>The days in [<paramref name="from"/>, <paramref name="to"/>] that lack a report of some kind, oldest first.</summary>
+    public async Task<List<DateOnly>> DaysMissingAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var made = (await db.Set<AmlReportRow>().Where(r => r.Day >= from && r.Day <= to).Select(r => new { r.Day, r.Kind }).Distinct()
+            .ToListAsync(ct)).GroupBy(r => r.Day).Where(g => g.Count() >= AmlReportBuilder.Kinds.Length).Select(g => g.Key).ToHashSet();
+        var missing = new List<DateOnly>();
+        for (var day = from; day <= to; day = day.AddDays(1))
+        {
+            if (!made.Contains(day))
+            {
+                missing.Add(day);
+            }
+        }
+        return missing;
+    }
+
     public async Task<DateOnly?> FirstCustomerDayAsync(CancellationToken ct)
     {
         await using var db = database.CreateContext();

@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Zhifu.Server.Risk.Aml;
 using Zhifu.Tests.Lifecycle;
 using static Zhifu.Tests.Lifecycle.LifecycleClient;
 using static Zhifu.Tests.Risk.Aml.AmlKit;
@@ -36,6 +38,27 @@ public sealed class AmlReportWorkerTests
 
         var rows = Parse(await audit.GetByteArrayAsync(reports[0].GetProperty("download").GetString(), Ct));
         Assert.Contains(rows, r => r["交易编号 Transaction id"] == transfer.ToString("N") && r["客户号 Customer id"] == Id(zhang));
+    }
+
+    [Fact]
+    public async Task RISK6_a_server_stopped_for_longer_than_a_rounds_catch_up_makes_every_missing_day_oldest_first()
+    {
+        var (server, _, _, _) = await StartAsync("--Risk:Aml:WorkerIntervalSeconds=3600", "--Risk:Aml:CatchUpDays=3");
+        await using var __ = server;
+        var reports = server.Services.GetRequiredService<AmlReports>();
+        var worker = server.Services.GetRequiredService<AmlReportWorker>();
+        var first = (await reports.FirstCustomerDayAsync(Ct))!.Value;
+        server.Clock.Advance(TimeSpan.FromDays(8)); // stopped for a week and more
+        var yesterday = DateOnly.FromDateTime(Zhifu.Core.ChinaTime.ToChina(server.Clock.UtcNow).DateTime).AddDays(-1);
+        var missing = await reports.DaysMissingAsync(first, yesterday, Ct);
+        Assert.True(missing.Count > 3, $"{missing.Count} days");
+
+        Assert.Equal(3 * 2, await worker.RunOnceAsync(Ct)); // three days a round, both kinds, the oldest first
+        Assert.Equal(missing.Skip(3), await reports.DaysMissingAsync(first, yesterday, Ct));
+        while (await worker.RunOnceAsync(Ct) > 0)
+        {
+        }
+        Assert.Empty(await reports.DaysMissingAsync(first, yesterday, Ct)); // before: days older than the catch-up window, never
     }
 
     private static async Task<List<JsonElement>> ListAsync(HttpClient client, string day)
