@@ -47,14 +47,7 @@ public sealed class ForgotModel(LoginPasswordReset reset, IConfiguration configu
     public async Task<IActionResult> OnPostSendCodeAsync()
     {
         Phone = Phone?.Trim();
-        if (await reset.SendCodeAsync(Phone, HttpContext.RequestAborted) is { } error)
-        {
-            PhoneError = WalletText.Say(HttpContext, error);
-        }
-        else
-        {
-            Message = ConsoleText.IsEnglish(HttpContext) ? "The code is on its way by SMS" : "验证码已发送，请查收短信";
-        }
+        (PhoneError, Message) = WalletText.CodeAsked(HttpContext, await reset.SendCodeAsync(Phone, HttpContext.RequestAborted));
         return Page();
     }
 

@@ -39,14 +39,7 @@ public sealed class SignupModel(WalletSignUp signUp, IConfiguration configuratio
     {
         Phone = Phone?.Trim();
         AgreementVersion ??= signUp.AgreementVersion;
-        if (await signUp.SendCodeAsync(Phone, HttpContext.RequestAborted) is { } error)
-        {
-            PhoneError = WalletText.Say(HttpContext, error);
-        }
-        else
-        {
-            Message = ConsoleText.IsEnglish(HttpContext) ? "The code is on its way by SMS" : "验证码已发送，请查收短信";
-        }
+        (PhoneError, Message) = WalletText.CodeAsked(HttpContext, await signUp.SendCodeAsync(Phone, HttpContext.RequestAborted));
         return Page();
     }
 

@@ -19,6 +19,11 @@ public static class WalletText
     public static string Say(HttpContext context, WalletError error) =>
         error is null ? "" : ConsoleText.IsEnglish(context) ? error.En : error.Zh;
 
+    /// <summary>What a page says once it asked for a one-time code: the refusal for the phone's field, or the "sent" notice.</summary>
+    public static (string? PhoneError, string? Message) CodeAsked(HttpContext context, WalletError? refusal) =>
+        refusal is not null ? (Say(context, refusal), null)
+        : (null, ConsoleText.IsEnglish(context) ? "The code is on its way by SMS" : "验证码已发送，请查收短信");
+
     /// <summary>
     /// Puts a wallet session's opaque token in the HttpOnly, SameSite=Strict <see cref="WalletAuthenticationHandler.Cookie"/>
     /// for the wallet's pages; the session store decides how long it lives (idle and maximum age, as for the API). A browser
