@@ -218,6 +218,17 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
         Assert.Contains("用户来电称手机丢失", log, StringComparison.Ordinal);
         Assert.Contains("哈希链完整", await auditor.InnerTextAsync("#chain"), StringComparison.Ordinal);
         await Browser.ShotAsync(auditor, "ops-08-audit-freeze");
+
+        // someone rewrites an entry in the database: 立即校验 walks the chain now and shows where it breaks (SEC-1)
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            Assert.True(await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(
+                db.Set<Zhifu.Data.Entities.AuditRow>().Where(a => a.Action == "account.freeze"),
+                set => set.SetProperty(a => a.Details, "nothing happened"), Ct) >= 1);
+        }
+        await auditor.ClickAsync("#verify-now");
+        await auditor.WaitForSelectorAsync("text=哈希链在第");
+        Assert.Contains("日志被篡改", await auditor.InnerTextAsync("#chain"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -65,8 +65,33 @@ public sealed class AuditLog(DatabaseOptions database, IClock clock, SecretKeys 
         }
     }
 
+    /// <summary>The last walk of the chain in this process: when, how many entries, where it broke (null: it held).</summary>
+    public (DateTimeOffset At, long Entries, long? BrokenAt)? LastVerification { get; private set; }
+
+    /// <summary>
+    /// The last walk when it is younger than <paramref name="maxAge"/>, else a new one: a console page shows the chain's state
+    /// without reading the whole log on every visit (it grows without end); asking anew walks it at once.
+    /// </summary>
+    public async Task<(DateTimeOffset At, long Entries, long? BrokenAt)> VerifiedAsync(TimeSpan maxAge, CancellationToken cancellationToken)
+    {
+        if (LastVerification is { } last && clock.UtcNow - last.At < maxAge)
+        {
+            return last;
+        }
+        await VerifyAsync(cancellationToken);
+        return LastVerification!.Value;
+    }
+
     /// <summary>Walks the chain; returns the first broken sequence number, or null when every link holds.</summary>
     public async Task<(long Entries, long? BrokenAt)> VerifyAsync(CancellationToken cancellationToken)
+    {
+        var at = clock.UtcNow;
+        var result = await WalkAsync(cancellationToken);
+        LastVerification = (at, result.Entries, result.BrokenAt);
+        return result;
+    }
+
+    private async Task<(long Entries, long? BrokenAt)> WalkAsync(CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
         var previous = Genesis;
