@@ -48,9 +48,30 @@ public static class SignInRateLimit
     }
 
     private static RateLimitPartition<string> PerAddress(HttpContext context, int perMinute) => RateLimitPartition.GetTokenBucketLimiter(
-        context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new TokenBucketRateLimiterOptions
+        ClientKey(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = Math.Max(1, perMinute), TokensPerPeriod = Math.Max(1, perMinute), ReplenishmentPeriod = TimeSpan.FromMinutes(1),
             QueueLimit = 0, AutoReplenishment = true,
         });
+
+    /// <summary>An IPv4 address, or an IPv6 address's /64 — one subscriber's whole prefix: a machine that can pick any address
+    /// in it gets one budget, not one per address.</summary>
+    public static string ClientKey(System.Net.IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
+    }
 }

@@ -152,12 +152,19 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
             return PasswordlessErrors.LossOutOfRange(dispute.AmountFen);
         }
         var refundNo = "PWLD" + dispute.Id.ToString("N");
-        if (!upheld && await db.Set<PaymentRefundRow>().AnyAsync(r => r.MchId == dispute.MchId && r.OutRefundNo == refundNo, ct))
+        // an upheld decision that refunded the user and stopped before recording itself: the refund stands for the decision —
+        // only upholding can close the dispute, and the loss recorded is what was refunded (a closed refund moved nothing)
+        var earlier = await db.Set<PaymentRefundRow>().AsNoTracking()
+            .FirstOrDefaultAsync(r => r.MchId == dispute.MchId && r.OutRefundNo == refundNo && r.Status != Payments.Refunds.PaymentRefunds.Closed, ct);
+        if (earlier is not null && !upheld)
         {
-            // an upheld decision refunded the user and stopped before recording itself: only upholding it can close the dispute
             return PasswordlessErrors.DisputeRefunded;
         }
-        if (upheld && lossFen > 0)
+        if (earlier is not null)
+        {
+            lossFen = earlier.RefundFen;
+        }
+        else if (upheld && lossFen > 0)
         {
             var merchant = await merchants.FindAsync(dispute.MchId, ct);
             var order = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == dispute.OrderId, ct);
@@ -165,12 +172,13 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
             {
                 return PasswordlessErrors.MerchantUnavailable;
             }
-            var (_, _, refused) = await refunds.ApplyAsync(merchant, new Payments.Refunds.RefundRequest(order.TransactionId, order.OutTradeNo,
-                refundNo, "免密支付投诉成立", null, lossFen, order.TotalFen), ct, review: false);
-            if (refused is not null)
+            var (refund, _, refused) = await refunds.ApplyAsync(merchant, new Payments.Refunds.RefundRequest(order.TransactionId,
+                order.OutTradeNo, refundNo, "免密支付投诉成立", null, lossFen, order.TotalFen), ct, review: false);
+            if (refused is not null || refund?.Status == Payments.Refunds.PaymentRefunds.Closed)
             {
-                logger.LogWarning("dispute {Id}: the merchant's refund was refused: {Code}", dispute.Id, refused.Code);
-                return PasswordlessErrors.RefundRefused(refused.Code);
+                var code = refused?.Code ?? Payments.Refunds.PaymentRefunds.Closed; // a refund closed before (no money moved) is no refund
+                logger.LogWarning("dispute {Id}: the merchant's refund was refused: {Code}", dispute.Id, code);
+                return PasswordlessErrors.RefundRefused(code);
             }
         }
         (dispute.State, dispute.LossFen, dispute.DecidedBy, dispute.DecisionNote, dispute.DecidedAt) =

@@ -66,16 +66,14 @@ public sealed class SecretAttempts(PasswordHasher passwords, Zhifu.Core.IClock c
         if (passwords.Verify(password, hash))
         {
             // right: the count starts again, and a hash made with earlier work factors moves to the current ones
-            var rehashed = passwords.Rehashed(password, hash);
-            await row.ExecuteUpdateAsync(set =>
+            await row.ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), 0)
+                .SetProperty(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil), (DateTimeOffset?)null), CancellationToken.None);
+            if (passwords.Rehashed(password, hash) is { } rehashed)
             {
-                set.SetProperty(r => EF.Property<int>(r, columns.Failed), 0)
-                    .SetProperty(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil), (DateTimeOffset?)null);
-                if (rehashed is not null)
-                {
-                    set.SetProperty(r => EF.Property<string?>(r, columns.Hash), rehashed);
-                }
-            }, CancellationToken.None);
+                // only over the hash just checked: a password reset or change committed meanwhile is never written back over
+                await row.Where(r => EF.Property<string?>(r, columns.Hash) == hash)
+                    .ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<string?>(r, columns.Hash), rehashed), CancellationToken.None);
+            }
             return SecretCheck.Right;
         }
         // wrong: the count stands; the attempt that brought it to the maximum locks the secret, and the count starts again

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Zhifu.Server.Hosting;
 using Zhifu.Tests.Hosting;
 using Zhifu.Tests.Infrastructure;
 
@@ -43,5 +44,15 @@ public sealed class SignInRateLimitTests
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz", Ct)).StatusCode); // nothing else is limited
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/wallet/agreement", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public void An_IPv6_client_is_budgeted_by_its_64_prefix_and_a_mapped_IPv4_one_by_its_address()
+    {
+        // one subscriber's /64 is one budget: picking another address in it gets no new one
+        Assert.Equal(SignInRateLimit.ClientKey(IPAddress.Parse("2001:db8:1:2::1")), SignInRateLimit.ClientKey(IPAddress.Parse("2001:db8:1:2:ffff::9")));
+        Assert.NotEqual(SignInRateLimit.ClientKey(IPAddress.Parse("2001:db8:1:2::1")), SignInRateLimit.ClientKey(IPAddress.Parse("2001:db8:1:3::1")));
+        Assert.Equal("203.0.113.7", SignInRateLimit.ClientKey(IPAddress.Parse("::ffff:203.0.113.7")));
+        Assert.Equal("unknown", SignInRateLimit.ClientKey(null));
     }
 }
