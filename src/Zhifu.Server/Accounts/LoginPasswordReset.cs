@@ -79,7 +79,7 @@ public sealed class LoginPasswordReset(DatabaseOptions database, WalletAccounts 
         }
         var (id, hash) = (user.Id, passwords.Hash(request.NewPassword!));
         await using var db = database.CreateContext();
-        var frozen = db.Set<AccountRestrictionRow>().Where(r => r.UserId == id && r.Kind == RestrictionKinds.HolderFreeze && r.LiftedAt == null);
+        var frozen = AccountRestrictions.Open(db, id, RestrictionKinds.HolderFreeze);
         var written = await db.Set<UserRow>().Where(u => u.Id == id && !frozen.Any()).ExecuteUpdateAsync(s => s
             .SetProperty(u => u.LoginPasswordHash, hash).SetProperty(u => u.MustChangeLoginPassword, false)
             .SetProperty(u => u.FailedLogins, 0).SetProperty(u => u.LoginLockedUntil, (DateTimeOffset?)null), CancellationToken.None);
@@ -101,7 +101,7 @@ public sealed class LoginPasswordReset(DatabaseOptions database, WalletAccounts 
         if (user.IdNumberIndex is not null)
         {
             return idNumber is null ? LifecycleErrors.IdNumberRequired
-                : personalData.BlindIndex(idNumber, PersonalData.IdNumber).AsSpan().SequenceEqual(user.IdNumberIndex) ? null
+                : personalData.IsIdNumberOf(idNumber, user) ? null
                 : LifecycleErrors.IdNumberMismatch;
         }
         if (user.PaymentPasswordHash is null)

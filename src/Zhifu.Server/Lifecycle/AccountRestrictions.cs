@@ -30,9 +30,14 @@ public sealed class AccountRestrictions(DatabaseOptions database, InvolvedAccoun
     public async Task<AccountRestrictionRow?> FindOpenAsync(Guid userId, string kind, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        return await db.Set<AccountRestrictionRow>().AsNoTracking()
-            .Where(r => r.UserId == userId && r.Kind == kind && r.LiftedAt == null).OrderBy(r => r.CreatedAt)
-            .FirstOrDefaultAsync(cancellationToken);
+        return await Open(db, userId, kind).AsNoTracking().OrderBy(r => r.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The open restrictions of a kind, as a query — for a statement that must hold only while none stands.</summary>
+    public static IQueryable<AccountRestrictionRow> Open(ZhifuDb db, Guid userId, string kind)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Set<AccountRestrictionRow>().Where(r => r.UserId == userId && r.Kind == kind && r.LiftedAt == null);
     }
 
     /// <summary>A new restriction row, for callers that save it together with other changes in one transaction.</summary>

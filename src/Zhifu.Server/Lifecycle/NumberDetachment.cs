@@ -91,7 +91,7 @@ public sealed class NumberDetachment(
             {
                 return LifecycleErrors.IdNumberRequired;
             }
-            if (!personalData.BlindIndex(idNumber, PersonalData.IdNumber).AsSpan().SequenceEqual(user.IdNumberIndex))
+            if (!personalData.IsIdNumberOf(idNumber, user))
             {
                 return LifecycleErrors.IdNumberMismatch;
             }

@@ -46,7 +46,7 @@ public sealed class Reactivation(
 
     private async Task<WalletError?> ConfirmIdentityAsync(UserRow user, string idNumber, CancellationToken cancellationToken)
     {
-        if (!personalData.BlindIndex(idNumber, PersonalData.IdNumber).AsSpan().SequenceEqual(user.IdNumberIndex))
+        if (!personalData.IsIdNumberOf(idNumber, user))
         {
             return LifecycleErrors.IdNumberMismatch;
         }

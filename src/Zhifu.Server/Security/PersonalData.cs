@@ -57,4 +57,11 @@ public sealed class PersonalData(SecretKeys keys)
     /// <summary>The blind index of a normalized value, for unique constraints and look-ups.</summary>
     public byte[] BlindIndex(string value, string purpose) =>
         HMACSHA256.HashData(keys.BlindIndexKey, Encoding.UTF8.GetBytes(purpose + "\n" + value));
+
+    /// <summary>Whether a (normalized) resident ID number is the one the wallet's holder was verified with.</summary>
+    public bool IsIdNumberOf(string idNumber, Zhifu.Data.Entities.UserRow user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.IdNumberIndex is { } index && BlindIndex(idNumber, IdNumber).AsSpan().SequenceEqual(index);
+    }
 }
