@@ -224,11 +224,16 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
                     .Where(n => n.Status == Pending && n.NextAttemptAt <= now && (!capped || !full.Contains(n.MchId)))
                     .OrderBy(n => n.NextAttemptAt).Take(free + busy.Count).ToListAsync(ct);
             }
-            var started = 0;
+            var (started, heldBack) = (0, false);
             foreach (var row in due.Where(r => !busy.ContainsKey(r.Id)))
             {
-                if (started == free || (capped && counts.GetValueOrDefault(row.MchId) >= perMerchant))
+                if (started == free)
                 {
+                    continue;
+                }
+                if (capped && counts.GetValueOrDefault(row.MchId) >= perMerchant)
+                {
+                    heldBack = true;
                     continue;
                 }
                 counts[row.MchId] = counts.GetValueOrDefault(row.MchId) + 1;
@@ -244,9 +249,9 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
             }
             if (due.Count < free + busy.Count)
             {
-                if (!capped)
+                if (!capped || (full.Count == 0 && !heldBack))
                 {
-                    return; // every due row was seen
+                    return; // every due row was seen (no merchant's was left out for its share: one read is all a quiet round costs)
                 }
                 capped = false; // every due row of a merchant with room was seen, and slots are left
             }
