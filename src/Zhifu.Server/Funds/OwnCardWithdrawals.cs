@@ -14,14 +14,15 @@ namespace Zhifu.Server.Funds;
 /// </summary>
 public sealed class OwnCardWithdrawals(FundMovements movements, BalanceLimits limits)
 {
-    /// <summary>The movement (succeeded, failed at the bank, or unknown), or why nothing moved.</summary>
-    public async Task<(FundMovementRow? Movement, WalletError? Error, LimitRefusal? Refusal)> WithdrawAsync(Guid id, Guid userId,
+    /// <summary>The movement (succeeded, failed at the bank, or unknown), or why nothing moved; <c>Written</c> false when refused
+    /// by the class limit before anything was written.</summary>
+    public async Task<(FundMovementRow? Movement, WalletError? Error, LimitRefusal? Refusal, bool Written)> WithdrawAsync(Guid id, Guid userId,
         BoundCard card, long amountFen, Guid walletLedgerAccountId, bool review, CancellationToken cancellationToken)
     {
         var check = await limits.PrepareAsync(userId, BalanceUse.OwnCardWithdrawal, amountFen, id, cancellationToken);
         if (!check.Allowed)
         {
-            return (null, null, check.Refusal);
+            return (null, null, check.Refusal, false);
         }
         if (check.Legs.Count > FundMovements.ClassLegsMax)
         {
@@ -41,20 +42,20 @@ public sealed class OwnCardWithdrawals(FundMovements movements, BalanceLimits li
         }
         catch (LedgerUnavailableException)
         {
-            return (null, FundsErrors.Unavailable, null);
+            return (null, FundsErrors.Unavailable, null, true);
         }
         if (results[^1].IsSuccess())
         {
-            return (movement, null, null);
+            return (movement, null, null, true);
         }
         if (results[^1] == TransferResult.ExistsWithDifferentFields)
         {
-            return (null, FundsErrors.RequestIdReused, null); // the requestId is another movement's, racing this one
+            return (null, FundsErrors.RequestIdReused, null, true); // the requestId is another movement's, racing this one
         }
         if (limits.Explain(check, results) is { } lostRace)
         {
-            return (null, null, lostRace); // another withdrawal or payment used the allowance between the check and the commit
+            return (null, null, lostRace, true); // another withdrawal or payment used the allowance between the check and the commit
         }
-        return (null, results[^1] == TransferResult.ExceedsCredits ? FundsErrors.InsufficientBalance : FundsErrors.Unavailable, null);
+        return (null, results[^1] == TransferResult.ExceedsCredits ? FundsErrors.InsufficientBalance : FundsErrors.Unavailable, null, true);
     }
 }

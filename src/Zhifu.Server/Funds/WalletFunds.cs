@@ -49,22 +49,40 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
         var movementId = DerivedIds.For(userId, "funds:" + requestId);
         if (await movements.FindMovementAsync(movementId) is { } earlier)
         {
-            return earlier.Kind == kind && earlier.AmountFen == amountFen && earlier.CardToken == card.Token
-                ? new FundsOutcome(earlier, null, null)
-                : Refused(FundsErrors.RequestIdReused);
+            return Repeat(earlier, kind, amountFen, card);
         }
+        var (outcome, written) = await StartNewAsync(movementId, kind, userId, card, amountFen, paymentPassword, verificationCode,
+            origin, cancellationToken);
+        // A second tap sent with the first (same requestId) passed the look above before the first wrote its movement; its checks
+        // may then see the first's money and refuse (a class limit, the day's count, a risk rule). Refused before it wrote
+        // anything, it answers the first movement instead — the same answer a tap a moment later gets.
+        return !written && await movements.FindMovementAsync(movementId) is { } raced
+            ? Repeat(raced, kind, amountFen, card)
+            : outcome;
+    }
+
+    /// <summary>The movement a repeated requestId asked for, or the refusal of a requestId reused for another movement.</summary>
+    private static FundsOutcome Repeat(FundMovementRow earlier, string kind, long amountFen, BoundCard card) =>
+        earlier.Kind == kind && earlier.AmountFen == amountFen && earlier.CardToken == card.Token
+            ? new FundsOutcome(earlier, null, null)
+            : Refused(FundsErrors.RequestIdReused);
+
+    /// <summary>The checks, then the movement; <c>Written</c> false when refused before anything of it was written.</summary>
+    private async Task<(FundsOutcome Outcome, bool Written)> StartNewAsync(Guid movementId, string kind, Guid userId, BoundCard card,
+        long amountFen, string? paymentPassword, string? verificationCode, Risk.RiskOrigin origin, CancellationToken cancellationToken)
+    {
         var user = (await accounts.FindAsync(userId, cancellationToken))!;
         if (user.MustChangeLoginPassword)
         {
-            return Refused(WalletErrors.MustChangePassword);
+            return (Refused(WalletErrors.MustChangePassword), false);
         }
         if (await fundsGuard.CheckAsync(user, kind, amountFen, cancellationToken) is { } guard)
         {
-            return Refused(guard);
+            return (Refused(guard), false);
         }
         if (await credentials.VerifyPaymentPasswordAsync(userId, paymentPassword, cancellationToken) is { } password)
         {
-            return Refused(password);
+            return (Refused(password), false);
         }
         var riskEvent = new Risk.RiskEvent(kind == FundMovements.TopUp ? Risk.RiskKinds.TopUp : Risk.RiskKinds.Withdrawal, movementId,
             userId, amountFen, clock.UtcNow, CardToken: card.Token, DeviceKey: origin.DeviceKey, Region: origin.Region);
@@ -72,7 +90,7 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
             verificationCode is { Length: <= 16 } code ? code : null, cancellationToken);
         if (riskRefusal is not null)
         {
-            return Refused(riskRefusal); // RISK-1
+            return (Refused(riskRefusal), false); // RISK-1
         }
         var review = decision.Action == Risk.RiskAction.Review;
         FundMovementRow? movement;
@@ -87,21 +105,21 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
             }
             catch (Core.Ledger.LedgerUnavailableException)
             {
-                return Refused(FundsErrors.Unavailable); // nothing held; the recovery worker ends the record as not held (CARD-4)
+                return (Refused(FundsErrors.Unavailable), true); // nothing held; the recovery worker ends the record as not held (CARD-4)
             }
             if (error is not null)
             {
-                return Refused(error);
+                return (Refused(error), true);
             }
         }
         else
         {
             // CARD-3: withdrawals leave only from the ordinary balance; ACC-2: within the class's limits.
-            var (withdrawn, error, refusal) = await withdrawals.WithdrawAsync(movementId, userId, card, amountFen, user.WalletAccountId,
-                review, cancellationToken);
+            var (withdrawn, error, refusal, written) = await withdrawals.WithdrawAsync(movementId, userId, card, amountFen,
+                user.WalletAccountId, review, cancellationToken);
             if (refusal is not null || error is not null)
             {
-                return new FundsOutcome(null, error, refusal);
+                return (new FundsOutcome(null, error, refusal), written);
             }
             movement = withdrawn;
         }
@@ -113,7 +131,7 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
         {
             await riskEngine.CompletedAsync(riskEvent, CancellationToken.None);
         }
-        return new FundsOutcome(movement, null, null);
+        return (new FundsOutcome(movement, null, null), true);
     }
 
     private static FundsOutcome Refused(WalletError error) => new(null, error, null);

@@ -38,13 +38,46 @@ public static class SignInRateLimit
         {
             o.AddPolicy(Policy, context => PerAddress(context, options.StaffPermitsPerMinute));
             o.AddPolicy(WalletPolicy, context => PerAddress(context, options.WalletPermitsPerMinute));
-            o.OnRejected = async (rejected, _) =>
+            o.OnRejected = async (rejected, ct) =>
             {
-                rejected.HttpContext.Response.Headers.RetryAfter = "60";
-                await ApiProblem.Create(rejected.HttpContext, 429, "TOO_MANY_REQUESTS", "请求过于频繁，请稍后再试",
-                    "Too many requests: try again later").ExecuteAsync(rejected.HttpContext);
+                var context = rejected.HttpContext;
+                context.Response.Headers.RetryAfter = "60";
+                if (IsConsolePage(context.Request.Path))
+                {
+                    await WritePageAsync(context, ct);
+                    return;
+                }
+                await ApiProblem.Create(context, 429, "TOO_MANY_REQUESTS", "请求过于频繁，请稍后再试",
+                    "Too many requests: try again later").ExecuteAsync(context);
             };
         });
+    }
+
+    /// <summary>A console's page (a person at a browser), not an API call.</summary>
+    private static bool IsConsolePage(PathString path) =>
+        path.StartsWithSegments("/wallet") || path.StartsWithSegments("/merchant") || path.StartsWithSegments("/ops");
+
+    /// <summary>
+    /// A person at a console's sign-in page is told in words, in the page's language, what to do (a wallet holder may be
+    /// elderly: a bare error code helps nobody), with a link back to the page they asked for.
+    /// </summary>
+    private static Task WritePageAsync(HttpContext context, CancellationToken ct)
+    {
+        var english = Consoles.ConsoleText.IsEnglish(context);
+        var (lang, title, text, back) = english
+            ? ("en", "Please wait a minute", "This device has asked to sign in too often in the last minute. Please wait a minute, then",
+                "try again")
+            : ("zh-CN", "请稍等一分钟", "这台设备一分钟内的登录请求过多。请等待一分钟后", "重新打开此页");
+        var href = System.Text.Encodings.Web.HtmlEncoder.Default.Encode(context.Request.Path.Value ?? "/");
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        return context.Response.WriteAsync($"""
+            <!doctype html>
+            <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{title}</title></head>
+            <body style="font-family:system-ui,sans-serif;font-size:20px;line-height:1.6;max-width:32em;margin:3em auto;padding:0 1em">
+            <h1>{title}</h1><p>{text} <a href="{href}">{back}</a>.</p></body></html>
+            """, ct);
     }
 
     private static RateLimitPartition<string> PerAddress(HttpContext context, int perMinute) => RateLimitPartition.GetTokenBucketLimiter(

@@ -71,6 +71,30 @@ public sealed class WithdrawalClassLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACC2_a_withdrawal_tapped_several_times_at_once_answers_its_one_movement_every_time_not_the_limit_it_used()
+    {
+        // the production work factors of the payment password: each tap's check takes as long as a real one, so taps reach the
+        // class limit's check while the first one's allowance is already held
+        await using var server = await ZhifuTestServer.StartAsync(null, "--Funds:ResolveAfterSeconds=0",
+            "--Funds:RecoveryIntervalSeconds=3600", "--Security:Argon2:MemoryKiB=7168", "--Security:Argon2:Iterations=5");
+        var wang = await WithdrawalKit.SignInAsync(server, DemoCards.WangWu);
+        var token = await wang.TokenAsync(DemoCards.WangWu.Cards[0]);
+        Assert.Equal(HttpStatusCode.Created, (await wang.TopUpAsync(token, 150_000)).StatusCode);
+        var before = await wang.BalanceAsync();
+
+        // the whole ¥1,000 allowance, sent 8 times at once under one requestId (an impatient thumb, a flaky network): each tap
+        // that saw the first one's allowance used must still answer that movement, as a tap a moment later does
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => wang.WithdrawAsync(token, 100_000, "double-tap-0001")));
+        var bodies = await Task.WhenAll(answers.Select(a => a.Content.ReadAsStringAsync(Ct)));
+        // 201 once the bank answered; a tap answered while the first is still with the bank sees it in progress (202)
+        Assert.All(answers.Zip(bodies), a => Assert.True(a.First.StatusCode is HttpStatusCode.Created or HttpStatusCode.Accepted, a.Second));
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.Created);
+        Assert.Single(bodies.Select(b => JsonDocument.Parse(b).RootElement.GetProperty("id").GetGuid()).Distinct());
+        Assert.Equal((before - 100_000, 0L), (await wang.BalanceAsync(), await wang.RemainingAsync(ClassOne)));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task CARD4_a_declined_withdrawal_gives_the_class_one_allowance_back_with_the_money()
     {
         var wang = await WithdrawalKit.SignInAsync(_server, DemoCards.WangWu);
@@ -126,7 +150,7 @@ public sealed class WithdrawalClassLimitTests : IAsyncLifetime
         Assert.Null(error);
         Assert.Equal(FundMovements.Unknown, topUp!.Status);
 
-        var (withdrawn, refused, _) = await _server.Services.GetRequiredService<OwnCardWithdrawals>()
+        var (withdrawn, refused, _, _) = await _server.Services.GetRequiredService<OwnCardWithdrawals>()
             .WithdrawAsync(id, wang.UserId, bound, 3_000, wallet, review: false, Ct);
         Assert.Null(withdrawn);
         Assert.Equal("REQUEST_ID_REUSED", refused?.Code);

@@ -37,8 +37,9 @@ internal sealed record WithdrawalKit(ZhifuTestServer Server, HttpClient Wallet, 
     public Task<HttpResponseMessage> TopUpAsync(string token, long fen) =>
         Wallet.PostAsJsonAsync("/api/wallet/me/top-ups", new { requestId = Guid.NewGuid().ToString("N"), cardToken = token, amountFen = fen, paymentPassword = "147258" }, Ct);
 
-    public Task<HttpResponseMessage> WithdrawAsync(string token, long fen) =>
-        Wallet.PostAsJsonAsync("/api/wallet/me/withdrawals", new { requestId = Guid.NewGuid().ToString("N"), cardToken = token, amountFen = fen, paymentPassword = "147258" }, Ct);
+    /// <param name="requestId">The idempotency key; a new one when not given.</param>
+    public Task<HttpResponseMessage> WithdrawAsync(string token, long fen, string? requestId = null) =>
+        Wallet.PostAsJsonAsync("/api/wallet/me/withdrawals", new { requestId = requestId ?? Guid.NewGuid().ToString("N"), cardToken = token, amountFen = fen, paymentPassword = "147258" }, Ct);
 
     public async Task<long> BalanceAsync() =>
         (await Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/balance", Ct)).GetProperty("balanceFen").GetInt64();

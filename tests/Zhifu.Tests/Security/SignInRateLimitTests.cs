@@ -40,7 +40,16 @@ public sealed class SignInRateLimitTests
         }
         await OperatorApiTests.AssertProblemAsync(await client.PostAsJsonAsync("/api/wallet/otp",
             new { phone = "13800138001", purpose = "reset-login-password" }, Ct), 429, "TOO_MANY_REQUESTS");
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/wallet/login", Ct)).StatusCode);
+        // a person at a console's page is told in words, in the page's language, with the way back — not an API's JSON
+        var page = await client.GetAsync("/wallet/login", Ct);
+        Assert.Equal((HttpStatusCode.TooManyRequests, "text/html"), (page.StatusCode, page.Content.Headers.ContentType?.MediaType));
+        var html = await page.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("请等待一分钟后", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/wallet/login\"", html, StringComparison.Ordinal);
+        using var plain = new HttpClient { BaseAddress = server.BaseAddress }; // same address, no cookie jar: the language cookie as sent
+        using var english = new HttpRequestMessage(HttpMethod.Get, "/wallet/login");
+        english.Headers.Add("Cookie", "zhifu.lang=en");
+        Assert.Contains("Please wait a minute", await (await plain.SendAsync(english, Ct)).Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz", Ct)).StatusCode); // nothing else is limited
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/wallet/agreement", Ct)).StatusCode);
