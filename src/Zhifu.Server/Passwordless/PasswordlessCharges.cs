@@ -45,7 +45,7 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         }
         if (!PasswordlessAgreements.Eligible(merchant.Merchant))
         {
-            return (null, PasswordlessV3Errors.NotEligible);
+            return await RepeatOrAsync(merchant, request, PasswordlessV3Errors.NotEligible, ct);
         }
         PasswordlessAgreementRow? agreement;
         await using (var db = database.CreateContext())
@@ -55,7 +55,7 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         }
         if (agreement is null || agreement.AppId != request.AppId)
         {
-            return (null, PasswordlessV3Errors.ContractNotExist);
+            return await RepeatOrAsync(merchant, request, PasswordlessV3Errors.ContractNotExist, ct);
         }
         var (order, error) = await orders.CreateAsync(merchant, request, ct, (agreement.UserId!.Value, agreement.Id));
         if (error is not null)
@@ -68,6 +68,16 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         }
         return (order, null);
     }
+
+    /// <summary>
+    /// PAY-6: a charge the merchant asks again after the contract ended or its eligibility went (its answer was lost, then the
+    /// user cancelled) answers the order it made — never "no such contract" about money already taken; a new one is refused.
+    /// </summary>
+    private async Task<(PaymentOrderRow?, V3Error?)> RepeatOrAsync(ApiMerchant merchant, OrderRequest request, V3Error refusal,
+        CancellationToken ct) =>
+        await orders.FindAsync(merchant.Merchant.MchId, request.OutTradeNo, ct) is not null
+            ? await orders.CreateAsync(merchant, request, ct) // the repeat of the first order (or OUT_TRADE_NO_USED), nothing new
+            : (null, refusal);
 
     /// <summary>
     /// 付款码小额免密: a payment-code charge of a user with a signed offline-code agreement, at an eligible merchant, is paid
@@ -178,14 +188,18 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         var today = db.Set<PaymentOrderRow>().Where(o => o.PaidPasswordless
             && ((o.State == PaymentOrders.Success && o.SuccessTime >= dayStart)
                 || ((o.State == PaymentOrders.Paying || o.State == PaymentOrders.Review) && o.PayingSince >= dayStart)));
-        // one read for both sums: the agreement's payments are among its user's
-        var agreementId = agreement.Id;
+        // one read for the three sums: the agreement's payments and the merchant's are among its user's. The merchant's daily
+        // cap holds across all the user's agreements with it (PWL-3): a second contract signed with the same merchant does not
+        // double what it may take from the user in a day without the password.
+        var (agreementId, merchantId) = (agreement.Id, merchant.Id);
         var spent = await today.Where(o => o.PayerUserId == user.Id).GroupBy(o => o.PayerUserId).Select(g => new
         {
             User = g.Sum(o => o.TotalFen), Agreement = g.Sum(o => o.PasswordlessAgreementId == agreementId ? o.TotalFen : 0),
+            Merchant = g.Sum(o => o.MerchantId == merchantId ? o.TotalFen : 0),
         }).FirstOrDefaultAsync(ct);
-        var (userToday, agreementToday) = (spent?.User ?? 0, spent?.Agreement ?? 0);
-        if (order.TotalFen > perPayment || agreementToday + order.TotalFen > daily || userToday + order.TotalFen > options.UserDailyFen)
+        var (userToday, agreementToday, merchantToday) = (spent?.User ?? 0, spent?.Agreement ?? 0, spent?.Merchant ?? 0);
+        if (order.TotalFen > perPayment || agreementToday + order.TotalFen > daily || merchantToday + order.TotalFen > capDaily
+            || userToday + order.TotalFen > options.UserDailyFen)
         {
             return await AwaitUserAsync(order, user, merchant, "超过免密限额", ct); // PWL-3, TRF-3: falls back to the password
         }

@@ -118,6 +118,10 @@ public sealed class PasswordlessTests : IAsyncLifetime
         Assert.Equal(1, (await closed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("closed").GetInt32());
         MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/papay/pay/transactions/apply",
             Apply(contractId, "PWL-T-0005", 100)), 404, "RESOURCE_NOT_EXISTS");
+        // …but a charge made before, asked again (its answer was lost), answers the money it took (PAY-6), not "no such contract"
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-T-0001", 3_000));
+        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/papay/pay/transactions/apply",
+            Apply(contractId, "PWL-T-0001", 2_999)), 403, "OUT_TRADE_NO_USED"); // other content under its number: refused
         Assert.Equal(before - 5_001, (await zhang.BalanceAsync()).Balance);
         var terminated = await ContractCallbackAsync(merchant);
         Assert.Equal("PAPAY.TERMINATE", terminated.Event);
@@ -177,6 +181,30 @@ public sealed class PasswordlessTests : IAsyncLifetime
         // the second agreement's own day has ¥20 left, the user's none: the password is asked for
         Assert.Equal("USERPAYING", await ChargeAsync(merchant, second, "PWL-U-0003", 1));
         Assert.Equal(before - 6_000, (await zhang.BalanceAsync()).Balance);
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task PWL3_a_merchants_daily_cap_holds_across_every_agreement_the_user_signed_with_it()
+    {
+        var merchant = Merchant();
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(50_000);
+        await SetTermsAsync(new { passwordlessEligible = true, passwordlessPerPaymentFen = 5_000, passwordlessDailyFen = 8_000 });
+        var first = await SignAsync(zhang, new
+        {
+            preSignId = await PreSignAsync(merchant, "PWLC0041"), acceptTerms = true, perPaymentLimitFen = 5_000, dailyLimitFen = 8_000,
+        });
+        var preSignId = await PreSignAsync(merchant, "PWLC0042");
+        _server.Clock.Advance(TimeSpan.FromMinutes(2)); // a one-time code may be asked for again
+        // signed again (the user thought the first attempt failed): the merchant's ¥80 a day is still all it may take
+        var second = await SignAsync(zhang, new { preSignId, acceptTerms = true, perPaymentLimitFen = 5_000, dailyLimitFen = 8_000 });
+        var before = (await zhang.BalanceAsync()).Balance;
+
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, first, "PWL-M-0001", 5_000));
+        Assert.Equal("USERPAYING", await ChargeAsync(merchant, second, "PWL-M-0002", 3_001)); // ¥80.01 at this merchant today
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, second, "PWL-M-0003", 3_000)); // exactly the merchant's day
+        Assert.Equal(before - 8_000, (await zhang.BalanceAsync()).Balance);
         Assert.True((await _server.VerifyAsync()).AllHold);
     }
 
