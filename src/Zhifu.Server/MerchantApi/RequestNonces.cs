@@ -27,8 +27,20 @@ public sealed class RequestNonces(DatabaseOptions database, MerchantApiOptions o
         }
         catch (DbUpdateException)
         {
-            return false; // the primary key (mchid, nonce) already holds it
+            if (await SeenAsync(mchId, nonce))
+            {
+                return false; // the primary key (mchid, nonce) already holds it
+            }
+            // any other failure (the database unreachable, busy) is the platform's: answered 500 SYSTEM_ERROR, which SDKs
+            // retry — never SIGN_ERROR, which a merchant reads as its own keys being wrong and does not retry
+            throw;
         }
+    }
+
+    private async Task<bool> SeenAsync(string mchId, string nonce)
+    {
+        await using var db = database.CreateContext();
+        return await db.Set<MerchantNonceRow>().AnyAsync(n => n.MchId == mchId && n.Nonce == nonce, CancellationToken.None);
     }
 
     private async Task PurgeIfDueAsync(DateTimeOffset now, CancellationToken ct)

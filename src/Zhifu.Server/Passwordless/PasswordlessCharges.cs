@@ -45,7 +45,7 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         }
         if (!PasswordlessAgreements.Eligible(merchant.Merchant))
         {
-            return await RepeatOrAsync(merchant, request, PasswordlessV3Errors.NotEligible, ct);
+            return await orders.RepeatOrAsync(merchant, request, PasswordlessV3Errors.NotEligible, ct); // PAY-6
         }
         PasswordlessAgreementRow? agreement;
         await using (var db = database.CreateContext())
@@ -55,7 +55,9 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         }
         if (agreement is null || agreement.AppId != request.AppId)
         {
-            return await RepeatOrAsync(merchant, request, PasswordlessV3Errors.ContractNotExist, ct);
+            // PAY-6: asked again after the contract ended (its answer was lost, then the user cancelled), a charge answers the order
+            // it made — never "no such contract" about money already taken
+            return await orders.RepeatOrAsync(merchant, request, PasswordlessV3Errors.ContractNotExist, ct);
         }
         var (order, error) = await orders.CreateAsync(merchant, request, ct, (agreement.UserId!.Value, agreement.Id));
         if (error is not null)
@@ -68,16 +70,6 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         }
         return (order, null);
     }
-
-    /// <summary>
-    /// PAY-6: a charge the merchant asks again after the contract ended or its eligibility went (its answer was lost, then the
-    /// user cancelled) answers the order it made — never "no such contract" about money already taken; a new one is refused.
-    /// </summary>
-    private async Task<(PaymentOrderRow?, V3Error?)> RepeatOrAsync(ApiMerchant merchant, OrderRequest request, V3Error refusal,
-        CancellationToken ct) =>
-        await orders.FindAsync(merchant.Merchant.MchId, request.OutTradeNo, ct) is not null
-            ? await orders.CreateAsync(merchant, request, ct) // the repeat of the first order (or OUT_TRADE_NO_USED), nothing new
-            : (null, refusal);
 
     /// <summary>
     /// 付款码小额免密: a payment-code charge of a user with a signed offline-code agreement, at an eligible merchant, is paid

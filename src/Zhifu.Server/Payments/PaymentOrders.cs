@@ -34,21 +34,24 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
         }
         if (merchant.Merchant.Status != MerchantRow.Active)
         {
-            // suspended: no new payment; the repeat of an order made before answers as it did (PAY-6)
-            return await FindAsync(merchant.Merchant.MchId, request.OutTradeNo, ct) is { } made ? Repeat(made, request.Hash())
-                : (null, new V3Error(403, "NO_AUTH", "商户交易权限已暂停，请联系平台 (the merchant's trading is suspended)"));
+            // suspended: no new payment
+            return await RepeatOrAsync(merchant, request,
+                new V3Error(403, "NO_AUTH", "商户交易权限已暂停，请联系平台 (the merchant's trading is suspended)"), ct);
         }
         var now = clock.UtcNow;
         if (request.TimeExpire is { } expire && expire <= now)
         {
-            return (null, V3Error.ParamError("time_expire 须晚于当前时间", "time_expire must be in the future"));
+            // a retry of an order whose answer was lost may come after its own time_expire
+            return await RepeatOrAsync(merchant, request, V3Error.ParamError("time_expire 须晚于当前时间", "time_expire must be in the future"), ct);
         }
         var limit = merchant.Merchant.SinglePaymentLimitFen is > 0 and var own
             ? Math.Min(own, options.OrderAmountMaxFen)
             : options.OrderAmountMaxFen;
         if (request.TotalFen > limit)
         {
-            return (null, new V3Error(403, "RULE_LIMIT", $"订单金额超过单笔限额 {new Money(limit)} (amount above the single payment limit)"));
+            // …or after an operator lowered the limit: a payment-code charge already paid must not be asked of the payer again
+            return await RepeatOrAsync(merchant, request,
+                new V3Error(403, "RULE_LIMIT", $"订单金额超过单笔限额 {new Money(limit)} (amount above the single payment limit)"), ct);
         }
         var hash = request.Hash();
         // A repeat is found by the unique (mchid, out_trade_no) refusing the insert below — one statement for a new order —
@@ -102,6 +105,12 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
             return Repeat(raced, hash);
         }
     }
+
+    /// <summary>PAY-6: a check that refuses a new order does not refuse the repeat of one made before, which answers as it did
+    /// (or OUT_TRADE_NO_USED for other content under its number); with no order made before, the refusal.</summary>
+    public async Task<(PaymentOrderRow? Order, V3Error? Error)> RepeatOrAsync(ApiMerchant merchant, OrderRequest request, V3Error refusal,
+        CancellationToken ct) =>
+        await FindAsync(merchant.Merchant.MchId, request.OutTradeNo, ct) is { } made ? Repeat(made, request.Hash()) : (null, refusal);
 
     /// <summary>
     /// The order of a payment-code charge whose first request consumed the code and is still writing its order: waited for

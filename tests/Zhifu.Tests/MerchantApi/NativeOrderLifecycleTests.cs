@@ -42,9 +42,15 @@ public sealed class NativeOrderLifecycleTests
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).WithClock(() => server.Clock.UtcNow);
         var expire = server.Clock.UtcNow.AddMinutes(10).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz",
             System.Globalization.CultureInfo.InvariantCulture);
-        var code = CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
-            NativeOrder(merchant.MchId, "ORDER-expire-1", 500, Notify, expire))).Body);
+        var body = NativeOrder(merchant.MchId, "ORDER-expire-1", 500, Notify, expire);
+        var first = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body);
+        var code = CodeOf(first.Body);
         server.Clock.Advance(TimeSpan.FromMinutes(11));
+        // PAY-6: the create asked again past its own time_expire (the first answer was lost) answers the order made, as any
+        // repeat does; a new order with that time_expire is refused
+        Assert.Equal(first.Body, (await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body)).Body);
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(merchant.MchId, "ORDER-expire-2", 500, Notify, expire)), 400, "PARAM_ERROR");
         using var wallet = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
         var shown = await wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/payments/{code}", Ct);
         Assert.False(shown.GetProperty("payable").GetBoolean());

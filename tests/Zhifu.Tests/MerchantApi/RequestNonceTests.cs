@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
 using Zhifu.Data.Entities;
+using Zhifu.Tests.Infrastructure;
 using Zhifu.Tests.Transfers;
 using static Zhifu.Tests.MerchantApi.MerchantKit;
 
@@ -37,6 +38,33 @@ public sealed class RequestNonceTests
         await SendAsync(3, "NONCE-PURGE-C");
         Assert.False(await KeptAsync("NONCE-PURGE-A"));
         Assert.True(await KeptAsync("NONCE-PURGE-B"));
+    }
+
+    [Fact]
+    public async Task PAY6_a_nonce_the_database_could_not_record_is_a_retryable_system_error_not_a_replay()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        // the database refuses every new nonce for a reason of its own (full, failing over): a real failure, through the real engine
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            await db.Database.ExecuteSqlRawAsync(server.Database.Options.Provider == Zhifu.Data.DatabaseProvider.Sqlite
+                ? "CREATE TRIGGER nonce_outage BEFORE INSERT ON merchant_nonces BEGIN SELECT RAISE(ABORT, 'outage'); END;"
+                : """
+                  CREATE FUNCTION nonce_outage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outage'; END $$;
+                  CREATE TRIGGER nonce_outage BEFORE INSERT ON merchant_nonces FOR EACH ROW EXECUTE FUNCTION nonce_outage();
+                  """, Ct);
+        }
+        var body = NativeOrder(merchant.MchId, "NONCE-OUTAGE-1", 100, "http://127.0.0.1:9/n");
+        // SYSTEM_ERROR, which SDKs retry — never SIGN_ERROR, which tells the merchant its keys are wrong
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body, nonce: "NONCE-OUTAGE-A"), 500, "SYSTEM_ERROR");
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            await db.Database.ExecuteSqlRawAsync(server.Database.Options.Provider == Zhifu.Data.DatabaseProvider.Sqlite
+                ? "DROP TRIGGER nonce_outage" : "DROP TRIGGER nonce_outage ON merchant_nonces", Ct);
+        }
+        Assert.Equal(200, (int)(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body, nonce: "NONCE-OUTAGE-B")).Response.StatusCode);
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body, nonce: "NONCE-OUTAGE-B"), 401, "SIGN_ERROR"); // a replay still is one
     }
 
     [Fact]
