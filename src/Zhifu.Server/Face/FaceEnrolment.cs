@@ -51,6 +51,9 @@ public sealed class FaceEnrolment(DatabaseOptions database, FaceStore store, Fac
         "Tick the box to accept the face payment consent");
     public static readonly WalletError RealNameRequired = new(403, "FACE_REAL_NAME_REQUIRED", "请先完成实名认证",
         "Verify your real name first");
+    public static readonly WalletError WithdrawnWhileEnrolling = new(409, "FACE_CONSENT_WITHDRAWN",
+        "录入期间刷脸授权已撤回，人脸特征已删除；如需开通请重新授权", "The face consent was withdrawn while enrolling and the template deleted; give consent again to enrol");
+
     public static readonly WalletError BadTemplate = new(400, "FACE_TEMPLATE_INVALID", "人脸特征数据无效，请重新采集",
         "The face template could not be read; capture it again");
 
@@ -115,29 +118,68 @@ public sealed class FaceEnrolment(DatabaseOptions database, FaceStore store, Fac
         {
             return BadTemplate;
         }
-        await store.PutAsync(row.FaceId, template, clock.UtcNow, ct);
+        // not cancelled from here: a template stored must end recorded, or deleted
+        await store.PutAsync(row.FaceId, template, clock.UtcNow, CancellationToken.None);
         index.Add(row.FaceId, template);
         (row.State, row.EnrolledAt, row.EnrolledVia) = (FaceEnrolmentRow.Enrolled, clock.UtcNow, via);
         row.Version++;
-        await db.SaveChangesAsync(ct);
-        return null;
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await SettleRacedEnrolmentAsync(row.Id, row.FaceId, template);
+        }
+    }
+
+    /// <summary>
+    /// The consent changed while its template was being stored. Withdrawn meanwhile (FACE-1): the withdrawal wins — the
+    /// template just stored is deleted again, from the store and the index, and the user is told. Enrolled meanwhile (the
+    /// same capture sent twice): this template is stored and indexed again, so the store and the index hold the same one.
+    /// </summary>
+    private async Task<WalletError?> SettleRacedEnrolmentAsync(Guid rowId, Guid faceId, float[] template)
+    {
+        await using var db = database.CreateContext();
+        var state = await db.Set<FaceEnrolmentRow>().Where(r => r.Id == rowId).Select(r => r.State).FirstAsync(CancellationToken.None);
+        if (state == FaceEnrolmentRow.Enrolled)
+        {
+            await store.PutAsync(faceId, template, clock.UtcNow, CancellationToken.None);
+            index.Add(faceId, template);
+            return null;
+        }
+        index.Remove(faceId);
+        await store.DeleteAsync(faceId, CancellationToken.None);
+        return WithdrawnWhileEnrolling;
     }
 
     /// <summary>撤回授权 (FACE-1): the template leaves the store and the index at once; the record says when. False when there
     /// was nothing to withdraw.</summary>
     public async Task<bool> WithdrawAsync(Guid userId, CancellationToken ct)
     {
-        await using var db = database.CreateContext();
-        var rows = await db.Set<FaceEnrolmentRow>().Where(r => r.UserId == userId && r.State != FaceEnrolmentRow.Withdrawn).ToListAsync(ct);
-        foreach (var row in rows)
+        for (var round = 0; ; round++)
         {
-            index.Remove(row.FaceId);
-            await store.DeleteAsync(row.FaceId, ct);
-            (row.State, row.WithdrawnAt) = (FaceEnrolmentRow.Withdrawn, clock.UtcNow);
-            row.Version++;
+            await using var db = database.CreateContext();
+            var rows = await db.Set<FaceEnrolmentRow>().Where(r => r.UserId == userId && r.State != FaceEnrolmentRow.Withdrawn).ToListAsync(ct);
+            foreach (var row in rows)
+            {
+                index.Remove(row.FaceId);
+                await store.DeleteAsync(row.FaceId, CancellationToken.None);
+                (row.State, row.WithdrawnAt) = (FaceEnrolmentRow.Withdrawn, clock.UtcNow);
+                row.Version++;
+            }
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+                return rows.Count > 0;
+            }
+            catch (DbUpdateConcurrencyException) when (round < 4)
+            {
+                // an enrolment (or another withdrawal, a second tap) saved in between: read again and withdraw what stands
+                // then; the deletes are idempotent
+            }
         }
-        await db.SaveChangesAsync(ct);
-        return rows.Count > 0;
     }
 
     private async Task<FaceEnrolmentRow?> CurrentAsync(Guid userId, CancellationToken ct)

@@ -74,6 +74,46 @@ public sealed class FaceEnrolmentTests
     }
 
     [Fact]
+    public async Task FACE1_an_enrolment_sent_twice_or_racing_a_withdrawal_never_fails_and_never_leaves_a_withdrawn_template()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        using var wallet = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
+        var (store, index) = (server.Services.GetRequiredService<FaceStore>(), server.Services.GetRequiredService<FaceIndex>());
+        var template = FaceVectors.Unit(new Random(5));
+        var envelope = await FaceVectors.SealAsync(server.Client(), template);
+        async Task ConsentAsync() => Assert.True((await wallet.PostAsJsonAsync("/api/wallet/face/consent",
+            new { accept = true, paymentPassword = PaymentPassword }, Ct)).IsSuccessStatusCode);
+
+        // the same capture sent four times at once: enrolled once, stored once, and the store and the index agree
+        await ConsentAsync();
+        var taps = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => wallet.PostAsJsonAsync("/api/wallet/face/enrol", envelope, Ct)));
+        foreach (var tap in taps)
+        {
+            Assert.True(tap.IsSuccessStatusCode, await tap.Content.ReadAsStringAsync(Ct));
+        }
+        Assert.Equal((1, 1), (await store.CountAsync(Ct), index.Count));
+        Assert.True(index.Search(template).Similarity > 0.95f);
+
+        // withdrawn while enrolling, round after round: each request answers in words (never a 500), and whenever the consent
+        // ends withdrawn no template is left in the store or the index (FACE-1)
+        for (var round = 0; round < 6; round++)
+        {
+            await ConsentAsync();
+            var enrol = wallet.PostAsJsonAsync("/api/wallet/face/enrol", envelope, Ct);
+            var withdraw = wallet.DeleteAsync("/api/wallet/face", Ct);
+            await Task.WhenAll(enrol, withdraw);
+            Assert.True((await withdraw).IsSuccessStatusCode, await (await withdraw).Content.ReadAsStringAsync(Ct));
+            var enrolled = await enrol;
+            Assert.True(enrolled.IsSuccessStatusCode || await CodeAsync(enrolled) is "FACE_CONSENT_WITHDRAWN" or "FACE_CONSENT_REQUIRED",
+                await enrolled.Content.ReadAsStringAsync(Ct));
+            var state = (await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/face", Ct)).GetProperty("state").GetString();
+            Assert.Equal(state == "enrolled" ? (1, 1) : (0, 0), (await store.CountAsync(Ct), index.Count));
+            (await wallet.DeleteAsync("/api/wallet/face", Ct)).EnsureSuccessStatusCode();
+            Assert.Equal((0, 0), (await store.CountAsync(Ct), index.Count));
+        }
+    }
+
+    [Fact]
     public async Task The_index_is_rebuilt_from_the_face_store_at_start()
     {
         await using var server = await ZhifuTestServer.StartAsync();
