@@ -36,7 +36,7 @@ public sealed record SignRequest(string? PreSignId, string? Kind, string? Paymen
 /// </summary>
 public sealed class PasswordlessAgreements(DatabaseOptions database, PasswordlessOptions options, WalletAccounts accounts,
     WalletCredentials credentials, OneTimeCodes codes, IAccountGuard guard, PersonalData personalData, PaymentLedger money,
-    PaymentNotifications notifications, IClock clock)
+    PaymentNotifications notifications, Notifications.ISmsGateway sms, IClock clock)
 {
     public const string SignCodePurpose = "passwordless-sign";
 
@@ -270,8 +270,13 @@ public sealed class PasswordlessAgreements(DatabaseOptions database, Passwordles
             return (null, PasswordlessErrors.AlreadySigned); // signed twice at once: one wins
         }
         notifications.Wake();
+        await sms.SendAsync(credentials.PhoneOf(user), "account", $"【知付】您已开通{Party(merchant?.Name)}，单笔限额{new Money(perPayment)}、"
+            + $"每日限额{new Money(daily)}。可随时在钱包「免密支付」中一键关闭；如非本人操作，请立即关闭并联系客服。", CancellationToken.None);
         return (row, null);
     }
+
+    /// <summary>What an agreement is called in the user's texts (CS-3).</summary>
+    private static string Party(string? merchantName) => merchantName is null ? "付款码小额免密支付" : $"「{merchantName}」的免密支付";
 
     /// <summary>
     /// 一键关闭 (PWL-5, PWL-7): terminates one of the user's agreements (by contract id) or, with null, all of them — at once,
@@ -346,6 +351,7 @@ public sealed class PasswordlessAgreements(DatabaseOptions database, Passwordles
             }
             await TerminateAsync(db, row, mode, remark);
             await db.SaveChangesAsync(CancellationToken.None);
+            await TextTerminationAsync(db, row, mode);
             return true;
         }
         catch (DbUpdateConcurrencyException)
@@ -359,6 +365,21 @@ public sealed class PasswordlessAgreements(DatabaseOptions database, Passwordles
                 await RowClaims.ReleaseAsync(agreement, nameof(PasswordlessAgreementRow.ChargingSince), at);
             }
         }
+    }
+
+    /// <summary>CS-3: the user is told of every ended agreement — above all one the merchant or the platform ended.</summary>
+    private async Task TextTerminationAsync(ZhifuDb db, PasswordlessAgreementRow row, string mode)
+    {
+        if (row.UserId is not { } userId || await accounts.FindAsync(userId, CancellationToken.None) is not { } user)
+        {
+            return;
+        }
+        var name = row.MerchantId is { } merchantId
+            ? await db.Merchants.Where(m => m.Id == merchantId).Select(m => m.Name).FirstOrDefaultAsync(CancellationToken.None)
+            : null;
+        var by = mode switch { "USER" => "由您本人", "MERCHANT" => "由商户", _ => "由平台" };
+        await sms.SendAsync(credentials.PhoneOf(user), "account",
+            $"【知付】您的{Party(name)}协议已{by}解除，此后扣款均需输入支付密码。如有疑问请联系客服。", CancellationToken.None);
     }
 
     private async Task TerminateAsync(ZhifuDb db, PasswordlessAgreementRow row, string mode, string remark)

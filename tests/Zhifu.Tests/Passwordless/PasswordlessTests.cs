@@ -125,6 +125,8 @@ public sealed class PasswordlessTests : IAsyncLifetime
         Assert.Equal(before - 5_001, (await zhang.BalanceAsync()).Balance);
         var terminated = await ContractCallbackAsync(merchant);
         Assert.Equal("PAPAY.TERMINATE", terminated.Event);
+        Assert.Contains(await _server.Services.GetRequiredService<SmsOutbox>().ReadAsync(DemoCards.ZhangSan.Phone, 5, Ct),
+            t => t.Body.Contains("免密支付协议已由您本人解除", StringComparison.Ordinal)); // CS-3
         Assert.Equal("USER", terminated.Contract.GetProperty("contract_terminate_info").GetProperty("contract_termination_mode").GetString());
         // a used contract code never signs again
         MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/papay/sign/contracts/pre-entrust-sign",
@@ -205,6 +207,14 @@ public sealed class PasswordlessTests : IAsyncLifetime
         Assert.Equal("USERPAYING", await ChargeAsync(merchant, second, "PWL-M-0002", 3_001)); // ¥80.01 at this merchant today
         Assert.Equal("SUCCESS", await ChargeAsync(merchant, second, "PWL-M-0003", 3_000)); // exactly the merchant's day
         Assert.Equal(before - 8_000, (await zhang.BalanceAsync()).Balance);
+
+        // CS-3: the user is texted when an agreement starts, and when the merchant ends one
+        var ended = await merchant.SendAsync(HttpMethod.Post, "/v3/papay/sign/contracts/plan-id/12535/out-contract-code/PWLC0042/terminate",
+            JsonSerializer.Serialize(new { contract_termination_remark = "会员到期" }));
+        Assert.True(ended.Response.IsSuccessStatusCode, ended.Body);
+        var texts = await _server.Services.GetRequiredService<SmsOutbox>().ReadAsync(DemoCards.ZhangSan.Phone, 20, Ct);
+        Assert.Equal(2, texts.Count(t => t.Body.Contains("您已开通「", StringComparison.Ordinal) && t.Body.Contains("单笔限额¥50.00", StringComparison.Ordinal)));
+        Assert.Single(texts, t => t.Body.Contains("免密支付协议已由商户解除", StringComparison.Ordinal));
         Assert.True((await _server.VerifyAsync()).AllHold);
     }
 
