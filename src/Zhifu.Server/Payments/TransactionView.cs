@@ -54,7 +54,7 @@ public static class TransactionView
     /// <summary>
     /// The protocol's trade_state: an order being committed is still unpaid to the merchant (it becomes SUCCESS the moment
     /// the ledger commits); a refunded one reads REFUND; a payment-code charge waiting for the payer reads USERPAYING, then
-    /// PAYERROR when its confirmation window passed, and REVOKED once reversed.
+    /// PAYERROR when its confirmation window passed, and REVOKED once reversed — unpaid (closed) or paid (refunded in full).
     /// </summary>
     public static string State(PaymentOrderRow order, DateTimeOffset? now)
     {
@@ -62,7 +62,7 @@ public static class TransactionView
         var entrusted = order.TradeType == OrderRequest.EntrustedDebit;
         return order.State switch
         {
-            PaymentOrders.Success => order.RefundedFen > 0 ? "REFUND" : PaymentOrders.Success,
+            PaymentOrders.Success => order.Reversed ? "REVOKED" : order.RefundedFen > 0 ? "REFUND" : PaymentOrders.Success,
             PaymentOrders.Closed => micro ? "REVOKED" : entrusted ? "PAYERROR" : PaymentOrders.Closed,
             // 委托代扣 (PWL-3, PWL-4): a charge over a limit or stepped up waits for the payer's confirmation in the wallet
             _ when micro || entrusted => now > order.ExpiresAt && order.State == PaymentOrders.NotPay ? "PAYERROR" : "USERPAYING",

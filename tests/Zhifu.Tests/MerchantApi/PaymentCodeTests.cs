@@ -54,7 +54,8 @@ public sealed class PaymentCodeTests
         Assert.Equal(before, await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone));
         var after = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get,
             $"/v3/pay/transactions/out-trade-no/CODE-0001?mchid={merchant.MchId}")).Body).RootElement;
-        Assert.Equal("REFUND", after.GetProperty("trade_state").GetString());
+        Assert.Equal("REVOKED", after.GetProperty("trade_state").GetString()); // 已撤销, as the protocol reads a reversed charge
+        Assert.Equal(after.GetProperty("transaction_id").GetString(), query.GetProperty("transaction_id").GetString());
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 

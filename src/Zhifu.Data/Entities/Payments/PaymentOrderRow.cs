@@ -71,6 +71,9 @@ public sealed class PaymentOrderRow
     /// </summary>
     public bool PaidPasswordless { get; set; }
 
+    /// <summary>撤销: a paid payment-code charge the merchant reversed (refunded in full); the protocol then reads it REVOKED.</summary>
+    public bool Reversed { get; set; }
+
     /// <summary>刷脸支付 (FACE-5, FACE-6): the terminal that took a FACEPAY order; null for every other kind.</summary>
     public string? FaceTerminalId { get; set; }
 }

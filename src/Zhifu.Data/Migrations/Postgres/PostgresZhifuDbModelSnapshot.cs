@@ -2098,6 +2098,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("request_hash");
 
+                    b.Property<bool>("Reversed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reversed");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)

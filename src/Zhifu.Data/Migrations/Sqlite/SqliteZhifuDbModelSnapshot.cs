@@ -2125,6 +2125,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("request_hash");
 
+                    b.Property<bool>("Reversed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reversed");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)

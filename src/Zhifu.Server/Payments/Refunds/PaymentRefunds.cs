@@ -73,6 +73,14 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
         }
         var request = new RefundRequest(null, order.OutTradeNo, "REVERSE" + order.OutTradeNo, "撤销", null, order.TotalFen, order.TotalFen);
         var (_, _, error) = await ApplyAsync(merchant, request, ct, review: false);
+        if (error is null)
+        {
+            // the protocol's trade_state of a reversed paid charge is REVOKED (已撤销), not REFUND; a reverse asked again (its
+            // answer lost) marks it again, as the refund it repeats answers as before
+            await using var db = database.CreateContext();
+            await db.Set<PaymentOrderRow>().Where(o => o.Id == order.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Reversed, true), CancellationToken.None);
+        }
         return error;
     }
 

@@ -629,6 +629,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                     version = table.Column<int>(type: "INTEGER", nullable: false),
                     passwordless_agreement_id = table.Column<byte[]>(type: "BLOB", nullable: true),
                     paid_passwordless = table.Column<bool>(type: "INTEGER", nullable: false),
+                    reversed = table.Column<bool>(type: "INTEGER", nullable: false),
                     face_terminal_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true)
                 },
                 constraints: table =>

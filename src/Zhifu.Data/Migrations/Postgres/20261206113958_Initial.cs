@@ -629,6 +629,7 @@ namespace Zhifu.Data.Migrations.Postgres
                     version = table.Column<int>(type: "integer", nullable: false),
                     passwordless_agreement_id = table.Column<Guid>(type: "uuid", nullable: true),
                     paid_passwordless = table.Column<bool>(type: "boolean", nullable: false),
+                    reversed = table.Column<bool>(type: "boolean", nullable: false),
                     face_terminal_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true)
                 },
                 constraints: table =>

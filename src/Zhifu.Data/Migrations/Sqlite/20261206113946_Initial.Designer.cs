@@ -11,7 +11,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteZhifuDb))]
-    [Migration("20261206035417_Initial")]
+    [Migration("20261206113946_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -2127,6 +2127,10 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("request_hash");
+
+                    b.Property<bool>("Reversed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reversed");
 
                     b.Property<string>("State")
                         .IsRequired()

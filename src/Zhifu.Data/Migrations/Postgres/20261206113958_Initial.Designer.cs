@@ -12,7 +12,7 @@ using Zhifu.Data;
 namespace Zhifu.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresZhifuDb))]
-    [Migration("20261206035426_Initial")]
+    [Migration("20261206113958_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -2100,6 +2100,10 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("request_hash");
+
+                    b.Property<bool>("Reversed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reversed");
 
                     b.Property<string>("State")
                         .IsRequired()
