@@ -33,12 +33,17 @@ public sealed partial class PostgresLedgerStore : ILedgerStore
         _connection = Open(connectionString);
     }
 
+    /// <summary>
+    /// The ledger's connection asks for generic plans as a startup option, not by <c>SET</c>: the setting is its connection's
+    /// from the start, and the connection string differs from the contexts' — its own pool — so a ledger connection given back
+    /// never hands the setting to a context's connection (they are not reset on return: DatabaseOptions.WithPostgresDefaults).
+    /// </summary>
     private static NpgsqlConnection Open(string connectionString)
     {
-        var connection = new NpgsqlConnection(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.Options = ((builder.Options ?? "") + " -c plan_cache_mode=force_generic_plan").Trim();
+        var connection = new NpgsqlConnection(builder.ConnectionString);
         connection.Open();
-        using var set = new NpgsqlCommand("SET plan_cache_mode = force_generic_plan", connection);
-        set.ExecuteNonQuery();
         return connection;
     }
 

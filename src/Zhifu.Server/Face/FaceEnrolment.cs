@@ -147,7 +147,13 @@ public sealed class FaceEnrolment(DatabaseOptions database, FaceStore store, Fac
         {
             await store.PutAsync(faceId, template, clock.UtcNow, CancellationToken.None);
             index.Add(faceId, template);
-            return null;
+            // a withdrawal that read the row before this put (and deleted before it) must not save over it: the version moves
+            // on, so its save fails and it withdraws again; if it saved first, nothing matches here and this template goes
+            if (await db.Set<FaceEnrolmentRow>().Where(r => r.Id == rowId && r.State == FaceEnrolmentRow.Enrolled)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, r => r.Version + 1), CancellationToken.None) == 1)
+            {
+                return null;
+            }
         }
         index.Remove(faceId);
         await store.DeleteAsync(faceId, CancellationToken.None);

@@ -62,7 +62,10 @@ public static class TransactionView
         var entrusted = order.TradeType == OrderRequest.EntrustedDebit;
         return order.State switch
         {
-            PaymentOrders.Success => order.Reversed ? "REVOKED" : order.RefundedFen > 0 ? "REFUND" : PaymentOrders.Success,
+            // reversed: REVOKED while its full refund stands (a reversal refund the ledger refused in the end closes, gives the
+            // amount back to RefundedFen, and the charge reads paid again)
+            PaymentOrders.Success when order.RefundedFen > 0 => order.Reversed ? "REVOKED" : "REFUND",
+            PaymentOrders.Success => PaymentOrders.Success,
             PaymentOrders.Closed => micro ? "REVOKED" : entrusted ? "PAYERROR" : PaymentOrders.Closed,
             // 委托代扣 (PWL-3, PWL-4): a charge over a limit or stepped up waits for the payer's confirmation in the wallet
             _ when micro || entrusted => now > order.ExpiresAt && order.State == PaymentOrders.NotPay ? "PAYERROR" : "USERPAYING",

@@ -56,6 +56,11 @@ public sealed class PaymentCodeTests
             $"/v3/pay/transactions/out-trade-no/CODE-0001?mchid={merchant.MchId}")).Body).RootElement;
         Assert.Equal("REVOKED", after.GetProperty("trade_state").GetString()); // 已撤销, as the protocol reads a reversed charge
         Assert.Equal(after.GetProperty("transaction_id").GetString(), query.GetProperty("transaction_id").GetString());
+        // the merchant console files it where it reads it: under 已撤销, not 转入退款
+        using var staff = server.Client();
+        (await MerchantStaffSignIn.LoginAsync(staff, "cafe-admin", "Shop@2026", Ct)).EnsureSuccessStatusCode();
+        Assert.Contains("CODE-0001", await staff.GetStringAsync("/merchant?state=REVOKED", Ct), StringComparison.Ordinal);
+        Assert.DoesNotContain("CODE-0001", await staff.GetStringAsync("/merchant?state=REFUND", Ct), StringComparison.Ordinal);
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 

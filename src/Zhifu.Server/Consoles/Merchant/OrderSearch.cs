@@ -127,9 +127,10 @@ public sealed class OrderSearch
         return state switch
         {
             "SUCCESS" => q.Where(o => o.State == PaymentOrders.Success && o.RefundedFen == 0),
-            "REFUND" => q.Where(o => o.State == PaymentOrders.Success && o.RefundedFen > 0),
+            "REFUND" => q.Where(o => o.State == PaymentOrders.Success && o.RefundedFen > 0 && !o.Reversed),
             "CLOSED" => q.Where(o => o.State == PaymentOrders.Closed && o.TradeType != micro),
-            "REVOKED" => q.Where(o => o.State == PaymentOrders.Closed && o.TradeType == micro),
+            "REVOKED" => q.Where(o => (o.State == PaymentOrders.Closed && o.TradeType == micro)
+                || (o.State == PaymentOrders.Success && o.Reversed && o.RefundedFen > 0)),
             "NOTPAY" => q.Where(o => o.State != PaymentOrders.Success && o.State != PaymentOrders.Closed && o.TradeType != micro),
             "PAYERROR" => q.Where(o => o.State == PaymentOrders.NotPay && o.TradeType == micro && o.ExpiresAt < now),
             _ => q.Where(o => o.State != PaymentOrders.Success && o.State != PaymentOrders.Closed && o.TradeType == micro
