@@ -44,9 +44,10 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     /// The platform's Npgsql settings where the connection string does not choose its own: statements used again and again (a
     /// payment makes a score of them, each through a short context) are prepared once per connection (<c>Max Auto Prepare</c>
     /// 64), and a connection going back to the pool is not reset with <c>DISCARD ALL</c> (<c>No Reset On Close</c>: nothing of
-    /// the platform's sets session state on a pooled context connection — the ledger's own setting is a startup option of its own pool — and the reset would drop the prepared statements). Together
-    /// about a sixth more payments a second (bench/results/merchant.md). Behind a pooler in transaction mode (PgBouncer),
-    /// set <c>Max Auto Prepare=0</c> in the connection string.
+    /// the platform's sets session state on a pooled context connection — the ledger's own setting is a startup option of its
+    /// own pool — and the reset would drop the prepared statements). Together about a sixth more payments a second
+    /// (bench/results/merchant.md). Behind a pooler in transaction mode (PgBouncer), set <c>Max Auto Prepare=0</c> in the
+    /// connection string.
     /// </summary>
     public static string WithPostgresDefaults(string connectionString)
     {

@@ -12,6 +12,10 @@ public static class ConsoleText
 
     public static bool IsEnglish(HttpContext context) => context?.Request.Cookies[Cookie] == "en";
 
+    /// <summary>A page of one of the three consoles (a person at a browser), not an API call.</summary>
+    public static bool IsConsolePage(PathString path) =>
+        path.StartsWithSegments("/wallet") || path.StartsWithSegments("/merchant") || path.StartsWithSegments("/ops");
+
     /// <summary>The text in the page's language.</summary>
     public static string T(this IHtmlHelper html, string zh, string en) =>
         IsEnglish(html?.ViewContext.HttpContext!) ? en : zh;

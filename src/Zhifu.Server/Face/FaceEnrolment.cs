@@ -119,8 +119,7 @@ public sealed class FaceEnrolment(DatabaseOptions database, FaceStore store, Fac
             return BadTemplate;
         }
         // not cancelled from here: a template stored must end recorded, or deleted
-        await store.PutAsync(row.FaceId, template, clock.UtcNow, CancellationToken.None);
-        index.Add(row.FaceId, template);
+        await KeepAsync(row.FaceId, template);
         (row.State, row.EnrolledAt, row.EnrolledVia) = (FaceEnrolmentRow.Enrolled, clock.UtcNow, via);
         row.Version++;
         try
@@ -145,8 +144,7 @@ public sealed class FaceEnrolment(DatabaseOptions database, FaceStore store, Fac
         var state = await db.Set<FaceEnrolmentRow>().Where(r => r.Id == rowId).Select(r => r.State).FirstAsync(CancellationToken.None);
         if (state == FaceEnrolmentRow.Enrolled)
         {
-            await store.PutAsync(faceId, template, clock.UtcNow, CancellationToken.None);
-            index.Add(faceId, template);
+            await KeepAsync(faceId, template);
             // a withdrawal that read the row before this put (and deleted before it) must not save over it: the version moves
             // on, so its save fails and it withdraws again; if it saved first, nothing matches here and this template goes
             if (await db.Set<FaceEnrolmentRow>().Where(r => r.Id == rowId && r.State == FaceEnrolmentRow.Enrolled)
@@ -155,9 +153,22 @@ public sealed class FaceEnrolment(DatabaseOptions database, FaceStore store, Fac
                 return null;
             }
         }
+        await ForgetAsync(faceId);
+        return WithdrawnWhileEnrolling;
+    }
+
+    /// <summary>A template kept: in the face store and searchable. Not cancelled: the two always change together.</summary>
+    private async Task KeepAsync(Guid faceId, float[] template)
+    {
+        await store.PutAsync(faceId, template, clock.UtcNow, CancellationToken.None);
+        index.Add(faceId, template);
+    }
+
+    /// <summary>A template gone (FACE-1): out of the index, then out of the store (idempotent).</summary>
+    private async Task ForgetAsync(Guid faceId)
+    {
         index.Remove(faceId);
         await store.DeleteAsync(faceId, CancellationToken.None);
-        return WithdrawnWhileEnrolling;
     }
 
     /// <summary>撤回授权 (FACE-1): the template leaves the store and the index at once; the record says when. False when there
@@ -170,8 +181,7 @@ public sealed class FaceEnrolment(DatabaseOptions database, FaceStore store, Fac
             var rows = await db.Set<FaceEnrolmentRow>().Where(r => r.UserId == userId && r.State != FaceEnrolmentRow.Withdrawn).ToListAsync(ct);
             foreach (var row in rows)
             {
-                index.Remove(row.FaceId);
-                await store.DeleteAsync(row.FaceId, CancellationToken.None);
+                await ForgetAsync(row.FaceId);
                 (row.State, row.WithdrawnAt) = (FaceEnrolmentRow.Withdrawn, clock.UtcNow);
                 row.Version++;
             }

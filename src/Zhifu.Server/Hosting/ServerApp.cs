@@ -129,8 +129,7 @@ public static class ServerApp
         // the Back button after signing out on a shared phone shows nothing.
         app.Use((context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/wallet") || context.Request.Path.StartsWithSegments("/merchant")
-                || context.Request.Path.StartsWithSegments("/ops"))
+            if (Consoles.ConsoleText.IsConsolePage(context.Request.Path))
             {
                 context.Response.Headers.CacheControl = "no-store";
             }

@@ -42,7 +42,7 @@ public static class SignInRateLimit
             {
                 var context = rejected.HttpContext;
                 context.Response.Headers.RetryAfter = "60";
-                if (IsConsolePage(context.Request.Path))
+                if (Consoles.ConsoleText.IsConsolePage(context.Request.Path))
                 {
                     await WritePageAsync(context, ct);
                     return;
@@ -52,10 +52,6 @@ public static class SignInRateLimit
             };
         });
     }
-
-    /// <summary>A console's page (a person at a browser), not an API call.</summary>
-    private static bool IsConsolePage(PathString path) =>
-        path.StartsWithSegments("/wallet") || path.StartsWithSegments("/merchant") || path.StartsWithSegments("/ops");
 
     /// <summary>
     /// A person at a console's sign-in page is told in words, in the page's language, what to do (a wallet holder may be
