@@ -78,6 +78,77 @@ public sealed class TradeBillTests
         MerchantKit.AssertV3Error(await DownloadAsync(merchant, "/v3/billdownload/file?token=forged.token"), 400, "INVALID_REQUEST");
     }
 
+    [Fact]
+    public async Task PAY3_a_refund_is_on_the_bill_of_the_day_it_was_accepted_in_its_state_at_that_days_end()
+    {
+        await using var server = await ClockedServer.StartAsync();
+        var (merchant, day) = Today(server);
+        await PaidAsync(server, merchant, NativeOrder(merchant.MchId, "BILL-0101", 10_000, "http://127.0.0.1:9/n"));
+        async Task<string> RefundAsync(string outRefundNo, long fen, string status)
+        {
+            server.Clock.Advance(TimeSpan.FromSeconds(1)); // one after the other
+            var answer = await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
+                RefundFlowTests.Refund(outTradeNo: "BILL-0101", outRefundNo: outRefundNo, refundFen: fen, totalFen: 10_000));
+            var refund = JsonDocument.Parse(answer.Body).RootElement;
+            Assert.Equal(status, refund.GetProperty("status").GetString());
+            return refund.GetProperty("refund_id").GetString()!;
+        }
+        await RefundAsync("BILL-R-101", 1_000, "SUCCESS"); // no review: done at once
+        using (var admin = await Face.FaceTerminalTests.StaffAsync(server, "cafe-admin"))
+        {
+            Assert.Equal(200, (int)(await admin.PutAsJsonAsync("/api/merchant/settings/refund-review", new { required = true }, Ct)).StatusCode);
+        }
+        var approvedTomorrow = await RefundAsync("BILL-R-102", 2_000, "PROCESSING");
+        var rejectedToday = await RefundAsync("BILL-R-103", 3_000, "PROCESSING");
+        using (var finance = await Face.FaceTerminalTests.StaffAsync(server, "cafe-finance"))
+        {
+            Assert.Equal(200, (int)(await finance.PostAsJsonAsync($"/api/merchant/refunds/{rejectedToday}/reject", new { note = "未退货" }, Ct))
+                .StatusCode);
+        }
+        AdvanceTo(server, day, TimeSpan.FromSeconds(10)); // the next morning the reviewer approves the other
+        using (var finance = await Face.FaceTerminalTests.StaffAsync(server, "cafe-finance"))
+        {
+            var approved = await finance.PostAsJsonAsync($"/api/merchant/refunds/{approvedTomorrow}/approve", new { note = "已收货" }, Ct);
+            Assert.Equal("SUCCESS", (await approved.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
+        }
+        server.Clock.Advance(TradeBill.ReadyAfter);
+
+        var lines = await BillLinesAsync(merchant, day, "REFUND");
+        Assert.Equal(29, lines[0].Split(',').Length);
+        var rows = lines[1..^3].Select(l => l.Split(',').Select(c => c.TrimStart('`')).ToArray()).ToList();
+        // 交易时间 is when each was accepted (all on the day, in that order); 退款状态 as the day ended; 退款成功时间 only when it had
+        Assert.Equal(["BILL-R-101", "BILL-R-102", "BILL-R-103"], rows.Select(r => r[17]));
+        Assert.Equal(["SUCCESS", "PROCESSING", "REFUNDCLOSE"], rows.Select(r => r[21]));
+        Assert.Equal(["10.00", "20.00", "30.00"], rows.Select(r => r[18]));
+        Assert.All(rows, r => Assert.Equal(r[0], r[14])); // 交易时间 = 退款申请时间
+        Assert.Equal(rows.Select(r => r[0]).Order(StringComparer.Ordinal).Distinct(), rows.Select(r => r[0]));
+        Assert.All(rows, r => Assert.StartsWith(day, r[0], StringComparison.Ordinal));
+        Assert.NotEqual("", rows[0][15]);
+        Assert.Equal(["", ""], new[] { rows[1][15], rows[2][15] });
+        // the closed one gave its money back: listed, but not in the refund and fee totals (0.6 % of 10.00 + 20.00 given back)
+        Assert.Equal("`3,`0.00,`30.00,`0.00,`-0.18000,`0.00,`30.00", lines[^2]);
+
+        // the approval does not put the refund on the next day's bill: that day accepted none
+        var next = DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture).AddDays(1).ToString("yyyy-MM-dd");
+        AdvanceTo(server, next, TradeBill.ReadyAfter);
+        MerchantKit.AssertV3Error(await merchant.SendAsync(HttpMethod.Get, $"/v3/bill/tradebill?bill_date={next}&bill_type=REFUND"),
+            400, "NO_STATEMENT_EXIST");
+        // the same day's bill again: the same file, though its PROCESSING refund has succeeded since
+        Assert.Equal(lines, await BillLinesAsync(merchant, day, "REFUND"));
+    }
+
+    /// <summary>Applies for the day's bill, downloads it, checks its hash and gives its lines (after the byte-order mark).</summary>
+    private static async Task<string[]> BillLinesAsync(MerchantSigner merchant, string day, string type)
+    {
+        var answer = await merchant.SendAsync(HttpMethod.Get, $"/v3/bill/tradebill?bill_date={day}&bill_type={type}");
+        Assert.Equal(200, (int)answer.Response.StatusCode);
+        var applied = JsonDocument.Parse(answer.Body).RootElement;
+        var file = await merchant.Http.SendAsync(Signed(merchant, new Uri(applied.GetProperty("download_url").GetString()!).PathAndQuery), Ct);
+        var csv = await file.Content.ReadAsByteArrayAsync(Ct);
+        Assert.Equal(applied.GetProperty("hash_value").GetString(), Convert.ToHexStringLower(SHA1.HashData(csv)));
+        return Encoding.UTF8.GetString(csv[3..]).Split('\n');
+    }
+
     /// <summary>A download as the SDKs make it: signed, its answer not verified (the protocol leaves the download unsigned).</summary>
     private static async Task<(HttpResponseMessage Response, string Body)> DownloadAsync(MerchantSigner merchant, string pathAndQuery)
     {
@@ -147,7 +218,8 @@ public sealed class TradeBillTests
                 db.Add(Copy(refund, r =>
                 {
                     (r.Id, r.RefundId, r.OutRefundNo) = (Guid.CreateVersion7(), $"5030{i:D24}", $"BILL-BIG-R-{i}");
-                    (r.RefundFen, r.FeeRefundFen, r.SuccessTime) = (10 + i, 0, start.AddSeconds((i * 104_729) % 86_000 / 10 * 10));
+                    var accepted = start.AddSeconds((i * 104_729) % 86_000 / 10 * 10);
+                    (r.RefundFen, r.FeeRefundFen, r.CreatedAt, r.SuccessTime) = (10 + i, 0, accepted, accepted);
                 }));
             }
             await db.SaveChangesAsync(Ct);

@@ -66,6 +66,7 @@ internal sealed class PaymentRefundRowMapping : IEntityTypeConfiguration<Payment
         e.HasIndex(x => new { x.PayerUserId, x.CreatedAt });
         e.Property(x => x.RequestedBy).HasMaxLength(64);
         e.HasIndex(x => new { x.MerchantId, x.Review, x.CreatedAt });
+        e.HasIndex(x => new { x.MerchantId, x.CreatedAt }); // the trade bill: a merchant's refunds accepted in a day
         e.HasIndex(x => new { x.Status, x.SubmittedAt });
         e.Property(x => x.RefundId).HasMaxLength(32);
         e.Property(x => x.OutRefundNo).HasMaxLength(64);

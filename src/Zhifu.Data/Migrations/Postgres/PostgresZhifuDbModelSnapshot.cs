@@ -2307,6 +2307,9 @@ namespace Zhifu.Data.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("ix_payment_refunds_mch_id_out_refund_no");
 
+                    b.HasIndex("MerchantId", "CreatedAt")
+                        .HasDatabaseName("ix_payment_refunds_merchant_id_created_at");
+
                     b.HasIndex("PayerUserId", "CreatedAt")
                         .HasDatabaseName("ix_payment_refunds_payer_user_id_created_at");
 

@@ -11,9 +11,11 @@ namespace Zhifu.Server.Payments.Bills;
 /// 交易账单 (PAY-3, MER-4): one merchant's payments and refunds of one China day as the protocol's CSV — UTF-8 with a byte-order
 /// mark (the SDKs' bill parsers drop the first three bytes unread, e.g. wechatpay-axios-plugin's Formatter.castCsvBill), a header row,
 /// detail rows with every cell prefixed by a backtick (so spreadsheets keep long numbers as text), then the summary header and row.
-/// Amounts in yuan with 2 decimals, fees with 5; ALL has 27 columns, SUCCESS 20, REFUND 29.
+/// Amounts in yuan with 2 decimals, fees with 5; ALL has 27 columns, SUCCESS 20, REFUND 29. A payment is on the bill of the day
+/// it succeeded; a refund on the bill of the day it was accepted (发起退款成功: its 交易时间 is that, not its success), with its
+/// state as of that day's end (出账后退款状态不会更新): SUCCESS, PROCESSING (under review, or still moving) or REFUNDCLOSE.
 /// </summary>
-public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
+public sealed class TradeBill(DatabaseOptions database, PaymentLedger money, PaymentsOptions options)
 {
     public const string All = "ALL";
     public const string SuccessOnly = "SUCCESS";
@@ -37,10 +39,24 @@ public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
     private const string SummaryHeader = "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额";
 
     /// <summary>
-    /// 账单生成: the day's bill can be applied for once the day has ended in China time and this long has passed, so a payment
-    /// stamped in the day's last moment has been committed before anyone reads the day (its file and hash never change after).
+    /// 账单生成: the day's bill can be applied for once the day has ended in China time and at least this long has passed, so a
+    /// payment stamped in the day's last moment has been committed before anyone reads the day (its file and hash never change
+    /// after). See <see cref="ReadyAt"/>.
     /// </summary>
     public static readonly TimeSpan ReadyAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// When the day's bill can be made: <see cref="ReadyAfter"/> past the day's end, and past the time a refund accepted in its
+    /// last moment may still be in its first ledger request (<c>Payments:PayingRecoverySeconds</c>; a refusal then removes the
+    /// refund, after it closes the refund) — so the day's refunds are fixed before anyone reads them.
+    /// </summary>
+    public DateTimeOffset ReadyAt(DateOnly day) =>
+        Bounds(day).To + TimeSpan.FromSeconds(Math.Max(ReadyAfter.TotalSeconds, options.PayingRecoverySeconds + 1));
+
+    /// <summary>退款状态 in the bill: the protocol's bill values (v2's refund states, which the bill file kept).</summary>
+    public const string RefundSucceeded = "SUCCESS";
+    public const string RefundProcessing = "PROCESSING";
+    public const string RefundClosed = "REFUNDCLOSE";
 
     /// <summary>Whether the day has anything of <paramref name="billType"/> (a bill exists).</summary>
     public async Task<bool> ExistsAsync(Guid merchantId, DateOnly day, string billType, CancellationToken ct)
@@ -50,7 +66,7 @@ public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
         return (billType != RefundOnly && await db.Set<PaymentOrderRow>()
                 .AnyAsync(o => o.MerchantId == merchantId && o.SuccessTime >= from && o.SuccessTime < to, ct))
             || (billType != SuccessOnly && await db.Set<PaymentRefundRow>()
-                .AnyAsync(r => r.MerchantId == merchantId && r.SuccessTime >= from && r.SuccessTime < to, ct));
+                .AnyAsync(r => r.MerchantId == merchantId && r.CreatedAt >= from && r.CreatedAt < to, ct));
     }
 
     /// <summary>
@@ -74,11 +90,10 @@ public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
             .Select(o => new Line(o.SuccessTime!.Value, o.TransactionId, "0", Cells(o, money.OpenId(o.AppId, o.PayerUserId!.Value)),
                 o.TotalFen, 0L, o.FeeFen, o.TotalFen));
         var refunds = billType == SuccessOnly ? AsyncEnumerable.Empty<Line>() : refundsDb.Set<PaymentRefundRow>().AsNoTracking()
-            .Where(r => r.MerchantId == merchantId && r.SuccessTime >= from && r.SuccessTime < to)
+            .Where(r => r.MerchantId == merchantId && r.CreatedAt >= from && r.CreatedAt < to)
             .Join(refundsDb.Set<PaymentOrderRow>(), r => r.OrderId, o => o.Id, (r, o) => new { r, o })
-            .OrderBy(x => x.r.SuccessTime).ThenBy(x => x.o.TransactionId).ThenBy(x => x.r.RefundId).AsAsyncEnumerable()
-            .Select(x => new Line(x.r.SuccessTime!.Value, x.o.TransactionId, x.r.RefundId,
-                RefundCells(x.r, x.o, money.OpenId(x.o.AppId, x.o.PayerUserId!.Value)), 0L, x.r.RefundFen, -x.r.FeeRefundFen, 0L));
+            .OrderBy(x => x.r.CreatedAt).ThenBy(x => x.o.TransactionId).ThenBy(x => x.r.RefundId).AsAsyncEnumerable()
+            .Select(x => RefundLine(x.r, x.o, to));
         long count = 0, settled = 0, refunded = 0, fees = 0, total = 0;
         await foreach (var line in Merge(payments, refunds, ct))
         {
@@ -153,23 +168,29 @@ public sealed class TradeBill(DatabaseOptions database, PaymentLedger money)
         ["手续费"] = Fee(o.FeeFen), ["费率"] = Rate(o.FeeRatePpm), ["订单金额"] = Yuan(o.TotalFen), ["申请退款金额"] = Yuan(0), ["费率备注"] = "",
     };
 
-    private static Dictionary<string, string> RefundCells(PaymentRefundRow r, PaymentOrderRow o, string openId)
+    /// <summary>
+    /// A refund's row: dated when it was accepted, in its state as of <paramref name="asOf"/> (the day's end). A refund closed by
+    /// then gave its money back, so it is listed but adds nothing to the summary's refund and fee totals.
+    /// </summary>
+    private Line RefundLine(PaymentRefundRow r, PaymentOrderRow o, DateTimeOffset asOf)
     {
-        var cells = Cells(o, openId);
-        cells["交易时间"] = Time(r.SuccessTime!.Value);
+        var state = r.SuccessTime < asOf ? RefundSucceeded : r.ClosedAt < asOf ? RefundClosed : RefundProcessing;
+        var cells = Cells(o, money.OpenId(o.AppId, o.PayerUserId!.Value));
+        cells["交易时间"] = Time(r.CreatedAt);
         cells["交易状态"] = "REFUND";
         cells["应结订单金额"] = Yuan(0);
         cells["订单金额"] = Yuan(0);
         cells["退款申请时间"] = Time(r.CreatedAt);
-        cells["退款成功时间"] = Time(r.SuccessTime.Value);
+        cells["退款成功时间"] = state == RefundSucceeded ? Time(r.SuccessTime!.Value) : "";
         cells["微信退款单号"] = r.RefundId;
         cells["商户退款单号"] = r.OutRefundNo;
         cells["退款金额"] = Yuan(r.RefundFen);
         cells["申请退款金额"] = Yuan(r.RefundFen);
         cells["退款类型"] = "ORIGINAL";
-        cells["退款状态"] = "SUCCESS";
+        cells["退款状态"] = state;
         cells["手续费"] = Fee(-r.FeeRefundFen);
-        return cells;
+        var counted = state != RefundClosed;
+        return new Line(r.CreatedAt, o.TransactionId, r.RefundId, cells, 0L, counted ? r.RefundFen : 0L, counted ? -r.FeeRefundFen : 0L, 0L);
     }
 
     private static string Time(DateTimeOffset at) => ChinaTime.ToChina(at).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);

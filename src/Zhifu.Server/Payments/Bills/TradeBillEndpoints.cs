@@ -13,7 +13,7 @@ namespace Zhifu.Server.Payments.Bills;
 /// 申请交易账单 and 下载账单 over the merchant API: <c>GET /v3/bill/tradebill?bill_date&amp;bill_type&amp;tar_type</c> answers
 /// {hash_type SHA1, hash_value of the uncompressed CSV, download_url}; the URL (a signed GET by the same merchant, valid
 /// 30 s) gives the file, gzipped when asked, streamed as the database reads it. A day can be billed once it has ended in China
-/// time (and <see cref="TradeBill.ReadyAfter"/> has passed), up to three months back.
+/// time (and <see cref="TradeBill.ReadyAt"/> has come), up to three months back.
 /// </summary>
 public static class TradeBillEndpoints
 {
@@ -49,7 +49,7 @@ public static class TradeBillEndpoints
             return V3Error.InvalidRequest("仅支持三个月内的账单下载申请，请检查 bill_date",
                 "only bills of the last three months; check bill_date").ToResult();
         }
-        if (day >= DateOnly.FromDateTime(ChinaTime.ToChina(clock.UtcNow - TradeBill.ReadyAfter).DateTime))
+        if (clock.UtcNow < bills.ReadyAt(day))
         {
             return new V3Error(400, "STATEMENT_CREATING", "账单生成中，请在该日结束后再申请 (the bill is made once the day has ended)").ToResult();
         }

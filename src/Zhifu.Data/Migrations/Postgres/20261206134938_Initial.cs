@@ -1348,6 +1348,11 @@ namespace Zhifu.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_payment_refunds_merchant_id_created_at",
+                table: "payment_refunds",
+                columns: new[] { "merchant_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_payment_refunds_merchant_id_review_created_at",
                 table: "payment_refunds",
                 columns: new[] { "merchant_id", "review", "created_at" });
