@@ -191,11 +191,19 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     private readonly ConcurrentDictionary<Guid, (Task Attempt, string MchId)> _inFlight = new();
 
     /// <summary>
+    /// Whether the last round may have left due rows unread (its slots or shares ran out): then an attempt that ends frees a
+    /// slot for them and wakes the worker. After a round that saw every due row an ending attempt wakes nobody — a new row
+    /// wakes the worker itself, a retry comes due on the worker's tick — which spares a read of the outbox per callback.
+    /// </summary>
+    private volatile bool _leftDue = true;
+
+    /// <summary>
     /// One round: due notifications not already under way start their attempt, oldest due first, up to
     /// <see cref="PaymentsOptions.NotifyConcurrency"/> in flight and <see cref="PaymentsOptions.NotifyPerMerchant"/> to one
     /// merchant (more when nobody else has anything due, but never the last share), without waiting for them — so a slow or silent merchant endpoint (held up to the POST timeout) holds up no one
     /// else's notifications, not even the next round's: its retries, always the oldest due, take its share of the slots and the
-    /// rest go to other merchants (PAY-5). Each attempt saves its own outcome and wakes the worker for what may be due next.
+    /// rest go to other merchants (PAY-5). Each attempt saves its own outcome and, when the round left due rows unread, wakes the
+    /// worker for them.
     /// </summary>
     public async Task DeliverDueAsync(CancellationToken ct)
     {
@@ -204,6 +212,7 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
         // of one merchant's are reached. Once no other merchant has anything due, merchants at their share may take the slots
         // left but one share, kept free for whoever's callback comes due next.
         var capped = true;
+        _leftDue = true; // until this round has seen every due row
         for (var read = 0; read < 5; read++)
         {
             var free = total - _inFlight.Count - (capped ? 0 : perMerchant);
@@ -251,6 +260,7 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
             {
                 if (!capped || (full.Count == 0 && !heldBack))
                 {
+                    _leftDue = false;
                     return; // every due row was seen (no merchant's was left out for its share: one read is all a quiet round costs)
                 }
                 capped = false; // every due row of a merchant with room was seen, and slots are left
@@ -303,7 +313,10 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
         finally
         {
             _inFlight.TryRemove(row.Id, out _);
-            Wake();
+            if (_leftDue)
+            {
+                Wake(); // its slot is free for a row the last round could not start
+            }
         }
     }
 
