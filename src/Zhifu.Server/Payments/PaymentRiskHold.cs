@@ -58,16 +58,22 @@ public sealed class PaymentRiskHold(DatabaseOptions database, ILedger ledger, Wa
         {
             return RiskHoldOutcome.Unavailable;
         }
+        var released = post;
         switch (HeldChain.Outcome(results, post))
         {
             case null:
                 return RiskHoldOutcome.Unavailable;
-            case false:
+            case false when post:
                 return RiskHoldOutcome.EndedOtherwise;
+            case false:
+                // already posted: a release of this case moved the money and stopped before recording it (then a restriction
+                // refused its retry) — the order is paid, whatever was asked now
+                released = true;
+                break;
         }
         try
         {
-            if (post)
+            if (released)
             {
                 await payments.SucceedAsync(db, order);
             }
@@ -80,6 +86,6 @@ public sealed class PaymentRiskHold(DatabaseOptions database, ILedger ledger, Wa
         {
             return RiskHoldOutcome.EndedOtherwise;
         }
-        return RiskHoldOutcome.Done;
+        return released == post ? RiskHoldOutcome.Done : RiskHoldOutcome.ReleasedInstead;
     }
 }

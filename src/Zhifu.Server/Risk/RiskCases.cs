@@ -243,6 +243,9 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
                 case RiskHoldOutcome.VoidedInstead:
                     recorded = Void;
                     break;
+                case RiskHoldOutcome.ReleasedInstead:
+                    recorded = Release; // the money moved by an earlier release of this case: the case says so
+                    break;
             }
         }
         var (at, decidedBy) = (clock.UtcNow, by.CreatedBy);

@@ -11,6 +11,9 @@ public enum RiskHoldOutcome
     Unavailable,
     /// <summary>Asked to release, but it could no longer go ahead (its card was unbound meanwhile): voided instead.</summary>
     VoidedInstead,
+    /// <summary>Asked to void, but an earlier release of the same case had already posted the money (its server stopped before
+    /// recording it, and a restriction since refused the release's retry): the release is recorded, as the money moved.</summary>
+    ReleasedInstead,
     /// <summary>Not released: a party's wallet is restricted since (frozen, involved, dormant — ACC-4 … ACC-6); nothing moved,
     /// the money stays held until the restriction is lifted or the case voids it.</summary>
     Restricted,

@@ -96,7 +96,16 @@ public sealed partial class WalletTransfers : IRiskHold
             case null:
                 return RiskHoldOutcome.Unavailable;
             case false:
-                return RiskHoldOutcome.EndedOtherwise;
+                // already posted (a payer's revocation voids, it never posts): a release of this case moved the money and stopped
+                // before recording it, then a restriction refused its retry — the transfer arrived, and is recorded so
+                (row.Status, row.ArrivesAt, row.ResolvedAt) = (Succeeded, clock.UtcNow, clock.UtcNow);
+                if (!await UpdateAsync(row, UnderReview))
+                {
+                    return RiskHoldOutcome.EndedOtherwise;
+                }
+                await TouchAsync(row.PayerUserId);
+                await notices.ReviewedAsync(row, released: true);
+                return RiskHoldOutcome.ReleasedInstead;
         }
         row.Status = Failed;
         (row.FailureCode, row.FailureZh, row.FailureEn) = ("RISK_REJECTED", "经风险审核未予放行，资金已退回", "Not cleared by risk review; the money is back");

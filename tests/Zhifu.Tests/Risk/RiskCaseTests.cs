@@ -194,6 +194,41 @@ public sealed class RiskCaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RISK4_a_release_that_moved_the_money_and_stopped_is_recorded_as_a_release_even_when_a_void_closes_its_case()
+    {
+        // An operator's release posted the held money and its server stopped before recording it; the payer was frozen since,
+        // so the release's retry is refused, and a void then finds the money gone to the payee: the case and the transfer say
+        // so — never "revoked" with the transfer held for ever.
+        var liBefore = (await (await Party.SignInAsync(_server, DemoCards.LiSi)).BalanceAsync()).Balance;
+        var (zhang, li, transferId, risky) = await HeldAsync();
+        var id = risky.GetProperty("id").GetGuid();
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            var now = _server.Clock.UtcNow;
+            await db.Set<Zhifu.Data.Entities.RiskCaseRow>().Where(c => c.Id == id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.DecidingAs, "release").SetProperty(c => c.DecidingSince, now), Ct);
+            var legs = await db.Set<Zhifu.Data.Entities.WalletTransferLegRow>().AsNoTracking().Where(l => l.TransferId == transferId)
+                .OrderBy(l => l.Sequence).ToListAsync(Ct);
+            List<Transfer> holds = [new() { Id = transferId, Ledger = Ledgers.Cny, Code = Zhifu.Data.Entities.WalletTransferCodes.WalletTransfer,
+                BusinessId = transferId }, .. legs.Select(l => new Transfer { Id = l.LegId, Ledger = l.Ledger, Code = (ushort)l.Code, BusinessId = l.BusinessId })];
+            Assert.All(await _server.Services.GetRequiredService<ILedger>().SubmitAsync(Zhifu.Server.Ledger.HeldChain.Resolve(holds, post: true), Ct),
+                r => Assert.True(r.IsSuccess(), r.ToString()));
+        }
+        Assert.Equal(liBefore + 60_000, (await li.BalanceAsync()).Balance);
+        using var risk = await LifecycleClient.OperatorAsync(_server, "risk");
+        (await risk.PostAsJsonAsync($"/api/ops/accounts/{zhang.UserId}/freeze", new { reason = "司法冻结 court order" }, Ct)).EnsureSuccessStatusCode();
+        _server.Clock.Advance(TimeSpan.FromMinutes(3)); // the stopped server's claim lapsed
+
+        await risk.RefusedAsync($"/api/ops/risk/cases/{id}/decide", new { decision = "release" }, 409, "CASE_PARTY_RESTRICTED");
+        var decided = await PostAsync(_server, $"/api/ops/risk/cases/{id}/decide", new { decision = "void" });
+        Assert.Equal(("decided", "release"), (decided.GetProperty("status").GetString(), decided.GetProperty("decision").GetString()));
+        Assert.Equal(liBefore + 60_000, (await li.BalanceAsync()).Balance); // moved once
+        Assert.Equal("succeeded", (await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/transfers/{transferId}", Ct))
+            .GetProperty("status").GetString());
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task RISK4_ACC6_a_held_transfer_is_not_released_past_a_freeze_of_its_payer_since_and_can_be_voided()
     {
         var liBefore = (await (await Party.SignInAsync(_server, DemoCards.LiSi)).BalanceAsync()).Balance;

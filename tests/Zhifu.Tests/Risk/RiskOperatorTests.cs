@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
+using Zhifu.Core.Ledger;
 using Zhifu.Tests.Lifecycle;
 using Zhifu.Tests.MerchantApi;
 using Zhifu.Tests.Transfers;
@@ -101,6 +104,30 @@ public sealed class RiskOperatorTests : IAsyncLifetime
         await PostAsync(_server, $"/api/ops/risk/cases/{third}/decide", new { decision = "release" });
         Assert.Equal("SUCCESS", await StateAsync("RISK-HOLD-3"));
         Assert.Equal(funded - 12_000, (await zhang.BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+
+        // a release that posted the money and stopped before recording it, its retry refused by a suspension since: a void
+        // finds the money with the merchant and closes the case as the release it was — the order paid, never "revoked"
+        var (_, fourth) = await PayAsync("RISK-HOLD-4");
+        Assert.Equal("REVIEW", fourth.GetProperty("state").GetString());
+        var stopped = (await CasesAsync(_server, zhang.UserId)).First(c => c.GetProperty("status").GetString() == "open").GetProperty("id").GetGuid();
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            var now = _server.Clock.UtcNow;
+            await db.Set<Zhifu.Data.Entities.RiskCaseRow>().Where(c => c.Id == stopped)
+                .ExecuteUpdateAsync(set => set.SetProperty(c => c.DecidingAs, "release").SetProperty(c => c.DecidingSince, now), Ct);
+            var order = await db.Set<Zhifu.Data.Entities.PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.OutTradeNo == "RISK-HOLD-4", Ct);
+            var chain = JsonSerializer.Deserialize<Transfer[]>(order.PaymentChainJson!)!;
+            Assert.All(await _server.Services.GetRequiredService<ILedger>().SubmitAsync(Zhifu.Server.Payments.WalletPayments.Resolution(chain, post: true), Ct),
+                r => Assert.True(r.IsSuccess(), r.ToString()));
+        }
+        await PostAsync(_server, $"/api/ops/merchants/{merchant.MchId}/suspend", new { reason = "暂停交易待核查" });
+        _server.Clock.Advance(TimeSpan.FromMinutes(3)); // the stopped server's claim lapsed
+        await risk.RefusedAsync($"/api/ops/risk/cases/{stopped}/decide", new { decision = "release" }, 409, "CASE_PARTY_RESTRICTED");
+        var closed = await PostAsync(_server, $"/api/ops/risk/cases/{stopped}/decide", new { decision = "void" });
+        Assert.Equal(("decided", "release"), (closed.GetProperty("status").GetString(), closed.GetProperty("decision").GetString()));
+        Assert.Equal("SUCCESS", await StateAsync("RISK-HOLD-4"));
+        Assert.Equal(funded - 18_000, (await zhang.BalanceAsync()).Balance); // paid once
         await TransferKit.AssertVerifiedAsync(_server);
     }
 
