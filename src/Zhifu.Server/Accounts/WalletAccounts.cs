@@ -114,12 +114,12 @@ public sealed class WalletAccounts(DatabaseOptions database, ILedger ledger, Per
     public async Task<UserRow?> FindAsync(Guid userId, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        return await UserById(db, userId, cancellationToken);
+        return await UserById.For(db)(db, userId, cancellationToken);
     }
 
     /// <summary>Read on every payment and transfer: compiled once (no per-call query translation).</summary>
-    private static readonly Func<ZhifuDb, Guid, CancellationToken, Task<UserRow?>> UserById =
-        EF.CompileAsyncQuery((ZhifuDb db, Guid id, CancellationToken ct) => db.Set<UserRow>().AsNoTracking().FirstOrDefault(u => u.Id == id));
+    private static readonly ModelCompiled<Func<ZhifuDb, Guid, CancellationToken, Task<UserRow?>>> UserById =
+        new(() => EF.CompileAsyncQuery((ZhifuDb db, Guid id, CancellationToken ct) => db.Set<UserRow>().AsNoTracking().FirstOrDefault(u => u.Id == id)));
 
     /// <summary>The wallets of <paramref name="userIds"/> that exist, by id, read 500 to a query (a list's or an export's).</summary>
     public async Task<Dictionary<Guid, UserRow>> FindManyAsync(IEnumerable<Guid> userIds, CancellationToken cancellationToken)

@@ -38,8 +38,8 @@ public sealed class WalletSessions(DatabaseOptions database, IClock clock, Accou
     }
 
     /// <summary>Every request of a signed-in wallet reads its session: compiled once (no per-request query translation).</summary>
-    private static readonly Func<ZhifuDb, byte[], CancellationToken, Task<WalletSessionRow?>> SessionByHash =
-        EF.CompileAsyncQuery((ZhifuDb db, byte[] hash, CancellationToken ct) => db.Set<WalletSessionRow>().FirstOrDefault(s => s.TokenHash == hash));
+    private static readonly ModelCompiled<Func<ZhifuDb, byte[], CancellationToken, Task<WalletSessionRow?>>> SessionByHash =
+        new(() => EF.CompileAsyncQuery((ZhifuDb db, byte[] hash, CancellationToken ct) => db.Set<WalletSessionRow>().FirstOrDefault(s => s.TokenHash == hash)));
 
     /// <summary>The session's user and id, or null when unknown, revoked, idle too long or too old.</summary>
     public async Task<(Guid UserId, Guid SessionId, string? DeviceId)?> ValidateAsync(string token, CancellationToken cancellationToken)
@@ -51,7 +51,7 @@ public sealed class WalletSessions(DatabaseOptions database, IClock clock, Accou
         var hash = SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token));
         var now = clock.UtcNow;
         await using var db = database.CreateContext();
-        var session = await SessionByHash(db, hash, cancellationToken);
+        var session = await SessionByHash.For(db)(db, hash, cancellationToken);
         if (session is null || session.RevokedAt is not null || session.ExpiresAt <= now
             || session.LastSeenAt.AddMinutes(options.SessionIdleMinutes) <= now)
         {

@@ -66,8 +66,9 @@ public sealed class AccountRestrictions(DatabaseOptions database, InvolvedAccoun
     }
 
     /// <summary>Read before every movement of money: compiled once (no per-call query translation).</summary>
-    private static readonly Func<ZhifuDb, Guid, IAsyncEnumerable<AccountRestrictionRow>> OpenOf =
-        EF.CompileAsyncQuery((ZhifuDb db, Guid userId) => db.Set<AccountRestrictionRow>().AsNoTracking().Where(r => r.UserId == userId && r.LiftedAt == null));
+    private static readonly ModelCompiled<Func<ZhifuDb, Guid, IAsyncEnumerable<AccountRestrictionRow>>> OpenOf =
+        new(() => EF.CompileAsyncQuery((ZhifuDb db, Guid userId) => db.Set<AccountRestrictionRow>().AsNoTracking()
+            .Where(r => r.UserId == userId && r.LiftedAt == null)));
 
     /// <summary>The restrictions in force, most decisive first (see <see cref="RestrictionKinds.Precedence"/>).</summary>
     public async Task<IReadOnlyList<ActiveRestriction>> ActiveAsync(UserRow user, CancellationToken cancellationToken)
@@ -79,7 +80,7 @@ public sealed class AccountRestrictions(DatabaseOptions database, InvolvedAccoun
         }
         await using (var db = database.CreateContext())
         {
-            var rows = await OpenOf(db, user.Id).ToListAsync(cancellationToken);
+            var rows = await OpenOf.For(db)(db, user.Id).ToListAsync(cancellationToken);
             found.AddRange(rows.Select(r => new ActiveRestriction(r.Kind, r.Reason, r.CreatedAt, null, r.CreatedBy, r.Id)));
         }
         found.AddRange(await involved.RestrictionsOfAsync(user, cancellationToken));

@@ -32,7 +32,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             return (null, null);
         }
         await using var db = database.CreateContext();
-        var order = await OrderByCode(db, code, ct);
+        var order = await OrderByCode.For(db)(db, code, ct);
         if (order is null)
         {
             return (null, null);
@@ -45,8 +45,8 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
     }
 
     /// <summary>Read twice for every payment (shown, then paid): compiled once (no per-call query translation).</summary>
-    private static readonly Func<ZhifuDb, string, CancellationToken, Task<PaymentOrderRow?>> OrderByCode =
-        EF.CompileAsyncQuery((ZhifuDb db, string code, CancellationToken ct) => db.Set<PaymentOrderRow>().AsNoTracking().FirstOrDefault(o => o.Code == code));
+    private static readonly ModelCompiled<Func<ZhifuDb, string, CancellationToken, Task<PaymentOrderRow?>>> OrderByCode =
+        new(() => EF.CompileAsyncQuery((ZhifuDb db, string code, CancellationToken ct) => db.Set<PaymentOrderRow>().AsNoTracking().FirstOrDefault(o => o.Code == code)));
 
     /// <summary>The wallet's key of the order: the pr= of a code_url, the prepay_id= of an h5_url, or the prepay_id itself.</summary>
     public static string CodeOf(string text)
