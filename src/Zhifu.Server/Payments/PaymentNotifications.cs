@@ -193,7 +193,8 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     /// <summary>
     /// Whether the last round may have left due rows unread (its slots or shares ran out): then an attempt that ends frees a
     /// slot for them and wakes the worker. After a round that saw every due row an ending attempt wakes nobody — a new row
-    /// wakes the worker itself, a retry comes due on the worker's tick — which spares a read of the outbox per callback.
+    /// wakes the worker itself, a retry comes due on the worker's tick — which spares a read of the outbox per callback. One
+    /// caller runs rounds (<see cref="PaymentWorker"/>), so the last round is the only one.
     /// </summary>
     private volatile bool _leftDue = true;
 

@@ -32,13 +32,27 @@ public sealed class PaymentRiskHold(DatabaseOptions database, ILedger ledger, Wa
         return [.. held.Select(o => new RiskEvent(Kind, o.Id, o.PayerUserId!.Value, o.TotalFen, o.PayingSince!.Value, o.MchId))];
     }
 
+    /// <summary>
+    /// What a decision asked again finds when the order left review already: a decision of this case that moved the money
+    /// and stopped before recording itself. Paid through a held chain: released (a void asked now finds it released — its
+    /// retry refused by a restriction since); unpaid again: voided. Anything else (paid without a hold after a void) was not
+    /// this case's doing.
+    /// </summary>
+    private static RiskHoldOutcome Settled(PaymentOrderRow? order, bool post) => order?.State switch
+    {
+        PaymentOrders.Success when order.PaymentChainJson is { } chain && WalletPayments.IsHeld(JsonSerializer.Deserialize<Transfer[]>(chain)!) =>
+            post ? RiskHoldOutcome.Done : RiskHoldOutcome.ReleasedInstead,
+        PaymentOrders.NotPay when !post => RiskHoldOutcome.Done,
+        _ => RiskHoldOutcome.EndedOtherwise,
+    };
+
     private async Task<RiskHoldOutcome> ResolveAsync(Guid orderId, bool post)
     {
         await using var db = database.CreateContext();
         var order = await db.Set<PaymentOrderRow>().FirstOrDefaultAsync(o => o.Id == orderId, CancellationToken.None);
         if (order?.State != PaymentOrders.Review)
         {
-            return RiskHoldOutcome.EndedOtherwise;
+            return Settled(order, post);
         }
         if (post && await guard.EnsureCanTransactAsync(order.PayerUserId!.Value, Lifecycle.Business.NonCounterOut, CancellationToken.None) is not null)
         {

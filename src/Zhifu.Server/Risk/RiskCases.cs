@@ -257,11 +257,17 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
         {
             await FeedBackAsync(row, recorded); // a release that had to void is no finding of fraud: nothing to learn or list
         }
-        return await AuditedAsync(new(row, null), by, "risk-case.decide", $"decided {recorded}");
+        else if (recorded == Release)
+        {
+            await FeedBackAsync(row, recorded, learn: false); // the money moved: the velocity windows count it, nothing is learnt
+        }
+        return await AuditedAsync(new(row, null), by, "risk-case.decide",
+            recorded == decision ? $"decided {recorded}" : $"decided {recorded} ({decision} asked)");
     }
 
-    /// <summary>RISK-4 "decisions feed back": legitimate habits are learnt, a fraudulent device is listed.</summary>
-    private async Task FeedBackAsync(RiskCaseRow row, string decision)
+    /// <summary>RISK-4 "decisions feed back": legitimate habits are learnt, a fraudulent device is listed. Without
+    /// <paramref name="learn"/> a release only counts in the velocity windows (it was not the decision asked).</summary>
+    private async Task FeedBackAsync(RiskCaseRow row, string decision, bool learn = true)
     {
         await using var db = database.CreateContext();
         var d = await db.Set<RiskDecisionRow>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == row.DecisionId, CancellationToken.None);
@@ -276,7 +282,10 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
             {
                 RiskEngine.Remember(e, windows, rules.Current.Keep); // the money moved now
             }
-            await profiles.ObserveAsync(e, CancellationToken.None);
+            if (learn)
+            {
+                await profiles.ObserveAsync(e, CancellationToken.None);
+            }
         }
         else if (decision is Void or Fraud && d.DeviceKey is { } device
             && lists.Snapshot.Find(RiskLists.Device, device, clock.UtcNow) is null)

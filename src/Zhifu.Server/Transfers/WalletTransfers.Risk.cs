@@ -48,12 +48,27 @@ public sealed partial class WalletTransfers : IRiskHold
         await risk.CompletedAsync(decision.Event, CancellationToken.None);
     }
 
+    /// <summary>
+    /// What a decision asked again finds when the transfer left review already: a decision of this case that stopped before
+    /// recording itself. Arrived or waiting to arrive: released (a void asked now finds it released — its retry refused by a
+    /// restriction since); failed by the review: voided; revoked by the payer: ended otherwise.
+    /// </summary>
+    private static RiskHoldOutcome Settled(WalletTransferRow? row, bool post) => row?.Status switch
+    {
+        Succeeded or Pending => post ? RiskHoldOutcome.Done : RiskHoldOutcome.ReleasedInstead,
+        Failed when row.FailureCode == RiskRejected => post ? RiskHoldOutcome.VoidedInstead : RiskHoldOutcome.Done,
+        _ => RiskHoldOutcome.EndedOtherwise,
+    };
+
+    private const string RiskRejected = "RISK_REJECTED";
+
     /// <summary>The case released it: a real-time transfer arrives now; a delayed one keeps its arrival time (TRF-2).</summary>
     public async Task<RiskHoldOutcome> ReleaseAsync(Guid businessId, CancellationToken cancellationToken)
     {
-        if (await FindAsync(businessId) is not { } row || row.Status != UnderReview)
+        var row = await FindAsync(businessId);
+        if (row?.Status != UnderReview)
         {
-            return RiskHoldOutcome.EndedOtherwise;
+            return Settled(row, post: true);
         }
         var arrives = row.Arrival == RealTime ? row.CreatedAt : row.CreatedAt.AddHours(DelayHours(row.Arrival));
         if (arrives > clock.UtcNow)
@@ -87,9 +102,10 @@ public sealed partial class WalletTransfers : IRiskHold
     /// <summary>The case voided it: the hold and its limit legs are voided, the money is the payer's again.</summary>
     public async Task<RiskHoldOutcome> VoidAsync(Guid businessId, CancellationToken cancellationToken)
     {
-        if (await FindAsync(businessId) is not { } row || row.Status != UnderReview)
+        var row = await FindAsync(businessId);
+        if (row?.Status != UnderReview)
         {
-            return RiskHoldOutcome.EndedOtherwise;
+            return Settled(row, post: false);
         }
         switch (await ResolveLegsAsync(row, post: false, withMoney: true))
         {
@@ -108,7 +124,7 @@ public sealed partial class WalletTransfers : IRiskHold
                 return RiskHoldOutcome.ReleasedInstead;
         }
         row.Status = Failed;
-        (row.FailureCode, row.FailureZh, row.FailureEn) = ("RISK_REJECTED", "经风险审核未予放行，资金已退回", "Not cleared by risk review; the money is back");
+        (row.FailureCode, row.FailureZh, row.FailureEn) = (RiskRejected, "经风险审核未予放行，资金已退回", "Not cleared by risk review; the money is back");
         row.ResolvedAt = clock.UtcNow;
         if (!await UpdateAsync(row, UnderReview))
         {

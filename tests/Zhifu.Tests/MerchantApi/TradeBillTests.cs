@@ -82,6 +82,7 @@ public sealed class TradeBillTests
     public async Task PAY3_a_refund_is_on_the_bill_of_the_day_it_was_accepted_in_its_state_at_that_days_end()
     {
         await using var server = await ClockedServer.StartAsync();
+        Midday(server); // the refunds below are seconds apart: none may cross midnight
         var (merchant, day) = Today(server);
         await PaidAsync(server, merchant, NativeOrder(merchant.MchId, "BILL-0101", 10_000, "http://127.0.0.1:9/n"));
         async Task<string> RefundAsync(string outRefundNo, long fen, string status)
@@ -258,6 +259,14 @@ public sealed class TradeBillTests
         using var wallet = await WalletAsync(server.BaseAddress, "13800138001");
         Assert.Equal(200, (int)(await wallet.PostAsJsonAsync($"/api/wallet/payments/{CodeOf(created.Body)}/pay",
             new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
+    }
+
+    /// <summary>Moves the server's clock to the coming midday in China.</summary>
+    private static void Midday(ClockedServer server)
+    {
+        var china = ChinaTime.ToChina(server.Clock.UtcNow);
+        var noon = new DateTimeOffset(china.Date.AddHours(12), TimeSpan.FromHours(8));
+        server.Clock.Advance((noon > china ? noon : noon.AddDays(1)) - server.Clock.UtcNow);
     }
 
     /// <summary>Moves the server's clock to <paramref name="after"/> past the end of <paramref name="day"/> (China time).</summary>

@@ -229,6 +229,30 @@ public sealed class RiskCaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RISK4_a_release_that_stopped_after_the_transfer_recorded_it_but_before_its_case_did_finishes_as_a_release()
+    {
+        var liBefore = (await (await Party.SignInAsync(_server, DemoCards.LiSi)).BalanceAsync()).Balance;
+        var (zhang, li, transferId, risky) = await HeldAsync();
+        var id = risky.GetProperty("id").GetGuid();
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            var now = _server.Clock.UtcNow;
+            await db.Set<Zhifu.Data.Entities.RiskCaseRow>().Where(c => c.Id == id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.DecidingAs, "release").SetProperty(c => c.DecidingSince, now), Ct);
+        }
+        var hold = _server.Services.GetServices<IRiskHold>().Single(h => h.Kind == RiskKinds.Transfer);
+        Assert.Equal(RiskHoldOutcome.Done, await hold.ReleaseAsync(transferId, Ct)); // everything of the release but the case's record
+        _server.Clock.Advance(TimeSpan.FromMinutes(3)); // its server stopped; the claim lapsed
+
+        var decided = await PostAsync(_server, $"/api/ops/risk/cases/{id}/decide", new { decision = "release" });
+        Assert.Equal(("decided", "release"), (decided.GetProperty("status").GetString(), decided.GetProperty("decision").GetString()));
+        Assert.Equal(liBefore + 60_000, (await li.BalanceAsync()).Balance); // moved once
+        Assert.Equal("succeeded", (await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/transfers/{transferId}", Ct))
+            .GetProperty("status").GetString());
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task RISK4_ACC6_a_held_transfer_is_not_released_past_a_freeze_of_its_payer_since_and_can_be_voided()
     {
         var liBefore = (await (await Party.SignInAsync(_server, DemoCards.LiSi)).BalanceAsync()).Balance;

@@ -129,6 +129,32 @@ public sealed class RiskOperatorTests : IAsyncLifetime
         Assert.Equal("SUCCESS", await StateAsync("RISK-HOLD-4"));
         Assert.Equal(funded - 18_000, (await zhang.BalanceAsync()).Balance); // paid once
         await TransferKit.AssertVerifiedAsync(_server);
+
+        // a release that stopped after the order recorded it but before the case did: asked again, it finishes as the release
+        await PostAsync(_server, $"/api/ops/merchants/{merchant.MchId}/resume", new { reason = "核查完毕" });
+        await PayAsync("RISK-HOLD-5");
+        var fifth = (await CasesAsync(_server, zhang.UserId)).First(c => c.GetProperty("status").GetString() == "open").GetProperty("id").GetGuid();
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            var now = _server.Clock.UtcNow;
+            await db.Set<Zhifu.Data.Entities.RiskCaseRow>().Where(c => c.Id == fifth)
+                .ExecuteUpdateAsync(set => set.SetProperty(c => c.DecidingAs, "release").SetProperty(c => c.DecidingSince, now), Ct);
+        }
+        var hold = _server.Services.GetServices<Zhifu.Server.Risk.IRiskHold>().Single(h => h.Kind == Zhifu.Server.Risk.RiskKinds.Payment);
+        var orderId = await WithOrderIdAsync("RISK-HOLD-5");
+        Assert.Equal(Zhifu.Server.Risk.RiskHoldOutcome.Done, await hold.ReleaseAsync(orderId, Ct));
+        _server.Clock.Advance(TimeSpan.FromMinutes(3));
+        var finished = await PostAsync(_server, $"/api/ops/risk/cases/{fifth}/decide", new { decision = "release" });
+        Assert.Equal(("decided", "release"), (finished.GetProperty("status").GetString(), finished.GetProperty("decision").GetString()));
+        Assert.Equal("SUCCESS", await StateAsync("RISK-HOLD-5"));
+        Assert.Equal(funded - 24_000, (await zhang.BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+
+        async Task<Guid> WithOrderIdAsync(string outTradeNo)
+        {
+            await using var db = _server.Database.Options.CreateContext();
+            return await db.Set<Zhifu.Data.Entities.PaymentOrderRow>().Where(o => o.OutTradeNo == outTradeNo).Select(o => o.Id).SingleAsync(Ct);
+        }
     }
 
     [Fact]

@@ -46,12 +46,13 @@ public sealed class TradeBill(DatabaseOptions database, PaymentLedger money, Pay
     public static readonly TimeSpan ReadyAfter = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// When the day's bill can be made: <see cref="ReadyAfter"/> past the day's end, and past the time a refund accepted in its
-    /// last moment may still be in its first ledger request (<c>Payments:PayingRecoverySeconds</c>; a refusal then removes the
-    /// refund, after it closes the refund) — so the day's refunds are fixed before anyone reads them.
+    /// When the day's bill can be made: <see cref="ReadyAfter"/> past the day's end, and well past the time a refund accepted
+    /// in its last moment may still be in its first ledger request (<c>Payments:PayingRecoverySeconds</c>, then 30 s for its
+    /// removal to commit; a refusal within it removes the refund, after it closes the refund) — so the day's refunds are fixed
+    /// before anyone reads them.
     /// </summary>
     public DateTimeOffset ReadyAt(DateOnly day) =>
-        Bounds(day).To + TimeSpan.FromSeconds(Math.Max(ReadyAfter.TotalSeconds, options.PayingRecoverySeconds + 1));
+        Bounds(day).To + TimeSpan.FromSeconds(Math.Max(ReadyAfter.TotalSeconds, options.PayingRecoverySeconds + 30));
 
     /// <summary>退款状态 in the bill: the protocol's bill values (v2's refund states, which the bill file kept).</summary>
     public const string RefundSucceeded = "SUCCESS";
