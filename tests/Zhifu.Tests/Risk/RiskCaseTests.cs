@@ -167,12 +167,7 @@ public sealed class RiskCaseTests : IAsyncLifetime
         var liBefore = (await (await Party.SignInAsync(_server, DemoCards.LiSi)).BalanceAsync()).Balance;
         var (zhang, li, transferId, risky) = await HeldAsync();
         var id = risky.GetProperty("id").GetGuid();
-        await using (var db = _server.Database.Options.CreateContext())
-        {
-            var now = _server.Clock.UtcNow;
-            await db.Set<Zhifu.Data.Entities.RiskCaseRow>().Where(c => c.Id == id)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.DecidingAs, "release").SetProperty(c => c.DecidingSince, now), Ct);
-        }
+        await ReleaseStartedAsync(_server, id);
         using var risk = await LifecycleClient.OperatorAsync(_server, "risk");
         await risk.RefusedAsync($"/api/ops/risk/cases/{id}/decide", new { decision = "void" }, 409, "CASE_BEING_DECIDED"); // under way
         _server.Clock.Advance(TimeSpan.FromMinutes(3)); // the claim of the stopped server lapsed; its decision still stands
@@ -202,11 +197,9 @@ public sealed class RiskCaseTests : IAsyncLifetime
         var liBefore = (await (await Party.SignInAsync(_server, DemoCards.LiSi)).BalanceAsync()).Balance;
         var (zhang, li, transferId, risky) = await HeldAsync();
         var id = risky.GetProperty("id").GetGuid();
+        await ReleaseStartedAsync(_server, id);
         await using (var db = _server.Database.Options.CreateContext())
         {
-            var now = _server.Clock.UtcNow;
-            await db.Set<Zhifu.Data.Entities.RiskCaseRow>().Where(c => c.Id == id)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.DecidingAs, "release").SetProperty(c => c.DecidingSince, now), Ct);
             var legs = await db.Set<Zhifu.Data.Entities.WalletTransferLegRow>().AsNoTracking().Where(l => l.TransferId == transferId)
                 .OrderBy(l => l.Sequence).ToListAsync(Ct);
             List<Transfer> holds = [new() { Id = transferId, Ledger = Ledgers.Cny, Code = Zhifu.Data.Entities.WalletTransferCodes.WalletTransfer,
@@ -234,12 +227,7 @@ public sealed class RiskCaseTests : IAsyncLifetime
         var liBefore = (await (await Party.SignInAsync(_server, DemoCards.LiSi)).BalanceAsync()).Balance;
         var (zhang, li, transferId, risky) = await HeldAsync();
         var id = risky.GetProperty("id").GetGuid();
-        await using (var db = _server.Database.Options.CreateContext())
-        {
-            var now = _server.Clock.UtcNow;
-            await db.Set<Zhifu.Data.Entities.RiskCaseRow>().Where(c => c.Id == id)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.DecidingAs, "release").SetProperty(c => c.DecidingSince, now), Ct);
-        }
+        await ReleaseStartedAsync(_server, id);
         var hold = _server.Services.GetServices<IRiskHold>().Single(h => h.Kind == RiskKinds.Transfer);
         Assert.Equal(RiskHoldOutcome.Done, await hold.ReleaseAsync(transferId, Ct)); // everything of the release but the case's record
         _server.Clock.Advance(TimeSpan.FromMinutes(3)); // its server stopped; the claim lapsed

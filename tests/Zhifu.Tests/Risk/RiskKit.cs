@@ -79,6 +79,15 @@ internal static class RiskKit
     }
 
     /// <summary>Writes the learnt profiles now instead of at the worker's next round.</summary>
+    /// <summary>A release of the case under way when its server stopped: written on the case, as it is before any money moves.</summary>
+    public static async Task ReleaseStartedAsync(ClockedServer server, Guid caseId)
+    {
+        await using var db = server.Database.Options.CreateContext();
+        var now = server.Clock.UtcNow;
+        Assert.Equal(1, await db.Set<RiskCaseRow>().Where(c => c.Id == caseId)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.DecidingAs, RiskCases.Release).SetProperty(c => c.DecidingSince, now), Ct));
+    }
+
     public static Task FlushProfilesAsync(ClockedServer server) => server.Services.GetRequiredService<RiskProfiles>().FlushAsync(Ct);
 
     /// <summary>The audit log's actions, oldest first (SEC-1).</summary>

@@ -111,11 +111,9 @@ public sealed class RiskOperatorTests : IAsyncLifetime
         var (_, fourth) = await PayAsync("RISK-HOLD-4");
         Assert.Equal("REVIEW", fourth.GetProperty("state").GetString());
         var stopped = (await CasesAsync(_server, zhang.UserId)).First(c => c.GetProperty("status").GetString() == "open").GetProperty("id").GetGuid();
+        await ReleaseStartedAsync(_server, stopped);
         await using (var db = _server.Database.Options.CreateContext())
         {
-            var now = _server.Clock.UtcNow;
-            await db.Set<Zhifu.Data.Entities.RiskCaseRow>().Where(c => c.Id == stopped)
-                .ExecuteUpdateAsync(set => set.SetProperty(c => c.DecidingAs, "release").SetProperty(c => c.DecidingSince, now), Ct);
             var order = await db.Set<Zhifu.Data.Entities.PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.OutTradeNo == "RISK-HOLD-4", Ct);
             var chain = JsonSerializer.Deserialize<Transfer[]>(order.PaymentChainJson!)!;
             Assert.All(await _server.Services.GetRequiredService<ILedger>().SubmitAsync(Zhifu.Server.Payments.WalletPayments.Resolution(chain, post: true), Ct),
@@ -134,12 +132,7 @@ public sealed class RiskOperatorTests : IAsyncLifetime
         await PostAsync(_server, $"/api/ops/merchants/{merchant.MchId}/resume", new { reason = "核查完毕" });
         await PayAsync("RISK-HOLD-5");
         var fifth = (await CasesAsync(_server, zhang.UserId)).First(c => c.GetProperty("status").GetString() == "open").GetProperty("id").GetGuid();
-        await using (var db = _server.Database.Options.CreateContext())
-        {
-            var now = _server.Clock.UtcNow;
-            await db.Set<Zhifu.Data.Entities.RiskCaseRow>().Where(c => c.Id == fifth)
-                .ExecuteUpdateAsync(set => set.SetProperty(c => c.DecidingAs, "release").SetProperty(c => c.DecidingSince, now), Ct);
-        }
+        await ReleaseStartedAsync(_server, fifth);
         var hold = _server.Services.GetServices<Zhifu.Server.Risk.IRiskHold>().Single(h => h.Kind == Zhifu.Server.Risk.RiskKinds.Payment);
         var orderId = await WithOrderIdAsync("RISK-HOLD-5");
         Assert.Equal(Zhifu.Server.Risk.RiskHoldOutcome.Done, await hold.ReleaseAsync(orderId, Ct));
