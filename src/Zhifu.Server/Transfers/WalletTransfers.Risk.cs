@@ -90,13 +90,20 @@ public sealed partial class WalletTransfers : IRiskHold
             }
             (row.Status, row.ArrivesAt, row.ResolvedAt) = (Succeeded, clock.UtcNow, clock.UtcNow);
         }
+        return await RecordReleasedAsync(row, RiskHoldOutcome.Done);
+    }
+
+    /// <summary>A release's record on the transfer (from under review; else it ended otherwise meanwhile), the payer's activity,
+    /// and the parties told.</summary>
+    private async Task<RiskHoldOutcome> RecordReleasedAsync(WalletTransferRow row, RiskHoldOutcome outcome)
+    {
         if (!await UpdateAsync(row, UnderReview))
         {
             return RiskHoldOutcome.EndedOtherwise;
         }
         await TouchAsync(row.PayerUserId);
         await notices.ReviewedAsync(row, released: true);
-        return RiskHoldOutcome.Done;
+        return outcome;
     }
 
     /// <summary>The case voided it: the hold and its limit legs are voided, the money is the payer's again.</summary>
@@ -115,13 +122,7 @@ public sealed partial class WalletTransfers : IRiskHold
                 // already posted (a payer's revocation voids, it never posts): a release of this case moved the money and stopped
                 // before recording it, then a restriction refused its retry — the transfer arrived, and is recorded so
                 (row.Status, row.ArrivesAt, row.ResolvedAt) = (Succeeded, clock.UtcNow, clock.UtcNow);
-                if (!await UpdateAsync(row, UnderReview))
-                {
-                    return RiskHoldOutcome.EndedOtherwise;
-                }
-                await TouchAsync(row.PayerUserId);
-                await notices.ReviewedAsync(row, released: true);
-                return RiskHoldOutcome.ReleasedInstead;
+                return await RecordReleasedAsync(row, RiskHoldOutcome.ReleasedInstead);
         }
         row.Status = Failed;
         (row.FailureCode, row.FailureZh, row.FailureEn) = (RiskRejected, "经风险审核未予放行，资金已退回", "Not cleared by risk review; the money is back");
