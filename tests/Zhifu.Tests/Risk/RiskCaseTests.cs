@@ -43,6 +43,18 @@ public sealed class RiskCaseTests : IAsyncLifetime
         return (zhang, li, receipt.GetProperty("id").GetGuid(), risky);
     }
 
+    /// <summary>Decides the case as <paramref name="asked"/>: it is decided as the release, the payee got the money once, the
+    /// transfer arrived, the books balance.</summary>
+    private async Task AssertReleasedOnceAsync(Guid caseId, string asked, (Party Zhang, Party Li, Guid TransferId) held, long liBefore)
+    {
+        var decided = await PostAsync(_server, $"/api/ops/risk/cases/{caseId}/decide", new { decision = asked });
+        Assert.Equal(("decided", "release"), (decided.GetProperty("status").GetString(), decided.GetProperty("decision").GetString()));
+        Assert.Equal(liBefore + 60_000, (await held.Li.BalanceAsync()).Balance); // moved once
+        Assert.Equal("succeeded", (await held.Zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/transfers/{held.TransferId}", Ct))
+            .GetProperty("status").GetString());
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
     [Fact]
     public async Task RISK4_a_movement_opened_as_a_case_by_several_callers_at_once_gets_one_case()
     {
@@ -213,12 +225,7 @@ public sealed class RiskCaseTests : IAsyncLifetime
         _server.Clock.Advance(TimeSpan.FromMinutes(3)); // the stopped server's claim lapsed
 
         await risk.RefusedAsync($"/api/ops/risk/cases/{id}/decide", new { decision = "release" }, 409, "CASE_PARTY_RESTRICTED");
-        var decided = await PostAsync(_server, $"/api/ops/risk/cases/{id}/decide", new { decision = "void" });
-        Assert.Equal(("decided", "release"), (decided.GetProperty("status").GetString(), decided.GetProperty("decision").GetString()));
-        Assert.Equal(liBefore + 60_000, (await li.BalanceAsync()).Balance); // moved once
-        Assert.Equal("succeeded", (await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/transfers/{transferId}", Ct))
-            .GetProperty("status").GetString());
-        await TransferKit.AssertVerifiedAsync(_server);
+        await AssertReleasedOnceAsync(id, "void", (zhang, li, transferId), liBefore);
     }
 
     [Fact]
@@ -232,12 +239,7 @@ public sealed class RiskCaseTests : IAsyncLifetime
         Assert.Equal(RiskHoldOutcome.Done, await hold.ReleaseAsync(transferId, Ct)); // everything of the release but the case's record
         _server.Clock.Advance(TimeSpan.FromMinutes(3)); // its server stopped; the claim lapsed
 
-        var decided = await PostAsync(_server, $"/api/ops/risk/cases/{id}/decide", new { decision = "release" });
-        Assert.Equal(("decided", "release"), (decided.GetProperty("status").GetString(), decided.GetProperty("decision").GetString()));
-        Assert.Equal(liBefore + 60_000, (await li.BalanceAsync()).Balance); // moved once
-        Assert.Equal("succeeded", (await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/transfers/{transferId}", Ct))
-            .GetProperty("status").GetString());
-        await TransferKit.AssertVerifiedAsync(_server);
+        await AssertReleasedOnceAsync(id, "release", (zhang, li, transferId), liBefore);
     }
 
     [Fact]
