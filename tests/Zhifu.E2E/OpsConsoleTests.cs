@@ -174,8 +174,12 @@ public sealed class OpsConsoleTests(Browser browser) : IClassFixture<Browser>
         var service = await browser.PageAsync(server.BaseAddress);
         await SignInAsync(service, "service");
         await service.WaitForSelectorAsync("nav >> text=用户");
-        await service.GotoAsync($"/ops/users?phone={ZhangSan}");
+        await service.GotoAsync($"/ops/users?phone={ZhangSan}"); // ACC-8: a key in the address searches nothing
+        Assert.Equal(0, await service.Locator(".user").CountAsync());
+        await service.FillAsync("#phone", ZhangSan);
+        await service.ClickAsync("button:has-text('查询')");
         await service.WaitForSelectorAsync(".user .freeze-risk");
+        Assert.DoesNotContain(ZhangSan, service.Url, StringComparison.Ordinal); // posted, not in the address
         Assert.Equal(0, await service.Locator(".user .freeze-legal").CountAsync()); // neither set nor lifted by customer service
     }
 

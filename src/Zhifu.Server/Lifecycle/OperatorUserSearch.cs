@@ -21,16 +21,26 @@ public static class OperatorUserSearch
         string Status, string OpenedVia, string OpenedAt, string? ClosedAt, IReadOnlyList<FormerNumberDto> FormerNumbers,
         IReadOnlyList<OpsRestrictionDto> Restrictions);
 
+    /// <summary>The search key: exactly one of the two.</summary>
+    public sealed record SearchRequest(string? Phone, string? IdNumber);
+
+    /// <summary>
+    /// A POST with the key in its body, never a GET with it in the address: a phone or ID number in a URL stays in browser
+    /// history, proxy and gateway access logs and Referer headers (ACC-8: personal data never in a log).
+    /// </summary>
     public static void Map(WebApplication app) =>
-        app.MapGet("/api/ops/users", SearchAsync).WithTags("Operator: users")
+        app.MapPost("/api/ops/users/search", SearchAsync).WithTags("Operator: users")
             .RequireAuthorization(OperatorLifecycleEndpoints.Roles("service", "operations", "risk", "audit"));
 
-    private static async Task<IResult> SearchAsync(string? phone, string? idNumber, ClaimsPrincipal principal, IServiceProvider services,
+    private static async Task<IResult> SearchAsync(SearchRequest request, ClaimsPrincipal principal, IServiceProvider services,
         HttpContext context)
     {
-        var (found, error) = await FindAsync(phone, idNumber, OperatorActor.Of(principal), services, context.RequestAborted);
+        var (found, error) = await FindAsync(Blank(request.Phone), Blank(request.IdNumber), OperatorActor.Of(principal), services,
+            context.RequestAborted);
         return error?.ToResult(context) ?? Results.Ok(found);
     }
+
+    private static string? Blank(string? key) => string.IsNullOrWhiteSpace(key) ? null : key.Trim();
 
     /// <summary>The wallets a phone or ID number finds, masked, with their restrictions; the search itself is audited. The
     /// Operator API and the operator console both search through here.</summary>

@@ -52,7 +52,7 @@ public sealed class CarrierEventTests : IAsyncLifetime
 
         // The old holder finds help at the counter: found by the old number, a new number bound, audited.
         using var service = await OperatorAsync(_server, "service");
-        var found = await service.GetFromJsonAsync<JsonElement>($"/api/ops/users?phone={phone}", Ct);
+        var found = await FoundUsersAsync(service, phone: phone);
         var detached = found.EnumerateArray().Single(u => u.GetProperty("userId").GetGuid() == oldUserId);
         Assert.True(detached.GetProperty("phoneDetached").GetBoolean());
         Assert.Equal("carrier-transfer", detached.GetProperty("formerNumbers")[0].GetProperty("cause").GetString());

@@ -50,7 +50,7 @@ public sealed class ClosureTests : IAsyncLifetime
         var (_, newUserId) = await OpenWalletAsync(_server, phone);
         Assert.NotEqual(userId, newUserId);
         using var service = await OperatorAsync(_server, "service");
-        var found = await service.GetFromJsonAsync<JsonElement>($"/api/ops/users?phone={phone}", Ct);
+        var found = await FoundUsersAsync(service, phone: phone);
         Assert.Equal(2, found.GetArrayLength());
         var old = found.EnumerateArray().Single(u => u.GetProperty("userId").GetGuid() == userId);
         Assert.Equal("closed", old.GetProperty("status").GetString());

@@ -27,6 +27,18 @@ internal static partial class LifecycleClient
     public static string NewPhone() => "137" + Interlocked.Increment(ref s_phone).ToString("D8",
         System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The operator user search (SEC-2): the key goes in the body of a POST, never in the address (ACC-8).</summary>
+    public static Task<HttpResponseMessage> SearchUsersAsync(HttpClient ops, string? phone = null, string? idNumber = null) =>
+        ops.PostAsJsonAsync("/api/ops/users/search", new { phone, idNumber }, Ct);
+
+    /// <summary>The wallets a search finds (it must succeed).</summary>
+    public static async Task<JsonElement> FoundUsersAsync(HttpClient ops, string? phone = null, string? idNumber = null)
+    {
+        using var response = await SearchUsersAsync(ops, phone, idNumber);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+    }
+
     /// <summary>Opens a wallet by self-service (ACC-1), sets its payment password and returns the signed-in client.</summary>
     public static async Task<(HttpClient Client, Guid UserId)> OpenWalletAsync(ClockedServer server, string phone, string? device = null)
     {

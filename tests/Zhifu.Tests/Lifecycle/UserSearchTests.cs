@@ -32,7 +32,7 @@ public sealed class UserSearchTests : IAsyncLifetime
         foreach (var role in new[] { "service", "operations", "risk", "audit" })
         {
             using var ops = await OperatorAsync(_server, role);
-            var byPhone = await ops.GetFromJsonAsync<JsonElement>($"/api/ops/users?phone={phone}", Ct);
+            var byPhone = await FoundUsersAsync(ops, phone: phone);
             var user = Assert.Single(byPhone.EnumerateArray());
             Assert.Equal(userId, user.GetProperty("userId").GetGuid());
             Assert.Equal(phone[..3] + "****" + phone[^4..], user.GetProperty("phone").GetString());
@@ -42,15 +42,15 @@ public sealed class UserSearchTests : IAsyncLifetime
             Assert.Equal("ACCOUNT_FROZEN_BY_HOLDER", restriction.GetProperty("restriction").GetProperty("code").GetString());
             Assert.Equal("holder", restriction.GetProperty("createdBy").GetString());
 
-            var byId = await ops.GetFromJsonAsync<JsonElement>($"/api/ops/users?idNumber={IdNumber.ToLowerInvariant()}", Ct);
+            var byId = await FoundUsersAsync(ops, idNumber: IdNumber.ToLowerInvariant());
             Assert.Equal(userId, Assert.Single(byId.EnumerateArray()).GetProperty("userId").GetGuid());
             var text = byPhone.GetRawText() + byId.GetRawText();
             Assert.DoesNotContain(phone, text);
             Assert.DoesNotContain(IdNumber, text);
         }
         using var service = await OperatorAsync(_server, "service");
-        Assert.Empty((await service.GetFromJsonAsync<JsonElement>($"/api/ops/users?phone={NewPhone()}", Ct)).EnumerateArray());
-        var demo = await service.GetFromJsonAsync<JsonElement>($"/api/ops/users?phone={DemoCards.WangWu.Phone}", Ct);
+        Assert.Empty((await FoundUsersAsync(service, phone: NewPhone())).EnumerateArray());
+        var demo = await FoundUsersAsync(service, phone: DemoCards.WangWu.Phone);
         Assert.True(Assert.Single(demo.EnumerateArray()).GetProperty("restrictions").GetArrayLength() == 0);
 
         await using var db = _server.Database.Options.CreateContext();
@@ -67,15 +67,21 @@ public sealed class UserSearchTests : IAsyncLifetime
         using var finance = await OperatorAsync(_server, "finance");
         var before = await WrittenRowsAsync(_server);
 
-        await AssertProblemAsync(await service.GetAsync("/api/ops/users", Ct), 400, "SEARCH_KEY_REQUIRED");
-        await AssertProblemAsync(await service.GetAsync($"/api/ops/users?phone={NewPhone()}&idNumber=11010519491231002X", Ct),
+        await AssertProblemAsync(await SearchUsersAsync(service), 400, "SEARCH_KEY_REQUIRED");
+        await AssertProblemAsync(await SearchUsersAsync(service, NewPhone(), "11010519491231002X"),
             400, "SEARCH_KEY_REQUIRED");
-        await AssertProblemAsync(await service.GetAsync("/api/ops/users?phone=138-0013-8001", Ct), 400, "INVALID_PHONE");
-        await AssertProblemAsync(await service.GetAsync("/api/ops/users?idNumber=110105198503123011", Ct), 400, "INVALID_ID_NUMBER");
-        await AssertProblemAsync(await service.GetAsync("/api/ops/users?idNumber=" + new string('1', 4000), Ct), 400, "INVALID_ID_NUMBER");
-        await AssertProblemAsync(await finance.GetAsync($"/api/ops/users?phone={DemoCards.ZhangSan.Phone}", Ct), 403, "OPS_ROLE_FORBIDDEN");
-        await AssertProblemAsync(await wallet.GetAsync($"/api/ops/users?phone={DemoCards.ZhangSan.Phone}", Ct),
+        await AssertProblemAsync(await SearchUsersAsync(service, phone: "138-0013-8001"), 400, "INVALID_PHONE");
+        await AssertProblemAsync(await SearchUsersAsync(service, idNumber: "110105198503123011"), 400, "INVALID_ID_NUMBER");
+        await AssertProblemAsync(await SearchUsersAsync(service, idNumber: new string('1', 4000)), 400, "INVALID_ID_NUMBER");
+        await AssertProblemAsync(await SearchUsersAsync(finance, DemoCards.ZhangSan.Phone), 403, "OPS_ROLE_FORBIDDEN");
+        await AssertProblemAsync(await SearchUsersAsync(wallet, DemoCards.ZhangSan.Phone),
             401, "OPS_SIGN_IN_REQUIRED");
+        using var malformed = new StringContent("{\"phone\": ", System.Text.Encoding.UTF8, "application/json");
+        await AssertProblemAsync(await service.PostAsync("/api/ops/users/search", malformed, Ct), 400, "INVALID_REQUEST");
+        // ACC-8: the key never travels in an address — the former GET finds nobody
+        using var byAddress = await service.GetAsync($"/api/ops/users?phone={DemoCards.ZhangSan.Phone}", Ct);
+        Assert.False(byAddress.IsSuccessStatusCode);
+        Assert.DoesNotContain("138****", await byAddress.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
 
         Assert.Equal(before, await WrittenRowsAsync(_server));
     }
@@ -96,7 +102,7 @@ public sealed class UserSearchTests : IAsyncLifetime
         Assert.Equal("ACCOUNT_NUMBER_DETACHED", await GuardAsync(_server, userId, Business.NonCounterOut));
 
         using var service = await OperatorAsync(_server, "service");
-        var found = await service.GetFromJsonAsync<JsonElement>($"/api/ops/users?phone={phone}", Ct);
+        var found = await FoundUsersAsync(service, phone: phone);
         var codes = Assert.Single(found.EnumerateArray()).GetProperty("restrictions").EnumerateArray()
             .Select(r => r.GetProperty("restriction").GetProperty("code").GetString()).ToList();
         Assert.Equal(["ACCOUNT_NUMBER_DETACHED", "ACCOUNT_FROZEN_BY_OPERATOR", "ACCOUNT_FROZEN_BY_HOLDER"], codes);

@@ -11,8 +11,9 @@ namespace Zhifu.Server.Consoles.Ops;
 [Authorize(AuthenticationSchemes = OperatorAuth.Scheme, Roles = "service,operations,risk,audit")]
 public sealed class UsersModel(AccountFreezes freezes) : PageModel
 {
-    [BindProperty(SupportsGet = true)] public string? Phone { get; set; }
-    [BindProperty(SupportsGet = true)] public string? IdNumber { get; set; }
+    // Posted, never taken from the address (ACC-8): a phone or ID number in a URL stays in browser history and access logs.
+    [BindProperty] public string? Phone { get; set; }
+    [BindProperty] public string? IdNumber { get; set; }
 
     public IReadOnlyList<OperatorUserSearch.UserDto> Found { get; private set; } = [];
     public bool Searched { get; private set; }
@@ -24,7 +25,15 @@ public sealed class UsersModel(AccountFreezes freezes) : PageModel
     public string? Error { get; private set; }
     public bool CanFreeze => User.IsInRole("risk") || User.IsInRole("operations") || User.IsInRole("service");
 
-    public async Task OnGetAsync() => await SearchAsync();
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostSearchAsync()
+    {
+        await SearchAsync();
+        return Page();
+    }
 
     /// <summary>Whether this operator may set or lift a legal (司法) freeze: risk and operations, not customer service.</summary>
     public bool CanFreezeLegally => AccountFreezes.MaySetLegal(OperatorActor.Of(User));
