@@ -3,6 +3,11 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
+using Zhifu.Core.Ledger;
+using Zhifu.Data.Entities;
+using Zhifu.Data.Ledger;
+using Zhifu.Server.Ledger;
+using Zhifu.Server.Payments.Refunds;
 using Zhifu.Tests.Infrastructure;
 using Zhifu.Tests.Lifecycle;
 using static Zhifu.Tests.MerchantApi.MerchantKit;
@@ -167,6 +172,104 @@ public sealed class PaymentCodeTests
         (await risk.PostAsJsonAsync($"/api/ops/merchants/{merchant.MchId}/resume", new { reason = "核查完毕" }, Ct)).EnsureSuccessStatusCode();
         Assert.Equal(1, (await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/payment-code/pending", Ct)).GetArrayLength());
         Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task PAY3_a_reversal_the_ledger_has_not_yet_answered_is_no_success_and_succeeds_once_the_money_is_back()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var server = await ZhifuTestServer.StartAsync(database, "--Payments:PayingRecoverySeconds=1");
+        var before = await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone);
+        await PaidChargeAsync(server, "CODE-0301", 1_200);
+
+        // The ledger stops before the reversal's refund reaches it: nothing has gone back, so no 撤销成功.
+        server.Services.GetRequiredService<LedgerWriter>().Dispose();
+        AssertV3Error(await ReverseAsync(server, "CODE-0301"), 500, "SYSTEM_ERROR");
+        Assert.Equal(before - 1_200, await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone));
+
+        // After the restart the worker finishes the refund; the merchant's reverse again (as SYSTEM_ERROR asks) answers 200.
+        await server.RestartAsync();
+        Assert.Equal("SUCCESS", await ReversalSettledAsync(server, "CODE-0301"));
+        Assert.Equal(200, (int)(await ReverseAsync(server, "CODE-0301")).Response.StatusCode);
+        Assert.Equal(before, await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone));
+        Assert.Equal("REVOKED", await TradeStateAsync(server, "CODE-0301"));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task PAY3_a_reversal_the_ledger_refused_after_an_interruption_answers_trade_error_and_the_charge_stands()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var server = await ZhifuTestServer.StartAsync(database, "--Payments:PayingRecoverySeconds=1");
+        var before = await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone);
+        await PaidChargeAsync(server, "CODE-0302", 1_200);
+        // An operator's adjustment takes the merchant's whole pending balance elsewhere: the reversal will be refused.
+        var ledger = server.Services.GetRequiredService<ILedger>();
+        Guid pending;
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            var mchId = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).MchId;
+            pending = (await db.Merchants.AsNoTracking().SingleAsync(m => m.MchId == mchId, Ct)).PendingAccountId;
+        }
+        var custody = server.Services.GetRequiredService<InstitutionChart>()[InstitutionChart.Custody("ICBC")];
+        Assert.Equal(TransferResult.Ok, await server.Services.GetRequiredService<Adjustments>().PostAsync(Guid.CreateVersion7(),
+            "test-funding", "PAY-3 interrupted reversal test", pending, custody, ledger.GetAccount(pending)!.Value.AvailableCreditBalance,
+            "test", Ct));
+
+        server.Services.GetRequiredService<LedgerWriter>().Dispose();
+        AssertV3Error(await ReverseAsync(server, "CODE-0302"), 500, "SYSTEM_ERROR");
+        await server.RestartAsync();
+        Assert.Equal("CLOSED", await ReversalSettledAsync(server, "CODE-0302"));
+
+        // Reversed again: the refund closed and moved nothing — never 200, and the charge still reads as paid.
+        AssertV3Error(await ReverseAsync(server, "CODE-0302"), 403, "TRADE_ERROR");
+        AssertV3Error(await ReverseAsync(server, "CODE-0302"), 403, "TRADE_ERROR");
+        Assert.Equal(before - 1_200, await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone));
+        Assert.Equal("SUCCESS", await TradeStateAsync(server, "CODE-0302"));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    /// <summary>A payment-code charge of ZhangSan's, confirmed in the wallet.</summary>
+    private static async Task PaidChargeAsync(ZhifuTestServer server, string outTradeNo, long fen)
+    {
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        using var wallet = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
+        var charged = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/codepay",
+            Charge(merchant, outTradeNo, fen, await CodeAsync(wallet)));
+        Assert.Equal(200, (int)charged.Response.StatusCode);
+        var pending = await wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/payment-code/pending", Ct);
+        Assert.Equal(200, (int)(await wallet.PostAsJsonAsync($"/api/wallet/payments/{pending[0].GetProperty("code").GetString()}/pay",
+            new { paymentPassword = PaymentPassword }, Ct)).StatusCode);
+    }
+
+    private static Task<(HttpResponseMessage Response, string Body)> ReverseAsync(ZhifuTestServer server, string outTradeNo)
+    {
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory); // the address changes with a restart
+        return merchant.SendAsync(HttpMethod.Post, $"/v3/pay/transactions/out-trade-no/{outTradeNo}/reverse",
+            JsonSerializer.Serialize(new { appid = "wxd678efh567hg6787", mchid = merchant.MchId }));
+    }
+
+    private static async Task<string> TradeStateAsync(ZhifuTestServer server, string outTradeNo)
+    {
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        var query = await merchant.SendAsync(HttpMethod.Get, $"/v3/pay/transactions/out-trade-no/{outTradeNo}?mchid={merchant.MchId}");
+        return JsonDocument.Parse(query.Body).RootElement.GetProperty("trade_state").GetString()!;
+    }
+
+    /// <summary>The reversal's refund once the worker has settled it (at most 30 s).</summary>
+    private static async Task<string> ReversalSettledAsync(ZhifuTestServer server, string outTradeNo)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            await using var db = server.Database.Options.CreateContext();
+            var refund = await db.Set<PaymentRefundRow>().AsNoTracking().SingleAsync(r => r.OutRefundNo == "REVERSE" + outTradeNo, Ct);
+            if (refund.Status != "PROCESSING" || waited.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                return refund.Status;
+            }
+            await Task.Delay(100, Ct);
+        }
     }
 
     private static async Task<string> CodeAsync(HttpClient wallet)

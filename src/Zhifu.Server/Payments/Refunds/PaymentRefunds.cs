@@ -72,17 +72,38 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
             return V3Error.InvalidRequest("超过 7 天的交易单不能撤销，请调用申请退款", "a payment over 7 days old cannot be reversed; request a refund");
         }
         var request = new RefundRequest(null, order.OutTradeNo, "REVERSE" + order.OutTradeNo, "撤销", null, order.TotalFen, order.TotalFen);
-        var (_, _, error) = await ApplyAsync(merchant, request, ct, review: false);
-        if (error is null)
+        var (refund, _, error) = await ApplyAsync(merchant, request, ct, review: false);
+        if (error is not null)
         {
-            // the protocol's trade_state of a reversed paid charge is REVOKED (已撤销), not REFUND; a reverse asked again (its
-            // answer lost) marks it again, as the refund it repeats answers as before
-            await using var db = database.CreateContext();
-            await db.Set<PaymentOrderRow>().Where(o => o.Id == order.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Reversed, true), CancellationToken.None);
+            return error;
         }
-        return error;
+        // 撤销成功 only once the money is back with the payer: a reversal whose ledger request is still under way (the ledger
+        // was unreachable; the worker submits it again) answers SYSTEM_ERROR, which the protocol answers by reversing again;
+        // one the ledger then refused (the merchant's balance spent meanwhile) answers TRADE_ERROR — nothing was returned.
+        switch (refund!.Status)
+        {
+            case Processing:
+                return ReverseUnderWay;
+            case Closed:
+                return ReverseFailed;
+        }
+        // the protocol's trade_state of a reversed paid charge is REVOKED (已撤销), not REFUND; a reverse asked again (its
+        // answer lost) marks it again, as the refund it repeats answers as before
+        await using var db = database.CreateContext();
+        await db.Set<PaymentOrderRow>().Where(o => o.Id == order.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Reversed, true), CancellationToken.None);
+        return null;
     }
+
+    /// <summary>500 SYSTEM_ERROR: the reversal's money is still on its way back; the merchant reverses again (same answer or 200).</summary>
+    public static V3Error ReverseUnderWay { get; } = V3Error.SystemError with
+    {
+        Message = "撤销处理中，请稍后再次调用撤销 (the reversal is still under way; call reverse again shortly)",
+    };
+
+    /// <summary>403 TRADE_ERROR: the reversal's refund closed without moving money; only a new refund can give it back.</summary>
+    public static V3Error ReverseFailed { get; } = new(403, "TRADE_ERROR",
+        "撤销未成功，款项未退回，请确认待结算余额后调用申请退款 (the reversal failed and nothing was returned; request a refund)");
 
     /// <param name="requestedBy">Who asks (<c>api</c> for the merchant API; <c>merchant:{username}</c> from the console): under
     /// review the approver must be someone else (PAY-4).</param>
