@@ -73,11 +73,14 @@ public abstract class AllowanceAccounts<TRow, TKey>(DatabaseOptions database, IL
                     await FinishAdjustmentAsync(db, row, cancellationToken);
                     continue;
                 }
-                if (row.AllowanceFen == target)
+                if (row.AllowanceFen != target)
+                {
+                    AllowanceAdjustment.Plan(row, target, RemainingOf(row));
+                }
+                else if (!AllowanceAdjustment.Reclaim(row, RemainingOf(row)))
                 {
                     return row;
                 }
-                AllowanceAdjustment.Plan(row, target, RemainingOf(row));
                 await TrySaveAsync(db, cancellationToken);
             }
             throw new InvalidOperationException($"the {Name} period {key} did not settle");

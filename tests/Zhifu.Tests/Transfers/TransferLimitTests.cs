@@ -44,6 +44,27 @@ public sealed class TransferLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TRF1_a_transfer_revoked_after_the_limit_was_lowered_frees_only_what_the_lowered_limit_leaves()
+    {
+        var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
+        await zhang.AgreeLimitsAsync(single: 20_000, daily: 20_000, count: 10, yearly: 1_000_000);
+        var id = (await zhang.SentAsync(li, 20_000, arrival: "24h")).GetProperty("id").GetGuid();
+        await zhang.AgreeLimitsAsync(single: 20_000, daily: 5_000, count: 10, yearly: 1_000_000); // lowered while it is held
+        Assert.Equal(0, await zhang.RemainingAsync("daily-amount"));
+
+        Assert.Equal(HttpStatusCode.OK, (await zhang.RevokeAsync(id)).StatusCode);
+        Assert.Equal(5_000, await zhang.RemainingAsync("daily-amount")); // not the 20,000 the revoked transfer gave back
+        var refused = await AssertProblemAsync(await zhang.SendAsync(li, 5_001), 403, "DAILY_TRANSFER_AMOUNT_EXCEEDED");
+        Assert.Equal(5_000, refused.GetProperty("remaining").GetInt64());
+        await zhang.SentAsync(li, 5_000);
+
+        // raised again: the whole new limit less what was really used
+        await zhang.AgreeLimitsAsync(single: 20_000, daily: 20_000, count: 10, yearly: 1_000_000);
+        Assert.Equal(15_000, await zhang.RemainingAsync("daily-amount"));
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task TRF1_the_daily_count_allows_exactly_its_number_of_transfers()
     {
         var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
