@@ -40,7 +40,10 @@ public sealed partial class FundMovements
             DerivedIds.For(movement.Id, "reversal").ToString("N")), cancellationToken);
         if (reversal.Outcome == BankOutcome.Succeeded)
         {
-            if (held)
+            // Not held when looked at: the hold's id is barred in the ledger before the movement is settled as not held — a hold
+            // still on its way in (its request only slow) would otherwise hold the wallet's money for a movement nothing
+            // settles any more. Had it got in first after all, it is voided as any reversed movement's.
+            if (held || await HoldOrBarAsync(movement) is not null)
             {
                 await ApplyAsync(movement, BankOutcome.Failed, null, movement.FailureCode == RiskRejected ? RiskRejected : "reversed");
             }

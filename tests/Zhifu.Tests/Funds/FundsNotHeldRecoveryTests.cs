@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
+using Zhifu.Core.Ledger;
 using Zhifu.Data.Entities;
 using Zhifu.Server.Funds;
 using Zhifu.Server.Ledger;
@@ -53,6 +54,17 @@ public sealed class FundsNotHeldRecoveryTests
             new BankMovementRequest(movement.Id.ToString("N"), card.Bank, card.CardNumber, 7_700, "late"), Ct);
         Assert.NotEqual(BankOutcome.Succeeded, late.Outcome);
         Assert.Equal(cardBefore, await li.Bank.BalanceAsync(card.CardNumber, Ct));
+        // …nor the ledger: its hold arriving now is refused (the id is barred), so no money is held for a settled movement.
+        var topUp = kind == FundMovements.TopUp;
+        var lateHold = await server.Services.GetRequiredService<ILedger>().SubmitAsync([new Transfer
+        {
+            Id = movement.Id, Ledger = Ledgers.Cny, Flags = TransferFlags.Pending, BusinessId = movement.Id, AmountFen = 7_700,
+            DebitAccountId = topUp ? movement.ClearingAccountId : movement.WalletLedgerAccountId,
+            CreditAccountId = topUp ? movement.WalletLedgerAccountId : movement.ClearingAccountId,
+            Code = topUp ? TransferCode.TopUp : TransferCode.Withdrawal,
+        }], Ct);
+        Assert.False(lateHold[0].IsSuccess(), lateHold[0].ToString());
+        Assert.Equal(wallet, await li.BalanceAsync());
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 
