@@ -91,18 +91,28 @@ public sealed partial class FundMovements
     /// instead of holding money for a movement settled as not held. The ledger's counterpart of the reversal that bars a late
     /// original at the bank (CARD-4).
     /// </summary>
-    private async Task<Core.Ledger.PendingStatus?> HoldOrBarAsync(FundMovementRow movement)
+    private Task<Core.Ledger.PendingStatus?> HoldOrBarAsync(FundMovementRow movement) => HoldOrBarAsync(movement.Id, Code(movement));
+
+    private async Task<Core.Ledger.PendingStatus?> HoldOrBarAsync(Guid movementId, ushort code)
     {
-        if (await HoldStatusAsync(movement.Id) is { } hold)
+        if (await HoldStatusAsync(movementId) is { } hold)
         {
             return hold;
         }
         await ledger.SubmitAsync([new Core.Ledger.Transfer
         {
-            Id = movement.Id, Ledger = Core.Ledger.Ledgers.Cny, Code = Code(movement), BusinessId = movement.Id, AmountFen = 0,
+            Id = movementId, Ledger = Core.Ledger.Ledgers.Cny, Code = code, BusinessId = movementId, AmountFen = 0,
         }], CancellationToken.None);
-        return await HoldStatusAsync(movement.Id); // not null: the hold got in first after all
+        return await HoldStatusAsync(movementId); // not null: the hold got in first after all
     }
+
+    /// <summary>
+    /// For a card transfer given up before its movement was written (the transfer worker's abandon): bars the movement's hold in
+    /// the ledger, so a sender still running (only slow) can never hold its money nor ask the bank — its linked [legs…, hold]
+    /// is refused whole. False when the hold got in first: then its movement exists and is followed as any.
+    /// </summary>
+    public async Task<bool> BarCardTransferAsync(Guid movementId) =>
+        await HoldOrBarAsync(movementId, Core.Ledger.TransferCode.Withdrawal) is null;
 
     /// <summary>
     /// A movement recorded for review whose hold never reached the ledger (the ledger down, the process stopped) is failed as

@@ -42,10 +42,14 @@ public sealed partial class WalletTransfers
         }
     }
 
-    /// <summary>A card transfer whose fund movement was never written: nothing of it reached the ledger or the bank.</summary>
+    /// <summary>
+    /// A card transfer whose fund movement was never written: nothing of it reached the ledger or the bank — and nothing ever
+    /// will: the movement's hold is barred in the ledger first, so a sender that was only slow finds its request refused
+    /// rather than moving money for a transfer already told the payer as failed.
+    /// </summary>
     public async Task AbandonCardAsync(WalletTransferRow row)
     {
-        if (await funds.FindMovementAsync(row.FundMovementId!.Value) is not null)
+        if (await funds.FindMovementAsync(row.FundMovementId!.Value) is not null || !await funds.BarCardTransferAsync(row.FundMovementId.Value))
         {
             return;
         }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core;
 using Zhifu.Core.Banking;
+using Zhifu.Core.Ledger;
 using Zhifu.Data.Entities;
 using Zhifu.Server.Banking;
 using Zhifu.Server.Funds;
@@ -95,21 +96,56 @@ public sealed class CardTransferNotHeldTests : IAsyncLifetime
         Assert.True((await _server.VerifyAsync()).AllHold);
     }
 
-    /// <summary>What <c>SendAsync</c> had written when the process died: the row, its limit legs and the fund movement.</summary>
-    private async Task<Guid> WrittenButNeverHeldAsync(Party payer, DemoCard card, string token, long fen)
+    [Fact]
+    public async Task TRF1_a_card_transfer_given_up_before_its_movement_was_written_stops_a_sender_that_was_only_slow()
+    {
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        var card = DemoCards.ZhangSan.Cards.First(c => c.CardType == BankCardType.Debit);
+        var token = await CardTokenOfAsync(zhang, card);
+        var bank = new BankAdminClient(new HttpClient(), _server.Services.GetRequiredService<BankChannelAddress>().BaseAddress!);
+        var before = ((await zhang.BalanceAsync()).Balance, await LimitsLeftAsync(zhang), await bank.BalanceAsync(card.CardNumber, Ct));
+        // The sender wrote the row and its legs and stalled before writing the movement; the worker gives the transfer up.
+        var (id, legs) = await WrittenUpToTheMovementAsync(zhang, card, token, 5_500);
+        _server.Clock.Advance(TimeSpan.FromSeconds(31));
+        await _server.Services.GetRequiredService<DelayedTransferRelease>().RunOnceAsync(Ct);
+        var transfers = _server.Services.GetRequiredService<WalletTransfers>();
+        Assert.Equal(("failed", "INTERRUPTED"), ((await transfers.FindAsync(id))!.Status, (await transfers.FindAsync(id))!.FailureCode));
+
+        // The sender goes on: its movement's hold is refused whole, so nothing is held, nothing is asked of the bank.
+        var user = await UserAsync(_server, zhang.UserId);
+        var bound = (await _server.Services.GetRequiredService<IBoundCards>().FindAsync(user.Id, token, Ct))!;
+        var (movement, results) = await _server.Services.GetRequiredService<FundMovements>().StartWithdrawalAfterAsync(
+            DerivedIds.For(id, "fund-movement"), user.Id, bound, 5_500, user.WalletAccountId, legs);
+        Assert.False(results[^1].IsSuccess(), results[^1].ToString());
+        Assert.Equal(FundMovements.Failed, movement.Status);
+        Assert.Equal(before, ((await zhang.BalanceAsync()).Balance, await LimitsLeftAsync(zhang),
+            await bank.BalanceAsync(card.CardNumber, Ct)));
+        Assert.Equal("failed", (await transfers.FindAsync(id))!.Status);
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    /// <summary>What <c>SendAsync</c> had written before its fund movement: the row and its limit legs (as transfers).</summary>
+    private async Task<(Guid Id, IReadOnlyList<Transfer> Legs)> WrittenUpToTheMovementAsync(Party payer, DemoCard card, string token, long fen)
     {
         var user = await UserAsync(_server, payer.UserId);
         var id = Guid.CreateVersion7();
         var (legs, refusal) = await _server.Services.GetRequiredService<TransferLimits>()
             .PrepareAsync(user, BalanceUse.OwnCardWithdrawal, fen, id, held: true, Ct);
         Assert.Null(refusal);
-        var movementId = DerivedIds.For(id, "fund-movement");
         await using var db = _server.Database.Options.CreateContext();
+        AddRowAndLegs(db, user, card, token, id, fen, legs);
+        await db.SaveChangesAsync(Ct);
+        return (id, [.. legs.Select(l => l.Transfer)]);
+    }
+
+    private void AddRowAndLegs(Data.ZhifuDb db, UserRow user, DemoCard card, string token, Guid id, long fen, IReadOnlyList<PlannedLeg> legs)
+    {
         db.Add(new WalletTransferRow
         {
             Id = id, PayerUserId = user.Id, RequestId = Party.NewRequestId(), Kind = WalletTransfers.KindCard, CardToken = token,
-            FundMovementId = movementId, PayeeMasked = "**** " + card.CardNumber[^4..], PayeeNameMasked = card.Bank, AmountFen = fen,
-            Arrival = WalletTransfers.RealTime, OwnAccount = true, Status = WalletTransfers.Processing, CreatedAt = _server.Clock.UtcNow,
+            FundMovementId = DerivedIds.For(id, "fund-movement"), PayeeMasked = "**** " + card.CardNumber[^4..], PayeeNameMasked = card.Bank,
+            AmountFen = fen, Arrival = WalletTransfers.RealTime, OwnAccount = true, Status = WalletTransfers.Processing,
+            CreatedAt = _server.Clock.UtcNow,
         });
         for (var i = 0; i < legs.Count; i++)
         {
@@ -120,6 +156,19 @@ public sealed class CardTransferNotHeldTests : IAsyncLifetime
                 CreditAccountId = t.CreditAccountId, BusinessId = t.BusinessId, AmountFen = t.AmountFen, Limit = legs[i].Limit,
             });
         }
+    }
+
+    /// <summary>What <c>SendAsync</c> had written when the process died: the row, its limit legs and the fund movement.</summary>
+    private async Task<Guid> WrittenButNeverHeldAsync(Party payer, DemoCard card, string token, long fen)
+    {
+        var user = await UserAsync(_server, payer.UserId);
+        var id = Guid.CreateVersion7();
+        var (legs, refusal) = await _server.Services.GetRequiredService<TransferLimits>()
+            .PrepareAsync(user, BalanceUse.OwnCardWithdrawal, fen, id, held: true, Ct);
+        Assert.Null(refusal);
+        var movementId = DerivedIds.For(id, "fund-movement");
+        await using var db = _server.Database.Options.CreateContext();
+        AddRowAndLegs(db, user, card, token, id, fen, legs);
         db.Add(new FundMovementRow
         {
             Id = movementId, UserId = user.Id, Kind = FundMovements.CardTransfer, CardToken = token, Bank = card.Bank,
