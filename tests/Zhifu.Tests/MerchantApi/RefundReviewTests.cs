@@ -251,6 +251,42 @@ public sealed class RefundReviewTests
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 
+    [Fact]
+    public async Task ACC5_a_refund_awaiting_review_is_not_approved_into_a_wallet_listed_since_and_can_still_be_rejected()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        await PaidOrderAsync(server, merchant, "ORDER-review-listed", 2_000, "http://127.0.0.1:9/notify");
+        using var admin = await StaffAsync(server, "cafe-admin");
+        using var finance = await StaffAsync(server, "cafe-finance");
+        Assert.Equal(200, (int)(await admin.PutAsJsonAsync("/api/merchant/settings/refund-review", new { required = true }, Ct)).StatusCode);
+        var requested = await admin.PostAsJsonAsync("/api/merchant/refunds",
+            new { requestId = "listed-1", outTradeNo = "ORDER-review-listed", amountFen = 700, reason = "顾客退货" }, Ct);
+        Assert.True(requested.IsSuccessStatusCode, await requested.Content.ReadAsStringAsync(Ct));
+        var refundId = (await requested.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("refundId").GetString()!;
+
+        // While it waits, the payer's wallet is put on the involved-account list (ACC-5: all business suspended).
+        using var wallet = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
+        using var risk = await RealName.RealNameKit.OperatorAsync(server, "risk");
+        var listed = await risk.PostAsJsonAsync("/api/ops/involved-accounts", new
+        {
+            category = "involved", userId = await Statements.StatementKit.UserIdAsync(wallet), reason = "涉案 case 2026-1206",
+            source = "police-notice",
+        }, Ct);
+        Assert.True(listed.IsSuccessStatusCode, await listed.Content.ReadAsStringAsync(Ct));
+        var before = await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone);
+
+        await AssertProblemAsync(await finance.PostAsJsonAsync($"/api/merchant/refunds/{refundId}/approve", new { note = "" }, Ct), 403,
+            "REFUND_PAYER_UNAVAILABLE");
+        Assert.Equal(before, await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone)); // nothing credited
+        var awaiting = await finance.GetFromJsonAsync<JsonElement>("/api/merchant/refunds?review=awaiting", Ct);
+        Assert.Contains(awaiting.EnumerateArray(), r => r.GetProperty("refundId").GetString() == refundId); // still to decide
+        Assert.Equal(200, (int)(await finance.PostAsJsonAsync($"/api/merchant/refunds/{refundId}/reject", new { note = "账户异常" }, Ct))
+            .StatusCode);
+        Assert.Equal(before, await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
     internal static async Task<HttpClient> StaffAsync(ZhifuTestServer server, string username)
     {
         var client = server.Client();

@@ -153,6 +153,12 @@ public sealed partial class PaymentRefunds
         var merchant = await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == merchantId, ct);
         var order = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == refund.OrderId, ct);
         var payer = await db.Users.AsNoTracking().FirstAsync(u => u.Id == order.PayerUserId, ct);
+        if (approve && await guard.EnsureCanTransactAsync(payer.Id, Lifecycle.Business.NonCounterIn, ct) is not null)
+        {
+            // checked when the refund was requested, and again now: the wallet may have been listed, frozen against receiving
+            // or made dormant while the refund waited (ACC-4 … ACC-6); it stays awaiting review (it can still be rejected)
+            return (null, "REFUND_PAYER_UNAVAILABLE");
+        }
         var chain = RefundLedger.Resolve(money.Moves(refund, merchant, payer, hold: true), approve);
         (refund.Review, refund.ReviewedBy, refund.ReviewNote) = (decided, reviewer, note);
         (refund.ChainJson, refund.SubmittedAt) = (JsonSerializer.Serialize(chain), clock.UtcNow);

@@ -80,6 +80,9 @@ public sealed class RefundDesk(DatabaseOptions database, MerchantCredentials cre
                 return (null, new Refusal(409, refusal, "该退款不在待审核状态", "The refund is not awaiting review"));
             case "REFUND_REVIEWER_IS_REQUESTER":
                 return (null, new Refusal(403, refusal, "退款须由申请人以外的人员审核通过", "A refund is approved by someone other than who requested it"));
+            case "REFUND_PAYER_UNAVAILABLE":
+                return (null, new Refusal(403, refusal, "付款用户账户状态异常，暂不能收款；可驳回该退款",
+                    "The payer's wallet cannot receive money now; the refund may be rejected"));
             case not null:
                 return (null, new Refusal(409, refusal, "退款正在处理中，请稍后再试", "The refund is being processed; try again shortly"));
         }
