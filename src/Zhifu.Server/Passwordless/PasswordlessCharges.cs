@@ -176,10 +176,11 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         var perPayment = Math.Min(agreement.PerPaymentLimitFen, capPerPayment);
         var daily = Math.Min(agreement.DailyLimitFen, capDaily);
         var dayStart = ChinaTime.StartOfChinaDay(clock.UtcNow);
-        // today's: paid, and still being paid or held (a slow ledger leaves one PAYING; a review holds one)
+        // today's: paid, and still being paid or held (a slow ledger leaves one PAYING; a review holds one) — whenever it began:
+        // one begun before midnight is counted on the day it succeeds (its SuccessTime), so until it ends it counts today too
         var today = db.Set<PaymentOrderRow>().Where(o => o.PaidPasswordless
             && ((o.State == PaymentOrders.Success && o.SuccessTime >= dayStart)
-                || ((o.State == PaymentOrders.Paying || o.State == PaymentOrders.Review) && o.PayingSince >= dayStart)));
+                || o.State == PaymentOrders.Paying || o.State == PaymentOrders.Review));
         // one read for the three sums: the agreement's payments and the merchant's are among its user's. The merchant's daily
         // cap holds across all the user's agreements with it (PWL-3): a second contract signed with the same merchant does not
         // double what it may take from the user in a day without the password.

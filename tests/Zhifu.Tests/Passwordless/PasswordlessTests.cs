@@ -157,6 +157,49 @@ public sealed class PasswordlessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PWL3_a_charge_still_being_paid_at_midnight_counts_against_the_new_day_it_will_be_paid_on()
+    {
+        var merchant = Merchant();
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(50_000);
+        await SetTermsAsync(new { passwordlessEligible = true, passwordlessPerPaymentFen = 5_000, passwordlessDailyFen = 8_000 });
+        var contractId = await SignAsync(zhang, new
+        {
+            preSignId = await PreSignAsync(merchant, "PWLC0021"), acceptTerms = true, perPaymentLimitFen = 3_000, dailyLimitFen = 5_000,
+        });
+        TransferKit.ToBeforeChinaMidnight(_server, TimeSpan.FromMinutes(1)); // 23:59 China time
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-MID-0001", 3_000));
+        // as if the ledger had been slow: the charge is still PAYING when the day turns (the worker finishes it after midnight,
+        // and it is paid — SuccessTime — on the new day)
+        await using (var db = _server.Database.Options.CreateContext())
+        {
+            var paid = await db.Set<PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.OutTradeNo == "PWL-MID-0001", Ct);
+            await db.Set<PaymentNotificationRow>().Where(n => n.RecordId == paid.Id).ExecuteDeleteAsync(Ct); // not yet told
+            Assert.Equal(1, await db.Set<PaymentOrderRow>().Where(o => o.Id == paid.Id)
+                .ExecuteUpdateAsync(set => set.SetProperty(o => o.State, PaymentOrders.Paying)
+                    .SetProperty(o => o.SuccessTime, (DateTimeOffset?)null), Ct));
+        }
+        _server.Clock.Advance(TimeSpan.FromMinutes(2)); // 00:01
+
+        // 3,000 + 3,000 would pass the agreement's 5,000 a day once the first is paid today: the second waits for the password
+        Assert.Equal("USERPAYING", await ChargeAsync(merchant, contractId, "PWL-MID-0002", 3_000));
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-MID-0003", 2_000)); // the day's edge
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            await using var db = _server.Database.Options.CreateContext();
+            var first = await db.Set<PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.OutTradeNo == "PWL-MID-0001", Ct);
+            if (first.State == PaymentOrders.Success || waited.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                Assert.Equal(PaymentOrders.Success, first.State); // finished by the worker, on the new day
+                break;
+            }
+            await Task.Delay(100, Ct);
+        }
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task TRF3_a_users_passwordless_payments_under_all_agreements_stay_within_the_users_day()
     {
         await _server.DisposeAsync();
