@@ -212,6 +212,10 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         if (won == 0)
         {
             var current = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == order.Id, ct);
+            if (current.State == PaymentOrders.Success && current.PayerUserId == userId)
+            {
+                return (current, null); // paid meanwhile by this payer's other request (a second tab): they see the payment
+            }
             return (null, Unpayable(current, userId)
                 ?? (current.State == PaymentOrders.NotPay
                     && !await db.Merchants.AnyAsync(m => m.Id == current.MerchantId && m.Status == MerchantRow.Active, ct)

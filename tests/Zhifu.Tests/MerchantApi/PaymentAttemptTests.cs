@@ -50,6 +50,29 @@ public sealed class PaymentAttemptTests
     }
 
     [Fact]
+    public async Task PAY1_a_payer_whose_other_request_paid_the_order_meanwhile_is_shown_the_payment_not_told_it_is_in_progress()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        var code = CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(merchant.MchId, "ORDER-two-tabs", 500, "http://127.0.0.1:9/notify"))).Body);
+        var payments = server.Services.GetRequiredService<WalletPayments>();
+        var (seen, _) = await payments.FindAsync(code, Ct); // one tab read it open for payment…
+        using var wallet = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
+        (await wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = PaymentPassword }, Ct))
+            .EnsureSuccessStatusCode(); // …the other tab paid it
+        var before = await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone);
+        var payer = (await server.Services.GetRequiredService<Zhifu.Server.Accounts.WalletAccounts>().FindByPhoneAsync(DemoCards.ZhangSan.Phone, Ct))!;
+
+        var (paid, error) = await payments.PayAsync(payer.Id, seen!, PaymentPassword, null, Zhifu.Server.Risk.RiskOrigin.Unknown, Ct);
+
+        Assert.Null(error);
+        Assert.Equal((PaymentOrders.Success, payer.Id), (paid!.State, paid.PayerUserId));
+        Assert.Equal(before, await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone)); // paid once
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task PAY3_a_stale_attempts_refusal_leaves_an_order_paid_by_a_later_attempt_as_it_is()
     {
         await using var server = await ZhifuTestServer.StartAsync();
