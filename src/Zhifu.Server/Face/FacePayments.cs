@@ -55,7 +55,7 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
             {
                 return (null, ("FACE_PHONE_DIGITS_REQUIRED", 409, "请输入手机号后四位", "Enter the last four digits of your phone number"));
             }
-            if (await tokens.DigitsLockedAsync(terminal.TerminalId, ct))
+            if (!await tokens.TryDigitAttemptAsync(terminal.TerminalId, ct)) // counted before it is checked
             {
                 return (null, ("FACE_TOO_MANY_ATTEMPTS", 429, "手机号后四位错误次数过多，请稍后再试或使用其他方式付款",
                     "Too many wrong phone digits; try later or pay another way"));
@@ -87,11 +87,11 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
         }
         if (payer is null)
         {
-            if (candidates.Count > 1)
-            {
-                await tokens.MissedDigitsAsync(terminal.TerminalId, ct); // guessing a lookalike pair's digits is bounded per terminal
-            }
-            return (null, NotFound);
+            return (null, NotFound); // a wrong set of digits keeps its count: guessing a lookalike pair's is bounded per terminal
+        }
+        if (candidates.Count > 1)
+        {
+            await tokens.RightDigitsAsync(terminal.TerminalId);
         }
         return (await tokens.IssueAsync(terminal.TerminalId, payer.Value, ct), null);
     }

@@ -76,17 +76,14 @@ public sealed class FaceTokens(DatabaseOptions database, IClock clock)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, (DateTimeOffset?)null).SetProperty(t => t.UsedFor, (string?)null), CancellationToken.None);
     }
 
-    /// <summary>Whether the terminal gave <see cref="DigitMissesMax"/> wrong sets of digits in the current window.</summary>
-    public async Task<bool> DigitsLockedAsync(string terminalId, CancellationToken ct)
-    {
-        var windowStart = clock.UtcNow - DigitWindow;
-        await using var db = database.CreateContext();
-        return await db.Set<FaceDigitMissRow>()
-            .AnyAsync(m => m.TerminalId == terminalId && m.Count >= DigitMissesMax && m.Since > windowStart, ct);
-    }
-
-    /// <summary>One more wrong set of digits at the terminal: counted in its window, or the first of a new window.</summary>
-    public async Task MissedDigitsAsync(string terminalId, CancellationToken ct)
+    /// <summary>
+    /// Counts one attempt at a lookalike pair's phone digits at the terminal <em>before</em> the digits are checked, in one
+    /// conditional statement: false when its window already holds <see cref="DigitMissesMax"/> — refused unchecked. Attempts
+    /// sent at once each take a count first, so no more are checked than the window allows (checking first and counting the
+    /// miss after let every guess of a parallel wave be checked). A right answer gives its count back
+    /// (<see cref="RightDigitsAsync"/>), so the count is of wrong sets.
+    /// </summary>
+    public async Task<bool> TryDigitAttemptAsync(string terminalId, CancellationToken ct)
     {
         var now = clock.UtcNow;
         var windowStart = now - DigitWindow;
@@ -94,22 +91,39 @@ public sealed class FaceTokens(DatabaseOptions database, IClock clock)
         var misses = db.Set<FaceDigitMissRow>().Where(m => m.TerminalId == terminalId);
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            if (await misses.Where(m => m.Since > windowStart).ExecuteUpdateAsync(s => s.SetProperty(m => m.Count, m => m.Count + 1), ct) == 1
-                || await misses.Where(m => m.Since <= windowStart)
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.Count, 1).SetProperty(m => m.Since, now), ct) == 1)
+            if (await misses.Where(m => m.Since > windowStart && m.Count < DigitMissesMax)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Count, m => m.Count + 1), CancellationToken.None) == 1)
             {
-                return;
+                return true;
+            }
+            if (await misses.AnyAsync(m => m.Since > windowStart, ct))
+            {
+                return false; // the window's count is spent
+            }
+            if (await misses.Where(m => m.Since <= windowStart)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Count, 1).SetProperty(m => m.Since, now), CancellationToken.None) == 1)
+            {
+                return true; // the first of a new window
             }
             db.Add(new FaceDigitMissRow { TerminalId = terminalId, Count = 1, Since = now });
             try
             {
-                await db.SaveChangesAsync(ct);
-                return;
+                await db.SaveChangesAsync(CancellationToken.None);
+                return true;
             }
             catch (DbUpdateException)
             {
-                db.ChangeTracker.Clear(); // another replica counted this terminal's first miss at the same moment: count on it
+                db.ChangeTracker.Clear(); // another replica counted this terminal's first attempt at the same moment: count on it
             }
         }
+        return false;
+    }
+
+    /// <summary>The digits told the pair apart: the attempt's count is given back.</summary>
+    public async Task RightDigitsAsync(string terminalId)
+    {
+        await using var db = database.CreateContext();
+        await db.Set<FaceDigitMissRow>().Where(m => m.TerminalId == terminalId && m.Count > 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Count, m => m.Count - 1), CancellationToken.None);
     }
 }

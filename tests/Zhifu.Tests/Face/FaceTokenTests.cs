@@ -72,6 +72,28 @@ public sealed class FaceTokenTests
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 
+    [Fact]
+    public async Task FACE4_guesses_at_a_lookalikes_phone_digits_sent_at_once_are_checked_no_more_often_than_the_bound()
+    {
+        await using var server = await TransferKit.StartAsync();
+        var (terminalId, key) = await FacePaymentTests.CertifiedTerminalAsync(server);
+        var random = new Random(29);
+        var zhangFace = FaceVectors.Unit(random);
+        await FacePaymentTests.EnrolAsync(server, DemoCards.ZhangSan, zhangFace, "135790");
+        await FacePaymentTests.EnrolAsync(server, DemoCards.LiSi, FaceVectors.Toward(zhangFace, FaceVectors.Unit(random), 0.97f), "246802");
+        var capture = FaceVectors.Toward(zhangFace, FaceVectors.Unit(random), 0.9f);
+        var client = server.Client();
+
+        var guesses = Enumerable.Range(1, 12).Select(i => $"{i:D4}").Append(DemoCards.ZhangSan.Phone[^4..]).ToList();
+        var answers = await Task.WhenAll(guesses.Select(g => SendIdentifyAsync(server, client, terminalId, key, capture, g)));
+
+        // each guess is counted before it is checked: at most five are checked at all, the rest refused unchecked
+        var checkedCount = answers.Count(a => a.Status == 200 || FacePaymentTests.Code(a) == "FACE_NOT_FOUND");
+        Assert.True(checkedCount <= 5, string.Join(", ", answers.Select(a => a.Status == 200 ? "200" : FacePaymentTests.Code(a))));
+        Assert.All(answers.Where(a => a.Status != 200 && FacePaymentTests.Code(a) != "FACE_NOT_FOUND"),
+            a => Assert.Equal("FACE_TOO_MANY_ATTEMPTS", FacePaymentTests.Code(a)));
+    }
+
     private static async Task<(int Status, string Text)> SendIdentifyAsync(ClockedServer server, HttpClient client, string terminalId,
         RSA key, float[] capture, string? last4 = null) =>
         await FaceTerminalTests.SendAsync(server, client, terminalId, key, "/api/face/terminal/identify", JsonSerializer.Serialize(new
