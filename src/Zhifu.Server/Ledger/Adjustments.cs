@@ -46,7 +46,19 @@ public sealed class Adjustments(ILedger ledger, DatabaseOptions database, IClock
                     });
                 }
             }
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (Microsoft.EntityFrameworkCore.DbUpdateException)
+            {
+                // the same adjustment recorded at the same moment by another caller (an operator's decision and the resume
+                // worker): its records stand, and the ledger request below answers as the first one's (same ids)
+                if (!await AllRecordedAsync(legs))
+                {
+                    throw;
+                }
+            }
         }
         var results = await ledger.SubmitAsync(TransferChain.Link([.. legs.Select(leg => new Transfer
         {
@@ -60,5 +72,13 @@ public sealed class Adjustments(ILedger ledger, DatabaseOptions database, IClock
         })]), cancellationToken);
         var refused = results.Where(r => !r.IsSuccess()).ToList();
         return refused.Count == 0 ? results[^1] : refused.FirstOrDefault(r => r != TransferResult.LinkedEventFailed, refused[0]);
+    }
+
+    private async Task<bool> AllRecordedAsync(IReadOnlyList<AdjustmentLeg> legs)
+    {
+        var ids = legs.Select(l => l.Id).ToList();
+        await using var db = database.CreateContext();
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Adjustments.Where(a => ids.Contains(a.Id)),
+            CancellationToken.None) == ids.Count;
     }
 }
