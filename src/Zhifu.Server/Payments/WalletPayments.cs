@@ -222,6 +222,19 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
                     ? PaymentErrors.MerchantUnavailable : null)
                 ?? (passwordlessAgreement is not null && current.State == PaymentOrders.NotPay ? PaymentErrors.AgreementClosed : PaymentErrors.InProgress));
         }
+        if (clock.UtcNow > order.ExpiresAt)
+        {
+            // Won, but the statement committed after the order's expiry (it waited for the write lock, or its clock read came
+            // early): a query meanwhile may have answered the order failed — final for the merchant (PAY-3). Nothing is
+            // submitted yet: the order is unpaid again and the payer told it expired.
+            await using var undo = database.CreateContext();
+            var paying = await undo.Set<PaymentOrderRow>().FirstAsync(o => o.Id == order.Id, CancellationToken.None);
+            if (paying.State == PaymentOrders.Paying && paying.PaymentTransferId == attemptId)
+            {
+                await ResetAsync(undo, paying);
+            }
+            return (null, PaymentErrors.Expired);
+        }
         var outcome = await CommitAsync(order, attemptId, check, chain);
         if (outcome.Item1?.State == PaymentOrders.Review)
         {

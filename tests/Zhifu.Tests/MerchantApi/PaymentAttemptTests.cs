@@ -50,6 +50,45 @@ public sealed class PaymentAttemptTests
     }
 
     [Fact]
+    public async Task PAY3_a_payment_whose_statement_commits_after_the_expiry_is_undone_not_paid()
+    {
+        // The NOTPAY → PAYING statement compares the expiry with the time read before it ran; waiting for the write lock, it may
+        // commit after the expiry — when a query has already answered the order failed (PAYERROR / NOTPAY past time_expire).
+        await using var server = await Lifecycle.ClockedServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).WithClock(() => server.Clock.UtcNow);
+        var payments = server.Services.GetRequiredService<WalletPayments>();
+        var payer = (await server.Services.GetRequiredService<Zhifu.Server.Accounts.WalletAccounts>().FindByPhoneAsync(DemoCards.ZhangSan.Phone, Ct))!;
+        async Task<PaymentOrderRow> OrderAsync(string outTradeNo) => (await payments.FindAsync(CodeOf((await merchant.SendAsync(
+            HttpMethod.Post, "/v3/pay/transactions/native", NativeOrder(merchant.MchId, outTradeNo, 500, "http://127.0.0.1:9/notify"))).Body), Ct)).Order!;
+        var (warm, _) = await payments.PayByFaceAsync(payer.Id, await OrderAsync("ORDER-late-warm"), "T-LATE", Ct); // limits ready
+        Assert.Equal(PaymentOrders.Success, warm!.State);
+        var order = await OrderAsync("ORDER-late-01");
+        var balance = server.Services.GetRequiredService<ILedger>().GetAccount(payer.WalletAccountId)!.Value.AvailableCreditBalance;
+
+        Task<(PaymentOrderRow?, Zhifu.Server.Accounts.WalletError?)> paying;
+        await using (var blocker = server.Database.Options.CreateContext())
+        {
+            await using var tx = await blocker.Database.BeginTransactionAsync(Ct);
+            await blocker.Set<PaymentOrderRow>().Where(o => o.Id == order.Id) // the order's write lock (SQLite: the database's)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Version, o => o.Version), Ct);
+            paying = Task.Run(() => payments.PayByFaceAsync(payer.Id, order, "T-LATE", Ct), Ct);
+            await Task.Delay(1_500, Ct); // the payment read its time and waits at its statement
+            server.Clock.Advance(order.ExpiresAt - server.Clock.UtcNow + TimeSpan.FromSeconds(1)); // the expiry passes meanwhile
+            await tx.RollbackAsync(Ct);
+        }
+        var (paid, error) = await paying;
+
+        Assert.Null(paid);
+        Assert.Equal("PAYMENT_EXPIRED", error?.Code);
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            Assert.Equal(PaymentOrders.NotPay, (await db.Set<PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.Id == order.Id, Ct)).State);
+        }
+        Assert.Equal(balance, server.Services.GetRequiredService<ILedger>().GetAccount(payer.WalletAccountId)!.Value.AvailableCreditBalance);
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task PAY1_a_payer_whose_other_request_paid_the_order_meanwhile_is_shown_the_payment_not_told_it_is_in_progress()
     {
         await using var server = await ZhifuTestServer.StartAsync();
