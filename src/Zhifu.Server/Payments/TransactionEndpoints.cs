@@ -98,6 +98,11 @@ public static class TransactionEndpoints
             {
                 return V3Error.OrderNotExist.ToResult();
             }
+            if (order.TradeType != OrderRequest.MicroPay)
+            {
+                // 撤销 is the payment-code charge's; other orders are closed (close) or refunded, never through this path
+                return V3Error.InvalidRequest("仅付款码支付订单可以撤销", "only payment-code charges can be reversed").ToResult();
+            }
             var refusal = order.State == PaymentOrders.Success
                 ? (await refunds.ReverseAsync(merchant, order, context.RequestAborted))
                 : await orders.CloseAsync(mchId, out_trade_no, context.RequestAborted);

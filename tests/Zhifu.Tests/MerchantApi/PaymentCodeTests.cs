@@ -229,6 +229,18 @@ public sealed class PaymentCodeTests
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 
+    [Fact]
+    public async Task PAY2_only_a_payment_code_charge_is_reversed_an_unpaid_native_order_is_left_open()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        Assert.Equal(200, (int)(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            NativeOrder(merchant.MchId, "NATIVE-0401", 500, "http://127.0.0.1:9/notify"))).Response.StatusCode);
+
+        AssertV3Error(await ReverseAsync(server, "NATIVE-0401"), 400, "INVALID_REQUEST"); // close or refund it instead
+        Assert.Equal("NOTPAY", await TradeStateAsync(server, "NATIVE-0401"));
+    }
+
     /// <summary>A payment-code charge of ZhangSan's, confirmed in the wallet.</summary>
     private static async Task PaidChargeAsync(ZhifuTestServer server, string outTradeNo, long fen)
     {

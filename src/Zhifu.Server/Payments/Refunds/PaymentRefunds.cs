@@ -59,14 +59,11 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
     /// only a refund (with its review, PAY-4) gives the money back.</summary>
     public static readonly TimeSpan ReverseWindow = TimeSpan.FromDays(7);
 
-    /// <summary>撤销 of a paid payment-code charge: a full refund without review, once (out_refund_no "REVERSE" + out_trade_no),
-    /// within <see cref="ReverseWindow"/> of its payment.</summary>
+    /// <summary>撤销 of a paid payment-code charge (the caller checked it is one): a full refund without review, once
+    /// (out_refund_no "REVERSE" + out_trade_no), within <see cref="ReverseWindow"/> of its payment.</summary>
     public async Task<V3Error?> ReverseAsync(ApiMerchant merchant, PaymentOrderRow order, CancellationToken ct)
     {
-        if (order.TradeType != OrderRequest.MicroPay)
-        {
-            return V3Error.InvalidRequest("仅付款码支付订单可以撤销", "only payment-code charges can be reversed");
-        }
+        ArgumentNullException.ThrowIfNull(order);
         if (order.SuccessTime is { } paid && clock.UtcNow > paid + ReverseWindow)
         {
             return V3Error.InvalidRequest("超过 7 天的交易单不能撤销，请调用申请退款", "a payment over 7 days old cannot be reversed; request a refund");
