@@ -19,6 +19,11 @@ public static class PaymentErrors
     /// <summary>A passwordless charge whose agreement was terminated before the order was claimed for it (PWL-5, PWL-7).</summary>
     public static readonly WalletError AgreementClosed = new(409, "PASSWORDLESS_AGREEMENT_CLOSED",
         "免密支付协议已关闭", "The passwordless agreement is closed");
+    /// <summary>A face payment whose terminal was disabled, merchant taken off the face-pay whitelist or payer's face consent
+    /// withdrawn while it was checked (FACE-1, FACE-5).</summary>
+    public static readonly WalletError FacePayUnavailable = new(403, "FACE_PAY_UNAVAILABLE",
+        "刷脸支付暂不可用（终端已停用或刷脸支付已关闭），请使用其他方式付款",
+        "Face payment is not available (the terminal was disabled or face payment turned off); pay another way");
     public static readonly WalletError InsufficientBalance = new(409, "INSUFFICIENT_BALANCE", "余额不足", "Insufficient balance");
     public static readonly WalletError Unavailable = new(503, "PAYMENT_UNAVAILABLE",
         "支付处理中，结果稍后确认", "The payment is being processed; its result will be confirmed shortly");

@@ -189,10 +189,15 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         // …and only while the order is still open for payment: its expiry may have passed during the checks above (the password
         // hash, risk), and a query since then answered it as failed — a final state the merchant acted on (PAY-3).
         // …and only to a merchant still trading: a suspension made by another server process is seen here, not after its cache
+        // …and a face payment only while its terminal is still certified, its merchant still on the face-pay whitelist and the
+        // payer's face still enrolled: a terminal disabled or consent withdrawn during the request stops it at once (FACE-1, FACE-5)
+        var faceTerminal = auth.FaceTerminal;
         var won = await db.Set<PaymentOrderRow>().Where(o => o.Id == order.Id && o.State == PaymentOrders.NotPay && o.ExpiresAt >= payingSince
-            && db.Merchants.Any(m => m.Id == o.MerchantId && m.Status == MerchantRow.Active)
+            && db.Merchants.Any(m => m.Id == o.MerchantId && m.Status == MerchantRow.Active && (faceTerminal == null || m.FacePayEligible))
             && (passwordlessAgreement == null || db.Set<PasswordlessAgreementRow>()
-                .Any(a => a.Id == passwordlessAgreement && a.State == PasswordlessAgreementRow.Signed)))
+                .Any(a => a.Id == passwordlessAgreement && a.State == PasswordlessAgreementRow.Signed))
+            && (faceTerminal == null || (db.Set<FaceTerminalRow>().Any(t => t.TerminalId == faceTerminal && t.State == FaceTerminalRow.Certified)
+                && db.Set<FaceEnrolmentRow>().Any(e => e.UserId == userId && e.State == FaceEnrolmentRow.Enrolled))))
             .ExecuteUpdateAsync(set =>
         {
             set.SetProperty(o => o.State, PaymentOrders.Paying).SetProperty(o => o.PayerUserId, userId)
@@ -220,7 +225,8 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
                 ?? (current.State == PaymentOrders.NotPay
                     && !await db.Merchants.AnyAsync(m => m.Id == current.MerchantId && m.Status == MerchantRow.Active, ct)
                     ? PaymentErrors.MerchantUnavailable : null)
-                ?? (passwordlessAgreement is not null && current.State == PaymentOrders.NotPay ? PaymentErrors.AgreementClosed : PaymentErrors.InProgress));
+                ?? (passwordlessAgreement is not null && current.State == PaymentOrders.NotPay ? PaymentErrors.AgreementClosed : null)
+                ?? (faceTerminal is not null && current.State == PaymentOrders.NotPay ? PaymentErrors.FacePayUnavailable : PaymentErrors.InProgress));
         }
         if (clock.UtcNow > order.ExpiresAt)
         {

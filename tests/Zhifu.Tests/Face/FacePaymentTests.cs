@@ -92,6 +92,41 @@ public sealed class FacePaymentTests
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 
+    [Fact]
+    public async Task FACE5_a_terminal_disabled_while_its_payment_is_checked_takes_nothing()
+    {
+        await using var server = await TransferKit.StartAsync();
+        var (terminalId, key) = await CertifiedTerminalAsync(server);
+        var face = FaceVectors.Unit(new Random(31));
+        var zhang = await EnrolAsync(server, DemoCards.ZhangSan, face, "135790");
+        await zhang.FundAsync(10_000);
+        var client = server.Client();
+        var identified = await FaceTerminalTests.SendAsync(server, client, terminalId, key, "/api/face/terminal/identify",
+            JsonSerializer.Serialize(new { probe = await FaceVectors.SealAsync(client, face), livenessPassed = true }, JsonSerializerOptions.Web));
+        Assert.True(identified.Status == 200, identified.Text);
+        var token = JsonDocument.Parse(identified.Text).RootElement.GetProperty("faceToken").GetString();
+        Zhifu.Data.Entities.FaceTerminalRow seen; // the terminal as the payment's request authenticated it
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            seen = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+                Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AsNoTracking(db.Set<Zhifu.Data.Entities.FaceTerminalRow>()),
+                t => t.TerminalId == terminalId, Ct);
+        }
+        using (var admin = await FaceTerminalTests.StaffAsync(server, "cafe-admin")) // lost: the merchant disables it meanwhile
+        {
+            Assert.Equal(204, (int)(await admin.PatchAsJsonAsync($"/api/merchant/face-terminals/{terminalId}", new { disable = true }, Ct)).StatusCode);
+        }
+        var before = (await zhang.BalanceAsync()).Balance;
+
+        var (paid, refusal) = await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<FacePayments>(
+            server.Services).PayAsync(seen, new FacePayRequest(token, "135790", "wxd678efh567hg6787", "FACE-STALE-01", "刷脸", 1_000), Ct);
+
+        Assert.Null(paid);
+        Assert.Equal("FACE_PAY_UNAVAILABLE", refusal?.Code);
+        Assert.Equal(before, (await zhang.BalanceAsync()).Balance);
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
     internal static string? Code((int Status, string Text) answer) =>
         answer.Status < 300 ? null : JsonDocument.Parse(answer.Text).RootElement.GetProperty("code").GetString();
 

@@ -54,13 +54,16 @@ public sealed class PaymentAttemptTests
     {
         // The NOTPAY → PAYING statement compares the expiry with the time read before it ran; waiting for the write lock, it may
         // commit after the expiry — when a query has already answered the order failed (PAYERROR / NOTPAY past time_expire).
-        await using var server = await Lifecycle.ClockedServer.StartAsync();
+        // A face payment (no password to check): the statement is the first write of its request, so a lock held now meets it.
+        await using var server = await Transfers.TransferKit.StartAsync();
+        var (terminal, _) = await Face.FacePaymentTests.CertifiedTerminalAsync(server);
+        await Face.FacePaymentTests.EnrolAsync(server, DemoCards.ZhangSan, Face.FaceVectors.Unit(new Random(37)), "135790");
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).WithClock(() => server.Clock.UtcNow);
         var payments = server.Services.GetRequiredService<WalletPayments>();
         var payer = (await server.Services.GetRequiredService<Zhifu.Server.Accounts.WalletAccounts>().FindByPhoneAsync(DemoCards.ZhangSan.Phone, Ct))!;
         async Task<PaymentOrderRow> OrderAsync(string outTradeNo) => (await payments.FindAsync(CodeOf((await merchant.SendAsync(
             HttpMethod.Post, "/v3/pay/transactions/native", NativeOrder(merchant.MchId, outTradeNo, 500, "http://127.0.0.1:9/notify"))).Body), Ct)).Order!;
-        var (warm, _) = await payments.PayByFaceAsync(payer.Id, await OrderAsync("ORDER-late-warm"), "T-LATE", Ct); // limits ready
+        var (warm, _) = await payments.PayByFaceAsync(payer.Id, await OrderAsync("ORDER-late-warm"), terminal, Ct); // limits ready
         Assert.Equal(PaymentOrders.Success, warm!.State);
         var order = await OrderAsync("ORDER-late-01");
         var balance = server.Services.GetRequiredService<ILedger>().GetAccount(payer.WalletAccountId)!.Value.AvailableCreditBalance;
@@ -71,7 +74,7 @@ public sealed class PaymentAttemptTests
             await using var tx = await blocker.Database.BeginTransactionAsync(Ct);
             await blocker.Set<PaymentOrderRow>().Where(o => o.Id == order.Id) // the order's write lock (SQLite: the database's)
                 .ExecuteUpdateAsync(s => s.SetProperty(o => o.Version, o => o.Version), Ct);
-            paying = Task.Run(() => payments.PayByFaceAsync(payer.Id, order, "T-LATE", Ct), Ct);
+            paying = Task.Run(() => payments.PayByFaceAsync(payer.Id, order, terminal, Ct), Ct);
             await Task.Delay(1_500, Ct); // the payment read its time and waits at its statement
             server.Clock.Advance(order.ExpiresAt - server.Clock.UtcNow + TimeSpan.FromSeconds(1)); // the expiry passes meanwhile
             await tx.RollbackAsync(Ct);
