@@ -49,13 +49,14 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
             return (null, NotFound);
         }
         var candidates = new List<Guid> { match.Id.Value };
+        DateTimeOffset? countedAt = null;
         if (match.Margin < options.MarginMin && match.SecondId is { } second && match.SecondSimilarity >= options.MatchThreshold)
         {
             if (request.PhoneLast4 is not { Length: 4 } digits || !digits.All(char.IsAsciiDigit))
             {
                 return (null, ("FACE_PHONE_DIGITS_REQUIRED", 409, "请输入手机号后四位", "Enter the last four digits of your phone number"));
             }
-            if (!await tokens.TryDigitAttemptAsync(terminal.TerminalId, ct)) // counted before it is checked
+            if ((countedAt = await tokens.TryDigitAttemptAsync(terminal.TerminalId, ct)) is null) // counted before it is checked
             {
                 return (null, ("FACE_TOO_MANY_ATTEMPTS", 429, "手机号后四位错误次数过多，请稍后再试或使用其他方式付款",
                     "Too many wrong phone digits; try later or pay another way"));
@@ -89,9 +90,9 @@ public sealed class FacePayments(DatabaseOptions database, FaceIndex index, Face
         {
             return (null, NotFound); // a wrong set of digits keeps its count: guessing a lookalike pair's is bounded per terminal
         }
-        if (candidates.Count > 1)
+        if (countedAt is { } counted)
         {
-            await tokens.RightDigitsAsync(terminal.TerminalId);
+            await tokens.RightDigitsAsync(terminal.TerminalId, counted);
         }
         return (await tokens.IssueAsync(terminal.TerminalId, payer.Value, ct), null);
     }

@@ -81,9 +81,9 @@ public sealed class FaceTokens(DatabaseOptions database, IClock clock)
     /// conditional statement: false when its window already holds <see cref="DigitMissesMax"/> — refused unchecked. Attempts
     /// sent at once each take a count first, so no more are checked than the window allows (checking first and counting the
     /// miss after let every guess of a parallel wave be checked). A right answer gives its count back
-    /// (<see cref="RightDigitsAsync"/>), so the count is of wrong sets.
+    /// (<see cref="RightDigitsAsync"/>), so the count is of wrong sets. Null when refused, else when it was counted.
     /// </summary>
-    public async Task<bool> TryDigitAttemptAsync(string terminalId, CancellationToken ct)
+    public async Task<DateTimeOffset?> TryDigitAttemptAsync(string terminalId, CancellationToken ct)
     {
         var now = clock.UtcNow;
         var windowStart = now - DigitWindow;
@@ -94,36 +94,37 @@ public sealed class FaceTokens(DatabaseOptions database, IClock clock)
             if (await misses.Where(m => m.Since > windowStart && m.Count < DigitMissesMax)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.Count, m => m.Count + 1), CancellationToken.None) == 1)
             {
-                return true;
+                return now;
             }
             if (await misses.AnyAsync(m => m.Since > windowStart, ct))
             {
-                return false; // the window's count is spent
+                return null; // the window's count is spent
             }
             if (await misses.Where(m => m.Since <= windowStart)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.Count, 1).SetProperty(m => m.Since, now), CancellationToken.None) == 1)
             {
-                return true; // the first of a new window
+                return now; // the first of a new window
             }
             db.Add(new FaceDigitMissRow { TerminalId = terminalId, Count = 1, Since = now });
             try
             {
                 await db.SaveChangesAsync(CancellationToken.None);
-                return true;
+                return now;
             }
             catch (DbUpdateException)
             {
                 db.ChangeTracker.Clear(); // another replica counted this terminal's first attempt at the same moment: count on it
             }
         }
-        return false;
+        return null;
     }
 
-    /// <summary>The digits told the pair apart: the attempt's count is given back.</summary>
-    public async Task RightDigitsAsync(string terminalId)
+    /// <summary>The digits told the pair apart: the attempt's count (made at <paramref name="countedAt"/>) is given back — to
+    /// its own window only: one begun since holds only later attempts.</summary>
+    public async Task RightDigitsAsync(string terminalId, DateTimeOffset countedAt)
     {
         await using var db = database.CreateContext();
-        await db.Set<FaceDigitMissRow>().Where(m => m.TerminalId == terminalId && m.Count > 0)
+        await db.Set<FaceDigitMissRow>().Where(m => m.TerminalId == terminalId && m.Count > 0 && m.Since <= countedAt)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Count, m => m.Count - 1), CancellationToken.None);
     }
 }
