@@ -68,9 +68,12 @@ public sealed class MerchantCredentials(DatabaseOptions database, PersonalData p
         var forgets = Interlocked.Read(ref _forgets);
         cached = new Cached(await LoadAsync(mchId, cancellationToken), new ConcurrentDictionary<string, RSA?>(StringComparer.Ordinal),
             clock.UtcNow.AddSeconds(options.CredentialCacheSeconds));
-        if (Interlocked.Read(ref _forgets) == forgets)
+        // Only merchants are kept: an unknown mchid (any unsigned request can name one) is looked up again each time rather than
+        // filling the cache until it is cleared and every real merchant's keys with it. A change that came while loading: the
+        // next request loads again.
+        if (cached.Merchant is not null && Interlocked.Read(ref _forgets) == forgets)
         {
-            _cache[mchId] = cached; // else a change came while loading: the next request loads again
+            _cache[mchId] = cached;
         }
         return cached;
     }

@@ -36,6 +36,29 @@ public sealed class MerchantApiProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PAY6_requests_naming_unknown_merchants_never_flush_the_cached_credentials_of_real_ones()
+    {
+        await using var server = await Lifecycle.ClockedServer.StartAsync(); // the clock stands still: nothing expires by itself
+        var credentials = server.Services.GetRequiredService<Zhifu.Server.MerchantApi.MerchantCredentials>();
+        var mchId = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).MchId;
+        var name = (await credentials.FindAsync(mchId, Ct))!.Merchant.Name; // now cached
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            // renamed by another server process: this one serves its cached copy until the cache time has passed
+            await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(db.Merchants.Where(m => m.MchId == mchId),
+                set => set.SetProperty(m => m.Name, "renamed elsewhere"), Ct);
+        }
+
+        // more unknown mchids than the cache holds, as unsigned requests can name them
+        for (var i = 0; i < 10_001; i++)
+        {
+            Assert.Null(await credentials.FindAsync("9" + i.ToString("D9", System.Globalization.CultureInfo.InvariantCulture), Ct));
+        }
+
+        Assert.Equal(name, (await credentials.FindAsync(mchId, Ct))!.Merchant.Name); // still the cached copy: nothing flushed it
+    }
+
+    [Fact]
     public async Task A_signature_over_other_content_is_refused_with_SIGN_ERROR() =>
         await RefusedAsync(_merchant.SendAsync(HttpMethod.Post, Native, Order(), tamper: m => m.Replace("100", "1", StringComparison.Ordinal)),
             401, "SIGN_ERROR");
