@@ -228,17 +228,8 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
                 ?? (passwordlessAgreement is not null && current.State == PaymentOrders.NotPay ? PaymentErrors.AgreementClosed : null)
                 ?? (faceTerminal is not null && current.State == PaymentOrders.NotPay ? PaymentErrors.FacePayUnavailable : PaymentErrors.InProgress));
         }
-        if (clock.UtcNow > order.ExpiresAt)
+        if (clock.UtcNow > order.ExpiresAt && await UndoLateAsync(order.Id, attemptId))
         {
-            // Won, but the statement committed after the order's expiry (it waited for the write lock, or its clock read came
-            // early): a query meanwhile may have answered the order failed — final for the merchant (PAY-3). Nothing is
-            // submitted yet: the order is unpaid again and the payer told it expired.
-            await using var undo = database.CreateContext();
-            var paying = await undo.Set<PaymentOrderRow>().FirstAsync(o => o.Id == order.Id, CancellationToken.None);
-            if (paying.State == PaymentOrders.Paying && paying.PaymentTransferId == attemptId)
-            {
-                await ResetAsync(undo, paying);
-            }
             return (null, PaymentErrors.Expired);
         }
         var outcome = await CommitAsync(order, attemptId, check, chain);
@@ -251,6 +242,31 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             await engine.CompletedAsync(riskEvent, CancellationToken.None);
         }
         return outcome;
+    }
+
+    /// <summary>
+    /// Won, but the statement committed after the order's expiry (it waited for the write lock, or its clock read came early):
+    /// a query meanwhile may have answered the order failed — final for the merchant (PAY-3). Nothing is submitted yet, so the
+    /// order is made unpaid again (true). False when the payment worker took the attempt up first (the statement waited past
+    /// <c>PayingRecoverySeconds</c>): then it is settled as the worker leaves it.
+    /// </summary>
+    private async Task<bool> UndoLateAsync(Guid orderId, Guid attemptId)
+    {
+        await using var db = database.CreateContext();
+        var paying = await db.Set<PaymentOrderRow>().FirstAsync(o => o.Id == orderId, CancellationToken.None);
+        if (paying.State != PaymentOrders.Paying || paying.PaymentTransferId != attemptId)
+        {
+            return false;
+        }
+        try
+        {
+            await ResetAsync(db, paying);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A payment held for risk review (RISK-1): part of its chain is holds.</summary>

@@ -55,7 +55,8 @@ public sealed class PaymentAttemptTests
         // The NOTPAY → PAYING statement compares the expiry with the time read before it ran; waiting for the write lock, it may
         // commit after the expiry — when a query has already answered the order failed (PAYERROR / NOTPAY past time_expire).
         // A face payment (no password to check): the statement is the first write of its request, so a lock held now meets it.
-        await using var server = await Transfers.TransferKit.StartAsync();
+        // (the payment worker must not take the PAYING attempt up as stuck when the clock jumps past the expiry)
+        await using var server = await Transfers.TransferKit.StartAsync("--Payments:PayingRecoverySeconds=86400");
         var (terminal, _) = await Face.FacePaymentTests.CertifiedTerminalAsync(server);
         await Face.FacePaymentTests.EnrolAsync(server, DemoCards.ZhangSan, Face.FaceVectors.Unit(new Random(37)), "135790");
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).WithClock(() => server.Clock.UtcNow);
