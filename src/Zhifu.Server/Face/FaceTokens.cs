@@ -78,7 +78,7 @@ public sealed class FaceTokens(DatabaseOptions database, IClock clock)
 
     /// <summary>
     /// Counts one attempt at a lookalike pair's phone digits at the terminal <em>before</em> the digits are checked, in one
-    /// conditional statement: false when its window already holds <see cref="DigitMissesMax"/> — refused unchecked. Attempts
+    /// conditional statement: null when its window already holds <see cref="DigitMissesMax"/> — refused unchecked. Attempts
     /// sent at once each take a count first, so no more are checked than the window allows (checking first and counting the
     /// miss after let every guess of a parallel wave be checked). A right answer gives its count back
     /// (<see cref="RightDigitsAsync"/>), so the count is of wrong sets. Null when refused, else when it was counted.
