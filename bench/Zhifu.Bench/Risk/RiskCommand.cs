@@ -84,7 +84,7 @@ internal static partial class RiskCommand
                 {
                     var e = world.Event(random, u, start.AddMinutes(random.Next(0, 23 * 60)));
                     world.Profiles[u].Observe(e);
-                    RiskEngine.Remember(e, world.Windows, world.Rules.Keep);
+                    RiskEngine.Remember(e, world.Windows, world.Rules.Keep, world.Now);
                 }
             }
             return world;
@@ -128,7 +128,7 @@ internal static partial class RiskCommand
                 var d = RiskEngine.Evaluate(e, world.Profiles[user], world.Rules, world.Lists, world.Windows, world.Options);
                 if (d.Action == RiskAction.Allow)
                 {
-                    RiskEngine.Remember(e, world.Windows, world.Rules.Keep);
+                    RiskEngine.Remember(e, world.Windows, world.Rules.Keep, at);
                     lock (world.Profiles[user])
                     {
                         world.Profiles[user].Observe(e);

@@ -237,8 +237,10 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         {
             await cases.OpenAsync(decision, Risk.RiskCases.KindReview, CancellationToken.None);
         }
-        else if (outcome.Item1 is not null)
+        else if (outcome.Item1 is not null || outcome.Item2 == PaymentErrors.Unavailable)
         {
+            // RISK-2: counted now also when the ledger could not answer — the order stays PAYING and the payment worker completes
+            // it without the event; the windows err towards counting, as their rebuild from the decision log does.
             await engine.CompletedAsync(riskEvent, CancellationToken.None);
         }
         return outcome;

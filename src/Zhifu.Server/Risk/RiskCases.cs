@@ -280,7 +280,7 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
         {
             if (decision == Release)
             {
-                RiskEngine.Remember(e, windows, rules.Current.Keep); // the money moved now
+                RiskEngine.Remember(e, windows, rules.Current.Keep, clock.UtcNow); // the money moved now, counted at its decision's time
             }
             if (learn)
             {

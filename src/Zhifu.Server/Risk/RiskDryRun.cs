@@ -52,7 +52,7 @@ public sealed class RiskDryRun(DatabaseOptions database, RiskLists lists, RiskPr
             }
             if (d.Action is "allow" or "step-up")
             {
-                RiskEngine.Remember(e, windows, keep);
+                RiskEngine.Remember(e, windows, keep, e.At);
             }
         }
         return new DryRunReport(rows.Count, hits, RiskActions.Name(rule.Action), samples);

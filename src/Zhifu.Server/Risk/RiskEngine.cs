@@ -1,3 +1,5 @@
+using Zhifu.Core;
+
 namespace Zhifu.Server.Risk;
 
 /// <summary>
@@ -18,7 +20,7 @@ public interface IRiskEngine
 /// wait is loading a profile the first time a user moves money after a start.
 /// </summary>
 public sealed class RiskEngine(RiskRules rules, RiskLists lists, RiskProfiles profiles, VelocityWindows windows, RiskDecisionLog log,
-    RiskCases cases, RiskOptions options) : IRiskEngine
+    RiskCases cases, RiskOptions options, IClock clock) : IRiskEngine
 {
     private static readonly string[] Subjects = ["user", "device", "card", "merchant", "payee"];
 
@@ -37,12 +39,13 @@ public sealed class RiskEngine(RiskRules rules, RiskLists lists, RiskProfiles pr
     public async Task CompletedAsync(RiskEvent e, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(e);
-        Remember(e, windows, rules.Current.Keep);
+        Remember(e, windows, rules.Current.Keep, clock.UtcNow);
         await profiles.ObserveAsync(e, cancellationToken);
     }
 
-    /// <summary>Adds a completed movement to every velocity window it belongs to.</summary>
-    public static void Remember(RiskEvent e, VelocityWindows windows, TimeSpan keep)
+    /// <summary>Adds a completed movement to every velocity window it belongs to, at its decision's time; <paramref name="now"/>
+    /// is the present the windows keep <paramref name="keep"/> back from.</summary>
+    public static void Remember(RiskEvent e, VelocityWindows windows, TimeSpan keep, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(windows);
@@ -50,7 +53,7 @@ public sealed class RiskEngine(RiskRules rules, RiskLists lists, RiskProfiles pr
         {
             if (RiskRule.SubjectValue(e, subject) is { } value)
             {
-                windows.Add(subject, value, e.At, e.AmountFen, keep);
+                windows.Add(subject, value, e.Kind, e.At, e.AmountFen, now, keep);
             }
         }
     }

@@ -25,6 +25,23 @@ public static class RiskKinds
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
         { Payment, Transfer, TopUp, Withdrawal, Passwordless };
+
+    /// <summary>Every kind's <see cref="Bit"/>.</summary>
+    public const int AllBits = (1 << 5) - 1;
+
+    /// <summary>The kind as one bit of a set, as velocity windows keep it.</summary>
+    public static int Bit(string kind) => kind switch
+    {
+        Payment => 1,
+        Transfer => 2,
+        TopUp => 4,
+        Withdrawal => 8,
+        Passwordless => 16,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a movement kind"),
+    };
+
+    /// <summary>The set of kinds a rule names (null: all of them).</summary>
+    public static int Bits(IReadOnlySet<string>? kinds) => kinds is null ? AllBits : kinds.Aggregate(0, (bits, kind) => bits | Bit(kind));
 }
 
 /// <summary>

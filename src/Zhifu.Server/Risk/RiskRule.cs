@@ -66,6 +66,9 @@ public sealed record RiskRule(string RuleId, int Version, string Type, IReadOnly
 
     public bool AppliesTo(string kind) => Kinds is null || Kinds.Contains(kind);
 
+    /// <summary>The kinds a velocity rule counts: those it applies to (RISK-2).</summary>
+    private int KindBits { get; } = RiskKinds.Bits(Kinds);
+
     public TimeSpan Window => TimeSpan.FromMinutes(Parameters.WindowMinutes ?? 0);
 
     /// <summary>Why the rule fires on <paramref name="e"/>, or null when it stays quiet.</summary>
@@ -83,7 +86,7 @@ public sealed record RiskRule(string RuleId, int Version, string Type, IReadOnly
                 {
                     return null;
                 }
-                var (count, sum) = context.Windows.Since(p.Subject!, value, e.At - Window);
+                var (count, sum) = context.Windows.Since(p.Subject!, value, e.At - Window, KindBits);
                 if (p.MaxCount is { } maxCount && count + 1 > maxCount)
                 {
                     return $"{p.Subject} made {count + 1} movements in {p.WindowMinutes} min (max {maxCount})";

@@ -27,18 +27,32 @@ public sealed class RiskWorker(RiskRules rules, RiskLists lists, RiskProfiles pr
 
     private async Task RebuildWindowsAsync(CancellationToken cancellationToken)
     {
-        var keep = rules.Current.Keep;
-        var since = clock.UtcNow - keep;
+        var (keep, now) = (rules.Current.Keep, clock.UtcNow);
+        var since = now - keep;
         await using var db = database.CreateContext();
         var passed = new[] { RiskActions.Name(RiskAction.Allow), RiskActions.Name(RiskAction.StepUp) };
-        var rows = db.Set<RiskDecisionRow>().AsNoTracking().Where(d => d.At > since && passed.Contains(d.Action)).OrderBy(d => d.At)
-            .Take(options.VelocityRebuildRowsMax).AsAsyncEnumerable();
-        var count = 0;
-        await foreach (var d in rows.WithCancellation(cancellationToken))
+        var review = RiskActions.Name(RiskAction.Review);
+        var released = db.Set<RiskCaseRow>().Where(c => c.Decision == RiskCases.Release).Select(c => c.DecisionId);
+        // Movements that passed the check, whether or not they then completed (the windows err towards counting), and held ones
+        // a case released.
+        var query = db.Set<RiskDecisionRow>().AsNoTracking()
+            .Where(d => d.At > since && (passed.Contains(d.Action) || (d.Action == review && released.Contains(d.Id))));
+        // At most VelocityRebuildRowsMax of them, the newest: the short windows (R002's ten minutes) must be whole.
+        var oldest = await query.OrderByDescending(d => d.At).Skip(options.VelocityRebuildRowsMax - 1).Select(d => (DateTimeOffset?)d.At)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (oldest is { } from)
         {
-            // Movements that passed the check, whether or not they then completed: the windows err towards counting.
-            RiskEngine.Remember(d.Event(), windows, keep);
-            count++;
+            query = query.Where(d => d.At >= from);
+        }
+        var (count, counted) = (0, new HashSet<Guid>());
+        await foreach (var d in query.OrderBy(d => d.At).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            // one movement once: a payment asked again with its step-up code is decided twice under its order's id
+            if (counted.Add(d.BusinessId))
+            {
+                RiskEngine.Remember(d.Event(), windows, keep, now);
+                count++;
+            }
         }
         logger.LogInformation("Risk engine: {Rules} rules, {Listed} list entries, {Count} recent movements in the windows",
             rules.Current.Rules.Count, lists.Snapshot.Count, count);

@@ -5,7 +5,9 @@ namespace Zhifu.Server.Risk;
 /// <summary>
 /// Sliding-window counters (RISK-2 velocity): for each subject (a user, device, card, merchant or payee) the recent money
 /// movements' times and amounts, so a rule can ask "how many and how much in the last N minutes" without touching the
-/// database. Bounded: at most <see cref="EventsPerSubjectMax"/> events per subject and nothing older than the longest window
+/// database. Each event keeps its kind, so a rule counts only the kinds it names (R003's "转出" is not fed by top-ups). Events
+/// are kept in time order whatever order they arrive in (a released review case brings its decision's time, long after newer
+/// movements). Bounded: at most <see cref="EventsPerSubjectMax"/> events per subject and nothing older than the longest window
 /// a rule uses; idle subjects are swept.
 /// </summary>
 public sealed class VelocityWindows
@@ -16,17 +18,25 @@ public sealed class VelocityWindows
 
     public int Subjects => _windows.Count;
 
-    public void Add(string subject, string value, DateTimeOffset at, long amountFen, TimeSpan keep)
+    /// <param name="now">The present: what is older than <paramref name="keep"/> before it is dropped (not the event's own time,
+    /// which may be long past).</param>
+    public void Add(string subject, string value, string kind, DateTimeOffset at, long amountFen, DateTimeOffset now, TimeSpan keep)
     {
+        var dropBefore = (now - keep).UtcTicks;
+        if (at.UtcTicks < dropBefore)
+        {
+            return; // outside every window already
+        }
         var window = _windows.GetOrAdd((subject, value), static _ => new Window());
         lock (window)
         {
-            window.Add(at.UtcTicks, amountFen, (at - keep).UtcTicks);
+            window.Add(at.UtcTicks, amountFen, RiskKinds.Bit(kind), dropBefore);
         }
     }
 
-    /// <summary>Count and sum of the subject's events strictly after <paramref name="since"/>.</summary>
-    public (int Count, long SumFen) Since(string subject, string value, DateTimeOffset since)
+    /// <summary>Count and sum of the subject's events of the kinds in <paramref name="kinds"/> (<see cref="RiskKinds.Bit"/>s)
+    /// strictly after <paramref name="since"/>.</summary>
+    public (int Count, long SumFen) Since(string subject, string value, DateTimeOffset since, int kinds = RiskKinds.AllBits)
     {
         if (!_windows.TryGetValue((subject, value), out var window))
         {
@@ -34,7 +44,7 @@ public sealed class VelocityWindows
         }
         lock (window)
         {
-            return window.Since(since.UtcTicks);
+            return window.Since(since.UtcTicks, kinds);
         }
     }
 
@@ -57,17 +67,19 @@ public sealed class VelocityWindows
         return dropped;
     }
 
-    /// <summary>A ring of (time, amount) in arrival order; arrival order is time order within a clock's resolution.</summary>
+    /// <summary>A ring of (time, amount, kind) in time order: an event arriving late is moved back to its place (usually no
+    /// step at all, a few when concurrent movements finish out of order).</summary>
     private sealed class Window
     {
         private long[] _ticks = new long[8];
         private long[] _amounts = new long[8];
+        private byte[] _kinds = new byte[8];
         private int _start;
         private int _count;
 
         public long LastTicks => _count == 0 ? long.MinValue : _ticks[(_start + _count - 1) % _ticks.Length];
 
-        public void Add(long ticks, long amount, long dropBefore)
+        public void Add(long ticks, long amount, int kind, long dropBefore)
         {
             while (_count > 0 && (_ticks[_start] < dropBefore || _count >= EventsPerSubjectMax))
             {
@@ -78,12 +90,22 @@ public sealed class VelocityWindows
             {
                 Grow();
             }
-            var at = (_start + _count) % _ticks.Length;
-            (_ticks[at], _amounts[at]) = (ticks, amount);
-            _count++;
+            var i = _count++;
+            for (; i > 0; i--)
+            {
+                var before = (_start + i - 1) % _ticks.Length;
+                if (_ticks[before] <= ticks)
+                {
+                    break;
+                }
+                var to = (_start + i) % _ticks.Length;
+                (_ticks[to], _amounts[to], _kinds[to]) = (_ticks[before], _amounts[before], _kinds[before]);
+            }
+            var at = (_start + i) % _ticks.Length;
+            (_ticks[at], _amounts[at], _kinds[at]) = (ticks, amount, (byte)kind);
         }
 
-        public (int, long) Since(long ticks)
+        public (int, long) Since(long ticks, int kinds)
         {
             var (count, sum) = (0, 0L);
             for (var i = _count - 1; i >= 0; i--)
@@ -93,8 +115,11 @@ public sealed class VelocityWindows
                 {
                     break;
                 }
-                count++;
-                sum += _amounts[at];
+                if ((_kinds[at] & kinds) != 0)
+                {
+                    count++;
+                    sum += _amounts[at];
+                }
             }
             return (count, sum);
         }
@@ -102,13 +127,13 @@ public sealed class VelocityWindows
         private void Grow()
         {
             var size = Math.Min(_ticks.Length * 2, EventsPerSubjectMax);
-            var (ticks, amounts) = (new long[size], new long[size]);
+            var (ticks, amounts, kinds) = (new long[size], new long[size], new byte[size]);
             for (var i = 0; i < _count; i++)
             {
                 var at = (_start + i) % _ticks.Length;
-                (ticks[i], amounts[i]) = (_ticks[at], _amounts[at]);
+                (ticks[i], amounts[i], kinds[i]) = (_ticks[at], _amounts[at], _kinds[at]);
             }
-            (_ticks, _amounts, _start) = (ticks, amounts, 0);
+            (_ticks, _amounts, _kinds, _start) = (ticks, amounts, kinds, 0);
         }
     }
 }

@@ -115,6 +115,12 @@ public sealed partial class WalletTransfers(DatabaseOptions database, ILedger le
                 // A card transfer stays processing while its fund movement is held for review: its case opens now.)
                 await RiskFollowUpAsync(outcome.Item1, decision);
             }
+            else if (decision.Action != RiskAction.Review)
+            {
+                // RISK-2: counted in the velocity windows now — recovery completes it without the event; the windows err
+                // towards counting, as their rebuild from the decision log does.
+                await risk.CompletedAsync(decision.Event, CancellationToken.None);
+            }
             return outcome;
         }
         finally

@@ -78,7 +78,6 @@ internal static class RiskKit
         return new Party(server, client, me.GetProperty("userId").GetGuid(), person);
     }
 
-    /// <summary>Writes the learnt profiles now instead of at the worker's next round.</summary>
     /// <summary>A release of the case under way when its server stopped: written on the case, as it is before any money moves.</summary>
     public static async Task ReleaseStartedAsync(ClockedServer server, Guid caseId)
     {
@@ -88,7 +87,37 @@ internal static class RiskKit
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.DecidingAs, RiskCases.Release).SetProperty(c => c.DecidingSince, now), Ct));
     }
 
+    /// <summary>Writes the learnt profiles now instead of at the worker's next round.</summary>
     public static Task FlushProfilesAsync(ClockedServer server) => server.Services.GetRequiredService<RiskProfiles>().FlushAsync(Ct);
+
+    /// <summary>
+    /// The ledger's database refuses every transfer of <paramref name="amountFen"/> (full, failing over — a real failure through
+    /// the real engine) until the answer is disposed; every other amount moves.
+    /// </summary>
+    public static async Task<IAsyncDisposable> LedgerOutageAsync(ClockedServer server, long amountFen)
+    {
+        var sqlite = server.Database.Options.Provider == Zhifu.Data.DatabaseProvider.Sqlite;
+        await SqlAsync(server, sqlite
+            ? $"CREATE TRIGGER ledger_outage BEFORE INSERT ON ledger_transfers WHEN NEW.amount = {amountFen} BEGIN SELECT RAISE(ABORT, 'outage'); END;"
+            : $"""
+               CREATE FUNCTION ledger_outage() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN IF NEW.amount = {amountFen} THEN RAISE EXCEPTION 'outage'; END IF; RETURN NEW; END $$;
+               CREATE TRIGGER ledger_outage BEFORE INSERT ON ledger_transfers FOR EACH ROW EXECUTE FUNCTION ledger_outage();
+               """);
+        return new Ended(() => SqlAsync(server, sqlite ? "DROP TRIGGER ledger_outage"
+            : "DROP TRIGGER ledger_outage ON ledger_transfers; DROP FUNCTION ledger_outage();"));
+    }
+
+    private static async Task SqlAsync(ClockedServer server, string sql)
+    {
+        await using var db = server.Database.Options.CreateContext();
+        await db.Database.ExecuteSqlRawAsync(sql, Ct);
+    }
+
+    private sealed class Ended(Func<Task> end) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await end();
+    }
 
     /// <summary>The audit log's actions, oldest first (SEC-1).</summary>
     public static async Task<List<string>> AuditActionsAsync(ClockedServer server)

@@ -57,6 +57,46 @@ public sealed class RiskOperatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RISK2_a_payment_the_ledger_could_not_take_at_once_counts_in_the_velocity_windows_when_the_worker_completes_it()
+    {
+        await PutRuleAsync(_server, "T-PAYVEL", "velocity", new { subject = "user", windowMinutes = 10, maxCount = 1 }, "block", "payment");
+        var merchant = MerchantSigner.Demo(_server.BaseAddress, _server.Database.Directory).WithClock(() => _server.Clock.UtcNow);
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(10_000);
+        async Task<HttpResponseMessage> PayAsync(string outTradeNo, long fen)
+        {
+            var code = MerchantKit.CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+                MerchantKit.NativeOrder(merchant.MchId, outTradeNo, fen, "http://127.0.0.1:9/notify"))).Body);
+            return await zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = Party.PaymentPassword }, Ct);
+        }
+        // The ledger's database refuses this payment's amount for a while: the payer is told to wait, the order stays PAYING.
+        await using (await LedgerOutageAsync(_server, 1_234))
+        {
+            var waiting = await PayAsync("RISK-VEL-1", 1_234);
+            Assert.Equal(503, (int)waiting.StatusCode);
+            Assert.Equal("PAYMENT_UNAVAILABLE", await ErrorCodeAsync(waiting));
+        }
+
+        // The worker completes it once it is overdue — the same process, no restart to rebuild the windows from the log.
+        _server.Clock.Advance(TimeSpan.FromSeconds(31));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string state;
+        while ((state = JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get,
+            $"/v3/pay/transactions/out-trade-no/RISK-VEL-1?mchid={merchant.MchId}")).Body).RootElement.GetProperty("trade_state").GetString()!)
+            != "SUCCESS" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, Ct);
+        }
+        Assert.Equal("SUCCESS", state);
+
+        // More than one payment in ten minutes: the second is blocked, the first counted though the worker finished it.
+        var second = await PayAsync("RISK-VEL-2", 500);
+        Assert.Equal(403, (int)second.StatusCode);
+        Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(second));
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task RISK1_a_payment_held_for_review_is_unpaid_to_the_merchant_until_released_and_a_voided_one_gives_the_money_back()
     {
         await PutRuleAsync(_server, "T-PAYREVIEW", "amount", new { minFen = 5_000 }, "review", "payment");
@@ -256,6 +296,25 @@ public sealed class RiskOperatorTests : IAsyncLifetime
         });
         Assert.Equal(2, velocity.GetProperty("hits").GetInt32()); // the 4th and 5th
         Assert.Empty((await GetAsync(_server, "/api/ops/risk/rules")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task RISK2_the_windows_rebuilt_at_a_restart_hold_the_newest_movements_when_there_are_more_than_it_reads()
+    {
+        await using var server = await TransferKit.StartAsync("--Risk:VelocityRebuildRowsMax=2");
+        TransferKit.ToBeforeChinaMidnight(server, TimeSpan.FromHours(10));
+        await PutRuleAsync(server, "T-TWO", "velocity", new { subject = "user", windowMinutes = 60, maxCount = 2 }, "block", "transfer");
+        var (zhang, li) = (await Party.SignInAsync(server, DemoCards.ZhangSan), await Party.SignInAsync(server, DemoCards.LiSi));
+        await zhang.FundAsync(10_000);
+        var wang = await Party.SignInAsync(server, DemoCards.WangWu);
+        await li.FundAsync(10_000);
+        Assert.Equal(HttpStatusCode.Created, (await li.SendAsync(wang, 100)).StatusCode); // older than zhang's two
+        server.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, 100)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, 100)).StatusCode);
+        await server.RestartAsync();
+        zhang = await zhang.AgainAsync();
+        Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(await zhang.SendAsync(li, 100)));
     }
 
     [Fact]

@@ -74,6 +74,73 @@ public sealed class RiskRuleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RISK2_a_transfer_the_ledger_could_not_take_at_once_counts_in_the_velocity_windows()
+    {
+        var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
+        await zhang.FundAsync(100_000);
+        await PutRuleAsync(_server, "T-VEL1", "velocity", new { subject = "user", windowMinutes = 10, maxCount = 1 }, "block", "transfer");
+        await using (await LedgerOutageAsync(_server, 1_234))
+        {
+            var processing = await zhang.SendAsync(li, 1_234);
+            Assert.Equal(HttpStatusCode.Accepted, processing.StatusCode); // processing: recovery completes it
+        }
+        var second = await zhang.SendAsync(li, 500);
+        Assert.Equal(HttpStatusCode.Forbidden, second.StatusCode);
+        Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(second));
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK2_a_velocity_rule_counts_only_the_kinds_it_names_payments_do_not_fill_a_transfer_out_sum()
+    {
+        var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
+        await zhang.FundAsync(100_000);
+        await PutRuleAsync(_server, "T-OUT", "velocity", new { subject = "user", windowMinutes = 60, maxSumFen = 10_000 }, "block", "transfer");
+        var merchant = MerchantApi.MerchantSigner.Demo(_server.BaseAddress, _server.Database.Directory).WithClock(() => _server.Clock.UtcNow);
+        var code = MerchantApi.MerchantKit.CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            MerchantApi.MerchantKit.NativeOrder(merchant.MchId, "RISK-KIND-1", 9_000, "http://127.0.0.1:9/notify"))).Body);
+        var paid = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = Party.PaymentPassword }, Ct);
+        Assert.True(paid.IsSuccessStatusCode, await paid.Content.ReadAsStringAsync(Ct));
+
+        // ¥90 paid to a shop and ¥20 sent: ¥20 of transfers in the hour, well inside the rule's ¥100
+        Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, 2_000)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await zhang.SendAsync(li, 8_000)).StatusCode); // exactly ¥100 of transfers
+        Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(await zhang.SendAsync(li, 1)));
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK2_a_released_review_counts_at_its_time_and_hides_none_of_the_movements_made_since()
+    {
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(100_000);
+        await PutRuleAsync(_server, "T-BIG", "amount", new { minFen = 5_000 }, "review", "payment");
+        await PutRuleAsync(_server, "T-MANY", "velocity", new { subject = "user", windowMinutes = 10, maxCount = 3 }, "block", "payment");
+        var merchant = MerchantApi.MerchantSigner.Demo(_server.BaseAddress, _server.Database.Directory).WithClock(() => _server.Clock.UtcNow);
+        async Task<HttpResponseMessage> PayAsync(string outTradeNo, long fen)
+        {
+            var code = MerchantApi.MerchantKit.CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+                MerchantApi.MerchantKit.NativeOrder(merchant.MchId, outTradeNo, fen, "http://127.0.0.1:9/notify"))).Body);
+            return await zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = Party.PaymentPassword }, Ct);
+        }
+        Assert.True((await PayAsync("RISK-ORDER-0", 6_000)).IsSuccessStatusCode); // held for review
+        _server.Clock.Advance(TimeSpan.FromMinutes(15));
+        for (var i = 1; i <= 3; i++)
+        {
+            var paid = await PayAsync($"RISK-ORDER-{i}", 100);
+            Assert.True(paid.IsSuccessStatusCode, await paid.Content.ReadAsStringAsync(Ct));
+        }
+        var held = Assert.Single(await CasesAsync(_server, zhang.UserId));
+        await PostAsync(_server, $"/api/ops/risk/cases/{held.GetProperty("id")}/decide", new { decision = "release" });
+
+        // the three small payments of the last ten minutes still count: a fourth is one too many
+        var fourth = await PayAsync("RISK-ORDER-4", 100);
+        Assert.Equal(HttpStatusCode.Forbidden, fourth.StatusCode);
+        Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(fourth));
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task RISK2_velocity_sum_per_payee_reviews_money_piling_into_one_wallet()
     {
         var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
