@@ -9,9 +9,12 @@ namespace Zhifu.Server.RealName;
 /// <summary>
 /// The holder's choice when a second wallet of one ID number reaches Class Ⅲ (ACC-2), authorized by the payment password:
 /// keep this wallet as Class Ⅲ and downgrade the other to Class Ⅱ, keep this wallet and merge the other into it, or keep
-/// the other as Class Ⅲ (this wallet stays Class Ⅱ).
+/// the other as Class Ⅲ (this wallet stays Class Ⅱ). A merge moves money, so it waits while either wallet is restricted in any
+/// way — a legal or risk freeze, the involved-account list, dormancy, the holder's own loss freeze (ACC-5, ACC-6): the money of
+/// a frozen wallet must not leave it by a merge any more than by a transfer.
 /// </summary>
-public sealed class ClassThreeChoice(DatabaseOptions database, WalletCredentials credentials, WalletMerges merges, IClock clock)
+public sealed class ClassThreeChoice(DatabaseOptions database, WalletCredentials credentials, WalletMerges merges,
+    Lifecycle.AccountRestrictions restrictions, IClock clock)
 {
     public const string Downgrade = "downgrade";
     public const string Merge = "merge";
@@ -49,6 +52,14 @@ public sealed class ClassThreeChoice(DatabaseOptions database, WalletCredentials
         }
         if (action == Merge)
         {
+            foreach (var wallet in await db.Set<UserRow>().AsNoTracking().Where(u => u.Id == userId || u.Id == otherId)
+                .ToListAsync(cancellationToken))
+            {
+                if ((await restrictions.ActiveAsync(wallet, cancellationToken)).Count > 0)
+                {
+                    return RealNameErrors.MergeRestricted;
+                }
+            }
             await merges.MergeAsync(userId, otherId, cancellationToken);
             return null;
         }

@@ -5,11 +5,14 @@ namespace Zhifu.Server.RealName;
 
 /// <summary>
 /// Face-to-face verification (面对面核实, ACC-2) by operations or customer-service staff at the counter: the holder shows the
-/// ID document in person, the wallet's class rises per the table. Audited (SEC-1).
+/// ID document in person, the operator enters the name and ID number printed on it, and the wallet's class rises per the table
+/// when they are the identity the wallet submitted. Audited (SEC-1).
 /// </summary>
 public static class FaceToFaceEndpoints
 {
-    public sealed record FaceToFaceRequest(string? Ticket);
+    /// <param name="Name">The name on the ID document shown at the counter.</param>
+    /// <param name="IdNumber">The ID number on that document.</param>
+    public sealed record FaceToFaceRequest(string? Ticket, string? Name, string? IdNumber);
     public sealed record FaceToFaceDto(Guid UserId, int ClassBefore, int AccountClass, string ClassName);
 
     public static void Map(WebApplication app)
@@ -27,7 +30,8 @@ public static class FaceToFaceEndpoints
         {
             return RealNameErrors.TicketRequired.ToResult(context);
         }
-        var (before, after, error) = await verification.FaceToFaceAsync(userId, ticket, principal.Identity!.Name!, context.RequestAborted);
+        var (before, after, error) = await verification.FaceToFaceAsync(userId, ticket, principal.Identity!.Name!, request!.Name,
+            request.IdNumber, context.RequestAborted);
         if (error is not null)
         {
             return error.ToResult(context);

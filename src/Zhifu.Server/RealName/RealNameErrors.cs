@@ -22,6 +22,11 @@ public static class RealNameErrors
     public static readonly WalletError NotSubmitted = new(409, "REAL_NAME_NOT_SUBMITTED",
         "该用户尚未提交实名信息，请先在钱包中提交姓名和身份证号", "The holder has not submitted a name and ID number yet");
     public static readonly WalletError UserNotFound = new(404, "USER_NOT_FOUND", "找不到该钱包用户", "No such wallet user");
+    public static readonly WalletError DocumentMismatch = new(409, "REAL_NAME_DOCUMENT_MISMATCH",
+        "证件上的姓名或身份证号与该钱包提交的实名信息不一致，不能核实", "The name or ID number on the document differs from the identity this wallet submitted; not verified");
+    public static readonly WalletError MergeRestricted = new(409, "REAL_NAME_MERGE_RESTRICTED",
+        "有账户处于冻结、止付、涉案名单或久悬等限制中，解除前不能合并；可先选择降级",
+        "One of the wallets is frozen, listed or dormant; they cannot be merged until that is lifted (a downgrade is possible)");
     public static readonly WalletError TicketRequired = new(400, "TICKET_REQUIRED", "请填写业务受理单号", "Give the service ticket number");
     public static readonly WalletError NoChoicePending = new(409, "NO_CLASS_THREE_CHOICE_PENDING",
         "当前没有需要处理的Ⅲ类账户选择", "There is no Class Ⅲ choice to make");

@@ -93,30 +93,48 @@ public sealed class RealNameVerification(
     private static Task<int> AttemptsTodayAsync(ZhifuDb db, Guid userId, DateTimeOffset dayAgo, CancellationToken ct) =>
         db.Set<RealNameAttemptRow>().CountAsync(a => a.UserId == userId && a.At > dayAgo, ct);
 
-    /// <summary>Face-to-face verification at the counter: Class Ⅲ evidence for the submitted identity; the class before, after.</summary>
+    /// <summary>
+    /// Face-to-face verification at the counter: Class Ⅲ evidence for the identity on the document the operator holds, given
+    /// only when it is the identity the wallet submitted (ACC-2, ACC-3) — a wallet that claimed someone else's name and ID number
+    /// and shows its own card is refused; the class before, after.
+    /// </summary>
     public async Task<(int Before, int After, WalletError? Error)> FaceToFaceAsync(Guid userId, string ticket, string operatorName,
-        CancellationToken cancellationToken)
+        string? documentName, string? documentIdNumber, CancellationToken cancellationToken)
     {
-        int before;
-        await using (var db = database.CreateContext())
-        {
-            var user = await db.Set<UserRow>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
-            var submitted = await db.Set<RealNameRecordRow>()
-                .AnyAsync(r => r.UserId == userId && r.IdNumberIndex != null, cancellationToken);
-            var refusal = user is null ? RealNameErrors.UserNotFound
-                : user.Status == WalletAccounts.StatusClosed ? WalletErrors.AccountClosed
-                : !submitted ? RealNameErrors.NotSubmitted
-                : null;
-            if (refusal is not null)
-            {
-                return (0, 0, refusal);
-            }
-            before = user!.AccountClass;
-        }
         var now = clock.UtcNow;
-        var after = await SaveEvidenceAsync(userId, null,
-            r => (r.FaceToFaceAt, r.FaceToFaceBy, r.FaceToFaceTicket) = (now, operatorName, ticket), cancellationToken);
-        return (before, after, null);
+        var name = IdentityRules.NormalName(documentName);
+        var idNumber = IdentityRules.NormalIdNumber(documentIdNumber, DateOnly.FromDateTime(ChinaTime.ToChina(now).DateTime));
+        if (name is null || idNumber is null)
+        {
+            return (0, 0, name is null ? RealNameErrors.InvalidName : RealNameErrors.InvalidIdNumber);
+        }
+        var idIndex = personalData.BlindIndex(idNumber, PersonalData.IdNumber);
+        await using var db = database.CreateContext();
+        var user = await db.Set<UserRow>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        var record = await db.Set<RealNameRecordRow>().AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId, cancellationToken);
+        var refusal = user is null ? RealNameErrors.UserNotFound
+            : user.Status == WalletAccounts.StatusClosed ? WalletErrors.AccountClosed
+            : record is not { IdNumberIndex: not null, NameCipher: not null } ? RealNameErrors.NotSubmitted
+            : !record.IdNumberIndex.AsSpan().SequenceEqual(idIndex) || personalData.Unprotect(record.NameCipher, PersonalData.Name) != name
+                ? RealNameErrors.DocumentMismatch
+            : null;
+        if (refusal is not null)
+        {
+            return (0, 0, refusal);
+        }
+        // The evidence goes on the record only while it still holds the identity compared: a correction the holder submits
+        // meanwhile (which clears face-to-face evidence) wins or makes this refused, never the other way round.
+        var nameCipher = record!.NameCipher!;
+        var marked = await db.Set<RealNameRecordRow>()
+            .Where(r => r.UserId == userId && r.IdNumberIndex == idIndex && r.NameCipher == nameCipher)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.FaceToFaceAt, now).SetProperty(r => r.FaceToFaceBy, operatorName)
+                .SetProperty(r => r.FaceToFaceTicket, ticket), cancellationToken);
+        if (marked == 0)
+        {
+            return (0, 0, RealNameErrors.DocumentMismatch);
+        }
+        var after = await SaveEvidenceAsync(userId, null, static _ => { }, cancellationToken);
+        return (user!.AccountClass, after, null);
     }
 
     /// <summary>

@@ -89,6 +89,33 @@ public sealed class ClassThreeChoiceTests(RealNameServerFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task ACC6_a_wallet_frozen_by_an_operator_is_not_emptied_by_a_merge_and_a_downgrade_is_still_possible()
+    {
+        var (first, second) = await TwoClassThreeCandidatesAsync();
+        var (firstWallet, _) = await AccountsOfAsync(first.UserId);
+        await FundAsync(firstWallet, 30_000);
+        using (var risk = await RealNameKit.OperatorAsync(Server, "risk"))
+        {
+            (await risk.PostAsJsonAsync($"/api/ops/accounts/{first.UserId}/freeze", new { reason = "司法冻结 court order" }, Ct))
+                .EnsureSuccessStatusCode();
+        }
+        var ledger = Server.Services.GetRequiredService<ILedger>();
+
+        await OperatorApiTests.AssertProblemAsync(await ChooseAsync(second.Client, Choice(second.UserId, "merge")), 409,
+            "REAL_NAME_MERGE_RESTRICTED");
+        Assert.Equal(30_000, ledger.GetAccount(firstWallet)!.Value.AvailableCreditBalance);
+        await using (var db = Server.Database.Options.CreateContext())
+        {
+            Assert.NotEqual(9, (await db.Set<UserRow>().AsNoTracking().SingleAsync(u => u.Id == first.UserId, Ct)).Status);
+            Assert.False(await db.Set<WalletMergeRow>().AnyAsync(m => m.FromUserId == first.UserId, Ct));
+        }
+        // the choice stays open; a downgrade moves no money and is allowed
+        Assert.Equal(HttpStatusCode.OK, (await ChooseAsync(second.Client, Choice(second.UserId, "downgrade"))).StatusCode);
+        Assert.Equal(30_000, ledger.GetAccount(firstWallet)!.Value.AvailableCreditBalance);
+        Assert.True((await Server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task ACC2_money_arriving_while_the_other_wallet_is_merged_follows_it_or_is_refused_never_left_behind()
     {
         var (first, second) = await TwoClassThreeCandidatesAsync(faceToFace: true);
@@ -244,7 +271,7 @@ public sealed class ClassThreeChoiceTests(RealNameServerFixture fixture) : IClas
             second = await RealNameKit.OpenWalletAsync(Server, again);
             await OperatorApiTests.AssertProblemAsync(await RealNameKit.VerifyAsync(second.Client, again), 422, "IDENTITY_DOUBTFUL");
             using var ops = await RealNameKit.OperatorAsync(Server, "ops");
-            Assert.Equal(HttpStatusCode.OK, (await RealNameKit.FaceToFaceAsync(ops, second.UserId)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await RealNameKit.FaceToFaceAsync(ops, second.UserId, again)).StatusCode);
         }
         else
         {

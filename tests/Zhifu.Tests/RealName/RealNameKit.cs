@@ -72,8 +72,11 @@ internal static class RealNameKit
     /// <summary>A raw JSON body, for requests a typed client could not even send (wrong types, broken JSON).</summary>
     public static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 
-    public static Task<HttpResponseMessage> FaceToFaceAsync(HttpClient operatorClient, Guid userId, string? ticket = "GT-2026-0001") =>
-        operatorClient.PostAsJsonAsync($"/api/ops/accounts/{userId}/face-to-face", new { ticket }, Ct);
+    /// <summary>An operator verifies the holder at the counter from the ID document shown (<paramref name="document"/>).</summary>
+    public static Task<HttpResponseMessage> FaceToFaceAsync(HttpClient operatorClient, Guid userId, TestHolder document,
+        string? ticket = "GT-2026-0001") =>
+        operatorClient.PostAsJsonAsync($"/api/ops/accounts/{userId}/face-to-face",
+            new { ticket, name = document.Name, idNumber = document.IdNumber }, Ct);
 }
 
 /// <summary>One server for a test class (each test uses its own holders).</summary>

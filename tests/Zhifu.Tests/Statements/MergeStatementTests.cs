@@ -33,7 +33,7 @@ public sealed class MergeStatementTests(RealNameServerFixture fixture) : IClassF
         await OperatorApiTests.AssertProblemAsync(await RealNameKit.VerifyAsync(second.Client, again), 422, "IDENTITY_DOUBTFUL");
         using (var ops = await RealNameKit.OperatorAsync(Server, "ops"))
         {
-            Assert.Equal(HttpStatusCode.OK, (await RealNameKit.FaceToFaceAsync(ops, second.UserId)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await RealNameKit.FaceToFaceAsync(ops, second.UserId, again)).StatusCode);
         }
         await RealNameKit.SetPaymentPasswordAsync(Server, second.Client, again.Phone);
         var from = await UserAsync(Server.Database.Options, first.UserId);
