@@ -133,6 +133,18 @@ public sealed class MerchantConsoleTests(Browser browser) : IClassFixture<Browse
             Assert.Contains("E2E-ORDER-0001", cells, StringComparison.Ordinal);
             Assert.Contains("E2E-ORDER-0002", cells, StringComparison.Ordinal);
         }
+
+        // MER-2: 退出 ends the session — from a page of the console and from the refusal page alike — and the till's next
+        // person starts at the sign-in
+        await finance.ClickAsync("text=退出");
+        await Browser.AtAsync(finance, "**/merchant/login");
+        await finance.GotoAsync("/merchant");
+        Assert.Contains("/merchant/login", finance.Url, StringComparison.Ordinal);
+        await cashier.GotoAsync("/merchant/refunds"); // refused to a cashier: the refusal page's sign-out works as well
+        await cashier.ClickAsync("text=退出");
+        await Browser.AtAsync(cashier, "**/merchant/login");
+        await cashier.GotoAsync("/merchant");
+        Assert.Contains("/merchant/login", cashier.Url, StringComparison.Ordinal);
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 

@@ -29,7 +29,8 @@ public static class MerchantStaffAuth
     /// <summary>A session that may only change its initial password.</summary>
     public const string SessionOnly = "merchant-session";
     private const string MustChangeClaim = "zhifu:must-change-password";
-    public static readonly string[] Roles = ["admin", "finance", "cashier"];
+    public const string AdminRole = "admin";
+    public static readonly string[] Roles = [AdminRole, "finance", "cashier"];
 
     /// <summary>The roles that see money beyond the till (a cashier does not): refund review, passwordless contracts.</summary>
     public static readonly string[] FinanceRoles = ["admin", "finance"];

@@ -11,7 +11,9 @@ namespace Zhifu.Server.Merchants;
 
 /// <summary>
 /// Staff and roles (MER-5): the merchant's admin lists, creates (initial password shown once), re-roles and disables staff;
-/// operations creates a new merchant's first admin from the Operator API. Audited.
+/// operations creates a new merchant's first admin from the Operator API — only an admin, and only while the merchant has no
+/// enabled one: its other staff are its admin's to create (an operator minting admins at a live merchant could reset its keys,
+/// redirect its callbacks and approve refunds as it). Audited.
 /// </summary>
 public static class MerchantStaffEndpoints
 {
@@ -53,6 +55,16 @@ public static class MerchantStaffEndpoints
             if (merchant is not { Status: MerchantRow.Active })
             {
                 return ApiProblem.Create(h, 404, "MERCHANT_NOT_FOUND", "商户不存在或未生效", "No such active merchant");
+            }
+            if (request.Role != MerchantStaffAuth.AdminRole)
+            {
+                return ApiProblem.Create(h, 400, "INVALID_ROLE", "运营只能为商户开设首个管理员账号", "Operations only creates a merchant's first admin");
+            }
+            if (await db.Set<MerchantStaffRow>().AnyAsync(s => s.MerchantId == merchant.Id && s.Role == MerchantStaffAuth.AdminRole
+                && s.DisabledAt == null, h.RequestAborted))
+            {
+                return ApiProblem.Create(h, 409, "MERCHANT_HAS_ADMIN", "该商户已有管理员，其他员工由商户管理员在商户后台添加",
+                    "The merchant has an admin already; its admin adds other staff in the merchant console");
             }
             var actor = OperatorActor.Of(user);
             return await CreateAsync(merchant.Id, request, actor.Username, actor.Role, staff, h);

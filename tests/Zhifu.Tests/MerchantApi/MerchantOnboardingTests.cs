@@ -82,9 +82,14 @@ public sealed class MerchantOnboardingTests
             "MERCHANT_NOT_PENDING");
 
         // MER-5: operations gives it a first admin, whose initial password must be changed before anything else
+        await AssertProblemAsync(await ops.PostAsJsonAsync($"/api/ops/merchants/{mchId}/staff",
+            new { username = "shop-till", role = "cashier" }, Ct), 400, "INVALID_ROLE"); // other staff are the admin's to add
         var created = await (await ops.PostAsJsonAsync($"/api/ops/merchants/{mchId}/staff",
             new { username = "shop-boss", role = "admin" }, Ct))
             .Content.ReadFromJsonAsync<JsonElement>(Ct);
+        // …and no second one: an operator cannot mint admins (with their passwords) at a live merchant
+        await AssertProblemAsync(await ops.PostAsJsonAsync($"/api/ops/merchants/{mchId}/staff",
+            new { username = "op-admin", role = "admin" }, Ct), 409, "MERCHANT_HAS_ADMIN");
         using var boss = server.Client();
         Assert.Equal(200, (int)(await MerchantStaffSignIn.LoginAsync(boss, "shop-boss", created.GetProperty("initialPassword").GetString()!, Ct))
             .StatusCode);

@@ -94,6 +94,14 @@ public sealed class PasswordlessTests : IAsyncLifetime
         // the waiting one is the user's to confirm with the password (二次验证)
         var pending = await zhang.Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/payment-code/pending", Ct);
         Assert.Equal(2, pending.GetArrayLength());
+        // MER-3: the merchant console's state filter finds them where its State column puts them (USERPAYING, not NOTPAY)
+        using (var cashier = _server.Client())
+        {
+            (await Infrastructure.MerchantStaffSignIn.LoginAsync(cashier, "cafe-cashier", "Shop@2026", Ct)).EnsureSuccessStatusCode();
+            Assert.Contains(">PWL-T-0002<", await cashier.GetStringAsync("/merchant?state=USERPAYING&type=PAP", Ct), StringComparison.Ordinal);
+            Assert.DoesNotContain(">PWL-T-0002<", await cashier.GetStringAsync("/merchant?state=NOTPAY", Ct), StringComparison.Ordinal);
+            Assert.DoesNotContain(">PWL-T-0002<", await cashier.GetStringAsync("/merchant?type=NATIVE", Ct), StringComparison.Ordinal);
+        }
         // a repeated apply answers as before (PAY-6): never two charges
         Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-T-0001", 3_000));
         Assert.Equal(before - 5_000, (await zhang.BalanceAsync()).Balance);

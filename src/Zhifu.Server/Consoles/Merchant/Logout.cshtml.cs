@@ -6,8 +6,11 @@ using Zhifu.Server.Merchants;
 
 namespace Zhifu.Server.Consoles.Merchant;
 
-/// <summary>Ends the staff member's session (a POST with the anti-forgery token, like every form here).</summary>
+/// <summary>Ends the staff member's session (a POST with the anti-forgery token, like every form here). The page authenticates
+/// the merchant scheme (the default one is the operators'): the token was issued to the staff member and is checked against
+/// them — without it every sign-out was refused as a forgery and the session stayed open.</summary>
 [AllowAnonymous]
+[Authorize(AuthenticationSchemes = MerchantStaffAuth.Scheme)]
 public sealed class LogoutModel : PageModel
 {
     public IActionResult OnGet() => Redirect("/merchant");

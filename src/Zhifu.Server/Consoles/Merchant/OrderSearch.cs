@@ -16,6 +16,7 @@ public sealed class OrderSearch
     [
         (OrderRequest.Native, "扫码支付", "Native (QR)"), (OrderRequest.Jsapi, "公众号/小程序", "JSAPI"), (OrderRequest.App, "APP 支付", "App"),
         (OrderRequest.H5, "H5 支付", "H5"), (OrderRequest.MicroPay, "付款码支付", "Payment code"),
+        (OrderRequest.EntrustedDebit, "免密支付（委托代扣）", "Passwordless (PAP)"), (OrderRequest.FacePay, "刷脸支付", "Face pay"),
     ];
 
     /// <summary>The protocol's trade_state values (<see cref="TransactionView.State"/>).</summary>
@@ -112,28 +113,33 @@ public sealed class OrderSearch
             query = to is { } t ? query.Where(o => o.CreatedAt < t.AddDays(1)) : query;
         }
         Sort = Sort is "old" or "amount" ? Sort : null;
+        // the id last: orders of one instant (or one amount) keep one order between pages, whatever sort the database picks
         return Sort switch
         {
-            "old" => query.OrderBy(o => o.CreatedAt),
-            "amount" => query.OrderByDescending(o => o.TotalFen).ThenByDescending(o => o.CreatedAt),
-            _ => query.OrderByDescending(o => o.CreatedAt),
+            "old" => query.OrderBy(o => o.CreatedAt).ThenBy(o => o.Id),
+            "amount" => query.OrderByDescending(o => o.TotalFen).ThenByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id),
+            _ => query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id),
         };
     }
 
-    /// <summary>Where <see cref="TransactionView.State"/> would answer <paramref name="state"/>, as a query.</summary>
+    /// <summary>Where <see cref="TransactionView.State"/> would answer <paramref name="state"/>, as a query: payment-code
+    /// charges and passwordless (PAP) charges wait as USERPAYING and fail as PAYERROR, a closed PAP charge reads PAYERROR.</summary>
     private static IQueryable<PaymentOrderRow> ByState(IQueryable<PaymentOrderRow> q, string state, DateTimeOffset now)
     {
         const string micro = OrderRequest.MicroPay;
+        const string pap = OrderRequest.EntrustedDebit;
         return state switch
         {
             "SUCCESS" => q.Where(o => o.State == PaymentOrders.Success && o.RefundedFen == 0),
             "REFUND" => q.Where(o => o.State == PaymentOrders.Success && o.RefundedFen > 0 && !o.Reversed),
-            "CLOSED" => q.Where(o => o.State == PaymentOrders.Closed && o.TradeType != micro),
+            "CLOSED" => q.Where(o => o.State == PaymentOrders.Closed && o.TradeType != micro && o.TradeType != pap),
             "REVOKED" => q.Where(o => (o.State == PaymentOrders.Closed && o.TradeType == micro)
                 || (o.State == PaymentOrders.Success && o.Reversed && o.RefundedFen > 0)),
-            "NOTPAY" => q.Where(o => o.State != PaymentOrders.Success && o.State != PaymentOrders.Closed && o.TradeType != micro),
-            "PAYERROR" => q.Where(o => o.State == PaymentOrders.NotPay && o.TradeType == micro && o.ExpiresAt < now),
-            _ => q.Where(o => o.State != PaymentOrders.Success && o.State != PaymentOrders.Closed && o.TradeType == micro
+            "NOTPAY" => q.Where(o => o.State != PaymentOrders.Success && o.State != PaymentOrders.Closed && o.TradeType != micro
+                && o.TradeType != pap),
+            "PAYERROR" => q.Where(o => (o.State == PaymentOrders.Closed && o.TradeType == pap)
+                || (o.State == PaymentOrders.NotPay && (o.TradeType == micro || o.TradeType == pap) && o.ExpiresAt < now)),
+            _ => q.Where(o => o.State != PaymentOrders.Success && o.State != PaymentOrders.Closed && (o.TradeType == micro || o.TradeType == pap)
                 && !(o.State == PaymentOrders.NotPay && o.ExpiresAt < now)),
         };
     }
@@ -147,10 +153,12 @@ public sealed class OrderSearch
     private static long? Yuan(string? text) =>
         !string.IsNullOrWhiteSpace(text) && Money.TryParseYuan(text.Trim(), out var money) && money.Fen <= 100_000_000_000 ? money.Fen : null;
 
-    /// <summary>The start of a China calendar day of 2000–9000 (a date picker lets year 1 or 9999 through; their ends overflow).</summary>
+    /// <summary>The start of a China calendar day of 2000–9000 (a date picker lets year 1 or 9999 through; their ends overflow),
+    /// in UTC: the form the stored times compare in (SQLite's ordered encoding, PostgreSQL's timestamptz parameters).</summary>
     private static DateTimeOffset? Day(string? text) =>
         DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
             && day.Year is >= 2000 and <= 9000
             ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), ChinaTime.Zone.GetUtcOffset(day.ToDateTime(TimeOnly.MinValue)))
+                .ToUniversalTime()
             : null;
 }
