@@ -57,13 +57,17 @@ public sealed partial class WalletTransfers
 
     /// <summary>
     /// Whether held money of a wallet transfer may move now: its payer may still pay out and its payee still receive (ACC-4 …
-    /// ACC-6). A freeze or listing since the transfer was sent keeps it held — the payer can still revoke it — instead of
-    /// delivering it past the restriction; it moves once the restriction is lifted.
+    /// ACC-6), and neither is on the risk control's account list (RISK-3: a payee reported for fraud during a 24-hour delay
+    /// must not be paid by it, as a new transfer to it would be blocked). A freeze or listing since the transfer was sent keeps
+    /// it held — the payer can still revoke it — instead of delivering it past the restriction; it moves once that is lifted.
     /// </summary>
     public async Task<bool> PartiesMayMoveAsync(WalletTransferRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return await guard.EnsureCanTransactAsync(row.PayerUserId, Business.NonCounterOut, CancellationToken.None) is null
+        var (listed, now) = (lists.Snapshot, clock.UtcNow);
+        return listed.Find(Risk.RiskLists.Account, row.PayerUserId.ToString("N"), now) is null
+            && (row.PayeeUserId is not { } listedPayee || listed.Find(Risk.RiskLists.Account, listedPayee.ToString("N"), now) is null)
+            && await guard.EnsureCanTransactAsync(row.PayerUserId, Business.NonCounterOut, CancellationToken.None) is null
             && (row.PayeeUserId is not { } payee
                 || await guard.EnsureCanTransactAsync(payee, Business.NonCounterIn, CancellationToken.None) is null);
     }

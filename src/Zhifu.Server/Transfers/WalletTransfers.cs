@@ -35,7 +35,7 @@ public sealed record TransferTarget(UserRow? Payee, BoundCard? Card, string Mask
 public sealed partial class WalletTransfers(DatabaseOptions database, ILedger ledger, WalletAccounts accounts,
     WalletCredentials credentials, OneTimeCodes codes, IAccountGuard guard, TransferLimits limits, TransferVerification verification,
     TransferRegulation regulation, FundMovements funds, TransferNotices notices, ISmsGateway sms, IRiskEngine risk, RiskCases cases,
-    IClock clock, ILogger<WalletTransfers> logger)
+    RiskLists lists, IClock clock, ILogger<WalletTransfers> logger)
 {
     public const string KindWallet = "wallet";
     public const string KindCard = "card";

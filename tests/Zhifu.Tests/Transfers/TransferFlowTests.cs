@@ -116,6 +116,39 @@ public sealed class TransferFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RISK3_TRF2_a_delayed_transfer_whose_payee_is_put_on_the_risk_list_meanwhile_does_not_arrive_until_it_is_taken_off()
+    {
+        var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
+        var liBefore = (await li.BalanceAsync()).Balance;
+        var id = (await zhang.SentAsync(li, 10_000, arrival: "2h")).GetProperty("id").GetGuid();
+        // an hour later the payee is reported for fraud and listed by risk control
+        var entry = await Risk.RiskKit.PostAsync(_server, "/api/ops/risk/lists", new
+        {
+            list = "account", userId = li.UserId, reason = "police notice 2026-321", source = "police",
+        });
+        var worker = _server.Services.GetRequiredService<DelayedTransferRelease>();
+        var transfers = _server.Services.GetRequiredService<WalletTransfers>();
+
+        _server.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(0, await worker.RunOnceAsync(Ct)); // due, but never paid to a listed account
+        Assert.Equal("pending", (await transfers.FindAsync(id))!.Status);
+        Assert.Equal(liBefore, (await (await li.AgainAsync()).BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+
+        using (var risk = await LifecycleClient.OperatorAsync(_server, "risk"))
+        {
+            (await risk.SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/ops/risk/lists/{entry.GetProperty("id")}")
+            {
+                Content = JsonContent.Create(new { reason = "notice withdrawn" }),
+            }, Ct)).EnsureSuccessStatusCode();
+        }
+        Assert.Equal(1, await worker.RunOnceAsync(Ct));
+        Assert.Equal("succeeded", (await transfers.FindAsync(id))!.Status);
+        Assert.Equal(liBefore + 10_000, (await (await li.AgainAsync()).BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task TRF2_a_delayed_transfer_is_held_until_the_worker_releases_it_at_its_time()
     {
         var (zhang, li) = (await Party.SignInAsync(_server, DemoCards.ZhangSan), await Party.SignInAsync(_server, DemoCards.LiSi));
