@@ -22,7 +22,7 @@ public sealed partial class FundMovements
         var movement = await FindMovementAsync(movementId);
         if (movement?.Status != Review)
         {
-            return RiskHoldOutcome.EndedOtherwise;
+            return Settled(movement, post: true);
         }
         if (!await MayMoveAsync(movement))
         {
@@ -54,6 +54,19 @@ public sealed partial class FundMovements
         return RiskHoldOutcome.Done; // asked: whatever the ledger could record now, the case's decision is carried out
     }
 
+    /// <summary>
+    /// What a decision asked again finds when the movement left review already (only a decision of its case takes it out): one
+    /// that left as voided (<see cref="RiskRejected"/>) was voided; one sent to the bank — pending, unknown, succeeded, or
+    /// refused by the bank — was released by an earlier attempt that stopped before its case recorded it (RISK-4: the record
+    /// says what happened to the money, never "revoked"); one never held ended otherwise.
+    /// </summary>
+    private static RiskHoldOutcome Settled(FundMovementRow? movement, bool post) => movement switch
+    {
+        null or { FailureCode: NotHeld } => RiskHoldOutcome.EndedOtherwise,
+        { FailureCode: RiskRejected } => post ? RiskHoldOutcome.VoidedInstead : RiskHoldOutcome.Done,
+        _ => post ? RiskHoldOutcome.Done : RiskHoldOutcome.ReleasedInstead,
+    };
+
     /// <summary>The failure code of a movement a risk decision voided — set as it leaves review, so nothing ever sends it.</summary>
     public const string RiskRejected = "risk_rejected";
 
@@ -67,9 +80,10 @@ public sealed partial class FundMovements
         if (!await LeaveReviewAsync(movementId, RiskRejected))
         {
             // this decision's own earlier void, interrupted — or finished by the recovery worker since
-            return await FindMovementAsync(movementId) is { FailureCode: RiskRejected } earlier && earlier.Status != Succeeded
+            var earlier = await FindMovementAsync(movementId);
+            return earlier is { FailureCode: RiskRejected } && earlier.Status != Succeeded
                 ? earlier.Status == Failed ? RiskHoldOutcome.Done : await VoidLeftAsync(earlier)
-                : RiskHoldOutcome.EndedOtherwise;
+                : Settled(earlier, post: false);
         }
         return await VoidLeftAsync((await FindMovementAsync(movementId))!);
     }

@@ -265,6 +265,32 @@ public sealed class RiskCaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RISK4_a_withdrawal_release_that_asked_the_bank_and_stopped_before_its_case_recorded_it_finishes_as_a_release()
+    {
+        var zhang = await OnDeviceAsync(_server, DemoCards.ZhangSan, "phone-r");
+        await zhang.FundAsync(50_000);
+        var funded = (await zhang.BalanceAsync()).Balance;
+        var card = await zhang.CardTokenAsync("debit");
+        await PutRuleAsync(_server, "T-FUNDS", "amount", new { minFen = 5_000 }, "review", "withdrawal");
+        var response = await zhang.Wallet.PostAsJsonAsync("/api/wallet/me/withdrawals",
+            new { requestId = Guid.NewGuid().ToString("N"), cardToken = card, amountFen = 6_000, paymentPassword = Party.PaymentPassword }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var movementId = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var id = Assert.Single(await CasesAsync(_server, zhang.UserId)).GetProperty("id").GetGuid();
+        await ReleaseStartedAsync(_server, id);
+        var hold = _server.Services.GetServices<IRiskHold>().Single(h => h.Kind == RiskKinds.Withdrawal);
+        Assert.Equal(RiskHoldOutcome.Done, await hold.ReleaseAsync(movementId, Ct)); // the bank was asked; the case not told
+        _server.Clock.Advance(TimeSpan.FromMinutes(3)); // its server stopped; the claim lapsed
+
+        var decided = await PostAsync(_server, $"/api/ops/risk/cases/{id}/decide", new { decision = "release" });
+        Assert.Equal("release", decided.GetProperty("decision").GetString()); // the money went to the bank: never "revoked"
+        Assert.Equal("succeeded", (await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/fund-movements/{movementId}", Ct))
+            .GetProperty("status").GetString());
+        Assert.Equal(funded - 6_000, (await zhang.BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task RISK4_releasing_a_withdrawal_whose_card_was_unbound_meanwhile_records_the_void_it_was()
     {
         var zhang = await OnDeviceAsync(_server, DemoCards.ZhangSan, "phone-w"); // its device, which no finding of fraud may list
