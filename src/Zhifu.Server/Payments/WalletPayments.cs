@@ -237,11 +237,16 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         {
             await cases.OpenAsync(decision, Risk.RiskCases.KindReview, CancellationToken.None);
         }
-        else if (outcome.Item1 is not null || outcome.Item2 == PaymentErrors.Unavailable)
+        else if (outcome.Item1 is not null)
         {
-            // RISK-2: counted now also when the ledger could not answer — the order stays PAYING and the payment worker completes
-            // it without the event; the windows err towards counting, as their rebuild from the decision log does.
             await engine.CompletedAsync(riskEvent, CancellationToken.None);
+        }
+        else if (outcome.Item2 == PaymentErrors.Unavailable && decision.Action != Risk.RiskAction.Review)
+        {
+            // RISK-2: the ledger could not answer — the order stays PAYING and the payment worker completes it without the event:
+            // counted now (the windows err towards counting, as their rebuild from the decision log does). A held one is counted
+            // when its case releases it.
+            engine.Counted(riskEvent);
         }
         return outcome;
     }

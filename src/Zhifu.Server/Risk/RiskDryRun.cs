@@ -31,6 +31,21 @@ public sealed class RiskDryRun(DatabaseOptions database, RiskLists lists, RiskPr
                 .ToListAsync(cancellationToken);
         }
         rows.Reverse();
+        // The windows learn what the live ones do (RiskWorker's rebuild): movements that passed, held ones a case released,
+        // each once at its newest such decision.
+        HashSet<Guid> released;
+        await using (var db = database.CreateContext())
+        {
+            var ids = rows.Where(d => d.Action == "review").Select(d => d.Id).ToList();
+            released = [.. await db.Set<RiskCaseRow>().AsNoTracking().Where(c => c.Decision == RiskCases.Release && ids.Contains(c.DecisionId))
+                .Select(c => c.DecisionId).ToListAsync(cancellationToken)];
+        }
+        bool Counts(RiskDecisionRow d) => d.Action is "allow" or "step-up" || released.Contains(d.Id);
+        var countedAt = new Dictionary<Guid, Guid>();
+        foreach (var d in rows.Where(Counts))
+        {
+            countedAt[d.BusinessId] = d.Id; // the last one wins
+        }
         var windows = new VelocityWindows();
         var keep = rule.Type == RiskRuleTypes.Velocity ? rule.Window : TimeSpan.FromDays(1);
         var set = new RiskRuleSet([rule with { Mode = "active" }]);
@@ -50,7 +65,7 @@ public sealed class RiskDryRun(DatabaseOptions database, RiskLists lists, RiskPr
                         decision.Hits[0].Reason));
                 }
             }
-            if (d.Action is "allow" or "step-up")
+            if (countedAt.GetValueOrDefault(d.BusinessId) == d.Id)
             {
                 RiskEngine.Remember(e, windows, keep, e.At);
             }

@@ -13,6 +13,10 @@ public interface IRiskEngine
 
     /// <summary>The movement completed: velocity windows and the user's profile learn it.</summary>
     Task CompletedAsync(RiskEvent e, CancellationToken cancellationToken);
+
+    /// <summary>The movement went ahead but its end is not known yet (the ledger could not take it at once; a worker completes
+    /// it without the event): the velocity windows count it now, erring towards counting; the profile learns nothing.</summary>
+    void Counted(RiskEvent e);
 }
 
 /// <summary>
@@ -38,10 +42,11 @@ public sealed class RiskEngine(RiskRules rules, RiskLists lists, RiskProfiles pr
 
     public async Task CompletedAsync(RiskEvent e, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(e);
-        Remember(e, windows, rules.Current.Keep, clock.UtcNow);
+        Counted(e);
         await profiles.ObserveAsync(e, cancellationToken);
     }
+
+    public void Counted(RiskEvent e) => Remember(e, windows, rules.Current.Keep, clock.UtcNow);
 
     /// <summary>Adds a completed movement to every velocity window it belongs to, at its decision's time; <paramref name="now"/>
     /// is the present the windows keep <paramref name="keep"/> back from.</summary>

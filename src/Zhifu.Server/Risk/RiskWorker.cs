@@ -35,19 +35,16 @@ public sealed class RiskWorker(RiskRules rules, RiskLists lists, RiskProfiles pr
         var released = db.Set<RiskCaseRow>().Where(c => c.Decision == RiskCases.Release).Select(c => c.DecisionId);
         // Movements that passed the check, whether or not they then completed (the windows err towards counting), and held ones
         // a case released.
-        var query = db.Set<RiskDecisionRow>().AsNoTracking()
-            .Where(d => d.At > since && (passed.Contains(d.Action) || (d.Action == review && released.Contains(d.Id))));
-        // At most VelocityRebuildRowsMax of them, the newest: the short windows (R002's ten minutes) must be whole.
-        var oldest = await query.OrderByDescending(d => d.At).Skip(options.VelocityRebuildRowsMax - 1).Select(d => (DateTimeOffset?)d.At)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (oldest is { } from)
-        {
-            query = query.Where(d => d.At >= from);
-        }
+        // At most VelocityRebuildRowsMax of them (0: none), the newest — the short windows (R002's ten minutes) must be whole —
+        // read newest first: the windows keep their events in time order whatever order they come in.
+        var rows = db.Set<RiskDecisionRow>().AsNoTracking()
+            .Where(d => d.At > since && (passed.Contains(d.Action) || (d.Action == review && released.Contains(d.Id))))
+            .OrderByDescending(d => d.At).Take(Math.Max(0, options.VelocityRebuildRowsMax)).AsAsyncEnumerable();
         var (count, counted) = (0, new HashSet<Guid>());
-        await foreach (var d in query.OrderBy(d => d.At).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await foreach (var d in rows.WithCancellation(cancellationToken))
         {
-            // one movement once: a payment asked again with its step-up code is decided twice under its order's id
+            // one movement once, at its newest decision: a payment asked again with its step-up code (or paid on a later try) is
+            // decided more than once under its order's id
             if (counted.Add(d.BusinessId))
             {
                 RiskEngine.Remember(d.Event(), windows, keep, now);

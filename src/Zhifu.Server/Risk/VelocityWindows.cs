@@ -81,6 +81,10 @@ public sealed class VelocityWindows
 
         public void Add(long ticks, long amount, int kind, long dropBefore)
         {
+            if (_count >= EventsPerSubjectMax && ticks < _ticks[_start])
+            {
+                return; // full, and older than everything kept: the newest are what the windows need
+            }
             while (_count > 0 && (_ticks[_start] < dropBefore || _count >= EventsPerSubjectMax))
             {
                 _start = (_start + 1) % _ticks.Length;
