@@ -17,7 +17,7 @@ namespace Zhifu.Server.Funds;
 /// </summary>
 public sealed partial class FundMovements(
     DatabaseOptions database, ILedger ledger, IBankChannel bank, InstitutionChart chart, InstitutionOptions institution, IClock clock,
-    FundsOptions options, Lifecycle.IAccountGuard guard, ILogger<FundMovements> logger)
+    FundsOptions options, Lifecycle.IAccountGuard guard, Risk.RiskLists lists, ILogger<FundMovements> logger)
 {
     public const string TopUp = "top-up";
     public const string Withdrawal = "withdrawal";
@@ -82,10 +82,11 @@ public sealed partial class FundMovements(
         return (movement, null);
     }
 
-    /// <summary>Whether the movement's wallet may still do its business (ACC-4 … ACC-6): a freeze or listing since it was
-    /// requested stops a release from review and a resend; nothing is sent past it.</summary>
-    private async Task<bool> MayMoveAsync(FundMovementRow movement) => await guard.EnsureCanTransactAsync(movement.UserId,
-        movement.Kind == TopUp ? Lifecycle.Business.NonCounterIn : Lifecycle.Business.NonCounterOut, CancellationToken.None) is null;
+    /// <summary>Whether the movement's wallet may still do its business (ACC-4 … ACC-6) and is not on the risk account list
+    /// (RISK-3): a freeze or listing since it was requested stops a release from review and a resend; nothing is sent past it.</summary>
+    private async Task<bool> MayMoveAsync(FundMovementRow movement) => !lists.Listed(movement.UserId)
+        && await guard.EnsureCanTransactAsync(movement.UserId,
+            movement.Kind == TopUp ? Lifecycle.Business.NonCounterIn : Lifecycle.Business.NonCounterOut, CancellationToken.None) is null;
 
     /// <summary>
     /// Whether a movement recorded under a request's id is that request: the same id reused for another movement (a top-up

@@ -13,7 +13,8 @@ namespace Zhifu.Server.Payments;
 /// (the order succeeds and the merchant is notified, PAY-5) or voids them all (the order is unpaid again, the payer's money
 /// and limits are back).
 /// </summary>
-public sealed class PaymentRiskHold(DatabaseOptions database, ILedger ledger, WalletPayments payments, Lifecycle.IAccountGuard guard)
+public sealed class PaymentRiskHold(DatabaseOptions database, ILedger ledger, WalletPayments payments, Lifecycle.IAccountGuard guard,
+    RiskLists lists)
     : IRiskHold
 {
     public string Kind => RiskKinds.Payment;
@@ -54,9 +55,12 @@ public sealed class PaymentRiskHold(DatabaseOptions database, ILedger ledger, Wa
         {
             return Settled(order, post);
         }
-        if (post && await guard.EnsureCanTransactAsync(order.PayerUserId!.Value, Lifecycle.Business.NonCounterOut, CancellationToken.None) is not null)
+        if (post && (lists.Listed(order.PayerUserId!.Value) || lists.MerchantListed(order.MchId)
+            || await guard.EnsureCanTransactAsync(order.PayerUserId!.Value, Lifecycle.Business.NonCounterOut, CancellationToken.None) is not null))
         {
-            return RiskHoldOutcome.Restricted; // the payer's wallet was frozen or listed since (ACC-5, ACC-6): not paid past it
+            // the payer's wallet was frozen or listed since (ACC-5, ACC-6), or the payer or the merchant put on a risk list
+            // (RISK-3): not paid past it
+            return RiskHoldOutcome.Restricted;
         }
         if (post && !await db.Merchants.AnyAsync(m => m.Id == order.MerchantId && m.Status == MerchantRow.Active, CancellationToken.None))
         {

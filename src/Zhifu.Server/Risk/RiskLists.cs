@@ -43,6 +43,13 @@ public sealed class RiskLists(DatabaseOptions database, PersonalData personalDat
 
     public RiskListSnapshot Snapshot => _snapshot;
 
+    /// <summary>Whether the wallet is on the account list now (RISK-3): held money is not moved for it — a delayed transfer's
+    /// arrival, a review's release — as a new movement of it would be blocked.</summary>
+    public bool Listed(Guid userId) => _snapshot.Find(Account, userId.ToString("N"), clock.UtcNow) is not null;
+
+    /// <summary>Whether the merchant is on the merchant list now (RISK-3).</summary>
+    public bool MerchantListed(string mchId) => _snapshot.Find(Merchant, mchId, clock.UtcNow) is not null;
+
     /// <summary>The engine's key for a device: its keyed blind index in hex.</summary>
     /// <summary>The list key of a device id: its blind index, of the id trimmed and in lower case — a device listed as
     /// " ABC-1 " is the session's "abc-1" (RISK-3), never a silent miss.</summary>

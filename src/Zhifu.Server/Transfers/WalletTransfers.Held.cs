@@ -64,9 +64,7 @@ public sealed partial class WalletTransfers
     public async Task<bool> PartiesMayMoveAsync(WalletTransferRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var (listed, now) = (lists.Snapshot, clock.UtcNow);
-        return listed.Find(Risk.RiskLists.Account, row.PayerUserId.ToString("N"), now) is null
-            && (row.PayeeUserId is not { } listedPayee || listed.Find(Risk.RiskLists.Account, listedPayee.ToString("N"), now) is null)
+        return !lists.Listed(row.PayerUserId) && (row.PayeeUserId is not { } listedPayee || !lists.Listed(listedPayee))
             && await guard.EnsureCanTransactAsync(row.PayerUserId, Business.NonCounterOut, CancellationToken.None) is null
             && (row.PayeeUserId is not { } payee
                 || await guard.EnsureCanTransactAsync(payee, Business.NonCounterIn, CancellationToken.None) is null);

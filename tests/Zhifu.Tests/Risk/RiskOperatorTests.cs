@@ -97,6 +97,37 @@ public sealed class RiskOperatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RISK3_a_held_payment_whose_payer_was_put_on_the_risk_list_meanwhile_is_not_released_until_taken_off()
+    {
+        await PutRuleAsync(_server, "T-PAYREVIEW", "amount", new { minFen = 5_000 }, "review", "payment");
+        var merchant = MerchantSigner.Demo(_server.BaseAddress, _server.Database.Directory).WithClock(() => _server.Clock.UtcNow);
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(20_000);
+        var code = MerchantKit.CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            MerchantKit.NativeOrder(merchant.MchId, "RISK-LISTED-1", 6_000, "http://127.0.0.1:9/notify"))).Body);
+        var paid = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = Party.PaymentPassword }, Ct);
+        Assert.True(paid.IsSuccessStatusCode, await paid.Content.ReadAsStringAsync(Ct));
+        var held = Assert.Single(await CasesAsync(_server, zhang.UserId)).GetProperty("id");
+        var entry = await PostAsync(_server, "/api/ops/risk/lists", new
+        {
+            list = "account", userId = zhang.UserId, reason = "police notice 2026-777", source = "police",
+        });
+        async Task<string> StateAsync() => JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get,
+            $"/v3/pay/transactions/out-trade-no/RISK-LISTED-1?mchid={merchant.MchId}")).Body).RootElement.GetProperty("trade_state").GetString()!;
+
+        using var risk = await LifecycleClient.OperatorAsync(_server, "risk");
+        await risk.RefusedAsync($"/api/ops/risk/cases/{held}/decide", new { decision = "release" }, 409, "CASE_PARTY_RESTRICTED");
+        Assert.Equal("NOTPAY", await StateAsync());
+        (await risk.SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/ops/risk/lists/{entry.GetProperty("id")}")
+        {
+            Content = JsonContent.Create(new { reason = "notice withdrawn" }),
+        }, Ct)).EnsureSuccessStatusCode();
+        await PostAsync(_server, $"/api/ops/risk/cases/{held}/decide", new { decision = "release" });
+        Assert.Equal("SUCCESS", await StateAsync());
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task RISK1_a_payment_held_for_review_is_unpaid_to_the_merchant_until_released_and_a_voided_one_gives_the_money_back()
     {
         await PutRuleAsync(_server, "T-PAYREVIEW", "amount", new { minFen = 5_000 }, "review", "payment");
