@@ -12,6 +12,7 @@ public static class AccountsFeature
         services.AddSingleton<WalletSessions>();
         services.AddSingleton<WalletAccounts>();
         services.AddSingleton<WalletCredentials>();
+        services.AddSingleton<PayerClaims>();
         services.AddSingleton<WalletSignUp>();
         services.AddSingleton<LoginPasswordReset>();
         services.AddSingleton<SmsCommands>();

@@ -15,7 +15,7 @@ public sealed record FundsOutcome(FundMovementRow? Movement, WalletError? Error,
 /// </summary>
 public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, WalletAccounts accounts, IFundsGuard fundsGuard,
     WalletCredentials credentials, IClock clock, Risk.RiskCheck riskCheck, FundMovements movements, OwnCardWithdrawals withdrawals,
-    Risk.RiskCases riskCases, Risk.IRiskEngine riskEngine)
+    Risk.RiskCases riskCases, Risk.IRiskEngine riskEngine, PayerClaims payerClaims)
 {
     public long MaxFen(string kind) => kind == FundMovements.TopUp ? options.TopUpMaxFen : options.WithdrawalMaxFen;
 
@@ -50,6 +50,13 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
         if (await movements.FindMovementAsync(movementId) is { } earlier)
         {
             return Repeat(earlier, kind, amountFen, card);
+        }
+        // RISK-2: a withdrawal is decided and started while it holds the payer's claim (as transfers are): withdrawals sent at
+        // once are counted one after another in the velocity windows, never all checked against the same empty window.
+        await using var claim = kind == FundMovements.Withdrawal ? await payerClaims.ClaimAsync(userId, cancellationToken) : null;
+        if (kind == FundMovements.Withdrawal && claim is null)
+        {
+            return Refused(Transfers.TransferErrors.PayerBusy);
         }
         var (outcome, written) = await StartNewAsync(movementId, kind, userId, card, amountFen, paymentPassword, verificationCode,
             origin, cancellationToken);

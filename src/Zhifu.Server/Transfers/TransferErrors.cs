@@ -24,8 +24,8 @@ public static class TransferErrors
     public static readonly WalletError CreditCardNotAllowed = new(400, "CREDIT_CARD_NOT_ALLOWED",
         "信用卡只能用于消费，不能作为转账收款卡（CARD-3）", "Credit cards are for consumption only: no transfer to a credit card (CARD-3)");
     public static readonly WalletError CardNotFound = new(404, "CARD_NOT_FOUND", "找不到这张已绑定的银行卡", "No such bound card");
-    public static readonly WalletError PayerBusy = new(409, "TRANSFER_IN_PROGRESS", "您的另一笔转账正在处理，请稍后再试",
-        "Another transfer of yours is being processed; try again in a moment");
+    public static readonly WalletError PayerBusy = new(409, "TRANSFER_IN_PROGRESS", "您的另一笔转账或提现正在处理，请稍后再试",
+        "Another transfer or withdrawal of yours is being processed; try again in a moment");
     public static readonly WalletError InsufficientBalance = new(409, "INSUFFICIENT_BALANCE",
         "可转账余额不足（信用卡资金只能用于消费，CARD-3）", "Not enough transferable balance (credit-card money is for consumption only, CARD-3)");
     public static readonly WalletError RequestIdReused = new(409, "REQUEST_ID_REUSED",

@@ -35,7 +35,7 @@ public sealed record TransferTarget(UserRow? Payee, BoundCard? Card, string Mask
 public sealed partial class WalletTransfers(DatabaseOptions database, ILedger ledger, WalletAccounts accounts,
     WalletCredentials credentials, OneTimeCodes codes, IAccountGuard guard, TransferLimits limits, TransferVerification verification,
     TransferRegulation regulation, FundMovements funds, TransferNotices notices, ISmsGateway sms, IRiskEngine risk, RiskCases cases,
-    RiskLists lists, IClock clock, ILogger<WalletTransfers> logger)
+    RiskLists lists, PayerClaims payerClaims, IClock clock, ILogger<WalletTransfers> logger)
 {
     public const string KindWallet = "wallet";
     public const string KindCard = "card";
@@ -47,12 +47,6 @@ public sealed partial class WalletTransfers(DatabaseOptions database, ILedger le
     public const string UnderReview = "review";
     public const string Failed = "failed";
     public const string RealTime = "realtime";
-
-    /// <summary>How long a transfer waits for another transfer of the same payer to be decided before asking to try again.</summary>
-    private static readonly TimeSpan ClaimWaitMax = TimeSpan.FromSeconds(10);
-
-    /// <summary>A transfer's claim on its payer lapses after this (the server deciding it died).</summary>
-    private static readonly TimeSpan ClaimLapse = TimeSpan.FromMinutes(2);
 
     /// <summary>Sends a transfer; the row as it stands (succeeded, pending, processing) or the refusal.</summary>
     public async Task<(WalletTransferRow? Transfer, TransferProblem? Problem)> SendAsync(Guid payerId, TransferOrder order,
@@ -67,66 +61,57 @@ public sealed partial class WalletTransfers(DatabaseOptions database, ILedger le
         {
             return (null, refusal);
         }
-        // One transfer decision per payer at a time, on whichever server: TRF-3's day totals see each other.
-        await using var claims = database.CreateContext();
-        var payerRow = claims.Set<UserRow>().Where(u => u.Id == payerId);
-        var claimedAt = await RowClaims.ClaimAsync(payerRow, nameof(UserRow.TransferringSince), clock, ClaimWaitMax, ClaimLapse,
-            cancellationToken);
-        if (claimedAt is not { } at)
+        // One money-out decision per payer at a time, on whichever server: TRF-3's day totals and the velocity windows see each
+        // other (withdrawals take the same claim).
+        await using var claim = await payerClaims.ClaimAsync(payerId, cancellationToken);
+        if (claim is null)
         {
             return (null, TransferProblem.From(TransferErrors.PayerBusy));
         }
-        try
+        if (await FindByRequestAsync(payerId, order.RequestId) is { } raced)
         {
-            if (await FindByRequestAsync(payerId, order.RequestId) is { } raced)
-            {
-                return Replay(raced, order, target);
-            }
-            var id = Guid.CreateVersion7();
-            var riskEvent = RiskEventOf(id, payer, order, target);
-            var decision = await risk.DecideAsync(riskEvent, cancellationToken);
-            if (RiskRefusal(decision) is { } riskRefusal)
-            {
-                return (null, riskRefusal);
-            }
-            var review = decision.Action == RiskAction.Review;
-            var held = order.Arrival != RealTime || target.Card is not null || review;
-            var use = target.Card is not null ? BalanceUse.OwnCardWithdrawal : BalanceUse.TransferOut;
-            var (legs, limitRefusal) = await limits.PrepareAsync(payer, use, order.AmountFen, id, held, cancellationToken);
-            if (limitRefusal is not null)
-            {
-                return (null, limitRefusal);
-            }
-            var (verified, verifyRefusal) = await VerifyAsync(payer, order, target, decision.Action == RiskAction.StepUp, cancellationToken);
-            if (verifyRefusal is not null)
-            {
-                return (null, verifyRefusal);
-            }
-            var row = NewRow(id, payerId, order, target, verified, notices.PayerShown(payer));
-            row.RiskReview = review;
-            await SaveNewAsync(row, legs);
-            var outcome = target.Card is { } card
-                ? await SubmitCardAsync(row, payer, card, legs)
-                : await SubmitWalletAsync(row, payer, target.Payee!, legs);
-            if (outcome.Item1 is not { Kind: KindWallet, Status: Processing })
-            {
-                // (a wallet transfer still processing — the ledger could not take it yet — has no money held or moved to open a
-                // case about or to learn from; recovery holds it, and the held-without-case worker opens the case of a held one.
-                // A card transfer stays processing while its fund movement is held for review: its case opens now.)
-                await RiskFollowUpAsync(outcome.Item1, decision);
-            }
-            else if (decision.Action != RiskAction.Review)
-            {
-                // RISK-2: counted in the velocity windows now — recovery completes it without the event; the windows err
-                // towards counting, as their rebuild from the decision log does.
-                await risk.CompletedAsync(decision.Event, CancellationToken.None);
-            }
-            return outcome;
+            return Replay(raced, order, target);
         }
-        finally
+        var id = Guid.CreateVersion7();
+        var riskEvent = RiskEventOf(id, payer, order, target);
+        var decision = await risk.DecideAsync(riskEvent, cancellationToken);
+        if (RiskRefusal(decision) is { } riskRefusal)
         {
-            await RowClaims.ReleaseAsync(payerRow, nameof(UserRow.TransferringSince), at);
+            return (null, riskRefusal);
         }
+        var review = decision.Action == RiskAction.Review;
+        var held = order.Arrival != RealTime || target.Card is not null || review;
+        var use = target.Card is not null ? BalanceUse.OwnCardWithdrawal : BalanceUse.TransferOut;
+        var (legs, limitRefusal) = await limits.PrepareAsync(payer, use, order.AmountFen, id, held, cancellationToken);
+        if (limitRefusal is not null)
+        {
+            return (null, limitRefusal);
+        }
+        var (verified, verifyRefusal) = await VerifyAsync(payer, order, target, decision.Action == RiskAction.StepUp, cancellationToken);
+        if (verifyRefusal is not null)
+        {
+            return (null, verifyRefusal);
+        }
+        var row = NewRow(id, payerId, order, target, verified, notices.PayerShown(payer));
+        row.RiskReview = review;
+        await SaveNewAsync(row, legs);
+        var outcome = target.Card is { } card
+            ? await SubmitCardAsync(row, payer, card, legs)
+            : await SubmitWalletAsync(row, payer, target.Payee!, legs);
+        if (outcome.Item1 is not { Kind: KindWallet, Status: Processing })
+        {
+            // (a wallet transfer still processing — the ledger could not take it yet — has no money held or moved to open a
+            // case about or to learn from; recovery holds it, and the held-without-case worker opens the case of a held one.
+            // A card transfer stays processing while its fund movement is held for review: its case opens now.)
+            await RiskFollowUpAsync(outcome.Item1, decision);
+        }
+        else if (decision.Action != RiskAction.Review)
+        {
+            // RISK-2: counted in the velocity windows now — recovery completes it without the event; the windows err
+            // towards counting, as their rebuild from the decision log does (a held one is counted when released).
+            risk.Counted(decision.Event);
+        }
+        return outcome;
     }
 
     private async Task<TransferProblem?> RefusePayerAsync(UserRow payer, TransferOrder order, TransferTarget target, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
 using Zhifu.Tests.Lifecycle;
 using Zhifu.Tests.Transfers;
@@ -137,6 +138,34 @@ public sealed class RiskRuleTests : IAsyncLifetime
         var fourth = await PayAsync("RISK-ORDER-4", 100);
         Assert.Equal(HttpStatusCode.Forbidden, fourth.StatusCode);
         Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(fourth));
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK2_withdrawals_sent_at_once_are_counted_one_after_another_by_a_velocity_sum()
+    {
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(200_000);
+        var card = await zhang.CardTokenAsync("debit");
+        await PutRuleAsync(_server, "T-OUTSUM", "velocity", new { subject = "user", windowMinutes = 60, maxSumFen = 100_000 }, "review",
+            "withdrawal");
+        var bank = new Bank.BankAdminClient(new HttpClient(),
+            _server.Services.GetRequiredService<Zhifu.Server.Banking.BankChannelAddress>().BaseAddress!);
+        await bank.SetFaultsAsync(new Bank.BankAdminClient.Faults(LatencyMs: 300), Ct); // each withdrawal is still under way as the next is decided
+        var sent = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => zhang.Wallet.PostAsJsonAsync("/api/wallet/me/withdrawals", new
+        {
+            requestId = Guid.NewGuid().ToString("N"), cardToken = card, amountFen = 40_000, paymentPassword = Party.PaymentPassword,
+        }, Ct)));
+        await bank.SetFaultsAsync(new Bank.BankAdminClient.Faults(), Ct);
+        var statuses = new List<string>();
+        foreach (var response in sent)
+        {
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.True(response.IsSuccessStatusCode, body.ToString());
+            statuses.Add(body.GetProperty("status").GetString()!);
+        }
+        // ¥400 + ¥400 pass; the third would make ¥1,200 in the hour against the rule's ¥1,000: held for review, whichever came last
+        Assert.Equal(1, statuses.Count(s => s == "review"));
         await TransferKit.AssertVerifiedAsync(_server);
     }
 
