@@ -44,6 +44,16 @@ public sealed class ClassThreeChoice(DatabaseOptions database, WalletCredentials
         {
             return refused;
         }
+        var me = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
+        if (!await db.Set<ClassThreeHolderRow>().AnyAsync(h => h.IdNumberIndex == me.IdNumberIndex && h.UserId == otherId, cancellationToken))
+        {
+            // The choice named the wallet that held the ID number's Class Ⅲ when it was offered; another wallet's choice has moved
+            // it since (three wallets of one ID number). Acting on the old one would leave two Class Ⅲ wallets: the class is set
+            // again from the evidence — Class Ⅲ if free now, else a new choice naming the wallet that holds it.
+            await ClassThreeRule.AssignAsync(db, me, record, clock.UtcNow, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            return RealNameErrors.ChoiceChanged;
+        }
         if (keep == otherId)
         {
             record.ClassThreeHeldBy = null; // the other keeps Class Ⅲ; this wallet stays Class Ⅱ
@@ -63,11 +73,17 @@ public sealed class ClassThreeChoice(DatabaseOptions database, WalletCredentials
             await merges.MergeAsync(userId, otherId, cancellationToken);
             return null;
         }
-        var me = await db.Set<UserRow>().FirstAsync(u => u.Id == userId, cancellationToken);
         var other = await db.Set<UserRow>().FirstAsync(u => u.Id == otherId, cancellationToken);
         await ClassThreeRule.HandOverAsync(db, me, other, clock.UtcNow, cancellationToken);
         record.ClassThreeHeldBy = null;
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return RealNameErrors.ChoiceChanged; // another wallet's hand-over won at the same moment
+        }
         return null;
     }
 }

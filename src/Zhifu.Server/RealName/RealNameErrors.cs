@@ -33,6 +33,8 @@ public static class RealNameErrors
     public static readonly WalletError InvalidChoice = new(400, "INVALID_CLASS_THREE_CHOICE",
         "请选择保留的账户和处理方式（downgrade 降级或 merge 合并；合并只能并入本账户）",
         "Choose the account to keep and downgrade or merge (a merge moves the other wallet into this one)");
+    public static readonly WalletError ChoiceChanged = new(409, "CLASS_THREE_CHOICE_CHANGED",
+        "Ⅲ类账户的归属已变化（另一账户刚刚作出了选择），请刷新后重新选择", "Which wallet holds Class Ⅲ changed meanwhile; look again and choose");
     public static readonly WalletError ChoiceAccountNotFound = new(404, "CLASS_THREE_CHOICE_ACCOUNT_NOT_FOUND",
         "该账户不在本次Ⅲ类账户选择之中", "That account is not part of this Class Ⅲ choice");
 }

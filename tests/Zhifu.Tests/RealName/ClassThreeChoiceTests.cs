@@ -89,6 +89,39 @@ public sealed class ClassThreeChoiceTests(RealNameServerFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task ACC2_with_three_wallets_of_one_ID_number_a_choice_made_stale_by_another_is_offered_again_never_two_class_three()
+    {
+        var holder = TestHolder.New();
+        var first = await RealNameKit.VerifiedWalletAsync(Server, holder, FiveBanks);
+        async Task<(HttpClient Client, Guid UserId)> AnotherAsync()
+        {
+            var again = holder with { Phone = TestHolder.NewPhone() };
+            var wallet = await RealNameKit.VerifiedWalletAsync(Server, again, FiveBanks); // capped at Class Ⅱ
+            await RealNameKit.SetPaymentPasswordAsync(Server, wallet.Client, again.Phone);
+            return wallet;
+        }
+        var (second, third) = (await AnotherAsync(), await AnotherAsync());
+        var idIndex = await IdIndexAsync(second.UserId);
+        Assert.Equal(first.UserId, (await RealNameKit.StatusAsync(third.Client)).GetProperty("classThreeChoice").GetProperty("otherUserId").GetGuid());
+
+        // the second wallet takes Class Ⅲ from the first
+        Assert.Equal(HttpStatusCode.OK, (await ChooseAsync(second.Client, Choice(second.UserId, "downgrade"))).StatusCode);
+        Assert.Equal([second.UserId], await ClassThreeWalletsAsync(idIndex));
+
+        // the third's choice still names the first: acting on it would leave the second Class Ⅲ as well — offered again instead
+        await OperatorApiTests.AssertProblemAsync(await ChooseAsync(third.Client, Choice(third.UserId, "downgrade")), 409,
+            "CLASS_THREE_CHOICE_CHANGED");
+        Assert.Equal([second.UserId], await ClassThreeWalletsAsync(idIndex));
+        var offered = (await RealNameKit.StatusAsync(third.Client)).GetProperty("classThreeChoice");
+        Assert.Equal(second.UserId, offered.GetProperty("otherUserId").GetGuid());
+
+        Assert.Equal(HttpStatusCode.OK, (await ChooseAsync(third.Client, Choice(third.UserId, "downgrade"))).StatusCode);
+        Assert.Equal([third.UserId], await ClassThreeWalletsAsync(idIndex));
+        Assert.Equal(2, (await RealNameKit.StatusAsync(second.Client)).GetProperty("accountClass").GetInt32());
+        Assert.Equal(2, (await RealNameKit.StatusAsync(first.Client)).GetProperty("accountClass").GetInt32());
+    }
+
+    [Fact]
     public async Task ACC6_a_wallet_frozen_by_an_operator_is_not_emptied_by_a_merge_and_a_downgrade_is_still_possible()
     {
         var (first, second) = await TwoClassThreeCandidatesAsync();
@@ -279,6 +312,20 @@ public sealed class ClassThreeChoiceTests(RealNameServerFixture fixture) : IClas
         }
         await RealNameKit.SetPaymentPasswordAsync(Server, second.Client, again.Phone);
         return (first, second);
+    }
+
+    private async Task<byte[]> IdIndexAsync(Guid userId)
+    {
+        await using var db = Server.Database.Options.CreateContext();
+        return (await db.Set<UserRow>().AsNoTracking().SingleAsync(u => u.Id == userId, Ct)).IdNumberIndex!;
+    }
+
+    /// <summary>The wallets of one ID number that are Class Ⅲ now (ACC-2: at most one).</summary>
+    private async Task<List<Guid>> ClassThreeWalletsAsync(byte[] idIndex)
+    {
+        await using var db = Server.Database.Options.CreateContext();
+        return await db.Set<UserRow>().AsNoTracking().Where(u => u.IdNumberIndex == idIndex && u.AccountClass == 3).Select(u => u.Id)
+            .ToListAsync(Ct);
     }
 
     private async Task<(Guid Wallet, Guid Consumption)> AccountsOfAsync(Guid userId)

@@ -22,5 +22,7 @@ internal sealed class ClassThreeHolderRowMapping : IEntityTypeConfiguration<Clas
         e.ToTable("class_three_holders");
         e.HasKey(x => x.IdNumberIndex);
         e.HasIndex(x => x.UserId).IsUnique();
+        // two hand-overs (or a hand-over and a verification passing it on) at once: the second finds it moved, never both win
+        e.Property(x => x.UserId).IsConcurrencyToken();
     }
 }

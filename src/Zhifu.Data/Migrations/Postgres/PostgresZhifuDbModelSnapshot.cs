@@ -393,6 +393,7 @@ namespace Zhifu.Data.Migrations.Postgres
                         .HasColumnName("since");
 
                     b.Property<Guid>("UserId")
+                        .IsConcurrencyToken()
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 

@@ -394,6 +394,7 @@ namespace Zhifu.Data.Migrations.Sqlite
                         .HasColumnName("since");
 
                     b.Property<byte[]>("UserId")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasColumnType("BLOB")
                         .HasColumnName("user_id");
