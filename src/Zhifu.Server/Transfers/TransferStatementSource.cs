@@ -11,7 +11,8 @@ namespace Zhifu.Server.Transfers;
 /// for the payee once the money has arrived, at the time it arrived (a 24-hour transfer sent yesterday is today's income, and
 /// a client paging from its newest line still finds it). A transfer to a card leaves through a fund movement's bank hold: its line names that
 /// movement in <see cref="StatementEntry.AlsoExplainedBy"/>, so the detail shows the hold and its post or void, and Funds
-/// shows no second line for it.
+/// shows no second line for it. A transfer to a card shows while still <c>processing</c> too (its money is held while the bank's
+/// answer or a risk review is awaited — hours at times, CARD-4); a wallet transfer still processing has nothing held yet.
 /// </summary>
 public sealed class TransferStatementSource(DatabaseOptions database) : IStatementSource
 {
@@ -32,8 +33,9 @@ public sealed class TransferStatementSource(DatabaseOptions database) : IStateme
         if (outgoing || toCard)
         {
             var sent = db.Set<WalletTransferRow>().AsNoTracking().Where(t =>
-                t.PayerUserId == query.UserId && t.Status != WalletTransfers.Processing && t.Status != WalletTransfers.Failed
-                && ((outgoing && t.Kind == WalletTransfers.KindWallet) || (toCard && t.Kind == WalletTransfers.KindCard)));
+                t.PayerUserId == query.UserId && t.Status != WalletTransfers.Failed
+                && ((outgoing && t.Kind == WalletTransfers.KindWallet && t.Status != WalletTransfers.Processing)
+                    || (toCard && t.Kind == WalletTransfers.KindCard)));
             page.AddRange((await StatementWindow.PageOf(sent, bounded, t => t.CreatedAt, t => t.Id).ToListAsync(cancellationToken))
                 .Select(t => Entry(t, query.UserId)));
         }
@@ -52,8 +54,8 @@ public sealed class TransferStatementSource(DatabaseOptions database) : IStateme
     {
         await using var db = database.CreateContext();
         var t = await db.Set<WalletTransferRow>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == recordId, cancellationToken);
-        var payerSees = t is not null && t.PayerUserId == userId && t.Status != WalletTransfers.Processing
-            && t.Status != WalletTransfers.Failed;
+        var payerSees = t is not null && t.PayerUserId == userId && t.Status != WalletTransfers.Failed
+            && (t.Status != WalletTransfers.Processing || t.Kind == WalletTransfers.KindCard);
         var shown = payerSees || (t is not null && t.PayeeUserId == userId && t.Status == WalletTransfers.Succeeded);
         return shown ? Entry(t!, userId) : null;
     }

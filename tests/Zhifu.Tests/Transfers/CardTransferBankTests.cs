@@ -64,6 +64,12 @@ public sealed class CardTransferBankTests : IAsyncLifetime
         var id = (await sent.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
         var held = ((await zhang.BalanceAsync()).Balance, await zhang.RemainingAsync("daily-amount"));
         Assert.Equal((before - 4_000, daily - 4_000), held);
+        // the money held for it is on the statement meanwhile, as a withdrawal in the same state would be
+        var statement = await zhang.Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/me/statement?kind=transfer-to-card", Ct);
+        var line = Assert.Single(statement.GetProperty("entries").EnumerateArray());
+        Assert.Equal((id.ToString(), -4_000L, "processing"), (line.GetProperty("recordId").GetString(), line.GetProperty("amountFen").GetInt64(),
+            line.GetProperty("status").GetString()));
+        Assert.Equal(HttpStatusCode.OK, (await zhang.Wallet.GetAsync($"/api/wallet/me/statement/{id}", Ct)).StatusCode);
 
         await Bank.SetFaultsAsync(new BankAdminClient.Faults(), Ct);
         await _server.Services.GetRequiredService<FundsRecoveryWorker>().RunOnceAsync(Ct);
