@@ -211,26 +211,41 @@ public static class PasswordlessEndpoints
         public static bool Has(string roles, string? role) => role is not null && roles.Split(',').Contains(role);
     }
 
+    /// <summary>The operator's agreement search, posted so a phone never goes into an address (ACC-8).</summary>
+    public sealed record AgreementSearchRequest(string? Phone, string? MchId, string? State, int? Limit, int? Page);
+
+    private static async Task<IResult> SearchAgreementsAsync(string? phone, string? mchid, string? state, int? limit, int? page,
+        ClaimsPrincipal user, PasswordlessQueries queries, HttpContext h)
+    {
+        if (Paging(h, limit, page, 50, out var skip, out var take) is { } bad)
+        {
+            return bad;
+        }
+        if (state is not null && !PasswordlessQueries.SearchStates.Contains(state))
+        {
+            return ApiProblem.Create(h, 400, "INVALID_STATE", "state 须为 SIGNED 或 TERMINATED", "state must be SIGNED or TERMINATED",
+                "state");
+        }
+        var search = new AgreementSearch(Blank(phone), Blank(mchid), state, skip, take);
+        var found = await queries.SearchAsync(search, OperatorActor.Of(user), h.RequestAborted);
+        h.Response.Headers["X-Total-Count"] = found.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Results.Ok(found.Rows);
+    }
+
     public static void MapOperator(WebApplication app)
     {
         var group = app.MapGroup("/api/ops/passwordless").WithTags("Operator: passwordless payment");
-        group.MapGet("/agreements", async (string? phone, string? mchid, string? state, int? limit, int? page, ClaimsPrincipal user,
-            PasswordlessQueries queries, HttpContext h) =>
-        {
-            if (Paging(h, limit, page, 50, out var skip, out var take) is { } bad)
-            {
-                return bad;
-            }
-            if (state is not null && !PasswordlessQueries.SearchStates.Contains(state))
-            {
-                return ApiProblem.Create(h, 400, "INVALID_STATE", "state 须为 SIGNED 或 TERMINATED", "state must be SIGNED or TERMINATED",
-                    "state");
-            }
-            var search = new AgreementSearch(Blank(phone), Blank(mchid), state, skip, take);
-            var found = await queries.SearchAsync(search, OperatorActor.Of(user), h.RequestAborted);
-            h.Response.Headers["X-Total-Count"] = found.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Ok(found.Rows);
-        }).RequireAuthorization(OperatorLifecycleEndpoints.Roles(OperatorRoles.Agreements.Split(',')));
+        var agreementRoles = OperatorLifecycleEndpoints.Roles(OperatorRoles.Agreements.Split(','));
+        group.MapGet("/agreements", (string? mchid, string? state, int? limit, int? page, ClaimsPrincipal user, PasswordlessQueries queries,
+            HttpContext h) => h.Request.Query.ContainsKey("phone")
+                // ACC-8: a phone in a URL stays in browser history and access logs — and ignoring it would answer everyone's
+                ? Task.FromResult(ApiProblem.Create(h, 400, "PHONE_NOT_IN_URL", "按手机号查询请用 POST /api/ops/passwordless/agreements/search",
+                    "Search by phone with POST /api/ops/passwordless/agreements/search", "phone"))
+                : SearchAgreementsAsync(null, mchid, state, limit, page, user, queries, h))
+            .RequireAuthorization(agreementRoles);
+        group.MapPost("/agreements/search", (AgreementSearchRequest? request, ClaimsPrincipal user, PasswordlessQueries queries, HttpContext h) =>
+            SearchAgreementsAsync(request?.Phone, request?.MchId, request?.State, request?.Limit, request?.Page, user, queries, h))
+            .RequireAuthorization(agreementRoles);
         group.MapGet("/report", async (string? format, PasswordlessOversight oversight, HttpContext h) =>
         {
             var report = await oversight.ReportAsync(h.RequestAborted);

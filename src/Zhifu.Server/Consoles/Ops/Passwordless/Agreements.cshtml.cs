@@ -10,14 +10,16 @@ namespace Zhifu.Server.Consoles.Ops.Passwordless;
 
 /// <summary>
 /// 免密协议查询 (PWL-5, PWL-6, SEC-2): agreements by the user's phone (blind index, audited), merchant and state, masked, paged on
-/// the server through <see cref="PasswordlessQueries.SearchAsync"/> — the query <c>GET /api/ops/passwordless/agreements</c> runs.
+/// the server through <see cref="PasswordlessQueries.SearchAsync"/> — the query <c>POST /api/ops/passwordless/agreements/search</c>
+/// runs. The phone is posted, never put in the address (ACC-8): a URL stays in browser history and access logs; a search by
+/// phone pages with posted buttons.
 /// </summary>
 [Authorize(AuthenticationSchemes = OperatorAuth.Scheme, Roles = PasswordlessEndpoints.OperatorRoles.Agreements)]
 public sealed class AgreementsModel(PasswordlessQueries queries) : PageModel
 {
     public static readonly int[] PageSizes = [20, 50, PasswordlessQueries.SearchPageMax];
 
-    [BindProperty(SupportsGet = true)] public string? Phone { get; set; }
+    [BindProperty] public string? Phone { get; set; }
     [BindProperty(SupportsGet = true)] public string? MchId { get; set; }
     [BindProperty(SupportsGet = true)] public string? State { get; set; }
     [BindProperty(SupportsGet = true)] public int PageNumber { get; set; } = 1;
@@ -31,11 +33,20 @@ public sealed class AgreementsModel(PasswordlessQueries queries) : PageModel
 
     public string Query(int page) => QueryString.Create(new KeyValuePair<string, string?>[]
     {
-        new("phone", Phone), new("mchId", MchId), new("state", State),
+        new("mchId", MchId), new("state", State),
         new("pageSize", PageSize.ToString(CultureInfo.InvariantCulture)), new("pageNumber", page.ToString(CultureInfo.InvariantCulture)),
     }).Value!;
 
-    public async Task OnGetAsync()
+    /// <summary>Without a phone (merchant id and state only): an address that can be kept and shared.</summary>
+    public Task OnGetAsync()
+    {
+        Phone = null;
+        return SearchAsync();
+    }
+
+    public Task OnPostAsync() => SearchAsync();
+
+    private async Task SearchAsync()
     {
         var en = ConsoleText.IsEnglish(HttpContext);
         Phone = string.IsNullOrWhiteSpace(Phone) ? null : Phone.Trim();
