@@ -236,6 +236,13 @@ public sealed class WalletConsoleMoreTests(Browser browser) : IClassFixture<Brow
         Assert.Contains("网页浏览器 " + (await DeviceCookieAsync(other)).Value[^4..], sessions, StringComparison.Ordinal);
         await AssertFitsAsync(home);
         await Browser.ShotAsync(home, "wallet-39-security-devices");
+        // ACC-7: a new login password is typed twice; a slip is told before the code is spent and the session stays
+        await home.ClickAsync("#login-password summary");
+        await home.FillAsync("#login-password-new", "Zhang@2027new");
+        await home.FillAsync("#login-password-confirm", "Zhang@2027nwe");
+        await home.ClickAsync("#login-password button.wide");
+        await home.WaitForSelectorAsync("#login-password >> text=两次输入的新密码不一致");
+        Assert.EndsWith("/wallet/security", new Uri(home.Url).AbsolutePath, StringComparison.Ordinal);
         Assert.Equal("¥530.00", await BalanceAsync(home));
     }
 

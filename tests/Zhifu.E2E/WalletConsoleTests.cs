@@ -84,7 +84,8 @@ public sealed class WalletConsoleTests(Browser browser) : IClassFixture<Browser>
     [Fact]
     public async Task A_transfer_arriving_in_2_hours_shows_the_payee_masked_and_is_revoked_before_it_arrives()
     {
-        await using var server = await ZhifuTestServer.StartAsync();
+        // TRF-3's large-amount reminder at ¥50 a day, so this ¥88.80 transfer asks for it
+        await using var server = await ZhifuTestServer.StartAsync(null, "--Regulation:LargeConfirmationPersonDailyFen=5000");
         var page = await SignedInAsync(browser, server);
         await page.ClickAsync("#go-transfer");
         await page.FillAsync("#phone", LiSi);
@@ -103,6 +104,17 @@ public sealed class WalletConsoleTests(Browser browser) : IClassFixture<Browser>
         await page.FillAsync("#payment-password", PaymentPassword);
         await AssertFitsAsync(page);
         await Browser.ShotAsync(page, "wallet-08-transfer-confirm");
+        await page.ClickAsync("#confirm");
+        await page.WaitForSelectorAsync("#warning");
+        var reminder = await page.InnerTextAsync("#warning"); // said to a person in words: no token names, no requirement ids
+        Assert.Contains("大额转账提醒", reminder, StringComparison.Ordinal);
+        Assert.Contains("¥88.80", reminder, StringComparison.Ordinal);
+        Assert.DoesNotContain("confirmationToken", reminder, StringComparison.Ordinal);
+        Assert.DoesNotContain("TRF-", reminder, StringComparison.Ordinal);
+        if (await page.InputValueAsync("#payment-password") is { Length: 0 })
+        {
+            await page.FillAsync("#payment-password", PaymentPassword);
+        }
         await page.ClickAsync("#confirm");
         await page.WaitForSelectorAsync("#revoke");
         Assert.Contains("待到账", await page.InnerTextAsync("#transfer-status"), StringComparison.Ordinal);
@@ -205,6 +217,11 @@ public sealed class WalletConsoleTests(Browser browser) : IClassFixture<Browser>
         var page = await browser.PageAsync(server.BaseAddress, Width, Height);
         await page.GotoAsync("/wallet/login");
         await page.ClickAsync("#signup");
+        await Browser.AtAsync(page, "**/wallet/signup");
+        await page.GotoAsync("/lang?to=en&back=%2Fwallet%2Fsignup"); // the agreement in the language the page is read in
+        Assert.Contains("Zhifu Payment Service Agreement", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.DoesNotContain("知付支付服务协议", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        await page.GotoAsync("/lang?to=zh&back=%2Fwallet%2Fsignup");
         await page.FillAsync("#phone", phone);
         await page.ClickAsync("#send-code");
         await page.WaitForSelectorAsync("text=验证码已发送");
@@ -235,6 +252,13 @@ public sealed class WalletConsoleTests(Browser browser) : IClassFixture<Browser>
         Assert.Equal(1, await page.Locator("#realname-form").CountAsync());
         await AssertFitsAsync(page);
         await Browser.ShotAsync(page, "wallet-21-real-name");
+        // refused (a wrong check digit): said, and the ID number is not written back into the page (ACC-8)
+        await page.FillAsync("#name", "测试人");
+        await page.FillAsync("#id-number", "110101199003077770");
+        await page.ClickAsync("#verify");
+        await page.WaitForSelectorAsync("#error");
+        Assert.DoesNotContain("110101199003077770", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.Equal("测试人", await page.InputValueAsync("#name"));
     }
 
     [Fact]
@@ -244,6 +268,16 @@ public sealed class WalletConsoleTests(Browser browser) : IClassFixture<Browser>
         await RiskRuleAsync(server, "E2E-STEP-UP", "topup", 20_000, "step-up");
         await RiskRuleAsync(server, "E2E-REVIEW", "transfer", 10_000, "review");
         var page = await SignedInAsync(browser, server);
+        await page.GotoAsync("/wallet/TOPUP"); // the route ignores case: still the top-up form, never the withdrawal's
+        Assert.Contains("充值", await page.InnerTextAsync("h1"), StringComparison.Ordinal);
+        Assert.DoesNotContain("提现", await page.InnerTextAsync("h1"), StringComparison.Ordinal);
+        await page.FillAsync("#amount", "0.001"); // told in yuan, as the field asks — never in fen
+        await page.ClickAsync("#next");
+        await page.WaitForSelectorAsync(".field-error");
+        Assert.Contains("元", await page.InnerTextAsync(".field-error"), StringComparison.Ordinal);
+        Assert.DoesNotContain("分", await page.InnerTextAsync(".field-error"), StringComparison.Ordinal);
+        var odd = await page.GotoAsync("/lang?to=zh&back=%2Fwallet%09x"); // a control character in back: home, never a 500
+        Assert.Equal(200, odd!.Status);
 
         await page.GotoAsync("/wallet/topup");
         await page.FillAsync("#amount", "300");

@@ -47,6 +47,17 @@ public sealed class WalletPasswordlessTests(Browser browser) : IClassFixture<Bro
         await page.WaitForSelectorAsync("#elderly-note");
         Assert.False(await page.IsCheckedAsync("#accept-terms")); // never pre-ticked
         Assert.False(await page.IsCheckedAsync("#elderly-confirm"));
+        // PWL-2: an elderly user's core terms are larger than the page's text
+        var (termSize, textSize) = (await page.EvalOnSelectorAsync<string>("#core-terms li", "e => getComputedStyle(e).fontSize"),
+            await page.EvalOnSelectorAsync<string>("#accept-terms", "e => getComputedStyle(e.closest('label')).fontSize"));
+        Assert.True(double.Parse(termSize[..^2], System.Globalization.CultureInfo.InvariantCulture)
+            > double.Parse(textSize[..^2], System.Globalization.CultureInfo.InvariantCulture), $"{termSize} vs {textSize}");
+        // …in the language the wallet is read in
+        await page.GotoAsync($"/lang?to=en&back={Uri.EscapeDataString($"/wallet/passwordless/sign?preSignId={preSignId}")}");
+        Assert.Contains("without your payment password", await page.InnerTextAsync("#core-terms"), StringComparison.Ordinal);
+        Assert.DoesNotContain("无需输入支付密码", await page.InnerTextAsync("#core-terms"), StringComparison.Ordinal);
+        await page.GotoAsync($"/lang?to=zh&back={Uri.EscapeDataString($"/wallet/passwordless/sign?preSignId={preSignId}")}");
+        await page.WaitForSelectorAsync("#core-terms");
         await AssertFitsAsync(page);
         await Browser.ShotAsync(page, "wallet-40-passwordless-confirm-elderly");
 
@@ -59,10 +70,11 @@ public sealed class WalletPasswordlessTests(Browser browser) : IClassFixture<Bro
         }
         await page.ClickAsync("#sign");
         await page.WaitForSelectorAsync(".field-error >> text=请再次确认");
+        await page.CheckAsync("#elderly-confirm");
         await page.ClickAsync("#send-code");
         await page.WaitForSelectorAsync("text=验证码已发送到您的手机");
-        await page.CheckAsync("#accept-terms");
-        await page.CheckAsync("#elderly-confirm");
+        Assert.True(await page.IsCheckedAsync("#accept-terms")); // the user's own ticks stay across the code's round trip
+        Assert.True(await page.IsCheckedAsync("#elderly-confirm"));
         await page.FillAsync("#payment-password", PaymentPassword);
         await page.FillAsync("#sms-code", await LatestCodeAsync(server, WangWu));
         await page.ClickAsync("#sign");

@@ -13,6 +13,9 @@ public sealed class WalletSignUp(WalletAccounts accounts, OneTimeCodes codes, Pa
     public const string AgreementTitle = "知付支付服务协议";
     public const string AgreementSummary =
         "开通即表示您同意知付为您开立支付账户并按协议提供支付服务；账户与手机号一一对应；请妥善保管密码与验证码。";
+    public const string AgreementTitleEn = "Zhifu Payment Service Agreement";
+    public const string AgreementSummaryEn =
+        "By opening, you agree that Zhifu opens a payment account for you and serves you under the agreement; one account per mobile number; keep your passwords and codes to yourself.";
 
     public string AgreementVersion => options.AgreementVersion;
 

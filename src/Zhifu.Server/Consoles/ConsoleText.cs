@@ -30,8 +30,7 @@ public static class ConsoleText
             {
                 HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365), IsEssential = true,
             });
-            var local = back is { Length: > 1 and <= 512 } b && b[0] == '/' && b[1] != '/' && b[1] != '\\';
-            return Results.LocalRedirect(local ? back! : "/");
+            return Results.LocalRedirect(Wallet.WalletText.Local(back) ?? "/"); // a control character in it is no 500
         }).ExcludeFromDescription();
     }
 }

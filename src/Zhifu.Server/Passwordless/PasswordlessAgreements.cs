@@ -18,9 +18,10 @@ namespace Zhifu.Server.Passwordless;
 public sealed record PreSignRequest(string SignScene, string AppId, string? OpenId, long PlanId, string OutContractCode,
     string DisplayAccount, string NotifyUrl, string? OutUserCode);
 
-/// <summary>What the wallet shows before the user signs (PWL-1, PWL-2): who asks, the core terms, the limits offered.</summary>
+/// <summary>What the wallet shows before the user signs (PWL-1, PWL-2): who asks, the core terms (in Chinese, and in English
+/// for a wallet shown in English: the user chooses knowingly in the language they read), the limits offered.</summary>
 public sealed record PasswordlessOffer(string Kind, string? PreSignId, string? Merchant, string? DisplayAccount, string TextVersion,
-    long PerPaymentLimitFen, long DailyLimitFen, bool Elderly, IReadOnlyList<string> CoreTerms);
+    long PerPaymentLimitFen, long DailyLimitFen, bool Elderly, IReadOnlyList<string> CoreTerms, IReadOnlyList<string> CoreTermsEn);
 
 /// <summary>The user's signature (PWL-1, PWL-2): payment password, SMS code, explicit acceptance, optional lower limits, and
 /// for an elderly user the extra confirmation and the risk-tolerance answers (each 1 = the prudent answer).</summary>
@@ -117,6 +118,15 @@ public sealed class PasswordlessAgreements(DatabaseOptions database, Passwordles
         "每一笔免密扣款都会记录在账单中；年满 60 周岁的用户每笔都会收到短信提醒。",
     ];
 
+    /// <summary>The same core terms in English, term for term.</summary>
+    public static IReadOnlyList<string> CoreTermsEn(string merchant, long perPayment, long daily) =>
+    [
+        $"Once on, {merchant} may take up to {new Money(perPayment)} a payment and {new Money(daily)} a day from your wallet without your payment password.",
+        "Above those limits, or when a payment looks unusual, you confirm it in the wallet with your payment password; nothing is taken automatically.",
+        "You can turn it off at any time in Me › Passwordless payment with one tap, at once; you can complain directly about any passwordless payment.",
+        "Every passwordless payment is on your statement; users aged 60 or over get a text message for each one.",
+    ];
+
     /// <summary>What the user is asked to sign: a merchant's pre-sign (by its id) or the payment-code agreement (pre-sign null).</summary>
     public async Task<(PasswordlessOffer? Offer, WalletError? Error)> OfferAsync(Guid userId, string? preSignId, CancellationToken ct)
     {
@@ -130,7 +140,7 @@ public sealed class PasswordlessAgreements(DatabaseOptions database, Passwordles
         {
             var (per, day) = Caps(null, elderly);
             return (new PasswordlessOffer(PasswordlessAgreementRow.KindOfflineCode, null, null, null, options.TextVersion, per, day,
-                elderly, CoreTerms("线下商户（付款码）", per, day)), null);
+                elderly, CoreTerms("线下商户（付款码）", per, day), CoreTermsEn("offline merchants (payment code)", per, day)), null);
         }
         await using var db = database.CreateContext();
         var (row, merchant, error) = await PendingAsync(db, preSignId, ct);
@@ -140,7 +150,7 @@ public sealed class PasswordlessAgreements(DatabaseOptions database, Passwordles
         }
         var (perPayment, daily) = Caps(merchant, elderly);
         return (new PasswordlessOffer(row!.Kind, row.PreSignId, merchant!.Name, row.DisplayAccount, options.TextVersion, perPayment, daily,
-            elderly, CoreTerms(merchant.Name, perPayment, daily)), null);
+            elderly, CoreTerms(merchant.Name, perPayment, daily), CoreTermsEn(merchant.Name, perPayment, daily)), null);
     }
 
     private async Task<(PasswordlessAgreementRow?, MerchantRow?, WalletError?)> PendingAsync(ZhifuDb db, string preSignId,

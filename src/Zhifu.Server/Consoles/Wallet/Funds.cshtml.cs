@@ -35,7 +35,8 @@ public sealed class FundsModel(BankCards cards, WalletFunds funds, Accounts.Wall
     [BindProperty]
     public string? RequestId { get; set; }
 
-    public bool TopUp => Kind == "topup";
+    /// <summary>The route's constraint ignores case: <c>/wallet/TOPUP</c> is a top-up too, never the withdrawal form.</summary>
+    public bool TopUp => string.Equals(Kind, "topup", StringComparison.OrdinalIgnoreCase);
     public string MovementKind => TopUp ? FundMovements.TopUp : FundMovements.Withdrawal;
     public IReadOnlyList<BoundCard> Cards { get; private set; } = [];
     public BoundCard? Chosen { get; private set; }
@@ -127,7 +128,8 @@ public sealed class FundsModel(BankCards cards, WalletFunds funds, Accounts.Wall
         }
         if (!Money.TryParseYuan(Amount, out var money) || money.Fen <= 0 || money.Fen > funds.MaxFen(MovementKind))
         {
-            AmountError = Say(FundsErrors.BadAmount);
+            AmountError = T($"请输入正确的金额（元，最多两位小数，单笔不超过 {new Money(funds.MaxFen(MovementKind))}）",
+                $"Enter a valid amount in yuan (at most 2 decimals, at most {new Money(funds.MaxFen(MovementKind))})");
         }
         AmountFen = money.Fen;
         return CardError is null && AmountError is null;

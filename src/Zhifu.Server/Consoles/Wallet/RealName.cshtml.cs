@@ -30,6 +30,7 @@ public sealed class RealNameModel(RealNameVerification verification, RealNameSta
         else
         {
             Error = Say(error);
+            IdNumber = null; // never written back into the page (ACC-8: shown masked only); the name stays for a correction
         }
     }
 }

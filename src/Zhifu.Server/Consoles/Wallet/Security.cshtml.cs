@@ -21,6 +21,11 @@ public sealed class SecurityModel(WalletAccounts accounts, WalletCredentials cre
     [BindProperty]
     public string? NewPassword { get; set; }
 
+    /// <summary>The new password typed twice: one slip would otherwise lock the holder out (every session ends with a new login
+    /// password) — told before the SMS code is spent, as the reset page does.</summary>
+    [BindProperty]
+    public string? ConfirmPassword { get; set; }
+
     [BindProperty]
     public string? PaymentPassword { get; set; }
 
@@ -83,6 +88,11 @@ public sealed class SecurityModel(WalletAccounts accounts, WalletCredentials cre
     public async Task<IActionResult> OnPostLoginPasswordAsync()
     {
         Open = "login-password";
+        if (Differs())
+        {
+            await LoadAsync();
+            return Page();
+        }
         var error = await credentials.ChangeLoginPasswordAsync(UserId, User.SessionId(), Otp?.Trim(), NewPassword, Aborted);
         if (error is null)
         {
@@ -97,7 +107,10 @@ public sealed class SecurityModel(WalletAccounts accounts, WalletCredentials cre
     public async Task OnPostPaymentPasswordAsync()
     {
         Open = "payment-password";
-        Show(await credentials.SetPaymentPasswordAsync(UserId, Otp?.Trim(), NewPassword, Aborted), "支付密码已修改", "Payment password changed");
+        if (!Differs())
+        {
+            Show(await credentials.SetPaymentPasswordAsync(UserId, Otp?.Trim(), NewPassword, Aborted), "支付密码已修改", "Payment password changed");
+        }
         await LoadAsync();
     }
 
@@ -106,6 +119,16 @@ public sealed class SecurityModel(WalletAccounts accounts, WalletCredentials cre
         Message = session != User.SessionId() && await sessions.RevokeOwnAsync(UserId, session, Aborted)
             ? T("已让该设备退出登录", "That device is signed out") : null;
         await LoadAsync();
+    }
+
+    private bool Differs()
+    {
+        if (NewPassword == ConfirmPassword)
+        {
+            return false;
+        }
+        PasswordError = T("两次输入的新密码不一致", "The two new passwords differ");
+        return true;
     }
 
     private void Show(WalletError? error, string zh, string en)

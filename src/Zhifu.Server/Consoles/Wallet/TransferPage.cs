@@ -130,8 +130,12 @@ public abstract partial class TransferPage(WalletTransfers transfers) : WalletPa
                 CodeError = text;
                 break;
             case "LARGE_AMOUNT_CONFIRMATION_REQUIRED":
+                // the API's text tells a client what to send back; a person is told what to check, in words
                 ConfirmationToken = problem.Extra?["confirmationToken"] as string;
-                Warning = text;
+                var (today, limit) = (problem.Extra?["todayTotalFen"] is long t ? new Money(t) : (Money?)null,
+                    problem.Extra?["thresholdFen"] is long l ? new Money(l) : (Money?)null);
+                Warning = T($"大额转账提醒：今日转账累计将达 {today}，超过 {limit}。请核对收款人和金额，确认无误后再次点击确认。",
+                    $"Large-amount reminder: today's transfers would reach {today}, above {limit}. Check the payee and the amount, then confirm again.");
                 break;
             default:
                 Error = text;
