@@ -264,10 +264,10 @@ public sealed class RiskCaseTests : IAsyncLifetime
         await TransferKit.AssertVerifiedAsync(_server);
     }
 
-    [Fact]
-    public async Task RISK4_a_withdrawal_release_that_asked_the_bank_and_stopped_before_its_case_recorded_it_finishes_as_a_release()
+    /// <summary>张三 on <paramref name="device"/>, funded, with a ¥60 withdrawal to his debit card held for review (its case open).</summary>
+    private async Task<(Party Zhang, long Funded, string Card, Guid MovementId)> ReviewedWithdrawalAsync(string device)
     {
-        var zhang = await OnDeviceAsync(_server, DemoCards.ZhangSan, "phone-r");
+        var zhang = await OnDeviceAsync(_server, DemoCards.ZhangSan, device);
         await zhang.FundAsync(50_000);
         var funded = (await zhang.BalanceAsync()).Balance;
         var card = await zhang.CardTokenAsync("debit");
@@ -275,7 +275,13 @@ public sealed class RiskCaseTests : IAsyncLifetime
         var response = await zhang.Wallet.PostAsJsonAsync("/api/wallet/me/withdrawals",
             new { requestId = Guid.NewGuid().ToString("N"), cardToken = card, amountFen = 6_000, paymentPassword = Party.PaymentPassword }, Ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var movementId = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        return (zhang, funded, card, (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid());
+    }
+
+    [Fact]
+    public async Task RISK4_a_withdrawal_release_that_asked_the_bank_and_stopped_before_its_case_recorded_it_finishes_as_a_release()
+    {
+        var (zhang, funded, _, movementId) = await ReviewedWithdrawalAsync("phone-r");
         var id = Assert.Single(await CasesAsync(_server, zhang.UserId)).GetProperty("id").GetGuid();
         await ReleaseStartedAsync(_server, id);
         var hold = _server.Services.GetServices<IRiskHold>().Single(h => h.Kind == RiskKinds.Withdrawal);
@@ -293,15 +299,7 @@ public sealed class RiskCaseTests : IAsyncLifetime
     [Fact]
     public async Task RISK4_releasing_a_withdrawal_whose_card_was_unbound_meanwhile_records_the_void_it_was()
     {
-        var zhang = await OnDeviceAsync(_server, DemoCards.ZhangSan, "phone-w"); // its device, which no finding of fraud may list
-        await zhang.FundAsync(50_000);
-        var funded = (await zhang.BalanceAsync()).Balance;
-        var card = await zhang.CardTokenAsync("debit");
-        await PutRuleAsync(_server, "T-FUNDS", "amount", new { minFen = 5_000 }, "review", "withdrawal");
-        var response = await zhang.Wallet.PostAsJsonAsync("/api/wallet/me/withdrawals",
-            new { requestId = Guid.NewGuid().ToString("N"), cardToken = card, amountFen = 6_000, paymentPassword = Party.PaymentPassword }, Ct);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var movementId = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var (zhang, funded, card, movementId) = await ReviewedWithdrawalAsync("phone-w"); // its device, which no finding of fraud may list
         Assert.Equal(HttpStatusCode.NoContent, (await zhang.Wallet.DeleteAsync($"/api/wallet/me/cards/{card}", Ct)).StatusCode);
 
         var open = Assert.Single(await CasesAsync(_server, zhang.UserId));
