@@ -58,6 +58,10 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
         {
             return Refused(Transfers.TransferErrors.PayerBusy);
         }
+        if (claim is not null && await movements.FindMovementAsync(movementId) is { } waitedFor)
+        {
+            return Repeat(waitedFor, kind, amountFen, card); // a second tap that waited for the first's claim: the first's movement
+        }
         var (outcome, written) = await StartNewAsync(movementId, kind, userId, card, amountFen, paymentPassword, verificationCode,
             origin, cancellationToken);
         // A second tap sent with the first (same requestId) passed the look above before the first wrote its movement; its checks

@@ -51,7 +51,14 @@ public sealed class ClassThreeChoice(DatabaseOptions database, WalletCredentials
             // it since (three wallets of one ID number). Acting on the old one would leave two Class Ⅲ wallets: the class is set
             // again from the evidence — Class Ⅲ if free now, else a new choice naming the wallet that holds it.
             await ClassThreeRule.AssignAsync(db, me, record, clock.UtcNow, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // it moved again meanwhile: the next look offers what stands then
+            }
             return RealNameErrors.ChoiceChanged;
         }
         if (keep == otherId)
@@ -70,11 +77,13 @@ public sealed class ClassThreeChoice(DatabaseOptions database, WalletCredentials
                     return RealNameErrors.MergeRestricted;
                 }
             }
-            await merges.MergeAsync(userId, otherId, cancellationToken);
-            return null;
+            return await merges.MergeAsync(userId, otherId, cancellationToken) is null ? RealNameErrors.ChoiceChanged : null;
         }
         var other = await db.Set<UserRow>().FirstAsync(u => u.Id == otherId, cancellationToken);
-        await ClassThreeRule.HandOverAsync(db, me, other, clock.UtcNow, cancellationToken);
+        if (!await ClassThreeRule.HandOverAsync(db, me, other, clock.UtcNow, cancellationToken))
+        {
+            return RealNameErrors.ChoiceChanged; // moved since the look above: the holder row read now is what the save is held to
+        }
         record.ClassThreeHeldBy = null;
         try
         {

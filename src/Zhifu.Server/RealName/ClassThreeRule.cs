@@ -44,13 +44,22 @@ internal static class ClassThreeRule
         user.AccountClass = accountClass;
     }
 
-    /// <summary>Moves the ID number's Class Ⅲ to <paramref name="keeper"/>; the other wallet drops to Class Ⅱ.</summary>
-    public static async Task HandOverAsync(ZhifuDb db, UserRow keeper, UserRow other, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Moves the ID number's Class Ⅲ from <paramref name="other"/> to <paramref name="keeper"/>; the other wallet drops to
+    /// Class Ⅱ. False (nothing changed) when <paramref name="other"/> no longer holds it — another wallet's choice moved it
+    /// since the caller looked; the holder row's concurrency token then refuses a save racing another hand-over.
+    /// </summary>
+    public static async Task<bool> HandOverAsync(ZhifuDb db, UserRow keeper, UserRow other, DateTimeOffset now, CancellationToken ct)
     {
         var holder = await db.Set<ClassThreeHolderRow>().FirstAsync(h => h.IdNumberIndex == keeper.IdNumberIndex, ct);
+        if (holder.UserId != other.Id)
+        {
+            return false;
+        }
         holder.UserId = keeper.Id;
         holder.Since = now;
         keeper.AccountClass = AccountClasses.Three;
         other.AccountClass = Math.Min(other.AccountClass, AccountClasses.Two);
+        return true;
     }
 }

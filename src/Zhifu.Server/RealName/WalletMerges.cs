@@ -25,8 +25,9 @@ public sealed class WalletMerges(
 {
     private const int MoveAttemptsMax = 10;
 
-    /// <summary>Closes <paramref name="otherId"/> and moves everything it holds into <paramref name="keeperId"/>.</summary>
-    public async Task<WalletMergeRow> MergeAsync(Guid keeperId, Guid otherId, CancellationToken cancellationToken)
+    /// <summary>Closes <paramref name="otherId"/> and moves everything it holds into <paramref name="keeperId"/>; null (nothing
+    /// done) when <paramref name="otherId"/> no longer holds the ID number's Class Ⅲ (another wallet's choice moved it).</summary>
+    public async Task<WalletMergeRow?> MergeAsync(Guid keeperId, Guid otherId, CancellationToken cancellationToken)
     {
         var now = clock.UtcNow;
         var merge = new WalletMergeRow { Id = Guid.CreateVersion7(), FromUserId = otherId, ToUserId = keeperId, CreatedAt = now };
@@ -34,12 +35,22 @@ public sealed class WalletMerges(
         {
             var keeper = await db.Set<UserRow>().FirstAsync(u => u.Id == keeperId, cancellationToken);
             var other = await db.Set<UserRow>().FirstAsync(u => u.Id == otherId, cancellationToken);
-            await ClassThreeRule.HandOverAsync(db, keeper, other, now, cancellationToken);
+            if (!await ClassThreeRule.HandOverAsync(db, keeper, other, now, cancellationToken))
+            {
+                return null;
+            }
             other.Status = WalletAccounts.StatusClosed;
             other.ClosedAt = now;
             (await db.Set<RealNameRecordRow>().FirstAsync(r => r.UserId == keeperId, cancellationToken)).ClassThreeHeldBy = null;
             db.Add(merge);
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return null; // another hand-over of the ID number's Class Ⅲ won at the same moment: nothing was written
+            }
         }
         await sessions.RevokeAllAsync(otherId, cancellationToken);
         await cards.UnbindAllAsync(otherId, cancellationToken);

@@ -224,6 +224,12 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
             return new(row, "CASE_BEING_DECIDED"); // an earlier decision may have moved the money: only it can finish the case
         }
         var recorded = decision;
+        if (row.Kind == KindReview && decision == Release && row.DecidingAs is null
+            && await db.Set<RiskDecisionRow>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == row.DecisionId, CancellationToken.None) is { } held
+            && lists.AnyListed(held.Event()))
+        {
+            return new(row, "CASE_PARTY_RESTRICTED"); // RISK-3: listed since it was held (its device, card, payee…): void it, or delist
+        }
         if (row.Kind == KindReview)
         {
             await cases.ExecuteUpdateAsync(s => s.SetProperty(c => c.DecidingAs, decision), CancellationToken.None);

@@ -50,6 +50,19 @@ public sealed class RiskLists(DatabaseOptions database, PersonalData personalDat
     /// <summary>Whether the merchant is on the merchant list now (RISK-3).</summary>
     public bool MerchantListed(string mchId) => _snapshot.Find(Merchant, mchId, clock.UtcNow) is not null;
 
+    /// <summary>Whether any party of the movement — its user, payee, device, card or merchant — is on a list now (RISK-3): a held
+    /// movement is not released past a listing made since it was held (a case voided as fraud lists its device).</summary>
+    public bool AnyListed(RiskEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var (lists, now) = (_snapshot, clock.UtcNow);
+        return lists.Find(Account, e.UserKey, now) is not null
+            || (e.PayeeKey is { } payee && lists.Find(Account, payee, now) is not null)
+            || (e.DeviceKey is { } device && lists.Find(Device, device, now) is not null)
+            || (e.CardToken is { } card && lists.Find(Card, card, now) is not null)
+            || (e.MchId is { } mchId && lists.Find(Merchant, mchId, now) is not null);
+    }
+
     /// <summary>The engine's key for a device: its keyed blind index in hex.</summary>
     /// <summary>The list key of a device id: its blind index, of the id trimmed and in lower case — a device listed as
     /// " ABC-1 " is the session's "abc-1" (RISK-3), never a silent miss.</summary>

@@ -94,6 +94,14 @@ public sealed class VelocityWindows
             {
                 Grow();
             }
+            if (_count > 0 && ticks < _ticks[_start])
+            {
+                // older than everything kept (the rebuild reads newest first): in front, without moving the rest
+                _start = (_start - 1 + _ticks.Length) % _ticks.Length;
+                (_ticks[_start], _amounts[_start], _kinds[_start]) = (ticks, amount, (byte)kind);
+                _count++;
+                return;
+            }
             var i = _count++;
             for (; i > 0; i--)
             {

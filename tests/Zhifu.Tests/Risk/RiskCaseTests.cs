@@ -279,6 +279,31 @@ public sealed class RiskCaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RISK3_a_held_withdrawal_from_a_device_listed_since_is_not_released_until_it_is_taken_off()
+    {
+        var (zhang, funded, _, movementId) = await ReviewedWithdrawalAsync("phone-l");
+        var id = Assert.Single(await CasesAsync(_server, zhang.UserId)).GetProperty("id").GetGuid();
+        var entry = await PostAsync(_server, "/api/ops/risk/lists", new
+        {
+            list = "device", deviceId = "phone-l", reason = "device reported stolen", source = "police",
+        });
+        using (var risk = await LifecycleClient.OperatorAsync(_server, "risk"))
+        {
+            await risk.RefusedAsync($"/api/ops/risk/cases/{id}/decide", new { decision = "release" }, 409, "CASE_PARTY_RESTRICTED");
+            Assert.Equal("review", (await zhang.Wallet.GetFromJsonAsync<JsonElement>($"/api/wallet/me/fund-movements/{movementId}", Ct))
+                .GetProperty("status").GetString()); // nothing sent to the bank
+            (await risk.SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/ops/risk/lists/{entry.GetProperty("id")}")
+            {
+                Content = JsonContent.Create(new { reason = "found" }),
+            }, Ct)).EnsureSuccessStatusCode();
+        }
+        Assert.Equal("release", (await PostAsync(_server, $"/api/ops/risk/cases/{id}/decide", new { decision = "release" }))
+            .GetProperty("decision").GetString());
+        Assert.Equal(funded - 6_000, (await zhang.BalanceAsync()).Balance);
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task RISK4_a_withdrawal_release_that_asked_the_bank_and_stopped_before_its_case_recorded_it_finishes_as_a_release()
     {
         var (zhang, funded, _, movementId) = await ReviewedWithdrawalAsync("phone-r");

@@ -141,8 +141,9 @@ public sealed class RiskRuleTests : IAsyncLifetime
         await TransferKit.AssertVerifiedAsync(_server);
     }
 
-    [Fact]
-    public async Task RISK2_withdrawals_sent_at_once_are_counted_one_after_another_by_a_velocity_sum()
+    /// <summary>张三, funded, his debit card, a rule holding more than ¥1,000 of withdrawals an hour for review, and a bank that
+    /// takes 300 ms to answer.</summary>
+    private async Task<(Party Zhang, string Card, Bank.BankAdminClient Bank)> SlowBankWithdrawerAsync()
     {
         var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
         await zhang.FundAsync(200_000);
@@ -151,7 +152,14 @@ public sealed class RiskRuleTests : IAsyncLifetime
             "withdrawal");
         var bank = new Bank.BankAdminClient(new HttpClient(),
             _server.Services.GetRequiredService<Zhifu.Server.Banking.BankChannelAddress>().BaseAddress!);
-        await bank.SetFaultsAsync(new Bank.BankAdminClient.Faults(LatencyMs: 300), Ct); // each withdrawal is still under way as the next is decided
+        await bank.SetFaultsAsync(new Bank.BankAdminClient.Faults(LatencyMs: 300), Ct);
+        return (zhang, card, bank);
+    }
+
+    [Fact]
+    public async Task RISK2_withdrawals_sent_at_once_are_counted_one_after_another_by_a_velocity_sum()
+    {
+        var (zhang, card, bank) = await SlowBankWithdrawerAsync(); // each withdrawal still under way as the next is decided
         var sent = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => zhang.Wallet.PostAsJsonAsync("/api/wallet/me/withdrawals", new
         {
             requestId = Guid.NewGuid().ToString("N"), cardToken = card, amountFen = 40_000, paymentPassword = Party.PaymentPassword,
@@ -166,6 +174,29 @@ public sealed class RiskRuleTests : IAsyncLifetime
         }
         // ¥400 + ¥400 pass; the third would make ¥1,200 in the hour against the rule's ¥1,000: held for review, whichever came last
         Assert.Equal(1, statuses.Count(s => s == "review"));
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK2_a_withdrawal_tapped_twice_at_once_is_one_movement_counted_once()
+    {
+        var (zhang, card, bank) = await SlowBankWithdrawerAsync();
+        var requestId = Guid.NewGuid().ToString("N");
+        Task<HttpResponseMessage> WithdrawAsync(string request) => zhang.Wallet.PostAsJsonAsync("/api/wallet/me/withdrawals",
+            new { requestId = request, cardToken = card, amountFen = 40_000, paymentPassword = Party.PaymentPassword }, Ct);
+        var taps = await Task.WhenAll(WithdrawAsync(requestId), WithdrawAsync(requestId)); // a double tap: one withdrawal
+        await bank.SetFaultsAsync(new Bank.BankAdminClient.Faults(), Ct);
+        var ids = new HashSet<string>();
+        foreach (var tap in taps)
+        {
+            var body = await tap.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.True(tap.IsSuccessStatusCode, body.ToString());
+            ids.Add(body.GetProperty("id").GetString()!);
+        }
+        Assert.Single(ids);
+        // ¥400 went out once, so ¥400 more is ¥800 in the hour, inside the rule's ¥1,000 — not held as if it were ¥1,200
+        var next = await (await WithdrawAsync(Guid.NewGuid().ToString("N"))).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.NotEqual("review", next.GetProperty("status").GetString());
         await TransferKit.AssertVerifiedAsync(_server);
     }
 

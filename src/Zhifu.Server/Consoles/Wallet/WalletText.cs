@@ -108,8 +108,8 @@ public static class WalletText
 
     /// <summary>A local path to go back to, or null (never another site: <c>//host</c> and <c>/\host</c> are refused).</summary>
     public static string? Local(string? back, string prefix = "/") =>
-        back is { Length: > 1 and <= 512 } b && b[0] == '/' && b[1] != '/' && b[1] != '\\' && !b.Any(char.IsControl)
-            && b.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? b : null; // control characters: LocalRedirect would throw
+        back is { Length: > 1 and <= 512 } b && b[0] == '/' && b[1] != '/' && b[1] != '\\' && b.All(c => c is >= ' ' and <= '~')
+            && b.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? b : null; // control or non-ASCII: the Location header throws
 }
 
 /// <summary>Every signed-in wallet page: the wallet session (the <c>zhifu.wallet</c> cookie), the user, texts in two languages.</summary>

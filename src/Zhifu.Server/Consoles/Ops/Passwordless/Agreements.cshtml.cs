@@ -37,10 +37,16 @@ public sealed class AgreementsModel(PasswordlessQueries queries) : PageModel
         new("pageSize", PageSize.ToString(CultureInfo.InvariantCulture)), new("pageNumber", page.ToString(CultureInfo.InvariantCulture)),
     }).Value!;
 
-    /// <summary>Without a phone (merchant id and state only): an address that can be kept and shared.</summary>
+    /// <summary>Without a phone (merchant id and state only): an address that can be kept and shared. A phone in the address (an
+    /// old bookmark) is refused by its field, never ignored — ignoring it would list everyone's agreements.</summary>
     public Task OnGetAsync()
     {
         Phone = null;
+        if (Request.Query.ContainsKey("phone"))
+        {
+            PhoneError = ConsoleText.IsEnglish(HttpContext) ? "Search by phone with the form (never in the address)" : "请在表单中输入手机号查询（不放在网址中）";
+            return Task.CompletedTask;
+        }
         return SearchAsync();
     }
 
