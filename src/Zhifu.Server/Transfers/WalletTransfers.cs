@@ -5,7 +5,6 @@ using Zhifu.Data;
 using Zhifu.Data.Entities;
 using Zhifu.Server.Accounts;
 using Zhifu.Server.Funds;
-using Zhifu.Server.Hosting;
 using Zhifu.Server.Lifecycle;
 using Zhifu.Server.Notifications;
 using Zhifu.Server.RealName.Limits;
