@@ -13,6 +13,7 @@ public static class AccountsFeature
         services.AddSingleton<WalletAccounts>();
         services.AddSingleton<WalletCredentials>();
         services.AddSingleton<PayerClaims>();
+        services.AddSingleton(_ => new PayerTurns());
         services.AddSingleton<WalletSignUp>();
         services.AddSingleton<LoginPasswordReset>();
         services.AddSingleton<SmsCommands>();

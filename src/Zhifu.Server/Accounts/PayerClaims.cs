@@ -9,9 +9,11 @@ namespace Zhifu.Server.Accounts;
 /// One money-out decision per payer at a time, on whichever server: a wallet transfer, a transfer to a card and a withdrawal of
 /// one wallet are decided and started one after another, so the day totals (TRF-3) and the risk engine's velocity windows
 /// (RISK-2: R003's "transfers and withdrawals in 24 hours") each see the ones before — parallel requests cannot all pass a
-/// check that counts them. A claim on the payer's row (<see cref="RowClaims"/>).
+/// check that counts them. A claim on the payer's row (<see cref="RowClaims"/>), and inside it the payer's turn in this process
+/// (<see cref="PayerTurns"/>), which payments take too: the velocity windows count a payer's payments, transfers and
+/// withdrawals one after another.
 /// </summary>
-public sealed class PayerClaims(DatabaseOptions database, IClock clock)
+public sealed class PayerClaims(DatabaseOptions database, PayerTurns turns, IClock clock)
 {
     /// <summary>How long a movement waits for another of the same payer to be decided before asking to try again.</summary>
     public static readonly TimeSpan WaitMax = TimeSpan.FromSeconds(10);
@@ -30,13 +32,28 @@ public sealed class PayerClaims(DatabaseOptions database, IClock clock)
             await db.DisposeAsync();
             return null;
         }
-        return new Claim(db, row, at.Value);
+        var claim = new Claim(db, row, at.Value);
+        try
+        {
+            claim.Turn = await turns.TakeAsync(payerId, cancellationToken);
+        }
+        finally
+        {
+            if (claim.Turn is null)
+            {
+                await claim.DisposeAsync(); // a payment of the payer held the turn past the wait (or the request was cancelled)
+            }
+        }
+        return claim.Turn is null ? null : claim;
     }
 
     private sealed class Claim(ZhifuDb db, IQueryable<UserRow> row, DateTimeOffset at) : IAsyncDisposable
     {
+        public IDisposable? Turn { get; set; }
+
         public async ValueTask DisposeAsync()
         {
+            Turn?.Dispose();
             await RowClaims.ReleaseAsync(row, nameof(UserRow.TransferringSince), at);
             await db.DisposeAsync();
         }

@@ -209,6 +209,10 @@ public sealed class PasswordlessCharges(DatabaseOptions database, PaymentOrders 
         {
             return await AwaitUserAsync(order, user, merchant, "交易与您的习惯不同，需要确认", ct); // PWL-4: 二次验证
         }
+        if (error == PaymentErrors.PayerBusy)
+        {
+            return await AwaitUserAsync(order, user, merchant, "您的另一笔付款正在处理", ct); // nothing charged: the user confirms it
+        }
         if (error == PaymentErrors.Unavailable || error == PaymentErrors.InProgress)
         {
             return ChargeOutcome.AwaitingUser; // the ledger is slow: the order stays PAYING and the worker finishes it

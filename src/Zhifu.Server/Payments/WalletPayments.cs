@@ -18,7 +18,7 @@ namespace Zhifu.Server.Payments;
 /// </summary>
 public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, WalletAccounts accounts, WalletCredentials credentials,
     MerchantApi.MerchantCredentials merchants,
-    IAccountGuard guard, BalanceLimits limits, PaymentLedger money, PaymentNotifications notifications, Risk.RiskCheck risk,
+    IAccountGuard guard, BalanceLimits limits, PaymentLedger money, PaymentNotifications notifications, PayerTurns turns, Risk.RiskCheck risk,
     Risk.IRiskEngine engine, Risk.RiskCases cases, IEnumerable<IPaymentSucceeded> succeeded, IClock clock, ILogger<WalletPayments> logger)
 {
     /// <summary>
@@ -148,6 +148,13 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             return (null, PaymentErrors.MerchantUnavailable); // suspended or gone since the order was made
         }
         var (merchant, credential) = (api.Merchant, api.Credential);
+        // RISK-2: decided and counted before another payment, transfer or withdrawal of the payer is decided — payments sent at
+        // once cannot all pass a rule that counts them. Held to the end of the payment (the windows learn it at its completion).
+        using var turn = await turns.TakeAsync(userId, ct);
+        if (turn is null)
+        {
+            return (null, PaymentErrors.PayerBusy);
+        }
         var riskEvent = new Risk.RiskEvent(passwordlessAgreement is null ? Risk.RiskKinds.Payment : Risk.RiskKinds.Passwordless, order.Id,
             userId, order.TotalFen, clock.UtcNow, order.MchId, merchant.RiskLevel, DeviceKey: origin.DeviceKey, Region: origin.Region);
         var (decision, riskRefusal) = await risk.CheckAsync(riskEvent, payer, verificationCode, ct);

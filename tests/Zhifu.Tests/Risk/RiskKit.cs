@@ -108,6 +108,30 @@ internal static class RiskKit
             : "DROP TRIGGER ledger_outage ON ledger_transfers; DROP FUNCTION ledger_outage();"));
     }
 
+    /// <summary>
+    /// The ledger's database takes a while over every transfer of <paramref name="minFen"/> … <paramref name="maxFen"/> until the
+    /// answer is disposed (PostgreSQL sleeps 0.3 s in a trigger; SQLite, which has no sleep, counts a million-row join), so a
+    /// request that reached the ledger is still under way while others are decided.
+    /// </summary>
+    public static async Task<IAsyncDisposable> SlowLedgerAsync(ClockedServer server, long minFen, long maxFen)
+    {
+        var sqlite = server.Database.Options.Provider == Zhifu.Data.DatabaseProvider.Sqlite;
+        if (sqlite)
+        {
+            await SqlAsync(server, "CREATE TABLE slow_rows (x INTEGER)");
+            await SqlAsync(server, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000) INSERT INTO slow_rows SELECT x FROM n");
+        }
+        await SqlAsync(server, sqlite
+            ? $"CREATE TRIGGER ledger_slow BEFORE INSERT ON ledger_transfers WHEN NEW.amount BETWEEN {minFen} AND {maxFen} BEGIN SELECT count(*) FROM slow_rows a, slow_rows b; END;"
+            : $"""
+               CREATE FUNCTION ledger_slow() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN IF NEW.amount BETWEEN {minFen} AND {maxFen} THEN PERFORM pg_sleep(0.3); END IF; RETURN NEW; END $$;
+               CREATE TRIGGER ledger_slow BEFORE INSERT ON ledger_transfers FOR EACH ROW EXECUTE FUNCTION ledger_slow();
+               """);
+        return new Ended(() => SqlAsync(server, sqlite ? "DROP TRIGGER ledger_slow; DROP TABLE slow_rows"
+            : "DROP TRIGGER ledger_slow ON ledger_transfers; DROP FUNCTION ledger_slow();"));
+    }
+
     private static async Task SqlAsync(ClockedServer server, string sql)
     {
         await using var db = server.Database.Options.CreateContext();

@@ -97,6 +97,35 @@ public sealed class RiskOperatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RISK2_payments_of_one_payer_sent_at_once_are_decided_one_after_another_so_a_velocity_count_sees_each()
+    {
+        await PutRuleAsync(_server, "T-PAYBURST", "velocity", new { subject = "user", windowMinutes = 10, maxCount = 1 }, "block", "payment");
+        var merchant = MerchantSigner.Demo(_server.BaseAddress, _server.Database.Directory).WithClock(() => _server.Clock.UtcNow);
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(10_000);
+        var codes = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            codes.Add(MerchantKit.CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+                MerchantKit.NativeOrder(merchant.MchId, $"RISK-BURST-{i}", 2_001 + i, "http://127.0.0.1:9/notify"))).Body));
+        }
+        // Each payment is still in the ledger when the others are decided: decided side by side, all three passed the count.
+        HttpResponseMessage[] sent;
+        await using (await SlowLedgerAsync(_server, 2_001, 2_003))
+        {
+            sent = await Task.WhenAll(codes.Select(code => zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay",
+                new { paymentPassword = Party.PaymentPassword }, Ct)));
+        }
+        Assert.Single(sent, r => r.IsSuccessStatusCode);
+        foreach (var refused in sent.Where(r => !r.IsSuccessStatusCode))
+        {
+            Assert.Equal(403, (int)refused.StatusCode);
+            Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(refused)); // more than one payment in ten minutes
+        }
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task RISK3_a_held_payment_whose_payer_was_put_on_the_risk_list_meanwhile_is_not_released_until_taken_off()
     {
         await PutRuleAsync(_server, "T-PAYREVIEW", "amount", new { minFen = 5_000 }, "review", "payment");
