@@ -23,7 +23,8 @@ internal sealed partial class MerchantReport
         Line($"- **Wallets**: the demo world's 张三, 李四, 王五 (seeded with ¥500/¥300/¥200, payment password hashed at the server's "
             + "factors), each signed in once through `POST /api/wallet/sessions`; payments go to them 5:3:2 and are 1–"
             + $"{MerchantPlan.AmountFenMax} fen each (fee 0 at 0.6 %), at most {plan.PaymentsPerServerMax:N0} per server, which their "
-            + "balances cover (checked before the run).");
+            + "balances cover (checked before the run). A wallet's payments are risk-checked one at a time (RISK-2, `PayerTurns`: "
+            + "the in-memory decision and its count, not the payment).");
         Line($"- **Peak (closed loop)**: {plan.Callers} concurrent callers, each running one payment after another; first "
             + $"payments until the JIT has settled (less than {PeakThroughput.JitSettledPerSecond.TotalMilliseconds:0} ms of "
             + $"compilation in a second, at most {plan.JitSettleMax.TotalSeconds:0} s: a server's steady state, not its first minute), "

@@ -148,114 +148,133 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             return (null, PaymentErrors.MerchantUnavailable); // suspended or gone since the order was made
         }
         var (merchant, credential) = (api.Merchant, api.Credential);
-        // RISK-2: decided and counted before another payment, transfer or withdrawal of the payer is decided — payments sent at
-        // once cannot all pass a rule that counts them. Held to the end of the payment (the windows learn it at its completion).
-        using var turn = await turns.TakeAsync(userId, ct);
-        if (turn is null)
-        {
-            return (null, PaymentErrors.PayerBusy);
-        }
         var riskEvent = new Risk.RiskEvent(passwordlessAgreement is null ? Risk.RiskKinds.Payment : Risk.RiskKinds.Passwordless, order.Id,
             userId, order.TotalFen, clock.UtcNow, order.MchId, merchant.RiskLevel, DeviceKey: origin.DeviceKey, Region: origin.Region);
-        var (decision, riskRefusal) = await risk.CheckAsync(riskEvent, payer, verificationCode, ct);
-        if (riskRefusal is not null)
+        // RISK-2: decided in the payer's turn (one decision per payer at a time in this process), and a payment that passes is
+        // counted in the velocity windows before the turn is given back — payments sent at once cannot all pass a rule that
+        // counts them. One that does not go ahead after all (refused below, nothing moved) is taken back out; a held one counts
+        // when its case releases it.
+        Risk.RiskDecision decision;
+        using (var turn = await turns.TakeAsync(userId, ct))
         {
-            return (null, riskRefusal); // RISK-1
-        }
-        if (passwordlessAgreement is not null && decision.Action != Risk.RiskAction.Allow)
-        {
-            return (null, Risk.RiskErrors.StepUpRequired); // PWL-4: a passwordless charge is never held; the user confirms it
-        }
-        await using var db = database.CreateContext();
-        var consumption = Math.Min(order.TotalFen, Math.Max(0, ledger.GetAccount(payer.ConsumptionAccountId)?.AvailableCreditBalance ?? 0));
-        var balance = order.TotalFen - consumption;
-        if (balance > (ledger.GetAccount(payer.WalletAccountId)?.AvailableCreditBalance ?? 0))
-        {
-            return (null, PaymentErrors.InsufficientBalance);
-        }
-        var attemptId = Guid.CreateVersion7();
-        var check = balance > 0
-            ? await limits.PrepareAsync(payer, BalanceUse.Consumption, balance, attemptId, ct)
-            : new LimitCheck([], null);
-        if (check.Refusal is { } refusal)
-        {
-            return (null, refusal.ToError());
-        }
-        var fee = PaymentLedger.FeeFen(order.TotalFen, credential.FeeRatePpm);
-        var chain = check.Before(money.Moves(order, merchant, payer, consumption, fee, attemptId));
-        if (decision.Action == Risk.RiskAction.Review)
-        {
-            // RISK-1 review: the payer's side (limit legs and the money) goes in as holds until the case is decided; the fee
-            // can only leave the merchant's account once the money is posted there, so it waits for the release.
-            chain = [.. chain.Select(t => t.Code == PaymentTransferCodes.PaymentFee ? t : t with { Flags = t.Flags | TransferFlags.Pending })];
-        }
-        // NOTPAY → PAYING in one conditional statement: one payer (or a close) wins; the loser reads why it lost. A passwordless
-        // charge wins only while its agreement is still signed: a termination committed before this statement stops it (PWL-5),
-        // whatever the charge read earlier.
-        var (payingSince, chainJson) = (clock.UtcNow, JsonSerializer.Serialize(chain));
-        // …and only while the order is still open for payment: its expiry may have passed during the checks above (the password
-        // hash, risk), and a query since then answered it as failed — a final state the merchant acted on (PAY-3).
-        // …and only to a merchant still trading: a suspension made by another server process is seen here, not after its cache
-        // …and a face payment only while its terminal is still certified, its merchant still on the face-pay whitelist and the
-        // payer's face still enrolled: a terminal disabled or consent withdrawn during the request stops it at once (FACE-1, FACE-5)
-        var faceTerminal = auth.FaceTerminal;
-        var won = await db.Set<PaymentOrderRow>().Where(o => o.Id == order.Id && o.State == PaymentOrders.NotPay && o.ExpiresAt >= payingSince
-            && db.Merchants.Any(m => m.Id == o.MerchantId && m.Status == MerchantRow.Active && (faceTerminal == null || m.FacePayEligible))
-            && (passwordlessAgreement == null || db.Set<PasswordlessAgreementRow>()
-                .Any(a => a.Id == passwordlessAgreement && a.State == PasswordlessAgreementRow.Signed))
-            && (faceTerminal == null || (db.Set<FaceTerminalRow>().Any(t => t.TerminalId == faceTerminal && t.State == FaceTerminalRow.Certified)
-                && db.Set<FaceEnrolmentRow>().Any(e => e.UserId == userId && e.State == FaceEnrolmentRow.Enrolled))))
-            .ExecuteUpdateAsync(set =>
-        {
-            set.SetProperty(o => o.State, PaymentOrders.Paying).SetProperty(o => o.PayerUserId, userId)
-                .SetProperty(o => o.PaymentTransferId, attemptId).SetProperty(o => o.PayingSince, payingSince)
-                .SetProperty(o => o.FeeFen, fee).SetProperty(o => o.FeeRatePpm, credential.FeeRatePpm).SetProperty(o => o.ConsumptionFen, consumption)
-                .SetProperty(o => o.PaymentChainJson, chainJson).SetProperty(o => o.Version, o => o.Version + 1)
-                .SetProperty(o => o.PaidPasswordless, passwordlessAgreement != null);
-            if (passwordlessAgreement is { } agreement)
+            if (turn is null)
             {
-                set.SetProperty(o => o.PasswordlessAgreementId, agreement);
+                return (null, PaymentErrors.PayerBusy);
             }
-            if (auth.FaceTerminal is { } terminal)
+            WalletError? riskRefusal;
+            (decision, riskRefusal) = await risk.CheckAsync(riskEvent, payer, verificationCode, ct);
+            if (riskRefusal is not null)
             {
-                set.SetProperty(o => o.FaceTerminalId, terminal); // FACE-6
+                return (null, riskRefusal); // RISK-1
             }
-        }, ct);
-        if (won == 0)
-        {
-            var current = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == order.Id, ct);
-            if (current.State == PaymentOrders.Success && current.PayerUserId == userId)
+            if (passwordlessAgreement is not null && decision.Action != Risk.RiskAction.Allow)
             {
-                return (current, null); // paid meanwhile by this payer's other request (a second tab): they see the payment
+                return (null, Risk.RiskErrors.StepUpRequired); // PWL-4: a passwordless charge is never held; the user confirms it
             }
-            return (null, Unpayable(current, userId)
-                ?? (current.State == PaymentOrders.NotPay
-                    && !await db.Merchants.AnyAsync(m => m.Id == current.MerchantId && m.Status == MerchantRow.Active, ct)
-                    ? PaymentErrors.MerchantUnavailable : null)
-                ?? (passwordlessAgreement is not null && current.State == PaymentOrders.NotPay ? PaymentErrors.AgreementClosed : null)
-                ?? (faceTerminal is not null && current.State == PaymentOrders.NotPay ? PaymentErrors.FacePayUnavailable : PaymentErrors.InProgress));
+            if (decision.Action != Risk.RiskAction.Review)
+            {
+                engine.Counted(riskEvent);
+            }
         }
-        if (clock.UtcNow > order.ExpiresAt && await UndoLateAsync(order.Id, attemptId))
+        var (counted, goneAhead) = (decision.Action != Risk.RiskAction.Review, false);
+        try
         {
-            return (null, PaymentErrors.Expired);
+            await using var db = database.CreateContext();
+            var consumption = Math.Min(order.TotalFen, Math.Max(0, ledger.GetAccount(payer.ConsumptionAccountId)?.AvailableCreditBalance ?? 0));
+            var balance = order.TotalFen - consumption;
+            if (balance > (ledger.GetAccount(payer.WalletAccountId)?.AvailableCreditBalance ?? 0))
+            {
+                return (null, PaymentErrors.InsufficientBalance);
+            }
+            var attemptId = Guid.CreateVersion7();
+            var check = balance > 0
+                ? await limits.PrepareAsync(payer, BalanceUse.Consumption, balance, attemptId, ct)
+                : new LimitCheck([], null);
+            if (check.Refusal is { } refusal)
+            {
+                return (null, refusal.ToError());
+            }
+            var fee = PaymentLedger.FeeFen(order.TotalFen, credential.FeeRatePpm);
+            var chain = check.Before(money.Moves(order, merchant, payer, consumption, fee, attemptId));
+            if (decision.Action == Risk.RiskAction.Review)
+            {
+                // RISK-1 review: the payer's side (limit legs and the money) goes in as holds until the case is decided; the fee
+                // can only leave the merchant's account once the money is posted there, so it waits for the release.
+                chain = [.. chain.Select(t => t.Code == PaymentTransferCodes.PaymentFee ? t : t with { Flags = t.Flags | TransferFlags.Pending })];
+            }
+            // NOTPAY → PAYING in one conditional statement: one payer (or a close) wins; the loser reads why it lost. A passwordless
+            // charge wins only while its agreement is still signed: a termination committed before this statement stops it (PWL-5),
+            // whatever the charge read earlier.
+            var (payingSince, chainJson) = (clock.UtcNow, JsonSerializer.Serialize(chain));
+            // …and only while the order is still open for payment: its expiry may have passed during the checks above (the password
+            // hash, risk), and a query since then answered it as failed — a final state the merchant acted on (PAY-3).
+            // …and only to a merchant still trading: a suspension made by another server process is seen here, not after its cache
+            // …and a face payment only while its terminal is still certified, its merchant still on the face-pay whitelist and the
+            // payer's face still enrolled: a terminal disabled or consent withdrawn during the request stops it at once (FACE-1, FACE-5)
+            var faceTerminal = auth.FaceTerminal;
+            var won = await db.Set<PaymentOrderRow>().Where(o => o.Id == order.Id && o.State == PaymentOrders.NotPay && o.ExpiresAt >= payingSince
+                && db.Merchants.Any(m => m.Id == o.MerchantId && m.Status == MerchantRow.Active && (faceTerminal == null || m.FacePayEligible))
+                && (passwordlessAgreement == null || db.Set<PasswordlessAgreementRow>()
+                    .Any(a => a.Id == passwordlessAgreement && a.State == PasswordlessAgreementRow.Signed))
+                && (faceTerminal == null || (db.Set<FaceTerminalRow>().Any(t => t.TerminalId == faceTerminal && t.State == FaceTerminalRow.Certified)
+                    && db.Set<FaceEnrolmentRow>().Any(e => e.UserId == userId && e.State == FaceEnrolmentRow.Enrolled))))
+                .ExecuteUpdateAsync(set =>
+            {
+                set.SetProperty(o => o.State, PaymentOrders.Paying).SetProperty(o => o.PayerUserId, userId)
+                    .SetProperty(o => o.PaymentTransferId, attemptId).SetProperty(o => o.PayingSince, payingSince)
+                    .SetProperty(o => o.FeeFen, fee).SetProperty(o => o.FeeRatePpm, credential.FeeRatePpm).SetProperty(o => o.ConsumptionFen, consumption)
+                    .SetProperty(o => o.PaymentChainJson, chainJson).SetProperty(o => o.Version, o => o.Version + 1)
+                    .SetProperty(o => o.PaidPasswordless, passwordlessAgreement != null);
+                if (passwordlessAgreement is { } agreement)
+                {
+                    set.SetProperty(o => o.PasswordlessAgreementId, agreement);
+                }
+                if (auth.FaceTerminal is { } terminal)
+                {
+                    set.SetProperty(o => o.FaceTerminalId, terminal); // FACE-6
+                }
+            }, ct);
+            if (won == 0)
+            {
+                var current = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == order.Id, ct);
+                if (current.State == PaymentOrders.Success && current.PayerUserId == userId)
+                {
+                    return (current, null); // paid meanwhile by this payer's other request (a second tab): they see the payment
+                }
+                return (null, Unpayable(current, userId)
+                    ?? (current.State == PaymentOrders.NotPay
+                        && !await db.Merchants.AnyAsync(m => m.Id == current.MerchantId && m.Status == MerchantRow.Active, ct)
+                        ? PaymentErrors.MerchantUnavailable : null)
+                    ?? (passwordlessAgreement is not null && current.State == PaymentOrders.NotPay ? PaymentErrors.AgreementClosed : null)
+                    ?? (faceTerminal is not null && current.State == PaymentOrders.NotPay ? PaymentErrors.FacePayUnavailable : PaymentErrors.InProgress));
+            }
+            goneAhead = true; // PAYING on this attempt: from here the money may move (the worker finishes what this request leaves)
+            if (clock.UtcNow > order.ExpiresAt && await UndoLateAsync(order.Id, attemptId))
+            {
+                goneAhead = false;
+                return (null, PaymentErrors.Expired);
+            }
+            var outcome = await CommitAsync(order, attemptId, check, chain);
+            // RISK-2: the ledger could not answer — the order stays PAYING and the payment worker completes it without the event: it
+            // stays counted (the windows err towards counting, as their rebuild from the decision log does)
+            goneAhead = outcome.Item1 is not null || outcome.Item2 == PaymentErrors.Unavailable;
+            if (outcome.Item1?.State == PaymentOrders.Review)
+            {
+                await cases.OpenAsync(decision, Risk.RiskCases.KindReview, CancellationToken.None);
+            }
+            else if (outcome.Item1 is not null)
+            {
+                await (counted ? engine.LearnedAsync(riskEvent, CancellationToken.None) : engine.CompletedAsync(riskEvent, CancellationToken.None));
+            }
+            return outcome;
         }
-        var outcome = await CommitAsync(order, attemptId, check, chain);
-        if (outcome.Item1?.State == PaymentOrders.Review)
+        finally
         {
-            await cases.OpenAsync(decision, Risk.RiskCases.KindReview, CancellationToken.None);
+            if (counted && !goneAhead)
+            {
+                engine.Uncounted(riskEvent); // refused after the risk check: nothing moved
+            }
         }
-        else if (outcome.Item1 is not null)
-        {
-            await engine.CompletedAsync(riskEvent, CancellationToken.None);
-        }
-        else if (outcome.Item2 == PaymentErrors.Unavailable && decision.Action != Risk.RiskAction.Review)
-        {
-            // RISK-2: the ledger could not answer — the order stays PAYING and the payment worker completes it without the event:
-            // counted now (the windows err towards counting, as their rebuild from the decision log does). A held one is counted
-            // when its case releases it.
-            engine.Counted(riskEvent);
-        }
-        return outcome;
     }
 
     /// <summary>

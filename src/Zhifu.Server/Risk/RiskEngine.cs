@@ -14,9 +14,18 @@ public interface IRiskEngine
     /// <summary>The movement completed: velocity windows and the user's profile learn it.</summary>
     Task CompletedAsync(RiskEvent e, CancellationToken cancellationToken);
 
-    /// <summary>The movement went ahead but its end is not known yet (the ledger could not take it at once; a worker completes
-    /// it without the event): the velocity windows count it now, erring towards counting; the profile learns nothing.</summary>
+    /// <summary>The velocity windows count the movement now; the profile learns nothing. A payment is counted at its decision,
+    /// in the payer's turn, so the next decision sees it (<see cref="Uncounted"/> if it then does not go ahead, <see
+    /// cref="LearnedAsync"/> when it completes); a movement that went ahead but whose end is not known yet (the ledger could
+    /// not take it at once; a worker completes it without the event) is counted then, erring towards counting.</summary>
     void Counted(RiskEvent e);
+
+    /// <summary>A movement <see cref="Counted"/> at its decision did not go ahead (refused after the risk check, nothing
+    /// moved): the velocity windows forget it.</summary>
+    void Uncounted(RiskEvent e);
+
+    /// <summary>A movement <see cref="Counted"/> at its decision completed: the user's profile learns it.</summary>
+    Task LearnedAsync(RiskEvent e, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -43,10 +52,24 @@ public sealed class RiskEngine(RiskRules rules, RiskLists lists, RiskProfiles pr
     public async Task CompletedAsync(RiskEvent e, CancellationToken cancellationToken)
     {
         Counted(e);
-        await profiles.ObserveAsync(e, cancellationToken);
+        await LearnedAsync(e, cancellationToken);
     }
 
     public void Counted(RiskEvent e) => Remember(e, windows, rules.Current.Keep, clock.UtcNow);
+
+    public void Uncounted(RiskEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        foreach (var subject in Subjects)
+        {
+            if (RiskRule.SubjectValue(e, subject) is { } value)
+            {
+                windows.Remove(subject, value, e.Kind, e.At, e.AmountFen);
+            }
+        }
+    }
+
+    public async Task LearnedAsync(RiskEvent e, CancellationToken cancellationToken) => await profiles.ObserveAsync(e, cancellationToken);
 
     /// <summary>Adds a completed movement to every velocity window it belongs to, at its decision's time; <paramref name="now"/>
     /// is the present the windows keep <paramref name="keep"/> back from.</summary>

@@ -34,6 +34,19 @@ public sealed class VelocityWindows
         }
     }
 
+    /// <summary>Takes back one event <see cref="Add"/>ed with these values (a movement counted at its decision that did not go
+    /// ahead); nothing when there is none (dropped as old, or pushed out of a full window).</summary>
+    public void Remove(string subject, string value, string kind, DateTimeOffset at, long amountFen)
+    {
+        if (_windows.TryGetValue((subject, value), out var window))
+        {
+            lock (window)
+            {
+                window.Remove(at.UtcTicks, amountFen, RiskKinds.Bit(kind));
+            }
+        }
+    }
+
     /// <summary>Count and sum of the subject's events of the kinds in <paramref name="kinds"/> (<see cref="RiskKinds.Bit"/>s)
     /// strictly after <paramref name="since"/>.</summary>
     public (int Count, long SumFen) Since(string subject, string value, DateTimeOffset since, int kinds = RiskKinds.AllBits)
@@ -115,6 +128,29 @@ public sealed class VelocityWindows
             }
             var at = (_start + i) % _ticks.Length;
             (_ticks[at], _amounts[at], _kinds[at]) = (ticks, amount, (byte)kind);
+        }
+
+        public void Remove(long ticks, long amount, int kind)
+        {
+            for (var i = _count - 1; i >= 0; i--)
+            {
+                var at = (_start + i) % _ticks.Length;
+                if (_ticks[at] < ticks)
+                {
+                    return; // in time order: it would have been met by now
+                }
+                if (_ticks[at] != ticks || _amounts[at] != amount || _kinds[at] != (byte)kind)
+                {
+                    continue;
+                }
+                for (var j = i; j < _count - 1; j++)
+                {
+                    var (to, from) = ((_start + j) % _ticks.Length, (_start + j + 1) % _ticks.Length);
+                    (_ticks[to], _amounts[to], _kinds[to]) = (_ticks[from], _amounts[from], _kinds[from]);
+                }
+                _count--;
+                return;
+            }
         }
 
         public (int, long) Since(long ticks, int kinds)

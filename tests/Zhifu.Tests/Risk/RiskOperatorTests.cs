@@ -109,7 +109,8 @@ public sealed class RiskOperatorTests : IAsyncLifetime
             codes.Add(MerchantKit.CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
                 MerchantKit.NativeOrder(merchant.MchId, $"RISK-BURST-{i}", 2_001 + i, "http://127.0.0.1:9/notify"))).Body));
         }
-        // Each payment is still in the ledger when the others are decided: decided side by side, all three passed the count.
+        // Each payment is still in the ledger when the others are decided: decided side by side and counted at their completion,
+        // all three passed the count.
         HttpResponseMessage[] sent;
         await using (await SlowLedgerAsync(_server, 2_001, 2_003))
         {
@@ -122,6 +123,28 @@ public sealed class RiskOperatorTests : IAsyncLifetime
             Assert.Equal(403, (int)refused.StatusCode);
             Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(refused)); // more than one payment in ten minutes
         }
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK2_a_payment_refused_after_its_risk_check_is_taken_back_out_of_the_velocity_count()
+    {
+        await PutRuleAsync(_server, "T-PAYONE", "velocity", new { subject = "user", windowMinutes = 10, maxCount = 1 }, "block", "payment");
+        var merchant = MerchantSigner.Demo(_server.BaseAddress, _server.Database.Directory).WithClock(() => _server.Clock.UtcNow);
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(1_000);
+        async Task<HttpResponseMessage> PayAsync(string outTradeNo, long fen)
+        {
+            var code = MerchantKit.CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+                MerchantKit.NativeOrder(merchant.MchId, outTradeNo, fen, "http://127.0.0.1:9/notify"))).Body);
+            return await zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = Party.PaymentPassword }, Ct);
+        }
+        // Passed the risk check (counted there), then refused for the balance: nothing moved, so it is not one of the payments.
+        Assert.Equal("INSUFFICIENT_BALANCE", await ErrorCodeAsync(await PayAsync("RISK-ONE-1", 200_000)));
+        var paid = await PayAsync("RISK-ONE-2", 500);
+        Assert.True(paid.IsSuccessStatusCode, await paid.Content.ReadAsStringAsync(Ct));
+        var second = await PayAsync("RISK-ONE-3", 400); // the second payment in ten minutes
+        Assert.Equal("RISK_BLOCKED", await ErrorCodeAsync(second));
         await TransferKit.AssertVerifiedAsync(_server);
     }
 
