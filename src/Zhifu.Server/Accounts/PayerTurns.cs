@@ -6,7 +6,9 @@ namespace Zhifu.Server.Accounts;
 /// so a payer's requests sent at once cannot all pass a rule that counts them ("20 payments in 10 minutes"). The windows are
 /// the process's own (in memory), so a turn in the process is what keeps them exact; transfers and withdrawals take their
 /// turn inside their claim on the payer's row (<see cref="PayerClaims"/>), which also serialises them across servers for the
-/// day totals. The payment password is checked before the turn: the slow hash holds nobody up.
+/// day totals. A payment's password is checked before its turn and the turn lasts its in-memory decision and count, so the
+/// slow hash holds nobody up; a withdrawal is decided and sent inside its claim (password and bank call included), and a
+/// payment of the same payer waits for that.
 /// </summary>
 public sealed class PayerTurns(TimeSpan waitMax)
 {

@@ -233,7 +233,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
                 {
                     set.SetProperty(o => o.FaceTerminalId, terminal); // FACE-6
                 }
-            }, ct);
+            }, CancellationToken.None); // not cancelled once sent: a statement that committed must be known to have (goneAhead)
             if (won == 0)
             {
                 var current = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == order.Id, ct);
@@ -262,10 +262,11 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             {
                 await cases.OpenAsync(decision, Risk.RiskCases.KindReview, CancellationToken.None);
             }
-            else if (outcome.Item1 is not null)
+            else if (outcome.Item1 is not null && counted)
             {
-                await (counted ? engine.LearnedAsync(riskEvent, CancellationToken.None) : engine.CompletedAsync(riskEvent, CancellationToken.None));
+                await engine.LearnedAsync(riskEvent, CancellationToken.None);
             }
+            // (a held payment found settled here was released by its case meanwhile, which counted it and taught the profile)
             return outcome;
         }
         finally
