@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
@@ -109,6 +110,18 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         CancellationToken ct) =>
         SettleAsync(userId, order, new Authorization(null, null, null, terminalId), Risk.RiskOrigin.Unknown, ct);
 
+    /// <summary>Payments under way in this process, by (order, payer); as many entries as requests in flight.</summary>
+    private readonly ConcurrentDictionary<(Guid Order, Guid Payer), byte> _underWay = new();
+
+    private sealed class UnderWay(ConcurrentDictionary<(Guid, Guid), byte> all, (Guid, Guid) key) : IDisposable
+    {
+        /// <summary>Null when that payment is already under way.</summary>
+        public static UnderWay? Enter(ConcurrentDictionary<(Guid, Guid), byte> all, (Guid, Guid) key) =>
+            all.TryAdd(key, 0) ? new UnderWay(all, key) : null;
+
+        public void Dispose() => all.TryRemove(key, out _);
+    }
+
     /// <summary>How the payer authorized: the payment password (+ a step-up code), a passwordless agreement, or the face-pay
     /// passcode typed on a terminal.</summary>
     private sealed record Authorization(string? Password, string? VerificationCode, Guid? PasswordlessAgreement, string? FaceTerminal);
@@ -124,6 +137,13 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         if (order.State == PaymentOrders.Success)
         {
             return (order, null); // the same payer asking again sees the payment it made
+        }
+        // A second request of the payer for this order while the first is under way (a double tap, a second tab) waits for
+        // nothing and is decided against nothing: the first one's count would make it look like a second payment (RISK-2).
+        using var underWay = UnderWay.Enter(_underWay, (order.Id, userId));
+        if (underWay is null)
+        {
+            return (null, PaymentErrors.InProgress);
         }
         var payer = (await accounts.FindAsync(userId, ct))!;
         if (payer.MustChangeLoginPassword)

@@ -127,6 +127,30 @@ public sealed class RiskOperatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RISK2_a_payment_tapped_twice_at_once_is_one_payment_not_a_second_one_over_a_velocity_count()
+    {
+        await PutRuleAsync(_server, "T-PAYTWICE", "velocity", new { subject = "user", windowMinutes = 10, maxCount = 1 }, "block", "payment");
+        var merchant = MerchantSigner.Demo(_server.BaseAddress, _server.Database.Directory).WithClock(() => _server.Clock.UtcNow);
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(10_000);
+        var code = MerchantKit.CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            MerchantKit.NativeOrder(merchant.MchId, "RISK-TWICE-1", 2_011, "http://127.0.0.1:9/notify"))).Body);
+        HttpResponseMessage[] taps;
+        await using (await SlowLedgerAsync(_server, 2_011, 2_011))
+        {
+            taps = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay",
+                new { paymentPassword = Party.PaymentPassword }, Ct)));
+        }
+        Assert.Single(taps, r => r.IsSuccessStatusCode);
+        // the other tap is told the order is being paid — not blocked as a second payment in ten minutes (nor an alert opened)
+        Assert.Equal("PAYMENT_IN_PROGRESS", await ErrorCodeAsync(taps.Single(r => !r.IsSuccessStatusCode)));
+        var again = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = Party.PaymentPassword }, Ct);
+        Assert.True(again.IsSuccessStatusCode, await again.Content.ReadAsStringAsync(Ct)); // asked later: the payment made
+        Assert.Empty(await CasesAsync(_server, zhang.UserId));
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
     public async Task RISK2_a_payment_refused_after_its_risk_check_is_taken_back_out_of_the_velocity_count()
     {
         await PutRuleAsync(_server, "T-PAYONE", "velocity", new { subject = "user", windowMinutes = 10, maxCount = 1 }, "block", "payment");
