@@ -56,19 +56,30 @@ public sealed class RiskOperatorTests : IAsyncLifetime
         await TransferKit.AssertVerifiedAsync(_server);
     }
 
+    /// <summary>张三, funded with <paramref name="fundFen"/>, under a rule that blocks a second payment within ten minutes (RISK-2),
+    /// and the demo merchant that sells to him.</summary>
+    private async Task<(Party Zhang, MerchantSigner Merchant)> PayerAllowedOnePaymentAsync(string ruleId, long fundFen)
+    {
+        await PutRuleAsync(_server, ruleId, "velocity", new { subject = "user", windowMinutes = 10, maxCount = 1 }, "block", "payment");
+        var merchant = MerchantSigner.Demo(_server.BaseAddress, _server.Database.Directory).WithClock(() => _server.Clock.UtcNow);
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(fundFen);
+        return (zhang, merchant);
+    }
+
+    /// <summary>A new native order's code, for a wallet to pay.</summary>
+    private static async Task<string> OrderCodeAsync(MerchantSigner merchant, string outTradeNo, long fen) =>
+        MerchantKit.CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+            MerchantKit.NativeOrder(merchant.MchId, outTradeNo, fen, "http://127.0.0.1:9/notify"))).Body);
+
+    private static Task<HttpResponseMessage> PayOrderAsync(Party payer, string code) =>
+        payer.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = Party.PaymentPassword }, Ct);
+
     [Fact]
     public async Task RISK2_a_payment_the_ledger_could_not_take_at_once_counts_in_the_velocity_windows_when_the_worker_completes_it()
     {
-        await PutRuleAsync(_server, "T-PAYVEL", "velocity", new { subject = "user", windowMinutes = 10, maxCount = 1 }, "block", "payment");
-        var merchant = MerchantSigner.Demo(_server.BaseAddress, _server.Database.Directory).WithClock(() => _server.Clock.UtcNow);
-        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
-        await zhang.FundAsync(10_000);
-        async Task<HttpResponseMessage> PayAsync(string outTradeNo, long fen)
-        {
-            var code = MerchantKit.CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
-                MerchantKit.NativeOrder(merchant.MchId, outTradeNo, fen, "http://127.0.0.1:9/notify"))).Body);
-            return await zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = Party.PaymentPassword }, Ct);
-        }
+        var (zhang, merchant) = await PayerAllowedOnePaymentAsync("T-PAYVEL", 10_000);
+        async Task<HttpResponseMessage> PayAsync(string outTradeNo, long fen) => await PayOrderAsync(zhang, await OrderCodeAsync(merchant, outTradeNo, fen));
         // The ledger's database refuses this payment's amount for a while: the payer is told to wait, the order stays PAYING.
         await using (await LedgerOutageAsync(_server, 1_234))
         {
@@ -99,23 +110,18 @@ public sealed class RiskOperatorTests : IAsyncLifetime
     [Fact]
     public async Task RISK2_payments_of_one_payer_sent_at_once_are_decided_one_after_another_so_a_velocity_count_sees_each()
     {
-        await PutRuleAsync(_server, "T-PAYBURST", "velocity", new { subject = "user", windowMinutes = 10, maxCount = 1 }, "block", "payment");
-        var merchant = MerchantSigner.Demo(_server.BaseAddress, _server.Database.Directory).WithClock(() => _server.Clock.UtcNow);
-        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
-        await zhang.FundAsync(10_000);
+        var (zhang, merchant) = await PayerAllowedOnePaymentAsync("T-PAYBURST", 10_000);
         var codes = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            codes.Add(MerchantKit.CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
-                MerchantKit.NativeOrder(merchant.MchId, $"RISK-BURST-{i}", 2_001 + i, "http://127.0.0.1:9/notify"))).Body));
+            codes.Add(await OrderCodeAsync(merchant, $"RISK-BURST-{i}", 2_001 + i));
         }
         // Each payment is still in the ledger when the others are decided: decided side by side and counted at their completion,
         // all three passed the count.
         HttpResponseMessage[] sent;
         await using (await SlowLedgerAsync(_server, 2_001, 2_003))
         {
-            sent = await Task.WhenAll(codes.Select(code => zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay",
-                new { paymentPassword = Party.PaymentPassword }, Ct)));
+            sent = await Task.WhenAll(codes.Select(code => PayOrderAsync(zhang, code)));
         }
         Assert.Single(sent, r => r.IsSuccessStatusCode);
         foreach (var refused in sent.Where(r => !r.IsSuccessStatusCode))
@@ -129,22 +135,17 @@ public sealed class RiskOperatorTests : IAsyncLifetime
     [Fact]
     public async Task RISK2_a_payment_tapped_twice_at_once_is_one_payment_not_a_second_one_over_a_velocity_count()
     {
-        await PutRuleAsync(_server, "T-PAYTWICE", "velocity", new { subject = "user", windowMinutes = 10, maxCount = 1 }, "block", "payment");
-        var merchant = MerchantSigner.Demo(_server.BaseAddress, _server.Database.Directory).WithClock(() => _server.Clock.UtcNow);
-        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
-        await zhang.FundAsync(10_000);
-        var code = MerchantKit.CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
-            MerchantKit.NativeOrder(merchant.MchId, "RISK-TWICE-1", 2_011, "http://127.0.0.1:9/notify"))).Body);
+        var (zhang, merchant) = await PayerAllowedOnePaymentAsync("T-PAYTWICE", 10_000);
+        var code = await OrderCodeAsync(merchant, "RISK-TWICE-1", 2_011);
         HttpResponseMessage[] taps;
         await using (await SlowLedgerAsync(_server, 2_011, 2_011))
         {
-            taps = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay",
-                new { paymentPassword = Party.PaymentPassword }, Ct)));
+            taps = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => PayOrderAsync(zhang, code)));
         }
         Assert.Single(taps, r => r.IsSuccessStatusCode);
         // the other tap is told the order is being paid — not blocked as a second payment in ten minutes (nor an alert opened)
         Assert.Equal("PAYMENT_IN_PROGRESS", await ErrorCodeAsync(taps.Single(r => !r.IsSuccessStatusCode)));
-        var again = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = Party.PaymentPassword }, Ct);
+        var again = await PayOrderAsync(zhang, code);
         Assert.True(again.IsSuccessStatusCode, await again.Content.ReadAsStringAsync(Ct)); // asked later: the payment made
         Assert.Empty(await CasesAsync(_server, zhang.UserId));
         await TransferKit.AssertVerifiedAsync(_server);
@@ -153,16 +154,8 @@ public sealed class RiskOperatorTests : IAsyncLifetime
     [Fact]
     public async Task RISK2_a_payment_refused_after_its_risk_check_is_taken_back_out_of_the_velocity_count()
     {
-        await PutRuleAsync(_server, "T-PAYONE", "velocity", new { subject = "user", windowMinutes = 10, maxCount = 1 }, "block", "payment");
-        var merchant = MerchantSigner.Demo(_server.BaseAddress, _server.Database.Directory).WithClock(() => _server.Clock.UtcNow);
-        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
-        await zhang.FundAsync(1_000);
-        async Task<HttpResponseMessage> PayAsync(string outTradeNo, long fen)
-        {
-            var code = MerchantKit.CodeOf((await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
-                MerchantKit.NativeOrder(merchant.MchId, outTradeNo, fen, "http://127.0.0.1:9/notify"))).Body);
-            return await zhang.Wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = Party.PaymentPassword }, Ct);
-        }
+        var (zhang, merchant) = await PayerAllowedOnePaymentAsync("T-PAYONE", 1_000);
+        async Task<HttpResponseMessage> PayAsync(string outTradeNo, long fen) => await PayOrderAsync(zhang, await OrderCodeAsync(merchant, outTradeNo, fen));
         // Passed the risk check (counted there), then refused for the balance: nothing moved, so it is not one of the payments.
         Assert.Equal("INSUFFICIENT_BALANCE", await ErrorCodeAsync(await PayAsync("RISK-ONE-1", 200_000)));
         var paid = await PayAsync("RISK-ONE-2", 500);
