@@ -60,12 +60,9 @@ public sealed class RiskEngine(RiskRules rules, RiskLists lists, RiskProfiles pr
     public void Uncounted(RiskEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        foreach (var subject in Subjects)
+        foreach (var (subject, value) in WindowsOf(e))
         {
-            if (RiskRule.SubjectValue(e, subject) is { } value)
-            {
-                windows.Remove(subject, value, e.Kind, e.At, e.AmountFen);
-            }
+            windows.Remove(subject, value, e.Kind, e.At, e.AmountFen);
         }
     }
 
@@ -77,11 +74,20 @@ public sealed class RiskEngine(RiskRules rules, RiskLists lists, RiskProfiles pr
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(windows);
+        foreach (var (subject, value) in WindowsOf(e))
+        {
+            windows.Add(subject, value, e.Kind, e.At, e.AmountFen, now, keep);
+        }
+    }
+
+    /// <summary>The velocity windows a movement belongs to: each subject it names, with its value.</summary>
+    private static IEnumerable<(string Subject, string Value)> WindowsOf(RiskEvent e)
+    {
         foreach (var subject in Subjects)
         {
             if (RiskRule.SubjectValue(e, subject) is { } value)
             {
-                windows.Add(subject, value, e.Kind, e.At, e.AmountFen, now, keep);
+                yield return (subject, value);
             }
         }
     }
