@@ -82,11 +82,28 @@ public sealed class Browser : IAsyncLifetime
         return Assertions.Expect(page).ToHaveURLAsync(new Regex("^" + pattern + "$"), new PageAssertionsToHaveURLOptions { Timeout = timeoutMs });
     }
 
-    /// <summary>Saves a full-page screenshot named after the test and the step.</summary>
+    /// <summary>
+    /// Saves a full-page screenshot named after the test and the step. Chromium refuses a capture that meets a navigation still
+    /// settling (<c>Page.captureScreenshot: Unable to capture screenshot</c>, seen once in CI after a redirect to the sign-in
+    /// page): the page is let settle and the capture tried again, at most three times.
+    /// </summary>
     public static async Task ShotAsync(IPage page, string name)
     {
         ArgumentNullException.ThrowIfNull(page);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
+                return;
+            }
+            catch (PlaywrightException e) when (attempt < attempts && e.Message.Contains("Unable to capture screenshot", StringComparison.Ordinal))
+            {
+                await page.WaitForLoadStateAsync(LoadState.Load);
+                await Task.Delay(250 * attempt);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
