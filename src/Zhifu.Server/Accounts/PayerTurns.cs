@@ -2,13 +2,13 @@ namespace Zhifu.Server.Accounts;
 
 /// <summary>
 /// One risk decision per payer at a time in this server process (RISK-2): a payment is decided and counted — from the risk
-/// check to the velocity windows learning it — before another payment, transfer or withdrawal of the same payer is decided,
-/// so a payer's requests sent at once cannot all pass a rule that counts them ("20 payments in 10 minutes"). The windows are
+/// check to the velocity windows learning it — before another payment, top-up, transfer or withdrawal of the same payer is
+/// decided, so a payer's requests sent at once cannot all pass a rule that counts them ("20 payments in 10 minutes"). The windows are
 /// the process's own (in memory), so a turn in the process is what keeps them exact; transfers and withdrawals take their
 /// turn inside their claim on the payer's row (<see cref="PayerClaims"/>), which also serialises them across servers for the
 /// day totals. A payment's password is checked before its turn and the turn lasts its in-memory decision and count, so the
-/// slow hash holds nobody up; a withdrawal is decided and sent inside its claim (password and bank call included), and a
-/// payment of the same payer waits for that.
+/// slow hash holds nobody up (a top-up's too); a withdrawal is decided and sent inside its claim (password and bank call
+/// included), and a payment of the same payer waits for that.
 /// </summary>
 public sealed class PayerTurns(TimeSpan waitMax)
 {

@@ -30,8 +30,9 @@ public sealed partial class FundMovements(
     public const string Unknown = "unknown";
 
     /// <summary>Holds the money and asks the bank (unless held for risk review, RISK-1). The movement comes back succeeded,
-    /// failed, unknown or under review.</summary>
-    public async Task<(FundMovementRow? Movement, WalletError? Error)> StartAsync(Guid id, Guid userId, string kind, BoundCard card,
+    /// failed, unknown or under review; <c>Repeated</c> when it is the movement an earlier request of the same id started (a
+    /// second tap that raced the first past the caller's look), which this call neither held nor sent.</summary>
+    public async Task<(FundMovementRow? Movement, WalletError? Error, bool Repeated)> StartAsync(Guid id, Guid userId, string kind, BoundCard card,
         long amountFen, Guid walletLedgerAccountId, bool review = false)
     {
         var movement = new FundMovementRow
@@ -52,7 +53,7 @@ public sealed partial class FundMovements(
         movement.ResolvingSince = review ? null : movement.CreatedAt; // the start resolves it: the recovery worker keeps off
         if (await RecordAsync(movement) is { } twin)
         {
-            return IsRequest(twin, userId, kind, card, amountFen) ? (twin, null) : (null, FundsErrors.RequestIdReused);
+            return IsRequest(twin, userId, kind, card, amountFen) ? (twin, null, true) : (null, FundsErrors.RequestIdReused, false);
         }
         var topUp = kind == TopUp;
         var hold = await ledger.SubmitAsync([new Transfer
@@ -69,17 +70,17 @@ public sealed partial class FundMovements(
         if (!hold[0].IsSuccess())
         {
             await FinishAsync(movement, Failed, null, hold[0].ToString());
-            return (null, hold[0] == TransferResult.ExceedsCredits ? FundsErrors.InsufficientBalance : FundsErrors.Unavailable);
+            return (null, hold[0] == TransferResult.ExceedsCredits ? FundsErrors.InsufficientBalance : FundsErrors.Unavailable, false);
         }
         if (review)
         {
-            return (movement, null); // the bank waits for the case (RISK-1)
+            return (movement, null, false); // the bank waits for the case (RISK-1)
         }
         // From here on the outcome is always recorded: the caller's cancellation must not strand a hold (CARD-4).
         var request = new BankMovementRequest(RequestId(movement), card.Bank, card.CardNumber, amountFen, Purpose(movement));
         var answer = topUp ? await bank.DebitAsync(request, CancellationToken.None) : await bank.CreditAsync(request, CancellationToken.None);
         await RecordAnswerAsync(movement, answer);
-        return (movement, null);
+        return (movement, null, false);
     }
 
     /// <summary>Whether the movement's wallet may still do its business (ACC-4 … ACC-6) and is not on the risk account list

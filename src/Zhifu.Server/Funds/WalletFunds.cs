@@ -15,7 +15,7 @@ public sealed record FundsOutcome(FundMovementRow? Movement, WalletError? Error,
 /// </summary>
 public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, WalletAccounts accounts, IFundsGuard fundsGuard,
     WalletCredentials credentials, IClock clock, Risk.RiskCheck riskCheck, FundMovements movements, OwnCardWithdrawals withdrawals,
-    Risk.RiskCases riskCases, Risk.IRiskEngine riskEngine, PayerClaims payerClaims)
+    Risk.RiskCases riskCases, Risk.IRiskEngine riskEngine, PayerClaims payerClaims, PayerTurns payerTurns)
 {
     public long MaxFen(string kind) => kind == FundMovements.TopUp ? options.TopUpMaxFen : options.WithdrawalMaxFen;
 
@@ -97,22 +97,43 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
         }
         var riskEvent = new Risk.RiskEvent(kind == FundMovements.TopUp ? Risk.RiskKinds.TopUp : Risk.RiskKinds.Withdrawal, movementId,
             userId, amountFen, clock.UtcNow, CardToken: card.Token, DeviceKey: origin.DeviceKey, Region: origin.Region);
-        var (decision, riskRefusal) = await riskCheck.CheckAsync(riskEvent, user,
-            verificationCode is { Length: <= 16 } code ? code : null, cancellationToken);
-        if (riskRefusal is not null)
+        if (kind != FundMovements.TopUp)
         {
-            return (Refused(riskRefusal), false); // RISK-1
+            return await WithdrawAsync(movementId, user, card, amountFen, riskEvent, verificationCode, cancellationToken);
         }
-        var review = decision.Action == Risk.RiskAction.Review;
-        FundMovementRow? movement;
-        if (kind == FundMovements.TopUp)
+        // RISK-2: a top-up is decided in the payer's turn (as payments are) and counted in the velocity windows at its decision,
+        // so top-ups sent at once cannot all pass a rule that counts them; one that does not start after all is taken back out,
+        // a held one counts when its case releases it. The turn lasts the in-memory decision only, not the bank's answer.
+        Risk.RiskDecision decision;
+        using (var turn = await payerTurns.TakeAsync(userId, cancellationToken))
+        {
+            if (turn is null)
+            {
+                return (Refused(Payments.PaymentErrors.PayerBusy), false); // a payment or transfer of the payer held it past the wait
+            }
+            WalletError? riskRefusal;
+            (decision, riskRefusal) = await Decide(riskEvent, user, verificationCode, cancellationToken);
+            if (riskRefusal is not null)
+            {
+                return (Refused(riskRefusal), false); // RISK-1
+            }
+            if (decision.Action != Risk.RiskAction.Review)
+            {
+                riskEngine.Counted(riskEvent);
+            }
+        }
+        var (counted, started) = (decision.Action != Risk.RiskAction.Review, false);
+        try
         {
             // CARD-3: money from a credit card lands in the consumption-only funds.
             var account = card.CardType == BankCardType.Credit ? user.ConsumptionAccountId : user.WalletAccountId;
+            FundMovementRow? movement;
             WalletError? error;
+            bool repeated;
             try
             {
-                (movement, error) = await movements.StartAsync(movementId, userId, kind, card, amountFen, account, review);
+                (movement, error, repeated) = await movements.StartAsync(movementId, userId, FundMovements.TopUp, card, amountFen, account,
+                    decision.Action == Risk.RiskAction.Review);
             }
             catch (Core.Ledger.LedgerUnavailableException)
             {
@@ -122,27 +143,59 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
             {
                 return (Refused(error), true);
             }
-        }
-        else
-        {
-            // CARD-3: withdrawals leave only from the ordinary balance; ACC-2: within the class's limits.
-            var (withdrawn, error, refusal, written) = await withdrawals.WithdrawAsync(movementId, userId, card, amountFen,
-                user.WalletAccountId, review, cancellationToken);
-            if (refusal is not null || error is not null)
+            if (repeated)
             {
-                return (new FundsOutcome(null, error, refusal), written);
+                return (new FundsOutcome(movement, null, null), true); // a double tap: the first request's movement, counted by it
             }
-            movement = withdrawn;
+            started = movement!.Status != FundMovements.Failed;
+            await FollowUpAsync(movement, decision, riskEngine.LearnedAsync);
+            return (new FundsOutcome(movement, null, null), true);
         }
-        if (movement!.Status == FundMovements.Review)
+        finally
+        {
+            if (counted && !started)
+            {
+                riskEngine.Uncounted(riskEvent); // refused or failed at once: no money came in
+            }
+        }
+    }
+
+    private Task<(Risk.RiskDecision, WalletError?)> Decide(Risk.RiskEvent riskEvent, UserRow user, string? verificationCode,
+        CancellationToken cancellationToken) =>
+        riskCheck.CheckAsync(riskEvent, user, verificationCode is { Length: <= 16 } code ? code : null, cancellationToken);
+
+    /// <summary>A withdrawal: decided and started in the payer's claim (<see cref="StartAsync"/>), counted once it started.</summary>
+    private async Task<(FundsOutcome Outcome, bool Written)> WithdrawAsync(Guid movementId, UserRow user, BoundCard card,
+        long amountFen, Risk.RiskEvent riskEvent, string? verificationCode, CancellationToken cancellationToken)
+    {
+        var (decision, riskRefusal) = await Decide(riskEvent, user, verificationCode, cancellationToken);
+        if (riskRefusal is not null)
+        {
+            return (Refused(riskRefusal), false); // RISK-1
+        }
+        // CARD-3: withdrawals leave only from the ordinary balance; ACC-2: within the class's limits.
+        var (withdrawn, error, refusal, written) = await withdrawals.WithdrawAsync(movementId, user.Id, card, amountFen,
+            user.WalletAccountId, decision.Action == Risk.RiskAction.Review, cancellationToken);
+        if (refusal is not null || error is not null)
+        {
+            return (new FundsOutcome(null, error, refusal), written);
+        }
+        await FollowUpAsync(withdrawn!, decision, riskEngine.CompletedAsync);
+        return (new FundsOutcome(withdrawn, null, null), true);
+    }
+
+    /// <summary>A held movement opens its review case; one that started has <paramref name="completed"/> told of it.</summary>
+    private async Task FollowUpAsync(FundMovementRow movement, Risk.RiskDecision decision,
+        Func<Risk.RiskEvent, CancellationToken, Task> completed)
+    {
+        if (movement.Status == FundMovements.Review)
         {
             await riskCases.OpenAsync(decision, Risk.RiskCases.KindReview, CancellationToken.None);
         }
         else if (movement.Status != FundMovements.Failed)
         {
-            await riskEngine.CompletedAsync(riskEvent, CancellationToken.None);
+            await completed(decision.Event, CancellationToken.None);
         }
-        return (new FundsOutcome(movement, null, null), true);
     }
 
     private static FundsOutcome Refused(WalletError error) => new(null, error, null);

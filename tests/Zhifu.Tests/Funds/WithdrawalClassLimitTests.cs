@@ -146,7 +146,7 @@ public sealed class WithdrawalClassLimitTests : IAsyncLifetime
         var (before, cardBefore) = (await wang.BalanceAsync(), await wang.Bank.BalanceAsync(card.CardNumber, Ct));
         var id = Guid.CreateVersion7(); // the movement id both requests derive from the one requestId
         await wang.Bank.SetFaultsAsync(new BankAdminClient.Faults(UnknownRate: 1.0, Seed: 3), Ct);
-        var (topUp, error) = await movements.StartAsync(id, wang.UserId, FundMovements.TopUp, bound, 5_000, wallet);
+        var (topUp, error, _) = await movements.StartAsync(id, wang.UserId, FundMovements.TopUp, bound, 5_000, wallet);
         Assert.Null(error);
         Assert.Equal(FundMovements.Unknown, topUp!.Status);
 
@@ -154,7 +154,7 @@ public sealed class WithdrawalClassLimitTests : IAsyncLifetime
             .WithdrawAsync(id, wang.UserId, bound, 3_000, wallet, review: false, Ct);
         Assert.Null(withdrawn);
         Assert.Equal("REQUEST_ID_REUSED", refused?.Code);
-        var (twin, reused) = await movements.StartAsync(id, wang.UserId, FundMovements.TopUp, bound, 6_000, wallet);
+        var (twin, reused, _) = await movements.StartAsync(id, wang.UserId, FundMovements.TopUp, bound, 6_000, wallet);
         Assert.Null(twin);
         Assert.Equal("REQUEST_ID_REUSED", reused?.Code);
         Assert.Equal(FundMovements.Unknown, (await movements.FindMovementAsync(id))!.Status); // untouched

@@ -141,15 +141,15 @@ public sealed class RiskRuleTests : IAsyncLifetime
         await TransferKit.AssertVerifiedAsync(_server);
     }
 
-    /// <summary>张三, funded, his debit card, a rule holding more than ¥1,000 of withdrawals an hour for review, and a bank that
-    /// takes 300 ms to answer.</summary>
-    private async Task<(Party Zhang, string Card, Bank.BankAdminClient Bank)> SlowBankWithdrawerAsync()
+    /// <summary>张三, funded, his debit card, a rule holding more than ¥1,000 of <paramref name="kind"/>s (withdrawal, topup) an
+    /// hour for review, and a bank that takes 300 ms to answer.</summary>
+    private async Task<(Party Zhang, string Card, Bank.BankAdminClient Bank)> SlowBankMoverAsync(string kind)
     {
         var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
         await zhang.FundAsync(200_000);
         var card = await zhang.CardTokenAsync("debit");
         await PutRuleAsync(_server, "T-OUTSUM", "velocity", new { subject = "user", windowMinutes = 60, maxSumFen = 100_000 }, "review",
-            "withdrawal");
+            kind);
         var bank = new Bank.BankAdminClient(new HttpClient(),
             _server.Services.GetRequiredService<Zhifu.Server.Banking.BankChannelAddress>().BaseAddress!);
         await bank.SetFaultsAsync(new Bank.BankAdminClient.Faults(LatencyMs: 300), Ct);
@@ -158,7 +158,14 @@ public sealed class RiskRuleTests : IAsyncLifetime
 
     /// <summary>A ¥400 withdrawal to <paramref name="card"/>.</summary>
     private static Task<HttpResponseMessage> WithdrawAsync(Party payer, string card, string requestId) =>
-        payer.Wallet.PostAsJsonAsync("/api/wallet/me/withdrawals",
+        MoveAsync(payer, "withdrawals", card, requestId);
+
+    /// <summary>A ¥400 top-up from <paramref name="card"/>.</summary>
+    private static Task<HttpResponseMessage> TopUpAsync(Party payer, string card, string requestId) =>
+        MoveAsync(payer, "top-ups", card, requestId);
+
+    private static Task<HttpResponseMessage> MoveAsync(Party payer, string movements, string card, string requestId) =>
+        payer.Wallet.PostAsJsonAsync("/api/wallet/me/" + movements,
             new { requestId, cardToken = card, amountFen = 40_000, paymentPassword = Party.PaymentPassword }, Ct);
 
     /// <summary>The answers' bodies, each answer a success.</summary>
@@ -177,7 +184,7 @@ public sealed class RiskRuleTests : IAsyncLifetime
     [Fact]
     public async Task RISK2_withdrawals_sent_at_once_are_counted_one_after_another_by_a_velocity_sum()
     {
-        var (zhang, card, bank) = await SlowBankWithdrawerAsync(); // each withdrawal still under way as the next is decided
+        var (zhang, card, bank) = await SlowBankMoverAsync("withdrawal"); // each withdrawal still under way as the next is decided
         var sent = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => WithdrawAsync(zhang, card, Guid.NewGuid().ToString("N"))));
         await bank.SetFaultsAsync(new Bank.BankAdminClient.Faults(), Ct);
         var statuses = (await SucceededAsync(sent)).Select(body => body.GetProperty("status").GetString()!).ToList();
@@ -189,13 +196,39 @@ public sealed class RiskRuleTests : IAsyncLifetime
     [Fact]
     public async Task RISK2_a_withdrawal_tapped_twice_at_once_is_one_movement_counted_once()
     {
-        var (zhang, card, bank) = await SlowBankWithdrawerAsync();
+        var (zhang, card, bank) = await SlowBankMoverAsync("withdrawal");
         var requestId = Guid.NewGuid().ToString("N");
         var taps = await Task.WhenAll(WithdrawAsync(zhang, card, requestId), WithdrawAsync(zhang, card, requestId)); // a double tap
         await bank.SetFaultsAsync(new Bank.BankAdminClient.Faults(), Ct);
         Assert.Single((await SucceededAsync(taps)).Select(body => body.GetProperty("id").GetString()!).Distinct()); // one withdrawal
         // ¥400 went out once, so ¥400 more is ¥800 in the hour, inside the rule's ¥1,000 — not held as if it were ¥1,200
         var next = await (await WithdrawAsync(zhang, card, Guid.NewGuid().ToString("N"))).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.NotEqual("review", next.GetProperty("status").GetString());
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK2_top_ups_sent_at_once_are_counted_one_after_another_by_a_velocity_sum()
+    {
+        var (zhang, card, bank) = await SlowBankMoverAsync("topup"); // each top-up still at the bank as the next is decided
+        var sent = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => TopUpAsync(zhang, card, Guid.NewGuid().ToString("N"))));
+        await bank.SetFaultsAsync(new Bank.BankAdminClient.Faults(), Ct);
+        var statuses = (await SucceededAsync(sent)).Select(body => body.GetProperty("status").GetString()!).ToList();
+        // ¥400 + ¥400 pass; the third would make ¥1,200 in the hour against the rule's ¥1,000: held for review, whichever came last
+        Assert.Equal(1, statuses.Count(s => s == "review"));
+        await TransferKit.AssertVerifiedAsync(_server);
+    }
+
+    [Fact]
+    public async Task RISK2_a_top_up_tapped_twice_at_once_is_one_movement_counted_once()
+    {
+        var (zhang, card, bank) = await SlowBankMoverAsync("topup");
+        var requestId = Guid.NewGuid().ToString("N");
+        var taps = await Task.WhenAll(TopUpAsync(zhang, card, requestId), TopUpAsync(zhang, card, requestId)); // a double tap
+        await bank.SetFaultsAsync(new Bank.BankAdminClient.Faults(), Ct);
+        Assert.Single((await SucceededAsync(taps)).Select(body => body.GetProperty("id").GetString()!).Distinct()); // one top-up
+        // ¥400 came in once, so ¥400 more is ¥800 in the hour, inside the rule's ¥1,000 — not held as if it were ¥1,200
+        var next = await (await TopUpAsync(zhang, card, Guid.NewGuid().ToString("N"))).Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.NotEqual("review", next.GetProperty("status").GetString());
         await TransferKit.AssertVerifiedAsync(_server);
     }
