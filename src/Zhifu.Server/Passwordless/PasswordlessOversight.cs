@@ -97,8 +97,9 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
     /// <summary>
     /// An operator decides an open dispute (PWL-5, PWL-6), audited: upheld with the loss it caused (0 … the payment's amount)
     /// — which the merchant refunds to the user at once through the ordinary refund path (a REFUND callback goes to the
-    /// merchant; out_refund_no "PWLD" + the dispute's id, so a retried decision never refunds twice) — or rejected; a note of
-    /// 2–200 characters says why. Null when done, else why not (nothing changed); the refusal names its field
+    /// merchant; out_refund_no "PWLD" + the dispute's id, so a retried decision never refunds twice; upholding is recorded once
+    /// that refund succeeded) — or rejected; a note of 2–200 characters says why. Null when done, else why not (nothing
+    /// changed); the refusal names its field
     /// (<see cref="PasswordlessErrors.FieldOf"/>).
     /// </summary>
     public async Task<WalletError?> DecideAsync(Guid disputeId, bool upheld, long lossFen, string? note, OperatorActor by,
@@ -130,6 +131,9 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
     }
 
     private static readonly TimeSpan DecideClaimWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>Refunds tried for one dispute at most (each after the one before closed without moving money).</summary>
+    private const int DisputeRefundTriesMax = 5;
     private static readonly TimeSpan DecideClaimLapse = TimeSpan.FromMinutes(1);
 
     private async Task<WalletError?> DecideClaimedAsync(Guid disputeId, bool upheld, long lossFen, string? note, OperatorActor by,
@@ -151,27 +155,40 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
         {
             return PasswordlessErrors.LossOutOfRange(dispute.AmountFen);
         }
-        var refundNo = "PWLD" + dispute.Id.ToString("N");
+        // The dispute's refunds: out_refund_no "PWLD" + its id, then "-2", "-3" … for each try after one that closed without
+        // moving money (the ledger refused it), so a closed refund never uses up the dispute's only number.
+        var prefix = "PWLD" + dispute.Id.ToString("N");
+        var tries = await db.Set<PaymentRefundRow>().AsNoTracking()
+            .Where(r => r.MchId == dispute.MchId && (r.OutRefundNo == prefix || r.OutRefundNo.StartsWith(prefix + "-")))
+            .Select(r => new { r.Status, r.RefundFen }).Take(DisputeRefundTriesMax + 1).ToListAsync(ct);
         // an upheld decision that refunded the user and stopped before recording itself: the refund stands for the decision —
         // only upholding can close the dispute, and the loss recorded is what was refunded (a closed refund moved nothing)
-        var earlier = await db.Set<PaymentRefundRow>().AsNoTracking()
-            .FirstOrDefaultAsync(r => r.MchId == dispute.MchId && r.OutRefundNo == refundNo && r.Status != Payments.Refunds.PaymentRefunds.Closed, ct);
+        var earlier = tries.FirstOrDefault(r => r.Status != Payments.Refunds.PaymentRefunds.Closed);
         if (earlier is not null && !upheld)
         {
             return PasswordlessErrors.DisputeRefunded;
         }
         if (earlier is not null)
         {
+            if (earlier.Status != Payments.Refunds.PaymentRefunds.Success)
+            {
+                return PasswordlessErrors.RefundProcessing; // not yet known to have paid the user: the dispute stays open
+            }
             lossFen = earlier.RefundFen;
         }
         else if (upheld && lossFen > 0)
         {
+            if (tries.Count >= DisputeRefundTriesMax)
+            {
+                return PasswordlessErrors.RefundRefused(Payments.Refunds.PaymentRefunds.Closed);
+            }
             var merchant = await merchants.FindAsync(dispute.MchId, ct);
             var order = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == dispute.OrderId, ct);
             if (merchant is null)
             {
                 return PasswordlessErrors.MerchantUnavailable;
             }
+            var refundNo = tries.Count == 0 ? prefix : prefix + "-" + (tries.Count + 1);
             var (refund, _, refused) = await refunds.ApplyAsync(merchant, new Payments.Refunds.RefundRequest(order.TransactionId,
                 order.OutTradeNo, refundNo, "免密支付投诉成立", null, lossFen, order.TotalFen), ct, review: false);
             if (refused is not null || refund?.Status == Payments.Refunds.PaymentRefunds.Closed)
@@ -179,6 +196,12 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
                 var code = refused?.Code ?? Payments.Refunds.PaymentRefunds.Closed; // a refund closed before (no money moved) is no refund
                 logger.LogWarning("dispute {Id}: the merchant's refund was refused: {Code}", dispute.Id, code);
                 return PasswordlessErrors.RefundRefused(code);
+            }
+            if (refund!.Status != Payments.Refunds.PaymentRefunds.Success)
+            {
+                // PROCESSING (the ledger could not answer at once): the refund may still close without moving money, so upholding
+                // is not recorded yet — decided again, the dispute records the refund once it succeeded, or tries again if it closed
+                return PasswordlessErrors.RefundProcessing;
             }
         }
         (dispute.State, dispute.LossFen, dispute.DecidedBy, dispute.DecisionNote, dispute.DecidedAt) =

@@ -487,6 +487,56 @@ public sealed class PasswordlessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PWL5_upholding_is_recorded_once_the_users_refund_succeeded_and_a_refund_that_closed_is_tried_again()
+    {
+        var merchant = Merchant();
+        await SetTermsAsync(new { passwordlessEligible = true });
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(50_000);
+        var contractId = await SignAsync(zhang, new { preSignId = await PreSignAsync(merchant, "PWLR0001"), acceptTerms = true });
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-R-0001", 700));
+        var transactionId = (await zhang.Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/passwordless", Ct)).GetProperty("payments")[0]
+            .GetProperty("transactionId").GetString();
+        var complaint = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/passwordless/payments/{transactionId}/dispute",
+            new { reason = "我没有使用过这项服务" }, Ct);
+        Assert.True(complaint.IsSuccessStatusCode, await complaint.Content.ReadAsStringAsync(Ct));
+        var disputeId = Guid.Parse((await GetAsync(_server, "/api/ops/passwordless/disputes?state=open"))[0].GetProperty("id").GetString()!);
+        var order = await WithDbAsync(db => db.Set<PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.TransactionId == transactionId, Ct));
+        var refunds = _server.Services.GetRequiredService<Zhifu.Server.Payments.Refunds.PaymentRefunds>();
+        // the dispute's refund made and not yet through (here: waiting for the merchant's review; in life the ledger not answering
+        // at once, or a decision made again while the first one's refund is still being retried)
+        var apiMerchant = (await _server.Services.GetRequiredService<Zhifu.Server.MerchantApi.MerchantCredentials>().FindAsync("1230000109", Ct))!;
+        var (pending, _, error) = await refunds.ApplyAsync(apiMerchant, new Zhifu.Server.Payments.Refunds.RefundRequest(order.TransactionId,
+            order.OutTradeNo, "PWLD" + disputeId.ToString("N"), "免密支付投诉成立", null, 700, order.TotalFen), Ct, review: true);
+        Assert.Null(error);
+        Assert.Equal("PROCESSING", pending!.Status);
+        var before = (await zhang.BalanceAsync()).Balance;
+        Task<PasswordlessDisputeRow> DisputeAsync() =>
+            WithDbAsync(db => db.Set<PasswordlessDisputeRow>().AsNoTracking().SingleAsync(d => d.Id == disputeId, Ct));
+        using var risk = await LifecycleClient.OperatorAsync(_server, "risk");
+        var url = $"/api/ops/passwordless/disputes/{disputeId}/decide";
+        // upheld while that refund may still close without paying the user: not recorded, the dispute stays open
+        var early = await risk.PostAsJsonAsync(url, new { upheld = true, lossFen = 700, note = "用户未授权，由商户退款" }, Ct);
+        Assert.Equal("PASSWORDLESS_REFUND_PROCESSING", await ErrorCodeAsync(early));
+        Assert.Equal(PasswordlessDisputeRow.Open, (await DisputeAsync()).State);
+        Assert.Equal(before, (await zhang.BalanceAsync()).Balance);
+        // the refund closes without moving money: upheld again, the dispute tries a refund of its own under the next number
+        var (closed, refusal) = await refunds.ReviewAsync(order.MerchantId, pending.RefundId, approve: false, "cafe-admin", "拒绝", Ct);
+        Assert.Null(refusal);
+        Assert.Equal("CLOSED", closed!.Status);
+        var decided = await risk.PostAsJsonAsync(url, new { upheld = true, lossFen = 700, note = "用户未授权，由商户退款" }, Ct);
+        Assert.Equal(204, (int)decided.StatusCode);
+        Assert.Equal(before + 700, (await zhang.BalanceAsync()).Balance);
+        var dispute = await DisputeAsync();
+        Assert.Equal((PasswordlessDisputeRow.Upheld, 700L), (dispute.State, dispute.LossFen));
+        var paidBack = await WithDbAsync(db => db.Set<PaymentRefundRow>().AsNoTracking().Where(r => r.OrderId == order.Id)
+            .OrderBy(r => r.OutRefundNo).Select(r => new { r.OutRefundNo, r.Status }).ToListAsync(Ct));
+        Assert.Equal([("PWLD" + disputeId.ToString("N"), "CLOSED"), ("PWLD" + disputeId.ToString("N") + "-2", "SUCCESS")],
+            paidBack.Select(r => (r.OutRefundNo, r.Status)));
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task PWL1_PWL7_small_payment_code_charges_pass_under_the_users_own_agreement_and_old_agreements_are_reminded()
     {
         var merchant = Merchant();
