@@ -405,6 +405,30 @@ public sealed class PasswordlessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PWL4_RISK2_a_charge_that_waits_past_the_payers_turn_charges_nothing_and_asks_the_user_to_confirm()
+    {
+        var merchant = Merchant();
+        await SetTermsAsync(new { passwordlessEligible = true });
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(50_000);
+        var contractId = await SignAsync(zhang, new { preSignId = await PreSignAsync(merchant, "PWLB0001"), acceptTerms = true });
+        var before = (await zhang.BalanceAsync()).Balance;
+        // another payment of the payer still being decided for longer than a decision waits (10 s): the charge is not decided
+        // against a count that may be about to change; nothing is charged and the user confirms it in the wallet (PAYMENT_PAYER_BUSY)
+        using (var held = await _server.Services.GetRequiredService<Zhifu.Server.Accounts.PayerTurns>().TakeAsync(zhang.UserId, Ct))
+        {
+            Assert.NotNull(held);
+            Assert.Equal("USERPAYING", await ChargeAsync(merchant, contractId, "PWL-B-0001", 1_000));
+        }
+        Assert.Equal(before, (await zhang.BalanceAsync()).Balance);
+        var texts = await _server.Services.GetRequiredService<SmsOutbox>().ReadAsync(DemoCards.ZhangSan.Phone, 5, Ct);
+        Assert.Contains(texts, t => t.Body.Contains("另一笔付款正在处理", StringComparison.Ordinal));
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-B-0002", 1_000)); // the turn free again: charged at once
+        Assert.Equal(before - 1_000, (await zhang.BalanceAsync()).Balance);
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task PWL6_a_dispute_crossing_the_threshold_takes_eligibility_away_and_the_report_shows_it()
     {
         var merchant = Merchant();
