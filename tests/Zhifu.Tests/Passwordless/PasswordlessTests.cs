@@ -365,11 +365,7 @@ public sealed class PasswordlessTests : IAsyncLifetime
     [Fact]
     public async Task PWL3_PWL4_a_high_risk_merchant_is_never_eligible_and_a_departure_from_habit_asks_the_user()
     {
-        var merchant = Merchant();
-        await SetTermsAsync(new { passwordlessEligible = true });
-        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
-        await zhang.FundAsync(50_000);
-        var contractId = await SignAsync(zhang, new { preSignId = await PreSignAsync(merchant, "PWLH0001"), acceptTerms = true });
+        var (merchant, zhang, contractId) = await SignedZhangAsync("PWLH0001");
 
         // PWL-3: the merchant's own per-payment cap, lowered after signing, binds at its edge
         await SetTermsAsync(new { passwordlessPerPaymentFen = 1_500 });
@@ -407,11 +403,7 @@ public sealed class PasswordlessTests : IAsyncLifetime
     [Fact]
     public async Task PWL4_RISK2_a_charge_that_waits_past_the_payers_turn_charges_nothing_and_asks_the_user_to_confirm()
     {
-        var merchant = Merchant();
-        await SetTermsAsync(new { passwordlessEligible = true });
-        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
-        await zhang.FundAsync(50_000);
-        var contractId = await SignAsync(zhang, new { preSignId = await PreSignAsync(merchant, "PWLB0001"), acceptTerms = true });
+        var (merchant, zhang, contractId) = await SignedZhangAsync("PWLB0001");
         var before = (await zhang.BalanceAsync()).Balance;
         // another payment of the payer still being decided for longer than a decision waits (10 s): the charge is not decided
         // against a count that may be about to change; nothing is charged and the user confirms it in the wallet (PAYMENT_PAYER_BUSY)
@@ -431,20 +423,14 @@ public sealed class PasswordlessTests : IAsyncLifetime
     [Fact]
     public async Task PWL6_a_dispute_crossing_the_threshold_takes_eligibility_away_and_the_report_shows_it()
     {
-        var merchant = Merchant();
-        await SetTermsAsync(new { passwordlessEligible = true });
-        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
-        await zhang.FundAsync(50_000);
-        var contractId = await SignAsync(zhang, new { preSignId = await PreSignAsync(merchant, "PWLD0001"), acceptTerms = true });
+        var (merchant, zhang, contractId) = await SignedZhangAsync("PWLD0001");
         Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-D-0001", 500));
         Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-D-0002", 700));
         var paid = (await zhang.Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/passwordless", Ct)).GetProperty("payments");
         var transactionId = paid.EnumerateArray().First(p => p.GetProperty("amountFen").GetInt64() == 700).GetProperty("transactionId").GetString();
 
         // PWL-5: a complaint opens a dispute with a deadline; a second one on the same payment is refused
-        var dispute = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/passwordless/payments/{transactionId}/dispute",
-            new { reason = "我没有使用过这项服务" }, Ct);
-        Assert.True(dispute.IsSuccessStatusCode, await dispute.Content.ReadAsStringAsync(Ct));
+        await ComplainAsync(zhang, transactionId!);
         var again = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/passwordless/payments/{transactionId}/dispute",
             new { reason = "再次投诉" }, Ct);
         Assert.Equal("PASSWORDLESS_DISPUTE_NOT_ALLOWED", await ErrorCodeAsync(again));
@@ -513,17 +499,11 @@ public sealed class PasswordlessTests : IAsyncLifetime
     [Fact]
     public async Task PWL5_upholding_is_recorded_once_the_users_refund_succeeded_and_a_refund_that_closed_is_tried_again()
     {
-        var merchant = Merchant();
-        await SetTermsAsync(new { passwordlessEligible = true });
-        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
-        await zhang.FundAsync(50_000);
-        var contractId = await SignAsync(zhang, new { preSignId = await PreSignAsync(merchant, "PWLR0001"), acceptTerms = true });
+        var (merchant, zhang, contractId) = await SignedZhangAsync("PWLR0001");
         Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-R-0001", 700));
         var transactionId = (await zhang.Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/passwordless", Ct)).GetProperty("payments")[0]
             .GetProperty("transactionId").GetString();
-        var complaint = await zhang.Wallet.PostAsJsonAsync($"/api/wallet/passwordless/payments/{transactionId}/dispute",
-            new { reason = "我没有使用过这项服务" }, Ct);
-        Assert.True(complaint.IsSuccessStatusCode, await complaint.Content.ReadAsStringAsync(Ct));
+        await ComplainAsync(zhang, transactionId!);
         var disputeId = Guid.Parse((await GetAsync(_server, "/api/ops/passwordless/disputes?state=open"))[0].GetProperty("id").GetString()!);
         var order = await WithDbAsync(db => db.Set<PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.TransactionId == transactionId, Ct));
         var refunds = _server.Services.GetRequiredService<Zhifu.Server.Payments.Refunds.PaymentRefunds>();
@@ -585,6 +565,24 @@ public sealed class PasswordlessTests : IAsyncLifetime
         Assert.Contains(texts, t => t.Body.Contains("仍在生效", StringComparison.Ordinal));
         Assert.Equal(0, await _server.Services.GetRequiredService<PasswordlessOversight>().RemindDueAsync(Ct)); // once per period
         Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    /// <summary>The demo merchant made eligible for passwordless payment, 张三 funded with ¥500, and his agreement with it signed.</summary>
+    private async Task<(MerchantSigner Merchant, Party Zhang, string ContractId)> SignedZhangAsync(string preSignCode)
+    {
+        var merchant = Merchant();
+        await SetTermsAsync(new { passwordlessEligible = true });
+        var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
+        await zhang.FundAsync(50_000);
+        return (merchant, zhang, await SignAsync(zhang, new { preSignId = await PreSignAsync(merchant, preSignCode), acceptTerms = true }));
+    }
+
+    /// <summary>The payer complains about a passwordless payment (PWL-5): a dispute opens.</summary>
+    private static async Task ComplainAsync(Party payer, string transactionId)
+    {
+        var complaint = await payer.Wallet.PostAsJsonAsync($"/api/wallet/passwordless/payments/{transactionId}/dispute",
+            new { reason = "我没有使用过这项服务" }, Ct);
+        Assert.True(complaint.IsSuccessStatusCode, await complaint.Content.ReadAsStringAsync(Ct));
     }
 
     private async Task SetTermsAsync(object terms)
