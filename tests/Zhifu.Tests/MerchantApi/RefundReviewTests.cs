@@ -84,6 +84,30 @@ public sealed class RefundReviewTests
     }
 
     [Fact]
+    public async Task PAY4_review_switched_on_by_another_server_process_holds_the_very_next_refund()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        await PaidOrderAsync(server, merchant, "ORDER-review-09", 2_000, "http://127.0.0.1:9/notify");
+        var first = await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
+            Refund(outTradeNo: "ORDER-review-09", outRefundNo: "RV-09-a", refundFen: 500, totalFen: 2_000));
+        Assert.Equal("SUCCESS", JsonDocument.Parse(first.Body).RootElement.GetProperty("status").GetString()); // no review; merchant cached
+        // the merchant's admin switches review on through another replica: this process's merchant cache is not told
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            Assert.Equal(1, await db.Merchants.Where(m => m.MchId == merchant.MchId)
+                .ExecuteUpdateAsync(set => set.SetProperty(m => m.RefundReviewRequired, true), Ct));
+        }
+        var before = await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone);
+        var next = await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds",
+            Refund(outTradeNo: "ORDER-review-09", outRefundNo: "RV-09-b", refundFen: 500, totalFen: 2_000));
+        Assert.Equal("PROCESSING", JsonDocument.Parse(next.Body).RootElement.GetProperty("status").GetString());
+        Assert.Equal(before, await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone)); // held for the reviewer
+        Assert.Equal(500, await PendingInAsync(server, DemoCards.ZhangSan.Phone));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task PAY4_a_refund_that_closed_undecided_after_an_interruption_cannot_be_reviewed_and_frees_its_amount_once()
     {
         await using var database = await TestDatabase.CreateAsync();

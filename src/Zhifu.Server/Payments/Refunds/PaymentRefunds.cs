@@ -155,7 +155,10 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
                 // money must not land in a wallet that may not receive (closed, dormant, listed: ACC-4 … ACC-6)
                 return (null, null, PayerUnavailable);
             }
-            var refund = await NewRefundAsync(db, order, request, hash, review ?? merchant.Merchant.RefundReviewRequired, ct);
+            // PAY-4: the review setting as it stands, not as the merchant cache read it (up to CredentialCacheSeconds old): review
+            // switched on by the merchant's admin through another server process holds the very next refund
+            review ??= await db.Merchants.Where(m => m.Id == order.MerchantId).Select(m => m.RefundReviewRequired).FirstAsync(ct);
+            var refund = await NewRefundAsync(db, order, request, hash, review.Value, ct);
             refund.RequestedBy = requestedBy;
             (order.RefundedFen, order.RefundCount) = (order.RefundedFen + refund.RefundFen, order.RefundCount + 1);
             order.Version++;
