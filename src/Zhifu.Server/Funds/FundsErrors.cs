@@ -16,6 +16,8 @@ public static class FundsErrors
     public static readonly WalletError BadAmount = new(400, "INVALID_AMOUNT", "金额须为正整数（分），且不超过单笔上限", "The amount must be a positive whole number of fen within the single limit");
     public static readonly WalletError InsufficientBalance = new(409, "INSUFFICIENT_BALANCE", "可提现余额不足", "Not enough withdrawable balance");
     public static readonly WalletError Unavailable = new(503, "LEDGER_UNAVAILABLE", "系统繁忙，请稍后再试", "The ledger is busy; try again later");
+    public static readonly WalletError InProgress = new(409, "FUND_MOVEMENT_IN_PROGRESS", "该笔充值或提现正在处理，请稍后查看",
+        "This top-up or withdrawal is being processed; look again shortly");
     public static readonly WalletError MovementNotFound = new(404, "FUND_MOVEMENT_NOT_FOUND", "找不到该笔充值或提现", "No such top-up or withdrawal");
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Zhifu.Core;
 using Zhifu.Core.Banking;
 using Zhifu.Data.Entities;
@@ -51,6 +52,49 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
         {
             return Repeat(earlier, kind, amountFen, card);
         }
+        // A second tap of the same requestId while the first is under way in this process waits for the first and answers its
+        // movement: decided on its own it would be risk-checked as a second movement (a false alert for a velocity rule) only
+        // to be answered the first movement after all.
+        var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        while (!_underWay.TryAdd(movementId, mine.Task))
+        {
+            if (_underWay.TryGetValue(movementId, out var first))
+            {
+                try
+                {
+                    await first.WaitAsync(UnderWayWaitMax, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    return Refused(FundsErrors.InProgress);
+                }
+            }
+            if (await movements.FindMovementAsync(movementId) is { } tapped)
+            {
+                return Repeat(tapped, kind, amountFen, card);
+            }
+        }
+        try
+        {
+            return await StartOnceAsync(movementId, kind, userId, card, amountFen, paymentPassword, verificationCode, origin,
+                cancellationToken);
+        }
+        finally
+        {
+            _underWay.TryRemove(movementId, out _);
+            mine.SetResult();
+        }
+    }
+
+    /// <summary>Top-ups and withdrawals under way in this process, by movement id; as many entries as requests in flight.</summary>
+    private readonly ConcurrentDictionary<Guid, Task> _underWay = new();
+
+    /// <summary>How long a second tap waits for the first: its password check, the payer's turn or claim, and the bank.</summary>
+    private static readonly TimeSpan UnderWayWaitMax = TimeSpan.FromSeconds(30);
+
+    private async Task<FundsOutcome> StartOnceAsync(Guid movementId, string kind, Guid userId, BoundCard card, long amountFen,
+        string? paymentPassword, string? verificationCode, Risk.RiskOrigin origin, CancellationToken cancellationToken)
+    {
         // RISK-2: a withdrawal is decided and started while it holds the payer's claim (as transfers are): withdrawals sent at
         // once are counted one after another in the velocity windows, never all checked against the same empty window.
         await using var claim = kind == FundMovements.Withdrawal ? await payerClaims.ClaimAsync(userId, cancellationToken) : null;
@@ -60,11 +104,12 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
         }
         if (claim is not null && await movements.FindMovementAsync(movementId) is { } waitedFor)
         {
-            return Repeat(waitedFor, kind, amountFen, card); // a second tap that waited for the first's claim: the first's movement
+            return Repeat(waitedFor, kind, amountFen, card); // a second tap (on another server) that waited for the first's claim
         }
         var (outcome, written) = await StartNewAsync(movementId, kind, userId, card, amountFen, paymentPassword, verificationCode,
             origin, cancellationToken);
-        // A second tap sent with the first (same requestId) passed the look above before the first wrote its movement; its checks
+        // A second tap sent with the first (same requestId) to another server passed the looks above before the first wrote its
+        // movement; its checks
         // may then see the first's money and refuse (a class limit, the day's count, a risk rule). Refused before it wrote
         // anything, it answers the first movement instead — the same answer a tap a moment later gets.
         return !written && await movements.FindMovementAsync(movementId) is { } raced
@@ -122,42 +167,41 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
                 riskEngine.Counted(riskEvent);
             }
         }
-        var (counted, started) = (decision.Action != Risk.RiskAction.Review, false);
+        // One that does not start (nothing held or asked of the bank) is taken back out; one whose end is not known (an error
+        // after the bank was asked) stays counted, erring towards counting.
+        var counted = decision.Action != Risk.RiskAction.Review;
+        (FundsOutcome, bool) NotStarted(FundsOutcome outcome)
+        {
+            if (counted)
+            {
+                riskEngine.Uncounted(riskEvent);
+            }
+            return (outcome, true);
+        }
+        // CARD-3: money from a credit card lands in the consumption-only funds.
+        var account = card.CardType == BankCardType.Credit ? user.ConsumptionAccountId : user.WalletAccountId;
+        FundMovementRow? movement;
+        WalletError? error;
+        bool repeated;
         try
         {
-            // CARD-3: money from a credit card lands in the consumption-only funds.
-            var account = card.CardType == BankCardType.Credit ? user.ConsumptionAccountId : user.WalletAccountId;
-            FundMovementRow? movement;
-            WalletError? error;
-            bool repeated;
-            try
-            {
-                (movement, error, repeated) = await movements.StartAsync(movementId, userId, FundMovements.TopUp, card, amountFen, account,
-                    decision.Action == Risk.RiskAction.Review);
-            }
-            catch (Core.Ledger.LedgerUnavailableException)
-            {
-                return (Refused(FundsErrors.Unavailable), true); // nothing held; the recovery worker ends the record as not held (CARD-4)
-            }
-            if (error is not null)
-            {
-                return (Refused(error), true);
-            }
-            if (repeated)
-            {
-                return (new FundsOutcome(movement, null, null), true); // a double tap: the first request's movement, counted by it
-            }
-            started = movement!.Status != FundMovements.Failed;
-            await FollowUpAsync(movement, decision, riskEngine.LearnedAsync);
-            return (new FundsOutcome(movement, null, null), true);
+            (movement, error, repeated) = await movements.StartAsync(movementId, userId, FundMovements.TopUp, card, amountFen, account,
+                decision.Action == Risk.RiskAction.Review);
         }
-        finally
+        catch (Core.Ledger.LedgerUnavailableException)
         {
-            if (counted && !started)
-            {
-                riskEngine.Uncounted(riskEvent); // refused or failed at once: no money came in
-            }
+            return NotStarted(Refused(FundsErrors.Unavailable)); // nothing held; the recovery worker ends the record as not held (CARD-4)
         }
+        if (error is not null)
+        {
+            return NotStarted(Refused(error));
+        }
+        if (repeated || movement!.Status == FundMovements.Failed)
+        {
+            return NotStarted(new FundsOutcome(movement, null, null)); // a double tap on another server (the first counted it), or failed
+        }
+        await FollowUpAsync(movement, decision, riskEngine.LearnedAsync);
+        return (new FundsOutcome(movement, null, null), true);
     }
 
     private Task<(Risk.RiskDecision, WalletError?)> Decide(Risk.RiskEvent riskEvent, UserRow user, string? verificationCode,

@@ -44,9 +44,12 @@ public static class PasswordlessErrors
     public static WalletError LossOutOfRange(long amountFen) => new(400, "PASSWORDLESS_LOSS_OUT_OF_RANGE",
         $"损失金额须在 ¥0.00 至扣款金额 {new Money(amountFen)} 之间", $"The loss must be between ¥0.00 and the payment's {new Money(amountFen)}");
 
-    /// <summary>An upheld dispute's refund by the merchant did not go through (e.g. NOT_ENOUGH): the dispute stays open.</summary>
+    /// <summary>The dispute's refund is not through yet (the ledger did not answer at once; the worker retries it): it may still
+    /// close without paying the user, so no decision is recorded and the dispute stays open.</summary>
     public static readonly WalletError RefundProcessing = new(409, "PASSWORDLESS_REFUND_PROCESSING",
         "商户退款处理中，投诉仍待处理，请稍后再次决定", "The merchant's refund is still processing; the dispute stays open — decide it again shortly");
+
+    /// <summary>An upheld dispute's refund by the merchant did not go through (e.g. NOT_ENOUGH): the dispute stays open.</summary>
     public static WalletError RefundRefused(string refundCode) => new(409, "PASSWORDLESS_REFUND_REFUSED",
         $"商户退款未成功（{refundCode}），投诉仍待处理", $"The merchant's refund did not go through ({refundCode}); the dispute stays open");
 

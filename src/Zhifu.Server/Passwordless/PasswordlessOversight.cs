@@ -164,16 +164,16 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
         // an upheld decision that refunded the user and stopped before recording itself: the refund stands for the decision —
         // only upholding can close the dispute, and the loss recorded is what was refunded (a closed refund moved nothing)
         var earlier = tries.FirstOrDefault(r => r.Status != Payments.Refunds.PaymentRefunds.Closed);
+        if (earlier is { Status: not Payments.Refunds.PaymentRefunds.Success })
+        {
+            return PasswordlessErrors.RefundProcessing; // may still pay the user, or close: neither decision can be recorded yet
+        }
         if (earlier is not null && !upheld)
         {
             return PasswordlessErrors.DisputeRefunded;
         }
         if (earlier is not null)
         {
-            if (earlier.Status != Payments.Refunds.PaymentRefunds.Success)
-            {
-                return PasswordlessErrors.RefundProcessing; // not yet known to have paid the user: the dispute stays open
-            }
             lossFen = earlier.RefundFen;
         }
         else if (upheld && lossFen > 0)

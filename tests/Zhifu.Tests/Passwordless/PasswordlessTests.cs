@@ -499,44 +499,82 @@ public sealed class PasswordlessTests : IAsyncLifetime
     [Fact]
     public async Task PWL5_upholding_is_recorded_once_the_users_refund_succeeded_and_a_refund_that_closed_is_tried_again()
     {
-        var (merchant, zhang, contractId) = await SignedZhangAsync("PWLR0001");
-        Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, "PWL-R-0001", 700));
-        var transactionId = (await zhang.Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/passwordless", Ct)).GetProperty("payments")[0]
-            .GetProperty("transactionId").GetString();
-        await ComplainAsync(zhang, transactionId!);
-        var disputeId = Guid.Parse((await GetAsync(_server, "/api/ops/passwordless/disputes?state=open"))[0].GetProperty("id").GetString()!);
-        var order = await WithDbAsync(db => db.Set<PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.TransactionId == transactionId, Ct));
-        var refunds = _server.Services.GetRequiredService<Zhifu.Server.Payments.Refunds.PaymentRefunds>();
-        // the dispute's refund made and not yet through (here: waiting for the merchant's review; in life the ledger not answering
-        // at once, or a decision made again while the first one's refund is still being retried)
-        var apiMerchant = (await _server.Services.GetRequiredService<Zhifu.Server.MerchantApi.MerchantCredentials>().FindAsync("1230000109", Ct))!;
-        var (pending, _, error) = await refunds.ApplyAsync(apiMerchant, new Zhifu.Server.Payments.Refunds.RefundRequest(order.TransactionId,
-            order.OutTradeNo, "PWLD" + disputeId.ToString("N"), "免密支付投诉成立", null, 700, order.TotalFen), Ct, review: true);
-        Assert.Null(error);
-        Assert.Equal("PROCESSING", pending!.Status);
+        var (zhang, disputeId, order) = await DisputedChargeAsync("PWLR0001");
+        // the dispute's refund made and not yet through (here: waiting for the merchant's review; in life a decision made again
+        // while the first one's refund is still being retried)
+        var pending = await DisputeRefundAsync(order, disputeId, "");
+        Assert.Equal("PROCESSING", pending.Status);
         var before = (await zhang.BalanceAsync()).Balance;
-        Task<PasswordlessDisputeRow> DisputeAsync() =>
-            WithDbAsync(db => db.Set<PasswordlessDisputeRow>().AsNoTracking().SingleAsync(d => d.Id == disputeId, Ct));
         using var risk = await LifecycleClient.OperatorAsync(_server, "risk");
         var url = $"/api/ops/passwordless/disputes/{disputeId}/decide";
         // upheld while that refund may still close without paying the user: not recorded, the dispute stays open
         var early = await risk.PostAsJsonAsync(url, new { upheld = true, lossFen = 700, note = "用户未授权，由商户退款" }, Ct);
         Assert.Equal("PASSWORDLESS_REFUND_PROCESSING", await ErrorCodeAsync(early));
-        Assert.Equal(PasswordlessDisputeRow.Open, (await DisputeAsync()).State);
+        Assert.Equal(PasswordlessDisputeRow.Open, (await DisputeAsync(disputeId)).State);
         Assert.Equal(before, (await zhang.BalanceAsync()).Balance);
         // the refund closes without moving money: upheld again, the dispute tries a refund of its own under the next number
-        var (closed, refusal) = await refunds.ReviewAsync(order.MerchantId, pending.RefundId, approve: false, "cafe-admin", "拒绝", Ct);
+        var (closed, refusal) = await Refunds.ReviewAsync(order.MerchantId, pending.RefundId, approve: false, "cafe-admin", "拒绝", Ct);
         Assert.Null(refusal);
         Assert.Equal("CLOSED", closed!.Status);
         var decided = await risk.PostAsJsonAsync(url, new { upheld = true, lossFen = 700, note = "用户未授权，由商户退款" }, Ct);
         Assert.Equal(204, (int)decided.StatusCode);
         Assert.Equal(before + 700, (await zhang.BalanceAsync()).Balance);
-        var dispute = await DisputeAsync();
+        var dispute = await DisputeAsync(disputeId);
         Assert.Equal((PasswordlessDisputeRow.Upheld, 700L), (dispute.State, dispute.LossFen));
         var paidBack = await WithDbAsync(db => db.Set<PaymentRefundRow>().AsNoTracking().Where(r => r.OrderId == order.Id)
             .OrderBy(r => r.OutRefundNo).Select(r => new { r.OutRefundNo, r.Status }).ToListAsync(Ct));
         Assert.Equal([("PWLD" + disputeId.ToString("N"), "CLOSED"), ("PWLD" + disputeId.ToString("N") + "-2", "SUCCESS")],
             paidBack.Select(r => (r.OutRefundNo, r.Status)));
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task PWL5_a_dispute_whose_refund_the_ledger_could_not_take_at_once_is_decided_only_once_the_refund_went_through()
+    {
+        var (zhang, disputeId, _) = await DisputedChargeAsync("PWLU0001");
+        var before = (await zhang.BalanceAsync()).Balance;
+        using var risk = await LifecycleClient.OperatorAsync(_server, "risk");
+        var url = $"/api/ops/passwordless/disputes/{disputeId}/decide";
+        var uphold = new { upheld = true, lossFen = 700, note = "用户未授权，由商户退款" };
+        await using (await Zhifu.Tests.Risk.RiskKit.LedgerOutageAsync(_server, 700))
+        {
+            // the refund is made, but the ledger cannot take it now: PROCESSING, retried by the worker — it may yet close unpaid
+            Assert.Equal("PASSWORDLESS_REFUND_PROCESSING", await ErrorCodeAsync(await risk.PostAsJsonAsync(url, uphold, Ct)));
+            Assert.Equal("PASSWORDLESS_REFUND_PROCESSING", await ErrorCodeAsync(await risk.PostAsJsonAsync(url,
+                new { upheld = false, note = "驳回" }, Ct))); // nor can it be rejected while that refund may still pay the user
+        }
+        Assert.Equal(PasswordlessDisputeRow.Open, (await DisputeAsync(disputeId)).State);
+        Assert.Equal(before, (await zhang.BalanceAsync()).Balance);
+        // the ledger back, the worker's retry pays the user; decided again, the dispute records it — one refund, not a second
+        _server.Clock.Advance(TimeSpan.FromSeconds(31));
+        await Refunds.RecoverAsync(Ct);
+        Assert.Equal(before + 700, (await zhang.BalanceAsync()).Balance);
+        Assert.Equal(204, (int)(await risk.PostAsJsonAsync(url, uphold, Ct)).StatusCode);
+        var dispute = await DisputeAsync(disputeId);
+        Assert.Equal((PasswordlessDisputeRow.Upheld, 700L), (dispute.State, dispute.LossFen));
+        Assert.Equal(before + 700, (await zhang.BalanceAsync()).Balance);
+        Assert.True((await _server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
+    public async Task PWL5_a_dispute_tries_at_most_five_refunds_each_after_the_one_before_closed()
+    {
+        var (zhang, disputeId, order) = await DisputedChargeAsync("PWLC0001");
+        foreach (var suffix in new[] { "", "-2", "-3", "-4", "-5" })
+        {
+            // each of the dispute's numbers used by a refund that closed without moving money
+            var tried = await DisputeRefundAsync(order, disputeId, suffix);
+            Assert.Equal("CLOSED", (await Refunds.ReviewAsync(order.MerchantId, tried.RefundId, approve: false, "cafe-admin", "拒绝", Ct))
+                .Refund!.Status);
+        }
+        var before = (await zhang.BalanceAsync()).Balance;
+        using var risk = await LifecycleClient.OperatorAsync(_server, "risk");
+        var refused = await risk.PostAsJsonAsync($"/api/ops/passwordless/disputes/{disputeId}/decide",
+            new { upheld = true, lossFen = 700, note = "用户未授权，由商户退款" }, Ct);
+        Assert.Equal("PASSWORDLESS_REFUND_REFUSED", await ErrorCodeAsync(refused));
+        Assert.Equal(PasswordlessDisputeRow.Open, (await DisputeAsync(disputeId)).State);
+        Assert.Equal(before, (await zhang.BalanceAsync()).Balance);
+        Assert.Equal(5, await WithDbAsync(db => db.Set<PaymentRefundRow>().CountAsync(r => r.OrderId == order.Id, Ct))); // no sixth
         Assert.True((await _server.VerifyAsync()).AllHold);
     }
 
@@ -575,6 +613,33 @@ public sealed class PasswordlessTests : IAsyncLifetime
         var zhang = await Party.SignInAsync(_server, DemoCards.ZhangSan);
         await zhang.FundAsync(50_000);
         return (merchant, zhang, await SignAsync(zhang, new { preSignId = await PreSignAsync(merchant, preSignCode), acceptTerms = true }));
+    }
+
+    private Task<PasswordlessDisputeRow> DisputeAsync(Guid disputeId) =>
+        WithDbAsync(db => db.Set<PasswordlessDisputeRow>().AsNoTracking().SingleAsync(d => d.Id == disputeId, Ct));
+
+    private Zhifu.Server.Payments.Refunds.PaymentRefunds Refunds => _server.Services.GetRequiredService<Zhifu.Server.Payments.Refunds.PaymentRefunds>();
+
+    /// <summary>张三's ¥7.00 passwordless charge (<see cref="SignedZhangAsync"/>), complained about: the open dispute and the order.</summary>
+    private async Task<(Party Zhang, Guid DisputeId, PaymentOrderRow Order)> DisputedChargeAsync(string preSignCode)
+    {
+        var (merchant, zhang, contractId) = await SignedZhangAsync(preSignCode);
+        Assert.Equal("SUCCESS", await ChargeAsync(merchant, contractId, preSignCode + "-1", 700));
+        var transactionId = (await zhang.Wallet.GetFromJsonAsync<JsonElement>("/api/wallet/passwordless", Ct)).GetProperty("payments")[0]
+            .GetProperty("transactionId").GetString()!;
+        await ComplainAsync(zhang, transactionId);
+        var disputeId = Guid.Parse((await GetAsync(_server, "/api/ops/passwordless/disputes?state=open"))[0].GetProperty("id").GetString()!);
+        return (zhang, disputeId, await WithDbAsync(db => db.Set<PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.TransactionId == transactionId, Ct)));
+    }
+
+    /// <summary>A refund of the whole charge under the dispute's number (+ <paramref name="suffix"/>), held for the merchant's review.</summary>
+    private async Task<PaymentRefundRow> DisputeRefundAsync(PaymentOrderRow order, Guid disputeId, string suffix)
+    {
+        var apiMerchant = (await _server.Services.GetRequiredService<Zhifu.Server.MerchantApi.MerchantCredentials>().FindAsync("1230000109", Ct))!;
+        var (refund, _, error) = await Refunds.ApplyAsync(apiMerchant, new Zhifu.Server.Payments.Refunds.RefundRequest(order.TransactionId,
+            order.OutTradeNo, "PWLD" + disputeId.ToString("N") + suffix, "免密支付投诉成立", null, 700, order.TotalFen), Ct, review: true);
+        Assert.Null(error);
+        return refund!;
     }
 
     /// <summary>The payer complains about a passwordless payment (PWL-5): a dispute opens.</summary>

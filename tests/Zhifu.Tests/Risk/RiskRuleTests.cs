@@ -199,6 +199,8 @@ public sealed class RiskRuleTests : IAsyncLifetime
         var taps = await Task.WhenAll(MoveAsync(zhang, movements, card, requestId), MoveAsync(zhang, movements, card, requestId)); // a double tap
         await bank.SetFaultsAsync(new Bank.BankAdminClient.Faults(), Ct);
         Assert.Single((await SucceededAsync(taps)).Select(body => body.GetProperty("id").GetString()!).Distinct()); // one movement
+        // decided once: the second tap waited for the first and was answered its movement, never risk-checked as another one
+        Assert.Single(await DecisionsAsync(_server, zhang.UserId), d => d.GetProperty("kind").GetString() == kind);
         // ¥400 moved once, so ¥400 more is ¥800 in the hour, inside the rule's ¥1,000 — not held as if it were ¥1,200
         var next = await (await MoveAsync(zhang, movements, card, Guid.NewGuid().ToString("N"))).Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.NotEqual("review", next.GetProperty("status").GetString());
