@@ -109,9 +109,8 @@ public sealed class WalletFunds(FundsOptions options, IBoundCards boundCards, Wa
         var (outcome, written) = await StartNewAsync(movementId, kind, userId, card, amountFen, paymentPassword, verificationCode,
             origin, cancellationToken);
         // A second tap sent with the first (same requestId) to another server passed the looks above before the first wrote its
-        // movement; its checks
-        // may then see the first's money and refuse (a class limit, the day's count, a risk rule). Refused before it wrote
-        // anything, it answers the first movement instead — the same answer a tap a moment later gets.
+        // movement; its checks may then see the first's money and refuse (a class limit, the day's count, a risk rule). Refused
+        // before it wrote anything, it answers the first movement instead — the same answer a tap a moment later gets.
         return !written && await movements.FindMovementAsync(movementId) is { } raced
             ? Repeat(raced, kind, amountFen, card)
             : outcome;

@@ -99,8 +99,7 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
     /// — which the merchant refunds to the user at once through the ordinary refund path (a REFUND callback goes to the
     /// merchant; out_refund_no "PWLD" + the dispute's id, so a retried decision never refunds twice; upholding is recorded once
     /// that refund succeeded) — or rejected; a note of 2–200 characters says why. Null when done, else why not (nothing
-    /// changed); the refusal names its field
-    /// (<see cref="PasswordlessErrors.FieldOf"/>).
+    /// changed); the refusal names its field (<see cref="PasswordlessErrors.FieldOf"/>).
     /// </summary>
     public async Task<WalletError?> DecideAsync(Guid disputeId, bool upheld, long lossFen, string? note, OperatorActor by,
         CancellationToken ct)
@@ -131,10 +130,10 @@ public sealed class PasswordlessOversight(DatabaseOptions database, Passwordless
     }
 
     private static readonly TimeSpan DecideClaimWait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DecideClaimLapse = TimeSpan.FromMinutes(1);
 
     /// <summary>Refunds tried for one dispute at most (each after the one before closed without moving money).</summary>
     private const int DisputeRefundTriesMax = 5;
-    private static readonly TimeSpan DecideClaimLapse = TimeSpan.FromMinutes(1);
 
     private async Task<WalletError?> DecideClaimedAsync(Guid disputeId, bool upheld, long lossFen, string? note, OperatorActor by,
         CancellationToken ct)
