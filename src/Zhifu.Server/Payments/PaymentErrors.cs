@@ -24,10 +24,11 @@ public static class PaymentErrors
     public static readonly WalletError FacePayUnavailable = new(403, "FACE_PAY_UNAVAILABLE",
         "刷脸支付暂不可用（终端已停用或刷脸支付已关闭），请使用其他方式付款",
         "Face payment is not available (the terminal was disabled or face payment turned off); pay another way");
-    /// <summary>Another payment, transfer or withdrawal of the payer was still being decided after <c>PayerTurns.DefaultWaitMax</c>
-    /// (RISK-2: one decision per payer at a time); nothing was charged.</summary>
-    public static readonly WalletError PayerBusy = new(409, "PAYMENT_PAYER_BUSY", "您的另一笔付款或转账正在处理，请稍后再试",
-        "Another payment or transfer of yours is being processed; try again shortly");
+    /// <summary>Another payment, top-up, transfer or withdrawal of the payer was still being decided after
+    /// <c>PayerTurns.DefaultWaitMax</c> (RISK-2: one decision per payer at a time); nothing was charged or moved. Payments and
+    /// top-ups answer it.</summary>
+    public static readonly WalletError PayerBusy = new(409, "PAYMENT_PAYER_BUSY", "您的另一笔付款、充值、转账或提现正在处理，请稍后再试",
+        "Another payment, top-up, transfer or withdrawal of yours is being processed; try again shortly");
     public static readonly WalletError InsufficientBalance = new(409, "INSUFFICIENT_BALANCE", "余额不足", "Insufficient balance");
     public static readonly WalletError Unavailable = new(503, "PAYMENT_UNAVAILABLE",
         "支付处理中，结果稍后确认", "The payment is being processed; its result will be confirmed shortly");
