@@ -68,19 +68,19 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     private readonly SemaphoreSlim _wake = new(0, 1);
 
     /// <summary>Adds the success notification of a just-paid order to the caller's unit of work (one commit with the order).</summary>
-    public Task AddSuccessAsync(ZhifuDb db, PaymentOrderRow order, string openId) => AddAsync(db, order.MerchantId, order.MchId, order.Id,
+    public Task<PaymentNotificationRow?> AddSuccessAsync(ZhifuDb db, PaymentOrderRow order, string openId) => AddAsync(db, order.MerchantId, order.MchId, order.Id,
         order.NotifyUrl, "TRANSACTION.SUCCESS", "支付成功", "transaction", TransactionView.Of(order, openId));
 
     /// <summary>
     /// Adds one event to the caller's unit of work: <paramref name="resource"/> encrypted (AEAD_AES_256_GCM) under the merchant's
-    /// APIv3 key inside the protocol's envelope, due at once.
+    /// APIv3 key inside the protocol's envelope, due at once. Returns the row added (null when the event has nowhere to go).
     /// </summary>
-    public async Task AddAsync(ZhifuDb db, Guid merchantId, string mchId, Guid recordId, string url, string eventType, string summary,
+    public async Task<PaymentNotificationRow?> AddAsync(ZhifuDb db, Guid merchantId, string mchId, Guid recordId, string url, string eventType, string summary,
         string originalType, JsonObject resource)
     {
         if (url.Length == 0)
         {
-            return; // 付款码 orders of a merchant without a default notify URL: the merchant learns the result by querying
+            return null; // 付款码 orders of a merchant without a default notify URL: the merchant learns the result by querying
         }
         var credential = await CredentialAsync(merchantId, mchId);
         var plain = resource.ToJsonString();
@@ -94,13 +94,60 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
             ["summary"] = summary,
             ["resource"] = Seal(credentials.ApiV3Key(credential), plain, originalType),
         };
-        db.Add(new PaymentNotificationRow
+        var row = new PaymentNotificationRow
         {
             Id = id, RecordId = recordId, MchId = mchId, EventType = eventType, Url = url, Body = envelope.ToJsonString(),
             ResourceCipher = protector.Protect(plain, ResourcePurpose),
             Status = Pending, NextAttemptAt = clock.UtcNow, CreatedAt = clock.UtcNow,
-        });
+        };
+        db.Add(row);
+        return row;
     }
+
+    /// <summary>
+    /// Saves the caller's unit of work that <see cref="AddAsync"/> added <paramref name="added"/> to, and hands the new row to
+    /// the worker, which starts its first attempt without reading the outbox for it (one read less per payment). The row is
+    /// marked handed off before the commit that makes it visible, so a round reading the outbox meanwhile leaves it to the
+    /// hand-off: it is never attempted twice at once. A row the worker has no slot for goes back to the outbox's reads.
+    /// </summary>
+    public async Task SaveAndHandOffAsync(ZhifuDb db, PaymentNotificationRow? added)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (added is null)
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+            return;
+        }
+        _handedOff[added.Id] = added.MchId;
+        var saved = false;
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+            saved = true;
+        }
+        finally
+        {
+            if (saved)
+            {
+                _fresh.Enqueue(new PaymentNotificationRow
+                {
+                    Id = added.Id, RecordId = added.RecordId, MchId = added.MchId, EventType = added.EventType, Url = added.Url,
+                    Body = added.Body, ResourceCipher = added.ResourceCipher, Status = added.Status, Attempts = added.Attempts,
+                    NextAttemptAt = added.NextAttemptAt, CreatedAt = added.CreatedAt,
+                }); // a copy: the caller's context still tracks its own
+                Release();
+            }
+            else
+            {
+                _handedOff.TryRemove(added.Id, out _); // never committed: no round can see it
+            }
+        }
+    }
+
+    /// <summary>Rows committed and handed to the worker, by id (value: mchid) until it starts them or gives them back.</summary>
+    private readonly ConcurrentDictionary<Guid, string> _handedOff = new();
+
+    private readonly ConcurrentQueue<PaymentNotificationRow> _fresh = new();
 
     /// <summary>The merchant's credentials: from the cache, or — a merchant no longer active is not in it — from the table.</summary>
     private async Task<MerchantCredentialRow> CredentialAsync(Guid? merchantId, string mchId)
@@ -172,8 +219,14 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
         }
     }
 
-    /// <summary>Lets the worker deliver now instead of at its next tick.</summary>
+    /// <summary>Lets the worker deliver now instead of at its next tick, reading the outbox for what is due.</summary>
     public void Wake()
+    {
+        _readDue = true;
+        Release();
+    }
+
+    private void Release()
     {
         try
         {
@@ -198,6 +251,13 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     /// </summary>
     private volatile bool _leftDue = true;
 
+    /// <summary>Whether a round must read the outbox: woken for rows not handed off (<see cref="Wake"/>), or at start.</summary>
+    private volatile bool _readDue = true;
+
+    /// <summary>Since the last read of the outbox: read at least once a worker interval, whatever hand-offs keep the worker busy
+    /// with (retries come due, other server processes write rows).</summary>
+    private readonly System.Diagnostics.Stopwatch _sinceRead = new();
+
     /// <summary>
     /// One round: due notifications not already under way start their attempt, oldest due first, up to
     /// <see cref="PaymentsOptions.NotifyConcurrency"/> in flight and <see cref="PaymentsOptions.NotifyPerMerchant"/> to one
@@ -209,6 +269,24 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     public async Task DeliverDueAsync(CancellationToken ct)
     {
         var (total, perMerchant) = (Math.Max(1, options.NotifyConcurrency), Math.Max(1, options.NotifyPerMerchant));
+        while (_fresh.TryDequeue(out var fresh))
+        {
+            if (_inFlight.Count < total && _inFlight.Values.Count(v => v.MchId == fresh.MchId) < perMerchant)
+            {
+                Start(fresh, fresh: true, ct);
+            }
+            else
+            {
+                _readDue = true; // no slot for it now: it is due in the outbox, where the read below (or a later one) finds it
+            }
+            _handedOff.TryRemove(fresh.Id, out _); // started (under way from now) or left to the reads
+        }
+        if (!_readDue && !_leftDue && _sinceRead.IsRunning && _sinceRead.ElapsedMilliseconds < options.WorkerIntervalMs)
+        {
+            return; // woken for hand-offs only, and the last read saw every due row
+        }
+        _readDue = false;
+        _sinceRead.Restart();
         // A few reads at most: each leaves out the merchants whose share is taken by then, so rows of others behind a long run
         // of one merchant's are reached. Once no other merchant has anything due, merchants at their share may take the slots
         // left but one share, kept free for whoever's callback comes due next.
@@ -222,8 +300,13 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
                 return;
             }
             // Taken before reading: a row not under way then has its last attempt saved (an attempt leaves after saving), and only
-            // this loop starts attempts — so no row is attempted twice at once.
+            // this loop starts attempts — so no row is attempted twice at once. Rows handed off count as under way; one handed off
+            // after this (committed before the read) is left to its hand-off below.
             var busy = _inFlight.ToDictionary(e => e.Key, e => e.Value.MchId);
+            foreach (var (id, mchId) in _handedOff)
+            {
+                busy.TryAdd(id, mchId);
+            }
             var counts = busy.Values.GroupBy(m => m, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
             var full = counts.Where(c => c.Value >= perMerchant).Select(c => c.Key).ToList();
             List<PaymentNotificationRow> due;
@@ -235,7 +318,7 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
                     .OrderBy(n => n.NextAttemptAt).Take(free + busy.Count).ToListAsync(ct);
             }
             var (started, heldBack) = (0, false);
-            foreach (var row in due.Where(r => !busy.ContainsKey(r.Id)))
+            foreach (var row in due.Where(r => !busy.ContainsKey(r.Id) && !_handedOff.ContainsKey(r.Id)))
             {
                 if (started == free)
                 {
@@ -248,10 +331,7 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
                 }
                 counts[row.MchId] = counts.GetValueOrDefault(row.MchId) + 1;
                 started++;
-                // registered before it starts: an attempt that ends at once must find itself there to leave
-                var attempt = new Task<Task>(() => AttemptAsync(row, ct));
-                _inFlight[row.Id] = (attempt.Unwrap(), row.MchId);
-                attempt.Start(TaskScheduler.Default);
+                Start(row, fresh: false, ct);
             }
             if (started == free)
             {
@@ -269,14 +349,26 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
         }
     }
 
+    private void Start(PaymentNotificationRow row, bool fresh, CancellationToken ct)
+    {
+        // registered before it starts: an attempt that ends at once must find itself there to leave
+        var attempt = new Task<Task>(() => AttemptAsync(row, fresh, ct));
+        _inFlight[row.Id] = (attempt.Unwrap(), row.MchId);
+        attempt.Start(TaskScheduler.Default);
+    }
+
     /// <summary>Waits (at most <paramref name="limit"/>) for the attempts under way, e.g. when the server stops.</summary>
     public Task DrainAsync(TimeSpan limit) => Task.WhenAll(_inFlight.Values.Select(v => v.Attempt)).WaitAsync(limit);
 
-    private async Task AttemptAsync(PaymentNotificationRow row, CancellationToken ct)
+    /// <param name="fresh">Sealed a moment ago under the merchant's current key: sent as it is.</param>
+    private async Task AttemptAsync(PaymentNotificationRow row, bool fresh, CancellationToken ct)
     {
         try
         {
-            row.Body = await CurrentBodyAsync(row);
+            if (!fresh)
+            {
+                row.Body = await CurrentBodyAsync(row);
+            }
             var error = await PostAsync(row, ct);
             row.Attempts++;
             row.LastError = error?[..Math.Min(error.Length, 256)];

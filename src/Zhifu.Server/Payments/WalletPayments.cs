@@ -349,9 +349,8 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         ArgumentNullException.ThrowIfNull(order);
         (order.State, order.SuccessTime) = (PaymentOrders.Success, clock.UtcNow);
         order.Version++;
-        await notifications.AddSuccessAsync(db, order, money.OpenId(order.AppId, order.PayerUserId!.Value));
-        await db.SaveChangesAsync(CancellationToken.None);
-        notifications.Wake();
+        await notifications.SaveAndHandOffAsync(db, await notifications.AddSuccessAsync(db, order,
+            money.OpenId(order.AppId, order.PayerUserId!.Value)));
         foreach (var listener in succeeded)
         {
             try

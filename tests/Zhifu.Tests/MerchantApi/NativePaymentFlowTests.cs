@@ -163,6 +163,48 @@ public sealed class NativePaymentFlowTests
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 
+    [Fact]
+    public async Task PAY5_callbacks_of_payments_made_at_once_are_each_sent_once_and_recorded_delivered()
+    {
+        // A success hands its new callback straight to the worker; one the merchant's share has no slot for (one at a time
+        // here) goes back to the outbox's reads. Either way each is sent once: a read never starts one handed off.
+        await using var server = await ZhifuTestServer.StartAsync(null, "--Payments:NotifyPerMerchant=1");
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        using var notify = new NotifyReceiver();
+        string[] phones = [DemoCards.ZhangSan.Phone, DemoCards.LiSi.Phone, DemoCards.WangWu.Phone];
+        var wallets = await Task.WhenAll(phones.Select(p => WalletAsync(server.BaseAddress, p)));
+        var orders = new List<(HttpClient Wallet, string OutTradeNo, string Code)>();
+        for (var i = 0; i < 9; i++)
+        {
+            var outTradeNo = $"ORDER-once-{i:D4}";
+            var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+                NativeOrder(merchant.MchId, outTradeNo, 100 + i, notify.Url));
+            orders.Add((wallets[i % 3], outTradeNo, CodeOf(created.Body)));
+        }
+        var paid = await Task.WhenAll(orders.Select(o =>
+            o.Wallet.PostAsJsonAsync($"/api/wallet/payments/{o.Code}/pay", new { paymentPassword = PaymentPassword }, Ct)));
+        Assert.All(paid, p => Assert.Equal(200, (int)p.StatusCode));
+        foreach (var (_, outTradeNo, _) in orders)
+        {
+            var row = await DeliveredAsync(server, outTradeNo);
+            Assert.Equal((1, "delivered"), (row.Attempts, row.Status));
+        }
+        await Task.Delay(1_500, Ct); // past the worker's interval: a second sending of any would have come by now
+        var received = new List<string>();
+        for (var i = 0; i < notify.Count; i++)
+        {
+            var body = JsonDocument.Parse((await notify.NextAsync(TimeSpan.FromSeconds(1))).Body).RootElement.GetProperty("resource");
+            received.Add(JsonDocument.Parse(merchant.Decrypt(body.GetProperty("ciphertext").GetString()!, body.GetProperty("nonce").GetString()!,
+                body.GetProperty("associated_data").GetString()!)).RootElement.GetProperty("out_trade_no").GetString()!);
+        }
+        Assert.Equal(orders.Select(o => o.OutTradeNo).Order(), received.Order());
+        foreach (var wallet in wallets)
+        {
+            wallet.Dispose();
+        }
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
     /// <summary>The order's callback once the outbox records it delivered (or as it stands after 10 s).</summary>
     private static async Task<Zhifu.Data.Entities.PaymentNotificationRow> DeliveredAsync(ZhifuTestServer server, string outTradeNo)
     {
