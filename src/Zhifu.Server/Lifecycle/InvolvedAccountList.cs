@@ -108,13 +108,7 @@ public sealed class InvolvedAccountList(DatabaseOptions database, PersonalData p
         var now = clock.UtcNow;
         var (id, phone, idNumber) = (user.Id, user.PhoneIndex, user.IdNumberIndex);
         await using var db = database.CreateContext();
-        var releases = db.Set<PhoneReleaseRow>();
-        // A listing by number reaches the number's holder at the listing — not the next holder, after the carrier passed it on
-        // (a release recorded after the listing): the penalty follows the person (ACC-5), the wallet is not the new holder's (ACC-6).
-        var entries = await Active(db, now)
-            .Where(e => e.UserId == id || (idNumber != null && e.IdNumberIndex == idNumber)
-                || (phone != null && e.PhoneIndex == phone && !releases.Any(r => r.PhoneIndex == phone && r.OccurredAt > e.ListedAt)))
-            .ToListAsync(cancellationToken);
+        var entries = await EntriesOf.For(db)(db, id, phone, idNumber, now).ToListAsync(cancellationToken);
         var found = new List<ActiveRestriction>();
         foreach (var e in entries)
         {
@@ -146,6 +140,19 @@ public sealed class InvolvedAccountList(DatabaseOptions database, PersonalData p
             .ToListAsync(cancellationToken);
         return entries.Any(e => PenaltyEnd(e, regulation.InvolvedOpeningRefusalYears) > now) ? LifecycleErrors.OpeningRefused : null;
     }
+
+    /// <summary>
+    /// The active entries that reach a wallet: its own, its holder's ID number's, and its phone number's. A listing by number
+    /// reaches the number's holder at the listing — not the next holder, after the carrier passed it on (a release recorded
+    /// after the listing): the penalty follows the person (ACC-5), the wallet is not the new holder's (ACC-6). Read before every
+    /// payment and transfer: compiled once.
+    /// </summary>
+    private static readonly ModelCompiled<Func<ZhifuDb, Guid, byte[]?, byte[]?, DateTimeOffset, IAsyncEnumerable<InvolvedAccountEntryRow>>> EntriesOf =
+        new(() => EF.CompileAsyncQuery((ZhifuDb db, Guid id, byte[]? phone, byte[]? idNumber, DateTimeOffset now) =>
+            db.Set<InvolvedAccountEntryRow>().AsNoTracking().Where(e => e.RemovedAt == null && (e.ExpiresAt == null || e.ExpiresAt > now))
+                .Where(e => e.UserId == id || (idNumber != null && e.IdNumberIndex == idNumber)
+                    || (phone != null && e.PhoneIndex == phone
+                        && !db.Set<PhoneReleaseRow>().Any(r => r.PhoneIndex == phone && r.OccurredAt > e.ListedAt)))));
 
     private static IQueryable<InvolvedAccountEntryRow> Active(ZhifuDb db, DateTimeOffset now) =>
         db.Set<InvolvedAccountEntryRow>().AsNoTracking().Where(e => e.RemovedAt == null && (e.ExpiresAt == null || e.ExpiresAt > now));

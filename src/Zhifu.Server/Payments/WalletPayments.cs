@@ -49,6 +49,10 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
     private static readonly ModelCompiled<Func<ZhifuDb, string, CancellationToken, Task<PaymentOrderRow?>>> OrderByCode =
         new(() => EF.CompileAsyncQuery((ZhifuDb db, string code, CancellationToken ct) => db.Set<PaymentOrderRow>().AsNoTracking().FirstOrDefault(o => o.Code == code)));
 
+    /// <summary>The order to settle, tracked: read once for every payment, compiled once.</summary>
+    private static readonly ModelCompiled<Func<ZhifuDb, Guid, Task<PaymentOrderRow>>> TrackedOrderById =
+        new(() => EF.CompileAsyncQuery((ZhifuDb db, Guid id) => db.Set<PaymentOrderRow>().First(o => o.Id == id)));
+
     /// <summary>The wallet's key of the order: the pr= of a code_url, the prepay_id= of an h5_url, or the prepay_id itself.</summary>
     public static string CodeOf(string text)
     {
@@ -402,7 +406,7 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         for (var round = 0; ; round++)
         {
             await using var db = database.CreateContext();
-            var order = await db.Set<PaymentOrderRow>().FirstAsync(o => o.Id == row.Id, CancellationToken.None);
+            var order = await TrackedOrderById.For(db)(db, row.Id);
             if (order.State != PaymentOrders.Paying || order.PaymentTransferId != attemptId)
             {
                 return !posted ? (null, Refusal(check, results))
