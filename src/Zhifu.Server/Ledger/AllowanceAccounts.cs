@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
 using Zhifu.Core.Ledger;
@@ -38,8 +37,9 @@ public abstract class AllowanceAccounts<TRow, TKey>(DatabaseOptions database, IL
     /// <summary>The issuer (and so the ledger) of a row's allowance.</summary>
     protected abstract AllowanceIssuer IssuerFor(TRow row);
 
-    /// <summary>The row of a period.</summary>
-    protected abstract Expression<Func<TRow, bool>> Matches(TKey key);
+    /// <summary>The row of a period (tracked), or null when there is none yet. Read before every payment and transfer: a
+    /// compiled query.</summary>
+    protected abstract Task<TRow?> FindAsync(ZhifuDb db, TKey key);
 
     /// <summary>A new row with the period's key columns (<see cref="AllowancePeriodRow.UserId"/> among them) set.</summary>
     protected abstract TRow NewRow(TKey key);
@@ -62,7 +62,7 @@ public abstract class AllowanceAccounts<TRow, TKey>(DatabaseOptions database, IL
             for (var round = 0; round < RoundsMax; round++)
             {
                 await using var db = database.CreateContext();
-                var row = await db.Set<TRow>().FirstOrDefaultAsync(Matches(key), cancellationToken)
+                var row = await FindAsync(db, key)
                     ?? await CreateAsync(db, key, cancellationToken);
                 if (row is null)
                 {

@@ -1,4 +1,4 @@
-using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
 using Zhifu.Core.Ledger;
 using Zhifu.Data;
@@ -55,8 +55,12 @@ public sealed class TransferLimitLedger(DatabaseOptions database, ILedger ledger
 
     protected override AllowanceIssuer IssuerFor(TransferLimitPeriodRow row) => IssuerOfMetric(row.Metric);
 
-    protected override Expression<Func<TransferLimitPeriodRow, bool>> Matches((Guid UserId, string Metric, int PeriodKey) key) =>
-        p => p.UserId == key.UserId && p.Metric == key.Metric && p.PeriodKey == key.PeriodKey;
+    protected override Task<TransferLimitPeriodRow?> FindAsync(ZhifuDb db, (Guid UserId, string Metric, int PeriodKey) key) =>
+        ByKey.For(db)(db, key.UserId, key.Metric, key.PeriodKey);
+
+    private static readonly ModelCompiled<Func<ZhifuDb, Guid, string, int, Task<TransferLimitPeriodRow?>>> ByKey =
+        new(() => EF.CompileAsyncQuery((ZhifuDb db, Guid userId, string metric, int periodKey) =>
+            db.Set<TransferLimitPeriodRow>().FirstOrDefault(p => p.UserId == userId && p.Metric == metric && p.PeriodKey == periodKey)));
 
     protected override TransferLimitPeriodRow NewRow((Guid UserId, string Metric, int PeriodKey) key) =>
         new() { UserId = key.UserId, Metric = key.Metric, PeriodKey = key.PeriodKey };

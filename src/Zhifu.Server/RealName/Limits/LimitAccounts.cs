@@ -1,4 +1,4 @@
-using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
 using Zhifu.Core.Ledger;
 using Zhifu.Data;
@@ -30,8 +30,12 @@ public sealed class LimitAccounts(DatabaseOptions database, ILedger ledger, Acco
 
     protected override AllowanceIssuer IssuerFor(BalanceLimitPeriodRow row) => Issuer;
 
-    protected override Expression<Func<BalanceLimitPeriodRow, bool>> Matches((Guid UserId, int Period) key) =>
-        p => p.UserId == key.UserId && p.PeriodYear == key.Period;
+    protected override Task<BalanceLimitPeriodRow?> FindAsync(ZhifuDb db, (Guid UserId, int Period) key) =>
+        ByKey.For(db)(db, key.UserId, key.Period);
+
+    private static readonly ModelCompiled<Func<ZhifuDb, Guid, int, Task<BalanceLimitPeriodRow?>>> ByKey =
+        new(() => EF.CompileAsyncQuery((ZhifuDb db, Guid userId, int period) =>
+            db.Set<BalanceLimitPeriodRow>().FirstOrDefault(p => p.UserId == userId && p.PeriodYear == period)));
 
     protected override BalanceLimitPeriodRow NewRow((Guid UserId, int Period) key) =>
         new() { UserId = key.UserId, PeriodYear = key.Period };
