@@ -29,7 +29,10 @@ internal sealed partial class MerchantReport
             + $"payments until the JIT has settled (less than {PeakThroughput.JitSettledPerSecond.TotalMilliseconds:0} ms of "
             + $"compilation in a second, at most {plan.JitSettleMax.TotalSeconds:0} s: a server's steady state, not its first minute), "
             + $"then {plan.Warmup.TotalSeconds:0.#} s warm-up, {plan.Measure.TotalSeconds:0.#} s measured; payments/s counts callbacks "
-            + "verified inside the window.");
+            + $"verified inside the window. The production-defaults server is measured in {plan.PeakRounds} rounds, each measuring both "
+            + "crypto floors and then the peak back to back (the machine's speed drifts from minute to minute); the round with the "
+            + "median ratio to its floor is the one in the tables, and the target line lists every round's ratio. The lowered-Argon2 "
+            + "row is one round.");
         Line($"- **Crypto floor**: the mandatory cryptography of one payment in a tight loop on {plan.Callers} threads (as many as "
             + $"callers) for {plan.FloorMeasure.TotalSeconds:0.#} s, with the server's own platform key (`PlatformKeys.Sign`), the "
             + "demo merchant's registered key and the server's `PasswordHasher`. *RSA only*: merchant signs the create request, "

@@ -45,7 +45,11 @@ internal static class MerchantTargets
             Invariant($"{judged.ToString(format, CultureInfo.InvariantCulture)}: {rate:N1} payments/s against a floor of ")
                 + Invariant($"{floor.PaymentsPerSecond:N1}/s measured, {floor.CpuBoundPaymentsPerSecond:N1}/s CPU-bound ")
                 + Invariant($"({Environment.ProcessorCount} cores ÷ {floor.CpuMsPerPayment:0.00} ms); by CPU time the floor's work is ")
-                + Invariant($"{Share(floor.CpuMsPerPayment, run.Peak.CpuMsPerPayment):P1} of a payment's"),
+                + Invariant($"{Share(floor.CpuMsPerPayment, run.Peak.CpuMsPerPayment):P1} of a payment's")
+                + (run.RoundShares.Count > 1 && format == "P0"
+                    ? Invariant($"; the median of {run.RoundShares.Count} rounds (floors and peak back to back), whose ratios were ")
+                        + string.Join(", ", run.RoundShares.Select(r => r.ToString("P0", CultureInfo.InvariantCulture)))
+                    : ""),
             judged >= FloorShareRequired);
     }
 
