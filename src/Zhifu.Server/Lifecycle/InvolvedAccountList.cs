@@ -145,7 +145,8 @@ public sealed class InvolvedAccountList(DatabaseOptions database, PersonalData p
     /// The active entries that reach a wallet: its own, its holder's ID number's, and its phone number's. A listing by number
     /// reaches the number's holder at the listing — not the next holder, after the carrier passed it on (a release recorded
     /// after the listing): the penalty follows the person (ACC-5), the wallet is not the new holder's (ACC-6). Read before every
-    /// payment and transfer: compiled once.
+    /// payment and transfer: compiled once, so its first condition is <see cref="Active"/>'s written out (a compiled query
+    /// cannot call it).
     /// </summary>
     private static readonly ModelCompiled<Func<ZhifuDb, Guid, byte[]?, byte[]?, DateTimeOffset, IAsyncEnumerable<InvolvedAccountEntryRow>>> EntriesOf =
         new(() => EF.CompileAsyncQuery((ZhifuDb db, Guid id, byte[]? phone, byte[]? idNumber, DateTimeOffset now) =>

@@ -113,9 +113,13 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     public async Task SaveAndHandOffAsync(ZhifuDb db, PaymentNotificationRow? added)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (added is null)
+        if (added is null || _fresh.Count >= HandOffsMax)
         {
             await db.SaveChangesAsync(CancellationToken.None);
+            if (added is not null)
+            {
+                Wake(); // the worker is behind on its hand-offs: this row is found by the outbox's reads
+            }
             return;
         }
         _handedOff[added.Id] = added.MchId;
@@ -148,6 +152,9 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     private readonly ConcurrentDictionary<Guid, string> _handedOff = new();
 
     private readonly ConcurrentQueue<PaymentNotificationRow> _fresh = new();
+
+    /// <summary>Hand-offs the worker has not taken up yet, at most; beyond it a new row waits in the outbox like any other.</summary>
+    private const int HandOffsMax = 1024;
 
     /// <summary>The merchant's credentials: from the cache, or — a merchant no longer active is not in it — from the table.</summary>
     private async Task<MerchantCredentialRow> CredentialAsync(Guid? merchantId, string mchId)
