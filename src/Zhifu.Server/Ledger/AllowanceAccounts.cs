@@ -39,7 +39,7 @@ public abstract class AllowanceAccounts<TRow, TKey>(DatabaseOptions database, IL
 
     /// <summary>The row of a period (tracked), or null when there is none yet. Read before every payment and transfer: a
     /// compiled query.</summary>
-    protected abstract Task<TRow?> FindAsync(ZhifuDb db, TKey key);
+    protected abstract Task<TRow?> FindAsync(ZhifuDb db, TKey key, CancellationToken cancellationToken);
 
     /// <summary>A new row with the period's key columns (<see cref="AllowancePeriodRow.UserId"/> among them) set.</summary>
     protected abstract TRow NewRow(TKey key);
@@ -62,7 +62,7 @@ public abstract class AllowanceAccounts<TRow, TKey>(DatabaseOptions database, IL
             for (var round = 0; round < RoundsMax; round++)
             {
                 await using var db = database.CreateContext();
-                var row = await FindAsync(db, key)
+                var row = await FindAsync(db, key, cancellationToken)
                     ?? await CreateAsync(db, key, cancellationToken);
                 if (row is null)
                 {

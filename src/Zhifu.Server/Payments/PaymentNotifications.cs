@@ -253,7 +253,8 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     /// <summary>
     /// Whether the last round may have left due rows unread (its slots or shares ran out): then an attempt that ends frees a
     /// slot for them and wakes the worker. After a round that saw every due row an ending attempt wakes nobody — a new row
-    /// wakes the worker itself, a retry comes due on the worker's tick — which spares a read of the outbox per callback. One
+    /// wakes the worker itself or is handed to it, a retry comes due on the worker's tick — which spares a read of the outbox
+    /// per callback. One
     /// caller runs rounds (<see cref="PaymentWorker"/>), so the last round is the only one.
     /// </summary>
     private volatile bool _leftDue = true;
@@ -276,21 +277,25 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     public async Task DeliverDueAsync(CancellationToken ct)
     {
         var (total, perMerchant) = (Math.Max(1, options.NotifyConcurrency), Math.Max(1, options.NotifyPerMerchant));
+        // Hand-offs start first only while nothing older can be waiting: the last read saw every due row, nobody woke the worker
+        // for other rows, and no retry can have come due since. Otherwise — or once one finds no slot — they go back to the
+        // outbox, whose read below takes the due rows oldest first (new callbacks never overtake older ones under load).
+        var handOff = !_readDue && !_leftDue && _sinceRead.IsRunning && _sinceRead.ElapsedMilliseconds < options.WorkerIntervalMs;
         while (_fresh.TryDequeue(out var fresh))
         {
-            if (_inFlight.Count < total && _inFlight.Values.Count(v => v.MchId == fresh.MchId) < perMerchant)
+            if (handOff && _inFlight.Count < total && _inFlight.Values.Count(v => v.MchId == fresh.MchId) < perMerchant)
             {
                 Start(fresh, fresh: true, ct);
             }
             else
             {
-                _readDue = true; // no slot for it now: it is due in the outbox, where the read below (or a later one) finds it
+                (handOff, _readDue) = (false, true); // it is due in the outbox, where the read below finds it
             }
             _handedOff.TryRemove(fresh.Id, out _); // started (under way from now) or left to the reads
         }
-        if (!_readDue && !_leftDue && _sinceRead.IsRunning && _sinceRead.ElapsedMilliseconds < options.WorkerIntervalMs)
+        if (handOff)
         {
-            return; // woken for hand-offs only, and the last read saw every due row
+            return; // woken for hand-offs only, each started, and the last read saw every due row
         }
         _readDue = false;
         _sinceRead.Restart();

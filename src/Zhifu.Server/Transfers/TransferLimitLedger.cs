@@ -55,11 +55,11 @@ public sealed class TransferLimitLedger(DatabaseOptions database, ILedger ledger
 
     protected override AllowanceIssuer IssuerFor(TransferLimitPeriodRow row) => IssuerOfMetric(row.Metric);
 
-    protected override Task<TransferLimitPeriodRow?> FindAsync(ZhifuDb db, (Guid UserId, string Metric, int PeriodKey) key) =>
-        ByKey.For(db)(db, key.UserId, key.Metric, key.PeriodKey);
+    protected override Task<TransferLimitPeriodRow?> FindAsync(ZhifuDb db, (Guid UserId, string Metric, int PeriodKey) key,
+        CancellationToken cancellationToken) => ByKey.For(db)(db, key.UserId, key.Metric, key.PeriodKey, cancellationToken);
 
-    private static readonly ModelCompiled<Func<ZhifuDb, Guid, string, int, Task<TransferLimitPeriodRow?>>> ByKey =
-        new(() => EF.CompileAsyncQuery((ZhifuDb db, Guid userId, string metric, int periodKey) =>
+    private static readonly ModelCompiled<Func<ZhifuDb, Guid, string, int, CancellationToken, Task<TransferLimitPeriodRow?>>> ByKey =
+        new(() => EF.CompileAsyncQuery((ZhifuDb db, Guid userId, string metric, int periodKey, CancellationToken ct) =>
             db.Set<TransferLimitPeriodRow>().FirstOrDefault(p => p.UserId == userId && p.Metric == metric && p.PeriodKey == periodKey)));
 
     protected override TransferLimitPeriodRow NewRow((Guid UserId, string Metric, int PeriodKey) key) =>

@@ -30,11 +30,11 @@ public sealed class LimitAccounts(DatabaseOptions database, ILedger ledger, Acco
 
     protected override AllowanceIssuer IssuerFor(BalanceLimitPeriodRow row) => Issuer;
 
-    protected override Task<BalanceLimitPeriodRow?> FindAsync(ZhifuDb db, (Guid UserId, int Period) key) =>
-        ByKey.For(db)(db, key.UserId, key.Period);
+    protected override Task<BalanceLimitPeriodRow?> FindAsync(ZhifuDb db, (Guid UserId, int Period) key,
+        CancellationToken cancellationToken) => ByKey.For(db)(db, key.UserId, key.Period, cancellationToken);
 
-    private static readonly ModelCompiled<Func<ZhifuDb, Guid, int, Task<BalanceLimitPeriodRow?>>> ByKey =
-        new(() => EF.CompileAsyncQuery((ZhifuDb db, Guid userId, int period) =>
+    private static readonly ModelCompiled<Func<ZhifuDb, Guid, int, CancellationToken, Task<BalanceLimitPeriodRow?>>> ByKey =
+        new(() => EF.CompileAsyncQuery((ZhifuDb db, Guid userId, int period, CancellationToken ct) =>
             db.Set<BalanceLimitPeriodRow>().FirstOrDefault(p => p.UserId == userId && p.PeriodYear == period)));
 
     protected override BalanceLimitPeriodRow NewRow((Guid UserId, int Period) key) =>
