@@ -133,12 +133,7 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
         {
             if (saved)
             {
-                _fresh.Enqueue(new PaymentNotificationRow
-                {
-                    Id = added.Id, RecordId = added.RecordId, MchId = added.MchId, EventType = added.EventType, Url = added.Url,
-                    Body = added.Body, ResourceCipher = added.ResourceCipher, Status = added.Status, Attempts = added.Attempts,
-                    NextAttemptAt = added.NextAttemptAt, CreatedAt = added.CreatedAt,
-                }); // a copy: the caller's context still tracks its own
+                _fresh.Enqueue(added.Copy()); // the caller's context still tracks its own
                 Release();
             }
             else
@@ -372,6 +367,10 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
     /// <summary>Waits (at most <paramref name="limit"/>) for the attempts under way, e.g. when the server stops.</summary>
     public Task DrainAsync(TimeSpan limit) => Task.WhenAll(_inFlight.Values.Select(v => v.Attempt)).WaitAsync(limit);
 
+    /// <summary>What an attempt changes on its row.</summary>
+    private static readonly string[] AttemptColumns = [nameof(PaymentNotificationRow.Attempts), nameof(PaymentNotificationRow.LastError),
+        nameof(PaymentNotificationRow.Status), nameof(PaymentNotificationRow.DeliveredAt), nameof(PaymentNotificationRow.NextAttemptAt)];
+
     /// <param name="fresh">Sealed a moment ago under the merchant's current key: sent as it is.</param>
     private async Task AttemptAsync(PaymentNotificationRow row, bool fresh, CancellationToken ct)
     {
@@ -400,11 +399,12 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
             }
             await using var db = database.CreateContext();
             db.Attach(row);
-            foreach (var changed in new[] { nameof(row.Body), nameof(row.Attempts), nameof(row.LastError), nameof(row.Status),
-                nameof(row.DeliveredAt), nameof(row.NextAttemptAt) })
+            foreach (var changed in AttemptColumns)
             {
                 db.Entry(row).Property(changed).IsModified = true;
             }
+            // a fresh row's body is the one its commit wrote; one read from the outbox may have been sealed again
+            db.Entry(row).Property(r => r.Body).IsModified = !fresh;
             await db.SaveChangesAsync(CancellationToken.None);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

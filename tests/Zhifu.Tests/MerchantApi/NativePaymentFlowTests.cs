@@ -171,8 +171,10 @@ public sealed class NativePaymentFlowTests
         await using var server = await ZhifuTestServer.StartAsync(null, "--Payments:NotifyPerMerchant=1");
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
         using var notify = new NotifyReceiver();
-        string[] phones = [DemoCards.ZhangSan.Phone, DemoCards.LiSi.Phone, DemoCards.WangWu.Phone];
-        var wallets = await Task.WhenAll(phones.Select(p => WalletAsync(server.BaseAddress, p)));
+        using var zhangSan = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
+        using var liSi = await WalletAsync(server.BaseAddress, DemoCards.LiSi.Phone);
+        using var wangWu = await WalletAsync(server.BaseAddress, DemoCards.WangWu.Phone);
+        HttpClient[] wallets = [zhangSan, liSi, wangWu];
         var orders = new List<(HttpClient Wallet, string OutTradeNo, string Code)>();
         for (var i = 0; i < 9; i++)
         {
@@ -198,10 +200,6 @@ public sealed class NativePaymentFlowTests
                 body.GetProperty("associated_data").GetString()!)).RootElement.GetProperty("out_trade_no").GetString()!);
         }
         Assert.Equal(orders.Select(o => o.OutTradeNo).Order(), received.Order());
-        foreach (var wallet in wallets)
-        {
-            wallet.Dispose();
-        }
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 

@@ -33,6 +33,9 @@ public sealed class PaymentNotificationRow
     public string? LastError { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? DeliveredAt { get; set; }
+
+    /// <summary>Every value of the row (fields added later too) in a new instance no context tracks.</summary>
+    public PaymentNotificationRow Copy() => (PaymentNotificationRow)MemberwiseClone();
 }
 
 internal sealed class PaymentNotificationRowMapping : IEntityTypeConfiguration<PaymentNotificationRow>
