@@ -203,6 +203,49 @@ public sealed class NativePaymentFlowTests
         Assert.True((await server.VerifyAsync()).AllHold);
     }
 
+    [Fact]
+    public async Task ACC7_a_right_payment_password_starts_the_count_again_whether_the_payment_goes_ahead_or_is_refused_after_it()
+    {
+        // The count of a right password starts again in the commit that makes the order PAYING, or on its own when the payment
+        // ends before that (here: the balance, checked after the password).
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        using var notify = new NotifyReceiver();
+        using var wallet = await WalletAsync(server.BaseAddress, DemoCards.WangWu.Phone);
+        var balance = await BalanceAsync(server, DemoCards.WangWu.Phone);
+        (long Amount, int Status, string? Code)[] payments = [(balance + 1, 409, "INSUFFICIENT_BALANCE"), (500, 200, null), (balance + 1, 409,
+            "INSUFFICIENT_BALANCE"), (600, 200, null)];
+        for (var i = 0; i < payments.Length; i++)
+        {
+            var created = await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native",
+                NativeOrder(merchant.MchId, $"ORDER-recount-{i:D4}", payments[i].Amount, notify.Url));
+            var code = CodeOf(created.Body);
+            for (var wrong = 0; wrong < 4; wrong++) // one short of the lock, every round: a count left standing would lock the next
+            {
+                var refused = await wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = "000000" }, Ct);
+                Assert.Equal("BAD_PAYMENT_PASSWORD", (await refused.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
+            }
+            Assert.Equal(4, await FailedPaymentPasswordsAsync(server, DemoCards.WangWu.Phone));
+            var answer = await wallet.PostAsJsonAsync($"/api/wallet/payments/{code}/pay", new { paymentPassword = PaymentPassword }, Ct);
+            Assert.Equal(payments[i].Status, (int)answer.StatusCode);
+            if (payments[i].Code is { } refusal)
+            {
+                Assert.Equal(refusal, (await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
+            }
+            Assert.Equal(0, await FailedPaymentPasswordsAsync(server, DemoCards.WangWu.Phone));
+        }
+        Assert.Equal(balance - 1_100, await BalanceAsync(server, DemoCards.WangWu.Phone));
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    private static async Task<int> FailedPaymentPasswordsAsync(ZhifuTestServer server, string phone)
+    {
+        var user = (await server.Services.GetRequiredService<WalletAccounts>().FindByPhoneAsync(phone, Ct))!;
+        await using var db = server.Database.Options.CreateContext();
+        return await db.Set<Zhifu.Data.Entities.UserRow>().AsNoTracking().Where(u => u.Id == user.Id).Select(u => u.FailedPaymentPasswords)
+            .SingleAsync(Ct);
+    }
+
     /// <summary>The order's callback once the outbox records it delivered (or as it stands after 10 s).</summary>
     private static async Task<Zhifu.Data.Entities.PaymentNotificationRow> DeliveredAsync(ZhifuTestServer server, string outTradeNo)
     {
