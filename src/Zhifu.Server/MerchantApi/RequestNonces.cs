@@ -37,7 +37,19 @@ public sealed class RequestNonces(DatabaseOptions database, MerchantApiOptions o
         }
     }
 
-    private async Task<bool> SeenAsync(string mchId, string nonce)
+    /// <summary>
+    /// A create's nonce, to be recorded in the commit that writes its order (one commit fewer a payment) — or, where the request
+    /// ends without that commit, by <see cref="V3Protocol"/> after it, which then refuses a replay as <see cref="TryUseAsync"/> does.
+    /// </summary>
+    public async Task<PendingNonce> DeferAsync(string mchId, string nonce, CancellationToken cancellationToken)
+    {
+        var now = clock.UtcNow;
+        await PurgeIfDueAsync(now, cancellationToken);
+        return new PendingNonce(mchId, nonce, now);
+    }
+
+    /// <summary>Whether (mchid, nonce) is recorded.</summary>
+    public async Task<bool> SeenAsync(string mchId, string nonce)
     {
         await using var db = database.CreateContext();
         return await db.Set<MerchantNonceRow>().AnyAsync(n => n.MchId == mchId && n.Nonce == nonce, CancellationToken.None);
@@ -53,4 +65,24 @@ public sealed class RequestNonces(DatabaseOptions database, MerchantApiOptions o
         await using var db = database.CreateContext();
         await db.Set<MerchantNonceRow>().Where(n => n.SeenAt < before).ExecuteDeleteAsync(ct);
     }
+}
+
+/// <summary>A nonce a create records in its order's commit (<see cref="RequestNonces.DeferAsync"/>).</summary>
+public sealed class PendingNonce(string mchId, string nonce, DateTimeOffset seenAt)
+{
+    public string MchId => mchId;
+
+    public string Nonce => nonce;
+
+    /// <summary>Recorded (by the order's commit, or found recorded by another request): nothing is left to record.</summary>
+    public bool Recorded { get; private set; }
+
+    /// <summary>Adds the nonce's row to <paramref name="db"/>'s next commit.</summary>
+    public void AddTo(ZhifuDb db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        db.Add(new MerchantNonceRow { MchId = mchId, Nonce = nonce, SeenAt = seenAt });
+    }
+
+    public void MarkRecorded() => Recorded = true;
 }

@@ -17,6 +17,9 @@ public sealed record V3Error(int Status, string Code, string Message)
     /// <summary>The mchid in the body or query is not the merchant that signed the request.</summary>
     public static V3Error MchIdMismatch { get; } = ParamError("mchid 与请求签名中的商户号不一致", "mchid differs from the signing merchant");
 
+    /// <summary>401 SIGN_ERROR for a nonce seen before within its window (PAY-6): a replay; nothing was done.</summary>
+    public static V3Error NonceUsed { get; } = SignError("请求随机串已使用过（重放请求）", "nonce_str already used (replayed request)");
+
     /// <summary>429 FREQUENCY_LIMITED: too many requests; nothing was done.</summary>
     public static V3Error FrequencyLimited { get; } = new(429, "FREQUENCY_LIMITED", "请求频率超过限制，请降低频率后重试 (too many requests; slow down)");
 

@@ -23,6 +23,17 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
         public static readonly UnsignedAnswer Instance = new();
     }
 
+    /// <summary>
+    /// Marks the order creates (native, jsapi, app, h5), which record the request's nonce in the commit of the order they write
+    /// (<see cref="Nonce"/>) rather than in one of their own before: one commit fewer a payment. Where such a request ends
+    /// without that commit — refused, a repeat, a failure — the nonce is recorded after it, and a replay is refused then.
+    /// </summary>
+    public sealed class NonceInOrderCommit
+    {
+        public static readonly NonceInOrderCommit Instance = new();
+    }
+
+    private const string NonceKey = "v3.nonce";
     private const string MerchantKey = "v3.merchant";
     private const string BodyKey = "v3.body";
 
@@ -32,6 +43,9 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
     /// <summary>A 200 answer with this JSON (the middleware signs it).</summary>
     public static IResult Json(System.Text.Json.Nodes.JsonNode json) =>
         Results.Text(json.ToJsonString(), "application/json", Encoding.UTF8);
+
+    /// <summary>The nonce a <see cref="NonceInOrderCommit"/> endpoint records with its order.</summary>
+    public static PendingNonce Nonce(HttpContext context) => (PendingNonce)context.Items[NonceKey]!;
 
     /// <summary>The request body exactly as received.</summary>
     public static byte[] Body(HttpContext context) => (byte[])context.Items[BodyKey]!;
@@ -57,7 +71,12 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
             else
             {
                 await next(context);
-                if (context.Response.StatusCode >= 400 && buffer.Length == 0)
+                if (context.Items[NonceKey] is PendingNonce { Recorded: false } nonce
+                    && !await nonces.TryUseAsync(nonce.MchId, nonce.Nonce, context.RequestAborted))
+                {
+                    await WriteAsync(context, buffer, V3Error.NonceUsed); // a replay: what it was answered is not sent
+                }
+                else if (context.Response.StatusCode >= 400 && buffer.Length == 0)
                 {
                     await WriteAsync(context, buffer, context.Response.StatusCode == 404 ? V3Error.NotFound
                         : V3Error.InvalidRequest("请求方法或格式不被支持", "method or format not supported")
@@ -125,9 +144,13 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
         {
             return V3Error.FrequencyLimited;
         }
-        if (!await nonces.TryUseAsync(auth.MchId, auth.Nonce, context.RequestAborted))
+        if (context.GetEndpoint()?.Metadata.GetMetadata<NonceInOrderCommit>() is not null)
         {
-            return V3Error.SignError("请求随机串已使用过（重放请求）", "nonce_str already used (replayed request)");
+            context.Items[NonceKey] = await nonces.DeferAsync(auth.MchId, auth.Nonce, context.RequestAborted);
+        }
+        else if (!await nonces.TryUseAsync(auth.MchId, auth.Nonce, context.RequestAborted))
+        {
+            return V3Error.NonceUsed;
         }
         context.Items[MerchantKey] = merchant;
         context.Items[BodyKey] = body;

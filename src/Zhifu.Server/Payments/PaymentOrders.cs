@@ -13,7 +13,7 @@ namespace Zhifu.Server.Payments;
 /// until the merchant closes it (checked lazily against <see cref="IClock"/> when a wallet reads or pays it).
 /// </summary>
 public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions options, Codes.PaymentCodes codes, PaymentLedger money,
-    IClock clock)
+    RequestNonces nonces, IClock clock)
 {
     public const string NotPay = "NOTPAY";
     /// <summary>Held by risk control (RISK-1): the payment's transfers are holds until a risk operator decides its case; the
@@ -26,7 +26,7 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
     /// <param name="entrusted">委托代扣 (PWL-1): the payer and agreement a contract charge is made under — the order is the
     /// payer's to confirm in the wallet should the passwordless charge not go through.</param>
     public async Task<(PaymentOrderRow? Order, V3Error? Error)> CreateAsync(ApiMerchant merchant, OrderRequest request,
-        CancellationToken ct, (Guid UserId, Guid AgreementId)? entrusted = null)
+        CancellationToken ct, (Guid UserId, Guid AgreementId)? entrusted = null, PendingNonce? nonce = null)
     {
         if (request.MchId != merchant.Merchant.MchId)
         {
@@ -88,14 +88,21 @@ public sealed class PaymentOrders(DatabaseOptions database, PaymentsOptions opti
         };
         await using var db = database.CreateContext();
         db.Add(row);
+        nonce?.AddTo(db); // PAY-6: the request's nonce in the order's commit (V3Protocol.NonceInOrderCommit)
         try
         {
             // not cancelled once a payment code is consumed: a dropped request must not leave the code used with no order
             await db.SaveChangesAsync(request.AuthCode is null ? ct : CancellationToken.None);
+            nonce?.MarkRecorded();
             return (row, null);
         }
         catch (DbUpdateException)
         {
+            if (nonce is not null && await nonces.SeenAsync(nonce.MchId, nonce.Nonce))
+            {
+                nonce.MarkRecorded();
+                return (null, V3Error.NonceUsed); // a replay (of this create, or of any request with its nonce): nothing written
+            }
             // the out_trade_no is taken (asked again, or two creates raced): answered as a repeat of the first
             var raced = await FindAsync(row.MchId, row.OutTradeNo, ct);
             if (raced is null)

@@ -11,10 +11,14 @@ public static class TransactionEndpoints
     public static void Map(IEndpointRouteBuilder v3)
     {
         var transactions = v3.MapGroup("/pay/transactions");
-        transactions.MapPost("/native", (HttpContext h, PaymentOrders o) => CreateAsync(h, o, OrderRequest.Native));
-        transactions.MapPost("/jsapi", (HttpContext h, PaymentOrders o) => CreateAsync(h, o, OrderRequest.Jsapi));
-        transactions.MapPost("/app", (HttpContext h, PaymentOrders o) => CreateAsync(h, o, OrderRequest.App));
-        transactions.MapPost("/h5", (HttpContext h, PaymentOrders o) => CreateAsync(h, o, OrderRequest.H5));
+        transactions.MapPost("/native", (HttpContext h, PaymentOrders o) => CreateAsync(h, o, OrderRequest.Native))
+            .WithMetadata(V3Protocol.NonceInOrderCommit.Instance);
+        transactions.MapPost("/jsapi", (HttpContext h, PaymentOrders o) => CreateAsync(h, o, OrderRequest.Jsapi))
+            .WithMetadata(V3Protocol.NonceInOrderCommit.Instance);
+        transactions.MapPost("/app", (HttpContext h, PaymentOrders o) => CreateAsync(h, o, OrderRequest.App))
+            .WithMetadata(V3Protocol.NonceInOrderCommit.Instance);
+        transactions.MapPost("/h5", (HttpContext h, PaymentOrders o) => CreateAsync(h, o, OrderRequest.H5))
+            .WithMetadata(V3Protocol.NonceInOrderCommit.Instance);
         transactions.MapPost("/codepay", CodepayAsync);
         transactions.MapPost("/out-trade-no/{out_trade_no}/reverse", ReverseAsync);
         transactions.MapGet("/id/{transaction_id}", (string transaction_id, HttpContext h, PaymentOrders orders, PaymentLedger money,
@@ -33,7 +37,8 @@ public static class TransactionEndpoints
         {
             return error.ToResult();
         }
-        var (order, refusal) = await orders.CreateAsync(V3Protocol.Merchant(context), request!, context.RequestAborted);
+        var (order, refusal) = await orders.CreateAsync(V3Protocol.Merchant(context), request!, context.RequestAborted,
+            nonce: V3Protocol.Nonce(context));
         if (refusal is not null)
         {
             return refusal.ToResult();

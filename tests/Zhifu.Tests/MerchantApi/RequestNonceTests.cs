@@ -68,6 +68,45 @@ public sealed class RequestNonceTests
     }
 
     [Fact]
+    public async Task PAY6_a_creates_nonce_is_recorded_with_its_order_or_after_it_and_every_replay_is_refused_with_nothing_written()
+    {
+        // A create records its nonce in its order's commit (V3Protocol.NonceInOrderCommit); one ending without that commit has
+        // it recorded after. Either way a replay is refused as before, and a replay racing its original writes nothing twice.
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        const string native = "/v3/pay/transactions/native";
+        var made = NativeOrder(merchant.MchId, "NONCE-FOLD-1", 100, "http://127.0.0.1:9/n");
+        Assert.Equal(200, (int)(await merchant.SendAsync(HttpMethod.Post, native, made, nonce: "NONCE-FOLD-A")).Response.StatusCode);
+        Assert.True(await NonceKeptAsync(server, "NONCE-FOLD-A"));
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, native, made, nonce: "NONCE-FOLD-A"), 401, "SIGN_ERROR");
+        // the same create under a new nonce is the protocol's repeat (PAY-6), answered as before and recorded after it
+        Assert.Equal(200, (int)(await merchant.SendAsync(HttpMethod.Post, native, made, nonce: "NONCE-FOLD-B")).Response.StatusCode);
+        Assert.True(await NonceKeptAsync(server, "NONCE-FOLD-B"));
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, native, made, nonce: "NONCE-FOLD-B"), 401, "SIGN_ERROR");
+        // refused for its content: nothing written but the nonce
+        var bad = NativeOrder(merchant.MchId, "NONCE-FOLD-2", 0, "http://127.0.0.1:9/n");
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, native, bad, nonce: "NONCE-FOLD-C"), 400, "PARAM_ERROR");
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, native, bad, nonce: "NONCE-FOLD-C"), 401, "SIGN_ERROR");
+        // a nonce first used by another request (a query) refuses the create that comes with it, which makes no order
+        var query = await merchant.SendAsync(HttpMethod.Get, $"/v3/pay/transactions/out-trade-no/NONCE-FOLD-1?mchid={merchant.MchId}",
+            nonce: "NONCE-FOLD-D");
+        Assert.Equal(200, (int)query.Response.StatusCode);
+        var later = NativeOrder(merchant.MchId, "NONCE-FOLD-3", 100, "http://127.0.0.1:9/n");
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, native, later, nonce: "NONCE-FOLD-D"), 401, "SIGN_ERROR");
+        // a create and its replay at once: one order, one answer 200, the other refused
+        var raced = NativeOrder(merchant.MchId, "NONCE-FOLD-4", 100, "http://127.0.0.1:9/n");
+        var both = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => merchant.SendAsync(HttpMethod.Post, native, raced, nonce: "NONCE-FOLD-E")));
+        Assert.Equal([200, 401], both.Select(a => (int)a.Response.StatusCode).Order());
+        Assert.Equal(2, await OrderCountAsync(server.Database.Options)); // NONCE-FOLD-1 and -4
+    }
+
+    private static async Task<bool> NonceKeptAsync(ZhifuTestServer server, string nonce)
+    {
+        await using var db = server.Database.Options.CreateContext();
+        return await db.Set<MerchantNonceRow>().AnyAsync(r => r.Nonce == nonce, Ct);
+    }
+
+    [Fact]
     public void OncePer_lets_exactly_one_of_many_simultaneous_callers_through_each_period()
     {
         var gate = new OncePer(TimeSpan.FromMinutes(1));
