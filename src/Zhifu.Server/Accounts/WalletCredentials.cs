@@ -53,29 +53,14 @@ public sealed class WalletCredentials(
     }
 
     /// <summary>The same check for a wallet the caller has just read (a payment's path: one read fewer).</summary>
-    public Task<WalletError?> VerifyPaymentPasswordAsync(UserRow user, string? password, CancellationToken cancellationToken) =>
-        CheckPaymentPasswordAsync(user, password, startAgain: true, cancellationToken);
-
-    /// <summary>
-    /// The same check on a payment's path: a right password's failure count is left for the payment to start again in the commit
-    /// of its PAYING statement (<see cref="PaymentPasswordRecount"/>), one commit fewer a payment; disposing the recount starts it
-    /// again on its own on every other path.
-    /// </summary>
-    public async Task<(WalletError? Error, PaymentPasswordRecount? Recount)> VerifyForPaymentAsync(UserRow user, string? password,
-        CancellationToken cancellationToken)
-    {
-        var error = await CheckPaymentPasswordAsync(user, password, startAgain: false, cancellationToken);
-        return error is null ? (null, new PaymentPasswordRecount(database, user.Id)) : (error, null);
-    }
-
-    private async Task<WalletError?> CheckPaymentPasswordAsync(UserRow user, string? password, bool startAgain, CancellationToken ct)
+    public async Task<WalletError?> VerifyPaymentPasswordAsync(UserRow user, string? password, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         if (user.PaymentPasswordHash is null)
         {
             return WalletErrors.PaymentPasswordNotSet;
         }
-        return await CheckAsync(user, password ?? "", Secret.Payment, ct, startAgain);
+        return await CheckAsync(user, password ?? "", Secret.Payment, cancellationToken);
     }
 
     /// <summary>Checks the face-pay passcode (支付口令, FACE-4) typed on a terminal; counts failures and locks on its own.</summary>
@@ -214,7 +199,7 @@ public sealed class WalletCredentials(
     }
 
     /// <summary>Checks a secret with its failure count and lock (ACC-7; the attempt is counted first: <see cref="SecretAttempts"/>).</summary>
-    private async Task<WalletError?> CheckAsync(UserRow user, string password, Secret secret, CancellationToken ct, bool startAgain = true)
+    private async Task<WalletError?> CheckAsync(UserRow user, string password, Secret secret, CancellationToken ct)
     {
         var (hash, columns, max, locked, bad) = secret switch
         {
@@ -226,8 +211,7 @@ public sealed class WalletCredentials(
         };
         await using var db = database.CreateContext();
         var id = user.Id;
-        return await attempts.CheckAsync(db.Set<UserRow>().Where(u => u.Id == id), columns, password, hash, max, options.LockMinutes, ct,
-            startAgain) switch
+        return await attempts.CheckAsync(db.Set<UserRow>().Where(u => u.Id == id), columns, password, hash, max, options.LockMinutes, ct) switch
         {
             SecretCheck.Right => null,
             SecretCheck.Wrong => bad,
@@ -238,7 +222,7 @@ public sealed class WalletCredentials(
     private static readonly SecretColumns LoginColumns =
         new(nameof(UserRow.LoginPasswordHash), nameof(UserRow.FailedLogins), nameof(UserRow.LoginLockedUntil));
 
-    internal static readonly SecretColumns PaymentColumns =
+    private static readonly SecretColumns PaymentColumns =
         new(nameof(UserRow.PaymentPasswordHash), nameof(UserRow.FailedPaymentPasswords), nameof(UserRow.PaymentLockedUntil));
 
     private static readonly SecretColumns FacePasscodeColumns =

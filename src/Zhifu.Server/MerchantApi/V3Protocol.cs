@@ -71,8 +71,7 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
             else
             {
                 await next(context);
-                if (context.Items[NonceKey] is PendingNonce { Recorded: false } nonce
-                    && !await nonces.TryUseAsync(nonce.MchId, nonce.Nonce, context.RequestAborted))
+                if (await RecordLeftNonceAsync(context, nonces) == false)
                 {
                     await WriteAsync(context, buffer, V3Error.NonceUsed); // a replay: what it was answered is not sent
                 }
@@ -92,6 +91,14 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
         finally
         {
             context.Response.Body = original;
+            try
+            {
+                await RecordLeftNonceAsync(context, nonces); // the handler failed or the request was dropped: a replay is still one
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "merchant API request {Path}: its nonce could not be recorded", context.Request.Path.Value);
+            }
         }
         Sign(context, buffer.ToArray(), keys, clock);
         context.Response.ContentLength = buffer.Length;
@@ -99,6 +106,21 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
         {
             await original.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
         }
+    }
+
+    /// <summary>
+    /// Records the nonce of a <see cref="NonceInOrderCommit"/> request that no order's commit recorded: true when it is new,
+    /// false for a replay, null when none is left to record. Not cancelled with the request: a dropped request's nonce counts.
+    /// </summary>
+    private static async Task<bool?> RecordLeftNonceAsync(HttpContext context, RequestNonces nonces)
+    {
+        if (context.Items[NonceKey] is not PendingNonce { Recorded: false } nonce)
+        {
+            return null;
+        }
+        var fresh = await nonces.TryUseAsync(nonce.MchId, nonce.Nonce, CancellationToken.None);
+        nonce.MarkRecorded();
+        return fresh;
     }
 
     private static async Task<V3Error?> AuthenticateAsync(HttpContext context, MerchantCredentials credentials, RequestNonces nonces,

@@ -162,18 +162,11 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
         {
             return (null, blocked); // ACC-4 … ACC-6
         }
-        PaymentPasswordRecount? recount = null;
-        if (passwordlessAgreement is null && auth.FaceTerminal is null)
+        if (passwordlessAgreement is null && auth.FaceTerminal is null
+            && await credentials.VerifyPaymentPasswordAsync(payer, password, ct) is { } wrong)
         {
-            WalletError? wrong;
-            (wrong, recount) = await credentials.VerifyForPaymentAsync(payer, password, ct);
-            if (wrong is not null)
-            {
-                return (null, wrong);
-            }
+            return (null, wrong);
         }
-        // the right password's count starts again in the PAYING commit below, or on its own on any path that ends before it
-        await using var recountUnlessPaying = recount;
         if (await merchants.FindAsync(order.MchId, ct) is not { Merchant.Status: MerchantRow.Active } api)
         {
             return (null, PaymentErrors.MerchantUnavailable); // suspended or gone since the order was made
@@ -243,11 +236,6 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             // …and a face payment only while its terminal is still certified, its merchant still on the face-pay whitelist and the
             // payer's face still enrolled: a terminal disabled or consent withdrawn during the request stops it at once (FACE-1, FACE-5)
             var faceTerminal = auth.FaceTerminal;
-            await using var withRecount = recount is null ? null : await db.Database.BeginTransactionAsync(CancellationToken.None);
-            if (recount is not null)
-            {
-                await recount.InAsync(db); // ACC-7: one commit with PAYING, not one of its own
-            }
             var won = await db.Set<PaymentOrderRow>().Where(o => o.Id == order.Id && o.State == PaymentOrders.NotPay && o.ExpiresAt >= payingSince
                 && db.Merchants.Any(m => m.Id == o.MerchantId && m.Status == MerchantRow.Active && (faceTerminal == null || m.FacePayEligible))
                 && (passwordlessAgreement == null || db.Set<PasswordlessAgreementRow>()
@@ -270,11 +258,6 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
                     set.SetProperty(o => o.FaceTerminalId, terminal); // FACE-6
                 }
             }, CancellationToken.None); // not cancelled once sent: a statement that committed must be known to have (goneAhead)
-            if (withRecount is not null)
-            {
-                await withRecount.CommitAsync(CancellationToken.None);
-                recount!.Done();
-            }
             if (won == 0)
             {
                 var current = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == order.Id, ct);

@@ -32,10 +32,8 @@ public sealed class SecretAttempts(PasswordHasher passwords, Zhifu.Core.IClock c
     private static readonly TimeSpan InFlightPoll = TimeSpan.FromMilliseconds(20);
 
     /// <param name="row">The one row holding the secret.</param>
-    /// <param name="startAgain">False: a right secret leaves its count as counted, for the caller to start again in a commit of
-    /// its own (<see cref="StartAgainAsync"/>) — one commit fewer on a payment's path; the caller must do it on every path.</param>
     public async Task<SecretCheck> CheckAsync<TRow>(IQueryable<TRow> row, SecretColumns columns, string password, string hash, int max,
-        int lockMinutes, CancellationToken ct, bool startAgain = true) where TRow : class
+        int lockMinutes, CancellationToken ct) where TRow : class
     {
         ArgumentNullException.ThrowIfNull(columns);
         var now = clock.UtcNow;
@@ -68,10 +66,8 @@ public sealed class SecretAttempts(PasswordHasher passwords, Zhifu.Core.IClock c
         if (passwords.Verify(password, hash))
         {
             // right: the count starts again, and a hash made with earlier work factors moves to the current ones
-            if (startAgain)
-            {
-                await StartAgainAsync(row, columns);
-            }
+            await row.ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), 0)
+                .SetProperty(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil), (DateTimeOffset?)null), CancellationToken.None);
             if (passwords.Rehashed(password, hash) is { } rehashed)
             {
                 // only over the hash just checked: a password reset or change committed meanwhile is never written back over
@@ -83,14 +79,5 @@ public sealed class SecretAttempts(PasswordHasher passwords, Zhifu.Core.IClock c
         // wrong: the count stands; the attempt that brought it to the maximum locks the secret, and the count starts again
         var lockedNow = await LockAsync(row.Where(r => EF.Property<int>(r, columns.Failed) >= max));
         return lockedNow == 1 ? SecretCheck.WrongNowLocked : SecretCheck.Wrong;
-    }
-
-    /// <summary>A right secret's count starts again (and no lock stands): in <paramref name="row"/>'s context, committed with
-    /// whatever transaction that context has open.</summary>
-    public static Task<int> StartAgainAsync<TRow>(IQueryable<TRow> row, SecretColumns columns) where TRow : class
-    {
-        ArgumentNullException.ThrowIfNull(columns);
-        return row.ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), 0)
-            .SetProperty(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil), (DateTimeOffset?)null), CancellationToken.None);
     }
 }

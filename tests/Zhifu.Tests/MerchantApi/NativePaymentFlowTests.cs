@@ -206,8 +206,9 @@ public sealed class NativePaymentFlowTests
     [Fact]
     public async Task ACC7_a_right_payment_password_starts_the_count_again_whether_the_payment_goes_ahead_or_is_refused_after_it()
     {
-        // The count of a right password starts again in the commit that makes the order PAYING, or on its own when the payment
-        // ends before that (here: the balance, checked after the password).
+        // The count of a right password starts again at once — not with the payment's PAYING commit, which may come seconds
+        // later (the payer's risk turn): meanwhile the held count would make the payer's other payments wait and then lock — and
+        // whether the payment goes ahead or is refused after the password (here: the balance).
         await using var server = await ZhifuTestServer.StartAsync();
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
         using var notify = new NotifyReceiver();

@@ -100,6 +100,34 @@ public sealed class RequestNonceTests
         Assert.Equal(2, await OrderCountAsync(server.Database.Options)); // NONCE-FOLD-1 and -4
     }
 
+    [Fact]
+    public async Task PAY6_a_create_that_failed_still_records_its_nonce_so_its_replay_is_refused()
+    {
+        await using var server = await ZhifuTestServer.StartAsync();
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        var sqlite = server.Database.Options.Provider == Zhifu.Data.DatabaseProvider.Sqlite;
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            // the order's commit fails for a reason of the database's own: a real failure, through the real engine
+            await db.Database.ExecuteSqlRawAsync(sqlite
+                ? "CREATE TRIGGER order_outage BEFORE INSERT ON payment_orders BEGIN SELECT RAISE(ABORT, 'outage'); END;"
+                : """
+                  CREATE FUNCTION order_outage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outage'; END $$;
+                  CREATE TRIGGER order_outage BEFORE INSERT ON payment_orders FOR EACH ROW EXECUTE FUNCTION order_outage();
+                  """, Ct);
+        }
+        var body = NativeOrder(merchant.MchId, "NONCE-FAILED-1", 100, "http://127.0.0.1:9/n");
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body, nonce: "NONCE-FAILED-A"), 500, "SYSTEM_ERROR");
+        Assert.True(await NonceKeptAsync(server, "NONCE-FAILED-A")); // not with the order, which was never written: after the handler
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            await db.Database.ExecuteSqlRawAsync(sqlite ? "DROP TRIGGER order_outage" : "DROP TRIGGER order_outage ON payment_orders", Ct);
+        }
+        AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body, nonce: "NONCE-FAILED-A"), 401, "SIGN_ERROR");
+        Assert.Equal(0, await OrderCountAsync(server.Database.Options));
+        Assert.Equal(200, (int)(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body)).Response.StatusCode);
+    }
+
     private static async Task<bool> NonceKeptAsync(ZhifuTestServer server, string nonce)
     {
         await using var db = server.Database.Options.CreateContext();
