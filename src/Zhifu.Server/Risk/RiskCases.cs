@@ -225,7 +225,7 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
         }
         var recorded = decision;
         if (row.Kind == KindReview && decision == Release && row.DecidingAs is null
-            && await db.Set<RiskDecisionRow>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == row.DecisionId, CancellationToken.None) is { } held
+            && await DecisionAsync(db, row.DecisionId) is { } held
             && lists.AnyListed(held.Event()))
         {
             return new(row, "CASE_PARTY_RESTRICTED"); // RISK-3: listed since it was held (its device, card, payee…): void it, or delist
@@ -271,12 +271,20 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
             recorded == decision ? $"decided {recorded}" : $"decided {recorded} ({decision} asked)");
     }
 
+    /// <summary>A case's recorded decision, once the decision log has written what it holds (it gathers decisions for a moment
+    /// before each commit: a case decided at once after its movement must not find its decision missing).</summary>
+    private async Task<RiskDecisionRow?> DecisionAsync(ZhifuDb db, Guid decisionId)
+    {
+        await services.GetRequiredService<RiskDecisionLog>().DrainAsync(CancellationToken.None);
+        return await db.Set<RiskDecisionRow>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == decisionId, CancellationToken.None);
+    }
+
     /// <summary>RISK-4 "decisions feed back": legitimate habits are learnt, a fraudulent device is listed. Without
     /// <paramref name="learn"/> a release only counts in the velocity windows (it was not the decision asked).</summary>
     private async Task FeedBackAsync(RiskCaseRow row, string decision, bool learn = true)
     {
         await using var db = database.CreateContext();
-        var d = await db.Set<RiskDecisionRow>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == row.DecisionId, CancellationToken.None);
+        var d = await DecisionAsync(db, row.DecisionId);
         if (d is null)
         {
             return;

@@ -7,7 +7,8 @@ namespace Zhifu.Server.Risk;
 
 /// <summary>
 /// Keeps every decision with its reasons (RISK-1) without putting a database write in front of the money: decisions queue
-/// (bounded; a full queue makes the caller wait) and the writer inserts them in batches. A decision that holds or refuses
+/// (bounded; a full queue makes the caller wait) and the writer inserts them in batches, letting the decisions of a moment
+/// (<see cref="RiskOptions.DecisionGatherMilliseconds"/>) gather into one commit. A decision that holds or refuses
 /// money is also the subject of a case written on the request's own path (<see cref="RiskCases"/>).
 /// </summary>
 public sealed class RiskDecisionLog(DatabaseOptions database, RiskOptions options, ILogger<RiskDecisionLog> logger) : BackgroundService
@@ -15,16 +16,17 @@ public sealed class RiskDecisionLog(DatabaseOptions database, RiskOptions option
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Channel<RiskDecisionRow> _queue = Channel.CreateBounded<RiskDecisionRow>(
         new BoundedChannelOptions(options.DecisionQueueMax) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-    private long _pending;
+    private long _appended;
+    private long _written;
 
-    /// <summary>Decisions queued but not yet written (tests wait for zero before reading them back).</summary>
-    public long Pending => Interlocked.Read(ref _pending);
+    /// <summary>Decisions queued but not yet written.</summary>
+    public long Pending => Interlocked.Read(ref _appended) - Interlocked.Read(ref _written);
 
     public ValueTask AppendAsync(RiskDecision d, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(d);
         var e = d.Event;
-        Interlocked.Increment(ref _pending);
+        Interlocked.Increment(ref _appended);
         return _queue.Writer.WriteAsync(new RiskDecisionRow
         {
             Id = d.Id, BusinessId = e.BusinessId, Kind = e.Kind, UserId = e.UserId, AmountFen = e.AmountFen, MchId = e.MchId,
@@ -38,10 +40,12 @@ public sealed class RiskDecisionLog(DatabaseOptions database, RiskOptions option
 
     public static IReadOnlyList<RiskHit> Hits(string json) => JsonSerializer.Deserialize<List<RiskHit>>(json, Json) ?? [];
 
-    /// <summary>Waits until everything queued so far is written (tests, and the dry run reading recent traffic).</summary>
+    /// <summary>Waits (at most 5 s) until everything queued so far is written — not for decisions queued after the call, which
+    /// under steady traffic never all are (the dry run reading recent traffic, the decisions list, a case's page).</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
-        for (var i = 0; i < 500 && Pending > 0; i++)
+        var queued = Interlocked.Read(ref _appended);
+        for (var i = 0; i < 500 && Interlocked.Read(ref _written) < queued; i++)
         {
             await Task.Delay(10, cancellationToken);
         }
@@ -54,12 +58,16 @@ public sealed class RiskDecisionLog(DatabaseOptions database, RiskOptions option
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
+                if (_queue.Reader.Count < options.DecisionBatchMax)
+                {
+                    await Task.Delay(options.DecisionGatherMilliseconds, stoppingToken); // one commit for the decisions of a moment
+                }
                 while (batch.Count < options.DecisionBatchMax && _queue.Reader.TryRead(out var row))
                 {
                     batch.Add(row);
                 }
                 await WriteAsync(batch);
-                Interlocked.Add(ref _pending, -batch.Count);
+                Interlocked.Add(ref _written, batch.Count);
                 batch.Clear();
             }
         }

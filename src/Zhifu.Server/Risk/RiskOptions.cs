@@ -12,6 +12,9 @@ public sealed record RiskOptions
     /// <summary>Decisions waiting to be written; callers wait when it is full.</summary>
     public int DecisionQueueMax { get; init; } = 10_000;
     public int DecisionBatchMax { get; init; } = 500;
+    /// <summary>How long the writer lets decisions gather after the first one arrives, so one commit carries several (a payment
+    /// a few milliseconds apart each wrote its own before); a full batch is written at once.</summary>
+    public int DecisionGatherMilliseconds { get; init; } = 50;
     /// <summary>Profiles kept in memory; the least recently used beyond it are dropped after being written.</summary>
     public int ProfilesCachedMax { get; init; } = 200_000;
     public int ProfileFlushSeconds { get; init; } = 5;
