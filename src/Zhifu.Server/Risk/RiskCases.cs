@@ -271,12 +271,18 @@ public sealed class RiskCases(DatabaseOptions database, IServiceProvider service
             recorded == decision ? $"decided {recorded}" : $"decided {recorded} ({decision} asked)");
     }
 
-    /// <summary>A case's recorded decision, once the decision log has written what it holds (it gathers decisions for a moment
-    /// before each commit: a case decided at once after its movement must not find its decision missing).</summary>
+    /// <summary>A case's recorded decision; not yet written (the decision log gathers decisions for a moment before each commit:
+    /// a case decided at once after its movement), read again once the log has written what it held.</summary>
     private async Task<RiskDecisionRow?> DecisionAsync(ZhifuDb db, Guid decisionId)
     {
+        Task<RiskDecisionRow?> ReadAsync() =>
+            db.Set<RiskDecisionRow>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == decisionId, CancellationToken.None);
+        if (await ReadAsync() is { } written)
+        {
+            return written;
+        }
         await services.GetRequiredService<RiskDecisionLog>().DrainAsync(CancellationToken.None);
-        return await db.Set<RiskDecisionRow>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == decisionId, CancellationToken.None);
+        return await ReadAsync();
     }
 
     /// <summary>RISK-4 "decisions feed back": legitimate habits are learnt, a fraudulent device is listed. Without

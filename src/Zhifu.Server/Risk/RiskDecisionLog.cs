@@ -22,18 +22,26 @@ public sealed class RiskDecisionLog(DatabaseOptions database, RiskOptions option
     /// <summary>Decisions queued but not yet written.</summary>
     public long Pending => Interlocked.Read(ref _appended) - Interlocked.Read(ref _written);
 
-    public ValueTask AppendAsync(RiskDecision d, CancellationToken cancellationToken)
+    public async ValueTask AppendAsync(RiskDecision d, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(d);
         var e = d.Event;
         Interlocked.Increment(ref _appended);
-        return _queue.Writer.WriteAsync(new RiskDecisionRow
+        try
         {
-            Id = d.Id, BusinessId = e.BusinessId, Kind = e.Kind, UserId = e.UserId, AmountFen = e.AmountFen, MchId = e.MchId,
-            MerchantRiskLevel = e.MerchantRiskLevel, PayeeUserId = e.PayeeUserId, CardToken = e.CardToken, DeviceKey = e.DeviceKey,
-            Region = e.Region, Action = RiskActions.Name(d.Action), Score = d.Score, HitsJson = Serialize(d.Hits),
-            DryRunJson = Serialize(d.DryRunHits), At = e.At,
-        }, cancellationToken);
+            await _queue.Writer.WriteAsync(new RiskDecisionRow
+            {
+                Id = d.Id, BusinessId = e.BusinessId, Kind = e.Kind, UserId = e.UserId, AmountFen = e.AmountFen, MchId = e.MchId,
+                MerchantRiskLevel = e.MerchantRiskLevel, PayeeUserId = e.PayeeUserId, CardToken = e.CardToken, DeviceKey = e.DeviceKey,
+                Region = e.Region, Action = RiskActions.Name(d.Action), Score = d.Score, HitsJson = Serialize(d.Hits),
+                DryRunJson = Serialize(d.DryRunHits), At = e.At,
+            }, cancellationToken);
+        }
+        catch
+        {
+            Interlocked.Increment(ref _written); // never queued (the request was dropped while the queue was full): nothing to wait for
+            throw;
+        }
     }
 
     public static string Serialize(IReadOnlyList<RiskHit> hits) => JsonSerializer.Serialize(hits, Json);
@@ -60,7 +68,8 @@ public sealed class RiskDecisionLog(DatabaseOptions database, RiskOptions option
             {
                 if (_queue.Reader.Count < options.DecisionBatchMax)
                 {
-                    await Task.Delay(options.DecisionGatherMilliseconds, stoppingToken); // one commit for the decisions of a moment
+                    // one commit for the decisions of a moment
+                    await Task.Delay(Math.Clamp(options.DecisionGatherMilliseconds, 0, 1_000), stoppingToken);
                 }
                 while (batch.Count < options.DecisionBatchMax && _queue.Reader.TryRead(out var row))
                 {
@@ -96,10 +105,12 @@ public sealed class RiskDecisionLog(DatabaseOptions database, RiskOptions option
                 await db.SaveChangesAsync(CancellationToken.None);
                 return;
             }
-            catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or InvalidOperationException && attempt < 5)
+            catch (Exception ex)
             {
+                // never given up: a writer that ended would stop the host (or, left stopped, fill the queue and hold every payment
+                // at its risk step); while the database is away the decisions wait here, and payments cannot commit either
                 logger.LogWarning(ex, "Writing {Count} risk decisions failed (attempt {Attempt}); retrying", batch.Count, attempt);
-                await Task.Delay(200 * attempt);
+                await Task.Delay(Math.Min(200 * attempt, 5_000));
             }
         }
     }
