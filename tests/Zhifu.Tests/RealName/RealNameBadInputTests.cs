@@ -78,8 +78,11 @@ public sealed class RealNameBadInputTests(RealNameServerFixture fixture) : IClas
         {
             codes.Add((await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString()!);
         }
-        Assert.All(codes, c => Assert.Contains(c, new[] { "IDENTITY_DOUBTFUL", "REAL_NAME_TOO_MANY_ATTEMPTS" }));
-        var asked = codes.Count(c => c == "IDENTITY_DOUBTFUL");
+        // an attempt that asked is doubtful, or unavailable when no source answered within Bank:TimeoutMs (400 ms here: a loaded
+        // machine's simulator can miss it) — either way it asked and counts
+        string[] askedCodes = ["IDENTITY_DOUBTFUL", "REAL_NAME_SOURCES_UNAVAILABLE"];
+        Assert.All(codes, c => Assert.Contains(c, askedCodes.Append("REAL_NAME_TOO_MANY_ATTEMPTS")));
+        var asked = codes.Count(askedCodes.Contains);
         Assert.InRange(asked, 0, 5); // five a day, however many arrive at once (the count-then-ask let all twelve ask)
         await using var db = server.Database.Options.CreateContext();
         Assert.Equal(asked, await db.Set<RealNameAttemptRow>().CountAsync(a => a.UserId == userId, Ct));
