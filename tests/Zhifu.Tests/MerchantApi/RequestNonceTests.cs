@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Core;
+using Zhifu.Data;
 using Zhifu.Data.Entities;
 using Zhifu.Tests.Infrastructure;
 using Zhifu.Tests.Transfers;
@@ -24,11 +25,7 @@ public sealed class RequestNonceTests
                 NativeOrder(merchant.MchId, $"NONCE-PURGE-{n}", 100, "http://127.0.0.1:9/n"), nonce: nonce);
             Assert.Equal(200, (int)answer.Response.StatusCode);
         }
-        async Task<bool> KeptAsync(string nonce)
-        {
-            await using var db = server.Database.Options.CreateContext();
-            return await db.Set<MerchantNonceRow>().AnyAsync(r => r.Nonce == nonce, Ct);
-        }
+        Task<bool> KeptAsync(string nonce) => NonceKeptAsync(server.Database.Options, nonce);
 
         await SendAsync(1, "NONCE-PURGE-A");
         server.Clock.Advance(TimeSpan.FromMinutes(14)); // within 3 × 300 s
@@ -45,24 +42,12 @@ public sealed class RequestNonceTests
     {
         await using var server = await ZhifuTestServer.StartAsync();
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
-        // the database refuses every new nonce for a reason of its own (full, failing over): a real failure, through the real engine
-        await using (var db = server.Database.Options.CreateContext())
-        {
-            await db.Database.ExecuteSqlRawAsync(server.Database.Options.Provider == Zhifu.Data.DatabaseProvider.Sqlite
-                ? "CREATE TRIGGER nonce_outage BEFORE INSERT ON merchant_nonces BEGIN SELECT RAISE(ABORT, 'outage'); END;"
-                : """
-                  CREATE FUNCTION nonce_outage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outage'; END $$;
-                  CREATE TRIGGER nonce_outage BEFORE INSERT ON merchant_nonces FOR EACH ROW EXECUTE FUNCTION nonce_outage();
-                  """, Ct);
-        }
+        // the database refuses every new nonce for a reason of its own (full, failing over)
+        await InsertsFailAsync(server.Database.Options, "merchant_nonces");
         var body = NativeOrder(merchant.MchId, "NONCE-OUTAGE-1", 100, "http://127.0.0.1:9/n");
         // SYSTEM_ERROR, which SDKs retry — never SIGN_ERROR, which tells the merchant its keys are wrong
         AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body, nonce: "NONCE-OUTAGE-A"), 500, "SYSTEM_ERROR");
-        await using (var db = server.Database.Options.CreateContext())
-        {
-            await db.Database.ExecuteSqlRawAsync(server.Database.Options.Provider == Zhifu.Data.DatabaseProvider.Sqlite
-                ? "DROP TRIGGER nonce_outage" : "DROP TRIGGER nonce_outage ON merchant_nonces", Ct);
-        }
+        await InsertsWorkAgainAsync(server.Database.Options, "merchant_nonces");
         Assert.Equal(200, (int)(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body, nonce: "NONCE-OUTAGE-B")).Response.StatusCode);
         AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body, nonce: "NONCE-OUTAGE-B"), 401, "SIGN_ERROR"); // a replay still is one
     }
@@ -77,11 +62,11 @@ public sealed class RequestNonceTests
         const string native = "/v3/pay/transactions/native";
         var made = NativeOrder(merchant.MchId, "NONCE-FOLD-1", 100, "http://127.0.0.1:9/n");
         Assert.Equal(200, (int)(await merchant.SendAsync(HttpMethod.Post, native, made, nonce: "NONCE-FOLD-A")).Response.StatusCode);
-        Assert.True(await NonceKeptAsync(server, "NONCE-FOLD-A"));
+        Assert.True(await NonceKeptAsync(server.Database.Options, "NONCE-FOLD-A"));
         AssertV3Error(await merchant.SendAsync(HttpMethod.Post, native, made, nonce: "NONCE-FOLD-A"), 401, "SIGN_ERROR");
         // the same create under a new nonce is the protocol's repeat (PAY-6), answered as before and recorded after it
         Assert.Equal(200, (int)(await merchant.SendAsync(HttpMethod.Post, native, made, nonce: "NONCE-FOLD-B")).Response.StatusCode);
-        Assert.True(await NonceKeptAsync(server, "NONCE-FOLD-B"));
+        Assert.True(await NonceKeptAsync(server.Database.Options, "NONCE-FOLD-B"));
         AssertV3Error(await merchant.SendAsync(HttpMethod.Post, native, made, nonce: "NONCE-FOLD-B"), 401, "SIGN_ERROR");
         // refused for its content: nothing written but the nonce
         var bad = NativeOrder(merchant.MchId, "NONCE-FOLD-2", 0, "http://127.0.0.1:9/n");
@@ -105,33 +90,39 @@ public sealed class RequestNonceTests
     {
         await using var server = await ZhifuTestServer.StartAsync();
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
-        var sqlite = server.Database.Options.Provider == Zhifu.Data.DatabaseProvider.Sqlite;
-        await using (var db = server.Database.Options.CreateContext())
-        {
-            // the order's commit fails for a reason of the database's own: a real failure, through the real engine
-            await db.Database.ExecuteSqlRawAsync(sqlite
-                ? "CREATE TRIGGER order_outage BEFORE INSERT ON payment_orders BEGIN SELECT RAISE(ABORT, 'outage'); END;"
-                : """
-                  CREATE FUNCTION order_outage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outage'; END $$;
-                  CREATE TRIGGER order_outage BEFORE INSERT ON payment_orders FOR EACH ROW EXECUTE FUNCTION order_outage();
-                  """, Ct);
-        }
+        await InsertsFailAsync(server.Database.Options, "payment_orders"); // the order's commit fails for a reason of the database's own
         var body = NativeOrder(merchant.MchId, "NONCE-FAILED-1", 100, "http://127.0.0.1:9/n");
         AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body, nonce: "NONCE-FAILED-A"), 500, "SYSTEM_ERROR");
-        Assert.True(await NonceKeptAsync(server, "NONCE-FAILED-A")); // not with the order, which was never written: after the handler
-        await using (var db = server.Database.Options.CreateContext())
-        {
-            await db.Database.ExecuteSqlRawAsync(sqlite ? "DROP TRIGGER order_outage" : "DROP TRIGGER order_outage ON payment_orders", Ct);
-        }
+        Assert.True(await NonceKeptAsync(server.Database.Options, "NONCE-FAILED-A")); // not with the order, which was never written: after the handler
+        await InsertsWorkAgainAsync(server.Database.Options, "payment_orders");
         AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body, nonce: "NONCE-FAILED-A"), 401, "SIGN_ERROR");
         Assert.Equal(0, await OrderCountAsync(server.Database.Options));
         Assert.Equal(200, (int)(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body)).Response.StatusCode);
     }
 
-    private static async Task<bool> NonceKeptAsync(ZhifuTestServer server, string nonce)
+    private static async Task<bool> NonceKeptAsync(DatabaseOptions database, string nonce)
     {
-        await using var db = server.Database.Options.CreateContext();
+        await using var db = database.CreateContext();
         return await db.Set<MerchantNonceRow>().AnyAsync(r => r.Nonce == nonce, Ct);
+    }
+
+    /// <summary>An outage of the database's own: every insert into <paramref name="table"/> fails, through the real engine.</summary>
+    private static async Task InsertsFailAsync(DatabaseOptions database, string table)
+    {
+        await using var db = database.CreateContext();
+        await db.Database.ExecuteSqlRawAsync(database.Provider == DatabaseProvider.Sqlite
+            ? $"CREATE TRIGGER {table}_outage BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'outage'); END;"
+            : $"""
+               CREATE FUNCTION {table}_outage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outage'; END $$;
+               CREATE TRIGGER {table}_outage BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_outage();
+               """, Ct);
+    }
+
+    private static async Task InsertsWorkAgainAsync(DatabaseOptions database, string table)
+    {
+        await using var db = database.CreateContext();
+        await db.Database.ExecuteSqlRawAsync(database.Provider == DatabaseProvider.Sqlite
+            ? $"DROP TRIGGER {table}_outage" : $"DROP TRIGGER {table}_outage ON {table}", Ct);
     }
 
     [Fact]
