@@ -86,19 +86,13 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
         catch (Exception e) when (!context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
         {
             logger.LogError(e, "merchant API request {Path} failed", context.Request.Path.Value);
-            await WriteAsync(context, buffer, V3Error.SystemError);
+            // a replay of a create is answered as one even when its handler failed (PAY-6): the client's mistake, not ours
+            await WriteAsync(context, buffer, await RecordLeftNonceLoggedAsync(context, nonces) == false ? V3Error.NonceUsed : V3Error.SystemError);
         }
         finally
         {
             context.Response.Body = original;
-            try
-            {
-                await RecordLeftNonceAsync(context, nonces); // the handler failed or the request was dropped: a replay is still one
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "merchant API request {Path}: its nonce could not be recorded", context.Request.Path.Value);
-            }
+            await RecordLeftNonceLoggedAsync(context, nonces); // the handler failed or the request was dropped: a replay is still one
         }
         Sign(context, buffer.ToArray(), keys, clock);
         context.Response.ContentLength = buffer.Length;
@@ -121,6 +115,20 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
         var fresh = await nonces.TryUseAsync(nonce.MchId, nonce.Nonce, CancellationToken.None);
         nonce.MarkRecorded();
         return fresh;
+    }
+
+    /// <summary><see cref="RecordLeftNonceAsync"/> where a failure to record is logged, not thrown (null then).</summary>
+    private async Task<bool?> RecordLeftNonceLoggedAsync(HttpContext context, RequestNonces nonces)
+    {
+        try
+        {
+            return await RecordLeftNonceAsync(context, nonces);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "merchant API request {Path}: its nonce could not be recorded", context.Request.Path.Value);
+            return null;
+        }
     }
 
     private static async Task<V3Error?> AuthenticateAsync(HttpContext context, MerchantCredentials credentials, RequestNonces nonces,
