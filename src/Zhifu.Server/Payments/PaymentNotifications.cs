@@ -278,7 +278,7 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
         var handOff = !_readDue && !_leftDue && _sinceRead.IsRunning && _sinceRead.ElapsedMilliseconds < options.WorkerIntervalMs;
         while (_fresh.TryDequeue(out var fresh))
         {
-            if (handOff && _inFlight.Count < total && _inFlight.Values.Count(v => v.MchId == fresh.MchId) < perMerchant)
+            if (handOff && HasSlotFor(fresh.MchId, total, perMerchant))
             {
                 Start(fresh, fresh: true, ct);
             }
@@ -354,6 +354,18 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
                 capped = false; // every due row of a merchant with room was seen, and slots are left
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a hand-off of <paramref name="mchId"/>'s may start now. Hand-offs start only while the last read saw every due
+    /// row, so nobody else is known to have anything due: as in a read's second pass, a merchant past its share may take the
+    /// slots left but one share (before, a busy merchant's hand-offs beyond its share each sent the worker back to the outbox
+    /// for the row it had just been handed).
+    /// </summary>
+    private bool HasSlotFor(string mchId, int total, int perMerchant)
+    {
+        var inFlight = _inFlight.Count;
+        return inFlight < total && (inFlight < total - perMerchant || _inFlight.Values.Count(v => v.MchId == mchId) < perMerchant);
     }
 
     private void Start(PaymentNotificationRow row, bool fresh, CancellationToken ct)

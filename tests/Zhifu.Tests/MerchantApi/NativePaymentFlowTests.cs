@@ -167,8 +167,9 @@ public sealed class NativePaymentFlowTests
     public async Task PAY5_callbacks_of_payments_made_at_once_are_each_sent_once_and_recorded_delivered()
     {
         // A success hands its new callback straight to the worker; one the merchant's share has no slot for (one at a time
-        // here) goes back to the outbox's reads. Either way each is sent once: a read never starts one handed off.
-        await using var server = await ZhifuTestServer.StartAsync(null, "--Payments:NotifyPerMerchant=1");
+        // here: a share of 1 and 2 slots, the last share kept free) goes back to the outbox's reads. Either way each is sent
+        // once: a read never starts one handed off.
+        await using var server = await ZhifuTestServer.StartAsync(null, "--Payments:NotifyPerMerchant=1", "--Payments:NotifyConcurrency=2");
         var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
         using var notify = new NotifyReceiver();
         using var zhangSan = await WalletAsync(server.BaseAddress, DemoCards.ZhangSan.Phone);
