@@ -210,8 +210,7 @@ public sealed class WalletCredentials(
             _ => (user.LoginPasswordHash!, LoginColumns, options.PasswordFailuresMax, WalletErrors.LoginLocked, WalletErrors.BadCredentials),
         };
         await using var db = database.CreateContext();
-        var id = user.Id;
-        return await attempts.CheckAsync(db.Set<UserRow>().Where(u => u.Id == id), columns, password, hash, max, options.LockMinutes, ct) switch
+        return await attempts.CheckAsync<UserRow>(db, user.Id, columns, password, hash, max, options.LockMinutes, ct) switch
         {
             SecretCheck.Right => null,
             SecretCheck.Wrong => bad,

@@ -43,9 +43,7 @@ public sealed class PasswordSignIn(SecretAttempts attempts, PasswordHasher passw
             passwords.VerifyNone(password); // as long as a wrong password takes: the time does not tell which usernames exist
             return SignInRefusal.BadCredentials;
         }
-        var id = who.Id;
-        var row = db.Set<TRow>().Where(r => EF.Property<Guid>(r, nameof(IPasswordSignIn.Id)) == id);
-        return await attempts.CheckAsync(row, Columns, password, who.PasswordHash, lockout.FailuresMax, lockout.LockMinutes, ct) switch
+        return await attempts.CheckAsync<TRow>(db, who.Id, Columns, password, who.PasswordHash, lockout.FailuresMax, lockout.LockMinutes, ct) switch
         {
             SecretCheck.Right => null,
             SecretCheck.Locked => SignInRefusal.Locked,

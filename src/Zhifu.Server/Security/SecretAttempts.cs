@@ -1,4 +1,10 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Zhifu.Data;
 
 namespace Zhifu.Server.Security;
 
@@ -31,21 +37,24 @@ public sealed class SecretAttempts(PasswordHasher passwords, Zhifu.Core.IClock c
 
     private static readonly TimeSpan InFlightPoll = TimeSpan.FromMilliseconds(20);
 
-    /// <param name="row">The one row holding the secret.</param>
-    public async Task<SecretCheck> CheckAsync<TRow>(IQueryable<TRow> row, SecretColumns columns, string password, string hash, int max,
+    /// <param name="db">A context the statements run on.</param>
+    /// <param name="id">The key (<c>Id</c>) of the one row of <typeparamref name="TRow"/> holding the secret.</param>
+    public async Task<SecretCheck> CheckAsync<TRow>(ZhifuDb db, Guid id, SecretColumns columns, string password, string hash, int max,
         int lockMinutes, CancellationToken ct) where TRow : class
     {
+        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(columns);
         var now = clock.UtcNow;
+        var row = db.Set<TRow>().Where(r => EF.Property<Guid>(r, "Id") == id);
+        var sql = SecretStatements.For<TRow>(db, columns);
         var unlocked = row.Where(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil) == null
             || EF.Property<DateTimeOffset?>(r, columns.LockedUntil) <= now);
         // The lock: the count starts again and the secret refuses every attempt until it ends.
         Task<int> LockAsync(IQueryable<TRow> which) => which.ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), 0)
             .SetProperty(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil), now.AddMinutes(lockMinutes)), CancellationToken.None);
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (await unlocked.Where(r => EF.Property<int>(r, columns.Failed) < max)
-            .ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), r => EF.Property<int>(r, columns.Failed) + 1),
-                CancellationToken.None) == 0) // not cancelled once sent: a counted attempt always reaches its check and answer
+        while (await db.Database.ExecuteSqlRawAsync(sql.Count, sql.CountParameters(db, id, now, max),
+                   CancellationToken.None) == 0) // not cancelled once sent: a counted attempt always reaches its check and answer
         {
             // Not counted: locked, or the count is spent by attempts still under way — the holder's own requests sent at once
             // (several transfers) are each right and give their count back in a moment. Wait for that, never for a lock, and
@@ -66,8 +75,7 @@ public sealed class SecretAttempts(PasswordHasher passwords, Zhifu.Core.IClock c
         if (passwords.Verify(password, hash))
         {
             // right: the count starts again, and a hash made with earlier work factors moves to the current ones
-            await row.ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), 0)
-                .SetProperty(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil), (DateTimeOffset?)null), CancellationToken.None);
+            await db.Database.ExecuteSqlRawAsync(sql.Reset, sql.ResetParameters(db, id), CancellationToken.None);
             if (passwords.Rehashed(password, hash) is { } rehashed)
             {
                 // only over the hash just checked: a password reset or change committed meanwhile is never written back over
@@ -79,5 +87,46 @@ public sealed class SecretAttempts(PasswordHasher passwords, Zhifu.Core.IClock c
         // wrong: the count stands; the attempt that brought it to the maximum locks the secret, and the count starts again
         var lockedNow = await LockAsync(row.Where(r => EF.Property<int>(r, columns.Failed) >= max));
         return lockedNow == 1 ? SecretCheck.WrongNowLocked : SecretCheck.Wrong;
+    }
+}
+
+/// <summary>
+/// The two statements every attempt makes — count it, and start the count again when it was right — as SQL written once per
+/// table and columns from the EF model (names, quoting and each parameter's conversion, e.g. SQLite's DateTimeOffset as a
+/// number): a LINQ <c>ExecuteUpdate</c> over <c>EF.Property</c> columns cannot be compiled, and translating it again on every
+/// payment's password cost more than the statement (bench merchant). The rarer statements (lock, rehash) stay LINQ.
+/// </summary>
+internal sealed record SecretStatements(string Count, string Reset, IProperty Id, IProperty Failed, IProperty LockedUntil)
+{
+    private static readonly ConcurrentDictionary<(Type, Type, SecretColumns), SecretStatements> Made = new();
+
+    public static SecretStatements For<TRow>(ZhifuDb db, SecretColumns columns) where TRow : class =>
+        Made.GetOrAdd((db.GetType(), typeof(TRow), columns), static (key, db) => Make(db, key.Item2, key.Item3), db);
+
+    private static SecretStatements Make(ZhifuDb db, Type rowType, SecretColumns columns)
+    {
+        var entity = db.Model.FindEntityType(rowType) ?? throw new InvalidOperationException($"{rowType.Name} is not in the model");
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var (id, failed, locked) = (entity.FindProperty("Id")!, entity.FindProperty(columns.Failed)!, entity.FindProperty(columns.LockedUntil)!);
+        string Column(IProperty p) => sql.DelimitIdentifier(p.GetColumnName(table)!);
+        var (name, idColumn, failedColumn, lockedColumn) = (sql.DelimitIdentifier(table.Name, table.Schema), Column(id), Column(failed), Column(locked));
+        return new SecretStatements(
+            $"UPDATE {name} SET {failedColumn} = {failedColumn} + 1 WHERE {idColumn} = {{0}} AND ({lockedColumn} IS NULL OR {lockedColumn} <= {{1}}) AND {failedColumn} < {{2}}",
+            $"UPDATE {name} SET {failedColumn} = 0, {lockedColumn} = NULL WHERE {idColumn} = {{0}}",
+            id, failed, locked);
+    }
+
+    /// <summary>Count the attempt: only while the secret is unlocked at <paramref name="now"/> and its count is under the maximum.</summary>
+    public object[] CountParameters(ZhifuDb db, Guid id, DateTimeOffset now, int max) =>
+        [Parameter(db, Id, "p0", id), Parameter(db, LockedUntil, "p1", now), Parameter(db, Failed, "p2", max)];
+
+    public object[] ResetParameters(ZhifuDb db, Guid id) => [Parameter(db, Id, "p0", id)];
+
+    /// <summary>A parameter as the column's type mapping writes it (its value converter applied).</summary>
+    private static DbParameter Parameter(ZhifuDb db, IProperty property, string name, object value)
+    {
+        using var command = db.Database.GetDbConnection().CreateCommand();
+        return property.GetRelationalTypeMapping().CreateParameter(command, name, value);
     }
 }
