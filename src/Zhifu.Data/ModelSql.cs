@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -16,11 +17,13 @@ namespace Zhifu.Data;
 /// </summary>
 public sealed class ModelSql
 {
-    private static readonly ConcurrentDictionary<(IModel, Type), ModelSql> Made = new();
+    /// <summary>Per model, weakly: a model no context uses any more (a test server's) is not kept alive by this cache.</summary>
+    private static readonly ConditionalWeakTable<IModel, ConcurrentDictionary<Type, ModelSql>> Made = new();
 
     private readonly IEntityType _entity;
     private readonly StoreObjectIdentifier _table;
     private readonly ISqlGenerationHelper _sql;
+    private readonly ConcurrentDictionary<object, string> _statements = new();
 
     private ModelSql(IEntityType entity, ISqlGenerationHelper sql)
     {
@@ -34,8 +37,8 @@ public sealed class ModelSql
     public static ModelSql Of<TRow>(DbContext db) where TRow : class
     {
         ArgumentNullException.ThrowIfNull(db);
-        return Made.GetOrAdd((db.Model, typeof(TRow)), static (key, db) => new ModelSql(
-            key.Item1.FindEntityType(key.Item2) ?? throw new InvalidOperationException($"{key.Item2.Name} is not in the model"),
+        return Made.GetValue(db.Model, static _ => new()).GetOrAdd(typeof(TRow), static (type, db) => new ModelSql(
+            db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model"),
             db.GetService<ISqlGenerationHelper>()), db);
     }
 
@@ -45,13 +48,20 @@ public sealed class ModelSql
     /// <summary>The column of property <paramref name="property"/>, delimited.</summary>
     public string Column(string property) => _sql.DelimitIdentifier(Property(property).GetColumnName(_table)!);
 
-    /// <summary>The value of <paramref name="property"/>'s column as a parameter named <paramref name="name"/> (no prefix).</summary>
-    public DbParameter Parameter(DbContext db, string property, string name, object? value)
+    /// <summary>A statement on this table written once per <paramref name="key"/> (kept with the model).</summary>
+    public string Statement<TKey>(TKey key, Func<TKey, ModelSql, string> write) where TKey : notnull =>
+        _statements.GetOrAdd(key, static (k, state) => state.write((TKey)k, state.table), (write, table: this));
+
+    /// <summary>The command a statement's parameters are made for (their provider's type), to dispose after making them.</summary>
+    public static DbCommand ParameterFactory(DbContext db)
     {
         ArgumentNullException.ThrowIfNull(db);
-        using var command = db.Database.GetDbConnection().CreateCommand();
-        return Property(property).GetRelationalTypeMapping().CreateParameter(command, name, value);
+        return db.Database.GetDbConnection().CreateCommand();
     }
+
+    /// <summary>The value of <paramref name="property"/>'s column as a parameter named <paramref name="name"/> (no prefix).</summary>
+    public DbParameter Parameter(DbCommand factory, string property, string name, object? value) =>
+        Property(property).GetRelationalTypeMapping().CreateParameter(factory, name, value);
 
     private IProperty Property(string name) =>
         _entity.FindProperty(name) ?? throw new InvalidOperationException($"{_entity.DisplayName()} has no property {name}");

@@ -74,7 +74,7 @@ public sealed class PendingNonce(string mchId, string nonce, DateTimeOffset seen
 
     public string Nonce => nonce;
 
-    /// <summary>Recorded (by the order's commit, or found recorded by another request): nothing is left to record.</summary>
+    /// <summary>Recorded (by the order's commit, or found recorded by another request), or its one try made: nothing is left to record.</summary>
     public bool Recorded { get; private set; }
 
     /// <summary>Adds the nonce's row to <paramref name="db"/>'s next commit.</summary>

@@ -112,9 +112,14 @@ public sealed class V3Protocol(RequestDelegate next, ILogger<V3Protocol> logger)
         {
             return null;
         }
-        var fresh = await nonces.TryUseAsync(nonce.MchId, nonce.Nonce, CancellationToken.None);
-        nonce.MarkRecorded();
-        return fresh;
+        try
+        {
+            return await nonces.TryUseAsync(nonce.MchId, nonce.Nonce, CancellationToken.None);
+        }
+        finally
+        {
+            nonce.MarkRecorded(); // one try a request: an insert that failed (the database down) is not tried again by the finally
+        }
     }
 
     /// <summary><see cref="RecordLeftNonceAsync"/> where a failure to record is logged, not thrown (null then).</summary>

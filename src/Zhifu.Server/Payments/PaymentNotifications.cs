@@ -276,17 +276,42 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
         // for other rows, and no retry can have come due since. Otherwise — or once one finds no slot — they go back to the
         // outbox, whose read below takes the due rows oldest first (new callbacks never overtake older ones under load).
         var handOff = !_readDue && !_leftDue && _sinceRead.IsRunning && _sinceRead.ElapsedMilliseconds < options.WorkerIntervalMs;
+        // Within their share first, in the order they came; then — only when they are all one merchant's, so nobody else has
+        // anything waiting — those past it, as a read's second pass would, never the last share. Any other goes back to the outbox.
+        var pastShare = new List<PaymentNotificationRow>();
         while (_fresh.TryDequeue(out var fresh))
         {
-            if (handOff && HasSlotFor(fresh.MchId, total, perMerchant))
+            if (handOff && _inFlight.Count < total && InFlightOf(fresh.MchId) < perMerchant)
             {
                 Start(fresh, fresh: true, ct);
+                _handedOff.TryRemove(fresh.Id, out _); // under way from now
+            }
+            else if (handOff && _inFlight.Count < total)
+            {
+                pastShare.Add(fresh);
             }
             else
             {
-                (handOff, _readDue) = (false, true); // it is due in the outbox, where the read below finds it
+                GiveBack(fresh);
             }
-            _handedOff.TryRemove(fresh.Id, out _); // started (under way from now) or left to the reads
+        }
+        var oneMerchant = pastShare.Select(r => r.MchId).Distinct(StringComparer.Ordinal).Count() <= 1;
+        foreach (var row in pastShare)
+        {
+            if (handOff && oneMerchant && _inFlight.Count < total - perMerchant)
+            {
+                Start(row, fresh: true, ct);
+                _handedOff.TryRemove(row.Id, out _);
+            }
+            else
+            {
+                GiveBack(row);
+            }
+        }
+        void GiveBack(PaymentNotificationRow row)
+        {
+            (handOff, _readDue) = (false, true); // it is due in the outbox, where the read below finds it
+            _handedOff.TryRemove(row.Id, out _);
         }
         if (handOff)
         {
@@ -356,17 +381,7 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
         }
     }
 
-    /// <summary>
-    /// Whether a hand-off of <paramref name="mchId"/>'s may start now. Hand-offs start only while the last read saw every due
-    /// row, so nobody else is known to have anything due: as in a read's second pass, a merchant past its share may take the
-    /// slots left but one share (before, a busy merchant's hand-offs beyond its share each sent the worker back to the outbox
-    /// for the row it had just been handed).
-    /// </summary>
-    private bool HasSlotFor(string mchId, int total, int perMerchant)
-    {
-        var inFlight = _inFlight.Count;
-        return inFlight < total && (inFlight < total - perMerchant || _inFlight.Values.Count(v => v.MchId == mchId) < perMerchant);
-    }
+    private int InFlightOf(string mchId) => _inFlight.Values.Count(v => v.MchId == mchId);
 
     private void Start(PaymentNotificationRow row, bool fresh, CancellationToken ct)
     {

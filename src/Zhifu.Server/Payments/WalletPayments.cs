@@ -437,14 +437,11 @@ internal static class PayingSql
     public sealed record Values(Guid OrderId, Guid UserId, Guid AttemptId, DateTimeOffset PayingSince, long FeeFen, int FeeRatePpm,
         long ConsumptionFen, string ChainJson, Guid? PasswordlessAgreement, string? FaceTerminal);
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(ModelSql, bool, bool), string> Made = new();
-
     public static string For(ZhifuDb db, bool passwordless, bool face) =>
-        Made.GetOrAdd((ModelSql.Of<PaymentOrderRow>(db), passwordless, face), static (key, db) =>
+        ModelSql.Of<PaymentOrderRow>(db).Statement((passwordless, face, ModelSql.Of<MerchantRow>(db), ModelSql.Of<PasswordlessAgreementRow>(db),
+            ModelSql.Of<FaceTerminalRow>(db), ModelSql.Of<FaceEnrolmentRow>(db)), static (key, o) => // the other tables: of the same model
         {
-            var (o, passwordless, face) = key;
-            var (m, a, t, e) = (ModelSql.Of<MerchantRow>(db), ModelSql.Of<PasswordlessAgreementRow>(db), ModelSql.Of<FaceTerminalRow>(db),
-                ModelSql.Of<FaceEnrolmentRow>(db));
+            var (passwordless, face, m, a, t, e) = key;
             var version = o.Column(nameof(PaymentOrderRow.Version));
             var sql = new System.Text.StringBuilder()
                 .Append($"UPDATE {o.Table} SET {o.Column(nameof(PaymentOrderRow.State))} = {{0}}, {o.Column(nameof(PaymentOrderRow.PayerUserId))} = {{1}}, ")
@@ -478,7 +475,7 @@ internal static class PayingSql
                     .Append($" AND {e.Column(nameof(FaceEnrolmentRow.State))} = {{16}})");
             }
             return sql.ToString();
-        }, db);
+        });
 
     /// <summary>The statement's parameters, {0} … {17}, each as its column's mapping writes it.</summary>
     public static object[] Parameters(ZhifuDb db, Values v)
@@ -486,26 +483,27 @@ internal static class PayingSql
         ArgumentNullException.ThrowIfNull(v);
         var (o, m, a, t, e) = (ModelSql.Of<PaymentOrderRow>(db), ModelSql.Of<MerchantRow>(db), ModelSql.Of<PasswordlessAgreementRow>(db),
             ModelSql.Of<FaceTerminalRow>(db), ModelSql.Of<FaceEnrolmentRow>(db));
+        using var f = ModelSql.ParameterFactory(db);
         return
         [
-            o.Parameter(db, nameof(PaymentOrderRow.State), "p0", PaymentOrders.Paying),
-            o.Parameter(db, nameof(PaymentOrderRow.PayerUserId), "p1", v.UserId),
-            o.Parameter(db, nameof(PaymentOrderRow.PaymentTransferId), "p2", v.AttemptId),
-            o.Parameter(db, nameof(PaymentOrderRow.PayingSince), "p3", v.PayingSince),
-            o.Parameter(db, nameof(PaymentOrderRow.FeeFen), "p4", v.FeeFen),
-            o.Parameter(db, nameof(PaymentOrderRow.FeeRatePpm), "p5", v.FeeRatePpm),
-            o.Parameter(db, nameof(PaymentOrderRow.ConsumptionFen), "p6", v.ConsumptionFen),
-            o.Parameter(db, nameof(PaymentOrderRow.PaymentChainJson), "p7", v.ChainJson),
-            o.Parameter(db, nameof(PaymentOrderRow.PaidPasswordless), "p8", v.PasswordlessAgreement is not null),
-            o.Parameter(db, nameof(PaymentOrderRow.Id), "p9", v.OrderId),
-            o.Parameter(db, nameof(PaymentOrderRow.State), "p10", PaymentOrders.NotPay),
-            m.Parameter(db, nameof(MerchantRow.Status), "p11", MerchantRow.Active),
-            o.Parameter(db, nameof(PaymentOrderRow.PasswordlessAgreementId), "p12", v.PasswordlessAgreement),
-            o.Parameter(db, nameof(PaymentOrderRow.FaceTerminalId), "p13", v.FaceTerminal),
-            a.Parameter(db, nameof(PasswordlessAgreementRow.State), "p14", PasswordlessAgreementRow.Signed),
-            t.Parameter(db, nameof(FaceTerminalRow.State), "p15", FaceTerminalRow.Certified),
-            e.Parameter(db, nameof(FaceEnrolmentRow.State), "p16", FaceEnrolmentRow.Enrolled),
-            m.Parameter(db, nameof(MerchantRow.FacePayEligible), "p17", true),
+            o.Parameter(f, nameof(PaymentOrderRow.State), "p0", PaymentOrders.Paying),
+            o.Parameter(f, nameof(PaymentOrderRow.PayerUserId), "p1", v.UserId),
+            o.Parameter(f, nameof(PaymentOrderRow.PaymentTransferId), "p2", v.AttemptId),
+            o.Parameter(f, nameof(PaymentOrderRow.PayingSince), "p3", v.PayingSince),
+            o.Parameter(f, nameof(PaymentOrderRow.FeeFen), "p4", v.FeeFen),
+            o.Parameter(f, nameof(PaymentOrderRow.FeeRatePpm), "p5", v.FeeRatePpm),
+            o.Parameter(f, nameof(PaymentOrderRow.ConsumptionFen), "p6", v.ConsumptionFen),
+            o.Parameter(f, nameof(PaymentOrderRow.PaymentChainJson), "p7", v.ChainJson),
+            o.Parameter(f, nameof(PaymentOrderRow.PaidPasswordless), "p8", v.PasswordlessAgreement is not null),
+            o.Parameter(f, nameof(PaymentOrderRow.Id), "p9", v.OrderId),
+            o.Parameter(f, nameof(PaymentOrderRow.State), "p10", PaymentOrders.NotPay),
+            m.Parameter(f, nameof(MerchantRow.Status), "p11", MerchantRow.Active),
+            o.Parameter(f, nameof(PaymentOrderRow.PasswordlessAgreementId), "p12", v.PasswordlessAgreement),
+            o.Parameter(f, nameof(PaymentOrderRow.FaceTerminalId), "p13", v.FaceTerminal),
+            a.Parameter(f, nameof(PasswordlessAgreementRow.State), "p14", PasswordlessAgreementRow.Signed),
+            t.Parameter(f, nameof(FaceTerminalRow.State), "p15", FaceTerminalRow.Certified),
+            e.Parameter(f, nameof(FaceEnrolmentRow.State), "p16", FaceEnrolmentRow.Enrolled),
+            m.Parameter(f, nameof(MerchantRow.FacePayEligible), "p17", true),
         ];
     }
 }

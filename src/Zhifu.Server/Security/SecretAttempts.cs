@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Zhifu.Data;
 
@@ -93,21 +92,27 @@ public sealed class SecretAttempts(PasswordHasher passwords, Zhifu.Core.IClock c
 /// </summary>
 internal sealed record SecretStatements(ModelSql Table, SecretColumns Columns, string Count, string Reset)
 {
-    private static readonly ConcurrentDictionary<(ModelSql, SecretColumns), SecretStatements> Made = new();
-
-    public static SecretStatements For<TRow>(ZhifuDb db, SecretColumns columns) where TRow : class =>
-        Made.GetOrAdd((ModelSql.Of<TRow>(db), columns), static key =>
-        {
-            var (t, c) = key;
-            var (id, failed, locked) = (t.Column("Id"), t.Column(c.Failed), t.Column(c.LockedUntil));
-            return new SecretStatements(t, c,
-                $"UPDATE {t.Table} SET {failed} = {failed} + 1 WHERE {id} = {{0}} AND ({locked} IS NULL OR {locked} <= {{1}}) AND {failed} < {{2}}",
-                $"UPDATE {t.Table} SET {failed} = 0, {locked} = NULL WHERE {id} = {{0}}");
-        });
+    public static SecretStatements For<TRow>(ZhifuDb db, SecretColumns columns) where TRow : class
+    {
+        var t = ModelSql.Of<TRow>(db);
+        return new SecretStatements(t, columns,
+            t.Statement((columns, "count"), static (k, t) => $"UPDATE {t.Table} SET {t.Column(k.columns.Failed)} = {t.Column(k.columns.Failed)} + 1"
+                + $" WHERE {t.Column("Id")} = {{0}} AND ({t.Column(k.columns.LockedUntil)} IS NULL OR {t.Column(k.columns.LockedUntil)} <= {{1}})"
+                + $" AND {t.Column(k.columns.Failed)} < {{2}}"),
+            t.Statement((columns, "reset"), static (k, t) =>
+                $"UPDATE {t.Table} SET {t.Column(k.columns.Failed)} = 0, {t.Column(k.columns.LockedUntil)} = NULL WHERE {t.Column("Id")} = {{0}}"));
+    }
 
     /// <summary>Count the attempt: only while the secret is unlocked at <paramref name="now"/> and its count is under the maximum.</summary>
-    public object[] CountParameters(ZhifuDb db, Guid id, DateTimeOffset now, int max) =>
-        [Table.Parameter(db, "Id", "p0", id), Table.Parameter(db, Columns.LockedUntil, "p1", now), Table.Parameter(db, Columns.Failed, "p2", max)];
+    public object[] CountParameters(ZhifuDb db, Guid id, DateTimeOffset now, int max)
+    {
+        using var f = ModelSql.ParameterFactory(db);
+        return [Table.Parameter(f, "Id", "p0", id), Table.Parameter(f, Columns.LockedUntil, "p1", now), Table.Parameter(f, Columns.Failed, "p2", max)];
+    }
 
-    public object[] ResetParameters(ZhifuDb db, Guid id) => [Table.Parameter(db, "Id", "p0", id)];
+    public object[] ResetParameters(ZhifuDb db, Guid id)
+    {
+        using var f = ModelSql.ParameterFactory(db);
+        return [Table.Parameter(f, "Id", "p0", id)];
+    }
 }

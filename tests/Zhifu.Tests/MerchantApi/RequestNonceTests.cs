@@ -94,7 +94,8 @@ public sealed class RequestNonceTests
         var body = NativeOrder(merchant.MchId, "NONCE-FAILED-1", 100, "http://127.0.0.1:9/n");
         AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body, nonce: "NONCE-FAILED-A"), 500, "SYSTEM_ERROR");
         Assert.True(await NonceKeptAsync(server.Database.Options, "NONCE-FAILED-A")); // not with the order, which was never written: after the handler
-        // its replay while the database still fails: the handler fails again, but the answer is the replay's, not a system error
+        // its replay while the database still fails: the order's commit fails again, finds the nonce recorded, and the answer is
+        // the replay's, not a system error
         AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body, nonce: "NONCE-FAILED-A"), 401, "SIGN_ERROR");
         await InsertsWorkAgainAsync(server.Database.Options, "payment_orders");
         AssertV3Error(await merchant.SendAsync(HttpMethod.Post, "/v3/pay/transactions/native", body, nonce: "NONCE-FAILED-A"), 401, "SIGN_ERROR");
