@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -52,16 +52,23 @@ public sealed class ModelSql
     public string Statement<TKey>(TKey key, Func<TKey, ModelSql, string> write) where TKey : notnull =>
         _statements.GetOrAdd(key, static (k, state) => state.write((TKey)k, state.table), (write, table: this));
 
-    /// <summary>The command a statement's parameters are made for (their provider's type), to dispose after making them.</summary>
-    public static DbCommand ParameterFactory(DbContext db)
+    /// <summary>
+    /// A statement's parameters in the order of its placeholders: the i-th is named <c>p{i}</c> (what <c>{i}</c> becomes), made
+    /// by its column's type mapping from its value.
+    /// </summary>
+    public static object[] Parameters(DbContext db, params ReadOnlySpan<(ModelSql Table, string Property, object? Value)> values)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return db.Database.GetDbConnection().CreateCommand();
+        using var factory = db.Database.GetDbConnection().CreateCommand(); // makes parameters of the provider's type
+        var parameters = new object[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var (table, property, value) = values[i];
+            parameters[i] = table.Property(property).GetRelationalTypeMapping()
+                .CreateParameter(factory, string.Create(CultureInfo.InvariantCulture, $"p{i}"), value);
+        }
+        return parameters;
     }
-
-    /// <summary>The value of <paramref name="property"/>'s column as a parameter named <paramref name="name"/> (no prefix).</summary>
-    public DbParameter Parameter(DbCommand factory, string property, string name, object? value) =>
-        Property(property).GetRelationalTypeMapping().CreateParameter(factory, name, value);
 
     private IProperty Property(string name) =>
         _entity.FindProperty(name) ?? throw new InvalidOperationException($"{_entity.DisplayName()} has no property {name}");

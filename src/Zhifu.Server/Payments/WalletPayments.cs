@@ -483,27 +483,24 @@ internal static class PayingSql
         ArgumentNullException.ThrowIfNull(v);
         var (o, m, a, t, e) = (ModelSql.Of<PaymentOrderRow>(db), ModelSql.Of<MerchantRow>(db), ModelSql.Of<PasswordlessAgreementRow>(db),
             ModelSql.Of<FaceTerminalRow>(db), ModelSql.Of<FaceEnrolmentRow>(db));
-        using var f = ModelSql.ParameterFactory(db);
-        return
-        [
-            o.Parameter(f, nameof(PaymentOrderRow.State), "p0", PaymentOrders.Paying),
-            o.Parameter(f, nameof(PaymentOrderRow.PayerUserId), "p1", v.UserId),
-            o.Parameter(f, nameof(PaymentOrderRow.PaymentTransferId), "p2", v.AttemptId),
-            o.Parameter(f, nameof(PaymentOrderRow.PayingSince), "p3", v.PayingSince),
-            o.Parameter(f, nameof(PaymentOrderRow.FeeFen), "p4", v.FeeFen),
-            o.Parameter(f, nameof(PaymentOrderRow.FeeRatePpm), "p5", v.FeeRatePpm),
-            o.Parameter(f, nameof(PaymentOrderRow.ConsumptionFen), "p6", v.ConsumptionFen),
-            o.Parameter(f, nameof(PaymentOrderRow.PaymentChainJson), "p7", v.ChainJson),
-            o.Parameter(f, nameof(PaymentOrderRow.PaidPasswordless), "p8", v.PasswordlessAgreement is not null),
-            o.Parameter(f, nameof(PaymentOrderRow.Id), "p9", v.OrderId),
-            o.Parameter(f, nameof(PaymentOrderRow.State), "p10", PaymentOrders.NotPay),
-            m.Parameter(f, nameof(MerchantRow.Status), "p11", MerchantRow.Active),
-            o.Parameter(f, nameof(PaymentOrderRow.PasswordlessAgreementId), "p12", v.PasswordlessAgreement),
-            o.Parameter(f, nameof(PaymentOrderRow.FaceTerminalId), "p13", v.FaceTerminal),
-            a.Parameter(f, nameof(PasswordlessAgreementRow.State), "p14", PasswordlessAgreementRow.Signed),
-            t.Parameter(f, nameof(FaceTerminalRow.State), "p15", FaceTerminalRow.Certified),
-            e.Parameter(f, nameof(FaceEnrolmentRow.State), "p16", FaceEnrolmentRow.Enrolled),
-            m.Parameter(f, nameof(MerchantRow.FacePayEligible), "p17", true),
-        ];
+        return ModelSql.Parameters(db,
+            (o, nameof(PaymentOrderRow.State), PaymentOrders.Paying),
+            (o, nameof(PaymentOrderRow.PayerUserId), v.UserId),
+            (o, nameof(PaymentOrderRow.PaymentTransferId), v.AttemptId),
+            (o, nameof(PaymentOrderRow.PayingSince), v.PayingSince),
+            (o, nameof(PaymentOrderRow.FeeFen), v.FeeFen),
+            (o, nameof(PaymentOrderRow.FeeRatePpm), v.FeeRatePpm),
+            (o, nameof(PaymentOrderRow.ConsumptionFen), v.ConsumptionFen),
+            (o, nameof(PaymentOrderRow.PaymentChainJson), v.ChainJson),
+            (o, nameof(PaymentOrderRow.PaidPasswordless), v.PasswordlessAgreement is not null),
+            (o, nameof(PaymentOrderRow.Id), v.OrderId),
+            (o, nameof(PaymentOrderRow.State), PaymentOrders.NotPay),
+            (m, nameof(MerchantRow.Status), MerchantRow.Active),
+            (o, nameof(PaymentOrderRow.PasswordlessAgreementId), v.PasswordlessAgreement),
+            (o, nameof(PaymentOrderRow.FaceTerminalId), v.FaceTerminal),
+            (a, nameof(PasswordlessAgreementRow.State), PasswordlessAgreementRow.Signed),
+            (t, nameof(FaceTerminalRow.State), FaceTerminalRow.Certified),
+            (e, nameof(FaceEnrolmentRow.State), FaceEnrolmentRow.Enrolled),
+            (m, nameof(MerchantRow.FacePayEligible), true));
     }
 }

@@ -104,15 +104,8 @@ internal sealed record SecretStatements(ModelSql Table, SecretColumns Columns, s
     }
 
     /// <summary>Count the attempt: only while the secret is unlocked at <paramref name="now"/> and its count is under the maximum.</summary>
-    public object[] CountParameters(ZhifuDb db, Guid id, DateTimeOffset now, int max)
-    {
-        using var f = ModelSql.ParameterFactory(db);
-        return [Table.Parameter(f, "Id", "p0", id), Table.Parameter(f, Columns.LockedUntil, "p1", now), Table.Parameter(f, Columns.Failed, "p2", max)];
-    }
+    public object[] CountParameters(ZhifuDb db, Guid id, DateTimeOffset now, int max) =>
+        ModelSql.Parameters(db, (Table, "Id", id), (Table, Columns.LockedUntil, now), (Table, Columns.Failed, max));
 
-    public object[] ResetParameters(ZhifuDb db, Guid id)
-    {
-        using var f = ModelSql.ParameterFactory(db);
-        return [Table.Parameter(f, "Id", "p0", id)];
-    }
+    public object[] ResetParameters(ZhifuDb db, Guid id) => ModelSql.Parameters(db, (Table, "Id", id));
 }
