@@ -5,11 +5,12 @@ namespace Zhifu.Bench.Measuring;
 
 /// <summary>
 /// CPU and memory counters at one instant, so that a window's differences tell where the 2 cores went: the machine
-/// (PostgreSQL and anything else running), this process, the ledger writer's thread; and the garbage collector.
+/// (PostgreSQL and anything else running), this process, the ledger writer's thread; the garbage collector; and the SQLite
+/// commits of this process (each synced to disk at synchronous=FULL, on the thread that commits).
 /// </summary>
 internal readonly record struct LoadSample(
     long Timestamp, long MachineBusyTicks, long MachineTotalTicks, TimeSpan ProcessCpu, long WriterThreadTicks, long PostgresTicks,
-    long AllocatedBytes, TimeSpan GcPause, int Gen2Collections)
+    long AllocatedBytes, TimeSpan GcPause, int Gen2Collections, long SqliteCommits)
 {
     // USER_HZ: /proc reports CPU time in 1/100 s on Linux.
     private const double ClockTicksPerSecond = 100;
@@ -23,7 +24,8 @@ internal readonly record struct LoadSample(
         var (busy, total) = ReadMachine();
         var postgres = postgresPort is { } port ? ReadPostgres(port) : 0;
         return new LoadSample(Stopwatch.GetTimestamp(), busy, total, Process.GetCurrentProcess().TotalProcessorTime, ReadWriterThread(),
-            postgres, GC.GetTotalAllocatedBytes(precise: false), GC.GetTotalPauseDuration(), GC.CollectionCount(2));
+            postgres, GC.GetTotalAllocatedBytes(precise: false), GC.GetTotalPauseDuration(), GC.CollectionCount(2),
+            Zhifu.Data.SqliteBusyWait.Commits);
     }
 
     public static LoadDelta Between(LoadSample from, LoadSample to, long transfers)
@@ -45,7 +47,8 @@ internal readonly record struct LoadSample(
                 : (to.WriterThreadTicks - from.WriterThreadTicks) / ClockTicksPerSecond / seconds,
             BytesAllocatedPerTransfer: transfers == 0 ? 0 : (double)(to.AllocatedBytes - from.AllocatedBytes) / transfers,
             GcPauseShare: (to.GcPause - from.GcPause).TotalSeconds / seconds,
-            Gen2Collections: to.Gen2Collections - from.Gen2Collections);
+            Gen2Collections: to.Gen2Collections - from.Gen2Collections,
+            SqliteCommitsPerTransfer: transfers == 0 ? 0 : (double)(to.SqliteCommits - from.SqliteCommits) / transfers);
     }
 
     internal static (long Busy, long Total) ReadMachine()
@@ -117,7 +120,11 @@ internal readonly record struct LoadSample(
     }
 }
 
-/// <summary>Where CPU went during a window, in cores (0–2 on this machine); other = neither this process nor PostgreSQL.</summary>
+/// <summary>
+/// Where CPU went during a window, in cores (0–2 on this machine); other = neither this process nor PostgreSQL. SQLite commits
+/// are those SQLite reported to <see cref="Zhifu.Data.SqliteBusyWait"/>'s commit hook (EF's connections and the ledger's; 0 on
+/// PostgreSQL).
+/// </summary>
 internal sealed record LoadDelta(
     double MachineCores,
     double ProcessCores,
@@ -126,4 +133,5 @@ internal sealed record LoadDelta(
     double? WriterThreadShare,
     double BytesAllocatedPerTransfer,
     double GcPauseShare,
-    int Gen2Collections);
+    int Gen2Collections,
+    double SqliteCommitsPerTransfer);

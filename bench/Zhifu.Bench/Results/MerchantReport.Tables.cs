@@ -1,4 +1,5 @@
 using System.Globalization;
+using Zhifu.Bench.Measuring;
 using Zhifu.Bench.Merchant;
 
 namespace Zhifu.Bench.Results;
@@ -131,32 +132,39 @@ internal sealed partial class MerchantReport
 
     /// <summary>
     /// Each step's latency, and the rate the process's CPU would allow if nothing waited (cores ÷ CPU per payment): a measured
-    /// rate far below that ceiling means payments wait on something other than the CPU.
+    /// rate far below that ceiling means payments wait on something other than the CPU. On SQLite, also the commits a payment
+    /// makes: each one syncs the WAL to disk (synchronous=FULL) on the thread that commits, which waits meanwhile.
     /// </summary>
     private void WriteWhereTheTimeGoes(string database)
     {
+        var sqlite = database == "SQLite";
         Line("Where a payment's time goes (p50 / p99 ms): *create* = signed create request to verified answer; *pay* = wallet pay "
             + "request to its answer; *callback* = pay answer to callback verified (at half load *create* runs from the payment's "
             + "scheduled start). *CPU ceiling* = cores ÷ CPU per payment: the rate "
-            + "if the CPU were the only limit.");
+            + "if the CPU were the only limit."
+            + (sqlite ? " *Commits* = SQLite commits per payment (EF's and the ledger's batches), each synced to disk before the "
+                + "committing thread (a thread-pool thread for EF: Microsoft.Data.Sqlite has no asynchronous I/O) goes on." : ""));
         Line();
-        var table = new MarkdownTable("server", "measured", "create", "pay", "callback", "process cores busy", "CPU ceiling /s",
-            "payments/s ÷ CPU ceiling").WithTextColumns(2);
+        string[] columns = ["server", "measured", "create", "pay", "callback", "process cores busy", "CPU ceiling /s", "payments/s ÷ CPU ceiling"];
+        var table = new MarkdownTable(sqlite ? [.. columns, "commits"] : columns).WithTextColumns(2);
+        string[] Row(string label, string measured, StepLatencies steps, LoadDelta load, string ceiling, string share)
+        {
+            string[] cells = [label, measured, Steps(steps.CreateP50, steps.CreateP99), Steps(steps.PayP50, steps.PayP99),
+                Steps(steps.CallbackP50, steps.CallbackP99), F(load.ProcessCores, 2), ceiling, share];
+            return sqlite ? [.. cells, F(load.SqliteCommitsPerTransfer, 1)] : cells;
+        }
         foreach (var run in runs.Where(r => r.Database == database))
         {
             var ceiling = run.Peak.CpuMsPerPayment == 0 ? 0 : machine.Cores * 1_000 / run.Peak.CpuMsPerPayment;
-            table.Add(run.Label, $"peak, {run.Callers} callers", Steps(run.Peak.Steps.CreateP50, run.Peak.Steps.CreateP99),
-                Steps(run.Peak.Steps.PayP50, run.Peak.Steps.PayP99), Steps(run.Peak.Steps.CallbackP50, run.Peak.Steps.CallbackP99),
-                F(run.Peak.Load.ProcessCores, 2), F(ceiling, 1), Pct(MerchantTargets.Share(run.Peak.PaymentsPerSecond, ceiling)));
+            table.Add(Row(run.Label, $"peak, {run.Callers} callers", run.Peak.Steps, run.Peak.Load, F(ceiling, 1),
+                Pct(MerchantTargets.Share(run.Peak.PaymentsPerSecond, ceiling))));
             if (run.HalfLoad is { } h)
             {
-                table.Add(run.Label, "half load", Steps(h.Steps.CreateP50, h.Steps.CreateP99), Steps(h.Steps.PayP50, h.Steps.PayP99),
-                    Steps(h.Steps.CallbackP50, h.Steps.CallbackP99), F(h.Load.ProcessCores, 2), "", "");
+                table.Add(Row(run.Label, "half load", h.Steps, h.Load, "", ""));
             }
             if (run.Lone is { Payments: var a })
             {
-                table.Add(run.Label, "one at a time", Steps(a.Steps.CreateP50, a.Steps.CreateP99), Steps(a.Steps.PayP50, a.Steps.PayP99),
-                    Steps(a.Steps.CallbackP50, a.Steps.CallbackP99), F(a.Load.ProcessCores, 2), "", "");
+                table.Add(Row(run.Label, "one at a time", a.Steps, a.Load, "", ""));
             }
         }
         table.WriteTo(_md);
