@@ -236,9 +236,9 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             // …and a face payment only while its terminal is still certified, its merchant still on the face-pay whitelist and the
             // payer's face still enrolled: a terminal disabled or consent withdrawn during the request stops it at once (FACE-1, FACE-5)
             var faceTerminal = auth.FaceTerminal;
-            var won = await db.Database.ExecuteSqlRawAsync(PayingSql.For(db, passwordlessAgreement is not null, faceTerminal is not null),
-                PayingSql.Parameters(db, new PayingSql.Values(order.Id, userId, attemptId, payingSince, fee, credential.FeeRatePpm, consumption,
-                    chainJson, passwordlessAgreement, faceTerminal)),
+            var (payingSql, payingParameters) = PayingSql.For(db, new PayingSql.Values(order.Id, userId, attemptId, payingSince, fee,
+                credential.FeeRatePpm, consumption, chainJson, passwordlessAgreement, faceTerminal));
+            var won = await db.Database.ExecuteSqlRawAsync(payingSql, payingParameters,
                 CancellationToken.None); // not cancelled once sent: a statement that committed must be known to have (goneAhead)
             if (won == 0)
             {
@@ -437,9 +437,20 @@ internal static class PayingSql
     public sealed record Values(Guid OrderId, Guid UserId, Guid AttemptId, DateTimeOffset PayingSince, long FeeFen, int FeeRatePpm,
         long ConsumptionFen, string ChainJson, Guid? PasswordlessAgreement, string? FaceTerminal);
 
-    public static string For(ZhifuDb db, bool passwordless, bool face) =>
-        ModelSql.Of<PaymentOrderRow>(db).Statement((passwordless, face, ModelSql.Of<MerchantRow>(db), ModelSql.Of<PasswordlessAgreementRow>(db),
-            ModelSql.Of<FaceTerminalRow>(db), ModelSql.Of<FaceEnrolmentRow>(db)), static (key, o) => // the other tables: of the same model
+    /// <summary>
+    /// The statement for <paramref name="v"/>'s kind of payment (passwordless, face: whether it names an agreement, a terminal)
+    /// and its parameters, {0} … {17}, each as its column's mapping writes it.
+    /// </summary>
+    public static (string Sql, object[] Parameters) For(ZhifuDb db, Values v)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        var (o, m, a, t, e) = (ModelSql.Of<PaymentOrderRow>(db), ModelSql.Of<MerchantRow>(db), ModelSql.Of<PasswordlessAgreementRow>(db),
+            ModelSql.Of<FaceTerminalRow>(db), ModelSql.Of<FaceEnrolmentRow>(db));
+        return (Statement(o, (v.PasswordlessAgreement is not null, v.FaceTerminal is not null, m, a, t, e)), Parameters(db, v, o, m, a, t, e));
+    }
+
+    private static string Statement(ModelSql orders, (bool, bool, ModelSql, ModelSql, ModelSql, ModelSql) kind) =>
+        orders.Statement(kind, static (key, o) => // the other tables: of the same model
         {
             var (passwordless, face, m, a, t, e) = key;
             var version = o.Column(nameof(PaymentOrderRow.Version));
@@ -477,13 +488,8 @@ internal static class PayingSql
             return sql.ToString();
         });
 
-    /// <summary>The statement's parameters, {0} … {17}, each as its column's mapping writes it.</summary>
-    public static object[] Parameters(ZhifuDb db, Values v)
-    {
-        ArgumentNullException.ThrowIfNull(v);
-        var (o, m, a, t, e) = (ModelSql.Of<PaymentOrderRow>(db), ModelSql.Of<MerchantRow>(db), ModelSql.Of<PasswordlessAgreementRow>(db),
-            ModelSql.Of<FaceTerminalRow>(db), ModelSql.Of<FaceEnrolmentRow>(db));
-        return ModelSql.Parameters(db,
+    private static object[] Parameters(ZhifuDb db, Values v, ModelSql o, ModelSql m, ModelSql a, ModelSql t, ModelSql e) =>
+        ModelSql.Parameters(db,
             (o, nameof(PaymentOrderRow.State), PaymentOrders.Paying),
             (o, nameof(PaymentOrderRow.PayerUserId), v.UserId),
             (o, nameof(PaymentOrderRow.PaymentTransferId), v.AttemptId),
@@ -502,5 +508,4 @@ internal static class PayingSql
             (t, nameof(FaceTerminalRow.State), FaceTerminalRow.Certified),
             (e, nameof(FaceEnrolmentRow.State), FaceEnrolmentRow.Enrolled),
             (m, nameof(MerchantRow.FacePayEligible), true));
-    }
 }
