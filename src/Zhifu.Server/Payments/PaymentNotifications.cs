@@ -432,7 +432,9 @@ public sealed class PaymentNotifications(DatabaseOptions database, MerchantCrede
             }
             // a fresh row's body is the one its commit wrote; one read from the outbox may have been sealed again
             db.Entry(row).Property(r => r.Body).IsModified = !fresh;
-            await db.SaveChangesAsync(CancellationToken.None);
+            // Does not wait for the disk (UnsyncedCommit): only a power failure could lose the outcome, and the row is then due
+            // again — the callback is sent once more, which the protocol's merchants accept (docs/ledger.md)
+            await UnsyncedCommit.SaveChangesAsync(db);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -238,8 +238,10 @@ public sealed class WalletPayments(DatabaseOptions database, ILedger ledger, Wal
             var faceTerminal = auth.FaceTerminal;
             var (payingSql, payingParameters) = PayingSql.For(db, new PayingSql.Values(order.Id, userId, attemptId, payingSince, fee,
                 credential.FeeRatePpm, consumption, chainJson, passwordlessAgreement, faceTerminal));
-            var won = await db.Database.ExecuteSqlRawAsync(payingSql, payingParameters,
-                CancellationToken.None); // not cancelled once sent: a statement that committed must be known to have (goneAhead)
+            // Not cancelled once sent: a statement that committed must be known to have (goneAhead). It does not wait for the disk
+            // (UnsyncedCommit): nothing moves until the ledger's commit, which waits for it and makes this one durable with it —
+            // a power failure before that loses PAYING with nothing moved, the order unpaid as before (docs/ledger.md).
+            var won = await UnsyncedCommit.ExecuteSqlAsync(db, payingSql, payingParameters);
             if (won == 0)
             {
                 var current = await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == order.Id, ct);

@@ -48,8 +48,11 @@ public sealed class SecretAttempts(PasswordHasher passwords, Zhifu.Core.IClock c
         Task<int> LockAsync(IQueryable<TRow> which) => which.ExecuteUpdateAsync(set => set.SetProperty(r => EF.Property<int>(r, columns.Failed), 0)
             .SetProperty(r => EF.Property<DateTimeOffset?>(r, columns.LockedUntil), now.AddMinutes(lockMinutes)), CancellationToken.None);
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (await db.Database.ExecuteSqlRawAsync(sql.Count, sql.CountParameters(db, id, now, max),
-                   CancellationToken.None) == 0) // not cancelled once sent: a counted attempt always reaches its check and answer
+        // Not cancelled once sent: a counted attempt always reaches its check and answer. Neither the count nor the reset waits
+        // for the disk (UnsyncedCommit): a count is there to make guesses sent at once wait for each other, which it does once
+        // committed; only a power failure could lose one, and with it everything committed after (docs/ledger.md). The lock
+        // does wait: a locked secret stays locked.
+        while (await UnsyncedCommit.ExecuteSqlAsync(db, sql.Count, sql.CountParameters(db, id, now, max)) == 0)
         {
             // Not counted: locked, or the count is spent by attempts still under way — the holder's own requests sent at once
             // (several transfers) are each right and give their count back in a moment. Wait for that, never for a lock, and
@@ -70,7 +73,7 @@ public sealed class SecretAttempts(PasswordHasher passwords, Zhifu.Core.IClock c
         if (passwords.Verify(password, hash))
         {
             // right: the count starts again, and a hash made with earlier work factors moves to the current ones
-            await db.Database.ExecuteSqlRawAsync(sql.Reset, sql.ResetParameters(db, id), CancellationToken.None);
+            await UnsyncedCommit.ExecuteSqlAsync(db, sql.Reset, sql.ResetParameters(db, id));
             if (passwords.Rehashed(password, hash) is { } rehashed)
             {
                 // only over the hash just checked: a password reset or change committed meanwhile is never written back over

@@ -1,0 +1,129 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using SQLitePCL;
+
+namespace Zhifu.Data;
+
+/// <summary>
+/// A commit that does not wait for the disk: for writes whose loss in a power failure or an operating-system crash is harmless
+/// (docs/ledger.md, "Which commits wait for the disk"). Each caller says why. Both engines keep one log whose durable part is
+/// always a prefix of the commit order — SQLite's WAL (a synced commit or a checkpoint syncs the whole file first), PostgreSQL's
+/// WAL (a synchronous commit flushes it up to its own record) — so such a commit is durable no later than the next synced commit
+/// of anyone, and a power failure can take it only together with every commit after it. A process crash loses nothing.
+/// <list type="bullet">
+/// <item>SQLite in WAL mode: <c>PRAGMA synchronous=NORMAL</c> on the context's connection for this one commit, then back to what
+/// it was — set on the native connection (no statement through the provider, no I/O). In any other journal mode the commit keeps
+/// its sync (a rollback journal is not safe against power loss without it).</item>
+/// <item>PostgreSQL: <c>SET LOCAL synchronous_commit TO OFF</c> in the commit's own transaction (never the session's).</item>
+/// </list>
+/// </summary>
+public static class UnsyncedCommit
+{
+    /// <summary>Runs <paramref name="sql"/> (EF's raw-SQL placeholders) as its own commit without waiting for the disk.</summary>
+    /// <returns>The rows the statement changed.</returns>
+    public static async Task<int> ExecuteSqlAsync(ZhifuDb db, string sql, object[] parameters)
+    {
+        OwnCommit(db);
+        if (db.Database.IsNpgsql())
+        {
+            // One round trip: statements sent together run as one implicit transaction, which SET LOCAL is confined to; the
+            // SET changes no rows, so the count is the statement's.
+            var relaxed = string.Concat(PostgresRelax, sql); // two constants of the caller's and ours: no value is spliced in
+            return await db.Database.ExecuteSqlRawAsync(relaxed, parameters, CancellationToken.None);
+        }
+        return await OnSqliteAsync(db, () => db.Database.ExecuteSqlRawAsync(sql, parameters, CancellationToken.None));
+    }
+
+    /// <summary>Saves the context's changes as one commit without waiting for the disk.</summary>
+    public static async Task SaveChangesAsync(ZhifuDb db)
+    {
+        OwnCommit(db);
+        if (db.Database.IsNpgsql())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            await db.Database.ExecuteSqlRawAsync(PostgresRelax, CancellationToken.None);
+            await db.SaveChangesAsync(CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+            return;
+        }
+        await OnSqliteAsync(db, () => db.SaveChangesAsync(CancellationToken.None));
+    }
+
+    private const string PostgresRelax = "SET LOCAL synchronous_commit TO OFF; ";
+
+    private static void OwnCommit(ZhifuDb db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (db.Database.CurrentTransaction is not null)
+        {
+            throw new InvalidOperationException("an unsynced commit is a commit of its own, not part of the caller's transaction");
+        }
+    }
+
+    private static async Task<T> OnSqliteAsync<T>(ZhifuDb db, Func<Task<T>> commit)
+    {
+        await db.Database.OpenConnectionAsync(CancellationToken.None);
+        try
+        {
+            var handle = ((SqliteConnection)db.Database.GetDbConnection()).Handle!;
+            var was = Pragma(handle, "synchronous");
+            // NORMAL only where it is safe and lowers the level: WAL (the prefix argument above), and FULL or EXTRA before
+            var relax = was > 1 && string.Equals(PragmaText(handle, "journal_mode"), "wal", StringComparison.OrdinalIgnoreCase);
+            if (relax)
+            {
+                Exec(handle, "PRAGMA synchronous=NORMAL");
+            }
+            try
+            {
+                return await commit();
+            }
+            finally
+            {
+                if (relax)
+                {
+                    // back before the connection goes back to the pool: every other commit on it waits for the disk as before
+                    Exec(handle, $"PRAGMA synchronous={was}");
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The connection's <c>PRAGMA synchronous</c> (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA).</summary>
+    public static int SqliteSynchronous(SqliteConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return Pragma(connection.Handle!, "synchronous");
+    }
+
+    private static int Pragma(sqlite3 db, string name)
+    {
+        Check(db, raw.sqlite3_prepare_v2(db, $"PRAGMA {name}", out var statement));
+        using (statement)
+        {
+            return raw.sqlite3_step(statement) == raw.SQLITE_ROW ? raw.sqlite3_column_int(statement, 0) : -1;
+        }
+    }
+
+    private static string PragmaText(sqlite3 db, string name)
+    {
+        Check(db, raw.sqlite3_prepare_v2(db, $"PRAGMA {name}", out var statement));
+        using (statement)
+        {
+            return raw.sqlite3_step(statement) == raw.SQLITE_ROW ? raw.sqlite3_column_text(statement, 0).utf8_to_string() : "";
+        }
+    }
+
+    private static void Exec(sqlite3 db, string sql) => Check(db, raw.sqlite3_exec(db, sql));
+
+    private static void Check(sqlite3 db, int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), rc);
+        }
+    }
+}
