@@ -19,6 +19,11 @@ namespace Zhifu.Data;
 /// </summary>
 public static class UnsyncedCommit
 {
+    private static long _sqliteCommits;
+
+    /// <summary>SQLite commits made without their sync since the process started (diagnostics: bench merchant's synced commits).</summary>
+    public static long SqliteCommits => Interlocked.Read(ref _sqliteCommits);
+
     /// <summary>Runs <paramref name="sql"/> (EF's raw-SQL placeholders) as its own commit without waiting for the disk.</summary>
     /// <returns>The rows the statement changed.</returns>
     public static async Task<int> ExecuteSqlAsync(ZhifuDb db, string sql, object[] parameters)
@@ -75,7 +80,12 @@ public static class UnsyncedCommit
             }
             try
             {
-                return await commit();
+                var result = await commit();
+                if (relax)
+                {
+                    Interlocked.Increment(ref _sqliteCommits);
+                }
+                return result;
             }
             finally
             {

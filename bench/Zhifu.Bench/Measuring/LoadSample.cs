@@ -6,11 +6,12 @@ namespace Zhifu.Bench.Measuring;
 /// <summary>
 /// CPU and memory counters at one instant, so that a window's differences tell where the 2 cores went: the machine
 /// (PostgreSQL and anything else running), this process, the ledger writer's thread; the garbage collector; and the SQLite
-/// commits of this process (each synced to disk at synchronous=FULL, on the thread that commits).
+/// commits of this process (synced to disk at synchronous=FULL on the thread that commits, unless made by UnsyncedCommit).
 /// </summary>
 internal readonly record struct LoadSample(
     long Timestamp, long MachineBusyTicks, long MachineTotalTicks, TimeSpan ProcessCpu, long WriterThreadTicks, long PostgresTicks,
-    long AllocatedBytes, TimeSpan GcPause, int Gen2Collections, long SqliteCommits)
+    long AllocatedBytes, TimeSpan GcPause, int Gen2Collections, long SqliteCommits,
+    long SqliteUnsyncedCommits)
 {
     // USER_HZ: /proc reports CPU time in 1/100 s on Linux.
     private const double ClockTicksPerSecond = 100;
@@ -25,7 +26,7 @@ internal readonly record struct LoadSample(
         var postgres = postgresPort is { } port ? ReadPostgres(port) : 0;
         return new LoadSample(Stopwatch.GetTimestamp(), busy, total, Process.GetCurrentProcess().TotalProcessorTime, ReadWriterThread(),
             postgres, GC.GetTotalAllocatedBytes(precise: false), GC.GetTotalPauseDuration(), GC.CollectionCount(2),
-            Zhifu.Data.SqliteBusyWait.Commits);
+            Zhifu.Data.SqliteBusyWait.Commits, Zhifu.Data.UnsyncedCommit.SqliteCommits);
     }
 
     public static LoadDelta Between(LoadSample from, LoadSample to, long transfers)
@@ -48,7 +49,9 @@ internal readonly record struct LoadSample(
             BytesAllocatedPerTransfer: transfers == 0 ? 0 : (double)(to.AllocatedBytes - from.AllocatedBytes) / transfers,
             GcPauseShare: (to.GcPause - from.GcPause).TotalSeconds / seconds,
             Gen2Collections: to.Gen2Collections - from.Gen2Collections,
-            SqliteCommitsPerTransfer: transfers == 0 ? 0 : (double)(to.SqliteCommits - from.SqliteCommits) / transfers);
+            SqliteCommitsPerTransfer: transfers == 0 ? 0 : (double)(to.SqliteCommits - from.SqliteCommits) / transfers,
+            SqliteSyncedCommitsPerTransfer: transfers == 0 ? 0
+                : (double)(to.SqliteCommits - from.SqliteCommits - (to.SqliteUnsyncedCommits - from.SqliteUnsyncedCommits)) / transfers);
     }
 
     internal static (long Busy, long Total) ReadMachine()
@@ -123,7 +126,7 @@ internal readonly record struct LoadSample(
 /// <summary>
 /// Where CPU went during a window, in cores (0–2 on this machine); other = neither this process nor PostgreSQL. SQLite commits
 /// are those SQLite reported to <see cref="Zhifu.Data.SqliteBusyWait"/>'s commit hook (EF's connections and the ledger's; 0 on
-/// PostgreSQL).
+/// PostgreSQL); the synced ones are those less the ones <see cref="Zhifu.Data.UnsyncedCommit"/> made without their sync.
 /// </summary>
 internal sealed record LoadDelta(
     double MachineCores,
@@ -134,4 +137,5 @@ internal sealed record LoadDelta(
     double BytesAllocatedPerTransfer,
     double GcPauseShare,
     int Gen2Collections,
-    double SqliteCommitsPerTransfer);
+    double SqliteCommitsPerTransfer,
+    double SqliteSyncedCommitsPerTransfer);

@@ -133,7 +133,7 @@ internal sealed partial class MerchantReport
     /// <summary>
     /// Each step's latency, and the rate the process's CPU would allow if nothing waited (cores ÷ CPU per payment): a measured
     /// rate far below that ceiling means payments wait on something other than the CPU. On SQLite, also the commits a payment
-    /// makes: each one syncs the WAL to disk (synchronous=FULL) on the thread that commits, which waits meanwhile.
+    /// makes, and how many of them sync the WAL to disk (synchronous=FULL) on the thread that commits, which waits meanwhile.
     /// </summary>
     private void WriteWhereTheTimeGoes(string database)
     {
@@ -142,16 +142,17 @@ internal sealed partial class MerchantReport
             + "request to its answer; *callback* = pay answer to callback verified (at half load *create* runs from the payment's "
             + "scheduled start). *CPU ceiling* = cores ÷ CPU per payment: the rate "
             + "if the CPU were the only limit."
-            + (sqlite ? " *Commits* = SQLite commits per payment (EF's and the ledger's batches), each synced to disk before the "
-                + "committing thread (a thread-pool thread for EF: Microsoft.Data.Sqlite has no asynchronous I/O) goes on." : ""));
+            + (sqlite ? " *Commits* = SQLite commits per payment (EF's and the ledger's batches); *synced* = those of them synced to "
+                + "disk before the committing thread (a thread-pool thread for EF: Microsoft.Data.Sqlite has no asynchronous I/O) goes "
+                + "on — the others commit without their own sync (docs/ledger.md, \"Which commits wait for the disk\")." : ""));
         Line();
         string[] columns = ["server", "measured", "create", "pay", "callback", "process cores busy", "CPU ceiling /s", "payments/s ÷ CPU ceiling"];
-        var table = new MarkdownTable(sqlite ? [.. columns, "commits"] : columns).WithTextColumns(2);
+        var table = new MarkdownTable(sqlite ? [.. columns, "commits", "synced"] : columns).WithTextColumns(2);
         string[] Row(string label, string measured, StepLatencies steps, LoadDelta load, string ceiling, string share)
         {
             string[] cells = [label, measured, Steps(steps.CreateP50, steps.CreateP99), Steps(steps.PayP50, steps.PayP99),
                 Steps(steps.CallbackP50, steps.CallbackP99), F(load.ProcessCores, 2), ceiling, share];
-            return sqlite ? [.. cells, F(load.SqliteCommitsPerTransfer, 1)] : cells;
+            return sqlite ? [.. cells, F(load.SqliteCommitsPerTransfer, 1), F(load.SqliteSyncedCommitsPerTransfer, 1)] : cells;
         }
         foreach (var run in runs.Where(r => r.Database == database))
         {
