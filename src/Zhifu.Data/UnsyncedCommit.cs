@@ -45,10 +45,21 @@ public static class UnsyncedCommit
         OwnCommit(db);
         if (db.Database.IsNpgsql())
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-            await db.Database.ExecuteSqlRawAsync(PostgresRelax, CancellationToken.None);
-            await db.SaveChangesAsync(CancellationToken.None);
-            await transaction.CommitAsync(CancellationToken.None);
+            // The caller's changes in a transaction of ours, without the savepoint EF sets before saving inside a transaction
+            // (a round trip more, and nothing to roll back to: the transaction is the save's alone)
+            var savepoints = db.Database.AutoSavepointsEnabled;
+            db.Database.AutoSavepointsEnabled = false;
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+                await db.Database.ExecuteSqlRawAsync(PostgresRelax, CancellationToken.None);
+                await db.SaveChangesAsync(CancellationToken.None);
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+            finally
+            {
+                db.Database.AutoSavepointsEnabled = savepoints;
+            }
             return;
         }
         await OnSqliteAsync(db, () => db.SaveChangesAsync(CancellationToken.None));
