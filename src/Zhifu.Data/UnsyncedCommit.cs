@@ -113,13 +113,7 @@ public static class UnsyncedCommit
         }
     }
 
-    /// <summary>The connection's <c>PRAGMA synchronous</c> (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA).</summary>
-    public static int SqliteSynchronous(SqliteConnection connection)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        return Pragma(connection.Handle!, "synchronous");
-    }
-
+    /// <summary>A pragma's value as a number: <c>synchronous</c> is 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA.</summary>
     private static int Pragma(sqlite3 db, string name)
     {
         Check(db, raw.sqlite3_prepare_v2(db, $"PRAGMA {name}", out var statement));

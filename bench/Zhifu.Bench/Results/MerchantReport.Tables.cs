@@ -67,7 +67,9 @@ internal sealed partial class MerchantReport
             }
             if (run is not null && name == "SQLite")
             {
-                Line($"- synchronous={run.SqliteSynchronous} (the server's `Ledger:Sqlite:Synchronous`)");
+                Line($"- synchronous={run.SqliteSynchronous} (the server's `Ledger:Sqlite:Synchronous`), except the commits that do not "
+                    + "wait for the disk (`UnsyncedCommit`: a password attempt's count and reset, NOTPAY → PAYING, a callback's outcome; "
+                    + "docs/ledger.md)");
             }
             Line();
         }
