@@ -28,10 +28,15 @@ public sealed class UnsyncedCommitTests
     private static async Task<TestDatabase> WithProbeAsync()
     {
         var database = await TestDatabase.CreateAsync();
-        await using var db = database.Options.CreateContext();
+        await CreateProbeAsync(database.Options);
+        return database;
+    }
+
+    private static async Task CreateProbeAsync(DatabaseOptions options)
+    {
+        await using var db = options.CreateContext();
         await db.Database.ExecuteSqlRawAsync("CREATE TABLE unsynced_probe (id integer PRIMARY KEY, level integer NOT NULL, writes integer NOT NULL)", TestContext.Current.CancellationToken);
         await db.Database.ExecuteSqlRawAsync("INSERT INTO unsynced_probe VALUES (1, 0, 0)", TestContext.Current.CancellationToken);
-        return database;
     }
 
     private static async Task<(long Level, long Writes)> ReadAsync(DatabaseOptions options)
@@ -106,10 +111,9 @@ public sealed class UnsyncedCommitTests
         try
         {
             var options = DatabaseOptions.ForSqliteFile(Path.Combine(directory, "rollback-journal.db"));
+            await CreateProbeAsync(options);
             await using (var db = options.CreateContext())
             {
-                await db.Database.ExecuteSqlRawAsync("CREATE TABLE unsynced_probe (id integer PRIMARY KEY, level integer NOT NULL, writes integer NOT NULL)", TestContext.Current.CancellationToken);
-                await db.Database.ExecuteSqlRawAsync("INSERT INTO unsynced_probe VALUES (1, 0, 0)", TestContext.Current.CancellationToken);
                 Assert.Equal(1, await UnsyncedCommit.ExecuteSqlAsync(db, Probe, [1]));
             }
             Assert.Equal((2, 1), await ReadAsync(options)); // a rollback journal is not safe against power loss without its sync
