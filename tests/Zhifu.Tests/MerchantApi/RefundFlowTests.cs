@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
 using Zhifu.Core.Ledger;
 using Zhifu.Data.Entities;
+using Zhifu.Data.Ledger;
 using Zhifu.Server.Ledger;
 using Zhifu.Tests.Infrastructure;
 using static Zhifu.Tests.MerchantApi.MerchantKit;
@@ -114,6 +115,54 @@ public sealed class RefundFlowTests
     }
 
     [Fact]
+    public async Task PAY6_a_repeat_past_the_first_tries_window_claims_the_refund_so_a_late_refusal_closes_it_instead_of_removing_it()
+    {
+        // A first try whose ledger request took about PayingRecoverySeconds: it reaches the ledger's refusal just inside its
+        // window, a repeat just past it is told PROCESSING, and only then does the first try commit. The refund must not vanish
+        // after that answer: the repeat claims it first, and the late refusal closes it with REFUND.CLOSED (PAY-5, PAY-6).
+        // recovery at start and then every 10 minutes only: the worker must not settle the refund while the test places it
+        await using var server = await ZhifuTestServer.StartAsync(null, "--Payments:WorkerIntervalMs=600000");
+        var merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory);
+        using var notify = new NotifyReceiver();
+        await PaidOrderAsync(server, merchant, "ORDER-refund-late", 3_000, notify.Url);
+        await DrainPendingAsync(server, merchant.MchId, "PAY-6 late refusal test"); // the ledger will refuse the refund
+        // its first request is recorded and in flight (the ledger stops before it arrives), then the ledger is back
+        server.Services.GetRequiredService<LedgerWriter>().Dispose();
+        string Body() => Refund(outTradeNo: "ORDER-refund-late", outRefundNo: "R-late-a", refundFen: 1_000, totalFen: 3_000,
+            notifyUrl: notify.Url);
+        Assert.Equal(200, (int)(await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds", Body())).Response.StatusCode);
+        await server.RestartAsync();
+        merchant = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory); // the restarted server's port
+        await using var context = server.Database.Options.CreateContext();
+        var rows = context.Set<PaymentRefundRow>().Where(r => r.OutRefundNo == "R-late-a");
+        var inFlight = await rows.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(("PROCESSING", 0), (inFlight.Status, inFlight.Version));
+
+        // just past the window: the repeat is told PROCESSING, and the refund is claimed before it is
+        await rows.ExecuteUpdateAsync(u => u.SetProperty(r => r.SubmittedAt, DateTimeOffset.UtcNow.AddSeconds(-31)), Ct);
+        var repeat = await merchant.SendAsync(HttpMethod.Post, "/v3/refund/domestic/refunds", Body());
+        Assert.Equal((200, "PROCESSING"), ((int)repeat.Response.StatusCode,
+            JsonDocument.Parse(repeat.Body).RootElement.GetProperty("status").GetString()));
+        Assert.Equal(1, (await rows.AsNoTracking().SingleAsync(Ct)).Version);
+
+        // the first try commits its refusal as it saw the time (inside its window): the refund closes, it is not removed
+        await rows.ExecuteUpdateAsync(u => u.SetProperty(r => r.SubmittedAt, DateTimeOffset.UtcNow), Ct);
+        var (closed, error) = await server.Services.GetRequiredService<Zhifu.Server.Payments.Refunds.PaymentRefunds>()
+            .CommitAsync(inFlight.Id, JsonSerializer.Deserialize<Transfer[]>(inFlight.ChainJson!)!, firstTry: true);
+        Assert.Null(error);
+        Assert.Equal("CLOSED", closed!.Status);
+        var settled = await rows.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(("CLOSED", (string?)null), (settled.Status, settled.ChainJson));
+        var order = await context.Set<PaymentOrderRow>().AsNoTracking().SingleAsync(o => o.Id == settled.OrderId, Ct);
+        Assert.Equal(0L, order.RefundedFen); // its amount is refundable again
+        Assert.Equal(1, await context.Set<PaymentNotificationRow>().CountAsync(n => n.RecordId == settled.Id
+            && n.EventType == "REFUND.CLOSED", Ct));
+        Assert.Equal("CLOSED", JsonDocument.Parse((await merchant.SendAsync(HttpMethod.Get,
+            "/v3/refund/domestic/refunds/R-late-a")).Body).RootElement.GetProperty("status").GetString());
+        Assert.True((await server.VerifyAsync()).AllHold);
+    }
+
+    [Fact]
     public async Task Refunds_of_unpaid_unknown_or_other_merchants_orders_and_bad_amounts_are_refused_and_write_nothing()
     {
         await using var server = await ZhifuTestServer.StartAsync();
@@ -168,6 +217,21 @@ public sealed class RefundFlowTests
     }
 
     /// <summary>A native order created by the merchant and paid by 张三; its transaction id and code.</summary>
+    /// <summary>An operator's adjustment takes the merchant's whole pending balance elsewhere: a refund's request (or hold) made
+    /// after it is refused by the ledger (NOT_ENOUGH).</summary>
+    internal static async Task DrainPendingAsync(ZhifuTestServer server, string mchId, string reason)
+    {
+        Guid pending;
+        await using (var db = server.Database.Options.CreateContext())
+        {
+            pending = (await db.Merchants.AsNoTracking().SingleAsync(m => m.MchId == mchId, Ct)).PendingAccountId;
+        }
+        var balance = server.Services.GetRequiredService<ILedger>().GetAccount(pending)!.Value.AvailableCreditBalance;
+        var custody = server.Services.GetRequiredService<InstitutionChart>()[InstitutionChart.Custody("ICBC")];
+        Assert.Equal(TransferResult.Ok, await server.Services.GetRequiredService<Adjustments>().PostAsync(Guid.CreateVersion7(),
+            "test-funding", reason, pending, custody, balance, "test", Ct));
+    }
+
     internal static async Task<(string TransactionId, string Code)> PaidOrderAsync(ZhifuTestServer server, MerchantSigner merchant,
         string outTradeNo, long totalFen, string notifyUrl, string phone = "13800138001")
     {

@@ -119,17 +119,7 @@ public sealed class RefundReviewTests
         {
             Assert.Equal(200, (int)(await admin.PutAsJsonAsync("/api/merchant/settings/refund-review", new { required = true }, Ct)).StatusCode);
         }
-        // An operator's adjustment takes the merchant's whole pending balance elsewhere: the refund's hold will be refused.
-        var ledger = server.Services.GetRequiredService<ILedger>();
-        Guid pending;
-        await using (var db = server.Database.Options.CreateContext())
-        {
-            pending = (await db.Merchants.AsNoTracking().SingleAsync(m => m.MchId == merchant.MchId, Ct)).PendingAccountId;
-        }
-        var balance = ledger.GetAccount(pending)!.Value.AvailableCreditBalance;
-        var custody = server.Services.GetRequiredService<InstitutionChart>()[InstitutionChart.Custody("ICBC")];
-        Assert.Equal(TransferResult.Ok, await server.Services.GetRequiredService<Adjustments>().PostAsync(Guid.CreateVersion7(),
-            "test-funding", "PAY-4 interrupted refund test", pending, custody, balance, "test", Ct));
+        await DrainPendingAsync(server, merchant.MchId, "PAY-4 interrupted refund test"); // the refund's hold will be refused
 
         // The refund is recorded and the process stops before its hold reaches the ledger (the ledger stops here).
         server.Services.GetRequiredService<LedgerWriter>().Dispose();

@@ -31,7 +31,11 @@ public sealed partial class PaymentRefunds
         }
         await using var db = database.CreateContext();
         await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        var refund = await db.Set<PaymentRefundRow>().FirstAsync(r => r.Id == refundId, CancellationToken.None);
+        var refund = await db.Set<PaymentRefundRow>().FirstOrDefaultAsync(r => r.Id == refundId, CancellationToken.None);
+        if (refund is null)
+        {
+            return (null, null); // removed by its first try, refused, while this (the worker's) request was at the ledger
+        }
         if (refund.Status != Processing || !InFlight(refund, chain))
         {
             // Settled meanwhile by the worker or a racing caller — or this caller's chain is an older one (a worker that read

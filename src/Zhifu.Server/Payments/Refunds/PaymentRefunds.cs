@@ -129,6 +129,16 @@ public sealed partial class PaymentRefunds(DatabaseOptions database, ILedger led
                         Message = "该退款正在处理，请稍后重试 (this refund's first request is still under way; retry shortly)",
                     });
                 }
+                if (earlier is { Status: Processing, ChainJson: not null, Version: 0 }
+                    && await db.Set<PaymentRefundRow>().Where(r => r.Id == earlier.Id && r.Version == 0)
+                        .ExecuteUpdateAsync(u => u.SetProperty(r => r.Version, 1), ct) == 0)
+                {
+                    continue; // its first try recorded an outcome (or removed it) meanwhile: read it again
+                }
+                // Past its first try's window, and claimed just above (Version 1) before this repeat is told PROCESSING: a first
+                // try that reached its refusal before the window closed but commits only now finds the refund taken — its
+                // removal carries Version 0 as concurrency token and fails — so the refund ends CLOSED with a callback, never
+                // vanishing after a PROCESSING answer (PAY-5, PAY-6).
                 return (earlier, await db.Set<PaymentOrderRow>().AsNoTracking().FirstAsync(o => o.Id == earlier.OrderId, ct), null);
             }
             var order = await db.Set<PaymentOrderRow>().FirstOrDefaultAsync(o => o.MchId == mchId
