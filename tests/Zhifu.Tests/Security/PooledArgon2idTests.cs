@@ -57,6 +57,18 @@ public sealed class PooledArgon2idTests
     }
 
     [Fact]
+    public void ACC7_factors_and_sizes_outside_what_it_computes_are_refused_before_any_work()
+    {
+        Assert.SkipUnless(PooledArgon2id.IsSupported, "this processor has no AVX2: passwords are checked by libsodium");
+        var (password, salt) = (new byte[32], new byte[16]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => PooledArgon2id.Hash(password, salt, 1_024, 1, 1, new byte[16]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PooledArgon2id.Hash(password, salt, 7, 1, 1, new byte[32]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PooledArgon2id.Hash(password, salt, 1_024, 0, 1, new byte[32]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PooledArgon2id.Hash(password, salt, 8 * 1024 * 1024, 1, 1, new byte[32]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PooledArgon2id.Hash(password, new byte[4], 1_024, 1, 1, new byte[32]));
+    }
+
+    [Fact]
     public async Task ACC7_hashes_running_at_once_on_pooled_memory_each_give_their_own_tag()
     {
         Assert.SkipUnless(PooledArgon2id.IsSupported, "this processor has no AVX2: passwords are checked by libsodium");
