@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using SQLitePCL;
@@ -82,9 +83,10 @@ public static class UnsyncedCommit
         try
         {
             var handle = ((SqliteConnection)db.Database.GetDbConnection()).Handle!;
-            var was = Pragma(handle, "synchronous");
+            // synchronous: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA
+            var was = int.TryParse(Pragma(handle, "synchronous"), CultureInfo.InvariantCulture, out var level) ? level : -1;
             // NORMAL only where it is safe and lowers the level: WAL (the prefix argument above), and FULL or EXTRA before
-            var relax = was > 1 && string.Equals(PragmaText(handle, "journal_mode"), "wal", StringComparison.OrdinalIgnoreCase);
+            var relax = was > 1 && string.Equals(Pragma(handle, "journal_mode"), "wal", StringComparison.OrdinalIgnoreCase);
             if (relax)
             {
                 Exec(handle, "PRAGMA synchronous=NORMAL");
@@ -113,17 +115,8 @@ public static class UnsyncedCommit
         }
     }
 
-    /// <summary>A pragma's value as a number: <c>synchronous</c> is 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA.</summary>
-    private static int Pragma(sqlite3 db, string name)
-    {
-        Check(db, raw.sqlite3_prepare_v2(db, $"PRAGMA {name}", out var statement));
-        using (statement)
-        {
-            return raw.sqlite3_step(statement) == raw.SQLITE_ROW ? raw.sqlite3_column_int(statement, 0) : -1;
-        }
-    }
-
-    private static string PragmaText(sqlite3 db, string name)
+    /// <summary>A pragma's value as SQLite gives it ("" when it gives none).</summary>
+    private static string Pragma(sqlite3 db, string name)
     {
         Check(db, raw.sqlite3_prepare_v2(db, $"PRAGMA {name}", out var statement));
         using (statement)
