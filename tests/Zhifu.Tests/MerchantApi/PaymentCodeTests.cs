@@ -3,10 +3,8 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Zhifu.Core.Banking;
-using Zhifu.Core.Ledger;
 using Zhifu.Data.Entities;
 using Zhifu.Data.Ledger;
-using Zhifu.Server.Ledger;
 using Zhifu.Server.Payments.Refunds;
 using Zhifu.Tests.Infrastructure;
 using Zhifu.Tests.Lifecycle;
@@ -203,18 +201,9 @@ public sealed class PaymentCodeTests
         await using var server = await ZhifuTestServer.StartAsync(database, "--Payments:PayingRecoverySeconds=1");
         var before = await NativePaymentFlowTests.BalanceAsync(server, DemoCards.ZhangSan.Phone);
         await PaidChargeAsync(server, "CODE-0302", 1_200);
-        // An operator's adjustment takes the merchant's whole pending balance elsewhere: the reversal will be refused.
-        var ledger = server.Services.GetRequiredService<ILedger>();
-        Guid pending;
-        await using (var db = server.Database.Options.CreateContext())
-        {
-            var mchId = MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).MchId;
-            pending = (await db.Merchants.AsNoTracking().SingleAsync(m => m.MchId == mchId, Ct)).PendingAccountId;
-        }
-        var custody = server.Services.GetRequiredService<InstitutionChart>()[InstitutionChart.Custody("ICBC")];
-        Assert.Equal(TransferResult.Ok, await server.Services.GetRequiredService<Adjustments>().PostAsync(Guid.CreateVersion7(),
-            "test-funding", "PAY-3 interrupted reversal test", pending, custody, ledger.GetAccount(pending)!.Value.AvailableCreditBalance,
-            "test", Ct));
+        // the reversal will be refused
+        await RefundFlowTests.DrainPendingAsync(server, MerchantSigner.Demo(server.BaseAddress, server.Database.Directory).MchId,
+            "PAY-3 interrupted reversal test");
 
         server.Services.GetRequiredService<LedgerWriter>().Dispose();
         AssertV3Error(await ReverseAsync(server, "CODE-0302"), 500, "SYSTEM_ERROR");

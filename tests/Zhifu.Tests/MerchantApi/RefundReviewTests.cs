@@ -7,7 +7,6 @@ using Zhifu.Core.Ledger;
 using Zhifu.Data.Entities;
 using Zhifu.Data.Ledger;
 using Zhifu.Server.Accounts;
-using Zhifu.Server.Ledger;
 using Zhifu.Server.Payments.Refunds;
 using Zhifu.Tests.Infrastructure;
 using static Zhifu.Tests.Hosting.OperatorApiTests;
