@@ -68,7 +68,7 @@ public static class PooledArgon2id
         {
             Span<byte> h0 = stackalloc byte[72];
             InitialHash(password, salt, secret, associatedData, memoryKiB, iterations, parallelism, tag.Length, h0[..64]);
-            var instance = new Instance(memory, blocks, laneLength, segmentLength, parallelism, iterations);
+            var instance = new Instance(memory, laneLength, segmentLength, parallelism, iterations);
             for (var lane = 0; lane < parallelism; lane++)
             {
                 BinaryPrimitives.WriteInt32LittleEndian(h0[68..], lane);
@@ -195,7 +195,7 @@ public static class PooledArgon2id
         _ => throw new ArgumentOutOfRangeException(nameof(length), length, "Tags of 32 or 64 bytes only."),
     };
 
-    private readonly struct Instance(ulong[] memory, int blocks, int laneLength, int segmentLength, int lanes, int passes)
+    private readonly struct Instance(ulong[] memory, int laneLength, int segmentLength, int lanes, int passes)
     {
         /// <summary>One segment of one lane (RFC 9106 §3.4; the reference implementation's fill_segment).</summary>
         public unsafe void FillSegment(int pass, int lane, int slice)
@@ -212,7 +212,7 @@ public static class PooledArgon2id
                 inputSpan[0] = (ulong)pass;
                 inputSpan[1] = (ulong)lane;
                 inputSpan[2] = (ulong)slice;
-                inputSpan[3] = (ulong)blocks;
+                inputSpan[3] = (ulong)(laneLength * lanes); // the memory's blocks
                 inputSpan[4] = (ulong)passes;
                 inputSpan[5] = TypeId;
             }
